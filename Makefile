@@ -1,0 +1,135 @@
+# The Hopfield experiments suite. `make reproduce` regenerates every result, figure
+# and the paper; `make check` builds and runs every test (plain, then under
+# AddressSanitizer + UndefinedBehaviorSanitizer). See README.md.
+#
+# Adding experiments/NAME.c and experiments/NAME.FIGURE.gp needs no edit here:
+# bin/NAME -> results/NAME/manifest.txt (+ CSVs) -> results/NAME/FIGURE.png.
+
+CFLAGS   ?= -O2 -g
+WARN     := -std=c11 -Wall -Wextra -Werror
+CPPFLAGS += -Ilib -MMD -MP
+LDLIBS   := -lgsl -lopenblas -lz -lm
+OMP      := -fopenmp
+# Thread count of `make reproduce` runs (results are identical for any value).
+THREADS  ?= $(shell nproc 2>/dev/null || echo 1)
+
+ifeq ($(SANITIZE),1)
+BUILD    := bin/san
+SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD    := bin
+endif
+OBJ      := $(BUILD)/obj
+
+LIB_OBJ  := $(patsubst %.c,$(OBJ)/%.o,$(wildcard lib/*.c))
+LIB      := $(BUILD)/libhopfield.a
+EXPS     := $(basename $(notdir $(wildcard experiments/*.c)))
+EXP_BIN  := $(EXPS:%=$(BUILD)/%)
+TEST_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(wildcard tests/test_*.c))
+TEST_BIN := $(BUILD)/test_lib
+RESULTS  := $(EXPS:%=results/%/manifest.txt)
+FIGS     := $(foreach g,$(wildcard experiments/*.*.gp),results/$(subst .,/,$(basename $(notdir $(g)))).png)
+
+# Debian packages: build and tests / figures and data (README.md says why each).
+BUILD_PKGS := gcc make libgsl-dev libopenblas-dev zlib1g-dev libcriterion-dev
+RUN_PKGS   := gnuplot-nox dataset-fashion-mnist curl ca-certificates
+
+.PHONY: all check test reproduce paper data deps deps-build clean distclean figures results
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: $(LIB) $(EXP_BIN) $(TEST_BIN)
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) $(OMP) $(SAN) $(CPPFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(EXP_BIN): $(BUILD)/%: $(OBJ)/experiments/%.o $(LIB)
+	$(CC) $(CFLAGS) $(OMP) $(SAN) $^ $(LDLIBS) -o $@
+
+$(TEST_BIN): $(TEST_OBJ) $(LIB)
+	$(CC) $(CFLAGS) $(OMP) $(SAN) $^ -lcriterion $(LDLIBS) -o $@
+
+# ---- tests ---------------------------------------------------------------------
+test: $(TEST_BIN) $(EXP_BIN)
+	$(TEST_BIN) --jobs=2
+	sh tests/smoke.sh $(BUILD) $(EXPS)
+
+ifeq ($(SANITIZE),1)
+check: deps-build
+	$(MAKE) --no-print-directory SANITIZE=1 test
+else
+check: deps-build
+	$(MAKE) --no-print-directory test
+	$(MAKE) --no-print-directory SANITIZE=1 test
+endif
+
+# ---- dependencies and data -----------------------------------------------------
+# Installs what is missing with apt-get as root; otherwise names the exact command.
+define install_missing
+	@missing=""; \
+	for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ "$(2)" = npm ] && ! command -v npm >/dev/null 2>&1; then missing="$$missing npm"; fi; \
+	if [ -z "$$missing" ]; then echo "deps: present: $(1) $(2)"; exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "deps: missing:$$missing"; echo "deps: run as root: apt-get install -y$$missing"; exit 1; \
+	fi; \
+	echo "deps: installing:$$missing"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends$$missing
+endef
+
+deps-build:
+	$(call install_missing,$(BUILD_PKGS))
+
+deps: deps-build
+	$(call install_missing,$(RUN_PKGS),npm)
+
+# data/provenance.txt changes only when a dataset changes, so results stay valid.
+data:
+	sh data/fetch.sh
+
+data/provenance.txt:
+	sh data/fetch.sh
+
+# ---- results, figures, paper -----------------------------------------------------
+results/%/manifest.txt: $(BUILD)/% data/provenance.txt
+	$(BUILD)/$* --out results/$* --threads $(THREADS)
+
+results/claims.csv: $(RESULTS)
+	@mkdir -p results
+	{ echo "experiment,claim_id,description,paper_value,measured_value,tolerance,verdict"; \
+	  for e in $(EXPS); do tail -n +2 results/$$e/claims.csv; done; } > $@.tmp && mv $@.tmp $@
+
+.SECONDEXPANSION:
+results/%.png: experiments/$$(subst /,.,$$*).gp results/$$(dir $$*)manifest.txt
+	gnuplot -e "dir='$(@D)'; out='$@.tmp'" $< && mv $@.tmp $@
+
+results: $(RESULTS) results/claims.csv
+figures: $(FIGS)
+
+paper/paper.md: paper/build.sh $(wildcard paper/sections/*.md) results/claims.csv $(FIGS)
+	sh paper/build.sh > $@.tmp && mv $@.tmp $@
+
+paper: paper/paper.md
+
+reproduce: deps
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory data && \
+	$(MAKE) --no-print-directory all && \
+	$(MAKE) --no-print-directory paper && \
+	echo "reproduce: done in $$(( $$(date +%s) - start )) s; claims in results/claims.csv, paper in paper/paper.md"
+
+clean:
+	rm -rf bin
+
+distclean: clean
+	rm -rf data/mnist data/fashion-mnist data/cifar-10 data/cifar-10-jpeg75 data/cifar-10-subset \
+	  data/provenance.txt data/.cache
+	rm -rf $(EXPS:%=results/%) results/claims.csv paper/paper.md
+
+-include $(shell find bin -name '*.d' 2>/dev/null)

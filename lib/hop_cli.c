@@ -1,0 +1,228 @@
+/* hop_cli.c: common options, usage with defaults, list parsing. */
+#define _POSIX_C_SOURCE 200809L
+#include "hop_cli.h"
+#include "hop_error.h"
+#include "hop_math.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+double hop_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static long available_cores(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? n : 1;
+}
+
+void hop_cli_init(hop_cli *cli, const char *name, const char *summary, unsigned long seed) {
+  memset(cli, 0, sizeof *cli);
+  cli->name = name;
+  cli->summary = summary;
+  snprintf(cli->out_default, sizeof cli->out_default, "results/%s", name);
+  cli->out = cli->out_default;
+  cli->seed = seed;
+  cli->threads = available_cores();
+  cli->t_start = hop_now();
+}
+
+static void format_default(hop_opt *o) {
+  switch (o->type) {
+  case HOP_OPT_INT: snprintf(o->def, sizeof o->def, "%ld", *(long *)o->value); break;
+  case HOP_OPT_DOUBLE: snprintf(o->def, sizeof o->def, "%g", *(double *)o->value); break;
+  case HOP_OPT_STRING: {
+    const char *s = *(const char **)o->value;
+    snprintf(o->def, sizeof o->def, "%s", s ? s : "");
+    break;
+  }
+  case HOP_OPT_FLAG: snprintf(o->def, sizeof o->def, "%s", *(int *)o->value ? "on" : "off"); break;
+  }
+}
+
+static int parse_long(const char *opt, const char *text, double min, double max, long *out) {
+  char *end;
+  errno = 0;
+  long v = strtol(text, &end, 10);
+  if (errno || end == text || *end)
+    HOP_ERROR(HOP_EINVAL, "option --%s: '%s' is not a whole number", opt, text);
+  if ((double)v < min || (double)v > max)
+    HOP_ERROR(HOP_EINVAL, "option --%s: %ld is outside [%g, %g]", opt, v, min, max);
+  *out = v;
+  return HOP_OK;
+}
+
+static int parse_double(const char *opt, const char *text, double min, double max, double *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(text, &end);
+  if (errno || end == text || *end || !isfinite(v))
+    HOP_ERROR(HOP_EINVAL, "option --%s: '%s' is not a finite number", opt, text);
+  if (v < min || v > max)
+    HOP_ERROR(HOP_EINVAL, "option --%s: %g is outside [%g, %g]", opt, v, min, max);
+  *out = v;
+  return HOP_OK;
+}
+
+size_t hop_cli_list(const char *text, const char *option, double min, double max, double *out,
+                    size_t cap) {
+  size_t k = 0;
+  const char *p = text;
+  char item[64];
+  while (*p) {
+    const char *q = strchr(p, ',');
+    size_t len = q ? (size_t)(q - p) : strlen(p);
+    if (len == 0 || len >= sizeof item) {
+      HOP_RAISE(HOP_EINVAL, "option --%s: malformed list '%s'", option, text);
+      return 0;
+    }
+    if (k == cap) {
+      HOP_RAISE(HOP_EINVAL, "option --%s: more than %zu values", option, cap);
+      return 0;
+    }
+    memcpy(item, p, len);
+    item[len] = '\0';
+    if (parse_double(option, item, min, max, &out[k])) return 0;
+    k++;
+    p = q ? q + 1 : p + len;
+    if (q && !*p) {
+      HOP_RAISE(HOP_EINVAL, "option --%s: malformed list '%s'", option, text);
+      return 0;
+    }
+  }
+  if (k == 0) HOP_RAISE(HOP_EINVAL, "option --%s: empty list", option);
+  return k;
+}
+
+int hop_cli_parse(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nopts, int *action) {
+  *action = HOP_CLI_RUN;
+  cli->argc = argc;
+  cli->argv = argv;
+  snprintf(cli->seed_def, sizeof cli->seed_def, "%lu", cli->seed);
+  snprintf(cli->threads_def, sizeof cli->threads_def, "%ld", cli->threads);
+  for (size_t k = 0; k < nopts; k++) {
+    format_default(&opts[k]);
+    opts[k].set = 0;
+  }
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0')
+      HOP_ERROR(HOP_EINVAL, "unexpected argument '%s' (options start with --; see --help)", arg);
+    char name[64];
+    const char *eq = strchr(arg + 2, '=');
+    size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+    if (len >= sizeof name) HOP_ERROR(HOP_EINVAL, "unknown option '%s'", arg);
+    memcpy(name, arg + 2, len);
+    name[len] = '\0';
+    /* flags */
+    if (!strcmp(name, "help") || !strcmp(name, "version") || !strcmp(name, "quick")) {
+      if (eq) HOP_ERROR(HOP_EINVAL, "option --%s takes no value", name);
+      if (!strcmp(name, "help")) *action = HOP_CLI_HELP;
+      else if (!strcmp(name, "version")) *action = HOP_CLI_VERSION;
+      else cli->quick = 1;
+      continue;
+    }
+    hop_opt *o = NULL;
+    for (size_t k = 0; k < nopts; k++)
+      if (!strcmp(opts[k].name, name)) o = &opts[k];
+    if (o && o->type == HOP_OPT_FLAG) {
+      if (eq) HOP_ERROR(HOP_EINVAL, "option --%s takes no value", name);
+      *(int *)o->value = 1;
+      o->set = 1;
+      continue;
+    }
+    int known = o || !strcmp(name, "out") || !strcmp(name, "seed") || !strcmp(name, "threads");
+    if (!known) HOP_ERROR(HOP_EINVAL, "unknown option '--%s' (see --help)", name);
+    const char *val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+    if (!val) HOP_ERROR(HOP_EINVAL, "option --%s needs a value", name);
+    if (!strcmp(name, "out")) {
+      if (!*val) HOP_ERROR(HOP_EINVAL, "option --out: empty directory name");
+      cli->out = val;
+    } else if (!strcmp(name, "seed")) {
+      long v;
+      if (parse_long(name, val, 0, 4294967295.0, &v)) return HOP_EINVAL;
+      cli->seed = (unsigned long)v;
+    } else if (!strcmp(name, "threads")) {
+      if (parse_long(name, val, 1, 256, &cli->threads)) return HOP_EINVAL;
+    } else {
+      o->set = 1;
+      switch (o->type) {
+      case HOP_OPT_INT:
+        if (parse_long(name, val, o->min, o->max, (long *)o->value)) return HOP_EINVAL;
+        break;
+      case HOP_OPT_DOUBLE:
+        if (parse_double(name, val, o->min, o->max, (double *)o->value)) return HOP_EINVAL;
+        break;
+      case HOP_OPT_STRING:
+        if (!*val) HOP_ERROR(HOP_EINVAL, "option --%s: empty value", name);
+        *(const char **)o->value = val;
+        break;
+      case HOP_OPT_FLAG: break;
+      }
+    }
+  }
+  if (*action == HOP_CLI_RUN) {
+#ifdef _OPENMP
+    omp_set_num_threads((int)cli->threads);
+#endif
+    hop_blas_set_threads((int)cli->threads);
+  }
+  return HOP_OK;
+}
+
+void hop_cli_usage(FILE *f, const hop_cli *cli, const hop_opt *opts, size_t nopts) {
+  fprintf(f, "usage: %s [options]\n%s\n\ncommon options [default]:\n", cli->name, cli->summary);
+  fprintf(f, "  --out DIR        output directory [%s]\n", cli->out_default);
+  fprintf(f, "  --seed N         random seed [%s]\n", cli->seed_def);
+  fprintf(f, "  --threads N      OpenMP and OpenBLAS threads [%s = available cores]\n",
+          cli->threads_def);
+  fprintf(f, "  --quick          small sizes for a smoke run of a few seconds\n");
+  fprintf(f, "  --help           this text\n  --version        version and build\n");
+  if (nopts) fprintf(f, "\n%s options [default]:\n", cli->name);
+  for (size_t k = 0; k < nopts; k++) {
+    const hop_opt *o = &opts[k];
+    const char *meta = o->type == HOP_OPT_INT      ? " N"
+                       : o->type == HOP_OPT_DOUBLE ? " X"
+                       : o->type == HOP_OPT_STRING ? " S"
+                                                   : "";
+    char lhs[64];
+    snprintf(lhs, sizeof lhs, "--%s%s", o->name, meta);
+    fprintf(f, "  %-16s %s [%s]\n", lhs, o->help, o->def);
+  }
+}
+
+void hop_cli_version(FILE *f, const hop_cli *cli) {
+  fprintf(f, "%s %s (libhopfield, %s, %s)\n", cli->name, HOP_VERSION,
+#ifdef __VERSION__
+          "cc " __VERSION__,
+#else
+          "cc unknown",
+#endif
+          hop_blas_config());
+}
+
+int hop_cli_main(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nopts) {
+  int action;
+  if (hop_cli_parse(cli, argc, argv, opts, nopts, &action)) {
+    fprintf(stderr, "%s: %s\n", cli->name, hop_error_message());
+    return 2;
+  }
+  if (action == HOP_CLI_HELP) {
+    hop_cli_usage(stdout, cli, opts, nopts);
+    return 0;
+  }
+  if (action == HOP_CLI_VERSION) {
+    hop_cli_version(stdout, cli);
+    return 0;
+  }
+  return -1;
+}

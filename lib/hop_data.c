@@ -1,0 +1,314 @@
+/* hop_data.c: IDX and CIFAR-10 loaders with full validation; normalisation helpers. */
+#define _POSIX_C_SOURCE 200809L
+#include "hop_data.h"
+#include "hop_error.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+/* Read exactly want bytes from g into a buffer grown as data arrives.
+ * Returns the buffer (NULL with an error recorded if short, unreadable or
+ * followed by trailing bytes). */
+static unsigned char *read_exact(gzFile g, const char *path, size_t want, const char *what) {
+  size_t cap = want < (1u << 20) ? want : (1u << 20), got = 0;
+  unsigned char *buf = malloc(cap ? cap : 1);
+  if (!buf) HOP_ERROR_NULL(HOP_ENOMEM, "%s: cannot allocate %zu bytes", path, cap);
+  while (got < want) {
+    if (got == cap) {
+      size_t ncap = cap * 2 < want ? cap * 2 : want;
+      unsigned char *nb = realloc(buf, ncap);
+      if (!nb) {
+        free(buf);
+        HOP_ERROR_NULL(HOP_ENOMEM, "%s: cannot allocate %zu bytes", path, ncap);
+      }
+      buf = nb;
+      cap = ncap;
+    }
+    size_t chunk = cap - got < (1u << 30) ? cap - got : (1u << 30);
+    int r = gzread(g, buf + got, (unsigned)chunk);
+    if (r < 0) {
+      int err;
+      const char *msg = gzerror(g, &err);
+      free(buf);
+      HOP_ERROR_NULL(HOP_EIO, "%s: read error (%s)", path, msg);
+    }
+    if (r == 0) {
+      free(buf);
+      HOP_ERROR_NULL(HOP_EFORMAT, "%s: truncated: %s needs %zu bytes, file has %zu", path, what,
+                     want, got);
+    }
+    got += (size_t)r;
+  }
+  return buf;
+}
+
+static int expect_eof(gzFile g, const char *path) {
+  unsigned char extra;
+  int r = gzread(g, &extra, 1);
+  if (r < 0) {
+    int err;
+    HOP_ERROR(HOP_EIO, "%s: read error (%s)", path, gzerror(g, &err));
+  }
+  if (r > 0) HOP_ERROR(HOP_EFORMAT, "%s: wrong length: trailing bytes after the data", path);
+  return HOP_OK;
+}
+
+static gzFile open_gz(const char *path) {
+  gzFile g = gzopen(path, "rb");
+  if (!g) HOP_ERROR_NULL(HOP_EIO, "%s: cannot open: %s", path, strerror(errno ? errno : ENOENT));
+  return g;
+}
+
+int hop_idx_read(const char *path, hop_idx *out) {
+  memset(out, 0, sizeof *out);
+  struct stat st;
+  if (stat(path, &st)) HOP_ERROR(HOP_EIO, "%s: cannot open: %s", path, strerror(errno));
+  if (!S_ISREG(st.st_mode)) HOP_ERROR(HOP_EIO, "%s: not a regular file", path);
+  gzFile g = open_gz(path);
+  if (!g) return hop_error_code();
+  int status = HOP_OK;
+  unsigned char head[4], *data = NULL;
+  int r = gzread(g, head, 4);
+  if (r != 4) {
+    status = HOP_RAISE(HOP_EFORMAT, "%s: truncated: no 4-byte IDX magic", path);
+    goto done;
+  }
+  int is_plain = gzdirect(g); /* valid once something was read */
+  if (head[0] != 0 || head[1] != 0) {
+    status = HOP_RAISE(HOP_EFORMAT, "%s: bad magic %02x %02x %02x %02x (IDX starts with 00 00)",
+                       path, head[0], head[1], head[2], head[3]);
+    goto done;
+  }
+  if (head[2] != 0x08) {
+    status = HOP_RAISE(HOP_EFORMAT, "%s: data type 0x%02x not supported (only 0x08, unsigned "
+                                    "byte)", path, head[2]);
+    goto done;
+  }
+  if (head[3] < 1 || head[3] > HOP_IDX_MAX_RANK) {
+    status = HOP_RAISE(HOP_EFORMAT, "%s: rank %u outside 1..%d", path, head[3], HOP_IDX_MAX_RANK);
+    goto done;
+  }
+  out->rank = head[3];
+  unsigned char dbytes[4 * HOP_IDX_MAX_RANK];
+  r = gzread(g, dbytes, 4 * out->rank);
+  if (r != (int)(4 * out->rank)) {
+    status = HOP_RAISE(HOP_EFORMAT, "%s: truncated header: %u dimensions announced", path,
+                       out->rank);
+    goto done;
+  }
+  size_t count = 1;
+  for (unsigned k = 0; k < out->rank; k++) {
+    uint32_t d = (uint32_t)dbytes[4 * k] << 24 | (uint32_t)dbytes[4 * k + 1] << 16 |
+                 (uint32_t)dbytes[4 * k + 2] << 8 | dbytes[4 * k + 3];
+    if (d == 0) {
+      status = HOP_RAISE(HOP_EFORMAT, "%s: dimension %u is zero", path, k);
+      goto done;
+    }
+    if (count > HOP_DATA_MAX_BYTES / d) {
+      status = HOP_RAISE(HOP_ERANGE, "%s: absurd dimensions: the product exceeds %zu bytes", path,
+                         HOP_DATA_MAX_BYTES);
+      goto done;
+    }
+    out->dims[k] = d;
+    count *= d;
+  }
+  /* A plain file's length is known before allocation. */
+  if (is_plain && (uintmax_t)st.st_size != (uintmax_t)(4 + 4 * out->rank + count)) {
+    status = HOP_RAISE(HOP_EFORMAT, "%s: wrong length: header announces %zu data bytes, file "
+                                    "holds %jd", path, count, (intmax_t)st.st_size - 4 - 4 * out->rank);
+    goto done;
+  }
+  data = read_exact(g, path, count, "the data");
+  if (!data) {
+    status = hop_error_code();
+    goto done;
+  }
+  if ((status = expect_eof(g, path))) goto done;
+  out->count = count;
+  out->data = data;
+  data = NULL;
+done:
+  free(data);
+  gzclose(g);
+  if (status) memset(out, 0, sizeof *out);
+  return status;
+}
+
+void hop_idx_free(hop_idx *idx) {
+  free(idx->data);
+  memset(idx, 0, sizeof *idx);
+}
+
+void hop_dataset_free(hop_dataset *ds) {
+  free(ds->x);
+  free(ds->y);
+  memset(ds, 0, sizeof *ds);
+}
+
+int hop_mnist_load(const char *images_path, const char *labels_path, hop_dataset *out) {
+  memset(out, 0, sizeof *out);
+  hop_idx im, lb;
+  int s = hop_idx_read(images_path, &im);
+  if (s) return s;
+  if (im.rank != 3) {
+    unsigned rank = im.rank;
+    hop_idx_free(&im);
+    HOP_ERROR(HOP_EFORMAT, "%s: images need rank 3 (n, rows, cols), file has rank %u",
+              images_path, rank);
+  }
+  if ((s = hop_idx_read(labels_path, &lb))) {
+    hop_idx_free(&im);
+    return s;
+  }
+  if (lb.rank != 1 || lb.dims[0] != im.dims[0]) {
+    size_t nl = lb.dims[0], ni = im.dims[0];
+    unsigned rl = lb.rank;
+    hop_idx_free(&im);
+    hop_idx_free(&lb);
+    HOP_ERROR(HOP_EFORMAT, "%s: labels (rank %u, %zu items) do not match %zu images of %s",
+              labels_path, rl, nl, ni, images_path);
+  }
+  for (size_t i = 0; i < lb.count; i++)
+    if (lb.data[i] > 9) {
+      unsigned v = lb.data[i];
+      hop_idx_free(&im);
+      hop_idx_free(&lb);
+      HOP_ERROR(HOP_EFORMAT, "%s: label %u of item %zu is not in 0..9", labels_path, v, i);
+    }
+  out->n = im.dims[0];
+  out->channels = 1;
+  out->height = im.dims[1];
+  out->width = im.dims[2];
+  out->dim = im.dims[1] * im.dims[2];
+  out->x = im.data;
+  out->y = lb.data;
+  out->n_classes = 10;
+  return HOP_OK;
+}
+
+#define CIFAR_RECORD 3073u
+
+int hop_cifar_load(const char *const *paths, size_t n_paths, size_t max_n, hop_dataset *out) {
+  memset(out, 0, sizeof *out);
+  if (n_paths == 0) HOP_ERROR(HOP_EINVAL, "CIFAR-10: no batch files given");
+  size_t total = 0;
+  for (size_t k = 0; k < n_paths; k++) {
+    struct stat st;
+    if (stat(paths[k], &st)) HOP_ERROR(HOP_EIO, "%s: cannot open: %s", paths[k], strerror(errno));
+    if (!S_ISREG(st.st_mode)) HOP_ERROR(HOP_EIO, "%s: not a regular file", paths[k]);
+    if (st.st_size == 0 || st.st_size % CIFAR_RECORD)
+      HOP_ERROR(HOP_EFORMAT, "%s: wrong length: %jd bytes is not a positive multiple of the "
+                             "%u-byte record", paths[k], (intmax_t)st.st_size, CIFAR_RECORD);
+    if ((size_t)st.st_size > HOP_DATA_MAX_BYTES)
+      HOP_ERROR(HOP_ERANGE, "%s: larger than %zu bytes", paths[k], HOP_DATA_MAX_BYTES);
+    total += (size_t)st.st_size / CIFAR_RECORD;
+  }
+  size_t n = max_n && max_n < total ? max_n : total;
+  out->x = malloc(n * 3072u);
+  out->y = malloc(n);
+  if (!out->x || !out->y) {
+    hop_dataset_free(out);
+    HOP_ERROR(HOP_ENOMEM, "CIFAR-10: cannot allocate %zu images", n);
+  }
+  size_t i = 0;
+  unsigned char rec[CIFAR_RECORD];
+  for (size_t k = 0; k < n_paths && i < n; k++) {
+    FILE *f = fopen(paths[k], "rb");
+    if (!f) {
+      hop_dataset_free(out);
+      HOP_ERROR(HOP_EIO, "%s: cannot open: %s", paths[k], strerror(errno));
+    }
+    size_t r;
+    while (i < n && (r = fread(rec, 1, CIFAR_RECORD, f)) > 0) {
+      if (r != CIFAR_RECORD || rec[0] > 9) {
+        fclose(f);
+        hop_dataset_free(out);
+        if (r != CIFAR_RECORD)
+          HOP_ERROR(HOP_EFORMAT, "%s: truncated record %zu (file changed while read?)", paths[k], i);
+        HOP_ERROR(HOP_EFORMAT, "%s: label %u of record %zu is not in 0..9", paths[k], rec[0], i);
+      }
+      out->y[i] = rec[0];
+      memcpy(out->x + i * 3072u, rec + 1, 3072u);
+      i++;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+      hop_dataset_free(out);
+      HOP_ERROR(HOP_EIO, "%s: read error", paths[k]);
+    }
+  }
+  out->n = n;
+  out->channels = 3;
+  out->height = out->width = 32;
+  out->dim = 3072;
+  out->n_classes = 10;
+  return HOP_OK;
+}
+
+const char *hop_data_dir(void) {
+  const char *d = getenv("HOPFIELD_DATA_DIR");
+  return d && *d ? d : "data";
+}
+
+int hop_data_path(char *buf, size_t n, const char *relative) {
+  int r = snprintf(buf, n, "%s/%s", hop_data_dir(), relative);
+  if (r < 0 || (size_t)r >= n) HOP_ERROR(HOP_ERANGE, "data path too long: %s", relative);
+  return HOP_OK;
+}
+
+void hop_norm_scale01(const hop_dataset *ds, float *out) {
+  for (size_t i = 0; i < ds->n * ds->dim; i++) out[i] = (float)ds->x[i] / 255.0f;
+}
+
+int hop_norm_stats(const float *x, size_t n, size_t dim, int per_feature, double eps,
+                   float *mean, float *sd) {
+  if (n == 0 || dim == 0) HOP_ERROR(HOP_EINVAL, "statistics of an empty set (n=%zu dim=%zu)", n, dim);
+  if (!(eps > 0)) HOP_ERROR(HOP_EINVAL, "eps = %g must be > 0", eps);
+  size_t m = per_feature ? dim : 1;
+  for (size_t j = 0; j < m; j++) {
+    /* two passes in double: mean, then the centred sum of squares */
+    double s = 0.0, ss = 0.0;
+    size_t cnt = per_feature ? n : n * dim;
+    for (size_t c = 0; c < cnt; c++) s += x[per_feature ? c * dim + j : c];
+    double mu = s / (double)cnt;
+    for (size_t c = 0; c < cnt; c++) {
+      double d = x[per_feature ? c * dim + j : c] - mu;
+      ss += d * d;
+    }
+    double v = sqrt(ss / (double)cnt);
+    mean[j] = (float)mu;
+    sd[j] = (float)(v > eps ? v : eps);
+  }
+  return HOP_OK;
+}
+
+void hop_norm_apply(float *x, size_t n, size_t dim, int per_feature, const float *mean,
+                    const float *sd) {
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < dim; j++) {
+      size_t k = per_feature ? j : 0;
+      x[i * dim + j] = (x[i * dim + j] - mean[k]) / sd[k];
+    }
+}
+
+void hop_norm_binarize(float *x, size_t len, float threshold) {
+  for (size_t i = 0; i < len; i++) x[i] = x[i] > threshold ? 1.0f : -1.0f;
+}
+
+int hop_norm_gray(const hop_dataset *ds, float *out) {
+  if (ds->channels != 3) HOP_ERROR(HOP_EINVAL, "grayscale needs 3 channels, dataset has %zu", ds->channels);
+  size_t hw = ds->height * ds->width;
+  for (size_t i = 0; i < ds->n; i++) {
+    const unsigned char *p = ds->x + i * ds->dim;
+    for (size_t j = 0; j < hw; j++)
+      out[i * hw + j] = (0.299f * p[j] + 0.587f * p[hw + j] + 0.114f * p[2 * hw + j]) / 255.0f;
+  }
+  return HOP_OK;
+}

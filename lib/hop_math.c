@@ -1,0 +1,78 @@
+/* hop_math.c: stable softmax / log-sum-exp and CBLAS helpers. */
+#include "hop_math.h"
+#include "hop_error.h"
+
+#include <cblas.h>
+#include <math.h>
+
+/* Provided by OpenBLAS (declared in its cblas.h, not in the reference one). */
+extern void openblas_set_num_threads(int num_threads);
+extern char *openblas_get_config(void);
+
+/* The float and double versions share one body through these macros. */
+#define LSE_BODY(T)                                                              \
+  if (n == 0) HOP_ERROR(HOP_EINVAL, "logsumexp of an empty vector");             \
+  if (!(beta >= 0.0) || isinf(beta)) HOP_ERROR(HOP_EINVAL, "beta = %g", beta);   \
+  double m = -INFINITY;                                                          \
+  for (size_t i = 0; i < n; i++) {                                               \
+    double v = (double)x[i];                                                     \
+    if (isnan(v)) HOP_ERROR(HOP_EDOM, "logsumexp: x[%zu] is NaN", i);            \
+    if (v > m) m = v;                                                            \
+  }                                                                              \
+  if (isinf(m) || beta == 0.0) {                                                 \
+    *out = beta == 0.0 ? log((double)n) : (m > 0 ? INFINITY : -INFINITY);        \
+    return HOP_OK;                                                               \
+  }                                                                              \
+  double s = 0.0;                                                                \
+  for (size_t i = 0; i < n; i++) s += exp(beta * ((double)x[i] - m));            \
+  *out = beta * m + log(s);                                                      \
+  return HOP_OK;
+
+int hop_logsumexp(const double *x, size_t n, double beta, double *out) { LSE_BODY(double) }
+int hop_logsumexp_f(const float *x, size_t n, double beta, double *out) { LSE_BODY(float) }
+
+#define SOFTMAX_BODY(T)                                                          \
+  if (n == 0) HOP_ERROR(HOP_EINVAL, "softmax of an empty vector");               \
+  if (!(beta >= 0.0) || isinf(beta)) HOP_ERROR(HOP_EINVAL, "beta = %g", beta);   \
+  double m = -INFINITY;                                                          \
+  for (size_t i = 0; i < n; i++) {                                               \
+    double v = (double)x[i];                                                     \
+    if (isnan(v)) HOP_ERROR(HOP_EDOM, "softmax: x[%zu] is NaN", i);              \
+    if (v > m) m = v;                                                            \
+  }                                                                              \
+  if (m == -INFINITY) HOP_ERROR(HOP_EDOM, "softmax: every entry is -inf");       \
+  if (m == INFINITY && beta > 0.0) { /* the infinite entries share the mass */                 \
+    size_t k = 0;                                                                \
+    for (size_t i = 0; i < n; i++) k += x[i] == INFINITY;                        \
+    for (size_t i = 0; i < n; i++) out[i] = (T)(x[i] == INFINITY ? 1.0 / (double)k : 0.0); \
+    return HOP_OK;                                                               \
+  }                                                                              \
+  double s = 0.0;                                                                \
+  for (size_t i = 0; i < n; i++) {                                               \
+    double e = beta == 0.0 ? 1.0 : exp(beta * ((double)x[i] - m)); /* <= 1 */               \
+    out[i] = (T)e;                                                               \
+    s += e;                                                                      \
+  }                                                                              \
+  for (size_t i = 0; i < n; i++) out[i] = (T)((double)out[i] / s);               \
+  return HOP_OK;
+
+int hop_softmax(double *out, const double *x, size_t n, double beta) { SOFTMAX_BODY(double) }
+int hop_softmax_f(float *out, const float *x, size_t n, double beta) { SOFTMAX_BODY(float) }
+
+void hop_gemm_f(size_t m, size_t n, size_t k, float alpha, const float *a, const float *b,
+                int b_transposed, float beta, float *c) {
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, b_transposed ? CblasTrans : CblasNoTrans, (int)m,
+              (int)n, (int)k, alpha, a, (int)k, b, b_transposed ? (int)k : (int)n, beta, c,
+              (int)n);
+}
+
+void hop_gram_f(size_t p, size_t n, float alpha, const float *x, float *g) {
+  cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)n, (int)p, alpha, x, (int)n, 0.0f, g,
+              (int)n);
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < i; j++) g[i * n + j] = g[j * n + i];
+}
+
+void hop_blas_set_threads(int n) { openblas_set_num_threads(n > 0 ? n : 1); }
+
+const char *hop_blas_config(void) { return openblas_get_config(); }

@@ -1,0 +1,112 @@
+/* Unit tests: lib/hop_cli (common options, ranges, lists). */
+#define _POSIX_C_SOURCE 200809L
+#include <criterion/criterion.h>
+#include <string.h>
+#include "hop_cli.h"
+#include "hop_error.h"
+
+static long sweeps = 100;
+static double beta = 2.5;
+static const char *name = "dot";
+static int flag = 0;
+static hop_opt opts[4];
+
+static void setup(void) {
+  sweeps = 100;
+  beta = 2.5;
+  name = "dot";
+  flag = 0;
+  hop_opt o[4] = {
+      {"max-sweeps", HOP_OPT_INT, &sweeps, 1, 1000, "cap", 0, ""},
+      {"beta", HOP_OPT_DOUBLE, &beta, 1e-9, 1e9, "inverse temperature", 0, ""},
+      {"similarity", HOP_OPT_STRING, &name, 0, 0, "name", 0, ""},
+      {"sync", HOP_OPT_FLAG, &flag, 0, 0, "flag", 0, ""},
+  };
+  memcpy(opts, o, sizeof o);
+}
+TestSuite(cli, .init = setup);
+
+static int parse(hop_cli *cli, int argc, char **argv, int *action) {
+  hop_cli_init(cli, "demo", "a demo", 17);
+  return hop_cli_parse(cli, argc, argv, opts, 4, action);
+}
+
+Test(cli, defaults_and_values) {
+  hop_cli cli;
+  int action;
+  char *argv[] = {"demo", "--max-sweeps", "7", "--beta=0.125", "--similarity", "l1",
+                  "--sync", "--seed", "3", "--out", "/tmp/x", "--quick", "--threads", "1"};
+  cr_assert_eq(parse(&cli, 14, argv, &action), HOP_OK, "%s", hop_error_message());
+  cr_assert_eq(action, HOP_CLI_RUN);
+  cr_assert_eq(sweeps, 7);
+  cr_assert_float_eq(beta, 0.125, 0);
+  cr_assert_str_eq(name, "l1");
+  cr_assert(flag && cli.quick && opts[0].set && !strcmp(opts[0].def, "100"));
+  cr_assert_eq(cli.seed, 3);
+  cr_assert_str_eq(cli.out, "/tmp/x");
+  cr_assert_eq(cli.threads, 1);
+  char *plain[] = {"demo"};
+  cr_assert_eq(parse(&cli, 1, plain, &action), HOP_OK);
+  cr_assert_str_eq(cli.out, "results/demo");
+  cr_assert_eq(cli.seed, 17);
+  cr_assert(cli.threads >= 1);
+}
+
+Test(cli, help_prints_every_default) {
+  hop_cli cli;
+  int action;
+  char *argv[] = {"demo", "--help"};
+  cr_assert_eq(parse(&cli, 2, argv, &action), HOP_OK);
+  cr_assert_eq(action, HOP_CLI_HELP);
+  char buf[4096];
+  FILE *f = fmemopen(buf, sizeof buf, "w");
+  hop_cli_usage(f, &cli, opts, 4);
+  fclose(f);
+  cr_assert(strstr(buf, "--max-sweeps N") && strstr(buf, "[100]"));
+  cr_assert(strstr(buf, "[2.5]") && strstr(buf, "[dot]") && strstr(buf, "[off]"));
+  cr_assert(strstr(buf, "--seed N         random seed [17]"));
+  cr_assert(strstr(buf, "[results/demo]"));
+}
+
+static void expect_bad(int argc, char **argv, const char *words) {
+  hop_cli cli;
+  int action;
+  cr_assert_eq(parse(&cli, argc, argv, &action), HOP_EINVAL, "accepted %s", argv[1]);
+  cr_assert(strstr(hop_error_message(), words), "'%s' lacks '%s'", hop_error_message(), words);
+}
+
+Test(cli, bad_options_name_the_option) {
+  char *a1[] = {"demo", "--max-sweeps", "0"};
+  expect_bad(3, a1, "--max-sweeps");
+  char *a2[] = {"demo", "--beta", "-1"};
+  expect_bad(3, a2, "--beta");
+  char *a3[] = {"demo", "--beta", "nan"};
+  expect_bad(3, a3, "--beta");
+  char *a4[] = {"demo", "--max-sweeps", "3x"};
+  expect_bad(3, a4, "not a whole number");
+  char *a5[] = {"demo", "--nope"};
+  expect_bad(2, a5, "unknown option '--nope'");
+  char *a6[] = {"demo", "--beta"};
+  expect_bad(2, a6, "needs a value");
+  char *a7[] = {"demo", "stray"};
+  expect_bad(2, a7, "unexpected argument");
+  char *a8[] = {"demo", "--threads", "0"};
+  expect_bad(3, a8, "--threads");
+  char *a9[] = {"demo", "--sync=1"};
+  expect_bad(2, a9, "takes no value");
+  char *a10[] = {"demo", "--similarity", ""};
+  expect_bad(3, a10, "--similarity");
+}
+
+Test(cli, number_lists) {
+  double v[4];
+  cr_assert_eq(hop_cli_list("100,200,0.5", "sizes", 0, 1e4, v, 4), 3);
+  cr_assert_float_eq(v[2], 0.5, 0);
+  cr_assert_eq(hop_cli_list("1,,2", "sizes", 0, 9, v, 4), 0);
+  cr_assert(strstr(hop_error_message(), "--sizes"));
+  cr_assert_eq(hop_cli_list("1,2,", "sizes", 0, 9, v, 4), 0);
+  cr_assert_eq(hop_cli_list("", "sizes", 0, 9, v, 4), 0);
+  cr_assert_eq(hop_cli_list("1,2,3,4,5", "sizes", 0, 9, v, 4), 0);
+  cr_assert_eq(hop_cli_list("1,20", "sizes", 0, 9, v, 4), 0);
+  cr_assert(strstr(hop_error_message(), "outside"));
+}

@@ -1,0 +1,131 @@
+/* Unit tests: lib/hop_out (atomic files, CSV quoting, claims, manifest, grids) and
+ * lib/hop_progress. */
+#include "helpers.h"
+#include <criterion/criterion.h>
+#include <math.h>
+#include "hop_error.h"
+#include "hop_out.h"
+#include "hop_progress.h"
+
+static char dir[64];
+static void setup(void) { tmpdir_make(dir, sizeof dir); }
+TestSuite(out, .init = setup);
+
+Test(out, file_appears_only_when_closed) {
+  char fin[256], tmp[256], text[256];
+  snprintf(fin, sizeof fin, "%s/sub/a.csv", dir);
+  snprintf(tmp, sizeof tmp, "%s/sub/.a.csv.tmp", dir);
+  char sub[200];
+  snprintf(sub, sizeof sub, "%s/sub", dir);
+  hop_file *f = hop_file_open(sub, "a.csv", "x,y");
+  cr_assert_not_null(f, "%s", hop_error_message());
+  hop_file_printf(f, "%d,%.3f\n", 1, 2.385);
+  cr_assert(file_exists(tmp));
+  cr_assert(!file_exists(fin), "final name must not exist before close");
+  cr_assert_eq(hop_file_close(f), HOP_OK);
+  cr_assert(!file_exists(tmp));
+  cr_assert_eq(file_read(fin, text, sizeof text), 12);
+  cr_assert_str_eq(text, "x,y\n1,2.385\n");
+  f = hop_file_open(sub, "b.csv", "h"); /* an aborted run leaves nothing */
+  hop_file_discard(f);
+  snprintf(fin, sizeof fin, "%s/sub/b.csv", dir);
+  snprintf(tmp, sizeof tmp, "%s/sub/.b.csv.tmp", dir);
+  cr_assert(!file_exists(fin) && !file_exists(tmp));
+  hop_file_discard(NULL);
+}
+
+Test(out, open_fails_cleanly_where_it_cannot_write) {
+  char bad[256];
+  snprintf(bad, sizeof bad, "%s/plain", dir);
+  char p[256];
+  file_write(dir, "plain", "x", 1, p, sizeof p); /* a file where a directory is wanted */
+  cr_assert_null(hop_file_open(bad, "a.csv", NULL));
+  cr_assert(hop_error_code() == HOP_EIO);
+  cr_assert_eq(hop_mkdirs(""), HOP_EINVAL);
+}
+
+Test(out, csv_fields_are_quoted_when_needed) {
+  hop_file *f = hop_file_open(dir, "q.csv", NULL);
+  hop_file_csv_field(f, "plain");
+  hop_file_printf(f, ",");
+  hop_file_csv_field(f, "a, b");
+  hop_file_printf(f, ",");
+  hop_file_csv_field(f, "say \"hi\"");
+  cr_assert_eq(hop_file_close(f), HOP_OK);
+  char p[256], text[128];
+  snprintf(p, sizeof p, "%s/q.csv", dir);
+  file_read(p, text, sizeof text);
+  cr_assert_str_eq(text, "plain,\"a, b\",\"say \"\"hi\"\"\"");
+}
+
+Test(out, claims_rows_and_verdicts) {
+  hop_claims *c = hop_claims_new("capacity");
+  cr_assert_eq(hop_claims_add(c, "C1", "collapse near 0.138, finite N", "0.138", "0.141", "0.01",
+                              hop_verdict(0.141, 0.138, 0.01)), HOP_OK);
+  cr_assert_eq(hop_claims_add(c, "C9", "d", "p", "m", "t", "maybe"), HOP_EINVAL);
+  cr_assert_eq(hop_claims_add(c, "X", "extra", "-", "3", "-", "beyond paper"), HOP_OK);
+  cr_assert_eq(hop_claims_write(c, dir), HOP_OK);
+  hop_claims_free(c);
+  char p[256], text[512];
+  snprintf(p, sizeof p, "%s/claims.csv", dir);
+  file_read(p, text, sizeof text);
+  cr_assert_str_eq(text, HOP_CLAIMS_HEADER "\n"
+                         "capacity,C1,\"collapse near 0.138, finite N\",0.138,0.141,0.01,reproduced\n"
+                         "capacity,X,extra,-,3,-,beyond paper\n");
+  cr_assert_str_eq(hop_verdict(0.2, 0.138, 0.01), "not reproduced");
+  cr_assert_str_eq(hop_verdict(NAN, 0.138, 0.01), "not reproduced");
+}
+
+Test(out, manifest_records_the_run) {
+  hop_cli cli;
+  hop_cli_init(&cli, "demo", "a demo", 17);
+  char *argv[] = {"demo", "--seed", "5", NULL};
+  int action;
+  cr_assert_eq(hop_cli_parse(&cli, 3, argv, NULL, 0, &action), HOP_OK);
+  cli.out = dir;
+  char data[256];
+  file_write(dir, "d.bin", "abc", 3, data, sizeof data);
+  const char *ds[1] = {data};
+  cr_assert_eq(hop_manifest_write(&cli, ds, 1), HOP_OK, "%s", hop_error_message());
+  char p[256], text[4096];
+  snprintf(p, sizeof p, "%s/manifest.txt", dir);
+  file_read(p, text, sizeof text);
+  cr_assert(strstr(text, "command: demo --seed 5\n"));
+  cr_assert(strstr(text, "seed: 5\n"));
+  cr_assert(strstr(text, "blas: OpenBLAS"));
+  cr_assert(strstr(text, "wall time: "));
+  /* sha256("abc"), FIPS 180-2 appendix B.1 */
+  cr_assert(strstr(text, "sha256=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+            "%s", text);
+}
+
+Test(out, image_grid_layout) {
+  /* two 1x2 gray images in one row, pad 1: width 2*2+3 = 7, height 1+2 = 3 */
+  float img[4] = {0.0f, 1.0f, 0.5f, 2.0f};
+  cr_assert_eq(hop_grid_write(dir, "g.csv", img, 2, 1, 1, 2, 2, 1), HOP_OK);
+  char p[256], text[1024];
+  snprintf(p, sizeof p, "%s/g.csv", dir);
+  file_read(p, text, sizeof text);
+  int lines = 0;
+  for (char *c = text; *c; c++) lines += *c == '\n';
+  cr_assert_eq(lines, 1 + 7 * 3);
+  cr_assert(strstr(text, "\n1,1,0\n2,1,255\n3,1,255\n4,1,128\n5,1,255\n"), "%s", text);
+  cr_assert_eq(hop_grid_write(dir, "g.csv", img, 2, 2, 1, 2, 2, 1), HOP_EINVAL);
+}
+
+Test(out, progress_plain_lines_when_not_a_terminal) {
+  FILE *f = tmpfile();
+  hop_progress p;
+  hop_progress_start(&p, f, "demo", 40);
+  for (int i = 0; i < 40; i++) hop_progress_add(&p, 1);
+  hop_progress_end(&p);
+  rewind(f);
+  char text[4096];
+  size_t n = fread(text, 1, sizeof text - 1, f);
+  text[n] = '\0';
+  fclose(f);
+  int lines = 0;
+  for (char *c = text; *c; c++) lines += *c == '\n';
+  cr_assert(lines >= 10 && lines <= 21, "%d lines:\n%s", lines, text); /* one per 5 % step */
+  cr_assert(strstr(text, "demo: 100% (40/40)") && strstr(text, "done"));
+}
