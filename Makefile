@@ -127,9 +127,9 @@ reproduce: deps
 clean:
 	rm -rf bin
 
+# Removes the datasets too (results and the paper are tracked; `git checkout` restores them).
 distclean: clean
 	rm -rf data/mnist data/fashion-mnist data/cifar-10 data/cifar-10-jpeg75 data/cifar-10-subset \
 	  data/provenance.txt data/.cache
-	rm -rf $(EXPS:%=results/%) results/claims.csv paper/paper.md
 
 -include $(shell find bin -name '*.d' 2>/dev/null)
