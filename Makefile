@@ -34,7 +34,7 @@ FIGS     := $(foreach g,$(wildcard experiments/*.*.gp),results/$(subst .,/,$(bas
 BUILD_PKGS := gcc make libgsl-dev libopenblas-dev zlib1g-dev libcriterion-dev
 RUN_PKGS   := gnuplot-nox dataset-fashion-mnist curl ca-certificates
 
-.PHONY: all check test reproduce paper data deps deps-build clean distclean figures results
+.PHONY: all check test reproduce paper data deps deps-build clean distclean figures results bench
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -52,6 +52,13 @@ $(EXP_BIN): $(BUILD)/%: $(OBJ)/experiments/%.o $(LIB)
 
 $(TEST_BIN): $(TEST_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(OMP) $(SAN) $^ -lcriterion $(LDLIBS) -o $@
+
+$(BUILD)/bench: $(OBJ)/tests/bench.o $(LIB)
+	$(CC) $(CFLAGS) $(OMP) $(SAN) $^ $(LDLIBS) -ldl -o $@
+
+# Speed as ratios in one run: OpenBLAS vs GSL's reference CBLAS, batched vs per-state.
+bench: $(BUILD)/bench
+	$(BUILD)/bench
 
 # ---- tests ---------------------------------------------------------------------
 test: $(TEST_BIN) $(EXP_BIN)

@@ -1,0 +1,104 @@
+/* bench.c: speed as ratios measured in one run (never absolute times in a test).
+ *
+ * 1. dgemm through the CBLAS we link (OpenBLAS) vs GSL's reference CBLAS
+ *    (libgslcblas.so.0, loaded with dlopen so that both run in this process): the
+ *    reason the Makefile links -lopenblas, not -lgslcblas.
+ * 2. Classical Hopfield fields for a batch of states: hop_classical_fields (sgemm) vs
+ *    the same product as P independent matrix-vector products (sgemv).
+ * Exit status 1 if OpenBLAS is not at least 3x faster than the reference (a sign that
+ * the wrong BLAS was linked). Usage: bin/bench [n]  (default n = 1024) */
+#define _POSIX_C_SOURCE 200809L
+#include <cblas.h>
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "hop_classical.h"
+#include "hop_cli.h"
+#include "hop_math.h"
+#include "hop_rng.h"
+
+typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, int,
+                         const double *, int, double, double *, int);
+
+/* Best of reps wall times of one dgemm C = A B, all (n, n). */
+static double time_dgemm(dgemm_fn f, int n, const double *a, const double *b, double *c, int reps) {
+  double best = 1e300;
+  for (int r = 0; r < reps; r++) {
+    double t0 = hop_now();
+    f(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, a, n, b, n, 0.0, c, n);
+    double t = hop_now() - t0;
+    best = t < best ? t : best;
+  }
+  return best;
+}
+
+static void openblas_dgemm(int o, int ta, int tb, int m, int n, int k, double al, const double *a,
+                           int lda, const double *b, int ldb, double be, double *c, int ldc) {
+  cblas_dgemm((enum CBLAS_ORDER)o, (enum CBLAS_TRANSPOSE)ta, (enum CBLAS_TRANSPOSE)tb, m, n, k, al,
+              a, lda, b, ldb, be, c, ldc);
+}
+
+int main(int argc, char **argv) {
+  int n = argc > 1 ? atoi(argv[1]) : 1024;
+  if (n < 16 || n > 4096) {
+    fprintf(stderr, "bench: n = %d outside 16..4096\n", n);
+    return 2;
+  }
+  double *a = malloc((size_t)n * n * sizeof *a), *b = malloc((size_t)n * n * sizeof *b);
+  double *c = malloc((size_t)n * n * sizeof *c);
+  if (!a || !b || !c) return 1;
+  for (size_t i = 0; i < (size_t)n * n; i++) {
+    a[i] = (double)(i % 97) / 97.0 - 0.5;
+    b[i] = (double)(i % 89) / 89.0 - 0.5;
+  }
+  double flop = 2.0 * n * (double)n * n;
+  double t_open = time_dgemm(openblas_dgemm, n, a, b, c, 5);
+  void *h = dlopen("libgslcblas.so.0", RTLD_NOW | RTLD_LOCAL);
+  dgemm_fn ref = h ? (dgemm_fn)(void (*)(void))dlsym(h, "cblas_dgemm") : NULL;
+  int status = 0;
+  printf("BLAS linked: %s\n", hop_blas_config());
+  printf("dgemm %dx%d   OpenBLAS %8.2f GFlop/s\n", n, n, flop / t_open / 1e9);
+  if (ref) {
+    double t_ref = time_dgemm(ref, n, a, b, c, 1);
+    printf("dgemm %dx%d   GSL CBLAS %7.2f GFlop/s   ratio OpenBLAS / GSL CBLAS = %.1f\n", n, n,
+           flop / t_ref / 1e9, t_ref / t_open);
+    if (t_ref / t_open < 3.0) {
+      printf("bench: OpenBLAS is less than 3x faster than the reference CBLAS: wrong BLAS linked?\n");
+      status = 1;
+    }
+  } else {
+    printf("dgemm: libgslcblas.so.0 not loadable (%s): reference not measured\n", dlerror());
+  }
+  /* classical fields: batch sgemm vs per-state sgemv at N = 2000, P = 200 */
+  size_t nn = 2000, p = 200;
+  float *xi = malloc(p * nn * sizeof *xi), *hf = malloc(p * nn * sizeof *hf);
+  hop_classical *net = hop_classical_alloc(nn);
+  gsl_rng *r = hop_rng_alloc(1, 1);
+  if (!xi || !hf || !net || !r) return 1;
+  hop_rng_pm1(r, xi, p * nn);
+  hop_classical_store(net, xi, p);
+  double tb = 1e300, tv = 1e300;
+  for (int rep = 0; rep < 3; rep++) {
+    double t0 = hop_now();
+    hop_classical_fields(net, xi, p, hf);
+    double t1 = hop_now();
+    for (size_t m = 0; m < p; m++)
+      cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)nn, (int)nn, 1.0f, net->c, (int)nn,
+                  xi + m * nn, 1, 0.0f, hf + m * nn, 1);
+    double t2 = hop_now();
+    tb = t1 - t0 < tb ? t1 - t0 : tb;
+    tv = t2 - t1 < tv ? t2 - t1 : tv;
+  }
+  printf("classical fields N=%zu P=%zu   batched sgemm / per-state sgemv speed-up = %.1f\n", nn, p,
+         tv / tb);
+  hop_classical_free(net);
+  gsl_rng_free(r);
+  free(xi);
+  free(hf);
+  free(a);
+  free(b);
+  free(c);
+  if (h) dlclose(h);
+  return status;
+}
