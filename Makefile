@@ -36,7 +36,6 @@ RUN_PKGS   := gnuplot-nox dataset-fashion-mnist curl ca-certificates
 
 .PHONY: all check test reproduce paper data deps deps-build clean distclean figures results bench
 .DELETE_ON_ERROR:
-.SECONDARY:
 
 all: $(LIB) $(EXP_BIN) $(TEST_BIN)
 

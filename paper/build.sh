@@ -4,6 +4,13 @@
 # by `make paper`; writes Markdown to standard output.
 set -eu
 cd "$(dirname "$0")/.."
+# The paper reports full runs only: refuse results written by a --quick run.
+for m in results/*/manifest.txt; do
+  if grep -qx "quick: yes" "$m"; then
+    echo "paper: $m is from a --quick run; remove it and run make reproduce" >&2
+    exit 1
+  fi
+done
 for s in paper/sections/*.md; do
   awk -f paper/csv.awk -f paper/render.awk "$s"
   echo
