@@ -210,7 +210,11 @@ int hop_manifest_write(const hop_cli *cli, const char *const *datasets, size_t n
   for (int i = 0; i < cli->argc; i++) hop_file_printf(f, " %s", cli->argv[i]);
   hop_file_printf(f, "\nseed: %lu\nquick: %s\nthreads: %ld\n", cli->seed,
                   cli->quick ? "yes" : "no", cli->threads);
-  command_line_of("git describe --always --dirty --abbrev=12 2>/dev/null", buf, sizeof buf);
+  /* the code's revision: generated, tracked outputs (results/, paper/paper.md) being
+   * rewritten by this very run do not make it "dirty" */
+  command_line_of("r=$(git describe --always --abbrev=12 2>/dev/null) && { git diff --quiet HEAD "
+                  "-- . ':(exclude)results' ':(exclude)paper/paper.md' 2>/dev/null && echo \"$r\" "
+                  "|| echo \"$r-dirty\"; }", buf, sizeof buf);
   hop_file_printf(f, "git revision: %s\n", buf);
 #ifdef __VERSION__
   hop_file_printf(f, "compiler: cc %s\n", __VERSION__);
