@@ -1,0 +1,109 @@
+/* Unit tests: lib/hop_mlp (backprop checked by central finite differences). */
+#define _POSIX_C_SOURCE 200809L
+#include <criterion/criterion.h>
+#include <math.h>
+#include "hop_error.h"
+#include "hop_mlp.h"
+#include "hop_rng.h"
+#include <gsl/gsl_randist.h>
+
+/* Every parameter's gradient against (L(p + e) - L(p - e)) / 2e; refuses a zero gradient. */
+static void gradient_check(const size_t *sizes, size_t n_sizes) {
+  enum { B = 7 };
+  gsl_rng *r = hop_rng_alloc(2385, 20);
+  hop_mlp *m = hop_mlp_alloc(sizes, n_sizes), *g = hop_mlp_alloc(sizes, n_sizes);
+  hop_mlp_init(m, r);
+  for (size_t l = 0; l < m->n_layers; l++) /* non-zero biases so their gradients matter */
+    for (size_t j = 0; j < sizes[l + 1]; j++) m->b[l][j] = gsl_ran_gaussian(r, 0.3);
+  hop_mlp_work *w = hop_mlp_work_alloc(m, B);
+  float x[B * 16];
+  unsigned char y[B];
+  for (size_t k = 0; k < B * sizes[0]; k++) x[k] = (float)gsl_ran_gaussian(r, 1.0);
+  for (int n = 0; n < B; n++) y[n] = (unsigned char)(n % sizes[n_sizes - 1]);
+  hop_mlp_loss(m, x, y, B, g, w);
+  double worst = 0.0, norm = 0.0;
+  const double eps = 1e-5;
+  for (size_t l = 0; l < m->n_layers; l++) {
+    size_t nw = sizes[l] * sizes[l + 1];
+    for (size_t k = 0; k < nw + sizes[l + 1]; k++) {
+      double *p = k < nw ? &m->w[l][k] : &m->b[l][k - nw];
+      double an = k < nw ? g->w[l][k] : g->b[l][k - nw], keep = *p;
+      *p = keep + eps;
+      double lp = hop_mlp_loss(m, x, y, B, NULL, w);
+      *p = keep - eps;
+      double lm = hop_mlp_loss(m, x, y, B, NULL, w);
+      *p = keep;
+      double fd = (lp - lm) / (2 * eps), err = fabs(fd - an) / fmax(1e-3, fabs(fd) + fabs(an));
+      worst = fmax(worst, err);
+      norm += an * an;
+      cr_assert_lt(err, 1e-6, "layer %zu param %zu: backprop %.10g, finite difference %.10g", l, k, an, fd);
+    }
+  }
+  cr_assert_gt(norm, 1e-4, "gradient is ~0 (%g): the check would be vacuous", norm);
+  hop_mlp_work_free(w);
+  hop_mlp_free(m);
+  hop_mlp_free(g);
+  gsl_rng_free(r);
+}
+
+Test(mlp, gradient_check_softmax_regression) {
+  size_t s[2] = {16, 10};
+  gradient_check(s, 2);
+}
+
+Test(mlp, gradient_check_with_hidden_layers) {
+  size_t s[4] = {9, 7, 5, 3};
+  gradient_check(s, 4);
+}
+
+Test(mlp, trains_on_separable_data) {
+  enum { F = 10, C = 3, N = 600 };
+  gsl_rng *r = hop_rng_alloc(2385, 21);
+  static float x[N * F];
+  static unsigned char y[N], pred[N];
+  for (int n = 0; n < N; n++) {
+    y[n] = (unsigned char)(n % C);
+    for (int i = 0; i < F; i++) x[n * F + i] = (float)gsl_ran_gaussian(r, 1.0) + (i % C == y[n] ? 1.5f : 0.0f);
+  }
+  size_t s[2] = {F, C};
+  hop_mlp *m = hop_mlp_alloc(s, 2), *g = hop_mlp_alloc(s, 2);
+  hop_mlp_init(m, r);
+  hop_mlp_work *w = hop_mlp_work_alloc(m, N);
+  double l0 = hop_mlp_loss(m, x, y, N / 2, NULL, w), l = l0;
+  for (int epoch = 0; epoch < 30; epoch++)
+    for (int b = 0; b < N / 2; b += 30) {
+      l = hop_mlp_loss(m, x + b * F, y + b, 30, g, w);
+      hop_mlp_sgd(m, g, 0.1);
+    }
+  double l1 = hop_mlp_loss(m, x, y, N / 2, NULL, w);
+  cr_assert_lt(l1, 0.5 * l0, "loss %g -> %g", l0, l1);
+  hop_mlp_predict(m, x + (N / 2) * F, N / 2, NULL, pred, w);
+  int correct = 0;
+  for (int n = 0; n < N / 2; n++) correct += pred[n] == y[N / 2 + n];
+  cr_assert_gt(correct, (int)(0.9 * N / 2), "held-out accuracy %d / %d", correct, N / 2);
+  (void)l;
+  hop_mlp_work_free(w);
+  hop_mlp_free(m);
+  hop_mlp_free(g);
+  gsl_rng_free(r);
+}
+
+Test(mlp, extreme_logits_stay_finite_and_bad_shapes_fail) {
+  size_t s[2] = {2, 2};
+  hop_mlp *m = hop_mlp_alloc(s, 2);
+  hop_mlp_work *w = hop_mlp_work_alloc(m, 1);
+  m->w[0][0] = 1e4; /* logit 1e4 for class 0 */
+  float x[2] = {1.0f, 0.0f};
+  unsigned char y0 = 0, y1 = 1;
+  cr_assert_float_eq(hop_mlp_loss(m, x, &y0, 1, NULL, w), 0.0, 1e-12);
+  double l = hop_mlp_loss(m, x, &y1, 1, NULL, w);
+  cr_assert(isfinite(l) && l > 600, "loss %g", l);
+  cr_assert(isnan(hop_mlp_loss(m, x, &y0, 2, NULL, w))); /* batch beyond the scratch */
+  size_t one[1] = {3}, zero[2] = {3, 0}, many[6] = {1, 1, 1, 1, 1, 2};
+  cr_assert_null(hop_mlp_alloc(one, 1));
+  cr_assert_null(hop_mlp_alloc(zero, 2));
+  cr_assert_null(hop_mlp_alloc(many, 6));
+  cr_assert_null(hop_mlp_work_alloc(m, 0));
+  hop_mlp_work_free(w);
+  hop_mlp_free(m);
+}
