@@ -230,31 +230,38 @@ void hop_mhc_train_step(hop_mhc *m, const float *x, float *h, size_t label,
   h_step(m, h, p, w->wtv);
 }
 
-/* The same step with phi = exp(sign |W|) carried along (see hop_mhc.h). */
+/* The same step with phi = exp(sign |W|) carried along (see hop_mhc.h). On entry
+ * w->wtv holds W^T x for the current W; on return, for the updated W (accumulated in
+ * the same pass over the weights). */
 static void train_step_carried(hop_mhc *m, const float *x, float *h, size_t label,
                                const hop_mhc_params *p, hop_mhc_work *w, float sign) {
-  size_t nf = m->nf;
-  train_coefficients(m, x, h, label, p, w);
-  for (size_t j = 0; j < m->nh; j++) {
+  size_t nf = m->nf, nh = m->nh;
+  softmax_f(h, nh, p->beta, w->f);
+  for (size_t j = 0; j < nh; j++)
+    w->a[j] = (float)(p->dt * p->eta) * ((j == label ? 1.0f : 0.0f) - w->f[j]);
+  h_step(m, h, p, w->wtv); /* from the current state, before W moves */
+  for (size_t j = 0; j < nh; j++) {
     float *col = m->w + j * nf, *phi = w->phi + j * nf;
     unsigned char *fix = w->fix;
     const float aj = w->a[j];
     int any = 0;
-#pragma omp simd reduction(| : any)
+    float acc = 0.0f;
+#pragma omp simd reduction(| : any) reduction(+ : acc)
     for (size_t i = 0; i < nf; i++) {
       float old = col[i], d = aj * x[i] * phi[i], nw = old + d;
       float z = (old >= 0.0f ? sign : -sign) * d; /* exponent of the change of phi */
       int bad = ((old >= 0.0f) != (nw >= 0.0f)) | (fabsf(z) > 0.05f);
       phi[i] *= 1.0f + z * (1.0f + z * (0.5f + z * (1.0f / 6.0f + z * (1.0f / 24.0f))));
       col[i] = nw;
+      acc += nw * x[i];
       fix[i] = (unsigned char)bad;
       any |= bad;
     }
+    w->wtv[j] = acc;
     if (any)
       for (size_t i = 0; i < nf; i++)
         if (fix[i]) phi[i] = expf(sign * fabsf(col[i]));
   }
-  h_step(m, h, p, w->wtv);
 }
 
 static void init_h(gsl_rng *r, double h0, float *h, size_t nh) {
@@ -273,6 +280,7 @@ int hop_mhc_train_image(hop_mhc *m, const float *x, size_t label, const hop_mhc_
     const size_t n = m->nf * m->nh;
 #pragma omp simd
     for (size_t k = 0; k < n; k++) w->phi[k] = expf(sign * fabsf(m->w[k]));
+    w_t_times(m, x, w->wtv);
     for (size_t s = 0; s < p->steps; s++) train_step_carried(m, x, h, label, p, w, sign);
   }
   for (size_t j = 0; j < m->nh; j++)
