@@ -5,8 +5,12 @@
  *    reason the Makefile links -lopenblas, not -lgslcblas.
  * 2. Classical Hopfield fields for a batch of states: hop_classical_fields (sgemm) vs
  *    the same product as P independent matrix-vector products (sgemv).
+ * 3. One batched modern-Hopfield retrieval step (dot similarity, softmax, projection) with
+ *    50,000 stored RGB images (3072-d) and 100 queries, against the two cblas_sgemm calls
+ *    it contains, timed alone on the same shapes (issue 4 asks for >= 60 %).
  * Exit status 1 if OpenBLAS is not at least 3x faster than the reference (a sign that
- * the wrong BLAS was linked). Usage: bin/bench [n]  (default n = 1024) */
+ * the wrong BLAS was linked) or if retrieval falls below 60 % of the sgemm rate.
+ * Usage: bin/bench [n]  (default n = 1024) */
 #define _POSIX_C_SOURCE 200809L
 #include <cblas.h>
 #include <dlfcn.h>
@@ -17,6 +21,7 @@
 #include "hop_cli.h"
 #include "hop_math.h"
 #include "hop_rng.h"
+#include "hop_uhn.h"
 
 typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, int,
                          const double *, int, double, double *, int);
@@ -93,6 +98,40 @@ int main(int argc, char **argv) {
   printf("classical fields N=%zu P=%zu   batched sgemm / per-state sgemv speed-up = %.1f\n", nn, p,
          tv / tb);
   hop_classical_free(net);
+  /* retrieval at P = 50,000, d = 3072, 100 queries */
+  size_t P = 50000, D = 3072, B = 100;
+  float *mem = malloc(P * D * sizeof *mem), *q = malloc(B * D * sizeof *q);
+  float *s1 = malloc(B * P * sizeof *s1), *o1 = malloc(B * D * sizeof *o1);
+  if (!mem || !q || !s1 || !o1) return 1;
+  for (size_t k = 0; k < P * D; k++) mem[k] = (float)gsl_rng_uniform(r);
+  for (size_t k = 0; k < B * D; k++) q[k] = (float)gsl_rng_uniform(r);
+  hop_uhn *um = hop_uhn_alloc(mem, P, D);
+  hop_uhn_work *uw = hop_uhn_work_alloc(um, B);
+  hop_uhn_params par = {.sim = HOP_SIM_DOT, .sep = HOP_SEP_SOFTMAX, .beta = 1e-3, .max_steps = 1};
+  double tg = 1e300, tr = 1e300;
+  for (int rep = 0; rep < 3; rep++) {
+    double t0 = hop_now();
+    hop_gemm_f(B, P, D, 1.0f, q, mem, 1, 0.0f, s1);
+    hop_gemm_f(B, D, P, 1.0f, s1, mem, 0, 0.0f, o1);
+    double t1 = hop_now();
+    hop_uhn_step(um, q, B, &par, NULL, NULL, uw);
+    double t2 = hop_now();
+    tg = t1 - t0 < tg ? t1 - t0 : tg;
+    tr = t2 - t1 < tr ? t2 - t1 : tr;
+  }
+  double gflop = 4.0 * (double)B * (double)P * (double)D / 1e9;
+  printf("retrieval P=%zu d=%zu B=%zu   sgemm %.1f GFlop/s, retrieval step %.1f GFlop/s = %.0f %% of sgemm\n",
+         P, D, B, gflop / tg, gflop / tr, 100.0 * tg / tr);
+  if (tg / tr < 0.6) {
+    printf("bench: retrieval below 60 %% of the sgemm rate\n");
+    status = 1;
+  }
+  hop_uhn_work_free(uw);
+  hop_uhn_free(um);
+  free(mem);
+  free(q);
+  free(s1);
+  free(o1);
   gsl_rng_free(r);
   free(xi);
   free(hf);
