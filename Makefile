@@ -4,6 +4,7 @@
 #
 # Adding experiments/NAME.c and experiments/NAME.FIGURE.gp needs no edit here:
 # bin/NAME -> results/NAME/manifest.txt (+ CSVs) -> results/NAME/FIGURE.png.
+# Shared gnuplot code lives in experiments/*.gpi (loaded by figure scripts).
 
 CFLAGS   ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Werror
@@ -112,7 +113,7 @@ results/claims.csv: $(RESULTS)
 	  for e in $(EXPS); do tail -n +2 results/$$e/claims.csv; done; } > $@.tmp && mv $@.tmp $@
 
 .SECONDEXPANSION:
-results/%.png: experiments/$$(subst /,.,$$*).gp results/$$(dir $$*)manifest.txt
+results/%.png: experiments/$$(subst /,.,$$*).gp results/$$(dir $$*)manifest.txt $(wildcard experiments/*.gpi)
 	gnuplot -e "dir='$(@D)'; out='$@.tmp'" $< && mv $@.tmp $@
 
 results: $(RESULTS) results/claims.csv

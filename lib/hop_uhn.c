@@ -125,16 +125,24 @@ int hop_uhn_similarity(const hop_uhn *m, const float *q, size_t b, const hop_uhn
     }
     return HOP_OK;
   case HOP_SIM_MANHATTAN:
-  case HOP_SIM_L1SCORE:
-    for (size_t k = 0; k < b; k++)
-      for (size_t i = 0; i < p; i++) {
-        const float *x = m->x + i * d, *qk = q + k * d;
+  case HOP_SIM_L1SCORE: {
+    /* each stored pattern against the whole batch while it is in cache; patterns split
+     * across threads (every entry is computed by one thread in a fixed order) */
+    const int l1score = par->sim == HOP_SIM_L1SCORE;
+    const double beta = par->beta;
+#pragma omp parallel for schedule(static) if (p * b * d > 1000000)
+    for (size_t i = 0; i < p; i++) {
+      const float *x = m->x + i * d;
+      for (size_t k = 0; k < b; k++) {
+        const float *qk = q + k * d;
         float acc = 0.0f;
 #pragma omp simd reduction(+ : acc)
         for (size_t j = 0; j < d; j++) acc += fabsf(x[j] - qk[j]);
-        s[k * p + i] = par->sim == HOP_SIM_MANHATTAN ? -acc : (float)(par->beta / (1.0 + acc));
+        s[k * p + i] = l1score ? (float)(beta / (1.0 + acc)) : -acc;
       }
+    }
     return HOP_OK;
+  }
   }
   HOP_ERROR(HOP_EINVAL, "bad similarity %d", (int)par->sim);
 }
