@@ -377,13 +377,13 @@ int main(int argc, char **argv) {
   for (size_t k = 0; k < ds.n * 3072; k++) cols[1].all[k] = ds.x[k];
   int status = HOP_OK;
   hop_progress prog;
-  size_t n_students = 2 * (cf.n_beta_rgb + 1) + 2 * (cf.n_beta_gray + 1) + (cf.n_beta_gray + 1) +
+  size_t n_students = 3 * (cf.n_beta_rgb + 1) + 2 * (cf.n_beta_gray + 1) + (cf.n_beta_gray + 1) +
                       (cf.n_beta_rgb + 1) + (cf.n_beta_rgb + 1) + (cf.n_beta_gray + 1);
   /* progress units ~ work: one per P = 100 run, P / 100 per accuracy-vs-P run */
   size_t units_p = 0;
   for (size_t i = 0; i < cf.n_sizes; i++) units_p += 1 + (size_t)cf.sizes[i] / 100;
   size_t total = n_students + 4 + 2 * cf.n_corrs * cf.n_sims * (size_t)cf.grid_points * 2 +
-                 2 * cf.n_sims * units_p + 1;
+                 2 * cf.n_corrs * cf.n_sims * units_p + 1;
   hop_progress_start(&prog, stderr, "cifar_recall", total);
 
   /* ---- A. the students' settings ---- */
@@ -392,10 +392,11 @@ int main(int argc, char **argv) {
   hop_file *fss = hop_file_open(cli.out, "students_summary.csv",
                                 "colour,corruption,sigma,P,similarity,beta,max_steps,seeds,correct,correct_sd,identified,mse,mse_sd");
   if (!fs || !fss) return fail("output");
-  setting st[64];
+  setting st[9 * (MAXL + 1)]; /* plan rows x (betas + baseline) */
   size_t nst = 0;
   struct { size_t c; corruption k; double sigma; size_t p; long steps; } plan[] = {
       {1, C_NOISE, 5, 100, cf.max_steps}, {1, C_NOISE, 10, 100, cf.max_steps},
+      {1, C_NOISE, 5, 20, cf.max_steps},
       {0, C_NOISE, 5, 20, 1},             {0, C_NOISE, 5, 100, 1},
       {0, C_HALF, 0, 100, 1},             {1, C_HALF, 0, 100, cf.max_steps},
       {1, C_BLUR, 0, 100, cf.max_steps},  {0, C_BLUR, 0, 100, 1}};
@@ -500,27 +501,30 @@ int main(int argc, char **argv) {
       }
   if (status || hop_file_close(fb) || hop_file_close(fbv) || hop_file_close(fbest)) return fail("beta sweep");
 
-  /* ---- C. accuracy vs P at each similarity's validated beta (noise) ---- */
+  /* ---- C. accuracy vs P at each similarity's validated beta, every corruption ---- */
   hop_file *fp = hop_file_open(cli.out, "accuracy_vs_p.csv",
                                "colour,corruption,similarity,beta,P,correct,correct_sd,identified,mse,mse_sd");
   if (!fp) return fail("output");
   int have_noise = 0;
   for (size_t ki = 0; ki < cf.n_corrs; ki++) have_noise |= cf.corrs[ki] == C_NOISE;
-  for (int ci = 0; ci < 2 && !status && have_noise; ci++)
-    for (size_t si = 0; si < cf.n_sims && !status; si++)
-      for (size_t pi = 0; pi < cf.n_sizes && !status; pi++) {
-        const colour *c = &cols[ci];
-        hop_sim sim = cf.sims[si];
-        size_t p = (size_t)cf.sizes[pi];
-        hop_uhn_params par = {.sim = sim, .sep = HOP_SEP_SOFTMAX, .beta = best_beta[ci][C_NOISE][sim],
-                              .max_steps = (size_t)cf.max_steps, .tol = cf.tol};
-        summary sm;
-        if ((status = run_seeds(c, p, C_NOISE, c->noise, &par, &cf, cli.seed, 3000, &b, &sm, NULL, "")))
-          break;
-        hop_file_printf(fp, "%s,noise,%s,%.6g,%zu,%.4f,%.4f,%.4f,%.3f,%.3f\n", c->name, hop_sim_name(sim),
-                        par.beta, p, sm.correct, sm.correct_sd, sm.identified, sm.mse, sm.mse_sd);
-        hop_progress_add(&prog, 1 + p / 100);
-      }
+  for (int ci = 0; ci < 2 && !status; ci++)
+    for (size_t ki = 0; ki < cf.n_corrs && !status; ki++)
+      for (size_t si = 0; si < cf.n_sims && !status; si++)
+        for (size_t pi = 0; pi < cf.n_sizes && !status; pi++) {
+          const colour *c = &cols[ci];
+          corruption k = cf.corrs[ki];
+          hop_sim sim = cf.sims[si];
+          size_t p = (size_t)cf.sizes[pi];
+          hop_uhn_params par = {.sim = sim, .sep = HOP_SEP_SOFTMAX, .beta = best_beta[ci][k][sim],
+                                .max_steps = (size_t)cf.max_steps, .tol = cf.tol};
+          summary sm;
+          if ((status = run_seeds(c, p, k, c->noise, &par, &cf, cli.seed, 3000, &b, &sm, NULL, "")))
+            break;
+          hop_file_printf(fp, "%s,%s,%s,%.6g,%zu,%.4f,%.4f,%.4f,%.3f,%.3f\n", c->name,
+                          corruption_names[k], hop_sim_name(sim), par.beta, p, sm.correct,
+                          sm.correct_sd, sm.identified, sm.mse, sm.mse_sd);
+          hop_progress_add(&prog, 1 + p / 100);
+        }
   if (status || hop_file_close(fp)) return fail("accuracy vs P");
 
   /* ---- speed: one batched dot-product retrieval step at the largest P (RGB) against the
