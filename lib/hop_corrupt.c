@@ -42,6 +42,21 @@ int hop_corrupt_pixels(float *x, size_t c, size_t h, size_t w, gsl_rng *r, doubl
   return HOP_OK;
 }
 
+/* dst[i * stride] = sum_k kern[k + rad] src[clamp(i + k) * stride], i < n: one line of a
+ * separable convolution with replicated edges. */
+static void blur_line(const float *src, float *dst, long n, long stride, const double *kern,
+                      int rad) {
+  for (long i = 0; i < n; i++) {
+    double s = 0.0;
+    for (int k = -rad; k <= rad; k++) {
+      long j = i + k;
+      j = j < 0 ? 0 : j >= n ? n - 1 : j;
+      s += kern[k + rad] * src[j * stride];
+    }
+    dst[i * stride] = (float)s;
+  }
+}
+
 int hop_corrupt_blur(float *x, size_t c, size_t h, size_t w, double sigma, float *tmp) {
   if (!(sigma > 0) || sigma > 100) HOP_ERROR(HOP_EINVAL, "blur sigma = %g outside (0, 100]", sigma);
   int rad = (int)ceil(3.0 * sigma);
@@ -51,26 +66,8 @@ int hop_corrupt_blur(float *x, size_t c, size_t h, size_t w, double sigma, float
   long H = (long)h, W = (long)w;
   for (size_t ch = 0; ch < c; ch++) {
     float *img = x + ch * h * w;
-    for (long y = 0; y < H; y++) /* rows into tmp */
-      for (long i = 0; i < W; i++) {
-        double s = 0.0;
-        for (int k = -rad; k <= rad; k++) {
-          long j = i + k;
-          j = j < 0 ? 0 : j >= W ? W - 1 : j;
-          s += kern[k + rad] * img[y * W + j];
-        }
-        tmp[y * W + i] = (float)s;
-      }
-    for (long y = 0; y < H; y++) /* columns back into the image */
-      for (long i = 0; i < W; i++) {
-        double s = 0.0;
-        for (int k = -rad; k <= rad; k++) {
-          long yy = y + k;
-          yy = yy < 0 ? 0 : yy >= H ? H - 1 : yy;
-          s += kern[k + rad] * tmp[yy * W + i];
-        }
-        img[y * W + i] = (float)s;
-      }
+    for (long y = 0; y < H; y++) blur_line(img + y * W, tmp + y * W, W, 1, kern, rad); /* rows */
+    for (long i = 0; i < W; i++) blur_line(tmp + i, img + i, H, W, kern, rad);         /* columns */
   }
   return HOP_OK;
 }
