@@ -41,17 +41,18 @@ verify() {
   fi
 }
 
-# place SRC as REL (copy, gunzip or gzip as the names require), then verify
+# place FILE as REL (copy, or gunzip when FILE is .gz and REL is not), then verify.
+# (sh has no local variables: helpers use names of their own, p_* here.)
 place() {
-  src=$1; rel=$2; dst=$DEST/$rel
-  mkdir -p "$(dirname "$dst")"
-  case "$src:$rel" in
-    *.gz:*.gz) cp "$src" "$dst.part" ;;
-    *.gz:*) gzip -dc "$src" > "$dst.part" ;;
-    *) cp "$src" "$dst.part" ;;
+  p_from=$1; p_rel=$2; p_dst=$DEST/$p_rel
+  mkdir -p "$(dirname "$p_dst")"
+  case "$p_from:$p_rel" in
+    *.gz:*.gz) cp "$p_from" "$p_dst.part" ;;
+    *.gz:*) gzip -dc "$p_from" > "$p_dst.part" ;;
+    *) cp "$p_from" "$p_dst.part" ;;
   esac
-  mv "$dst.part" "$dst"
-  verify "$rel" || { rm -f "$dst"; die "refusing $src: it does not match the recorded checksum"; }
+  mv "$p_dst.part" "$p_dst"
+  verify "$p_rel" || { rm -f "$p_dst"; die "refusing $p_from: it does not match the recorded checksum"; }
 }
 
 download() { # URL OUT
