@@ -201,12 +201,10 @@ void hop_mhc_step(const hop_mhc *m, float *v, float *h, double beta, double dt, 
     for (size_t j = 0; j < nh; j++) h[j] += kh * (-h[j] + w->wtv[j]);
 }
 
-/* The coefficients of one training step: f = softmax(beta h), wtv = W^T x, and
- * a_j = dt eta (t_j - f_j). */
-static void train_coefficients(const hop_mhc *m, const float *x, const float *h, size_t label,
+/* The coefficients of one training step: f = softmax(beta h) and a_j = dt eta (t_j - f_j). */
+static void train_coefficients(const hop_mhc *m, const float *h, size_t label,
                                const hop_mhc_params *p, hop_mhc_work *w) {
   softmax_f(h, m->nh, p->beta, w->f);
-  w_t_times(m, x, w->wtv);
   for (size_t j = 0; j < m->nh; j++)
     w->a[j] = (float)(p->dt * p->eta) * ((j == label ? 1.0f : 0.0f) - w->f[j]);
 }
@@ -219,7 +217,8 @@ static void h_step(const hop_mhc *m, float *h, const hop_mhc_params *p, const fl
 void hop_mhc_train_step(hop_mhc *m, const float *x, float *h, size_t label,
                         const hop_mhc_params *p, hop_mhc_work *w) {
   size_t nf = m->nf;
-  train_coefficients(m, x, h, label, p, w);
+  train_coefficients(m, h, label, p, w);
+  w_t_times(m, x, w->wtv);
   const float sign = p->reading == HOP_MHC_PRINTED ? 1.0f : -1.0f;
   for (size_t j = 0; j < m->nh; j++) {
     float *col = m->w + j * nf;
@@ -236,9 +235,7 @@ void hop_mhc_train_step(hop_mhc *m, const float *x, float *h, size_t label,
 static void train_step_carried(hop_mhc *m, const float *x, float *h, size_t label,
                                const hop_mhc_params *p, hop_mhc_work *w, float sign) {
   size_t nf = m->nf, nh = m->nh;
-  softmax_f(h, nh, p->beta, w->f);
-  for (size_t j = 0; j < nh; j++)
-    w->a[j] = (float)(p->dt * p->eta) * ((j == label ? 1.0f : 0.0f) - w->f[j]);
+  train_coefficients(m, h, label, p, w);
   h_step(m, h, p, w->wtv); /* from the current state, before W moves */
   for (size_t j = 0; j < nh; j++) {
     float *col = m->w + j * nf, *phi = w->phi + j * nf;
