@@ -65,11 +65,14 @@ test: $(TEST_BIN) $(EXP_BIN)
 	$(TEST_BIN) --jobs=2
 	sh tests/smoke.sh $(BUILD) $(EXPS)
 
+# The smoke runs need the datasets of their experiments: check fetches or verifies them.
 ifeq ($(SANITIZE),1)
-check: deps-build
+check: deps
+	$(MAKE) --no-print-directory data
 	$(MAKE) --no-print-directory SANITIZE=1 test
 else
-check: deps-build
+check: deps
+	$(MAKE) --no-print-directory data
 	$(MAKE) --no-print-directory test
 	$(MAKE) --no-print-directory SANITIZE=1 test
 endif
