@@ -16,6 +16,14 @@
 #pragma omp declare simd notinbranch
 float expf(float);
 
+/* The hot loops are built for AVX-512, AVX2 and baseline x86-64 and picked at run time
+ * (GCC function multi-versioning); elsewhere they are built once. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define HOP_MHC_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define HOP_MHC_CLONES
+#endif
+
 struct hop_mhc_work {
   size_t nf, nh;
   float *f;       /* (nh) softmax(beta h) */
@@ -24,8 +32,8 @@ struct hop_mhc_work {
   float *a;       /* (nh) per-step weight-update coefficients */
   float *v;       /* (nf) feature state when the caller does not want it back */
   float *phi;     /* (nh * nf) exp(s |W|) carried along during one image */
-  unsigned char *fix; /* (nf) per-step flags: phi needs an exact expf */
   double *y;      /* (nf + nh) ODE state (v, h) */
+  float *bv, *bh, *bs, *bf; /* batch inference: (B, nf) v, (B, nh) h, W^T v and f */
   gsl_odeiv2_system sys;
   gsl_odeiv2_driver *driver; /* rkf45, made for the tolerances below on first use */
   double epsabs, epsrel;
@@ -84,6 +92,7 @@ static void softmax_f(const float *h, size_t nh, double beta, float *f) {
 }
 
 /* wtv (nh) = W^T v: one contiguous dot product per class. */
+HOP_MHC_CLONES
 static void w_t_times(const hop_mhc *m, const float *v, float *wtv) {
   size_t nf = m->nf;
   for (size_t j = 0; j < m->nh; j++) {
@@ -97,6 +106,7 @@ static void w_t_times(const hop_mhc *m, const float *v, float *wtv) {
 }
 
 /* wf (nf) = W f, wtv (nh) = W^T v. */
+HOP_MHC_CLONES
 static void couple(const hop_mhc *m, const float *v, const float *f, float *wf, float *wtv) {
   size_t nf = m->nf;
   w_t_times(m, v, wtv);
@@ -144,13 +154,16 @@ hop_mhc_work *hop_mhc_work_alloc(size_t nf, size_t nh) {
   w->wf = malloc(nf * sizeof *w->wf);
   w->v = malloc(nf * sizeof *w->v);
   w->phi = malloc(nf * nh * sizeof *w->phi);
-  w->fix = malloc(nf * sizeof *w->fix);
   w->y = malloc((nf + nh) * sizeof *w->y);
+  w->bv = malloc(HOP_MHC_BATCH * nf * sizeof *w->bv);
+  w->bh = malloc(HOP_MHC_BATCH * nh * sizeof *w->bh);
+  w->bs = malloc(HOP_MHC_BATCH * nh * sizeof *w->bs);
+  w->bf = malloc(HOP_MHC_BATCH * nh * sizeof *w->bf);
   w->sys.function = ode_rhs;
   w->sys.jacobian = NULL;
   w->sys.dimension = nf + nh;
   w->sys.params = w;
-  if (!w->f || !w->wtv || !w->a || !w->wf || !w->v || !w->phi || !w->fix || !w->y) {
+  if (!w->f || !w->wtv || !w->a || !w->wf || !w->v || !w->phi || !w->y || !w->bv || !w->bh || !w->bs || !w->bf) {
     hop_mhc_work_free(w);
     HOP_ERROR_NULL(HOP_ENOMEM, "cannot allocate MHC scratch");
   }
@@ -165,8 +178,11 @@ void hop_mhc_work_free(hop_mhc_work *w) {
   free(w->wf);
   free(w->v);
   free(w->phi);
-  free(w->fix);
   free(w->y);
+  free(w->bv);
+  free(w->bh);
+  free(w->bs);
+  free(w->bf);
   if (w->driver) gsl_odeiv2_driver_free(w->driver);
   free(w);
 }
@@ -214,6 +230,7 @@ static void h_step(const hop_mhc *m, float *h, const hop_mhc_params *p, const fl
   for (size_t j = 0; j < m->nh; j++) h[j] += kh * (-h[j] + wtv[j]);
 }
 
+HOP_MHC_CLONES
 void hop_mhc_train_step(hop_mhc *m, const float *x, float *h, size_t label,
                         const hop_mhc_params *p, hop_mhc_work *w) {
   size_t nf = m->nf;
@@ -232,6 +249,7 @@ void hop_mhc_train_step(hop_mhc *m, const float *x, float *h, size_t label,
 /* The same step with phi = exp(sign |W|) carried along (see hop_mhc.h). On entry
  * w->wtv holds W^T x for the current W; on return, for the updated W (accumulated in
  * the same pass over the weights). */
+HOP_MHC_CLONES
 static void train_step_carried(hop_mhc *m, const float *x, float *h, size_t label,
                                const hop_mhc_params *p, hop_mhc_work *w, float sign) {
   size_t nf = m->nf, nh = m->nh;
@@ -239,25 +257,25 @@ static void train_step_carried(hop_mhc *m, const float *x, float *h, size_t labe
   h_step(m, h, p, w->wtv); /* from the current state, before W moves */
   for (size_t j = 0; j < nh; j++) {
     float *col = m->w + j * nf, *phi = w->phi + j * nf;
-    unsigned char *fix = w->fix;
     const float aj = w->a[j];
     int any = 0;
     float acc = 0.0f;
+    /* phi > 0 always: a factor that needs an exact expf is marked -1 and fixed below */
 #pragma omp simd reduction(| : any) reduction(+ : acc)
     for (size_t i = 0; i < nf; i++) {
       float old = col[i], d = aj * x[i] * phi[i], nw = old + d;
       float z = (old >= 0.0f ? sign : -sign) * d; /* exponent of the change of phi */
       int bad = ((old >= 0.0f) != (nw >= 0.0f)) | (fabsf(z) > 0.05f);
-      phi[i] *= 1.0f + z * (1.0f + z * (0.5f + z * (1.0f / 6.0f + z * (1.0f / 24.0f))));
+      float np = phi[i] * (1.0f + z * (1.0f + z * (0.5f + z * (1.0f / 6.0f + z * (1.0f / 24.0f)))));
+      phi[i] = bad ? -1.0f : np;
       col[i] = nw;
       acc += nw * x[i];
-      fix[i] = (unsigned char)bad;
       any |= bad;
     }
     w->wtv[j] = acc;
     if (any)
       for (size_t i = 0; i < nf; i++)
-        if (fix[i]) phi[i] = expf(sign * fabsf(col[i]));
+        if (phi[i] < 0.0f) phi[i] = expf(sign * fabsf(col[i]));
   }
 }
 
@@ -304,6 +322,27 @@ size_t hop_mhc_infer(const hop_mhc *m, const float *x, const hop_mhc_params *p, 
   for (size_t s = 0; s < p->steps; s++) hop_mhc_step(m, v, h, p->beta, p->dt, 0, w);
   if (h_out) memcpy(h_out, h, nh * sizeof *h);
   return argmax(h, nh);
+}
+
+void hop_mhc_infer_batch(const hop_mhc *m, const float *x, size_t n, const hop_mhc_params *p,
+                         gsl_rng *r, size_t *labels, float *v_out, float *h_out,
+                         hop_mhc_work *w) {
+  size_t nf = m->nf, nh = m->nh;
+  float kv = (float)(p->dt / m->tau_v), kh = (float)(p->dt / m->tau_h);
+  for (size_t b0 = 0; b0 < n; b0 += HOP_MHC_BATCH) {
+    size_t nb = n - b0 < HOP_MHC_BATCH ? n - b0 : HOP_MHC_BATCH;
+    float *v = v_out ? v_out + b0 * nf : w->bv;
+    memcpy(v, x + b0 * nf, nb * nf * sizeof *v);
+    for (size_t b = 0; b < nb; b++) init_h(r, p->h0, w->bh + b * nh, nh); /* as image by image */
+    for (size_t s = 0; s < p->steps; s++) {
+      for (size_t b = 0; b < nb; b++) softmax_f(w->bh + b * nh, nh, p->beta, w->bf + b * nh);
+      hop_gemm_f(nb, nh, nf, 1.0f, v, m->w, 1, 0.0f, w->bs);       /* S = V W     (B, nh) */
+      hop_gemm_f(nb, nf, nh, kv, w->bf, m->w, 0, 1.0f - kv, v);    /* V = (1-kv) V + kv F W^T */
+      for (size_t k = 0; k < nb * nh; k++) w->bh[k] += kh * (-w->bh[k] + w->bs[k]);
+    }
+    for (size_t b = 0; b < nb; b++) labels[b0 + b] = argmax(w->bh + b * nh, nh);
+    if (h_out) memcpy(h_out + b0 * nh, w->bh, nb * nh * sizeof *w->bh);
+  }
 }
 
 int hop_mhc_infer_ode(const hop_mhc *m, const float *x, const hop_mhc_params *p, gsl_rng *r,

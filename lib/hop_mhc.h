@@ -96,6 +96,16 @@ int hop_mhc_train_image(hop_mhc *m, const float *x, size_t label, const hop_mhc_
 size_t hop_mhc_infer(const hop_mhc *m, const float *x, const hop_mhc_params *p, gsl_rng *r,
                      float *v_out, float *h_out, hop_mhc_work *w);
 
+/* Inference of n images x (n, nf) at once, HOP_MHC_BATCH at a time, the steps as
+ * matrix products through CBLAS (S = V W, V = (1 - kv) V + kv F W^T, kv = dt / tau_v):
+ * the same dynamics and the same draws of h as n calls of hop_mhc_infer, up to float
+ * rounding. labels (n) gets argmax h; v_out (n, nf) and h_out (n, nh) the final states
+ * when not NULL. */
+#define HOP_MHC_BATCH 256
+void hop_mhc_infer_batch(const hop_mhc *m, const float *x, size_t n, const hop_mhc_params *p,
+                         gsl_rng *r, size_t *labels, float *v_out, float *h_out,
+                         hop_mhc_work *w);
+
 /* The same time span (p->steps * p->dt) integrated by GSL's adaptive rkf45 with the
  * given tolerances. *label = argmax h. HOP_EMAXITER if the driver gives up. */
 int hop_mhc_infer_ode(const hop_mhc *m, const float *x, const hop_mhc_params *p, gsl_rng *r,

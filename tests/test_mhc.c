@@ -287,3 +287,32 @@ Test(mhc, carried_exponential_follows_the_exact_path) {
   hop_mhc_work_free(w);
   gsl_rng_free(r);
 }
+
+Test(mhc, batched_inference_matches_image_by_image) {
+  /* 300 images: more than one batch of HOP_MHC_BATCH, the last one partial */
+  enum { N = 300 };
+  gsl_rng *r = hop_rng_alloc(77, 1), *ra = hop_rng_alloc(5, 5), *rb = hop_rng_alloc(5, 5);
+  hop_mhc *m = random_net(r, 0.3);
+  hop_mhc_work *w = hop_mhc_work_alloc(NF, NH);
+  static float x[N * NF], vb[N * NF], hb[N * NH];
+  for (int k = 0; k < N * NF; k++) x[k] = (float)gsl_ran_gaussian(r, 1.0);
+  hop_mhc_params p = {.beta = 2.0, .dt = 0.05, .steps = 100, .eta = 1, .reading = HOP_MHC_DAMPED, .h0 = 0.1};
+  size_t lb[N];
+  hop_mhc_infer_batch(m, x, N, &p, rb, lb, vb, hb, w);
+  int agree = 0;
+  for (int n = 0; n < N; n++) {
+    float va[NF], ha[NH];
+    size_t la = hop_mhc_infer(m, x + n * NF, &p, ra, va, ha, w);
+    for (int i = 0; i < NF; i++)
+      cr_assert(fabsf(va[i] - vb[n * NF + i]) < 1e-4f, "image %d v[%d] %g vs %g", n, i, va[i], vb[n * NF + i]);
+    for (int j = 0; j < NH; j++)
+      cr_assert(fabsf(ha[j] - hb[n * NH + j]) < 1e-4f, "image %d h[%d] %g vs %g", n, j, ha[j], hb[n * NH + j]);
+    agree += la == lb[n];
+  }
+  cr_assert_eq(agree, N, "labels agree for %d of %d images", agree, N);
+  hop_mhc_work_free(w);
+  hop_mhc_free(m);
+  gsl_rng_free(r);
+  gsl_rng_free(ra);
+  gsl_rng_free(rb);
+}
