@@ -244,28 +244,6 @@ static const setting *find(const setting *v, size_t n, const char *colour, corru
   return NULL;
 }
 
-static int parse_words(const char *text, const char *opt, const char *const *names, size_t nn,
-                       int *out, size_t *n_out) {
-  char buf[256];
-  snprintf(buf, sizeof buf, "%s", text);
-  *n_out = 0;
-  for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-    size_t k = 0;
-    while (k < nn && strcmp(tok, names[k])) k++;
-    if (k == nn) {
-      fprintf(stderr, "cifar_recall: option --%s: unknown name '%s'\n", opt, tok);
-      return 2;
-    }
-    out[(*n_out)++] = (int)k;
-    if (*n_out == 5) break;
-  }
-  if (!*n_out) {
-    fprintf(stderr, "cifar_recall: option --%s: empty list\n", opt);
-    return 2;
-  }
-  return 0;
-}
-
 int main(int argc, char **argv) {
   config cf = {.seeds = 3, .queries = 100, .max_steps = 5, .grid_points = 13, .tol = 1e-4,
                .blur_sigma = 1.0, .mask_fraction = 0.5, .correct_tol = 0.5, .cifar = "auto"};
@@ -306,12 +284,14 @@ int main(int argc, char **argv) {
     fprintf(stderr, "cifar_recall: option --mask-fraction: %g is outside [0, 1]\n", cf.mask_fraction);
     return 2;
   }
-  int tmp[5];
-  if (parse_words(sims, "similarities", (const char *const[]){"dot", "cosine", "euclidean", "manhattan", "l1score"}, 5, tmp, &cf.n_sims))
+  int tmp[9];
+  if (!(cf.n_sims = hop_cli_words(sims, "similarities", (const char *const[]){"dot", "cosine", "euclidean", "manhattan", "l1score"}, 5, tmp, 5)) ||
+      !(cf.n_corrs = hop_cli_words(corrs, "corruptions", corruption_names, 4, tmp + 5, 4))) {
+    fprintf(stderr, "cifar_recall: %s\n", hop_error_message());
     return 2;
+  }
   for (size_t i = 0; i < cf.n_sims; i++) cf.sims[i] = (hop_sim)tmp[i];
-  if (parse_words(corrs, "corruptions", corruption_names, 4, tmp, &cf.n_corrs)) return 2;
-  for (size_t i = 0; i < cf.n_corrs; i++) cf.corrs[i] = (corruption)tmp[i];
+  for (size_t i = 0; i < cf.n_corrs; i++) cf.corrs[i] = (corruption)tmp[5 + i];
   if (!(cf.n_sizes = hop_cli_list(sizes, "sizes", 1, 1e9, cf.sizes, MAXL)) ||
       !(cf.n_beta_rgb = hop_cli_list(beta_rgb, "beta-rgb", 1e-300, 1e300, cf.beta_rgb, MAXL)) ||
       !(cf.n_beta_gray = hop_cli_list(beta_gray, "beta-gray", 1e-300, 1e300, cf.beta_gray, MAXL))) {

@@ -103,6 +103,33 @@ size_t hop_cli_list(const char *text, const char *option, double min, double max
   return k;
 }
 
+size_t hop_cli_words(const char *text, const char *option, const char *const *names, size_t n_names,
+                     int *out, size_t cap) {
+  size_t k = 0;
+  const char *p = text;
+  while (*p) {
+    const char *q = strchr(p, ',');
+    size_t len = q ? (size_t)(q - p) : strlen(p), i = 0;
+    while (i < n_names && !(strlen(names[i]) == len && !strncmp(p, names[i], len))) i++;
+    if (len == 0 || (q && !q[1])) {
+      HOP_RAISE(HOP_EINVAL, "option --%s: malformed list '%s'", option, text);
+      return 0;
+    }
+    if (i == n_names) {
+      HOP_RAISE(HOP_EINVAL, "option --%s: unknown name '%.*s'", option, (int)len, p);
+      return 0;
+    }
+    if (k == cap) {
+      HOP_RAISE(HOP_EINVAL, "option --%s: more than %zu names", option, cap);
+      return 0;
+    }
+    out[k++] = (int)i;
+    p = q ? q + 1 : p + len;
+  }
+  if (k == 0) HOP_RAISE(HOP_EINVAL, "option --%s: empty list", option);
+  return k;
+}
+
 int hop_cli_parse(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nopts, int *action) {
   *action = HOP_CLI_RUN;
   cli->argc = argc;

@@ -56,6 +56,11 @@ void hop_cli_version(FILE *f, const hop_cli *cli);
 size_t hop_cli_list(const char *text, const char *option, double min, double max, double *out,
                     size_t cap);
 
+/* Parse a comma-separated list of names, each one of names[0..n_names), into their
+ * indices (at most cap); returns the count, or 0 with an error recorded naming the
+ * option and the unknown word. */
+size_t hop_cli_words(const char *text, const char *option, const char *const *names, size_t n_names,
+                     int *out, size_t cap);
 /* Standard handling in main(): parse, print usage/version/error. Returns -1 to go on,
  * otherwise the exit code (0 after --help/--version, 2 after a bad option). */
 int hop_cli_main(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nopts);

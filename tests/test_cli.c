@@ -110,3 +110,17 @@ Test(cli, number_lists) {
   cr_assert_eq(hop_cli_list("1,20", "sizes", 0, 9, v, 4), 0);
   cr_assert(strstr(hop_error_message(), "outside"));
 }
+
+Test(cli, name_lists) {
+  const char *const names[] = {"pixel", "global", "pix"};
+  int k[3];
+  cr_assert_eq(hop_cli_words("global,pix,pixel", "standardise", names, 3, k, 3), 3);
+  cr_assert(k[0] == 1 && k[1] == 2 && k[2] == 0, "%d %d %d", k[0], k[1], k[2]);
+  cr_assert_eq(hop_cli_words("pixels", "standardise", names, 3, k, 3), 0);
+  cr_assert(strstr(hop_error_message(), "--standardise") && strstr(hop_error_message(), "'pixels'"));
+  cr_assert_eq(hop_cli_words("pixel,", "standardise", names, 3, k, 3), 0);
+  cr_assert_eq(hop_cli_words("", "standardise", names, 3, k, 3), 0);
+  cr_assert_eq(hop_cli_words("pixel,,global", "standardise", names, 3, k, 3), 0);
+  cr_assert_eq(hop_cli_words("pix,pix,pix,pix", "standardise", names, 3, k, 3), 0);
+  cr_assert(strstr(hop_error_message(), "more than 3"));
+}
