@@ -1,0 +1,13 @@
+# Fig. 3b: MNIST test accuracy vs the sd of Gaussian noise added to the standardised image,
+# MHC with and without the beta schedule and the MLP (mean +- sd over seeds). Reads noise.csv.
+set terminal pngcairo size 800,520 font ",11"
+set output out
+set datafile separator ","
+f = dir."/noise.csv"
+set xlabel "noise {/Symbol s} (standardised units)"
+set ylabel "test accuracy (%)"
+set yrange [0:100]
+set key top right
+set grid
+plot for [m in "mhc_schedule mhc_fixed mhc_constant mlp"] f using (strcol(2) eq m ? $1 : 1/0):4:5 \
+     with yerrorlines title m noenhanced

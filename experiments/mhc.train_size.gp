@@ -1,0 +1,12 @@
+# Fig. 9: MNIST test accuracy vs training-set size, MHC (schedule) and MLP, 5 epochs each
+# (mean +- sd over seeds). Reads train_size.csv.
+set terminal pngcairo size 800,520 font ",11"
+set output out
+set datafile separator ","
+f = dir."/train_size.csv"
+set logscale x
+set xlabel "training images"
+set ylabel "test accuracy (%)"
+set key bottom right
+set grid
+plot for [m in "mhc_schedule mlp"] f using (strcol(2) eq m ? $1 : 1/0):4:5 with yerrorlines title m noenhanced
