@@ -103,10 +103,6 @@ static int fail(const char *what) {
   return 1;
 }
 
-static uint64_t key(uint64_t a, uint64_t b, uint64_t c, uint64_t d) {
-  return hop_rng_derive(hop_rng_derive(hop_rng_derive(a, b), c), d);
-}
-
 /* Corrupt one image (channels, 32, 32) in place. */
 static int corrupt(float *img, const colour *c, corruption k, double sigma, const config *cf,
                    gsl_rng *r, buffers *b) {
@@ -125,7 +121,7 @@ static int corrupt(float *img, const colour *c, corruption k, double sigma, cons
  * copied there ((3, 8, d), scaled to [0, 1]). */
 static int run(const colour *c, size_t p, corruption k, double sigma, const hop_uhn_params *par,
                const config *cf, uint64_t seed, uint64_t draw, buffers *b, score *out, float *grid) {
-  gsl_rng *r = hop_rng_alloc(seed, key(draw, p, (uint64_t)k, c->channels));
+  gsl_rng *r = hop_rng_alloc(seed, hop_rng_key(draw, p, (uint64_t)k, c->channels));
   if (!r) return hop_error_code();
   size_t d = c->d, nq = p < (size_t)cf->queries ? p : (size_t)cf->queries;
   for (size_t i = 0; i < c->n; i++) b->idx[i] = i;
@@ -560,7 +556,7 @@ int main(int argc, char **argv) {
         corruption k = kk ? C_HALF : C_NOISE;
         double acc_sum = 0;
         for (long sd = 0; sd < cf.seeds && !status; sd++) {
-          gsl_rng *r = hop_rng_alloc(cli.seed, key(4000 + (uint64_t)sd, ps[pi], (uint64_t)k, 7));
+          gsl_rng *r = hop_rng_alloc(cli.seed, hop_rng_key(4000 + (uint64_t)sd, ps[pi], (uint64_t)k, 7));
           for (size_t i = 0; i < c->n; i++) b.idx[i] = i;
           gsl_ran_shuffle(r, b.idx, c->n, sizeof *b.idx);
           for (size_t mu = 0; mu < ps[pi]; mu++)

@@ -142,10 +142,6 @@ static int fail(const char *what) {
   return 1;
 }
 
-static uint64_t key(uint64_t a, uint64_t b, uint64_t c, uint64_t d) {
-  return hop_rng_derive(hop_rng_derive(hop_rng_derive(a, b), c), d);
-}
-
 /* ---- data -------------------------------------------------------------------------- */
 
 static int load_raw(int which, int quick, hop_dataset *tr, hop_dataset *te, dset *d) {
@@ -182,17 +178,10 @@ static int load_raw(int which, int quick, hop_dataset *tr, hop_dataset *te, dset
       snprintf(d->files[5], sizeof d->files[5], "%s", p[0]);
       d->n_files = 6;
       np = quick ? 1 : 5;
-    } else if (which == DS_SUBSET_JPEG) {
-      hop_data_path(bp[0], sizeof bp[0], "cifar-10-jpeg75/data_batch_1.bin");
-      hop_data_path(p[0], sizeof p[0], "cifar-10-jpeg75/test_batch.bin");
-      bpp[0] = bp[0];
-      snprintf(d->files[0], sizeof d->files[0], "%s", bp[0]);
-      snprintf(d->files[1], sizeof d->files[1], "%s", p[0]);
-      d->n_files = 2;
-      np = 1;
-    } else {
-      hop_data_path(bp[0], sizeof bp[0], "cifar-10-subset/data_batch_1_first4000.bin");
-      hop_data_path(p[0], sizeof p[0], "cifar-10-subset/test_batch_first1000.bin");
+    } else { /* the exact subset, or the same records of the JPEG-75 copy */
+      int jpeg = which == DS_SUBSET_JPEG;
+      hop_data_path(bp[0], sizeof bp[0], jpeg ? "cifar-10-jpeg75/data_batch_1.bin" : "cifar-10-subset/data_batch_1_first4000.bin");
+      hop_data_path(p[0], sizeof p[0], jpeg ? "cifar-10-jpeg75/test_batch.bin" : "cifar-10-subset/test_batch_first1000.bin");
       bpp[0] = bp[0];
       snprintf(d->files[0], sizeof d->files[0], "%s", bp[0]);
       snprintf(d->files[1], sizeof d->files[1], "%s", p[0]);
@@ -250,7 +239,7 @@ static int prepare(int which, const config *cf, int quick, dset *d) {
     HOP_ERROR(HOP_ENOMEM, "cannot allocate %s", ds_names[which]);
   }
   for (size_t i = 0; i < tr.n; i++) perm[i] = i;
-  gsl_rng *r = hop_rng_alloc(cf->seed, key(0x5711, (uint64_t)which, 0, 0));
+  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key(0x5711, (uint64_t)which, 0, 0));
   if (!subset) gsl_ran_shuffle(r, perm, tr.n, sizeof *perm);
   gsl_rng_free(r);
   for (size_t i = 0; i < d->n_train; i++) {
@@ -300,19 +289,28 @@ static hop_mhc_params infer_params(const job *j, const config *cf, int ib) {
   return p;
 }
 
+/* The evaluation images of a run (validation or test split, n of them), with Gaussian
+ * noise of sd sigma added into xbuf when sigma > 0: the same draws for every model of a
+ * dataset and seed, so that models are compared on identical inputs. */
+static const float *eval_inputs(const job *j, const dset *d, const config *cf, double sigma, float *xbuf,
+                                size_t *n) {
+  size_t nf = d->nf;
+  const float *x = j->split ? d->x[j->c.stdm][1] : d->x[j->c.stdm][0];
+  *n = j->split ? d->n_test : d->n_val;
+  if (!(sigma > 0)) return x;
+  gsl_rng *rn = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, (uint64_t)(sigma * 1000), 0x401));
+  for (size_t k = 0; k < *n * nf; k++) xbuf[k] = x[k] + (float)gsl_ran_gaussian_ziggurat(rn, sigma);
+  gsl_rng_free(rn);
+  return xbuf;
+}
+
 /* Accuracy of m on the evaluation set, optionally with noise; conf (10 x 10) counts. */
 static double eval_mhc(const job *j, const dset *d, const config *cf, int ib, double sigma,
                        uint64_t stream, float *xbuf, size_t *lab, unsigned *conf, hop_mhc_work *w) {
-  size_t n = j->split ? d->n_test : d->n_val, nf = d->nf;
-  const float *x = j->split ? d->x[j->c.stdm][1] : d->x[j->c.stdm][0];
+  size_t n;
+  const float *x = eval_inputs(j, d, cf, sigma, xbuf, &n);
   const unsigned char *y = j->split ? d->yte : d->ytr;
-  gsl_rng *r = hop_rng_alloc(cf->seed, key((uint64_t)j->ds, j->seed, stream, 0xe1));
-  if (sigma > 0) {
-    gsl_rng *rn = hop_rng_alloc(cf->seed, key((uint64_t)j->ds, j->seed, (uint64_t)(sigma * 1000), 0x401));
-    for (size_t k = 0; k < n * nf; k++) xbuf[k] = x[k] + (float)gsl_ran_gaussian_ziggurat(rn, sigma);
-    gsl_rng_free(rn);
-    x = xbuf;
-  }
+  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, stream, 0xe1));
   hop_mhc_params p = infer_params(j, cf, ib);
   hop_mhc_infer_batch(j->m, x, n, &p, r, lab, NULL, NULL, w);
   gsl_rng_free(r);
@@ -326,15 +324,9 @@ static double eval_mhc(const job *j, const dset *d, const config *cf, int ib, do
 
 static double eval_mlp(const job *j, const dset *d, double sigma, const config *cf, float *xbuf,
                        unsigned char *pred, unsigned *conf, hop_mlp_work *w) {
-  size_t n = j->split ? d->n_test : d->n_val, nf = d->nf;
-  const float *x = j->split ? d->x[j->c.stdm][1] : d->x[j->c.stdm][0];
+  size_t n, nf = d->nf;
+  const float *x = eval_inputs(j, d, cf, sigma, xbuf, &n);
   const unsigned char *y = j->split ? d->yte : d->ytr;
-  if (sigma > 0) {
-    gsl_rng *rn = hop_rng_alloc(cf->seed, key((uint64_t)j->ds, j->seed, (uint64_t)(sigma * 1000), 0x401));
-    for (size_t k = 0; k < n * nf; k++) xbuf[k] = x[k] + (float)gsl_ran_gaussian_ziggurat(rn, sigma);
-    gsl_rng_free(rn);
-    x = xbuf;
-  }
   size_t ok = 0;
   for (size_t b = 0; b < n; b += MLP_BATCH) {
     size_t nb = n - b < MLP_BATCH ? n - b : MLP_BATCH;
@@ -365,7 +357,7 @@ static void progress_add(hop_progress *prog, size_t units) {
 
 static int run_mhc(job *j, const dset *d, const config *cf, hop_progress *prog) {
   size_t nf = d->nf;
-  gsl_rng *r = hop_rng_alloc(cf->seed, key((uint64_t)j->ds, j->seed, j->n_train, 0x7a));
+  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, j->n_train, 0x7a));
   size_t *ord = r ? draw_train(d, r) : NULL;
   hop_mhc_work *w = hop_mhc_work_alloc(nf, NCLASS);
   j->m = hop_mhc_alloc(nf, NCLASS, 1.0, 0.1);
@@ -421,7 +413,7 @@ static int run_mhc(job *j, const dset *d, const config *cf, hop_progress *prog) 
 
 static int run_mlp(job *j, const dset *d, const config *cf, hop_progress *prog) {
   size_t nf = d->nf, sizes[2] = {nf, NCLASS};
-  gsl_rng *r = hop_rng_alloc(cf->seed, key((uint64_t)j->ds, j->seed, j->n_train, 0x3f));
+  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, j->n_train, 0x3f));
   size_t *ord = r ? draw_train(d, r) : NULL;
   j->mlp = hop_mlp_alloc(sizes, 2);
   hop_mlp *g = hop_mlp_alloc(sizes, 2);
@@ -858,7 +850,7 @@ int main(int argc, char **argv) {
     }
   if (hop_file_close(f)) return fail("beta_infer.csv");
   /* Fig. 4: time course of h and E for the first test image, three times the span */
-  gsl_rng *r = hop_rng_alloc(cf.seed, key(DS_MNIST, 0, 0x44, 0));
+  gsl_rng *r = hop_rng_alloc(cf.seed, hop_rng_key(DS_MNIST, 0, 0x44, 0));
   float h[NCLASS];
   memcpy(v, dm->x[best.stdm][1], nf * sizeof *v);
   for (int j = 0; j < NCLASS; j++) h[j] = (float)(cf.h0 * (2.0 * gsl_rng_uniform(r) - 1.0));
@@ -899,7 +891,7 @@ int main(int argc, char **argv) {
     for (size_t k = (dm->side - rows) * dm->side; k < nf; k++)
       xm[i * nf + k] = (0.0f - dm->mean[best.stdm][k]) / dm->sd[best.stdm][k];
   }
-  gsl_rng *rm = hop_rng_alloc(cf.seed, key(DS_MNIST, 0, 0x2b, 0));
+  gsl_rng *rm = hop_rng_alloc(cf.seed, hop_rng_key(DS_MNIST, 0, 0x2b, 0));
   float *vout = malloc(nt * nf * sizeof *vout);
   if (!rm || !vout) return fail("allocation");
   hop_mhc_infer_batch(jm->m, xm, nt, &pm, rm, lab, vout, NULL, w);
@@ -922,7 +914,7 @@ int main(int argc, char **argv) {
     return fail("grid_completion.csv");
   /* rkf45 over the same span as the Euler steps, same initial h */
   size_t no = (size_t)cf.ode_images < nt ? (size_t)cf.ode_images : nt, agree = 0, ok_ode = 0, ok_eul = 0;
-  gsl_rng *ra = hop_rng_alloc(cf.seed, key(DS_MNIST, 0, 0x0de, 0)), *rb = hop_rng_alloc(cf.seed, key(DS_MNIST, 0, 0x0de, 0));
+  gsl_rng *ra = hop_rng_alloc(cf.seed, hop_rng_key(DS_MNIST, 0, 0x0de, 0)), *rb = hop_rng_alloc(cf.seed, hop_rng_key(DS_MNIST, 0, 0x0de, 0));
   hop_mhc_infer_batch(jm->m, dm->x[best.stdm][1], no, &pm, ra, lab, NULL, NULL, w);
   double t_ode = hop_now();
   for (size_t i = 0; i < no; i++) {

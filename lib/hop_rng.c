@@ -19,6 +19,10 @@ static unsigned long seed_word(uint64_t seed, uint64_t stream) {
   return (unsigned long)((d ^ (d >> 32)) & 0xffffffffUL);
 }
 
+uint64_t hop_rng_key(uint64_t a, uint64_t b, uint64_t c, uint64_t d) {
+  return hop_rng_derive(hop_rng_derive(hop_rng_derive(a, b), c), d);
+}
+
 gsl_rng *hop_rng_alloc(uint64_t seed, uint64_t stream) {
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   if (!r) HOP_ERROR_NULL(HOP_ENOMEM, "cannot allocate a gsl_rng");

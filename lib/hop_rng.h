@@ -13,6 +13,10 @@
 /* 64-bit mix of (seed, stream) (SplitMix64 finaliser; Steele et al. 2014). */
 uint64_t hop_rng_derive(uint64_t seed, uint64_t stream);
 
+/* A stream key from four integers (e.g. dataset, seed, size, purpose):
+ * hop_rng_derive applied in a chain. */
+uint64_t hop_rng_key(uint64_t a, uint64_t b, uint64_t c, uint64_t d);
+
 /* A Mersenne Twister (gsl_rng_mt19937) seeded with hop_rng_derive(seed, stream). */
 gsl_rng *hop_rng_alloc(uint64_t seed, uint64_t stream);
 

@@ -49,3 +49,12 @@ Test(rng, pm1_is_balanced_plus_minus_one) {
   cr_assert_lt(fabs(s / N), 5.0 / sqrt((double)N));
   gsl_rng_free(r);
 }
+
+Test(rng, four_part_keys) {
+  /* the chained derivation, and every part matters (including order) */
+  cr_assert_eq(hop_rng_key(1, 2, 3, 4), hop_rng_derive(hop_rng_derive(hop_rng_derive(1, 2), 3), 4));
+  uint64_t k = hop_rng_key(1, 2, 3, 4);
+  cr_assert_neq(k, hop_rng_key(1, 2, 3, 5));
+  cr_assert_neq(k, hop_rng_key(1, 2, 4, 3));
+  cr_assert_neq(k, hop_rng_key(0, 2, 3, 4));
+}
