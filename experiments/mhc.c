@@ -386,6 +386,7 @@ static int run_mhc(job *j, const dset *d, const config *cf, hop_progress *prog) 
   j->train_rate = tt > 0 ? (double)trained / tt : 0;
   j->max_w = 0;
   for (size_t k = 0; k < nf * NCLASS; k++) j->max_w = fmax(j->max_w, fabs(j->m->w[k]));
+  if (j->diverged) j->max_w = NAN; /* some weight overflowed */
   size_t n = j->split ? d->n_test : d->n_val;
   size_t *lab = malloc(n * sizeof *lab);
   float *xbuf = j->noise_evals || j->f3a_noise ? malloc(n * nf * sizeof *xbuf) : NULL;
@@ -1060,10 +1061,10 @@ int main(int argc, char **argv) {
     if (j->part != P_READ && !(j->part == P_SWEEP && j->c.dt == best.dt && j->c.stdm == best.stdm && j->c.init == cf.init[0]))
       continue;
     snprintf(d, sizeof d, "eq. 3 read as %s (phi = exp(%s|W|)), %s, MNIST validation accuracy %% (dt %g, %s "
-             "standardisation)%s", reading_names[j->c.reading], j->c.reading == 0 ? "+" : "-",
-             j->model == M_SCHED ? "beta schedule" : "beta fixed", j->c.dt, std_names[j->c.stdm],
-             j->diverged ? "; training diverged" : "");
-    snprintf(m, sizeof m, "%.2f (max |W| %.3g)", j->acc[best.ib], j->max_w);
+             "standardisation)", reading_names[j->c.reading], j->c.reading == 0 ? "+" : "-",
+             j->model == M_SCHED ? "beta schedule" : "beta fixed", j->c.dt, std_names[j->c.stdm]);
+    if (j->diverged) snprintf(m, sizeof m, "diverged in epoch %d", j->diverged);
+    else snprintf(m, sizeof m, "%.2f (max |W| %.3g)", j->acc[best.ib], j->max_w);
     char id[40];
     snprintf(id, sizeof id, "eq3-%s-%s", reading_names[j->c.reading], j->model == M_SCHED ? "schedule" : "fixed");
     hop_claims_add(cl, id, d, "-", m, "-", "beyond paper");
