@@ -1,6 +1,7 @@
 # Fig. 3a: test accuracy vs beta, clean and with noise. Left: beta is the initial beta of
 # training (halved every epoch), inference at the selected reading; right: one trained model,
-# beta changed at inference only. Reads beta_train.csv and beta_infer.csv.
+# beta changed at inference only. Reads beta_train.csv and beta_infer.csv (rows are
+# selected with awk so that each curve is drawn as a line).
 set terminal pngcairo size 1200,480 font ",11"
 set output out
 set datafile separator ","
@@ -15,7 +16,7 @@ set grid
 do for [which in "train infer"] {
   f = dir."/beta_".which.".csv"
   set title (which eq "train" ? "{/Symbol b} of training (schedule from it)" : "{/Symbol b} of inference (one model)")
-  plot f using ($2 == 0 ? $1 : 1/0):3 with linespoints title "clean", \
-       f using ($2 > 0 ? $1 : 1/0):3 with linespoints title "noise"
+  plot "< awk -F, 'NR > 1 && $2 == 0' ".f using 1:3 with linespoints title "clean", \
+       "< awk -F, 'NR > 1 && $2 > 0' ".f using 1:3 with linespoints title "noise"
 }
 unset multiplot

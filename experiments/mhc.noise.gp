@@ -9,5 +9,5 @@ set ylabel "test accuracy (%)"
 set yrange [0:100]
 set key top right
 set grid
-plot for [m in "mhc_schedule mhc_fixed mhc_constant mlp"] f using (strcol(2) eq m ? $1 : 1/0):4:5 \
-     with yerrorlines title m noenhanced
+plot for [m in "mhc_schedule mhc_fixed mhc_constant mlp"] \
+     sprintf("< awk -F, '$2 == \"%s\"' %s", m, f) using 1:4:5 with yerrorlines title m noenhanced

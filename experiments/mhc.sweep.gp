@@ -9,13 +9,13 @@ set multiplot layout 1,2
 set logscale x
 set xlabel "Euler step dt"
 set ylabel "validation accuracy (%)"
-set yrange [0:100]
-set key bottom left font ",9"
+set xrange [0.007:0.14]
+set key top left font ",9"
 set grid
 do for [col in "15 16"] {
   set title (col eq "15" ? "inference at the initial {/Symbol b}" : "inference at the last epoch's {/Symbol b}")
   plot for [sd in "pixel global"] for [rd in "printed damped"] \
-       f using ((strcol(1) eq "sweep" && strcol(4) eq sd && strcol(5) eq rd) ? $6 : 1/0):(column(col+0)) \
-       with linespoints title sprintf("%s, %s", sd, rd)
+       sprintf("< awk -F, '$1 == \"sweep\" && $4 == \"%s\" && $5 == \"%s\"' %s", sd, rd, f) \
+       using 6:(column(col+0)) with linespoints title sprintf("%s, %s", sd, rd)
 }
 unset multiplot

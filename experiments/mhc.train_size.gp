@@ -9,4 +9,5 @@ set xlabel "training images"
 set ylabel "test accuracy (%)"
 set key bottom right
 set grid
-plot for [m in "mhc_schedule mlp"] f using (strcol(2) eq m ? $1 : 1/0):4:5 with yerrorlines title m noenhanced
+plot for [m in "mhc_schedule mlp"] sprintf("< awk -F, '$2 == \"%s\"' %s", m, f) using 1:4:5 \
+     with yerrorlines title m noenhanced
