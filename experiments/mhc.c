@@ -521,13 +521,17 @@ static int write_run_row(hop_file *f, const job *j) {
 }
 #define RUN_HEADER "part,dataset,model,standardise,reading,dt,init_scale,infer_beta,beta,lr,n_train,epochs,seed,split,acc_beta_initial,acc_beta_final,diverged_epoch,max_abs_w"
 
-/* Image (nf) in standardised units back to [0, 1]: x sd + mean (minmax = 0), or
- * stretched to its own range (minmax = 1, for weight vectors). */
+/* Image (nf) in standardised units back to pixels, u = x sd + mean, then clipped to
+ * [0, 1] (minmax = 0), or stretched to its own range (minmax = 1: states far from any
+ * image, such as the prototypes). */
 static void to_unit(const float *x, const dset *d, int stdm, int minmax, float *out) {
   float lo = INFINITY, hi = -INFINITY;
-  for (size_t k = 0; k < d->nf; k++) lo = fminf(lo, x[k]), hi = fmaxf(hi, x[k]);
   for (size_t k = 0; k < d->nf; k++) {
-    float v = minmax ? (hi > lo ? (x[k] - lo) / (hi - lo) : 0.5f) : x[k] * d->sd[stdm][k] + d->mean[stdm][k];
+    out[k] = x[k] * d->sd[stdm][k] + d->mean[stdm][k];
+    lo = fminf(lo, out[k]), hi = fmaxf(hi, out[k]);
+  }
+  for (size_t k = 0; k < d->nf; k++) {
+    float v = minmax ? (hi > lo ? (out[k] - lo) / (hi - lo) : 0.5f) : out[k];
     out[k] = v < 0 ? 0 : v > 1 ? 1 : v;
   }
 }
@@ -563,7 +567,7 @@ int main(int argc, char **argv) {
       {"mlp-epochs", HOP_OPT_INT, &cf.mlp_epochs, 1, 1000, "MLP epochs of Table 1 (paper 50)", 0, ""},
       {"mlp-lr", HOP_OPT_STRING, &lrs, 0, 0, "MLP learning rates swept on validation", 0, ""},
       {"mask", HOP_OPT_DOUBLE, &cf.mask, 0, 1, "fraction of image rows masked (from the bottom) in Fig. 2b/6", 0, ""},
-      {"proto-h", HOP_OPT_DOUBLE, &cf.proto_h, 1e-3, 1e3, "clamped h of the active memory neuron in Fig. 2a", 0, ""},
+      {"proto-h", HOP_OPT_DOUBLE, &cf.proto_h, 1e-3, 1e3, "beta h of the clamped memory neuron in Fig. 2a", 0, ""},
       {"ode-images", HOP_OPT_INT, &cf.ode_images, 1, 1e6, "test images integrated by rkf45 as a check", 0, ""},
   };
   enum { O_DATASETS, O_TRAIN, O_EPOCHS, O_SEEDS, O_VAL, O_TEST, O_ETA, O_BETA, O_STEPS, O_H0, O_SDF, O_DT,
@@ -876,10 +880,11 @@ int main(int argc, char **argv) {
     hop_mhc_step(jm->m, v, h, pm.beta, pm.dt, 0, w);
   }
   if (hop_file_close(f)) return fail("timecourse.csv");
-  /* Fig. 2a: prototypes: h clamped to proto_h on one memory neuron, v from noise */
+  /* Fig. 2a: prototypes: h clamped to proto_h / beta on one memory neuron and 0 elsewhere
+   * (so f is one-hot to within exp(-proto_h) whatever the inference beta), v from noise */
   for (int c = 0; c < NCLASS; c++) {
     for (size_t k = 0; k < nf; k++) v[k] = (float)gsl_ran_gaussian(r, 1.0);
-    for (int j = 0; j < NCLASS; j++) h[j] = j == c ? (float)cf.proto_h : 0.0f;
+    for (int j = 0; j < NCLASS; j++) h[j] = j == c ? (float)(cf.proto_h / pm.beta) : 0.0f;
     for (size_t s = 0; s < 10 * pm.steps; s++) hop_mhc_step(jm->m, v, h, pm.beta, pm.dt, HOP_MHC_CLAMP_H, w);
     to_unit(v, dm, best.stdm, 1, img + c * nf);
   }
