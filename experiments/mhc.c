@@ -129,7 +129,7 @@ typedef struct {
   double acc[2];    /* [inference beta] accuracy (MLP: both the same) */
   double acc_noise[MAXL], acc_f3a_noise;
   int diverged;     /* epoch (1-based) in which training diverged, 0 if it did not */
-  double max_w, seconds, train_rate;
+  double max_w, train_rate;
   unsigned conf[NCLASS * NCLASS];
   hop_mhc *m;
   hop_mlp *mlp;
@@ -350,6 +350,9 @@ static size_t *draw_train(const dset *d, gsl_rng *r) {
   return all; /* the first n_train are used */
 }
 
+/* Progress units per training image: MNIST-sized inputs count 1, larger ones in proportion. */
+static size_t input_scale(size_t nf) { return nf / 784 ? nf / 784 : 1; }
+
 static void progress_add(hop_progress *prog, size_t units) {
 #pragma omp critical(mhc_progress)
   hop_progress_add(prog, units);
@@ -380,7 +383,7 @@ static int run_mhc(job *j, const dset *d, const config *cf, hop_progress *prog) 
       }
       trained++;
     }
-    progress_add(prog, j->n_train * (nf / 784 ? nf / 784 : 1));
+    progress_add(prog, j->n_train * input_scale(nf));
   }
   double tt = hop_now() - t0;
   j->train_rate = tt > 0 ? (double)trained / tt : 0;
@@ -438,7 +441,7 @@ static int run_mlp(job *j, const dset *d, const config *cf, hop_progress *prog) 
         if (!isfinite(hop_mlp_loss(j->mlp, xb, yb, nb, g, w))) j->diverged = (int)e + 1;
         hop_mlp_sgd(j->mlp, g, j->lr);
       }
-      progress_add(prog, (j->n_train / 10) * (nf / 784 ? nf / 784 : 1));
+      progress_add(prog, (j->n_train / 10) * input_scale(nf));
     }
     double tt = hop_now() - t0;
     j->train_rate = tt > 0 ? (double)(j->n_train * j->epochs) / tt : 0;
@@ -464,10 +467,8 @@ static int run_jobs(job *jobs, size_t n, const dset *ds, const config *cf, hop_p
 #pragma omp parallel for schedule(dynamic, 1)
   for (size_t k = 0; k < n; k++) {
     job *j = &jobs[k];
-    double t0 = hop_now();
     j->status = j->model == M_MLP ? run_mlp(j, &ds[j->ds], cf, prog) : run_mhc(j, &ds[j->ds], cf, prog);
     if (j->status) snprintf(j->err, sizeof j->err, "%s", hop_error_message());
-    j->seconds = hop_now() - t0;
   }
   for (size_t k = 0; k < n; k++)
     if (jobs[k].status) {
@@ -481,7 +482,7 @@ static int run_jobs(job *jobs, size_t n, const dset *ds, const config *cf, hop_p
  * costs about a tenth of an MHC one. */
 static size_t job_units(const job *j, const dset *ds) {
   size_t u = j->model == M_MLP ? j->epochs * (j->n_train / 10) : j->epochs * j->n_train;
-  return u * (ds[j->ds].nf / 784 ? ds[j->ds].nf / 784 : 1);
+  return u * input_scale(ds[j->ds].nf);
 }
 
 /* ---- summaries --------------------------------------------------------------------- */
@@ -686,7 +687,7 @@ int main(int argc, char **argv) {
         jobs[nj++] = (job){.part = P_T1, .ds = d, .model = m, .beta = cf.beta,
                            .n_train = ntr < ds[d].n_train - ds[d].n_val ? ntr : ds[d].n_train - ds[d].n_val,
                            .epochs = m == M_MLP ? (size_t)cf.mlp_epochs : E, .seed = s, .split = 1,
-                           .noise_evals = d == DS_MNIST, .keep = d == DS_MNIST && s == 0};
+                           .noise_evals = d == DS_MNIST, .keep = d == DS_MNIST && s == 0 && (m == M_SCHED || m == M_MLP)};
   }
   for (int d = DS_SUBSET; d <= DS_SUBSET_JPEG && want[DS_SUBSET]; d++)
     for (size_t s = 0; s < S; s++)
