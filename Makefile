@@ -8,7 +8,8 @@
 
 CFLAGS   ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Werror
-CPPFLAGS += -Ilib -MMD -MP
+LIB_DIRS := lib/base lib/run lib/memory lib/learn
+CPPFLAGS += $(LIB_DIRS:%=-I%) -MMD -MP
 LDLIBS   := -lgsl -lopenblas -lz -lm
 OMP      := -fopenmp
 # Thread count of `make reproduce` runs (results are identical for any value).
@@ -22,7 +23,7 @@ BUILD    := bin
 endif
 OBJ      := $(BUILD)/obj
 
-LIB_OBJ  := $(patsubst %.c,$(OBJ)/%.o,$(wildcard lib/*.c))
+LIB_OBJ  := $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(LIB_DIRS:%=%/*.c)))
 LIB      := $(BUILD)/libhopfield.a
 EXPS     := $(basename $(notdir $(wildcard experiments/*.c)))
 EXP_BIN  := $(EXPS:%=$(BUILD)/%)
@@ -35,7 +36,7 @@ FIGS     := $(foreach g,$(wildcard experiments/*.*.gp),results/$(subst .,/,$(bas
 BUILD_PKGS := gcc make libgsl-dev libopenblas-dev zlib1g-dev libcriterion-dev
 RUN_PKGS   := gnuplot-nox dataset-fashion-mnist curl ca-certificates
 
-.PHONY: all check test reproduce paper data deps deps-build clean distclean figures results bench
+.PHONY: all check test layout reproduce paper data deps deps-build clean distclean figures results bench
 .DELETE_ON_ERROR:
 
 all: $(LIB) $(EXP_BIN) $(TEST_BIN)
@@ -45,7 +46,7 @@ $(OBJ)/%.o: %.c
 	$(CC) $(WARN) $(CFLAGS) $(OMP) $(SAN) $(CPPFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(EXP_BIN): $(BUILD)/%: $(OBJ)/experiments/%.o $(LIB)
 	$(CC) $(CFLAGS) $(OMP) $(SAN) $^ $(LDLIBS) -o $@
@@ -61,9 +62,14 @@ bench: $(BUILD)/bench
 	$(BUILD)/bench
 
 # ---- tests ---------------------------------------------------------------------
-test: $(TEST_BIN) $(EXP_BIN)
+test: $(TEST_BIN) $(EXP_BIN) layout
 	$(TEST_BIN) --jobs=2
 	sh tests/smoke.sh $(BUILD) $(EXPS)
+
+# lib/README.md's two rules: header names are unique across lib/*/, and nothing outside
+# lib/run/ prints, exits or opens a file for writing (each check also proves it can fire).
+layout:
+	sh tests/layout.sh
 
 # The smoke runs need the datasets of their experiments: check fetches or verifies them.
 ifeq ($(SANITIZE),1)

@@ -45,6 +45,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <gsl/gsl_fit.h>
 #include <gsl/gsl_randist.h>
+#include <gsl/gsl_errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -57,7 +58,9 @@
 #include "hop_classical.h"
 #include "hop_cli.h"
 #include "hop_error.h"
-#include "hop_out.h"
+#include "hop_claims.h"
+#include "hop_file.h"
+#include "hop_manifest.h"
 #include "hop_progress.h"
 #include "hop_rng.h"
 
@@ -321,6 +324,7 @@ done:
 }
 
 int main(int argc, char **argv) {
+  gsl_set_error_handler_off(); /* GSL errors come back as statuses, never abort */
   config cf = {.alpha_min = 0.05, .alpha_max = 0.25, .alpha_step = 0.01, .budget = 10000,
                .min_trials = 3, .max_sweeps = 100, .sync_max_steps = 200, .trace_n = 500,
                .fit_exponent = 0.5, .trace_flip = 0.3};
@@ -462,7 +466,7 @@ int main(int argc, char **argv) {
             memcpy(w->s, st + mu * n, n * sizeof *w->s);
             memcpy(w->h, hf + mu * n, n * sizeof *w->h);
             run_async(net, w, cf.max_sweeps, &res[mu]);
-            res[mu].m = hop_overlap(w->s, xi + mu * n, n);
+            res[mu].m = hop_classical_overlap(w->s, xi + mu * n, n);
             res[mu].sync_end = 0;
             if (do_sync) run_sync(net, w, st + mu * n, hf + mu * n, cf.sync_max_steps, &res[mu]);
           }
@@ -649,11 +653,11 @@ int main(int argc, char **argv) {
   snprintf(d, sizeof d, "the same, extrapolated to N -> infinity by alpha_50(N) = a + b N^-%g over "
                         "N = %s", cf.fit_exponent, sizes);
   snprintf(m, sizeof m, "%.4f +- %.4f", prim_fit, prim_fit_se);
-  hop_claims_add(cl, "C1", d, pv, m, tol, hop_verdict(prim_fit, ALPHA_C_PAPER, ALPHA_C_TOL));
+  hop_claims_add(cl, "C1", d, pv, m, tol, hop_claims_verdict(prim_fit, ALPHA_C_PAPER, ALPHA_C_TOL));
   snprintf(d, sizeof d, "finite-size curves cross near alpha_c: where the N = %g curve falls below "
                         "the N = %g curve", nl, n_sizes >= 2 ? cf.sizes[n_sizes - 2] : NAN);
   snprintf(m, sizeof m, "%.4f", prim_cross);
-  hop_claims_add(cl, "C1-cross", d, pv, m, tol, hop_verdict(prim_cross, ALPHA_C_PAPER, ALPHA_C_TOL));
+  hop_claims_add(cl, "C1-cross", d, pv, m, tol, hop_claims_verdict(prim_cross, ALPHA_C_PAPER, ALPHA_C_TOL));
   snprintf(d, sizeof d, "strict criterion: half-retrieval load with overlap >= 0.99 at N = %g", nl);
   snprintf(m, sizeof m, "%.4f", a50_99);
   hop_claims_add(cl, "C1-0.99", d, "-", m, "-", "beyond paper");

@@ -39,6 +39,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <gsl/gsl_randist.h>
+#include <gsl/gsl_errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -49,9 +50,13 @@
 #include "hop_cli.h"
 #include "hop_corrupt.h"
 #include "hop_data.h"
+#include "hop_norm.h"
 #include "hop_error.h"
 #include "hop_math.h"
-#include "hop_out.h"
+#include "hop_claims.h"
+#include "hop_file.h"
+#include "hop_grid.h"
+#include "hop_manifest.h"
 #include "hop_progress.h"
 #include "hop_rng.h"
 #include "hop_uhn.h"
@@ -65,7 +70,7 @@ static const char *corruption_names[] = {"noise", "half", "blur", "pixels"};
 typedef struct {
   double sizes[MAXL];
   size_t n_sizes;
-  hop_sim sims[5];
+  hop_uhn_sim sims[5];
   size_t n_sims;
   corruption corrs[4];
   size_t n_corrs;
@@ -129,7 +134,7 @@ static int run(const colour *c, size_t p, corruption k, double sigma, const hop_
   for (size_t i = 0; i < p; i++) memcpy(b->x + i * d, c->all + b->idx[i] * d, d * sizeof *b->x);
   hop_uhn *m = hop_uhn_alloc(b->x, p, d);
   hop_uhn_work *w = m ? hop_uhn_work_alloc(m, BATCH) : NULL;
-  hop_uhn_params ide = {.sim = HOP_SIM_EUCLIDEAN, .sep = HOP_SEP_MAX, .beta = 1, .max_steps = 1};
+  hop_uhn_params ide = {.sim = HOP_UHN_SIM_EUCLIDEAN, .sep = HOP_UHN_SEP_MAX, .beta = 1, .max_steps = 1};
   int status = m && w ? HOP_OK : hop_error_code();
   double correct = 0, ident = 0, mse = 0;
   for (size_t q0 = 0; q0 < nq && !status; q0 += BATCH) {
@@ -194,7 +199,7 @@ static int run_seeds(const colour *c, size_t p, corruption k, double sigma,
     id += sc.identified;
     if (rows)
       hop_file_printf(rows, "%s,%s,%s,%g,%zu,%s,%g,%ld,%ld,%.4f,%.4f,%.3f\n", tag, c->name,
-                      corruption_names[k], k == C_NOISE ? sigma : 0.0, p, hop_sim_name(par->sim),
+                      corruption_names[k], k == C_NOISE ? sigma : 0.0, p, hop_uhn_sim_name(par->sim),
                       par->beta, (long)par->max_steps, s, sc.correct, sc.identified, sc.mse);
   }
   double ma = 0, mm = 0, va = 0, vm = 0;
@@ -215,7 +220,7 @@ static int run_seeds(const colour *c, size_t p, corruption k, double sigma,
 }
 
 /* log10 range of beta per similarity (raw 0..255 pixels; see the paper section). */
-static void beta_range(hop_sim s, double *lo, double *hi) {
+static void beta_range(hop_uhn_sim s, double *lo, double *hi) {
   static const double r[5][2] = {{-9, -3}, {0, 6}, {-4, 1}, {-6, 0}, {2, 8}};
   *lo = r[s][0];
   *hi = r[s][1];
@@ -227,12 +232,12 @@ typedef struct {
   corruption k;
   double sigma, beta;
   size_t p;
-  hop_sim sim;
+  hop_uhn_sim sim;
   summary sm;
 } setting;
 
 static const setting *find(const setting *v, size_t n, const char *colour, corruption k,
-                           double sigma, size_t p, hop_sim sim, double beta) {
+                           double sigma, size_t p, hop_uhn_sim sim, double beta) {
   for (size_t i = 0; i < n; i++)
     if (!strcmp(v[i].colour, colour) && v[i].k == k && v[i].sigma == sigma && v[i].p == p &&
         v[i].sim == sim && v[i].beta == beta)
@@ -241,6 +246,7 @@ static const setting *find(const setting *v, size_t n, const char *colour, corru
 }
 
 int main(int argc, char **argv) {
+  gsl_set_error_handler_off(); /* GSL errors come back as statuses, never abort */
   config cf = {.seeds = 3, .queries = 100, .max_steps = 5, .grid_points = 13, .tol = 1e-4,
                .blur_sigma = 1.0, .mask_fraction = 0.5, .correct_tol = 0.5, .cifar = "auto"};
   const char *sizes = "20,100,1000,10000,50000", *sims = "dot,cosine,euclidean,manhattan,l1score",
@@ -286,7 +292,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "cifar_recall: %s\n", hop_error_message());
     return 2;
   }
-  for (size_t i = 0; i < cf.n_sims; i++) cf.sims[i] = (hop_sim)tmp[i];
+  for (size_t i = 0; i < cf.n_sims; i++) cf.sims[i] = (hop_uhn_sim)tmp[i];
   for (size_t i = 0; i < cf.n_corrs; i++) cf.corrs[i] = (corruption)tmp[5 + i];
   if (!(cf.n_sizes = hop_cli_list(sizes, "sizes", 1, 1e9, cf.sizes, MAXL)) ||
       !(cf.n_beta_rgb = hop_cli_list(beta_rgb, "beta-rgb", 1e-300, 1e300, cf.beta_rgb, MAXL)) ||
@@ -318,7 +324,7 @@ int main(int argc, char **argv) {
   }
   hop_dataset ds;
   size_t n_batches = cli.quick ? 1 : 5; /* --quick: the first 10,000 training images */
-  if (hop_cifar_load(pp, n_batches, 0, &ds)) {
+  if (hop_data_cifar_load(pp, n_batches, 0, &ds)) {
     fprintf(stderr, "cifar_recall: CIFAR-10 missing or unreadable (run make data): %s\n", hop_error_message());
     return 2;
   }
@@ -326,7 +332,7 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < cf.n_sizes; i++) {
     if (cf.sizes[i] != floor(cf.sizes[i]) || cf.sizes[i] > (double)ds.n) {
       fprintf(stderr, "cifar_recall: option --sizes: P = %g is not a whole number of at most the %zu training images\n", cf.sizes[i], ds.n);
-      hop_dataset_free(&ds);
+      hop_data_free(&ds);
       return 2;
     }
     pmax = (size_t)cf.sizes[i] > pmax ? (size_t)cf.sizes[i] : pmax;
@@ -381,7 +387,7 @@ int main(int argc, char **argv) {
     const double *betas = plan[pi].c ? cf.beta_rgb : cf.beta_gray;
     size_t nb = plan[pi].c ? cf.n_beta_rgb : cf.n_beta_gray;
     for (size_t bi = 0; bi <= nb && !status; bi++) { /* bi == nb: their dot baseline, beta 1 */
-      hop_uhn_params par = {.sim = bi < nb ? HOP_SIM_L1SCORE : HOP_SIM_DOT, .sep = HOP_SEP_SOFTMAX,
+      hop_uhn_params par = {.sim = bi < nb ? HOP_UHN_SIM_L1SCORE : HOP_UHN_SIM_DOT, .sep = HOP_UHN_SEP_SOFTMAX,
                             .beta = bi < nb ? betas[bi] : 1.0, .max_steps = (size_t)plan[pi].steps,
                             .tol = cf.tol};
       setting *s = &st[nst++];
@@ -396,7 +402,7 @@ int main(int argc, char **argv) {
                          &s->sm, fs, "students");
       hop_file_printf(fss, "%s,%s,%g,%zu,%s,%g,%ld,%ld,%.4f,%.4f,%.4f,%.3f,%.3f\n", c->name,
                       corruption_names[plan[pi].k], plan[pi].sigma, plan[pi].p,
-                      hop_sim_name(par.sim), par.beta, plan[pi].steps, cf.seeds, s->sm.correct,
+                      hop_uhn_sim_name(par.sim), par.beta, plan[pi].steps, cf.seeds, s->sm.correct,
                       s->sm.correct_sd, s->sm.identified, s->sm.mse, s->sm.mse_sd);
       hop_progress_add(&prog, 1);
     }
@@ -413,10 +419,10 @@ int main(int argc, char **argv) {
   for (int g = 0; g < 4 && !status; g++) {
     const colour *c = &cols[grids[g].c];
     score sc;
-    hop_uhn_params l1 = {.sim = HOP_SIM_L1SCORE, .sep = HOP_SEP_SOFTMAX, .beta = grids[g].beta,
+    hop_uhn_params l1 = {.sim = HOP_UHN_SIM_L1SCORE, .sep = HOP_UHN_SEP_SOFTMAX, .beta = grids[g].beta,
                          .max_steps = (size_t)grids[g].steps, .tol = cf.tol};
     hop_uhn_params dot = l1;
-    dot.sim = HOP_SIM_DOT;
+    dot.sim = HOP_UHN_SIM_DOT;
     dot.beta = 1.0;
     if ((status = run(c, 100, grids[g].k, grids[g].sigma, &l1, &cf, cli.seed, 0, &b, &sc, grid)) ||
         (status = run(c, 100, grids[g].k, grids[g].sigma, &dot, &cf, cli.seed, 0, &b, &sc, grid2)))
@@ -440,23 +446,23 @@ int main(int argc, char **argv) {
       for (size_t si = 0; si < cf.n_sims && !status; si++) {
         const colour *c = &cols[ci];
         corruption k = cf.corrs[ki];
-        hop_sim sim = cf.sims[si];
+        hop_uhn_sim sim = cf.sims[si];
         double lo, hi, bv = -1, bmse = INFINITY, bb = NAN, amin = INFINITY, amax = -INFINITY;
         summary btest = {0};
         beta_range(sim, &lo, &hi);
         for (long gi = 0; gi < cf.grid_points && !status; gi++) {
           double beta = pow(10.0, lo + (hi - lo) * (double)gi / (double)(cf.grid_points - 1));
-          hop_uhn_params par = {.sim = sim, .sep = HOP_SEP_SOFTMAX, .beta = beta,
+          hop_uhn_params par = {.sim = sim, .sep = HOP_UHN_SEP_SOFTMAX, .beta = beta,
                                 .max_steps = (size_t)cf.max_steps, .tol = cf.tol};
           summary val, test;
           if ((status = run_seeds(c, 100, k, c->noise, &par, &cf, cli.seed, 1000, &b, &val, NULL, "")) ||
               (status = run_seeds(c, 100, k, c->noise, &par, &cf, cli.seed, 2000, &b, &test, NULL, "")))
             break;
           hop_file_printf(fbv, "%s,%s,%s,%.6g,validation,%.4f,%.4f,%.4f,%.3f,%.3f\n", c->name,
-                          corruption_names[k], hop_sim_name(sim), beta, val.correct, val.correct_sd,
+                          corruption_names[k], hop_uhn_sim_name(sim), beta, val.correct, val.correct_sd,
                           val.identified, val.mse, val.mse_sd);
           hop_file_printf(fb, "%s,%s,%s,%.6g,test,%.4f,%.4f,%.4f,%.3f,%.3f\n", c->name,
-                          corruption_names[k], hop_sim_name(sim), beta, test.correct, test.correct_sd,
+                          corruption_names[k], hop_uhn_sim_name(sim), beta, test.correct, test.correct_sd,
                           test.identified, test.mse, test.mse_sd);
           if (val.correct > bv || (val.correct == bv && val.mse < bmse)) {
             bv = val.correct;
@@ -470,9 +476,9 @@ int main(int argc, char **argv) {
         }
         best_beta[ci][k][sim] = bb;
         best_test[ci][k][sim] = btest.correct;
-        if (sim == HOP_SIM_L1SCORE && k == C_NOISE) l1_range[ci] = amax - amin;
+        if (sim == HOP_UHN_SIM_L1SCORE && k == C_NOISE) l1_range[ci] = amax - amin;
         hop_file_printf(fbest, "%s,%s,%s,%.6g,%.4f,%.4f,%.4f,%.4f,%.3f,%.3f\n", c->name,
-                        corruption_names[k], hop_sim_name(sim), bb, bv, btest.correct,
+                        corruption_names[k], hop_uhn_sim_name(sim), bb, bv, btest.correct,
                         btest.correct_sd, btest.identified, btest.mse, btest.mse_sd);
       }
   if (status || hop_file_close(fb) || hop_file_close(fbv) || hop_file_close(fbest)) return fail("beta sweep");
@@ -489,15 +495,15 @@ int main(int argc, char **argv) {
         for (size_t pi = 0; pi < cf.n_sizes && !status; pi++) {
           const colour *c = &cols[ci];
           corruption k = cf.corrs[ki];
-          hop_sim sim = cf.sims[si];
+          hop_uhn_sim sim = cf.sims[si];
           size_t p = (size_t)cf.sizes[pi];
-          hop_uhn_params par = {.sim = sim, .sep = HOP_SEP_SOFTMAX, .beta = best_beta[ci][k][sim],
+          hop_uhn_params par = {.sim = sim, .sep = HOP_UHN_SEP_SOFTMAX, .beta = best_beta[ci][k][sim],
                                 .max_steps = (size_t)cf.max_steps, .tol = cf.tol};
           summary sm;
           if ((status = run_seeds(c, p, k, c->noise, &par, &cf, cli.seed, 3000, &b, &sm, NULL, "")))
             break;
           hop_file_printf(fp, "%s,%s,%s,%.6g,%zu,%.4f,%.4f,%.4f,%.3f,%.3f\n", c->name,
-                          corruption_names[k], hop_sim_name(sim), par.beta, p, sm.correct,
+                          corruption_names[k], hop_uhn_sim_name(sim), par.beta, p, sm.correct,
                           sm.correct_sd, sm.identified, sm.mse, sm.mse_sd);
           hop_progress_add(&prog, 1 + p / 100);
         }
@@ -512,15 +518,15 @@ int main(int argc, char **argv) {
     hop_uhn *m = hop_uhn_alloc(b.x, pmax, c->d);
     hop_uhn_work *w = m ? hop_uhn_work_alloc(m, BATCH) : NULL;
     if (!w) return fail("speed");
-    hop_uhn_params par = {.sim = HOP_SIM_DOT, .sep = HOP_SEP_SOFTMAX, .beta = 1e-6, .max_steps = 1};
+    hop_uhn_params par = {.sim = HOP_UHN_SIM_DOT, .sep = HOP_UHN_SEP_SOFTMAX, .beta = 1e-6, .max_steps = 1};
     double tg = INFINITY, tr = INFINITY;
     for (int rep = 0; rep < 3; rep++) {
-      double t0 = hop_now();
-      hop_gemm_f(BATCH, pmax, c->d, 1.0f, b.q, b.x, 1, 0.0f, b.s);
-      hop_gemm_f(BATCH, c->d, pmax, 1.0f, b.s, b.x, 0, 0.0f, b.orig);
-      double t1 = hop_now();
+      double t0 = hop_cli_now();
+      hop_math_gemm_f(BATCH, pmax, c->d, 1.0f, b.q, b.x, 1, 0.0f, b.s);
+      hop_math_gemm_f(BATCH, c->d, pmax, 1.0f, b.s, b.x, 0, 0.0f, b.orig);
+      double t1 = hop_cli_now();
       hop_uhn_step(m, b.q, BATCH, &par, NULL, NULL, w);
-      double t2 = hop_now();
+      double t2 = hop_cli_now();
       tg = fmin(tg, t1 - t0);
       tr = fmin(tr, t2 - t1);
     }
@@ -574,7 +580,7 @@ int main(int argc, char **argv) {
               gsl_ran_shuffle(r, order, n, sizeof *order);
               if (!hop_classical_async_sweep(net, s, h, order)) break;
             }
-            double m = hop_overlap(s, xi + mu * n, n), e = 0;
+            double m = hop_classical_overlap(s, xi + mu * n, n), e = 0;
             for (size_t j = 0; j < n; j++) {
               double y = s[j] > 0 ? 255.0 : 0.0;
               e += (y - orig[j]) * (y - orig[j]);
@@ -605,12 +611,12 @@ int main(int argc, char **argv) {
   char d[600], m[300], which[80];
   snprintf(which, sizeof which, "%s CIFAR-10", official ? "official" : "approximate (JPEG-75)");
   double bhi = cf.beta_rgb[cf.n_beta_rgb - 1], blo = cf.beta_rgb[0], bg = cf.beta_gray[cf.n_beta_gray - 1];
-  const setting *r1 = find(st, nst, "rgb", C_NOISE, 5, 100, HOP_SIM_L1SCORE, bhi);
-  const setting *r1b = find(st, nst, "rgb", C_NOISE, 10, 100, HOP_SIM_L1SCORE, bhi);
-  const setting *r1d = find(st, nst, "rgb", C_NOISE, 5, 100, HOP_SIM_DOT, 1.0);
-  const setting *r2 = find(st, nst, "rgb", C_NOISE, 5, 100, HOP_SIM_L1SCORE, blo);
-  const setting *r2b = find(st, nst, "rgb", C_NOISE, 10, 100, HOP_SIM_L1SCORE, blo);
-  const setting *r3 = find(st, nst, "gray", C_HALF, 0, 100, HOP_SIM_L1SCORE, bg);
+  const setting *r1 = find(st, nst, "rgb", C_NOISE, 5, 100, HOP_UHN_SIM_L1SCORE, bhi);
+  const setting *r1b = find(st, nst, "rgb", C_NOISE, 10, 100, HOP_UHN_SIM_L1SCORE, bhi);
+  const setting *r1d = find(st, nst, "rgb", C_NOISE, 5, 100, HOP_UHN_SIM_DOT, 1.0);
+  const setting *r2 = find(st, nst, "rgb", C_NOISE, 5, 100, HOP_UHN_SIM_L1SCORE, blo);
+  const setting *r2b = find(st, nst, "rgb", C_NOISE, 10, 100, HOP_UHN_SIM_L1SCORE, blo);
+  const setting *r3 = find(st, nst, "gray", C_HALF, 0, 100, HOP_UHN_SIM_L1SCORE, bg);
   snprintf(d, sizeof d, "100 RGB images, noise std 5, L1 score beta = %g, up to %ld steps: exact recall "
            "(fraction of queries recalled to within %g of every pixel; %s)", bhi, cf.max_steps, cf.correct_tol, which);
   snprintf(m, sizeof m, "%.3f +- %.3f", r1->sm.correct, r1->sm.correct_sd);
@@ -650,12 +656,12 @@ int main(int argc, char **argv) {
   for (int ci = 0; ci < 2; ci++)
     for (size_t ki = 0; ki < cf.n_corrs; ki++) {
       corruption k = cf.corrs[ki];
-      hop_sim bestsim = HOP_SIM_DOT;
+      hop_uhn_sim bestsim = HOP_UHN_SIM_DOT;
       double bestv = -1;
       int have_l1 = 0;
       for (size_t si = 0; si < cf.n_sims; si++) {
-        hop_sim sim = cf.sims[si];
-        if (sim == HOP_SIM_L1SCORE) {
+        hop_uhn_sim sim = cf.sims[si];
+        if (sim == HOP_UHN_SIM_L1SCORE) {
           have_l1 = 1;
           continue;
         }
@@ -669,9 +675,9 @@ int main(int argc, char **argv) {
       snprintf(id, sizeof id, "R5-%s-%s", cols[ci].name, corruption_names[k]);
       snprintf(d, sizeof d, "fair comparison, %s, %s, P = 100, beta chosen on validation draws: exact "
                "recall of the L1 score vs the best other similarity (%s)", cols[ci].name,
-               corruption_names[k], hop_sim_name(bestsim));
-      snprintf(m, sizeof m, "%.3f vs %.3f (difference %+.3f)", best_test[ci][k][HOP_SIM_L1SCORE], bestv,
-               best_test[ci][k][HOP_SIM_L1SCORE] - bestv);
+               corruption_names[k], hop_uhn_sim_name(bestsim));
+      snprintf(m, sizeof m, "%.3f vs %.3f (difference %+.3f)", best_test[ci][k][HOP_UHN_SIM_L1SCORE], bestv,
+               best_test[ci][k][HOP_UHN_SIM_L1SCORE] - bestv);
       hop_claims_add(cl, id, d, "-", m, "-", "beyond paper");
     }
   snprintf(d, sizeof d, "classical Hebbian network on binarised gray images, noise std 5: fraction "
@@ -692,7 +698,7 @@ int main(int argc, char **argv) {
   free(b.s);
   free(grid);
   free(grid2);
-  hop_dataset_free(&ds);
+  hop_data_free(&ds);
   fprintf(stderr, "cifar_recall: R1 %.3f, baseline %.3f; results in %s\n", r1->sm.correct, r1d->sm.correct, cli.out);
   return 0;
 }

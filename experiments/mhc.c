@@ -50,6 +50,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <gsl/gsl_randist.h>
+#include <gsl/gsl_errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -58,11 +59,15 @@
 
 #include "hop_cli.h"
 #include "hop_data.h"
+#include "hop_norm.h"
 #include "hop_error.h"
 #include "hop_math.h"
 #include "hop_mhc.h"
 #include "hop_mlp.h"
-#include "hop_out.h"
+#include "hop_claims.h"
+#include "hop_file.h"
+#include "hop_grid.h"
+#include "hop_manifest.h"
 #include "hop_progress.h"
 #include "hop_rng.h"
 
@@ -159,8 +164,8 @@ static int load_raw(int which, int quick, hop_dataset *tr, hop_dataset *te, dset
       snprintf(d->files[k], sizeof d->files[k], "%s", p[k]);
     }
     d->n_files = 4;
-    s = hop_mnist_load(p[0], p[1], tr);
-    if (!s) s = hop_mnist_load(p[2], p[3], te);
+    s = hop_data_mnist_load(p[0], p[1], tr);
+    if (!s) s = hop_data_mnist_load(p[2], p[3], te);
   } else {
     const char *const *pp;
     size_t np;
@@ -190,9 +195,9 @@ static int load_raw(int which, int quick, hop_dataset *tr, hop_dataset *te, dset
     }
     pp = bpp;
     int sub = which == DS_SUBSET_JPEG;
-    s = hop_cifar_load(pp, np, sub ? 4000 : 0, tr);
+    s = hop_data_cifar_load(pp, np, sub ? 4000 : 0, tr);
     const char *tp[1] = {p[0]};
-    if (!s) s = hop_cifar_load(tp, 1, sub ? 1000 : 0, te);
+    if (!s) s = hop_data_cifar_load(tp, 1, sub ? 1000 : 0, te);
   }
   return s;
 }
@@ -202,8 +207,8 @@ static int load_raw(int which, int quick, hop_dataset *tr, hop_dataset *te, dset
 static int prepare(int which, const config *cf, int quick, dset *d) {
   hop_dataset tr, te;
   if (load_raw(which, quick, &tr, &te, d)) {
-    hop_dataset_free(&tr);
-    hop_dataset_free(&te);
+    hop_data_free(&tr);
+    hop_data_free(&te);
     return HOP_EIO;
   }
   size_t nf = tr.dim;
@@ -216,8 +221,8 @@ static int prepare(int which, const config *cf, int quick, dset *d) {
   int subset = which == DS_SUBSET || which == DS_SUBSET_JPEG;
   d->n_val = subset ? 0 : (size_t)cf->val;
   if (d->n_val + (size_t)cf->n_train > d->n_train && !subset) {
-    hop_dataset_free(&tr);
-    hop_dataset_free(&te);
+    hop_data_free(&tr);
+    hop_data_free(&te);
     HOP_ERROR(HOP_EINVAL, "%s has %zu training images: too few for --val %zu + --train %ld",
               ds_names[which], d->n_train, d->n_val, cf->n_train);
   }
@@ -234,8 +239,8 @@ static int prepare(int which, const config *cf, int quick, dset *d) {
   }
   if (bad) {
     free(perm), free(raw), free(rawt);
-    hop_dataset_free(&tr);
-    hop_dataset_free(&te);
+    hop_data_free(&tr);
+    hop_data_free(&te);
     HOP_ERROR(HOP_ENOMEM, "cannot allocate %s", ds_names[which]);
   }
   for (size_t i = 0; i < tr.n; i++) perm[i] = i;
@@ -259,8 +264,8 @@ static int prepare(int which, const config *cf, int quick, dset *d) {
     hop_norm_apply(d->x[m][1], d->n_test, nf, 1, d->mean[m], d->sd[m]);
   }
   free(perm), free(raw), free(rawt);
-  hop_dataset_free(&tr);
-  hop_dataset_free(&te);
+  hop_data_free(&tr);
+  hop_data_free(&te);
   d->present = !s;
   return s;
 }
@@ -369,7 +374,7 @@ static int run_mhc(job *j, const dset *d, const config *cf, hop_progress *prog) 
     return hop_error_code() ? hop_error_code() : HOP_ENOMEM;
   }
   hop_mhc_init(j->m, r, 1, j->c.init);
-  double t0 = hop_now();
+  double t0 = hop_cli_now();
   size_t trained = 0;
   for (size_t e = 0; e < j->epochs && !j->diverged; e++) {
     hop_mhc_params p = {.beta = epoch_beta(j, e), .dt = j->c.dt, .steps = (size_t)cf->steps,
@@ -385,7 +390,7 @@ static int run_mhc(job *j, const dset *d, const config *cf, hop_progress *prog) 
     }
     progress_add(prog, j->n_train * input_scale(nf));
   }
-  double tt = hop_now() - t0;
+  double tt = hop_cli_now() - t0;
   j->train_rate = tt > 0 ? (double)trained / tt : 0;
   j->max_w = 0;
   for (size_t k = 0; k < nf * NCLASS; k++) j->max_w = fmax(j->max_w, fabs(j->m->w[k]));
@@ -429,7 +434,7 @@ static int run_mlp(job *j, const dset *d, const config *cf, hop_progress *prog) 
   int s = ord && g && w && xb && (xbuf || !j->noise_evals) ? HOP_OK : HOP_ENOMEM;
   if (!s) {
     hop_mlp_init(j->mlp, r);
-    double t0 = hop_now();
+    double t0 = hop_cli_now();
     for (size_t e = 0; e < j->epochs; e++) {
       gsl_ran_shuffle(r, ord, j->n_train, sizeof *ord);
       for (size_t b = 0; b < j->n_train; b += MLP_BATCH) {
@@ -443,7 +448,7 @@ static int run_mlp(job *j, const dset *d, const config *cf, hop_progress *prog) 
       }
       progress_add(prog, (j->n_train / 10) * input_scale(nf));
     }
-    double tt = hop_now() - t0;
+    double tt = hop_cli_now() - t0;
     j->train_rate = tt > 0 ? (double)(j->n_train * j->epochs) / tt : 0;
     j->acc[0] = j->acc[1] = eval_mlp(j, d, 0, cf, NULL, pred, j->conf, w);
     if (j->noise_evals)
@@ -463,7 +468,7 @@ static int run_mlp(job *j, const dset *d, const config *cf, hop_progress *prog) 
 /* Run jobs[0..n) in parallel (each single-threaded, so results do not depend on the
  * thread count). Returns the first failure. */
 static int run_jobs(job *jobs, size_t n, const dset *ds, const config *cf, hop_progress *prog) {
-  hop_blas_set_threads(1);
+  hop_math_blas_threads(1);
 #pragma omp parallel for schedule(dynamic, 1)
   for (size_t k = 0; k < n; k++) {
     job *j = &jobs[k];
@@ -538,6 +543,7 @@ static void to_unit(const float *x, const dset *d, int stdm, int minmax, float *
 }
 
 int main(int argc, char **argv) {
+  gsl_set_error_handler_off(); /* GSL errors come back as statuses, never abort */
   config cf = {.epochs = 5, .seeds = 3, .n_train = 10000, .val = 5000, .test = 10000, .steps = 100,
                .mlp_epochs = 50, .ode_images = 500, .eta = 0.02, .beta = 1.0, .h0 = 0.01,
                .sd_floor = 0.05, .mask = 0.4, .proto_h = 10.0, .noise_f3a = 4.0};
@@ -647,8 +653,8 @@ int main(int argc, char **argv) {
         return 2;
       }
   }
-  if (hop_mkdirs(cli.out)) return fail("output directory");
-  double t_start = hop_now();
+  if (hop_file_mkdirs(cli.out)) return fail("output directory");
+  double t_start = hop_cli_now();
   hop_progress prog;
   size_t ntr = (size_t)cf.n_train, E = (size_t)cf.epochs, S = (size_t)cf.seeds;
   size_t nmain = cf.n_dt * cf.n_stds * cf.n_readings;
@@ -751,7 +757,7 @@ int main(int argc, char **argv) {
   }
   if (run_jobs(jobs + c0, nj - c0, ds, &cf, &prog)) return 1;
   hop_progress_end(&prog);
-  double t_jobs = hop_now() - t_start;
+  double t_jobs = hop_cli_now() - t_start;
 
   /* ---- outputs of the runs ---- */
   hop_file *f = hop_file_open(cli.out, "runs.csv", RUN_HEADER);
@@ -923,7 +929,7 @@ int main(int argc, char **argv) {
   size_t no = (size_t)cf.ode_images < nt ? (size_t)cf.ode_images : nt, agree = 0, ok_ode = 0, ok_eul = 0;
   gsl_rng *ra = hop_rng_alloc(cf.seed, hop_rng_key(DS_MNIST, 0, 0x0de, 0)), *rb = hop_rng_alloc(cf.seed, hop_rng_key(DS_MNIST, 0, 0x0de, 0));
   hop_mhc_infer_batch(jm->m, dm->x[best.stdm][1], no, &pm, ra, lab, NULL, NULL, w);
-  double t_ode = hop_now();
+  double t_ode = hop_cli_now();
   for (size_t i = 0; i < no; i++) {
     size_t lo;
     if (hop_mhc_infer_ode(jm->m, dm->x[best.stdm][1] + i * nf, &pm, rb, 1e-6, 1e-6, NULL, NULL, &lo, w))
@@ -932,7 +938,7 @@ int main(int argc, char **argv) {
     ok_ode += lo == dm->yte[i];
     ok_eul += lab[i] == dm->yte[i];
   }
-  t_ode = hop_now() - t_ode;
+  t_ode = hop_cli_now() - t_ode;
   f = hop_file_open(cli.out, "ode.csv", "method,images,accuracy,agreement_with_euler");
   if (!f) return fail("output");
   double acc_eul = 100.0 * (double)ok_eul / (double)no, acc_ode = 100.0 * (double)ok_ode / (double)no,
@@ -973,7 +979,7 @@ int main(int argc, char **argv) {
       snprintf(pv, sizeof pv, "%.2f", paper);
       char id[40];
       snprintf(id, sizeof id, "T1-%s-%s", dshort[dd], mshort[mo]);
-      hop_claims_add(cl, id, d, pv, m, "1.0", hop_verdict(t->mean, paper, 1.0));
+      hop_claims_add(cl, id, d, pv, m, "1.0", hop_claims_verdict(t->mean, paper, 1.0));
     }
     const stat *a = &t1[dd][M_SCHED], *b = &t1[dd][M_FIXED];
     double gap = a->mean - b->mean, pgap = paper_t1[0][dd] - paper_t1[1][dd];
@@ -983,7 +989,7 @@ int main(int argc, char **argv) {
     snprintf(pv, sizeof pv, "%.2f", pgap);
     char id[40];
     snprintf(id, sizeof id, "T1-%s-gain", dshort[dd]);
-    hop_claims_add(cl, id, d, pv, m, "2.0", hop_verdict(gap, pgap, 2.0));
+    hop_claims_add(cl, id, d, pv, m, "2.0", hop_claims_verdict(gap, pgap, 2.0));
   }
   if (want[DS_SUBSET]) {
     for (int mo = 0; mo < 3; mo++) {
@@ -1014,12 +1020,12 @@ int main(int argc, char **argv) {
              "betas %.2f)", what, cf.beta_f3a[cf.n_beta_f3a - 1], rd ? bmax[1][0] : bmax[0][0]);
     snprintf(m, sizeof m, "%.2f", hi);
     snprintf(id, sizeof id, "F3a-%s-clean", rd ? "infer" : "train");
-    hop_claims_add(cl, id, d, "90", m, "2.0", hop_verdict(hi, 90, 2.0));
+    hop_claims_add(cl, id, d, "90", m, "2.0", hop_claims_verdict(hi, 90, 2.0));
     snprintf(d, sizeof d, "Fig. 3a, %s: with noise sigma %g (standardised units) accuracy %% saturates near 53 "
              "(value at the largest beta; best over betas %.2f)", what, cf.noise_f3a, rd ? bmax[1][1] : bmax[0][1]);
     snprintf(m, sizeof m, "%.2f", hn);
     snprintf(id, sizeof id, "F3a-%s-noise", rd ? "infer" : "train");
-    hop_claims_add(cl, id, d, "53", m, "3.0", hop_verdict(hn, 53, 3.0));
+    hop_claims_add(cl, id, d, "53", m, "3.0", hop_claims_verdict(hn, 53, 3.0));
   }
   {
     size_t kl = cf.n_noise - 1, k4 = 0;

@@ -152,6 +152,6 @@ Test(classical, asynchronous_energy_never_increases) {
 
 Test(classical, overlap) {
   float a[4] = {1, -1, 1, 1}, b[4] = {1, 1, 1, -1};
-  cr_assert_float_eq(hop_overlap(a, a, 4), 1.0, 0);
-  cr_assert_float_eq(hop_overlap(a, b, 4), 0.0, 0);
+  cr_assert_float_eq(hop_classical_overlap(a, a, 4), 1.0, 0);
+  cr_assert_float_eq(hop_classical_overlap(a, b, 4), 0.0, 0);
 }

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <zlib.h>
 #include "hop_data.h"
+#include "hop_norm.h"
 #include "hop_error.h"
 
 static char dir[64];
@@ -49,7 +50,7 @@ Test(data, idx_plain_and_gz_read_back) {
     char ip[256], lp[256];
     images_and_labels(ip, lp, gz);
     hop_dataset ds;
-    cr_assert_eq(hop_mnist_load(ip, lp, &ds), HOP_OK, "%s", hop_error_message());
+    cr_assert_eq(hop_data_mnist_load(ip, lp, &ds), HOP_OK, "%s", hop_error_message());
     cr_assert_eq(ds.n, 3);
     cr_assert_eq(ds.height, 2);
     cr_assert_eq(ds.width, 3);
@@ -57,7 +58,7 @@ Test(data, idx_plain_and_gz_read_back) {
     cr_assert_eq(ds.channels, 1);
     cr_assert_arr_eq(ds.x, pix, 18);
     cr_assert_arr_eq(ds.y, lab, 3);
-    hop_dataset_free(&ds);
+    hop_data_free(&ds);
   }
 }
 
@@ -69,8 +70,8 @@ static void expect_idx_error(const unsigned char *bytes, size_t len, int gz, int
     snprintf(path, sizeof path, "%s/bad.gz", dir);
     gz_write(path, bytes, len);
   } else file_write(dir, "bad", bytes, len, path, sizeof path);
-  hop_idx idx;
-  int s = hop_idx_read(path, &idx);
+  hop_data_idx idx;
+  int s = hop_data_idx_read(path, &idx);
   cr_assert_eq(s, code, "expected %d got %d: %s", code, s, hop_error_message());
   cr_assert_null(idx.data);
   cr_assert(strstr(hop_error_message(), path), "message '%s' names no file", hop_error_message());
@@ -112,12 +113,12 @@ Test(data, idx_corrupted_files_fail_cleanly) {
 }
 
 Test(data, idx_missing_file_and_directory) {
-  hop_idx idx;
+  hop_data_idx idx;
   char p[300];
   snprintf(p, sizeof p, "%s/none", dir);
-  cr_assert_eq(hop_idx_read(p, &idx), HOP_EIO);
+  cr_assert_eq(hop_data_idx_read(p, &idx), HOP_EIO);
   cr_assert(strstr(hop_error_message(), "none"));
-  cr_assert_eq(hop_idx_read(dir, &idx), HOP_EIO);
+  cr_assert_eq(hop_data_idx_read(dir, &idx), HOP_EIO);
 }
 
 Test(data, mnist_mismatched_or_bad_labels_fail) {
@@ -128,14 +129,14 @@ Test(data, mnist_mismatched_or_bad_labels_fail) {
   size_t n = idx_bytes(buf, 1, d1, l4, 4);
   file_write(dir, "lab4", buf, n, lp, sizeof lp);
   hop_dataset ds;
-  cr_assert_eq(hop_mnist_load(ip, lp, &ds), HOP_EFORMAT);
+  cr_assert_eq(hop_data_mnist_load(ip, lp, &ds), HOP_EFORMAT);
   cr_assert(strstr(hop_error_message(), "do not match"));
   d1[0] = 3;
   n = idx_bytes(buf, 1, d1, bad, 3);
   file_write(dir, "labbad", buf, n, lp, sizeof lp);
-  cr_assert_eq(hop_mnist_load(ip, lp, &ds), HOP_EFORMAT);
+  cr_assert_eq(hop_data_mnist_load(ip, lp, &ds), HOP_EFORMAT);
   cr_assert(strstr(hop_error_message(), "label 10"));
-  cr_assert_eq(hop_mnist_load(lp, lp, &ds), HOP_EFORMAT); /* rank 1 as images */
+  cr_assert_eq(hop_data_mnist_load(lp, lp, &ds), HOP_EFORMAT); /* rank 1 as images */
   cr_assert(strstr(hop_error_message(), "rank 3"));
   cr_assert_null(ds.x);
 }
@@ -155,17 +156,17 @@ Test(data, cifar_reads_batches_in_order) {
   file_write(dir, "b2.bin", rec + 2 * 3073, 3073, p2, sizeof p2);
   const char *paths[2] = {p1, p2};
   hop_dataset ds;
-  cr_assert_eq(hop_cifar_load(paths, 2, 0, &ds), HOP_OK, "%s", hop_error_message());
+  cr_assert_eq(hop_data_cifar_load(paths, 2, 0, &ds), HOP_OK, "%s", hop_error_message());
   cr_assert_eq(ds.n, 3);
   cr_assert_eq(ds.dim, 3072);
   for (int r = 0; r < 3; r++) {
     cr_assert_eq(ds.y[r], r * 4 + 1);
     cr_assert_arr_eq(ds.x + r * 3072, rec + r * 3073 + 1, 3072);
   }
-  hop_dataset_free(&ds);
-  cr_assert_eq(hop_cifar_load(paths, 2, 2, &ds), HOP_OK);
+  hop_data_free(&ds);
+  cr_assert_eq(hop_data_cifar_load(paths, 2, 2, &ds), HOP_OK);
   cr_assert_eq(ds.n, 2);
-  hop_dataset_free(&ds);
+  hop_data_free(&ds);
 }
 
 Test(data, cifar_bad_files_fail_cleanly) {
@@ -174,18 +175,18 @@ Test(data, cifar_bad_files_fail_cleanly) {
   const char *paths[1] = {p};
   hop_dataset ds;
   file_write(dir, "short.bin", rec, 3073 + 100, p, sizeof p);
-  cr_assert_eq(hop_cifar_load(paths, 1, 0, &ds), HOP_EFORMAT);
+  cr_assert_eq(hop_data_cifar_load(paths, 1, 0, &ds), HOP_EFORMAT);
   cr_assert(strstr(hop_error_message(), "wrong length") && strstr(hop_error_message(), "short.bin"));
   file_write(dir, "empty.bin", rec, 0, p, sizeof p);
-  cr_assert_eq(hop_cifar_load(paths, 1, 0, &ds), HOP_EFORMAT);
+  cr_assert_eq(hop_data_cifar_load(paths, 1, 0, &ds), HOP_EFORMAT);
   rec[3073] = 200; /* label of record 1 */
   file_write(dir, "label.bin", rec, 2 * 3073, p, sizeof p);
-  cr_assert_eq(hop_cifar_load(paths, 1, 0, &ds), HOP_EFORMAT);
+  cr_assert_eq(hop_data_cifar_load(paths, 1, 0, &ds), HOP_EFORMAT);
   cr_assert(strstr(hop_error_message(), "label 200"));
   cr_assert_null(ds.x);
   snprintf(p, sizeof p, "%s/missing.bin", dir);
-  cr_assert_eq(hop_cifar_load(paths, 1, 0, &ds), HOP_EIO);
-  cr_assert_eq(hop_cifar_load(paths, 0, 0, &ds), HOP_EINVAL);
+  cr_assert_eq(hop_data_cifar_load(paths, 1, 0, &ds), HOP_EIO);
+  cr_assert_eq(hop_data_cifar_load(paths, 0, 0, &ds), HOP_EINVAL);
 }
 
 Test(data, normalisation_helpers) {

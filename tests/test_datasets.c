@@ -25,7 +25,7 @@ static void load_idx_pair(const char *img, const char *lab, hop_dataset *ds) {
   char ip[512], lp[512];
   hop_data_path(ip, sizeof ip, img);
   hop_data_path(lp, sizeof lp, lab);
-  cr_assert_eq(hop_mnist_load(ip, lp, ds), HOP_OK, "%s", hop_error_message());
+  cr_assert_eq(hop_data_mnist_load(ip, lp, ds), HOP_OK, "%s", hop_error_message());
 }
 
 Test(datasets, mnist_counts_and_test_label_histogram) {
@@ -39,8 +39,8 @@ Test(datasets, mnist_counts_and_test_label_histogram) {
   size_t got[10] = {0};
   for (size_t i = 0; i < te.n; i++) got[te.y[i]]++;
   for (int c = 0; c < 10; c++) cr_assert_eq(got[c], want[c], "class %d", c);
-  hop_dataset_free(&tr);
-  hop_dataset_free(&te);
+  hop_data_free(&tr);
+  hop_data_free(&te);
 }
 
 Test(datasets, fashion_mnist_gz_balanced_classes) {
@@ -52,7 +52,7 @@ Test(datasets, fashion_mnist_gz_balanced_classes) {
   size_t got[10] = {0};
   for (size_t i = 0; i < te.n; i++) got[te.y[i]]++;
   for (int c = 0; c < 10; c++) cr_assert_eq(got[c], 1000);
-  hop_dataset_free(&te);
+  hop_data_free(&te);
 }
 
 Test(datasets, cifar_jpeg75_copy_agrees_with_exact_subset) {
@@ -63,8 +63,8 @@ Test(datasets, cifar_jpeg75_copy_agrees_with_exact_subset) {
   hop_data_path(b, sizeof b, "cifar-10-subset/data_batch_1_first4000.bin");
   const char *pa[1] = {a}, *pb[1] = {b};
   hop_dataset approx, exact;
-  cr_assert_eq(hop_cifar_load(pa, 1, 4000, &approx), HOP_OK, "%s", hop_error_message());
-  cr_assert_eq(hop_cifar_load(pb, 1, 0, &exact), HOP_OK, "%s", hop_error_message());
+  cr_assert_eq(hop_data_cifar_load(pa, 1, 4000, &approx), HOP_OK, "%s", hop_error_message());
+  cr_assert_eq(hop_data_cifar_load(pb, 1, 0, &exact), HOP_OK, "%s", hop_error_message());
   cr_assert_eq(exact.n, 4000);
   double err = 0.0;
   for (size_t i = 0; i < 4000; i++) {
@@ -73,8 +73,8 @@ Test(datasets, cifar_jpeg75_copy_agrees_with_exact_subset) {
   }
   err /= 4000.0 * 3072.0;
   cr_assert(fabs(err - 5.81) < 0.01, "mean absolute pixel error %.3f, SOURCE.md says 5.81", err);
-  hop_dataset_free(&approx);
-  hop_dataset_free(&exact);
+  hop_data_free(&approx);
+  hop_data_free(&exact);
 }
 
 Test(datasets, cifar_all_batches_load_balanced) {
@@ -90,12 +90,12 @@ Test(datasets, cifar_all_batches_load_balanced) {
     p[k] = paths[k];
   }
   hop_dataset tr, te;
-  cr_assert_eq(hop_cifar_load(p, 5, 0, &tr), HOP_OK, "%s", hop_error_message());
-  cr_assert_eq(hop_cifar_load(p + 5, 1, 0, &te), HOP_OK);
+  cr_assert_eq(hop_data_cifar_load(p, 5, 0, &tr), HOP_OK, "%s", hop_error_message());
+  cr_assert_eq(hop_data_cifar_load(p + 5, 1, 0, &te), HOP_OK);
   cr_assert(tr.n == 50000 && te.n == 10000);
   size_t got[10] = {0};
   for (size_t i = 0; i < tr.n; i++) got[tr.y[i]]++;
   for (int c = 0; c < 10; c++) cr_assert_eq(got[c], 5000);
-  hop_dataset_free(&tr);
-  hop_dataset_free(&te);
+  hop_data_free(&tr);
+  hop_data_free(&te);
 }

@@ -7,48 +7,48 @@
 
 Test(math, logsumexp_analytic_values) {
   double x[3] = {0.5, -1.25, 2.385}, r;
-  cr_assert_eq(hop_logsumexp(x, 3, 1.0, &r), HOP_OK);
+  cr_assert_eq(hop_math_logsumexp(x, 3, 1.0, &r), HOP_OK);
   cr_assert_float_eq(r, log(exp(0.5) + exp(-1.25) + exp(2.385)), 1e-14);
-  cr_assert_eq(hop_logsumexp(x, 3, 0.0, &r), HOP_OK); /* beta = 0: log n */
+  cr_assert_eq(hop_math_logsumexp(x, 3, 0.0, &r), HOP_OK); /* beta = 0: log n */
   cr_assert_float_eq(r, log(3.0), 1e-15);
-  cr_assert_eq(hop_logsumexp(x, 3, 3.7, &r), HOP_OK);
+  cr_assert_eq(hop_math_logsumexp(x, 3, 3.7, &r), HOP_OK);
   cr_assert_float_eq(r, log(exp(1.85) + exp(-4.625) + exp(8.8245)), 1e-12);
 }
 
 Test(math, logsumexp_extreme_inputs) {
   double big[2] = {1000.0, 1000.0}, tiny[2] = {-1000.0, -1000.0}, r;
-  cr_assert_eq(hop_logsumexp(big, 2, 1.0, &r), HOP_OK); /* naive exp overflows */
+  cr_assert_eq(hop_math_logsumexp(big, 2, 1.0, &r), HOP_OK); /* naive exp overflows */
   cr_assert_float_eq(r, 1000.0 + log(2.0), 1e-12);
-  cr_assert_eq(hop_logsumexp(tiny, 2, 1.0, &r), HOP_OK); /* naive exp underflows to log 0 */
+  cr_assert_eq(hop_math_logsumexp(tiny, 2, 1.0, &r), HOP_OK); /* naive exp underflows to log 0 */
   cr_assert_float_eq(r, -1000.0 + log(2.0), 1e-12);
   double mixed[3] = {1e300, -1e300, 0.0};
-  cr_assert_eq(hop_logsumexp(mixed, 3, 1.0, &r), HOP_OK);
+  cr_assert_eq(hop_math_logsumexp(mixed, 3, 1.0, &r), HOP_OK);
   cr_assert_float_eq(r, 1e300, 1e285);
   double inf[2] = {INFINITY, 1.0}, ninf[2] = {-INFINITY, -INFINITY}, one_ninf[2] = {-INFINITY, 2.0};
-  cr_assert_eq(hop_logsumexp(inf, 2, 1.0, &r), HOP_OK);
+  cr_assert_eq(hop_math_logsumexp(inf, 2, 1.0, &r), HOP_OK);
   cr_assert(isinf(r) && r > 0);
-  cr_assert_eq(hop_logsumexp(ninf, 2, 1.0, &r), HOP_OK);
+  cr_assert_eq(hop_math_logsumexp(ninf, 2, 1.0, &r), HOP_OK);
   cr_assert(isinf(r) && r < 0);
-  cr_assert_eq(hop_logsumexp(one_ninf, 2, 1.0, &r), HOP_OK);
+  cr_assert_eq(hop_math_logsumexp(one_ninf, 2, 1.0, &r), HOP_OK);
   cr_assert_float_eq(r, 2.0, 1e-15);
   float f[2] = {88.0f, 88.0f}; /* exp(88) is near FLT_MAX: float-safe accumulation */
-  cr_assert_eq(hop_logsumexp_f(f, 2, 2.0, &r), HOP_OK);
+  cr_assert_eq(hop_math_logsumexp_f(f, 2, 2.0, &r), HOP_OK);
   cr_assert_float_eq(r, 176.0 + log(2.0), 1e-10);
 }
 
 Test(math, logsumexp_and_softmax_errors) {
   double nan_in[2] = {1.0, NAN}, ninf[2] = {-INFINITY, -INFINITY}, r, out[2];
-  cr_assert_eq(hop_logsumexp(nan_in, 2, 1.0, &r), HOP_EDOM);
-  cr_assert_eq(hop_logsumexp(nan_in, 0, 1.0, &r), HOP_EINVAL);
-  cr_assert_eq(hop_logsumexp(ninf, 2, -1.0, &r), HOP_EINVAL);
-  cr_assert_eq(hop_softmax(out, nan_in, 2, 1.0), HOP_EDOM);
-  cr_assert_eq(hop_softmax(out, ninf, 2, 1.0), HOP_EDOM);
-  cr_assert_eq(hop_softmax(out, ninf, 2, INFINITY), HOP_EINVAL);
+  cr_assert_eq(hop_math_logsumexp(nan_in, 2, 1.0, &r), HOP_EDOM);
+  cr_assert_eq(hop_math_logsumexp(nan_in, 0, 1.0, &r), HOP_EINVAL);
+  cr_assert_eq(hop_math_logsumexp(ninf, 2, -1.0, &r), HOP_EINVAL);
+  cr_assert_eq(hop_math_softmax(out, nan_in, 2, 1.0), HOP_EDOM);
+  cr_assert_eq(hop_math_softmax(out, ninf, 2, 1.0), HOP_EDOM);
+  cr_assert_eq(hop_math_softmax(out, ninf, 2, INFINITY), HOP_EINVAL);
 }
 
 Test(math, softmax_sums_to_one_and_matches_formula) {
   double x[4] = {0.3, -2.1, 1.7, 0.0}, p[4], z = 0.0;
-  cr_assert_eq(hop_softmax(p, x, 4, 2.385), HOP_OK);
+  cr_assert_eq(hop_math_softmax(p, x, 4, 2.385), HOP_OK);
   for (int i = 0; i < 4; i++) z += exp(2.385 * x[i]);
   double s = 0.0;
   for (int i = 0; i < 4; i++) {
@@ -60,25 +60,25 @@ Test(math, softmax_sums_to_one_and_matches_formula) {
 
 Test(math, softmax_extreme_inputs) {
   double big[3] = {1000.0, 999.0, -1000.0}, p[3];
-  cr_assert_eq(hop_softmax(p, big, 3, 1.0), HOP_OK);
+  cr_assert_eq(hop_math_softmax(p, big, 3, 1.0), HOP_OK);
   cr_assert_float_eq(p[0], 1.0 / (1.0 + exp(-1.0)), 1e-15);
   cr_assert_float_eq(p[1], exp(-1.0) / (1.0 + exp(-1.0)), 1e-15);
   cr_assert_eq(p[2], 0.0);
   double inf[3] = {INFINITY, 5.0, INFINITY};
-  cr_assert_eq(hop_softmax(p, inf, 3, 1.0), HOP_OK);
+  cr_assert_eq(hop_math_softmax(p, inf, 3, 1.0), HOP_OK);
   cr_assert(p[0] == 0.5 && p[1] == 0.0 && p[2] == 0.5);
   double one_ninf[2] = {-INFINITY, 1.0};
-  cr_assert_eq(hop_softmax(p, one_ninf, 2, 1.0), HOP_OK);
+  cr_assert_eq(hop_math_softmax(p, one_ninf, 2, 1.0), HOP_OK);
   cr_assert(p[0] == 0.0 && p[1] == 1.0);
   float f[3] = {3.0e4f, 3.0e4f, 0.0f}, q[3];
-  cr_assert_eq(hop_softmax_f(q, f, 3, 10.0), HOP_OK);
+  cr_assert_eq(hop_math_softmax_f(q, f, 3, 10.0), HOP_OK);
   cr_assert_float_eq(q[0], 0.5f, 1e-7);
   cr_assert_eq(q[2], 0.0f);
-  cr_assert_eq(hop_softmax_f(q, f, 3, 0.0), HOP_OK); /* beta = 0: uniform */
+  cr_assert_eq(hop_math_softmax_f(q, f, 3, 0.0), HOP_OK); /* beta = 0: uniform */
   cr_assert_float_eq(q[2], 1.0f / 3.0f, 1e-7);
   /* aliasing out == x is allowed */
   double a[2] = {0.0, log(3.0)};
-  cr_assert_eq(hop_softmax(a, a, 2, 1.0), HOP_OK);
+  cr_assert_eq(hop_math_softmax(a, a, 2, 1.0), HOP_OK);
   cr_assert_float_eq(a[0], 0.25, 1e-15);
 }
 
@@ -89,8 +89,8 @@ Test(math, gemm_and_gram_match_naive_loops) {
   for (int i = 0; i < K * N; i++) b[i] = (float)cos(0.7 * i - 0.4);
   for (int k = 0; k < K; k++)
     for (int j = 0; j < N; j++) bt[j * K + k] = b[k * N + j];
-  hop_gemm_f(M, N, K, 1.5f, a, b, 0, 0.0f, c);
-  hop_gemm_f(M, N, K, 1.5f, a, bt, 1, 0.0f, c2);
+  hop_math_gemm_f(M, N, K, 1.5f, a, b, 0, 0.0f, c);
+  hop_math_gemm_f(M, N, K, 1.5f, a, bt, 1, 0.0f, c2);
   for (int i = 0; i < M; i++)
     for (int j = 0; j < N; j++) {
       double s = 0.0;
@@ -98,7 +98,7 @@ Test(math, gemm_and_gram_match_naive_loops) {
       cr_assert_float_eq(c[i * N + j], 1.5 * s, 1e-5);
       cr_assert_float_eq(c2[i * N + j], 1.5 * s, 1e-5);
     }
-  hop_gram_f(M, K, 0.5f, a, g); /* G = 0.5 A^T A, (K, K), both triangles */
+  hop_math_gram_f(M, K, 0.5f, a, g); /* G = 0.5 A^T A, (K, K), both triangles */
   for (int i = 0; i < K; i++)
     for (int j = 0; j < K; j++) {
       double s = 0.0;
@@ -109,5 +109,5 @@ Test(math, gemm_and_gram_match_naive_loops) {
 }
 
 Test(math, blas_identifies_openblas) {
-  cr_assert(strstr(hop_blas_config(), "OpenBLAS") != NULL, "BLAS is '%s'", hop_blas_config());
+  cr_assert(strstr(hop_math_blas_config(), "OpenBLAS") != NULL, "BLAS is '%s'", hop_math_blas_config());
 }

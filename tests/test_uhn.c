@@ -6,6 +6,7 @@
 #include <string.h>
 #include "hop_corrupt.h"
 #include "hop_data.h"
+#include "hop_norm.h"
 #include "hop_error.h"
 #include "hop_rng.h"
 #include "hop_uhn.h"
@@ -30,20 +31,20 @@ static void patterns(gsl_rng *r, float *x, int unit) {
 Test(uhn, stored_patterns_are_fixed_points_at_large_beta) {
   gsl_rng *r = hop_rng_alloc(2385, 30);
   static float x[P * D], q[D];
-  for (int sim = HOP_SIM_DOT; sim <= HOP_SIM_L1SCORE; sim++) {
-    patterns(r, x, sim == HOP_SIM_DOT);
+  for (int sim = HOP_UHN_SIM_DOT; sim <= HOP_UHN_SIM_L1SCORE; sim++) {
+    patterns(r, x, sim == HOP_UHN_SIM_DOT);
     hop_uhn *m = hop_uhn_alloc(x, P, D);
     hop_uhn_work *w = hop_uhn_work_alloc(m, 1);
     /* beta large against the similarity gaps: dot/cosine gaps ~1e-2, distances ~1 */
-    hop_uhn_params par = {.sim = (hop_sim)sim, .sep = HOP_SEP_SOFTMAX,
-                          .beta = sim <= HOP_SIM_COSINE ? 1e5 : 1e3, .max_steps = 3, .tol = 0};
-    if (sim == HOP_SIM_L1SCORE) par.beta = 1e5;
+    hop_uhn_params par = {.sim = (hop_uhn_sim)sim, .sep = HOP_UHN_SEP_SOFTMAX,
+                          .beta = sim <= HOP_UHN_SIM_COSINE ? 1e5 : 1e3, .max_steps = 3, .tol = 0};
+    if (sim == HOP_UHN_SIM_L1SCORE) par.beta = 1e5;
     for (int k = 0; k < P; k++) {
       memcpy(q, x + k * D, sizeof q);
       cr_assert_eq(hop_uhn_retrieve(m, q, 1, &par, NULL, NULL, w), HOP_OK, "%s", hop_error_message());
       for (int j = 0; j < D; j++)
         cr_assert(fabsf(q[j] - x[k * D + j]) < 1e-4f, "%s: pattern %d moved at %d: %g vs %g",
-                  hop_sim_name((hop_sim)sim), k, j, q[j], x[k * D + j]);
+                  hop_uhn_sim_name((hop_uhn_sim)sim), k, j, q[j], x[k * D + j]);
     }
     hop_uhn_work_free(w);
     hop_uhn_free(m);
@@ -62,12 +63,12 @@ Test(uhn, beta_to_zero_returns_the_mean_of_the_patterns) {
   }
   hop_uhn *m = hop_uhn_alloc(x, P, D);
   hop_uhn_work *w = hop_uhn_work_alloc(m, 1);
-  for (int sim = HOP_SIM_DOT; sim <= HOP_SIM_L1SCORE; sim++) {
+  for (int sim = HOP_UHN_SIM_DOT; sim <= HOP_UHN_SIM_L1SCORE; sim++) {
     for (int j = 0; j < D; j++) q[j] = (float)gsl_rng_uniform(r);
-    hop_uhn_params par = {.sim = (hop_sim)sim, .sep = HOP_SEP_SOFTMAX, .beta = 1e-9, .max_steps = 1, .tol = 0};
+    hop_uhn_params par = {.sim = (hop_uhn_sim)sim, .sep = HOP_UHN_SEP_SOFTMAX, .beta = 1e-9, .max_steps = 1, .tol = 0};
     cr_assert_eq(hop_uhn_retrieve(m, q, 1, &par, NULL, NULL, w), HOP_OK);
     for (int j = 0; j < D; j++)
-      cr_assert(fabsf(q[j] - mean[j]) < 1e-5f, "%s: %g vs mean %g", hop_sim_name((hop_sim)sim), q[j], mean[j]);
+      cr_assert(fabsf(q[j] - mean[j]) < 1e-5f, "%s: %g vs mean %g", hop_uhn_sim_name((hop_uhn_sim)sim), q[j], mean[j]);
   }
   hop_uhn_work_free(w);
   hop_uhn_free(m);
@@ -85,7 +86,7 @@ Test(uhn, clamped_components_never_change) {
   }
   hop_uhn *m = hop_uhn_alloc(x, P, D);
   hop_uhn_work *w = hop_uhn_work_alloc(m, 3);
-  hop_uhn_params par = {.sim = HOP_SIM_MANHATTAN, .sep = HOP_SEP_SOFTMAX, .beta = 2.385, .max_steps = 10, .tol = 0};
+  hop_uhn_params par = {.sim = HOP_UHN_SIM_MANHATTAN, .sep = HOP_UHN_SEP_SOFTMAX, .beta = 2.385, .max_steps = 10, .tol = 0};
   size_t steps;
   cr_assert_eq(hop_uhn_retrieve(m, q, 3, &par, mask, &steps, w), HOP_OK);
   cr_assert_eq(steps, 10);
@@ -109,7 +110,7 @@ Test(uhn, energy_never_increases_along_dot_product_updates) {
     hop_uhn *m = hop_uhn_alloc(x, P, D);
     if (!w) w = hop_uhn_work_alloc(m, 1);
     for (int j = 0; j < D; j++) q[j] = (float)gsl_ran_gaussian(r, 2.0);
-    hop_uhn_params par = {.sim = HOP_SIM_DOT, .sep = HOP_SEP_SOFTMAX, .beta = 0.1 + trial, .max_steps = 1, .tol = 0};
+    hop_uhn_params par = {.sim = HOP_UHN_SIM_DOT, .sep = HOP_UHN_SEP_SOFTMAX, .beta = 0.1 + trial, .max_steps = 1, .tol = 0};
     double e0 = hop_uhn_energy(m, q, par.beta, w), e = e0;
     for (int s = 0; s < 20; s++) {
       cr_assert_eq(hop_uhn_step(m, q, 1, &par, NULL, NULL, w), HOP_OK);
@@ -131,16 +132,16 @@ Test(uhn, batched_and_one_by_one_agree) {
   for (int k = 0; k < 7 * D; k++) qa[k] = qb[k] = (float)gsl_rng_uniform(r);
   hop_uhn *m = hop_uhn_alloc(x, P, D);
   hop_uhn_work *w = hop_uhn_work_alloc(m, 7);
-  for (int sim = HOP_SIM_DOT; sim <= HOP_SIM_L1SCORE; sim++)
-    for (int sep = HOP_SEP_SOFTMAX; sep <= HOP_SEP_MAX; sep++) {
-      hop_uhn_params par = {.sim = (hop_sim)sim, .sep = (hop_sep)sep, .beta = 3.0, .power = 2.5, .max_steps = 3, .tol = 0};
-      if (sep == HOP_SEP_IDENTITY) par.max_steps = 1; /* unnormalised: one step keeps values finite */
+  for (int sim = HOP_UHN_SIM_DOT; sim <= HOP_UHN_SIM_L1SCORE; sim++)
+    for (int sep = HOP_UHN_SEP_SOFTMAX; sep <= HOP_UHN_SEP_MAX; sep++) {
+      hop_uhn_params par = {.sim = (hop_uhn_sim)sim, .sep = (hop_uhn_sep)sep, .beta = 3.0, .power = 2.5, .max_steps = 3, .tol = 0};
+      if (sep == HOP_UHN_SEP_IDENTITY) par.max_steps = 1; /* unnormalised: one step keeps values finite */
       memcpy(qb, qa, sizeof qa);
       cr_assert_eq(hop_uhn_retrieve(m, qa, 7, &par, NULL, NULL, w), HOP_OK);
       for (int k = 0; k < 7; k++) cr_assert_eq(hop_uhn_retrieve(m, qb + k * D, 1, &par, NULL, NULL, w), HOP_OK);
       for (int k = 0; k < 7 * D; k++)
         cr_assert(fabsf(qa[k] - qb[k]) <= 1e-5f * (1.0f + fabsf(qa[k])), "%s/%s: %g vs %g",
-                  hop_sim_name((hop_sim)sim), hop_sep_name((hop_sep)sep), qa[k], qb[k]);
+                  hop_uhn_sim_name((hop_uhn_sim)sim), hop_uhn_sep_name((hop_uhn_sep)sep), qa[k], qb[k]);
       memcpy(qa, qb, sizeof qa);
     }
   hop_uhn_work_free(w);
@@ -150,11 +151,11 @@ Test(uhn, batched_and_one_by_one_agree) {
 
 Test(uhn, separations) {
   float s[4] = {0.5f, -1.0f, 2.0f, 2.0f};
-  hop_uhn_params par = {.sim = HOP_SIM_DOT, .sep = HOP_SEP_MAX, .beta = 1, .power = 2, .max_steps = 1};
+  hop_uhn_params par = {.sim = HOP_UHN_SIM_DOT, .sep = HOP_UHN_SEP_MAX, .beta = 1, .power = 2, .max_steps = 1};
   cr_assert_eq(hop_uhn_separate(s, 1, 4, &par), HOP_OK);
   cr_assert(s[0] == 0 && s[1] == 0 && s[2] == 1 && s[3] == 0); /* first of the tied maxima */
   float t[4] = {0.5f, -1.0f, 2.0f, 1.0f};
-  par.sep = HOP_SEP_POWER;
+  par.sep = HOP_UHN_SEP_POWER;
   cr_assert_eq(hop_uhn_separate(t, 1, 4, &par), HOP_OK);
   cr_assert_float_eq(t[0], 0.25f / 5.25f, 1e-7);
   cr_assert_eq(t[1], 0.0f);
@@ -162,22 +163,22 @@ Test(uhn, separations) {
   float neg[2] = {-1.0f, -2.0f};
   cr_assert_eq(hop_uhn_separate(neg, 1, 2, &par), HOP_OK);
   cr_assert(neg[0] == 0.5f && neg[1] == 0.5f);
-  hop_sim sm;
-  hop_sep sp;
-  cr_assert_eq(hop_sim_parse("manhattan", &sm), HOP_OK);
-  cr_assert_eq(sm, HOP_SIM_MANHATTAN);
-  cr_assert_eq(hop_sim_parse("l2", &sm), HOP_EINVAL);
+  hop_uhn_sim sm;
+  hop_uhn_sep sp;
+  cr_assert_eq(hop_uhn_sim_parse("manhattan", &sm), HOP_OK);
+  cr_assert_eq(sm, HOP_UHN_SIM_MANHATTAN);
+  cr_assert_eq(hop_uhn_sim_parse("l2", &sm), HOP_EINVAL);
   cr_assert(strstr(hop_error_message(), "'l2'"));
-  cr_assert_eq(hop_sep_parse("power", &sp), HOP_OK);
-  cr_assert_eq(hop_sep_parse("soft", &sp), HOP_EINVAL);
-  hop_uhn_params bad = {.sim = HOP_SIM_DOT, .sep = HOP_SEP_SOFTMAX, .beta = 0, .max_steps = 1};
+  cr_assert_eq(hop_uhn_sep_parse("power", &sp), HOP_OK);
+  cr_assert_eq(hop_uhn_sep_parse("soft", &sp), HOP_EINVAL);
+  hop_uhn_params bad = {.sim = HOP_UHN_SIM_DOT, .sep = HOP_UHN_SEP_SOFTMAX, .beta = 0, .max_steps = 1};
   cr_assert_eq(hop_uhn_params_check(&bad), HOP_EINVAL);
   cr_assert(strstr(hop_error_message(), "beta"));
   cr_assert_null(hop_uhn_alloc(s, 0, 4));
 }
 
 /* The independent reference: double-precision loops, no BLAS. */
-static void naive_step(const float *x, size_t p, size_t d, const float *q, hop_sim sim, double beta,
+static void naive_step(const float *x, size_t p, size_t d, const float *q, hop_uhn_sim sim, double beta,
                        double *out, double *s) {
   double qq = 0.0;
   for (size_t j = 0; j < d; j++) qq += (double)q[j] * q[j];
@@ -190,10 +191,10 @@ static void naive_step(const float *x, size_t p, size_t d, const float *q, hop_s
       l2 += (a - b) * (a - b);
       xx += a * a;
     }
-    s[i] = sim == HOP_SIM_DOT ? beta * dot
-         : sim == HOP_SIM_COSINE ? beta * dot / sqrt(xx * qq)
-         : sim == HOP_SIM_EUCLIDEAN ? -beta * sqrt(l2)
-         : sim == HOP_SIM_MANHATTAN ? -beta * l1 : beta / (1.0 + l1);
+    s[i] = sim == HOP_UHN_SIM_DOT ? beta * dot
+         : sim == HOP_UHN_SIM_COSINE ? beta * dot / sqrt(xx * qq)
+         : sim == HOP_UHN_SIM_EUCLIDEAN ? -beta * sqrt(l2)
+         : sim == HOP_UHN_SIM_MANHATTAN ? -beta * l1 : beta / (1.0 + l1);
   }
   double mx = -INFINITY, z = 0.0;
   for (size_t i = 0; i < p; i++) mx = fmax(mx, s[i]);
@@ -211,7 +212,7 @@ Test(uhn, ten_thousand_cifar_images_against_a_naive_implementation) {
   fclose(f);
   const char *paths[1] = {path};
   hop_dataset ds;
-  cr_assert_eq(hop_cifar_load(paths, 1, 10000, &ds), HOP_OK);
+  cr_assert_eq(hop_data_cifar_load(paths, 1, 10000, &ds), HOP_OK);
   size_t p = ds.n, d = ds.dim;
   float *x = malloc(p * d * sizeof *x), q[4 * 3072];
   double *ref = malloc(d * sizeof *ref), *s = malloc(p * sizeof *s);
@@ -222,26 +223,26 @@ Test(uhn, ten_thousand_cifar_images_against_a_naive_implementation) {
   /* betas that give a non-degenerate softmax for each similarity on [0, 1] pixels */
   const double betas[5] = {0.05, 200.0, 0.5, 0.02, 2e3};
   double worst_d2 = 0.0;
-  for (int sim = HOP_SIM_DOT; sim <= HOP_SIM_L1SCORE; sim++) {
+  for (int sim = HOP_UHN_SIM_DOT; sim <= HOP_UHN_SIM_L1SCORE; sim++) {
     for (int k = 0; k < 4; k++) { /* 4 random stored images with noise sd 0.1 */
       size_t i = gsl_rng_uniform_int(r, p);
       for (size_t j = 0; j < d; j++) q[k * d + j] = x[i * d + j] + (float)gsl_ran_gaussian(r, 0.1);
     }
     float qin[4 * 3072];
     memcpy(qin, q, sizeof q);
-    hop_uhn_params par = {.sim = (hop_sim)sim, .sep = HOP_SEP_SOFTMAX, .beta = betas[sim], .max_steps = 1, .tol = 0};
+    hop_uhn_params par = {.sim = (hop_uhn_sim)sim, .sep = HOP_UHN_SEP_SOFTMAX, .beta = betas[sim], .max_steps = 1, .tol = 0};
     cr_assert_eq(hop_uhn_step(m, q, 4, &par, NULL, NULL, w), HOP_OK);
     for (int k = 0; k < 4; k++) {
-      naive_step(x, p, d, qin + k * d, (hop_sim)sim, betas[sim], ref, s);
+      naive_step(x, p, d, qin + k * d, (hop_uhn_sim)sim, betas[sim], ref, s);
       double err = 0.0, wmax = 0.0;
       for (size_t i = 0; i < p; i++) wmax = fmax(wmax, s[i]);
       for (size_t j = 0; j < d; j++) err = fmax(err, fabs(q[k * d + j] - ref[j]));
-      cr_assert_lt(err, 2e-3, "%s query %d: max error %g (largest weight %g)", hop_sim_name((hop_sim)sim), k, err, wmax);
+      cr_assert_lt(err, 2e-3, "%s query %d: max error %g (largest weight %g)", hop_uhn_sim_name((hop_uhn_sim)sim), k, err, wmax);
     }
   }
   /* how exact |x - q|^2 = |x|^2 + |q|^2 - 2 x.q is in float on these images: relative to
    * |x|^2 + |q|^2 (about 1e3 here), the error stays below 1e-6 */
-  hop_uhn_params e = {.sim = HOP_SIM_EUCLIDEAN, .sep = HOP_SEP_SOFTMAX, .beta = 1, .max_steps = 1};
+  hop_uhn_params e = {.sim = HOP_UHN_SIM_EUCLIDEAN, .sep = HOP_UHN_SEP_SOFTMAX, .beta = 1, .max_steps = 1};
   float *sim_out = malloc(p * sizeof *sim_out);
   cr_assert_eq(hop_uhn_similarity(m, q, 1, &e, sim_out, w), HOP_OK);
   double qq = 0.0;
@@ -260,7 +261,7 @@ Test(uhn, ten_thousand_cifar_images_against_a_naive_implementation) {
   free(x);
   free(ref);
   free(s);
-  hop_dataset_free(&ds);
+  hop_data_free(&ds);
 }
 
 Test(corrupt, noise_half_pixels_blur) {

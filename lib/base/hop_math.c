@@ -28,8 +28,8 @@ extern char *openblas_get_config(void);
   *out = beta * m + log(s);                                                      \
   return HOP_OK;
 
-int hop_logsumexp(const double *x, size_t n, double beta, double *out) { LSE_BODY(double) }
-int hop_logsumexp_f(const float *x, size_t n, double beta, double *out) { LSE_BODY(float) }
+int hop_math_logsumexp(const double *x, size_t n, double beta, double *out) { LSE_BODY(double) }
+int hop_math_logsumexp_f(const float *x, size_t n, double beta, double *out) { LSE_BODY(float) }
 
 #define SOFTMAX_BODY(T)                                                          \
   if (n == 0) HOP_ERROR(HOP_EINVAL, "softmax of an empty vector");               \
@@ -56,23 +56,23 @@ int hop_logsumexp_f(const float *x, size_t n, double beta, double *out) { LSE_BO
   for (size_t i = 0; i < n; i++) out[i] = (T)((double)out[i] / s);               \
   return HOP_OK;
 
-int hop_softmax(double *out, const double *x, size_t n, double beta) { SOFTMAX_BODY(double) }
-int hop_softmax_f(float *out, const float *x, size_t n, double beta) { SOFTMAX_BODY(float) }
+int hop_math_softmax(double *out, const double *x, size_t n, double beta) { SOFTMAX_BODY(double) }
+int hop_math_softmax_f(float *out, const float *x, size_t n, double beta) { SOFTMAX_BODY(float) }
 
-void hop_gemm_f(size_t m, size_t n, size_t k, float alpha, const float *a, const float *b,
+void hop_math_gemm_f(size_t m, size_t n, size_t k, float alpha, const float *a, const float *b,
                 int b_transposed, float beta, float *c) {
   cblas_sgemm(CblasRowMajor, CblasNoTrans, b_transposed ? CblasTrans : CblasNoTrans, (int)m,
               (int)n, (int)k, alpha, a, (int)k, b, b_transposed ? (int)k : (int)n, beta, c,
               (int)n);
 }
 
-void hop_gram_f(size_t p, size_t n, float alpha, const float *x, float *g) {
+void hop_math_gram_f(size_t p, size_t n, float alpha, const float *x, float *g) {
   cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)n, (int)p, alpha, x, (int)n, 0.0f, g,
               (int)n);
   for (size_t i = 0; i < n; i++)
     for (size_t j = 0; j < i; j++) g[i * n + j] = g[j * n + i];
 }
 
-void hop_blas_set_threads(int n) { openblas_set_num_threads(n > 0 ? n : 1); }
+void hop_math_blas_threads(int n) { openblas_set_num_threads(n > 0 ? n : 1); }
 
-const char *hop_blas_config(void) { return openblas_get_config(); }
+const char *hop_math_blas_config(void) { return openblas_get_config(); }

@@ -16,32 +16,32 @@ struct hop_uhn_work {
 static const char *sim_names[] = {"dot", "cosine", "euclidean", "manhattan", "l1score"};
 static const char *sep_names[] = {"softmax", "identity", "power", "max"};
 
-int hop_sim_parse(const char *name, hop_sim *out) {
+int hop_uhn_sim_parse(const char *name, hop_uhn_sim *out) {
   for (int k = 0; k < 5; k++)
     if (!strcmp(name, sim_names[k])) {
-      *out = (hop_sim)k;
+      *out = (hop_uhn_sim)k;
       return HOP_OK;
     }
   HOP_ERROR(HOP_EINVAL, "unknown similarity '%s' (dot, cosine, euclidean, manhattan, l1score)", name);
 }
 
-int hop_sep_parse(const char *name, hop_sep *out) {
+int hop_uhn_sep_parse(const char *name, hop_uhn_sep *out) {
   for (int k = 0; k < 4; k++)
     if (!strcmp(name, sep_names[k])) {
-      *out = (hop_sep)k;
+      *out = (hop_uhn_sep)k;
       return HOP_OK;
     }
   HOP_ERROR(HOP_EINVAL, "unknown separation '%s' (softmax, identity, power, max)", name);
 }
 
-const char *hop_sim_name(hop_sim s) { return (unsigned)s < 5 ? sim_names[s] : "?"; }
-const char *hop_sep_name(hop_sep s) { return (unsigned)s < 4 ? sep_names[s] : "?"; }
+const char *hop_uhn_sim_name(hop_uhn_sim s) { return (unsigned)s < 5 ? sim_names[s] : "?"; }
+const char *hop_uhn_sep_name(hop_uhn_sep s) { return (unsigned)s < 4 ? sep_names[s] : "?"; }
 
 int hop_uhn_params_check(const hop_uhn_params *par) {
-  if ((unsigned)par->sim > HOP_SIM_L1SCORE) HOP_ERROR(HOP_EINVAL, "bad similarity %d", (int)par->sim);
-  if ((unsigned)par->sep > HOP_SEP_MAX) HOP_ERROR(HOP_EINVAL, "bad separation %d", (int)par->sep);
+  if ((unsigned)par->sim > HOP_UHN_SIM_L1SCORE) HOP_ERROR(HOP_EINVAL, "bad similarity %d", (int)par->sim);
+  if ((unsigned)par->sep > HOP_UHN_SEP_MAX) HOP_ERROR(HOP_EINVAL, "bad separation %d", (int)par->sep);
   if (!(par->beta > 0) || isinf(par->beta)) HOP_ERROR(HOP_EINVAL, "beta = %g must be > 0", par->beta);
-  if (par->sep == HOP_SEP_POWER && (!(par->power > 0) || isinf(par->power)))
+  if (par->sep == HOP_UHN_SEP_POWER && (!(par->power > 0) || isinf(par->power)))
     HOP_ERROR(HOP_EINVAL, "power = %g must be > 0", par->power);
   if (par->max_steps < 1) HOP_ERROR(HOP_EINVAL, "max_steps must be >= 1");
   if (!(par->tol >= 0)) HOP_ERROR(HOP_EINVAL, "tol = %g must be >= 0", par->tol);
@@ -104,17 +104,17 @@ int hop_uhn_similarity(const hop_uhn *m, const float *q, size_t b, const hop_uhn
   size_t p = m->p, d = m->d;
   if (b == 0 || b > w->max_batch) HOP_ERROR(HOP_EINVAL, "batch %zu outside 1..%zu", b, w->max_batch);
   switch (par->sim) {
-  case HOP_SIM_DOT:
-  case HOP_SIM_COSINE:
-  case HOP_SIM_EUCLIDEAN:
-    hop_gemm_f(b, p, d, 1.0f, q, m->x, 1, 0.0f, s); /* S = Q X^T */
-    if (par->sim == HOP_SIM_DOT) return HOP_OK;
+  case HOP_UHN_SIM_DOT:
+  case HOP_UHN_SIM_COSINE:
+  case HOP_UHN_SIM_EUCLIDEAN:
+    hop_math_gemm_f(b, p, d, 1.0f, q, m->x, 1, 0.0f, s); /* S = Q X^T */
+    if (par->sim == HOP_UHN_SIM_DOT) return HOP_OK;
     for (size_t k = 0; k < b; k++) {
       double qq = 0.0;
       for (size_t j = 0; j < d; j++) qq += (double)q[k * d + j] * q[k * d + j];
       float *row = s + k * p;
       for (size_t i = 0; i < p; i++) {
-        if (par->sim == HOP_SIM_COSINE) {
+        if (par->sim == HOP_UHN_SIM_COSINE) {
           double nn = sqrt(qq * m->sq[i]);
           row[i] = nn > 0 ? (float)(row[i] / nn) : 0.0f;
         } else {
@@ -124,11 +124,11 @@ int hop_uhn_similarity(const hop_uhn *m, const float *q, size_t b, const hop_uhn
       }
     }
     return HOP_OK;
-  case HOP_SIM_MANHATTAN:
-  case HOP_SIM_L1SCORE: {
+  case HOP_UHN_SIM_MANHATTAN:
+  case HOP_UHN_SIM_L1SCORE: {
     /* each stored pattern against the whole batch while it is in cache; patterns split
      * across threads (every entry is computed by one thread in a fixed order) */
-    const int l1score = par->sim == HOP_SIM_L1SCORE;
+    const int l1score = par->sim == HOP_UHN_SIM_L1SCORE;
     const double beta = par->beta;
 #pragma omp parallel for schedule(static) if (p * b * d > 1000000)
     for (size_t i = 0; i < p; i++) {
@@ -151,14 +151,14 @@ int hop_uhn_separate(float *s, size_t b, size_t p, const hop_uhn_params *par) {
   for (size_t k = 0; k < b; k++) {
     float *row = s + k * p;
     switch (par->sep) {
-    case HOP_SEP_SOFTMAX: {
-      double beta = par->sim == HOP_SIM_L1SCORE ? 1.0 : par->beta;
-      int r = hop_softmax_f(row, row, p, beta);
+    case HOP_UHN_SEP_SOFTMAX: {
+      double beta = par->sim == HOP_UHN_SIM_L1SCORE ? 1.0 : par->beta;
+      int r = hop_math_softmax_f(row, row, p, beta);
       if (r) return r;
       break;
     }
-    case HOP_SEP_IDENTITY: break;
-    case HOP_SEP_POWER: {
+    case HOP_UHN_SEP_IDENTITY: break;
+    case HOP_UHN_SEP_POWER: {
       double z = 0.0;
       for (size_t i = 0; i < p; i++) {
         double v = row[i] > 0 ? pow(row[i], par->power) : 0.0;
@@ -168,7 +168,7 @@ int hop_uhn_separate(float *s, size_t b, size_t p, const hop_uhn_params *par) {
       for (size_t i = 0; i < p; i++) row[i] = z > 0 ? (float)(row[i] / z) : 1.0f / (float)p;
       break;
     }
-    case HOP_SEP_MAX: {
+    case HOP_UHN_SEP_MAX: {
       size_t best = 0;
       for (size_t i = 1; i < p; i++)
         if (row[i] > row[best]) best = i;
@@ -186,7 +186,7 @@ int hop_uhn_step(const hop_uhn *m, float *q, size_t b, const hop_uhn_params *par
   size_t p = m->p, d = m->d;
   int r = hop_uhn_similarity(m, q, b, par, w->s, w);
   if (r || (r = hop_uhn_separate(w->s, b, p, par))) return r;
-  hop_gemm_f(b, d, p, 1.0f, w->s, m->x, 0, 0.0f, w->qn); /* Q_new = W X */
+  hop_math_gemm_f(b, d, p, 1.0f, w->s, m->x, 0, 0.0f, w->qn); /* Q_new = W X */
   double most = 0.0;
   for (size_t k = 0; k < b; k++) {
     double dist = 0.0;
@@ -219,9 +219,9 @@ int hop_uhn_retrieve(const hop_uhn *m, float *q, size_t b, const hop_uhn_params 
 
 double hop_uhn_energy(const hop_uhn *m, const float *q, double beta, hop_uhn_work *w) {
   size_t p = m->p, d = m->d;
-  hop_gemm_f(1, p, d, 1.0f, q, m->x, 1, 0.0f, w->s);
+  hop_math_gemm_f(1, p, d, 1.0f, q, m->x, 1, 0.0f, w->s);
   double lse, qq = 0.0;
-  if (hop_logsumexp_f(w->s, p, beta, &lse)) return NAN;
+  if (hop_math_logsumexp_f(w->s, p, beta, &lse)) return NAN;
   for (size_t j = 0; j < d; j++) qq += (double)q[j] * q[j];
   return -lse / beta + 0.5 * qq + log((double)p) / beta + 0.5 * m->max_norm * m->max_norm;
 }

@@ -1,10 +1,13 @@
-/* Unit tests: lib/hop_out (atomic files, CSV quoting, claims, manifest, grids) and
- * lib/hop_progress. */
+/* Unit tests: lib/run/ (hop_file atomic files and CSV quoting, hop_claims, hop_manifest, hop_grid,
+ * hop_progress). */
 #include "helpers.h"
 #include <criterion/criterion.h>
 #include <math.h>
 #include "hop_error.h"
-#include "hop_out.h"
+#include "hop_claims.h"
+#include "hop_file.h"
+#include "hop_grid.h"
+#include "hop_manifest.h"
 #include "hop_progress.h"
 
 static char dir[64];
@@ -41,7 +44,7 @@ Test(out, open_fails_cleanly_where_it_cannot_write) {
   file_write(dir, "plain", "x", 1, p, sizeof p); /* a file where a directory is wanted */
   cr_assert_null(hop_file_open(bad, "a.csv", NULL));
   cr_assert(hop_error_code() == HOP_EIO);
-  cr_assert_eq(hop_mkdirs(""), HOP_EINVAL);
+  cr_assert_eq(hop_file_mkdirs(""), HOP_EINVAL);
 }
 
 Test(out, csv_fields_are_quoted_when_needed) {
@@ -61,7 +64,7 @@ Test(out, csv_fields_are_quoted_when_needed) {
 Test(out, claims_rows_and_verdicts) {
   hop_claims *c = hop_claims_new("capacity");
   cr_assert_eq(hop_claims_add(c, "C1", "collapse near 0.138, finite N", "0.138", "0.141", "0.01",
-                              hop_verdict(0.141, 0.138, 0.01)), HOP_OK);
+                              hop_claims_verdict(0.141, 0.138, 0.01)), HOP_OK);
   cr_assert_eq(hop_claims_add(c, "C9", "d", "p", "m", "t", "maybe"), HOP_EINVAL);
   cr_assert_eq(hop_claims_add(c, "X", "extra", "-", "3", "-", "beyond paper"), HOP_OK);
   cr_assert_eq(hop_claims_write(c, dir), HOP_OK);
@@ -72,8 +75,8 @@ Test(out, claims_rows_and_verdicts) {
   cr_assert_str_eq(text, HOP_CLAIMS_HEADER "\n"
                          "capacity,C1,\"collapse near 0.138, finite N\",0.138,0.141,0.01,reproduced\n"
                          "capacity,X,extra,-,3,-,beyond paper\n");
-  cr_assert_str_eq(hop_verdict(0.2, 0.138, 0.01), "not reproduced");
-  cr_assert_str_eq(hop_verdict(NAN, 0.138, 0.01), "not reproduced");
+  cr_assert_str_eq(hop_claims_verdict(0.2, 0.138, 0.01), "not reproduced");
+  cr_assert_str_eq(hop_claims_verdict(NAN, 0.138, 0.01), "not reproduced");
 }
 
 Test(out, manifest_records_the_run) {

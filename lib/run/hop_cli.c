@@ -14,7 +14,7 @@
 #include <omp.h>
 #endif
 
-double hop_now(void) {
+double hop_cli_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
@@ -33,7 +33,7 @@ void hop_cli_init(hop_cli *cli, const char *name, const char *summary, unsigned 
   cli->out = cli->out_default;
   cli->seed = seed;
   cli->threads = available_cores();
-  cli->t_start = hop_now();
+  cli->t_start = hop_cli_now();
 }
 
 static void format_default(hop_opt *o) {
@@ -201,7 +201,7 @@ int hop_cli_parse(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nop
 #ifdef _OPENMP
     omp_set_num_threads((int)cli->threads);
 #endif
-    hop_blas_set_threads((int)cli->threads);
+    hop_math_blas_threads((int)cli->threads);
   }
   return HOP_OK;
 }
@@ -234,7 +234,7 @@ void hop_cli_version(FILE *f, const hop_cli *cli) {
 #else
           "cc unknown",
 #endif
-          hop_blas_config());
+          hop_math_blas_config());
 }
 
 int hop_cli_main(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nopts) {

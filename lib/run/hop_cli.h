@@ -65,7 +65,7 @@ size_t hop_cli_words(const char *text, const char *option, const char *const *na
  * otherwise the exit code (0 after --help/--version, 2 after a bad option). */
 int hop_cli_main(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nopts);
 
-double hop_now(void); /* monotonic seconds */
+double hop_cli_now(void); /* monotonic seconds */
 
 #define HOP_VERSION "0.1.0"
 

@@ -37,7 +37,7 @@ const char *hop_error_message(void); /* last reason, "" if none */
 const char *hop_error_file(void);    /* source file that raised it */
 int hop_error_line(void);
 int hop_error_code(void);
-const char *hop_strerror(int code);  /* short name of a status code */
+const char *hop_error_name(int code);  /* short name of a status code */
 void hop_error_clear(void);
 
 #endif

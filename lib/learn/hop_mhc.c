@@ -86,8 +86,8 @@ int hop_mhc_params_check(const hop_mhc_params *p) {
 /* ---- scratch and the ODE right-hand side ------------------------------------- */
 
 static void softmax_f(const float *h, size_t nh, double beta, float *f) {
-  /* h is finite here (it evolves from finite values); hop_softmax_f only fails on NaN */
-  if (hop_softmax_f(f, h, nh, beta))
+  /* h is finite here (it evolves from finite values); hop_math_softmax_f only fails on NaN */
+  if (hop_math_softmax_f(f, h, nh, beta))
     for (size_t j = 0; j < nh; j++) f[j] = NAN;
 }
 
@@ -194,7 +194,7 @@ double hop_mhc_energy(const hop_mhc *m, const float *v, const float *h, double b
   size_t nf = m->nf, nh = m->nh;
   softmax_f(h, nh, beta, w->f);
   double lse, e = 0.0;
-  if (hop_logsumexp_f(h, nh, beta, &lse)) return NAN;
+  if (hop_math_logsumexp_f(h, nh, beta, &lse)) return NAN;
   for (size_t i = 0; i < nf; i++) e += 0.5 * (double)v[i] * v[i];
   for (size_t j = 0; j < nh; j++) {
     const float *col = m->w + j * nf;
@@ -336,8 +336,8 @@ void hop_mhc_infer_batch(const hop_mhc *m, const float *x, size_t n, const hop_m
     for (size_t b = 0; b < nb; b++) init_h(r, p->h0, w->bh + b * nh, nh); /* as image by image */
     for (size_t s = 0; s < p->steps; s++) {
       for (size_t b = 0; b < nb; b++) softmax_f(w->bh + b * nh, nh, p->beta, w->bf + b * nh);
-      hop_gemm_f(nb, nh, nf, 1.0f, v, m->w, 1, 0.0f, w->bs);       /* S = V W     (B, nh) */
-      hop_gemm_f(nb, nf, nh, kv, w->bf, m->w, 0, 1.0f - kv, v);    /* V = (1-kv) V + kv F W^T */
+      hop_math_gemm_f(nb, nh, nf, 1.0f, v, m->w, 1, 0.0f, w->bs);       /* S = V W     (B, nh) */
+      hop_math_gemm_f(nb, nf, nh, kv, w->bf, m->w, 0, 1.0f - kv, v);    /* V = (1-kv) V + kv F W^T */
       for (size_t k = 0; k < nb * nh; k++) w->bh[k] += kh * (-w->bh[k] + w->bs[k]);
     }
     for (size_t b = 0; b < nb; b++) labels[b0 + b] = argmax(w->bh + b * nh, nh);
@@ -359,7 +359,6 @@ int hop_mhc_infer_ode(const hop_mhc *m, const float *x, const hop_mhc_params *p,
     HOP_ERROR(HOP_EINVAL, "odeiv2: bad tolerances %g, %g", epsabs, epsrel);
   if (!w->driver || w->epsabs != epsabs || w->epsrel != epsrel) {
     if (w->driver) gsl_odeiv2_driver_free(w->driver);
-    gsl_set_error_handler_off(); /* the driver reports through its return value */
     w->driver = gsl_odeiv2_driver_alloc_y_new(&w->sys, gsl_odeiv2_step_rkf45, p->dt, epsabs, epsrel);
     if (!w->driver) HOP_ERROR(HOP_ENOMEM, "cannot allocate an odeiv2 driver");
     w->epsabs = epsabs;

@@ -1,4 +1,4 @@
-/* hop_data.h: dataset loaders (IDX through zlib, CIFAR-10 binary) and normalisation.
+/* hop_data.h: dataset loaders (IDX through zlib, CIFAR-10 binary).
  *
  * Loaders validate every header field before allocating (magic, type, rank,
  * dimensions, counts, overflow of their product, file length); a bad file gives
@@ -9,22 +9,22 @@
 
 #include <stddef.h>
 
-#define HOP_IDX_MAX_RANK 4
+#define HOP_DATA_IDX_MAX_RANK 4
 /* Largest payload a loader accepts (bytes): far above MNIST (47 MB), a guard
  * against absurd headers. */
 #define HOP_DATA_MAX_BYTES ((size_t)1 << 31)
 
 /* One IDX file (LeCun et al.; unsigned-byte type 0x08 only). */
 typedef struct {
-  unsigned rank;                  /* number of dimensions, 1..HOP_IDX_MAX_RANK */
-  size_t dims[HOP_IDX_MAX_RANK];  /* dimension sizes, dims[0] = item count */
+  unsigned rank;                  /* number of dimensions, 1..HOP_DATA_IDX_MAX_RANK */
+  size_t dims[HOP_DATA_IDX_MAX_RANK];  /* dimension sizes, dims[0] = item count */
   size_t count;                   /* product of dims */
   unsigned char *data;            /* (count) bytes, row-major */
-} hop_idx;
+} hop_data_idx;
 
 /* Read an IDX file, gzip-compressed or plain (zlib's gz functions read both). */
-int hop_idx_read(const char *path, hop_idx *out);
-void hop_idx_free(hop_idx *idx);
+int hop_data_idx_read(const char *path, hop_data_idx *out);
+void hop_data_idx_free(hop_data_idx *idx);
 
 /* A labelled image set. */
 typedef struct {
@@ -39,38 +39,16 @@ typedef struct {
 
 /* MNIST / Fashion-MNIST: images (rank 3, n x rows x cols) and labels (rank 1, n);
  * counts must agree and labels be < 10. */
-int hop_mnist_load(const char *images_path, const char *labels_path, hop_dataset *out);
+int hop_data_mnist_load(const char *images_path, const char *labels_path, hop_dataset *out);
 
 /* CIFAR-10 binary batches (records of 1 label byte + 3072 pixel bytes), concatenated
  * in the order given; max_n > 0 keeps only the first max_n images (0: all). */
-int hop_cifar_load(const char *const *paths, size_t n_paths, size_t max_n, hop_dataset *out);
+int hop_data_cifar_load(const char *const *paths, size_t n_paths, size_t max_n, hop_dataset *out);
 
-void hop_dataset_free(hop_dataset *ds);
+void hop_data_free(hop_dataset *ds);
 
 /* The data directory: $HOPFIELD_DATA_DIR if set, else "data". Path of a file in it. */
 const char *hop_data_dir(void);
 int hop_data_path(char *buf, size_t n, const char *relative);
-
-/* ---- normalisation (x is (n, dim) floats) ---- */
-
-/* out (n, dim) = pixels / 255. */
-void hop_norm_scale01(const hop_dataset *ds, float *out);
-
-/* Mean and standard deviation of x (n, dim): per_feature = 1 gives dim values each
- * (mean, sd are (dim)), 0 gives one global value each (mean, sd are (1)). sd is
- * floored at eps so constant features do not divide by zero. */
-int hop_norm_stats(const float *x, size_t n, size_t dim, int per_feature, double eps,
-                   float *mean, float *sd);
-/* x = (x - mean) / sd in place with statistics from hop_norm_stats (e.g. of the
- * training set, applied to the test set). */
-void hop_norm_apply(float *x, size_t n, size_t dim, int per_feature, const float *mean,
-                    const float *sd);
-
-/* x (len) -> +1 where x > threshold, else -1. */
-void hop_norm_binarize(float *x, size_t len, float threshold);
-
-/* Grayscale from RGB planes: out (n, h*w) = 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601),
- * scaled to [0, 1]. ds must have 3 channels. */
-int hop_norm_gray(const hop_dataset *ds, float *out);
 
 #endif

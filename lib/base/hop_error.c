@@ -34,7 +34,7 @@ void hop_error_clear(void) {
   last.message[0] = '\0';
 }
 
-const char *hop_strerror(int code) {
+const char *hop_error_name(int code) {
   switch (code) {
   case HOP_OK: return "success";
   case HOP_EINVAL: return "invalid argument";

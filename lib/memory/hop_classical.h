@@ -55,6 +55,6 @@ size_t hop_classical_sync_step(const hop_classical *net, const float *s, float *
                                float *h);
 
 /* Overlap m = (1/n) a.b of two +-1 vectors (n). */
-double hop_overlap(const float *a, const float *b, size_t n);
+double hop_classical_overlap(const float *a, const float *b, size_t n);
 
 #endif

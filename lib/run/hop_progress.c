@@ -12,11 +12,11 @@ void hop_progress_start(hop_progress *p, FILE *f, const char *label, size_t tota
   p->done = 0;
   p->tty = f && isatty(fileno(f));
   p->last_step = -1;
-  p->t0 = p->t_last = hop_now();
+  p->t0 = p->t_last = hop_cli_now();
 }
 
 static void draw(hop_progress *p, int final) {
-  double t = hop_now(), el = t - p->t0;
+  double t = hop_cli_now(), el = t - p->t0;
   double frac = (double)p->done / (double)p->total;
   double eta = frac > 0 ? el * (1.0 - frac) / frac : 0.0;
   if (p->tty) {

@@ -2,19 +2,19 @@
  * (Millidge et al. 2022):  q <- X^T sep(sim(X, q)),  X (p, d) the stored patterns.
  *
  * Similarities s_i for stored pattern x_i and query q:
- *   HOP_SIM_DOT        x_i . q
- *   HOP_SIM_COSINE     x_i . q / (|x_i| |q|)            (0 when a norm is 0)
- *   HOP_SIM_EUCLIDEAN  -|x_i - q|_2
- *   HOP_SIM_MANHATTAN  -|x_i - q|_1
- *   HOP_SIM_L1SCORE    beta / (1 + |x_i - q|_1)          (the CIFAR students' score,
+ *   HOP_UHN_SIM_DOT        x_i . q
+ *   HOP_UHN_SIM_COSINE     x_i . q / (|x_i| |q|)            (0 when a norm is 0)
+ *   HOP_UHN_SIM_EUCLIDEAN  -|x_i - q|_2
+ *   HOP_UHN_SIM_MANHATTAN  -|x_i - q|_1
+ *   HOP_UHN_SIM_L1SCORE    beta / (1 + |x_i - q|_1)          (the CIFAR students' score,
  *                      shared/specs/cifar_recall.md: beta sits inside the similarity and
  *                      the softmax that follows has inverse temperature 1)
  * Separations w = sep(s):
- *   HOP_SEP_SOFTMAX    softmax(beta s) (beta = 1 for HOP_SIM_L1SCORE, see above)
- *   HOP_SEP_IDENTITY   w = s
- *   HOP_SEP_POWER      w_i = max(s_i, 0)^k / sum_j max(s_j, 0)^k   (k = power; a uniform
+ *   HOP_UHN_SEP_SOFTMAX    softmax(beta s) (beta = 1 for HOP_UHN_SIM_L1SCORE, see above)
+ *   HOP_UHN_SEP_IDENTITY   w = s
+ *   HOP_UHN_SEP_POWER      w_i = max(s_i, 0)^k / sum_j max(s_j, 0)^k   (k = power; a uniform
  *                      w when every s_i <= 0)
- *   HOP_SEP_MAX        one-hot at the largest s_i (first on ties)
+ *   HOP_UHN_SEP_MAX        one-hot at the largest s_i (first on ties)
  * Projection: q_new = X^T w (the stored patterns themselves: auto-association).
  *
  * Batches of queries go through cblas_sgemm: S = Q X^T, and for the Euclidean
@@ -30,14 +30,14 @@
 
 #include <stddef.h>
 
-typedef enum { HOP_SIM_DOT, HOP_SIM_COSINE, HOP_SIM_EUCLIDEAN, HOP_SIM_MANHATTAN, HOP_SIM_L1SCORE } hop_sim;
-typedef enum { HOP_SEP_SOFTMAX, HOP_SEP_IDENTITY, HOP_SEP_POWER, HOP_SEP_MAX } hop_sep;
+typedef enum { HOP_UHN_SIM_DOT, HOP_UHN_SIM_COSINE, HOP_UHN_SIM_EUCLIDEAN, HOP_UHN_SIM_MANHATTAN, HOP_UHN_SIM_L1SCORE } hop_uhn_sim;
+typedef enum { HOP_UHN_SEP_SOFTMAX, HOP_UHN_SEP_IDENTITY, HOP_UHN_SEP_POWER, HOP_UHN_SEP_MAX } hop_uhn_sep;
 
 typedef struct {
-  hop_sim sim;
-  hop_sep sep;
+  hop_uhn_sim sim;
+  hop_uhn_sep sep;
   double beta;       /* inverse temperature (> 0) */
-  double power;      /* k of HOP_SEP_POWER (> 0) */
+  double power;      /* k of HOP_UHN_SEP_POWER (> 0) */
   size_t max_steps;  /* iterations of retrieval (>= 1) */
   double tol;        /* stop when every |q_new - q|_2 < tol (>= 0) */
 } hop_uhn_params;
@@ -60,10 +60,10 @@ void hop_uhn_work_free(hop_uhn_work *w);
 
 /* Name <-> enum ("dot", "cosine", "euclidean", "manhattan", "l1score"; "softmax",
  * "identity", "power", "max"). Returns HOP_EINVAL naming the unknown word. */
-int hop_sim_parse(const char *name, hop_sim *out);
-int hop_sep_parse(const char *name, hop_sep *out);
-const char *hop_sim_name(hop_sim s);
-const char *hop_sep_name(hop_sep s);
+int hop_uhn_sim_parse(const char *name, hop_uhn_sim *out);
+int hop_uhn_sep_parse(const char *name, hop_uhn_sep *out);
+const char *hop_uhn_sim_name(hop_uhn_sim s);
+const char *hop_uhn_sep_name(hop_uhn_sep s);
 int hop_uhn_params_check(const hop_uhn_params *par);
 
 /* S (b, p) = similarities of the queries q (b, d). */

@@ -34,14 +34,14 @@ int hop_classical_store(hop_classical *net, const float *xi, size_t p) {
   for (size_t k = 0; k < p * n; k++)
     if (xi[k] != 1.0f && xi[k] != -1.0f)
       HOP_ERROR(HOP_EINVAL, "pattern %zu, neuron %zu is %g, not +-1", k / n, k % n, xi[k]);
-  hop_gram_f(p, n, 1.0f, xi, net->c);
+  hop_math_gram_f(p, n, 1.0f, xi, net->c);
   for (size_t i = 0; i < n; i++) net->c[i * n + i] = 0.0f;
   net->p = p;
   return HOP_OK;
 }
 
 void hop_classical_fields(const hop_classical *net, const float *s, size_t m, float *h) {
-  hop_gemm_f(m, net->n, net->n, 1.0f, s, net->c, 0, 0.0f, h);
+  hop_math_gemm_f(m, net->n, net->n, 1.0f, s, net->c, 0, 0.0f, h);
 }
 
 double hop_classical_energy_h(size_t n, const float *s, const float *h) {
@@ -94,7 +94,7 @@ size_t hop_classical_sync_step(const hop_classical *net, const float *s, float *
   return changed;
 }
 
-double hop_overlap(const float *a, const float *b, size_t n) {
+double hop_classical_overlap(const float *a, const float *b, size_t n) {
   double m = 0.0;
   for (size_t i = 0; i < n; i++) m += (double)a[i] * (double)b[i];
   return m / (double)n;

@@ -65,7 +65,7 @@ static gzFile open_gz(const char *path) {
   return g;
 }
 
-int hop_idx_read(const char *path, hop_idx *out) {
+int hop_data_idx_read(const char *path, hop_data_idx *out) {
   memset(out, 0, sizeof *out);
   struct stat st;
   if (stat(path, &st)) HOP_ERROR(HOP_EIO, "%s: cannot open: %s", path, strerror(errno));
@@ -90,12 +90,12 @@ int hop_idx_read(const char *path, hop_idx *out) {
                                     "byte)", path, head[2]);
     goto done;
   }
-  if (head[3] < 1 || head[3] > HOP_IDX_MAX_RANK) {
-    status = HOP_RAISE(HOP_EFORMAT, "%s: rank %u outside 1..%d", path, head[3], HOP_IDX_MAX_RANK);
+  if (head[3] < 1 || head[3] > HOP_DATA_IDX_MAX_RANK) {
+    status = HOP_RAISE(HOP_EFORMAT, "%s: rank %u outside 1..%d", path, head[3], HOP_DATA_IDX_MAX_RANK);
     goto done;
   }
   out->rank = head[3];
-  unsigned char dbytes[4 * HOP_IDX_MAX_RANK];
+  unsigned char dbytes[4 * HOP_DATA_IDX_MAX_RANK];
   r = gzread(g, dbytes, 4 * out->rank);
   if (r != (int)(4 * out->rank)) {
     status = HOP_RAISE(HOP_EFORMAT, "%s: truncated header: %u dimensions announced", path,
@@ -140,45 +140,45 @@ done:
   return status;
 }
 
-void hop_idx_free(hop_idx *idx) {
+void hop_data_idx_free(hop_data_idx *idx) {
   free(idx->data);
   memset(idx, 0, sizeof *idx);
 }
 
-void hop_dataset_free(hop_dataset *ds) {
+void hop_data_free(hop_dataset *ds) {
   free(ds->x);
   free(ds->y);
   memset(ds, 0, sizeof *ds);
 }
 
-int hop_mnist_load(const char *images_path, const char *labels_path, hop_dataset *out) {
+int hop_data_mnist_load(const char *images_path, const char *labels_path, hop_dataset *out) {
   memset(out, 0, sizeof *out);
-  hop_idx im, lb;
-  int s = hop_idx_read(images_path, &im);
+  hop_data_idx im, lb;
+  int s = hop_data_idx_read(images_path, &im);
   if (s) return s;
   if (im.rank != 3) {
     unsigned rank = im.rank;
-    hop_idx_free(&im);
+    hop_data_idx_free(&im);
     HOP_ERROR(HOP_EFORMAT, "%s: images need rank 3 (n, rows, cols), file has rank %u",
               images_path, rank);
   }
-  if ((s = hop_idx_read(labels_path, &lb))) {
-    hop_idx_free(&im);
+  if ((s = hop_data_idx_read(labels_path, &lb))) {
+    hop_data_idx_free(&im);
     return s;
   }
   if (lb.rank != 1 || lb.dims[0] != im.dims[0]) {
     size_t nl = lb.dims[0], ni = im.dims[0];
     unsigned rl = lb.rank;
-    hop_idx_free(&im);
-    hop_idx_free(&lb);
+    hop_data_idx_free(&im);
+    hop_data_idx_free(&lb);
     HOP_ERROR(HOP_EFORMAT, "%s: labels (rank %u, %zu items) do not match %zu images of %s",
               labels_path, rl, nl, ni, images_path);
   }
   for (size_t i = 0; i < lb.count; i++)
     if (lb.data[i] > 9) {
       unsigned v = lb.data[i];
-      hop_idx_free(&im);
-      hop_idx_free(&lb);
+      hop_data_idx_free(&im);
+      hop_data_idx_free(&lb);
       HOP_ERROR(HOP_EFORMAT, "%s: label %u of item %zu is not in 0..9", labels_path, v, i);
     }
   out->n = im.dims[0];
@@ -194,7 +194,7 @@ int hop_mnist_load(const char *images_path, const char *labels_path, hop_dataset
 
 #define CIFAR_RECORD 3073u
 
-int hop_cifar_load(const char *const *paths, size_t n_paths, size_t max_n, hop_dataset *out) {
+int hop_data_cifar_load(const char *const *paths, size_t n_paths, size_t max_n, hop_dataset *out) {
   memset(out, 0, sizeof *out);
   if (n_paths == 0) HOP_ERROR(HOP_EINVAL, "CIFAR-10: no batch files given");
   size_t total = 0;
@@ -213,7 +213,7 @@ int hop_cifar_load(const char *const *paths, size_t n_paths, size_t max_n, hop_d
   out->x = malloc(n * 3072u);
   out->y = malloc(n);
   if (!out->x || !out->y) {
-    hop_dataset_free(out);
+    hop_data_free(out);
     HOP_ERROR(HOP_ENOMEM, "CIFAR-10: cannot allocate %zu images", n);
   }
   size_t i = 0;
@@ -221,14 +221,14 @@ int hop_cifar_load(const char *const *paths, size_t n_paths, size_t max_n, hop_d
   for (size_t k = 0; k < n_paths && i < n; k++) {
     FILE *f = fopen(paths[k], "rb");
     if (!f) {
-      hop_dataset_free(out);
+      hop_data_free(out);
       HOP_ERROR(HOP_EIO, "%s: cannot open: %s", paths[k], strerror(errno));
     }
     size_t r;
     while (i < n && (r = fread(rec, 1, CIFAR_RECORD, f)) > 0) {
       if (r != CIFAR_RECORD || rec[0] > 9) {
         fclose(f);
-        hop_dataset_free(out);
+        hop_data_free(out);
         if (r != CIFAR_RECORD)
           HOP_ERROR(HOP_EFORMAT, "%s: truncated record %zu (file changed while read?)", paths[k], i);
         HOP_ERROR(HOP_EFORMAT, "%s: label %u of record %zu is not in 0..9", paths[k], rec[0], i);
@@ -240,7 +240,7 @@ int hop_cifar_load(const char *const *paths, size_t n_paths, size_t max_n, hop_d
     int bad = ferror(f);
     fclose(f);
     if (bad) {
-      hop_dataset_free(out);
+      hop_data_free(out);
       HOP_ERROR(HOP_EIO, "%s: read error", paths[k]);
     }
   }
@@ -263,52 +263,3 @@ int hop_data_path(char *buf, size_t n, const char *relative) {
   return HOP_OK;
 }
 
-void hop_norm_scale01(const hop_dataset *ds, float *out) {
-  for (size_t i = 0; i < ds->n * ds->dim; i++) out[i] = (float)ds->x[i] / 255.0f;
-}
-
-int hop_norm_stats(const float *x, size_t n, size_t dim, int per_feature, double eps,
-                   float *mean, float *sd) {
-  if (n == 0 || dim == 0) HOP_ERROR(HOP_EINVAL, "statistics of an empty set (n=%zu dim=%zu)", n, dim);
-  if (!(eps > 0)) HOP_ERROR(HOP_EINVAL, "eps = %g must be > 0", eps);
-  size_t m = per_feature ? dim : 1;
-  for (size_t j = 0; j < m; j++) {
-    /* two passes in double: mean, then the centred sum of squares */
-    double s = 0.0, ss = 0.0;
-    size_t cnt = per_feature ? n : n * dim;
-    for (size_t c = 0; c < cnt; c++) s += x[per_feature ? c * dim + j : c];
-    double mu = s / (double)cnt;
-    for (size_t c = 0; c < cnt; c++) {
-      double d = x[per_feature ? c * dim + j : c] - mu;
-      ss += d * d;
-    }
-    double v = sqrt(ss / (double)cnt);
-    mean[j] = (float)mu;
-    sd[j] = (float)(v > eps ? v : eps);
-  }
-  return HOP_OK;
-}
-
-void hop_norm_apply(float *x, size_t n, size_t dim, int per_feature, const float *mean,
-                    const float *sd) {
-  for (size_t i = 0; i < n; i++)
-    for (size_t j = 0; j < dim; j++) {
-      size_t k = per_feature ? j : 0;
-      x[i * dim + j] = (x[i * dim + j] - mean[k]) / sd[k];
-    }
-}
-
-void hop_norm_binarize(float *x, size_t len, float threshold) {
-  for (size_t i = 0; i < len; i++) x[i] = x[i] > threshold ? 1.0f : -1.0f;
-}
-
-int hop_norm_gray(const hop_dataset *ds, float *out) {
-  if (ds->channels != 3) HOP_ERROR(HOP_EINVAL, "grayscale needs 3 channels, dataset has %zu", ds->channels);
-  size_t hw = ds->height * ds->width;
-  for (size_t i = 0; i < ds->n; i++) {
-    const unsigned char *p = ds->x + i * ds->dim;
-    for (size_t j = 0; j < hw; j++)
-      out[i * hw + j] = (0.299f * p[j] + 0.587f * p[hw + j] + 0.114f * p[2 * hw + j]) / 255.0f;
-  }
-  return HOP_OK;
-}

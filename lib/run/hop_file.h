@@ -1,0 +1,35 @@
+/* hop_file.h: atomic results files.
+ *
+ * Every file is written to a hidden temporary name in its directory and renamed
+ * when complete, so an interrupted run never leaves a half-written file that
+ * looks finished. */
+#ifndef HOP_FILE_H
+#define HOP_FILE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct hop_file hop_file;
+
+/* Create directory path and its parents (mode 0777 & ~umask). */
+int hop_file_mkdirs(const char *path);
+
+/* Open dir/name for writing through dir/.name.tmp; header (may be NULL) is
+ * written as the first line. NULL on failure (error recorded). */
+hop_file *hop_file_open(const char *dir, const char *name, const char *header);
+/* Append printf-formatted text (no newline added). Errors are sticky, reported at close. */
+int hop_file_printf(hop_file *f, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+FILE *hop_file_stream(hop_file *f); /* the underlying stream, for fwrite-style output */
+/* Flush, check, rename to the final name and free. On failure the temporary is removed. */
+int hop_file_close(hop_file *f);
+/* Remove the temporary and free (for an aborted run). NULL is accepted. */
+void hop_file_discard(hop_file *f);
+
+/* Write s into f as one CSV field, quoted when it holds a comma, quote or newline. */
+int hop_file_csv_field(hop_file *f, const char *s);
+
+#endif

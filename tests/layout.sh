@@ -1,0 +1,31 @@
+#!/bin/sh
+# The library's layout rules (lib/README.md), as checks that cannot pass vacuously:
+#  1. no two headers under lib/ share a name (they are included flat, one -I per room);
+#  2. nothing outside lib/run/ prints, exits or opens a file for writing.
+# Each check first proves it can fire: it must find headers at all, and its pattern
+# must match the printing and writing calls that lib/run/ does contain.
+set -u
+pass=0; fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "layout: FAIL $*"; }
+
+headers=$(find lib -name '*.h' | sort)
+n=$(printf '%s\n' "$headers" | grep -c '\.h$')
+[ "$n" -ge 10 ] && ok || bad "found only $n headers under lib/"
+dups=$(printf '%s\n' "$headers" | sed 's|.*/||' | sort | uniq -d)
+[ -z "$dups" ] && ok || bad "header names used twice: $dups"
+stray=$(find lib -mindepth 1 -maxdepth 1 -name '*.[ch]')
+[ -z "$stray" ] && ok || bad "sources outside the four rooms: $stray"
+
+# Calls that print, exit or open for writing (comments are stripped first).
+pat='\b(printf|fprintf|vfprintf|puts|fputs|fputc|putchar|perror|exit|_Exit|abort|fwrite|popen)[[:space:]]*\(|fopen[[:space:]]*\([^;]*"[wa+]|gzopen[[:space:]]*\([^;]*"[wa]|\bopen[[:space:]]*\([^;]*O_(WRONLY|RDWR|CREAT)|\b(rename|remove|unlink|mkdir)[[:space:]]*\('
+strip() { sed -e 's|/\*.*\*/||g' -e '/\/\*/,/\*\//d' -e 's|//.*||' "$1"; }
+in_run=0
+for f in lib/run/*.c; do strip "$f" | grep -Eq "$pat" && in_run=$((in_run + 1)); done
+[ "$in_run" -ge 3 ] && ok || bad "the pattern matches only $in_run files of lib/run/: it cannot be trusted"
+for f in $(find lib -name '*.c' ! -path 'lib/run/*' | sort); do
+  hits=$(strip "$f" | grep -En "$pat")
+  [ -z "$hits" ] && ok || bad "$f prints, exits or writes (only lib/run/ may): $hits"
+done
+echo "layout: $pass passed, $fail failed"
+[ $fail -eq 0 ]
