@@ -44,6 +44,7 @@ const char *hop_error_name(int code) {
   case HOP_EDOM: return "input outside the domain";
   case HOP_ERANGE: return "size out of range";
   case HOP_EMAXITER: return "iteration cap reached";
+  case HOP_EBADLEN: return "size does not fit the workspace";
   default: return "unknown error";
   }
 }

@@ -45,6 +45,9 @@ struct hop_mhc_work {
 
 hop_mhc *hop_mhc_alloc(size_t nf, size_t nh, double tau_v, double tau_h) {
   if (nf == 0 || nh < 2) HOP_ERROR_NULL(HOP_EINVAL, "MHC needs nf >= 1 and nh >= 2 (%zu, %zu)", nf, nh);
+  if (nh > HOP_MHC_MAX_H)
+    HOP_ERROR_NULL(HOP_EBADLEN, "MHC with %zu memory neurons: at most %d fit the dynamics' scratch", nh,
+                   HOP_MHC_MAX_H);
   if (!(tau_v > 0) || !(tau_h > 0) || isinf(tau_v) || isinf(tau_h))
     HOP_ERROR_NULL(HOP_EINVAL, "time constants %g, %g must be positive", tau_v, tau_h);
   hop_mhc *m = malloc(sizeof *m);
@@ -126,7 +129,7 @@ static int ode_rhs(double t, const double y[], double dydt[], void *params) {
   double hmax = -INFINITY, z = 0.0;
   for (size_t j = 0; j < nh; j++) hmax = y[nf + j] > hmax ? y[nf + j] : hmax;
   for (size_t j = 0; j < nh; j++) z += exp(w->ode.beta * (y[nf + j] - hmax));
-  double fp[64]; /* nh <= 64 is checked by hop_mhc_work_alloc */
+  double fp[HOP_MHC_MAX_H]; /* nh <= HOP_MHC_MAX_H is checked by hop_mhc_alloc */
   for (size_t j = 0; j < nh; j++) fp[j] = exp(w->ode.beta * (y[nf + j] - hmax)) / z;
   for (size_t i = 0; i < nf; i++) dydt[i] = -y[i];
   for (size_t j = 0; j < nh; j++) {
@@ -142,8 +145,17 @@ static int ode_rhs(double t, const double y[], double dydt[], void *params) {
   return GSL_SUCCESS;
 }
 
+/* HOP_EBADLEN if w was made for another network size. */
+static int work_check(const hop_mhc *m, const hop_mhc_work *w) {
+  if (w->nf != m->nf || w->nh != m->nh)
+    HOP_ERROR(HOP_EBADLEN, "MHC scratch made for (%zu, %zu) passed with a network of (%zu, %zu)", w->nf,
+              w->nh, m->nf, m->nh);
+  return HOP_OK;
+}
+
 hop_mhc_work *hop_mhc_work_alloc(size_t nf, size_t nh) {
-  if (nh > 64) HOP_ERROR_NULL(HOP_EINVAL, "at most 64 memory neurons (%zu)", nh);
+  if (nh > HOP_MHC_MAX_H)
+    HOP_ERROR_NULL(HOP_EBADLEN, "at most %d memory neurons (%zu)", HOP_MHC_MAX_H, nh);
   hop_mhc_work *w = calloc(1, sizeof *w);
   if (!w) HOP_ERROR_NULL(HOP_ENOMEM, "cannot allocate MHC scratch");
   w->nf = nf;
@@ -286,7 +298,8 @@ static void init_h(gsl_rng *r, double h0, float *h, size_t nh) {
 int hop_mhc_train_image(hop_mhc *m, const float *x, size_t label, const hop_mhc_params *p,
                         gsl_rng *r, hop_mhc_work *w) {
   if (label >= m->nh) HOP_ERROR(HOP_EINVAL, "label %zu >= %zu classes", label, m->nh);
-  float h[64];
+  if (work_check(m, w)) return HOP_EBADLEN;
+  float h[HOP_MHC_MAX_H];
   init_h(r, p->h0, h, m->nh);
   if (p->exact) {
     for (size_t s = 0; s < p->steps; s++) hop_mhc_train_step(m, x, h, label, p, w);
@@ -316,7 +329,7 @@ static size_t argmax(const float *h, size_t n) {
 size_t hop_mhc_infer(const hop_mhc *m, const float *x, const hop_mhc_params *p, gsl_rng *r,
                      float *v_out, float *h_out, hop_mhc_work *w) {
   size_t nf = m->nf, nh = m->nh;
-  float h[64], *v = v_out ? v_out : w->v;
+  float h[HOP_MHC_MAX_H], *v = v_out ? v_out : w->v;
   memcpy(v, x, nf * sizeof *v);
   init_h(r, p->h0, h, nh);
   for (size_t s = 0; s < p->steps; s++) hop_mhc_step(m, v, h, p->beta, p->dt, 0, w);
@@ -349,7 +362,8 @@ int hop_mhc_infer_ode(const hop_mhc *m, const float *x, const hop_mhc_params *p,
                       double epsabs, double epsrel, float *v_out, float *h_out, size_t *label,
                       hop_mhc_work *w) {
   size_t nf = m->nf, nh = m->nh;
-  float h[64];
+  if (work_check(m, w)) return HOP_EBADLEN;
+  float h[HOP_MHC_MAX_H];
   init_h(r, p->h0, h, nh);
   for (size_t i = 0; i < nf; i++) w->y[i] = x[i];
   for (size_t j = 0; j < nh; j++) w->y[nf + j] = h[j];

@@ -51,7 +51,13 @@ typedef struct {
                                0 = exp(+-|W|) carried along multiplicatively (see there) */
 } hop_mhc_params;
 
-/* Scratch of one thread for a network of (nf, nh), including a GSL odeiv2 driver. */
+/* Largest number of memory neurons: the dynamics keep h in arrays of this size on the
+ * stack; hop_mhc_alloc refuses more with HOP_EBADLEN. */
+#define HOP_MHC_MAX_H 64
+
+/* Scratch of one thread for a network of (nf, nh), including a GSL odeiv2 driver.
+ * Functions that return a status refuse a scratch made for another (nf, nh) with
+ * HOP_EBADLEN. */
 typedef struct hop_mhc_work hop_mhc_work;
 
 hop_mhc *hop_mhc_alloc(size_t nf, size_t nh, double tau_v, double tau_h);

@@ -113,7 +113,14 @@ static void forward(const hop_mlp *m, const float *x, size_t batch, hop_mlp_work
 double hop_mlp_loss(const hop_mlp *m, const float *x, const unsigned char *y, size_t batch,
                     hop_mlp *grad, hop_mlp_work *w) {
   size_t L = m->n_layers, nc = m->sizes[L];
-  if (batch == 0 || batch > w->max_batch) return NAN;
+  if (batch == 0) {
+    HOP_RAISE(HOP_EINVAL, "MLP loss of an empty batch");
+    return NAN;
+  }
+  if (batch > w->max_batch) {
+    HOP_RAISE(HOP_EBADLEN, "MLP batch of %zu does not fit the scratch made for %zu", batch, w->max_batch);
+    return NAN;
+  }
   forward(m, x, batch, w);
   const double *p = w->act[L];
   double loss = 0.0;
@@ -159,9 +166,12 @@ void hop_mlp_sgd(hop_mlp *m, const hop_mlp *grad, double lr) {
   }
 }
 
-void hop_mlp_predict(const hop_mlp *m, const float *x, size_t batch, double *probs,
-                     unsigned char *pred, hop_mlp_work *w) {
+int hop_mlp_predict(const hop_mlp *m, const float *x, size_t batch, double *probs,
+                    unsigned char *pred, hop_mlp_work *w) {
   size_t L = m->n_layers, nc = m->sizes[L];
+  if (batch == 0) HOP_ERROR(HOP_EINVAL, "MLP prediction of an empty batch");
+  if (batch > w->max_batch)
+    HOP_ERROR(HOP_EBADLEN, "MLP batch of %zu does not fit the scratch made for %zu", batch, w->max_batch);
   forward(m, x, batch, w);
   const double *p = w->act[L];
   if (probs) memcpy(probs, p, batch * nc * sizeof *probs);
@@ -171,4 +181,5 @@ void hop_mlp_predict(const hop_mlp *m, const float *x, size_t batch, double *pro
       if (p[n * nc + j] > p[n * nc + b]) b = j;
     pred[n] = (unsigned char)b;
   }
+  return HOP_OK;
 }

@@ -35,7 +35,8 @@ void hop_mlp_work_free(hop_mlp_work *w);
 /* Mean cross-entropy of a batch x (batch, sizes[0]) with labels y (batch); when grad is
  * not NULL (same shape as m) it receives d loss / d parameters. A probability below
  * 1e-300 counts as 1e-300 (a loss of at most 690.8 per example); the gradient is exact.
- * NaN if batch is 0 or larger than the scratch was made for. */
+ * NaN if batch is 0 (HOP_EINVAL recorded) or larger than the scratch was made for
+ * (HOP_EBADLEN recorded). */
 double hop_mlp_loss(const hop_mlp *m, const float *x, const unsigned char *y, size_t batch,
                     hop_mlp *grad, hop_mlp_work *w);
 
@@ -43,8 +44,8 @@ double hop_mlp_loss(const hop_mlp *m, const float *x, const unsigned char *y, si
 void hop_mlp_sgd(hop_mlp *m, const hop_mlp *grad, double lr);
 
 /* Class probabilities (batch, classes) into probs (may be NULL); predicted labels into
- * pred (batch). batch <= max_batch of w. */
-void hop_mlp_predict(const hop_mlp *m, const float *x, size_t batch, double *probs,
-                     unsigned char *pred, hop_mlp_work *w);
+ * pred (batch). HOP_EBADLEN if batch > max_batch of w, HOP_EINVAL if it is 0. */
+int hop_mlp_predict(const hop_mlp *m, const float *x, size_t batch, double *probs,
+                    unsigned char *pred, hop_mlp_work *w);
 
 #endif

@@ -102,7 +102,8 @@ void hop_uhn_work_free(hop_uhn_work *w) {
 int hop_uhn_similarity(const hop_uhn *m, const float *q, size_t b, const hop_uhn_params *par,
                        float *s, hop_uhn_work *w) {
   size_t p = m->p, d = m->d;
-  if (b == 0 || b > w->max_batch) HOP_ERROR(HOP_EINVAL, "batch %zu outside 1..%zu", b, w->max_batch);
+  if (b == 0) HOP_ERROR(HOP_EINVAL, "empty batch");
+  if (b > w->max_batch) HOP_ERROR(HOP_EBADLEN, "batch of %zu does not fit the scratch made for %zu", b, w->max_batch);
   switch (par->sim) {
   case HOP_UHN_SIM_DOT:
   case HOP_UHN_SIM_COSINE:
