@@ -43,9 +43,9 @@
  * Command: bin/capacity [--quick] [--seed N] [--threads N] (see --help).
  */
 #define _POSIX_C_SOURCE 200809L
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_fit.h>
 #include <gsl/gsl_randist.h>
-#include <gsl/gsl_errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -60,26 +60,25 @@
 #include "hop_error.h"
 #include "hop_claims.h"
 #include "hop_file.h"
+#include "hop_jobs.h"
 #include "hop_manifest.h"
+#include "hop_math.h"
 #include "hop_progress.h"
 #include "hop_rng.h"
 
-#define MAX_LIST 16
+#define MAX_LIST HOP_CLI_LIST_MAX
 #define ALPHA_C_PAPER 0.138
 #define ALPHA_C_TOL 0.01
 
 typedef struct {
-  double sizes[MAX_LIST];      /* N values */
-  size_t n_sizes;
-  double flips[MAX_LIST];      /* flipped fractions of the starts */
-  size_t n_flips;
-  double thr[MAX_LIST];        /* overlap thresholds, thr[0] primary */
-  size_t n_thr;
-  double sync_sizes[MAX_LIST]; /* N values with the synchronous comparison */
-  size_t n_sync;
+  hop_cli_numbers sizes;      /* N values, increasing */
+  hop_cli_numbers flips;      /* flipped fractions of the starts */
+  hop_cli_numbers thr;        /* overlap thresholds, thr[0] primary */
+  hop_cli_numbers sync_sizes; /* N values with the synchronous comparison */
   double alpha_min, alpha_max, alpha_step;
   long budget, min_trials, max_sweeps, sync_max_steps, trace_n;
   double fit_exponent, trace_flip;
+  size_t n_alpha;             /* loads on the grid (derived) */
 } config;
 
 /* Results of one start. */
@@ -106,12 +105,6 @@ typedef struct {
 
 static uint64_t key(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e) {
   return hop_rng_derive(hop_rng_derive(hop_rng_derive(hop_rng_derive(a, b), c), d), e);
-}
-
-static int in_list(const double *v, size_t n, double x) {
-  for (size_t i = 0; i < n; i++)
-    if (v[i] == x) return 1;
-  return 0;
 }
 
 /* Asynchronous dynamics from w->s (fields w->h) to a fixed point or the cap. */
@@ -179,41 +172,19 @@ static void run_sync(const hop_classical *net, scratch *w, const float *start, c
 typedef struct {
   size_t p;                      /* patterns stored */
   long trials, starts;
-  double fs[MAX_LIST], fss[MAX_LIST]; /* sum and sum of squares of per-trial fractions */
-  double ms, mss;                /* same for the per-trial mean overlap */
+  double *frac;                  /* (trials, MAX_LIST) per-trial retrieved fraction per threshold */
+  double *mover;                 /* (trials) per-trial mean overlap */
   double sweeps;                 /* total async sweeps */
   long unconverged, rises, async_sweeps, violations, converged;
   long sync_runs, sync_fixed, sync_cycle2, sync_cap, sync_erise, sync_lrise, sync_same;
 } cell;
 
-static double mean_of(double s, long n) { return n ? s / (double)n : NAN; }
-static double se_of(double s, double ss, long n) {
-  if (n < 2) return 0.0;
-  double m = s / (double)n, v = (ss - (double)n * m * m) / (double)(n - 1);
-  return v > 0 ? sqrt(v / (double)n) : 0.0;
-}
-
-/* First downward crossing of 1/2 by frac over x (n points), linearly interpolated. */
-static double crossing_half(const double *x, const double *frac, size_t n) {
-  for (size_t i = 0; i + 1 < n; i++)
-    if (frac[i] >= 0.5 && frac[i + 1] < 0.5)
-      return x[i] + (frac[i] - 0.5) / (frac[i] - frac[i + 1]) * (x[i + 1] - x[i]);
-  return NAN;
-}
-
-/* Where the curve of the larger N (fl) falls below that of the smaller N (fs): the
- * downward sign change of fl - fs nearest to near. */
-static double curve_crossing(const double *x, const double *fl, const double *fs, size_t n,
-                             double near) {
-  double best = NAN;
-  for (size_t i = 0; i + 1 < n; i++) {
-    double d0 = fl[i] - fs[i], d1 = fl[i + 1] - fs[i + 1];
-    if (d0 > 0 && d1 < 0) {
-      double c = x[i] + d0 / (d0 - d1) * (x[i + 1] - x[i]);
-      if (isnan(best) || fabs(c - near) < fabs(best - near)) best = c;
-    }
-  }
-  return best;
+/* Mean and standard error over trials (GSL's mean and sd; 0 error for one trial). */
+static void mean_se(const double *x, size_t stride, long n, double *buf, double *mean, double *se) {
+  for (long t = 0; t < n; t++) buf[t] = x[(size_t)t * stride];
+  double sd;
+  hop_math_mean_sd(buf, (size_t)n, mean, &sd);
+  *se = n > 1 ? sd / sqrt((double)n) : 0.0;
 }
 
 static void random_flips(gsl_rng *r, float *s, size_t n, size_t k, size_t *idx, size_t *pick) {
@@ -323,378 +294,517 @@ done:
   return status;
 }
 
-int main(int argc, char **argv) {
-  gsl_set_error_handler_off(); /* GSL errors come back as statuses, never abort */
-  config cf = {.alpha_min = 0.05, .alpha_max = 0.25, .alpha_step = 0.01, .budget = 10000,
-               .min_trials = 3, .max_sweeps = 100, .sync_max_steps = 200, .trace_n = 500,
-               .fit_exponent = 0.5, .trace_flip = 0.3};
-  const char *sizes = "100,200,500,1000,2000", *flips = "0,0.1", *thresholds = "0.9,0.95,0.99",
-             *sync_sizes = "100,500";
+/* What later stages need from the trials, and the claims they add. */
+typedef struct {
+  cell *cells;         /* (sizes, n_alpha, flips) */
+  long max_trials;     /* most trials of any N */
+  hop_claims *claims;
+} results;
+
+static cell *cell_at(const results *res, const config *cf, size_t ni, size_t ai, size_t fi) {
+  return &res->cells[(ni * cf->n_alpha + ai) * cf->flips.n + fi];
+}
+static double alpha_at(const config *cf, size_t ai) { return cf->alpha_min + (double)ai * cf->alpha_step; }
+static long trials_of(const config *cf, double n) {
+  long t = (long)ceil((double)cf->budget / n);
+  return t > cf->min_trials ? t : cf->min_trials;
+}
+
+/* ---- stage 1: options ------------------------------------------------------------- */
+
+/* Parses and checks the command line into cf; -1 to go on, else the exit code. */
+static int options(int argc, char **argv, hop_cli *cli, config *cf) {
   hop_opt opts[] = {
-      {"sizes", HOP_OPT_STRING, &sizes, 0, 0, "network sizes N (comma list)", 0, ""},
-      {"alpha-min", HOP_OPT_DOUBLE, &cf.alpha_min, 1e-3, 1.0, "smallest load P/N", 0, ""},
-      {"alpha-max", HOP_OPT_DOUBLE, &cf.alpha_max, 1e-3, 1.0, "largest load P/N", 0, ""},
-      {"alpha-step", HOP_OPT_DOUBLE, &cf.alpha_step, 1e-4, 1.0, "load step", 0, ""},
-      {"flips", HOP_OPT_STRING, &flips, 0, 0, "fractions of bits flipped in the starts", 0, ""},
-      {"thresholds", HOP_OPT_STRING, &thresholds, 0, 0,
-       "overlaps counted as retrieval (first: primary)", 0, ""},
-      {"budget", HOP_OPT_INT, &cf.budget, 1, 1e9, "trials per N = max(min-trials, budget/N)", 0, ""},
-      {"min-trials", HOP_OPT_INT, &cf.min_trials, 1, 1e6, "fewest trials per N", 0, ""},
-      {"max-sweeps", HOP_OPT_INT, &cf.max_sweeps, 1, 1e6, "cap on asynchronous sweeps", 0, ""},
-      {"sync-sizes", HOP_OPT_STRING, &sync_sizes, 0, 0,
-       "sizes with the synchronous comparison (subset of --sizes)", 0, ""},
-      {"sync-max-steps", HOP_OPT_INT, &cf.sync_max_steps, 3, 1e6, "cap on synchronous steps", 0, ""},
-      {"fit-exponent", HOP_OPT_DOUBLE, &cf.fit_exponent, 0.05, 3.0,
-       "finite-size fit alpha_50(N) = a + b N^-e", 0, ""},
-      {"trace-n", HOP_OPT_INT, &cf.trace_n, 10, 4000, "N of the energy traces", 0, ""},
-      {"trace-flip", HOP_OPT_DOUBLE, &cf.trace_flip, 0.0, 0.5, "flipped fraction of the traced start", 0, ""},
+      {"sizes", HOP_OPT_LIST, &cf->sizes, 10, 4000, "network sizes N (increasing)", "100,200,500,1000,2000",
+       .quick = "100,200,300"},
+      {"alpha-min", HOP_OPT_DOUBLE, &cf->alpha_min, 1e-3, 1.0, "smallest load P/N", "0.05", .quick = NULL},
+      {"alpha-max", HOP_OPT_DOUBLE, &cf->alpha_max, 1e-3, 1.0, "largest load P/N", "0.25", .quick = NULL},
+      {"alpha-step", HOP_OPT_DOUBLE, &cf->alpha_step, 1e-4, 1.0, "load step", "0.01", .quick = "0.02"},
+      {"flips", HOP_OPT_LIST, &cf->flips, 0.0, 0.5, "fractions of bits flipped in the starts", "0,0.1",
+       .quick = NULL},
+      {"thresholds", HOP_OPT_LIST, &cf->thr, 0.01, 1.0, "overlaps counted as retrieval (first: primary)",
+       "0.9,0.95,0.99", .quick = NULL},
+      {"budget", HOP_OPT_INT, &cf->budget, 1, 1e9, "trials per N = max(min-trials, budget/N)", "10000",
+       .quick = "900"},
+      {"min-trials", HOP_OPT_INT, &cf->min_trials, 1, 1e6, "fewest trials per N", "3", .quick = NULL},
+      {"max-sweeps", HOP_OPT_INT, &cf->max_sweeps, 1, 1e6, "cap on asynchronous sweeps", "100", .quick = NULL},
+      {"sync-sizes", HOP_OPT_LIST, &cf->sync_sizes, 10, 4000,
+       "sizes with the synchronous comparison (subset of --sizes)", "100,500", .quick = "100"},
+      {"sync-max-steps", HOP_OPT_INT, &cf->sync_max_steps, 3, 1e6, "cap on synchronous steps", "200",
+       .quick = NULL},
+      {"fit-exponent", HOP_OPT_DOUBLE, &cf->fit_exponent, 0.05, 3.0, "finite-size fit alpha_50(N) = a + b N^-e",
+       "0.5", .quick = NULL},
+      {"trace-n", HOP_OPT_INT, &cf->trace_n, 10, 4000, "N of the energy traces", "500", .quick = "100"},
+      {"trace-flip", HOP_OPT_DOUBLE, &cf->trace_flip, 0.0, 0.5, "flipped fraction of the traced start", "0.3",
+       .quick = NULL},
   };
-  size_t nopts = sizeof opts / sizeof opts[0];
-  hop_cli cli;
-  hop_cli_init(&cli, "capacity",
+  hop_cli_init(cli, "capacity",
                "Storage capacity of the classical Hopfield network: retrieval vs load alpha = P/N,\n"
                "synchronous vs asynchronous updates, energy traces (claims C1, C2, C6).",
                2385);
-  int rc = hop_cli_main(&cli, argc, argv, opts, nopts);
+  int rc = hop_cli_main(cli, argc, argv, opts, sizeof opts / sizeof opts[0]);
   if (rc >= 0) return rc;
-  if (cli.quick) { /* seconds: used by tests and CI; explicit options still win */
-    if (!opts[0].set) sizes = "100,200,300";
-    if (!opts[3].set) cf.alpha_step = 0.02;
-    if (!opts[6].set) cf.budget = 900;
-    if (!opts[9].set) sync_sizes = "100";
-    if (!opts[12].set) cf.trace_n = 100;
-  }
-  if (!(cf.n_sizes = hop_cli_list(sizes, "sizes", 10, 4000, cf.sizes, MAX_LIST)) ||
-      !(cf.n_flips = hop_cli_list(flips, "flips", 0.0, 0.5, cf.flips, MAX_LIST)) ||
-      !(cf.n_thr = hop_cli_list(thresholds, "thresholds", 0.01, 1.0, cf.thr, MAX_LIST)) ||
-      !(cf.n_sync = hop_cli_list(sync_sizes, "sync-sizes", 10, 4000, cf.sync_sizes, MAX_LIST))) {
-    fprintf(stderr, "capacity: %s\n", hop_error_message());
-    return 2;
-  }
-  for (size_t i = 0; i < cf.n_sizes; i++)
-    if (cf.sizes[i] != floor(cf.sizes[i]) || (i && cf.sizes[i] <= cf.sizes[i - 1])) {
+  for (size_t i = 0; i < cf->sizes.n; i++)
+    if (cf->sizes.v[i] != floor(cf->sizes.v[i]) || (i && cf->sizes.v[i] <= cf->sizes.v[i - 1])) {
       fprintf(stderr, "capacity: option --sizes: whole numbers in increasing order\n");
       return 2;
     }
-  if (cf.alpha_max < cf.alpha_min) {
-    fprintf(stderr, "capacity: option --alpha-max: %g is below --alpha-min %g\n", cf.alpha_max,
-            cf.alpha_min);
+  if (cf->alpha_max < cf->alpha_min) {
+    fprintf(stderr, "capacity: option --alpha-max: %g is below --alpha-min %g\n", cf->alpha_max,
+            cf->alpha_min);
     return 2;
   }
-  size_t n_alpha = (size_t)floor((cf.alpha_max - cf.alpha_min) / cf.alpha_step + 1e-9) + 1;
-  if (n_alpha > 2000) {
-    fprintf(stderr, "capacity: option --alpha-step: %zu loads is too many\n", n_alpha);
+  cf->n_alpha = (size_t)floor((cf->alpha_max - cf->alpha_min) / cf->alpha_step + 1e-9) + 1;
+  if (cf->n_alpha > 2000) {
+    fprintf(stderr, "capacity: option --alpha-step: %zu loads is too many\n", cf->n_alpha);
     return 2;
   }
-  for (size_t i = 0; i < cf.n_sizes; i++) {
-    double pn = (cf.alpha_min + (double)(n_alpha - 1) * cf.alpha_step) * cf.sizes[i] * cf.sizes[i];
+  for (size_t i = 0; i < cf->sizes.n; i++) {
+    double pn = alpha_at(cf, cf->n_alpha - 1) * cf->sizes.v[i] * cf->sizes.v[i];
     if (pn >= 16777216.0) {
       fprintf(stderr, "capacity: option --sizes: N = %g at alpha %g exceeds P N < 2^24 (exact "
-                      "fields)\n", cf.sizes[i], cf.alpha_max);
+                      "fields)\n", cf->sizes.v[i], cf->alpha_max);
       return 2;
     }
   }
-  size_t n_flips = cf.n_flips, n_thr = cf.n_thr, n_sizes = cf.n_sizes;
+  return -1;
+}
+
+/* ---- stage 2: the trials ------------------------------------------------------------ */
+
+/* One start of one trial, run as a job: its pattern index in, its result out. */
+typedef struct {
+  size_t mu;
+  start_result res;
+} start_job;
+
+/* What every start of one (trial, flip) shares; read-only inside the jobs. */
+typedef struct {
+  const hop_classical *net;
+  scratch *ws;              /* (threads) per-thread scratch */
+  const float *xi, *st, *hf; /* (p, n) patterns, starts and their fields */
+  const config *cf;
+  uint64_t seed, n, ai, t, fi;
+  int do_sync;
+} start_ctx;
+
+static int run_start(void *job, size_t index, int thread, void *ctx) {
+  (void)index;
+  start_job *j = job;
+  const start_ctx *c = ctx;
+  scratch *w = &c->ws[thread];
+  size_t n = c->n, mu = j->mu;
+  hop_rng_reseed(w->r, c->seed, key(c->n, c->ai, c->t, c->fi, mu));
+  memcpy(w->s, c->st + mu * n, n * sizeof *w->s);
+  memcpy(w->h, c->hf + mu * n, n * sizeof *w->h);
+  run_async(c->net, w, c->cf->max_sweeps, &j->res);
+  j->res.m = hop_classical_overlap(w->s, c->xi + mu * n, n);
+  j->res.sync_end = 0;
+  if (c->do_sync) run_sync(c->net, w, c->st + mu * n, c->hf + mu * n, c->cf->sync_max_steps, &j->res);
+  return HOP_OK;
+}
+
+/* Adds the starts of one trial (in pattern order) to its cell and writes the trial row. */
+static void reduce_trial(const config *cf, hop_jobs *q, size_t p, int do_sync, cell *c, hop_file *ftrial,
+                         size_t n, size_t fi, long t) {
+  double frac[MAX_LIST] = {0}, msum = 0.0, swsum = 0.0;
+  long unconv = 0;
+  size_t n_thr = cf->thr.n;
+  for (size_t mu = 0; mu < p; mu++) {
+    const start_result *q1 = &((start_job *)hop_jobs_at(q, mu))->res;
+    for (size_t h = 0; h < n_thr; h++) frac[h] += q1->m >= cf->thr.v[h] - 1e-12;
+    msum += q1->m;
+    swsum += q1->sweeps;
+    unconv += !q1->converged;
+    c->rises += q1->rises;
+    c->async_sweeps += q1->sweeps;
+    c->violations += q1->violations;
+    c->converged += q1->converged;
+    if (do_sync) {
+      c->sync_runs++;
+      c->sync_fixed += q1->sync_end == 0;
+      c->sync_cycle2 += q1->sync_end == 2;
+      c->sync_cap += q1->sync_end == -1;
+      c->sync_erise += q1->sync_rise;
+      c->sync_lrise += q1->sync_lrise;
+      c->sync_same += q1->same;
+    }
+  }
+  hop_file_printf(ftrial, "%zu,%.4f,%zu,%g,%ld", n, (double)p / (double)n, p, cf->flips.v[fi], t);
+  for (size_t h = 0; h < n_thr; h++) {
+    frac[h] /= (double)p;
+    c->frac[(size_t)c->trials * MAX_LIST + h] = frac[h];
+    hop_file_printf(ftrial, ",%.6f", frac[h]);
+  }
+  double mm = msum / (double)p;
+  hop_file_printf(ftrial, ",%.6f,%.4f,%ld\n", mm, swsum / (double)p, unconv);
+  c->mover[c->trials] = mm;
+  c->p = p;
+  c->trials++;
+  c->starts += (long)p;
+  c->sweeps += swsum;
+  c->unconverged += unconv;
+}
+
+/* Every trial of one N: patterns, flipped starts, the starts as jobs, the reduction. */
+static int trials_of_size(const hop_cli *cli, const config *cf, results *res, size_t ni, int threads,
+                          hop_file *ftrial, hop_progress *prog) {
+  size_t n = (size_t)cf->sizes.v[ni];
+  long trials = trials_of(cf, (double)n);
+  int do_sync = 0;
+  for (size_t i = 0; i < cf->sync_sizes.n; i++) do_sync |= cf->sync_sizes.v[i] == (double)n;
+  size_t pmax = (size_t)lround(alpha_at(cf, cf->n_alpha - 1) * (double)n);
+  pmax = pmax ? pmax : 1;
+  hop_classical *net = hop_classical_alloc(n);
+  float *xi = malloc(pmax * n * sizeof *xi), *st = malloc(pmax * n * sizeof *st);
+  float *hf = malloc(pmax * n * sizeof *hf);
+  size_t *idx = malloc(2 * n * sizeof *idx);
+  hop_jobs *q = hop_jobs_new(pmax, sizeof(start_job));
+  scratch *ws = scratch_alloc(n, threads, cli->seed);
+  gsl_rng *r = hop_rng_alloc(cli->seed, 0);
+  int status = HOP_OK;
+  if (!net || !xi || !st || !hf || !idx || !q || !ws || !r) {
+    status = HOP_RAISE(HOP_ENOMEM, "trials at N = %zu: out of memory", n);
+    goto done;
+  }
+  for (size_t ai = 0; ai < cf->n_alpha && !status; ai++) {
+    double alpha = alpha_at(cf, ai);
+    size_t p = (size_t)lround(alpha * (double)n);
+    p = p ? p : 1;
+    for (long t = 0; t < trials && !status; t++) {
+      hop_rng_reseed(r, cli->seed, key(n, ai, (uint64_t)t, UINT64_MAX, 0));
+      hop_rng_pm1(r, xi, p * n);
+      if ((status = hop_classical_store(net, xi, p))) break;
+      for (size_t fi = 0; fi < cf->flips.n && !status; fi++) {
+        hop_rng_reseed(r, cli->seed, key(n, ai, (uint64_t)t, UINT64_MAX - 1, fi));
+        memcpy(st, xi, p * n * sizeof *st);
+        size_t k = (size_t)lround(cf->flips.v[fi] * (double)n);
+        for (size_t mu = 0; mu < p; mu++) random_flips(r, st + mu * n, n, k, idx, idx + n);
+        hop_classical_fields(net, st, p, hf);
+        hop_jobs_clear(q);
+        for (size_t mu = 0; mu < p && !status; mu++) status = hop_jobs_push(q, &(start_job){.mu = mu});
+        start_ctx ctx = {net, ws, xi, st, hf, cf, cli->seed, n, ai, (uint64_t)t, fi, do_sync};
+        if (!status) status = hop_jobs_run(q, run_start, &ctx, threads);
+        if (!status) reduce_trial(cf, q, p, do_sync, cell_at(res, cf, ni, ai, fi), ftrial, n, fi, t);
+      }
+      hop_progress_add(prog, (size_t)ceil(alpha * (double)n * (double)n * (double)n / 1e6));
+    }
+  }
+done:
+  hop_classical_free(net);
+  free(xi);
+  free(st);
+  free(hf);
+  free(idx);
+  hop_jobs_free(q);
+  scratch_free(ws, threads);
+  gsl_rng_free(r);
+  return status;
+}
+
+/* All trials; writes retrieval_trials.csv and fills res->cells. */
+static int run_trials(const hop_cli *cli, const config *cf, results *res) {
+  size_t n_cells = cf->sizes.n * cf->n_alpha * cf->flips.n;
+  res->max_trials = trials_of(cf, cf->sizes.v[0]); /* the smallest N has the most trials */
+  res->cells = calloc(n_cells, sizeof *res->cells);
+  if (!res->cells) return HOP_RAISE(HOP_ENOMEM, "%zu cells", n_cells);
+  for (size_t ni = 0; ni < cf->sizes.n; ni++)
+    for (size_t k = 0; k < cf->n_alpha * cf->flips.n; k++) {
+      cell *c = &res->cells[ni * cf->n_alpha * cf->flips.n + k];
+      long trials = trials_of(cf, cf->sizes.v[ni]);
+      c->frac = malloc((size_t)trials * MAX_LIST * sizeof *c->frac);
+      c->mover = malloc((size_t)trials * sizeof *c->mover);
+      if (!c->frac || !c->mover) return HOP_RAISE(HOP_ENOMEM, "per-trial results");
+    }
   int threads = 1;
 #ifdef _OPENMP
   threads = omp_get_max_threads();
 #endif
-
-  /* ---- the retrieval experiment ---- */
-  cell *cells = calloc(n_sizes * n_alpha * n_flips, sizeof *cells);
-  if (!cells) return fail("allocation");
-  hop_file *ftrial = hop_file_open(cli.out, "retrieval_trials.csv", NULL);
-  if (!ftrial) return fail("output");
+  hop_file *ftrial = hop_file_open(cli->out, "retrieval_trials.csv", NULL);
+  if (!ftrial) return hop_error_code();
   hop_file_printf(ftrial, "N,alpha,P,flip,trial");
-  for (size_t k = 0; k < n_thr; k++) hop_file_printf(ftrial, ",frac_m%g", cf.thr[k]);
+  for (size_t k = 0; k < cf->thr.n; k++) hop_file_printf(ftrial, ",frac_m%g", cf->thr.v[k]);
   hop_file_printf(ftrial, ",mean_overlap,mean_sweeps,unconverged\n");
-
   size_t total = 0;
-  for (size_t ni = 0; ni < n_sizes; ni++) {
-    double n = cf.sizes[ni];
-    long trials = (long)ceil((double)cf.budget / n);
-    trials = trials > cf.min_trials ? trials : cf.min_trials;
-    for (size_t ai = 0; ai < n_alpha; ai++)
-      total += (size_t)trials * (size_t)ceil((cf.alpha_min + (double)ai * cf.alpha_step) * n * n * n / 1e6);
+  for (size_t ni = 0; ni < cf->sizes.n; ni++) {
+    double n = cf->sizes.v[ni];
+    for (size_t ai = 0; ai < cf->n_alpha; ai++)
+      total += (size_t)trials_of(cf, n) * (size_t)ceil(alpha_at(cf, ai) * n * n * n / 1e6);
   }
   hop_progress prog;
   hop_progress_start(&prog, stderr, "capacity", total);
-  for (size_t ni = 0; ni < n_sizes; ni++) {
-    size_t n = (size_t)cf.sizes[ni];
-    long trials = (long)ceil((double)cf.budget / (double)n);
-    trials = trials > cf.min_trials ? trials : cf.min_trials;
-    int do_sync = in_list(cf.sync_sizes, cf.n_sync, (double)n);
-    size_t pmax = (size_t)lround((cf.alpha_min + (double)(n_alpha - 1) * cf.alpha_step) * (double)n);
-    pmax = pmax ? pmax : 1;
-    hop_classical *net = hop_classical_alloc(n);
-    float *xi = malloc(pmax * n * sizeof *xi), *st = malloc(pmax * n * sizeof *st);
-    float *hf = malloc(pmax * n * sizeof *hf);
-    size_t *idx = malloc(2 * n * sizeof *idx);
-    start_result *res = malloc(pmax * sizeof *res);
-    scratch *ws = scratch_alloc(n, threads, cli.seed);
-    gsl_rng *r = hop_rng_alloc(cli.seed, 0);
-    if (!net || !xi || !st || !hf || !idx || !res || !ws || !r) {
-      hop_file_discard(ftrial);
-      return fail("allocation");
-    }
-    for (size_t ai = 0; ai < n_alpha; ai++) {
-      double alpha = cf.alpha_min + (double)ai * cf.alpha_step;
-      size_t p = (size_t)lround(alpha * (double)n);
-      p = p ? p : 1;
-      for (long t = 0; t < trials; t++) {
-        hop_rng_reseed(r, cli.seed, key(n, ai, (uint64_t)t, UINT64_MAX, 0));
-        hop_rng_pm1(r, xi, p * n);
-        if (hop_classical_store(net, xi, p)) {
-          hop_file_discard(ftrial);
-          return fail("store");
-        }
-        for (size_t fi = 0; fi < n_flips; fi++) {
-          cell *c = &cells[(ni * n_alpha + ai) * n_flips + fi];
-          hop_rng_reseed(r, cli.seed, key(n, ai, (uint64_t)t, UINT64_MAX - 1, fi));
-          memcpy(st, xi, p * n * sizeof *st);
-          size_t k = (size_t)lround(cf.flips[fi] * (double)n);
-          for (size_t mu = 0; mu < p; mu++) random_flips(r, st + mu * n, n, k, idx, idx + n);
-          hop_classical_fields(net, st, p, hf);
-#pragma omp parallel for schedule(dynamic, 1)
-          for (size_t mu = 0; mu < p; mu++) {
-            int th = 0;
-#ifdef _OPENMP
-            th = omp_get_thread_num();
-#endif
-            scratch *w = &ws[th];
-            hop_rng_reseed(w->r, cli.seed, key(n, ai, (uint64_t)t, fi, mu));
-            memcpy(w->s, st + mu * n, n * sizeof *w->s);
-            memcpy(w->h, hf + mu * n, n * sizeof *w->h);
-            run_async(net, w, cf.max_sweeps, &res[mu]);
-            res[mu].m = hop_classical_overlap(w->s, xi + mu * n, n);
-            res[mu].sync_end = 0;
-            if (do_sync) run_sync(net, w, st + mu * n, hf + mu * n, cf.sync_max_steps, &res[mu]);
-          }
-          /* reduce in a fixed order */
-          double frac[MAX_LIST] = {0}, msum = 0.0, swsum = 0.0;
-          long unconv = 0;
-          for (size_t mu = 0; mu < p; mu++) {
-            const start_result *q = &res[mu];
-            for (size_t h = 0; h < n_thr; h++) frac[h] += q->m >= cf.thr[h] - 1e-12;
-            msum += q->m;
-            swsum += q->sweeps;
-            unconv += !q->converged;
-            c->rises += q->rises;
-            c->async_sweeps += q->sweeps;
-            c->violations += q->violations;
-            c->converged += q->converged;
-            if (do_sync) {
-              c->sync_runs++;
-              c->sync_fixed += q->sync_end == 0;
-              c->sync_cycle2 += q->sync_end == 2;
-              c->sync_cap += q->sync_end == -1;
-              c->sync_erise += q->sync_rise;
-              c->sync_lrise += q->sync_lrise;
-              c->sync_same += q->same;
-            }
-          }
-          hop_file_printf(ftrial, "%zu,%.4f,%zu,%g,%ld", n, (double)p / (double)n, p, cf.flips[fi], t);
-          for (size_t h = 0; h < n_thr; h++) {
-            frac[h] /= (double)p;
-            c->fs[h] += frac[h];
-            c->fss[h] += frac[h] * frac[h];
-            hop_file_printf(ftrial, ",%.6f", frac[h]);
-          }
-          double mm = msum / (double)p;
-          hop_file_printf(ftrial, ",%.6f,%.4f,%ld\n", mm, swsum / (double)p, unconv);
-          c->p = p;
-          c->trials++;
-          c->starts += (long)p;
-          c->ms += mm;
-          c->mss += mm * mm;
-          c->sweeps += swsum;
-          c->unconverged += unconv;
-        }
-        hop_progress_add(&prog, (size_t)ceil(alpha * (double)n * (double)n * (double)n / 1e6));
-      }
-    }
-    hop_classical_free(net);
-    free(xi);
-    free(st);
-    free(hf);
-    free(idx);
-    free(res);
-    scratch_free(ws, threads);
-    gsl_rng_free(r);
-  }
+  int status = HOP_OK;
+  for (size_t ni = 0; ni < cf->sizes.n && !status; ni++)
+    status = trials_of_size(cli, cf, res, ni, threads, ftrial, &prog);
   hop_progress_end(&prog);
-  if (hop_file_close(ftrial)) return fail("output");
+  if (status) {
+    hop_file_discard(ftrial);
+    return status;
+  }
+  return hop_file_close(ftrial);
+}
 
-  /* ---- aggregated curves ---- */
-  hop_file *fr = hop_file_open(cli.out, "retrieval.csv", NULL);
-  if (!fr) return fail("output");
+/* ---- stage 3: the aggregated curves (retrieval.csv) ------------------------------- */
+
+static int write_retrieval(const hop_cli *cli, const config *cf, const results *res) {
+  hop_file *fr = hop_file_open(cli->out, "retrieval.csv", NULL);
+  double *buf = malloc((size_t)res->max_trials * sizeof *buf);
+  if (!fr || !buf) {
+    hop_file_discard(fr);
+    free(buf);
+    return fr ? HOP_RAISE(HOP_ENOMEM, "retrieval buffer") : hop_error_code();
+  }
   hop_file_printf(fr, "N,alpha,P,flip,trials,starts");
-  for (size_t h = 0; h < n_thr; h++) hop_file_printf(fr, ",frac_m%g,se_m%g", cf.thr[h], cf.thr[h]);
+  for (size_t h = 0; h < cf->thr.n; h++) hop_file_printf(fr, ",frac_m%g,se_m%g", cf->thr.v[h], cf->thr.v[h]);
   hop_file_printf(fr, ",mean_overlap,se_overlap,mean_sweeps,unconverged\n");
-  for (size_t fi = 0; fi < n_flips; fi++)
-    for (size_t ni = 0; ni < n_sizes; ni++)
-      for (size_t ai = 0; ai < n_alpha; ai++) {
-        const cell *c = &cells[(ni * n_alpha + ai) * n_flips + fi];
-        hop_file_printf(fr, "%g,%.4f,%zu,%g,%ld,%ld", cf.sizes[ni], (double)c->p / cf.sizes[ni], c->p,
-                        cf.flips[fi], c->trials, c->starts);
-        for (size_t h = 0; h < n_thr; h++)
-          hop_file_printf(fr, ",%.6f,%.6f", mean_of(c->fs[h], c->trials),
-                          se_of(c->fs[h], c->fss[h], c->trials));
-        hop_file_printf(fr, ",%.6f,%.6f,%.4f,%ld\n", mean_of(c->ms, c->trials),
-                        se_of(c->ms, c->mss, c->trials), c->sweeps / (double)c->starts,
-                        c->unconverged);
+  for (size_t fi = 0; fi < cf->flips.n; fi++)
+    for (size_t ni = 0; ni < cf->sizes.n; ni++)
+      for (size_t ai = 0; ai < cf->n_alpha; ai++) {
+        const cell *c = cell_at(res, cf, ni, ai, fi);
+        double m, se;
+        hop_file_printf(fr, "%g,%.4f,%zu,%g,%ld,%ld", cf->sizes.v[ni], (double)c->p / cf->sizes.v[ni], c->p,
+                        cf->flips.v[fi], c->trials, c->starts);
+        for (size_t h = 0; h < cf->thr.n; h++) {
+          mean_se(c->frac + h, MAX_LIST, c->trials, buf, &m, &se);
+          hop_file_printf(fr, ",%.6f,%.6f", m, se);
+        }
+        mean_se(c->mover, 1, c->trials, buf, &m, &se);
+        hop_file_printf(fr, ",%.6f,%.6f,%.4f,%ld\n", m, se, c->sweeps / (double)c->starts, c->unconverged);
       }
-  if (hop_file_close(fr)) return fail("output");
+  free(buf);
+  return hop_file_close(fr);
+}
 
-  /* ---- capacity estimates ---- */
-  double *x = malloc(n_alpha * sizeof *x), *curve = malloc(n_sizes * n_alpha * sizeof *curve);
-  double a50[MAX_LIST];
-  double prim_a50_largest = NAN, prim_fit = NAN, prim_fit_se = NAN, prim_cross = NAN,
-         a50_99 = NAN, a50_flip = NAN, flip_noisy = NAN;
-  size_t prim_flip = 0;
-  for (size_t fi = 0; fi < n_flips; fi++)
-    if (cf.flips[fi] == 0.0) prim_flip = fi;
-  hop_file *fa = hop_file_open(cli.out, "alpha50.csv", "threshold,flip,N,alpha50");
-  hop_file *fc = hop_file_open(cli.out, "alpha_c.csv",
-                               "threshold,flip,sizes_fitted,alpha_inf,alpha_inf_se,slope,"
-                               "crossing,N_small,N_large,alpha50_largest,exponent");
-  if (!x || !curve || !fa || !fc) return fail("output");
-  for (size_t h = 0; h < n_thr; h++)
-    for (size_t fi = 0; fi < n_flips; fi++) {
-      double fx[MAX_LIST], fy[MAX_LIST];
-      size_t nf = 0;
-      for (size_t ni = 0; ni < n_sizes; ni++) {
-        for (size_t ai = 0; ai < n_alpha; ai++) {
-          const cell *c = &cells[(ni * n_alpha + ai) * n_flips + fi];
-          x[ai] = cf.alpha_min + (double)ai * cf.alpha_step;
-          curve[ni * n_alpha + ai] = mean_of(c->fs[h], c->trials);
-        }
-        a50[ni] = crossing_half(x, curve + ni * n_alpha, n_alpha);
-        hop_file_printf(fa, "%g,%g,%g,%.5f\n", cf.thr[h], cf.flips[fi], cf.sizes[ni], a50[ni]);
-        if (!isnan(a50[ni])) {
-          fx[nf] = pow(cf.sizes[ni], -cf.fit_exponent);
-          fy[nf++] = a50[ni];
-        }
-      }
-      double c0 = NAN, c1 = NAN, cov00 = NAN, cov01, cov11, sumsq;
-      if (nf >= 3) gsl_fit_linear(fx, 1, fy, 1, nf, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
-      double cross = NAN;
-      if (n_sizes >= 2)
-        cross = curve_crossing(x, curve + (n_sizes - 1) * n_alpha, curve + (n_sizes - 2) * n_alpha,
-                               n_alpha, a50[n_sizes - 1]);
-      hop_file_printf(fc, "%g,%g,%zu,%.5f,%.5f,%.5f,%.5f,%g,%g,%.5f,%g\n", cf.thr[h], cf.flips[fi],
-                      nf, c0, sqrt(cov00), c1, cross, n_sizes >= 2 ? cf.sizes[n_sizes - 2] : NAN,
-                      cf.sizes[n_sizes - 1], a50[n_sizes - 1], cf.fit_exponent);
-      if (h == 0 && fi == prim_flip) {
-        prim_a50_largest = a50[n_sizes - 1];
-        prim_fit = c0;
-        prim_fit_se = sqrt(cov00);
-        prim_cross = cross;
-      }
-      if (cf.thr[h] == 0.99 && fi == prim_flip) a50_99 = a50[n_sizes - 1];
-      if (h == 0 && fi != prim_flip && isnan(flip_noisy)) {
-        a50_flip = a50[n_sizes - 1];
-        flip_noisy = cf.flips[fi];
-      }
+/* ---- stage 4: capacity estimates (alpha50.csv, alpha_c.csv; claims C1) ------------- */
+
+typedef struct {
+  double a50_largest, fit, fit_se, cross, a50_99, a50_flip, flip_noisy;
+} capacity_estimates;
+
+/* alpha_50 of every N and the fits of one (threshold, flip); rows into fa and fc. */
+static void estimate_one(const config *cf, const results *res, size_t h, size_t fi, double *x, double *curve,
+                         double *buf, double *a50, double *fit, double *fit_se, double *cross, hop_file *fa,
+                         hop_file *fc) {
+  size_t n_sizes = cf->sizes.n, n_alpha = cf->n_alpha;
+  double fx[MAX_LIST], fy[MAX_LIST], se;
+  size_t nf = 0;
+  for (size_t ni = 0; ni < n_sizes; ni++) {
+    for (size_t ai = 0; ai < n_alpha; ai++) {
+      const cell *c = cell_at(res, cf, ni, ai, fi);
+      x[ai] = alpha_at(cf, ai);
+      mean_se(c->frac + h, MAX_LIST, c->trials, buf, &curve[ni * n_alpha + ai], &se);
     }
-  if (hop_file_close(fa) || hop_file_close(fc)) return fail("output");
+    a50[ni] = hop_math_crossing_down(x, curve + ni * n_alpha, n_alpha, 0.5);
+    hop_file_printf(fa, "%g,%g,%g,%.5f\n", cf->thr.v[h], cf->flips.v[fi], cf->sizes.v[ni], a50[ni]);
+    if (!isnan(a50[ni])) {
+      fx[nf] = pow(cf->sizes.v[ni], -cf->fit_exponent);
+      fy[nf++] = a50[ni];
+    }
+  }
+  double c0 = NAN, c1 = NAN, cov00 = NAN, cov01, cov11, sumsq;
+  if (nf >= 3) gsl_fit_linear(fx, 1, fy, 1, nf, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
+  *cross = NAN;
+  if (n_sizes >= 2)
+    *cross = hop_math_curve_crossing(x, curve + (n_sizes - 1) * n_alpha, curve + (n_sizes - 2) * n_alpha, n_alpha,
+                                     a50[n_sizes - 1]);
+  hop_file_printf(fc, "%g,%g,%zu,%.5f,%.5f,%.5f,%.5f,%g,%g,%.5f,%g\n", cf->thr.v[h], cf->flips.v[fi], nf, c0,
+                  sqrt(cov00), c1, *cross, n_sizes >= 2 ? cf->sizes.v[n_sizes - 2] : NAN,
+                  cf->sizes.v[n_sizes - 1], a50[n_sizes - 1], cf->fit_exponent);
+  *fit = c0;
+  *fit_se = sqrt(cov00);
+}
 
-  /* ---- synchronous vs asynchronous ---- */
-  hop_file *fs = hop_file_open(cli.out, "sync.csv",
-                               "N,alpha,P,flip,runs,frac_fixed,frac_cycle2,frac_cap,"
-                               "frac_energy_rise,frac_lyapunov_rise,frac_same_fixed_point");
-  if (!fs) return fail("output");
-  long async_rises = 0, async_sweeps = 0, violations = 0, converged = 0, sync_runs = 0,
-       sync_erise = 0, sync_lrise = 0, sync_cap = 0, sync_fixed = 0, sync_cycle = 0;
-  double best_cycle = -1.0, best_cycle_alpha = NAN, best_cycle_n = NAN, best_cycle_flip = NAN;
-  for (size_t ni = 0; ni < n_sizes; ni++)
-    for (size_t fi = 0; fi < n_flips; fi++)
-      for (size_t ai = 0; ai < n_alpha; ai++) {
-        const cell *c = &cells[(ni * n_alpha + ai) * n_flips + fi];
-        async_rises += c->rises;
-        async_sweeps += c->async_sweeps;
-        violations += c->violations;
-        converged += c->converged;
-        if (!c->sync_runs) continue;
-        double runs = (double)c->sync_runs;
-        hop_file_printf(fs, "%g,%.4f,%zu,%g,%ld,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f\n", cf.sizes[ni],
-                        (double)c->p / cf.sizes[ni], c->p, cf.flips[fi], c->sync_runs,
-                        c->sync_fixed / runs, c->sync_cycle2 / runs, c->sync_cap / runs,
-                        c->sync_erise / runs, c->sync_lrise / runs, c->sync_same / runs);
-        sync_runs += c->sync_runs;
-        sync_erise += c->sync_erise;
-        sync_lrise += c->sync_lrise;
-        sync_cap += c->sync_cap;
-        sync_fixed += c->sync_fixed;
-        sync_cycle += c->sync_cycle2;
-        if (c->sync_cycle2 / runs > best_cycle) {
-          best_cycle = c->sync_cycle2 / runs;
-          best_cycle_alpha = (double)c->p / cf.sizes[ni];
-          best_cycle_n = cf.sizes[ni];
-          best_cycle_flip = cf.flips[fi];
-        }
-      }
-  if (hop_file_close(fs)) return fail("output");
-
-  hop_file *ft = hop_file_open(cli.out, "energy_traces.csv", "alpha,rule,t,energy");
-  if (!ft || write_traces(&cf, cli.seed, ft) || hop_file_close(ft)) return fail("energy traces");
-
-  /* ---- claims ---- */
-  hop_claims *cl = hop_claims_new("capacity");
+static void claims_c1(const config *cf, const capacity_estimates *e, hop_claims *cl) {
   char d[512], m[256], pv[64], tol[32];
-  double nl = cf.sizes[n_sizes - 1];
+  size_t n_sizes = cf->sizes.n;
+  double nl = cf->sizes.v[n_sizes - 1];
   snprintf(tol, sizeof tol, "%g", ALPHA_C_TOL);
   snprintf(pv, sizeof pv, "%g", ALPHA_C_PAPER);
   snprintf(d, sizeof d, "classical Hebbian network: load at which half the stored patterns are "
                         "retrieved (overlap >= %g from the pattern itself) at finite N = %g (the paper states only "
-                        "the N -> infinity value)", cf.thr[0], nl);
-  snprintf(m, sizeof m, "%.4f", prim_a50_largest);
+                        "the N -> infinity value)", cf->thr.v[0], nl);
+  snprintf(m, sizeof m, "%.4f", e->a50_largest);
   hop_claims_add(cl, "C1-finite", d, "-", m, "-", "beyond paper");
   snprintf(d, sizeof d, "the same, extrapolated to N -> infinity by alpha_50(N) = a + b N^-%g over "
-                        "N = %s", cf.fit_exponent, sizes);
-  snprintf(m, sizeof m, "%.4f +- %.4f", prim_fit, prim_fit_se);
-  hop_claims_add(cl, "C1", d, pv, m, tol, hop_claims_verdict(prim_fit, ALPHA_C_PAPER, ALPHA_C_TOL));
+                        "N = %s", cf->fit_exponent, cf->sizes.text);
+  snprintf(m, sizeof m, "%.4f +- %.4f", e->fit, e->fit_se);
+  hop_claims_add(cl, "C1", d, pv, m, tol, hop_claims_verdict(e->fit, ALPHA_C_PAPER, ALPHA_C_TOL));
   snprintf(d, sizeof d, "finite-size curves cross near alpha_c: where the N = %g curve falls below "
-                        "the N = %g curve", nl, n_sizes >= 2 ? cf.sizes[n_sizes - 2] : NAN);
-  snprintf(m, sizeof m, "%.4f", prim_cross);
-  hop_claims_add(cl, "C1-cross", d, pv, m, tol, hop_claims_verdict(prim_cross, ALPHA_C_PAPER, ALPHA_C_TOL));
+                        "the N = %g curve", nl, n_sizes >= 2 ? cf->sizes.v[n_sizes - 2] : NAN);
+  snprintf(m, sizeof m, "%.4f", e->cross);
+  hop_claims_add(cl, "C1-cross", d, pv, m, tol, hop_claims_verdict(e->cross, ALPHA_C_PAPER, ALPHA_C_TOL));
   snprintf(d, sizeof d, "strict criterion: half-retrieval load with overlap >= 0.99 at N = %g", nl);
-  snprintf(m, sizeof m, "%.4f", a50_99);
+  snprintf(m, sizeof m, "%.4f", e->a50_99);
   hop_claims_add(cl, "C1-0.99", d, "-", m, "-", "beyond paper");
-  if (!isnan(flip_noisy)) {
+  if (!isnan(e->flip_noisy)) {
     snprintf(d, sizeof d, "half-retrieval load from starts with %g of the bits flipped at N = %g",
-             flip_noisy, nl);
-    snprintf(m, sizeof m, "%.4f", a50_flip);
+             e->flip_noisy, nl);
+    snprintf(m, sizeof m, "%.4f", e->a50_flip);
     hop_claims_add(cl, "C1-noisy", d, "-", m, "-", "beyond paper");
   }
-  snprintf(d, sizeof d, "same fixed points: converged asynchronous end states that are not fixed "
-                        "under the synchronous rule (s_i h_i < 0)");
-  snprintf(m, sizeof m, "%ld of %ld", violations, converged);
-  hop_claims_add(cl, "C2-fixed", d, "0", m, "0", violations == 0 && converged > 0 ? "reproduced" : "not reproduced");
-  snprintf(d, sizeof d, "synchronous updates can fall into 2-cycles: largest fraction of "
-                        "synchronous runs ending in a 2-cycle (N = %g, alpha = %.2f, flip %g); "
-                        "cycles longer than 2 or unfinished runs: %ld", best_cycle_n,
-           best_cycle_alpha, best_cycle_flip, sync_cap);
-  snprintf(m, sizeof m, "%.3f (%ld 2-cycles, %ld fixed points in %ld runs)", best_cycle,
-           sync_cycle, sync_fixed, sync_runs);
-  hop_claims_add(cl, "C2-cycles", d, "> 0 (qualitative)", m, "-",
-                 best_cycle > 0 && sync_cap == 0 ? "reproduced" : "not reproduced");
-  snprintf(d, sizeof d, "energy monotone only for asynchronous updates: synchronous runs in which "
-                        "E rose at some step (the two-step function L rose in %ld)", sync_lrise);
-  snprintf(m, sizeof m, "%ld of %ld", sync_erise, sync_runs);
-  hop_claims_add(cl, "C2-energy", d, "> 0 (qualitative)", m, "-",
-                 sync_erise > 0 && sync_lrise == 0 ? "reproduced" : "not reproduced");
-  snprintf(d, sizeof d, "asynchronous energy never increases: sweeps after which E was higher, "
-                        "over every run of the experiment");
-  snprintf(m, sizeof m, "%ld of %ld", async_rises, async_sweeps);
-  hop_claims_add(cl, "C6", d, "0", m, "0", async_rises == 0 && async_sweeps > 0 ? "reproduced" : "not reproduced");
-  if (hop_claims_write(cl, cli.out)) return fail("claims");
-  hop_claims_free(cl);
+}
+
+static int estimate_capacity(const hop_cli *cli, const config *cf, results *res, capacity_estimates *e) {
+  size_t n_sizes = cf->sizes.n, n_alpha = cf->n_alpha, prim_flip = 0;
+  *e = (capacity_estimates){NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+  for (size_t fi = 0; fi < cf->flips.n; fi++)
+    if (cf->flips.v[fi] == 0.0) prim_flip = fi;
+  double *x = malloc(n_alpha * sizeof *x), *curve = malloc(n_sizes * n_alpha * sizeof *curve);
+  double *buf = malloc((size_t)res->max_trials * sizeof *buf), a50[MAX_LIST];
+  hop_file *fa = hop_file_open(cli->out, "alpha50.csv", "threshold,flip,N,alpha50");
+  hop_file *fc = hop_file_open(cli->out, "alpha_c.csv",
+                               "threshold,flip,sizes_fitted,alpha_inf,alpha_inf_se,slope,"
+                               "crossing,N_small,N_large,alpha50_largest,exponent");
+  int status = !x || !curve || !buf ? HOP_RAISE(HOP_ENOMEM, "capacity estimates") : !fa || !fc ? hop_error_code() : 0;
+  for (size_t h = 0; h < cf->thr.n && !status; h++)
+    for (size_t fi = 0; fi < cf->flips.n; fi++) {
+      double fit, fit_se, cross;
+      estimate_one(cf, res, h, fi, x, curve, buf, a50, &fit, &fit_se, &cross, fa, fc);
+      if (h == 0 && fi == prim_flip) {
+        e->a50_largest = a50[n_sizes - 1];
+        e->fit = fit;
+        e->fit_se = fit_se;
+        e->cross = cross;
+      }
+      if (cf->thr.v[h] == 0.99 && fi == prim_flip) e->a50_99 = a50[n_sizes - 1];
+      if (h == 0 && fi != prim_flip && isnan(e->flip_noisy)) {
+        e->a50_flip = a50[n_sizes - 1];
+        e->flip_noisy = cf->flips.v[fi];
+      }
+    }
   free(x);
   free(curve);
-  free(cells);
-  if (hop_manifest_write(&cli, NULL, 0)) return fail("manifest");
-  fprintf(stderr, "capacity: alpha_50(N=%g) = %.4f, extrapolated %.4f +- %.4f, crossing %.4f; "
-                  "results in %s\n", nl, prim_a50_largest, prim_fit, prim_fit_se, prim_cross, cli.out);
-  return 0;
+  free(buf);
+  if (status) {
+    hop_file_discard(fa);
+    hop_file_discard(fc);
+    return status;
+  }
+  if ((status = hop_file_close(fa))) {
+    hop_file_discard(fc);
+    return status;
+  }
+  if ((status = hop_file_close(fc))) return status;
+  claims_c1(cf, e, res->claims);
+  return HOP_OK;
+}
+
+/* ---- stage 5: synchronous vs asynchronous (sync.csv; claims C2, C6) ---------------- */
+
+typedef struct {
+  long async_rises, async_sweeps, violations, converged, sync_runs, sync_erise, sync_lrise, sync_cap,
+      sync_fixed, sync_cycle;
+  double best_cycle, best_cycle_alpha, best_cycle_n, best_cycle_flip;
+} sync_totals;
+
+static void claims_c2_c6(const sync_totals *s, hop_claims *cl) {
+  char d[512], m[256];
+  snprintf(d, sizeof d, "same fixed points: converged asynchronous end states that are not fixed "
+                        "under the synchronous rule (s_i h_i < 0)");
+  snprintf(m, sizeof m, "%ld of %ld", s->violations, s->converged);
+  hop_claims_add(cl, "C2-fixed", d, "0", m, "0",
+                 s->violations == 0 && s->converged > 0 ? "reproduced" : "not reproduced");
+  snprintf(d, sizeof d, "synchronous updates can fall into 2-cycles: largest fraction of "
+                        "synchronous runs ending in a 2-cycle (N = %g, alpha = %.2f, flip %g); "
+                        "cycles longer than 2 or unfinished runs: %ld", s->best_cycle_n,
+           s->best_cycle_alpha, s->best_cycle_flip, s->sync_cap);
+  snprintf(m, sizeof m, "%.3f (%ld 2-cycles, %ld fixed points in %ld runs)", s->best_cycle,
+           s->sync_cycle, s->sync_fixed, s->sync_runs);
+  hop_claims_add(cl, "C2-cycles", d, "> 0 (qualitative)", m, "-",
+                 s->best_cycle > 0 && s->sync_cap == 0 ? "reproduced" : "not reproduced");
+  snprintf(d, sizeof d, "energy monotone only for asynchronous updates: synchronous runs in which "
+                        "E rose at some step (the two-step function L rose in %ld)", s->sync_lrise);
+  snprintf(m, sizeof m, "%ld of %ld", s->sync_erise, s->sync_runs);
+  hop_claims_add(cl, "C2-energy", d, "> 0 (qualitative)", m, "-",
+                 s->sync_erise > 0 && s->sync_lrise == 0 ? "reproduced" : "not reproduced");
+  snprintf(d, sizeof d, "asynchronous energy never increases: sweeps after which E was higher, "
+                        "over every run of the experiment");
+  snprintf(m, sizeof m, "%ld of %ld", s->async_rises, s->async_sweeps);
+  hop_claims_add(cl, "C6", d, "0", m, "0",
+                 s->async_rises == 0 && s->async_sweeps > 0 ? "reproduced" : "not reproduced");
+}
+
+static int write_sync(const hop_cli *cli, const config *cf, results *res) {
+  hop_file *fs = hop_file_open(cli->out, "sync.csv",
+                               "N,alpha,P,flip,runs,frac_fixed,frac_cycle2,frac_cap,"
+                               "frac_energy_rise,frac_lyapunov_rise,frac_same_fixed_point");
+  if (!fs) return hop_error_code();
+  sync_totals s = {.best_cycle = -1.0, .best_cycle_alpha = NAN, .best_cycle_n = NAN, .best_cycle_flip = NAN};
+  for (size_t ni = 0; ni < cf->sizes.n; ni++)
+    for (size_t fi = 0; fi < cf->flips.n; fi++)
+      for (size_t ai = 0; ai < cf->n_alpha; ai++) {
+        const cell *c = cell_at(res, cf, ni, ai, fi);
+        s.async_rises += c->rises;
+        s.async_sweeps += c->async_sweeps;
+        s.violations += c->violations;
+        s.converged += c->converged;
+        if (!c->sync_runs) continue;
+        double runs = (double)c->sync_runs;
+        hop_file_printf(fs, "%g,%.4f,%zu,%g,%ld,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f\n", cf->sizes.v[ni],
+                        (double)c->p / cf->sizes.v[ni], c->p, cf->flips.v[fi], c->sync_runs,
+                        c->sync_fixed / runs, c->sync_cycle2 / runs, c->sync_cap / runs,
+                        c->sync_erise / runs, c->sync_lrise / runs, c->sync_same / runs);
+        s.sync_runs += c->sync_runs;
+        s.sync_erise += c->sync_erise;
+        s.sync_lrise += c->sync_lrise;
+        s.sync_cap += c->sync_cap;
+        s.sync_fixed += c->sync_fixed;
+        s.sync_cycle += c->sync_cycle2;
+        if (c->sync_cycle2 / runs > s.best_cycle) {
+          s.best_cycle = c->sync_cycle2 / runs;
+          s.best_cycle_alpha = (double)c->p / cf->sizes.v[ni];
+          s.best_cycle_n = cf->sizes.v[ni];
+          s.best_cycle_flip = cf->flips.v[fi];
+        }
+      }
+  int status = hop_file_close(fs);
+  if (!status) claims_c2_c6(&s, res->claims);
+  return status;
+}
+
+/* ---- stage 6: energy traces (energy_traces.csv) ------------------------------------ */
+
+static int energy_traces(const hop_cli *cli, const config *cf) {
+  hop_file *ft = hop_file_open(cli->out, "energy_traces.csv", "alpha,rule,t,energy");
+  if (!ft) return hop_error_code();
+  int status = write_traces(cf, cli->seed, ft);
+  if (status) {
+    hop_file_discard(ft);
+    return status;
+  }
+  return hop_file_close(ft);
+}
+
+static void results_free(const config *cf, results *res) {
+  if (res->cells)
+    for (size_t k = 0; k < cf->sizes.n * cf->n_alpha * cf->flips.n; k++) {
+      free(res->cells[k].frac);
+      free(res->cells[k].mover);
+    }
+  free(res->cells);
+  hop_claims_free(res->claims);
+}
+
+int main(int argc, char **argv) {
+  gsl_set_error_handler_off(); /* GSL errors come back as statuses, never abort */
+  hop_cli cli;
+  config cf;
+  int rc = options(argc, argv, &cli, &cf);
+  if (rc >= 0) return rc;
+  results res = {.claims = hop_claims_new("capacity")};
+  capacity_estimates est;
+  int status = !res.claims;
+  if (!status && (status = run_trials(&cli, &cf, &res))) fail("trials");
+  if (!status && (status = write_retrieval(&cli, &cf, &res))) fail("retrieval.csv");
+  if (!status && (status = estimate_capacity(&cli, &cf, &res, &est))) fail("capacity estimates");
+  if (!status && (status = write_sync(&cli, &cf, &res))) fail("sync.csv");
+  if (!status && (status = energy_traces(&cli, &cf))) fail("energy traces");
+  if (!status && (status = hop_claims_write(res.claims, cli.out))) fail("claims");
+  if (!status && (status = hop_manifest_write(&cli, NULL, 0))) fail("manifest");
+  if (!status)
+    fprintf(stderr, "capacity: alpha_50(N=%g) = %.4f, extrapolated %.4f +- %.4f, crossing %.4f; "
+                    "results in %s\n", cf.sizes.v[cf.sizes.n - 1], est.a50_largest, est.fit, est.fit_se, est.cross,
+            cli.out);
+  results_free(&cf, &res);
+  return status ? 1 : 0;
 }

@@ -56,29 +56,29 @@
 #include "hop_claims.h"
 #include "hop_file.h"
 #include "hop_grid.h"
+#include "hop_jobs.h"
 #include "hop_manifest.h"
 #include "hop_progress.h"
 #include "hop_rng.h"
 #include "hop_uhn.h"
 
-#define MAXL 16
+#define MAXL HOP_CLI_LIST_MAX
 #define BATCH 100
 
 typedef enum { C_NOISE, C_HALF, C_BLUR, C_PIXELS } corruption;
-static const char *corruption_names[] = {"noise", "half", "blur", "pixels"};
+static const char *const corruption_names[] = {"noise", "half", "blur", "pixels", NULL};
+static const char *const sim_names[] = {"dot", "cosine", "euclidean", "manhattan", "l1score", NULL};
+static const char *const copy_names[] = {"auto", "official", "approx", NULL};
+enum { COPY_AUTO, COPY_OFFICIAL, COPY_APPROX };
 
 typedef struct {
-  double sizes[MAXL];
-  size_t n_sizes;
-  hop_uhn_sim sims[5];
-  size_t n_sims;
-  corruption corrs[4];
-  size_t n_corrs;
-  double beta_rgb[MAXL], beta_gray[MAXL]; /* the students' L1-score betas */
-  size_t n_beta_rgb, n_beta_gray;
+  hop_cli_numbers sizes;          /* P of accuracy vs P */
+  hop_cli_names sims;             /* hop_uhn_sim values */
+  hop_cli_names corrs;            /* corruption values */
+  hop_cli_numbers beta_rgb, beta_gray; /* the students' L1-score betas */
   long seeds, queries, max_steps, grid_points;
   double tol, blur_sigma, mask_fraction, correct_tol;
-  const char *cifar;
+  int cifar;                      /* COPY_* */
 } config;
 
 /* One colour representation of the whole training set. */
@@ -162,11 +162,7 @@ static int run(const colour *c, size_t p, corruption k, double sigma, const hop_
       if (!isfinite(e)) worst = INFINITY;
       mse += e / (double)d;
       correct += worst < cf->correct_tol;
-      size_t best = 0;
-      const float *srow = b->s + k2 * p;
-      for (size_t i = 1; i < p; i++)
-        if (srow[i] > srow[best]) best = i;
-      ident += best == q0 + k2;
+      ident += hop_math_argmax_f(b->s + k2 * p, p) == q0 + k2;
       if (grid && q0 == 0 && k2 < 8)
         for (size_t j = 0; j < d; j++) grid[(2 * 8 + k2) * d + j] = y[j] / 255.0f;
     }
@@ -185,37 +181,60 @@ typedef struct {
   double correct, correct_sd, identified, mse, mse_sd;
 } summary;
 
+/* One draw of run_seeds, as a job: its draw index in, its score out. */
+typedef struct {
+  uint64_t draw;
+  score sc;
+} draw_job;
+
+/* What the draws of one setting share (read by the jobs). */
+typedef struct {
+  const colour *c;
+  size_t p;
+  corruption k;
+  double sigma;
+  const hop_uhn_params *par;
+  const config *cf;
+  uint64_t seed;
+  buffers *b;
+} draw_ctx;
+
+static int run_draw(void *job, size_t index, int thread, void *ctx) {
+  (void)index;
+  (void)thread;
+  draw_job *j = job;
+  const draw_ctx *x = ctx;
+  return run(x->c, x->p, x->k, x->sigma, x->par, x->cf, x->seed, j->draw, x->b, &j->sc, NULL);
+}
+
+/* cf->seeds draws (draw0, draw0 + 1, ...) of one setting through the job runner, one at a
+ * time: each draw's retrieval is itself multithreaded (sgemm) and shares the buffers. */
 static int run_seeds(const colour *c, size_t p, corruption k, double sigma,
                      const hop_uhn_params *par, const config *cf, uint64_t seed, uint64_t draw0,
-                     buffers *b, summary *sm, hop_file *rows, const char *tag) {
+                     buffers *b, hop_jobs *q, summary *sm, hop_file *rows, const char *tag) {
   double a[64], m[64], id = 0;
   long n = cf->seeds;
+  hop_jobs_clear(q);
   for (long s = 0; s < n; s++) {
-    score sc;
-    int st = run(c, p, k, sigma, par, cf, seed, draw0 + (uint64_t)s, b, &sc, NULL);
+    int st = hop_jobs_push(q, &(draw_job){.draw = draw0 + (uint64_t)s});
     if (st) return st;
-    a[s] = sc.correct;
-    m[s] = sc.mse;
-    id += sc.identified;
+  }
+  draw_ctx ctx = {c, p, k, sigma, par, cf, seed, b};
+  int st = hop_jobs_run(q, run_draw, &ctx, 1);
+  if (st) return st;
+  for (long s = 0; s < n; s++) {
+    const score *sc = &((draw_job *)hop_jobs_at(q, (size_t)s))->sc;
+    a[s] = sc->correct;
+    m[s] = sc->mse;
+    id += sc->identified;
     if (rows)
       hop_file_printf(rows, "%s,%s,%s,%g,%zu,%s,%g,%ld,%ld,%.4f,%.4f,%.3f\n", tag, c->name,
                       corruption_names[k], k == C_NOISE ? sigma : 0.0, p, hop_uhn_sim_name(par->sim),
-                      par->beta, (long)par->max_steps, s, sc.correct, sc.identified, sc.mse);
+                      par->beta, (long)par->max_steps, s, sc->correct, sc->identified, sc->mse);
   }
-  double ma = 0, mm = 0, va = 0, vm = 0;
-  for (long s = 0; s < n; s++) {
-    ma += a[s] / (double)n;
-    mm += m[s] / (double)n;
-  }
-  for (long s = 0; s < n; s++) {
-    va += (a[s] - ma) * (a[s] - ma);
-    vm += (m[s] - mm) * (m[s] - mm);
-  }
-  sm->correct = ma;
-  sm->mse = mm;
+  hop_math_mean_sd(a, (size_t)n, &sm->correct, &sm->correct_sd);
+  hop_math_mean_sd(m, (size_t)n, &sm->mse, &sm->mse_sd);
   sm->identified = id / (double)n;
-  sm->correct_sd = n > 1 ? sqrt(va / (double)(n - 1)) : 0;
-  sm->mse_sd = n > 1 ? sqrt(vm / (double)(n - 1)) : 0;
   return HOP_OK;
 }
 
@@ -236,389 +255,166 @@ typedef struct {
   summary sm;
 } setting;
 
-static const setting *find(const setting *v, size_t n, const char *colour, corruption k,
-                           double sigma, size_t p, hop_uhn_sim sim, double beta) {
-  for (size_t i = 0; i < n; i++)
-    if (!strcmp(v[i].colour, colour) && v[i].k == k && v[i].sigma == sigma && v[i].p == p &&
-        v[i].sim == sim && v[i].beta == beta)
-      return &v[i];
+/* What later stages need: the data, the buffers, the students' summaries, the validated
+ * betas and their test accuracies, the claims. */
+typedef struct {
+  hop_dataset ds;
+  char paths[5][512];
+  const char *pp[5];
+  size_t n_batches;
+  int official;        /* the official CIFAR-10 (1) or the approximate JPEG-75 copy (0) */
+  size_t pmax;         /* largest P */
+  colour cols[2];      /* gray, rgb */
+  buffers b;
+  hop_jobs *draws;     /* job queue of run_seeds */
+  float *grid, *grid2; /* (4, 8, 3072), (3, 8, 3072) image-grid scratch */
+  setting st[9 * (MAXL + 1)]; /* plan rows x (betas + baseline) */
+  size_t nst;
+  double best_beta[2][4][5], best_test[2][4][5], l1_range[2];
+  double classical_correct[2];
+  hop_claims *claims;
+  hop_progress prog;
+} results;
+
+static const setting *find(const results *res, const char *colour, corruption k, double sigma, size_t p,
+                           hop_uhn_sim sim, double beta) {
+  for (size_t i = 0; i < res->nst; i++) {
+    const setting *v = &res->st[i];
+    if (!strcmp(v->colour, colour) && v->k == k && v->sigma == sigma && v->p == p && v->sim == sim &&
+        v->beta == beta)
+      return v;
+  }
   return NULL;
 }
 
-int main(int argc, char **argv) {
-  gsl_set_error_handler_off(); /* GSL errors come back as statuses, never abort */
-  config cf = {.seeds = 3, .queries = 100, .max_steps = 5, .grid_points = 13, .tol = 1e-4,
-               .blur_sigma = 1.0, .mask_fraction = 0.5, .correct_tol = 0.5, .cifar = "auto"};
-  const char *sizes = "20,100,1000,10000,50000", *sims = "dot,cosine,euclidean,manhattan,l1score",
-             *corrs = "noise,half,blur", *beta_rgb = "1e5,1e6", *beta_gray = "1e4,1e5";
+/* ---- stage 1: options ------------------------------------------------------------- */
+
+static int options(int argc, char **argv, hop_cli *cli, config *cf) {
   hop_opt opts[] = {
-      {"sizes", HOP_OPT_STRING, &sizes, 0, 0, "numbers P of stored images (accuracy vs P)", 0, ""},
-      {"similarities", HOP_OPT_STRING, &sims, 0, 0, "dot,cosine,euclidean,manhattan,l1score", 0, ""},
-      {"corruptions", HOP_OPT_STRING, &corrs, 0, 0, "of the fair comparison: noise,half,blur,pixels", 0, ""},
-      {"beta-rgb", HOP_OPT_STRING, &beta_rgb, 0, 0, "the students' L1-score betas, RGB", 0, ""},
-      {"beta-gray", HOP_OPT_STRING, &beta_gray, 0, 0, "the students' L1-score betas, gray", 0, ""},
-      {"seeds", HOP_OPT_INT, &cf.seeds, 1, 64, "draws (stored set, queries, noise) per number", 0, ""},
-      {"queries", HOP_OPT_INT, &cf.queries, 1, 1e6, "corrupted queries per draw (at most P)", 0, ""},
-      {"max-steps", HOP_OPT_INT, &cf.max_steps, 1, 1000, "retrieval steps (students' RGB setting)", 0, ""},
-      {"tol", HOP_OPT_DOUBLE, &cf.tol, 0, 1e9, "stop when |q_new - q|_2 < tol", 0, ""},
-      {"beta-points", HOP_OPT_INT, &cf.grid_points, 2, 200, "betas per similarity in the sweep", 0, ""},
-      {"blur-sigma", HOP_OPT_DOUBLE, &cf.blur_sigma, 1e-3, 10, "Gaussian blur sigma (pixels)", 0, ""},
-      {"mask-fraction", HOP_OPT_DOUBLE, &cf.mask_fraction, -1e300, 1e300, "hidden pixels of 'pixels' (0..1)", 0, ""},
-      {"correct-tol", HOP_OPT_DOUBLE, &cf.correct_tol, 1e-9, 255, "max |output - original| of a correct recall", 0, ""},
-      {"cifar", HOP_OPT_STRING, &cf.cifar, 0, 0, "auto (official if present), official, approx", 0, ""},
+      {"sizes", HOP_OPT_LIST, &cf->sizes, 1, 1e9, "numbers P of stored images (accuracy vs P)",
+       "20,100,1000,10000,50000", .quick = "20,100,1000"},
+      {"similarities", HOP_OPT_WORDS, &cf->sims, 0, 0, "similarities of the fair comparison",
+       "dot,cosine,euclidean,manhattan,l1score", .quick = NULL, .names = sim_names},
+      {"corruptions", HOP_OPT_WORDS, &cf->corrs, 0, 0, "corruptions of the fair comparison", "noise,half,blur",
+       .quick = NULL, .names = corruption_names},
+      {"beta-rgb", HOP_OPT_LIST, &cf->beta_rgb, 1e-300, 1e300, "the students' L1-score betas, RGB", "1e5,1e6",
+       .quick = NULL},
+      {"beta-gray", HOP_OPT_LIST, &cf->beta_gray, 1e-300, 1e300, "the students' L1-score betas, gray",
+       "1e4,1e5", .quick = NULL},
+      {"seeds", HOP_OPT_INT, &cf->seeds, 1, 64, "draws (stored set, queries, noise) per number", "3", .quick = "2"},
+      {"queries", HOP_OPT_INT, &cf->queries, 1, 1e6, "corrupted queries per draw (at most P)", "100",
+       .quick = "20"},
+      {"max-steps", HOP_OPT_INT, &cf->max_steps, 1, 1000, "retrieval steps (students' RGB setting)", "5",
+       .quick = NULL},
+      {"tol", HOP_OPT_DOUBLE, &cf->tol, 0, 1e9, "stop when |q_new - q|_2 < tol", "1e-4", .quick = NULL},
+      {"beta-points", HOP_OPT_INT, &cf->grid_points, 2, 200, "betas per similarity in the sweep", "13",
+       .quick = "4"},
+      {"blur-sigma", HOP_OPT_DOUBLE, &cf->blur_sigma, 1e-3, 10, "Gaussian blur sigma (pixels)", "1",
+       .quick = NULL},
+      {"mask-fraction", HOP_OPT_DOUBLE, &cf->mask_fraction, 0, 1, "hidden pixels of 'pixels'", "0.5",
+       .quick = NULL},
+      {"correct-tol", HOP_OPT_DOUBLE, &cf->correct_tol, 1e-9, 255, "max |output - original| of a correct recall",
+       "0.5", .quick = NULL},
+      {"cifar", HOP_OPT_WORD, &cf->cifar, 0, 0, "the CIFAR-10 copy (auto: official if present)", "auto",
+       .quick = NULL, .names = copy_names},
   };
-  size_t nopts = sizeof opts / sizeof opts[0];
-  hop_cli cli;
-  hop_cli_init(&cli, "cifar_recall",
+  hop_cli_init(cli, "cifar_recall",
                "Recall of corrupted CIFAR-10 images by modern Hopfield retrieval: the students'\n"
                "setting, a fair comparison of similarities, accuracy vs P (claims R1-R5).",
                2385);
-  int rc = hop_cli_main(&cli, argc, argv, opts, nopts);
-  if (rc >= 0) return rc;
-  if (cli.quick) {
-    if (!opts[0].set) sizes = "20,100,1000";
-    if (!opts[5].set) cf.seeds = 2;
-    if (!opts[6].set) cf.queries = 20;
-    if (!opts[9].set) cf.grid_points = 4;
-  }
-  /* ---- validate everything before reading data or writing anything ---- */
-  if (!(cf.mask_fraction >= 0 && cf.mask_fraction <= 1)) {
-    fprintf(stderr, "cifar_recall: option --mask-fraction: %g is outside [0, 1]\n", cf.mask_fraction);
-    return 2;
-  }
-  int tmp[9];
-  if (!(cf.n_sims = hop_cli_words(sims, "similarities", (const char *const[]){"dot", "cosine", "euclidean", "manhattan", "l1score"}, 5, tmp, 5)) ||
-      !(cf.n_corrs = hop_cli_words(corrs, "corruptions", corruption_names, 4, tmp + 5, 4))) {
-    fprintf(stderr, "cifar_recall: %s\n", hop_error_message());
-    return 2;
-  }
-  for (size_t i = 0; i < cf.n_sims; i++) cf.sims[i] = (hop_uhn_sim)tmp[i];
-  for (size_t i = 0; i < cf.n_corrs; i++) cf.corrs[i] = (corruption)tmp[5 + i];
-  if (!(cf.n_sizes = hop_cli_list(sizes, "sizes", 1, 1e9, cf.sizes, MAXL)) ||
-      !(cf.n_beta_rgb = hop_cli_list(beta_rgb, "beta-rgb", 1e-300, 1e300, cf.beta_rgb, MAXL)) ||
-      !(cf.n_beta_gray = hop_cli_list(beta_gray, "beta-gray", 1e-300, 1e300, cf.beta_gray, MAXL))) {
-    fprintf(stderr, "cifar_recall: %s\n", hop_error_message());
-    return 2;
-  }
-  if (strcmp(cf.cifar, "auto") && strcmp(cf.cifar, "official") && strcmp(cf.cifar, "approx")) {
-    fprintf(stderr, "cifar_recall: option --cifar: '%s' is not auto, official or approx\n", cf.cifar);
-    return 2;
-  }
-  char probe[512], paths[5][512];
-  const char *pp[5];
+  return hop_cli_main(cli, argc, argv, opts, sizeof opts / sizeof opts[0]);
+}
+
+/* ---- stage 2: data (exit status 2 on a missing copy or a bad size) ------------------ */
+
+static int load(const hop_cli *cli, const config *cf, results *res) {
+  char probe[512];
   hop_data_path(probe, sizeof probe, "cifar-10/data_batch_1.bin");
   FILE *pf = fopen(probe, "rb");
   int official = pf != NULL;
   if (pf) fclose(pf);
-  if (!strcmp(cf.cifar, "official") && !official) {
+  if (cf->cifar == COPY_OFFICIAL && !official) {
     fprintf(stderr, "cifar_recall: option --cifar: the official CIFAR-10 is not in %s (run make data where it can be downloaded)\n", hop_data_dir());
     return 2;
   }
-  if (!strcmp(cf.cifar, "approx")) official = 0;
+  if (cf->cifar == COPY_APPROX) official = 0;
+  res->official = official;
   const char *copy = official ? "cifar-10" : "cifar-10-jpeg75";
   for (int k = 0; k < 5; k++) {
     char rel[64];
     snprintf(rel, sizeof rel, "%s/data_batch_%d.bin", copy, k + 1);
-    hop_data_path(paths[k], sizeof paths[k], rel);
-    pp[k] = paths[k];
+    hop_data_path(res->paths[k], sizeof res->paths[k], rel);
+    res->pp[k] = res->paths[k];
   }
-  hop_dataset ds;
-  size_t n_batches = cli.quick ? 1 : 5; /* --quick: the first 10,000 training images */
-  if (hop_data_cifar_load(pp, n_batches, 0, &ds)) {
+  res->n_batches = cli->quick ? 1 : 5; /* --quick: the first 10,000 training images */
+  if (hop_data_cifar_load(res->pp, res->n_batches, 0, &res->ds)) {
     fprintf(stderr, "cifar_recall: CIFAR-10 missing or unreadable (run make data): %s\n", hop_error_message());
     return 2;
   }
-  size_t pmax = 100;
-  for (size_t i = 0; i < cf.n_sizes; i++) {
-    if (cf.sizes[i] != floor(cf.sizes[i]) || cf.sizes[i] > (double)ds.n) {
-      fprintf(stderr, "cifar_recall: option --sizes: P = %g is not a whole number of at most the %zu training images\n", cf.sizes[i], ds.n);
-      hop_data_free(&ds);
+  res->pmax = 100;
+  for (size_t i = 0; i < cf->sizes.n; i++) {
+    if (cf->sizes.v[i] != floor(cf->sizes.v[i]) || cf->sizes.v[i] > (double)res->ds.n) {
+      fprintf(stderr, "cifar_recall: option --sizes: P = %g is not a whole number of at most the %zu training images\n", cf->sizes.v[i], res->ds.n);
       return 2;
     }
-    pmax = (size_t)cf.sizes[i] > pmax ? (size_t)cf.sizes[i] : pmax;
+    res->pmax = (size_t)cf->sizes.v[i] > res->pmax ? (size_t)cf->sizes.v[i] : res->pmax;
   }
-  /* ---- the two representations ---- */
-  colour cols[2] = {{.name = "gray", .channels = 1, .d = 1024, .n = ds.n, .noise = 5.0},
-                    {.name = "rgb", .channels = 3, .d = 3072, .n = ds.n, .noise = 10.0}};
-  cols[0].all = malloc(ds.n * 1024 * sizeof(float));
-  cols[1].all = malloc(ds.n * 3072 * sizeof(float));
-  buffers b = {0};
-  b.x = malloc(pmax * 3072 * sizeof *b.x);
-  b.q = malloc(BATCH * 3072 * sizeof *b.q);
-  b.orig = malloc(BATCH * 3072 * sizeof *b.orig);
-  b.idx = malloc(ds.n * sizeof *b.idx);
-  b.scratch = malloc(1024 * sizeof *b.scratch);
-  b.tmp = malloc(1024 * sizeof *b.tmp);
-  b.s = malloc(BATCH * pmax * sizeof *b.s);
-  float *grid = malloc(4 * 8 * 3072 * sizeof *grid), *grid2 = malloc(3 * 8 * 3072 * sizeof *grid2);
-  if (!cols[0].all || !cols[1].all || !b.x || !b.q || !b.orig || !b.idx || !b.scratch || !b.tmp ||
-      !b.s || !grid || !grid2)
-    return fail("allocation");
-  hop_norm_gray(&ds, cols[0].all);
-  for (size_t k = 0; k < ds.n * 1024; k++) cols[0].all[k] *= 255.0f;
-  for (size_t k = 0; k < ds.n * 3072; k++) cols[1].all[k] = ds.x[k];
-  int status = HOP_OK;
-  hop_progress prog;
-  size_t n_students = 3 * (cf.n_beta_rgb + 1) + 2 * (cf.n_beta_gray + 1) + (cf.n_beta_gray + 1) +
-                      (cf.n_beta_rgb + 1) + (cf.n_beta_rgb + 1) + (cf.n_beta_gray + 1);
+  return 0;
+}
+
+/* The two representations and the buffers. */
+static int prepare(const config *cf, results *res) {
+  const hop_dataset *ds = &res->ds;
+  size_t pmax = res->pmax;
+  res->cols[0] = (colour){.name = "gray", .channels = 1, .d = 1024, .n = ds->n, .noise = 5.0};
+  res->cols[1] = (colour){.name = "rgb", .channels = 3, .d = 3072, .n = ds->n, .noise = 10.0};
+  res->cols[0].all = malloc(ds->n * 1024 * sizeof(float));
+  res->cols[1].all = malloc(ds->n * 3072 * sizeof(float));
+  buffers *b = &res->b;
+  b->x = malloc(pmax * 3072 * sizeof *b->x);
+  b->q = malloc(BATCH * 3072 * sizeof *b->q);
+  b->orig = malloc(BATCH * 3072 * sizeof *b->orig);
+  b->idx = malloc(ds->n * sizeof *b->idx);
+  b->scratch = malloc(1024 * sizeof *b->scratch);
+  b->tmp = malloc(1024 * sizeof *b->tmp);
+  b->s = malloc(BATCH * pmax * sizeof *b->s);
+  res->grid = malloc(4 * 8 * 3072 * sizeof *res->grid);
+  res->grid2 = malloc(3 * 8 * 3072 * sizeof *res->grid2);
+  res->draws = hop_jobs_new((size_t)cf->seeds, sizeof(draw_job));
+  if (!res->cols[0].all || !res->cols[1].all || !b->x || !b->q || !b->orig || !b->idx || !b->scratch ||
+      !b->tmp || !b->s || !res->grid || !res->grid2 || !res->draws)
+    return HOP_RAISE(HOP_ENOMEM, "buffers for P up to %zu", pmax);
+  hop_norm_gray(ds, res->cols[0].all);
+  for (size_t k = 0; k < ds->n * 1024; k++) res->cols[0].all[k] *= 255.0f;
+  for (size_t k = 0; k < ds->n * 3072; k++) res->cols[1].all[k] = ds->x[k];
   /* progress units ~ work: one per P = 100 run, P / 100 per accuracy-vs-P run */
+  size_t n_students = 3 * (cf->beta_rgb.n + 1) + 2 * (cf->beta_gray.n + 1) + (cf->beta_gray.n + 1) +
+                      (cf->beta_rgb.n + 1) + (cf->beta_rgb.n + 1) + (cf->beta_gray.n + 1);
   size_t units_p = 0;
-  for (size_t i = 0; i < cf.n_sizes; i++) units_p += 1 + (size_t)cf.sizes[i] / 100;
-  size_t total = n_students + 4 + 2 * cf.n_corrs * cf.n_sims * (size_t)cf.grid_points * 2 +
-                 2 * cf.n_corrs * cf.n_sims * units_p + 1;
-  hop_progress_start(&prog, stderr, "cifar_recall", total);
+  for (size_t i = 0; i < cf->sizes.n; i++) units_p += 1 + (size_t)cf->sizes.v[i] / 100;
+  size_t total = n_students + 4 + 2 * cf->corrs.n * cf->sims.n * (size_t)cf->grid_points * 2 +
+                 2 * cf->corrs.n * cf->sims.n * units_p + 1;
+  hop_progress_start(&res->prog, stderr, "cifar_recall", total);
+  return HOP_OK;
+}
 
-  /* ---- A. the students' settings ---- */
-  hop_file *fs = hop_file_open(cli.out, "students.csv",
-                               "part,colour,corruption,sigma,P,similarity,beta,max_steps,seed,correct,identified,mse");
-  hop_file *fss = hop_file_open(cli.out, "students_summary.csv",
-                                "colour,corruption,sigma,P,similarity,beta,max_steps,seeds,correct,correct_sd,identified,mse,mse_sd");
-  if (!fs || !fss) return fail("output");
-  setting st[9 * (MAXL + 1)]; /* plan rows x (betas + baseline) */
-  size_t nst = 0;
-  struct { size_t c; corruption k; double sigma; size_t p; long steps; } plan[] = {
-      {1, C_NOISE, 5, 100, cf.max_steps}, {1, C_NOISE, 10, 100, cf.max_steps},
-      {1, C_NOISE, 5, 20, cf.max_steps},
-      {0, C_NOISE, 5, 20, 1},             {0, C_NOISE, 5, 100, 1},
-      {0, C_HALF, 0, 100, 1},             {1, C_HALF, 0, 100, cf.max_steps},
-      {1, C_BLUR, 0, 100, cf.max_steps},  {0, C_BLUR, 0, 100, 1}};
-  for (size_t pi = 0; pi < sizeof plan / sizeof plan[0] && !status; pi++) {
-    const colour *c = &cols[plan[pi].c];
-    const double *betas = plan[pi].c ? cf.beta_rgb : cf.beta_gray;
-    size_t nb = plan[pi].c ? cf.n_beta_rgb : cf.n_beta_gray;
-    for (size_t bi = 0; bi <= nb && !status; bi++) { /* bi == nb: their dot baseline, beta 1 */
-      hop_uhn_params par = {.sim = bi < nb ? HOP_UHN_SIM_L1SCORE : HOP_UHN_SIM_DOT, .sep = HOP_UHN_SEP_SOFTMAX,
-                            .beta = bi < nb ? betas[bi] : 1.0, .max_steps = (size_t)plan[pi].steps,
-                            .tol = cf.tol};
-      setting *s = &st[nst++];
-      memset(s, 0, sizeof *s);
-      s->colour = c->name;
-      s->k = plan[pi].k;
-      s->sigma = plan[pi].sigma;
-      s->beta = par.beta;
-      s->p = plan[pi].p;
-      s->sim = par.sim;
-      status = run_seeds(c, plan[pi].p, plan[pi].k, plan[pi].sigma, &par, &cf, cli.seed, 0, &b,
-                         &s->sm, fs, "students");
-      hop_file_printf(fss, "%s,%s,%g,%zu,%s,%g,%ld,%ld,%.4f,%.4f,%.4f,%.3f,%.3f\n", c->name,
-                      corruption_names[plan[pi].k], plan[pi].sigma, plan[pi].p,
-                      hop_uhn_sim_name(par.sim), par.beta, plan[pi].steps, cf.seeds, s->sm.correct,
-                      s->sm.correct_sd, s->sm.identified, s->sm.mse, s->sm.mse_sd);
-      hop_progress_add(&prog, 1);
-    }
-  }
-  if (status || hop_file_close(fs) || hop_file_close(fss)) return fail("students' settings");
+/* ---- stage 3: the students' settings (students*.csv; claims R1-R3) ---------------- */
 
-  /* grids: R1 (RGB, noise 5, largest beta), R2 (RGB, noise 5, smallest beta), R3 (gray,
-   * half mask, largest beta); rows original, corrupted, L1-score recall, dot baseline */
-  struct { const char *name; size_t c; corruption k; double sigma, beta; long steps; } grids[4] = {
-      {"grid_r1.csv", 1, C_NOISE, 5, cf.beta_rgb[cf.n_beta_rgb - 1], cf.max_steps},
-      {"grid_r2.csv", 1, C_NOISE, 5, cf.beta_rgb[0], cf.max_steps},
-      {"grid_r2_std10.csv", 1, C_NOISE, 10, cf.beta_rgb[0], cf.max_steps},
-      {"grid_r3.csv", 0, C_HALF, 0, cf.beta_gray[cf.n_beta_gray - 1], 1}};
-  for (int g = 0; g < 4 && !status; g++) {
-    const colour *c = &cols[grids[g].c];
-    score sc;
-    hop_uhn_params l1 = {.sim = HOP_UHN_SIM_L1SCORE, .sep = HOP_UHN_SEP_SOFTMAX, .beta = grids[g].beta,
-                         .max_steps = (size_t)grids[g].steps, .tol = cf.tol};
-    hop_uhn_params dot = l1;
-    dot.sim = HOP_UHN_SIM_DOT;
-    dot.beta = 1.0;
-    if ((status = run(c, 100, grids[g].k, grids[g].sigma, &l1, &cf, cli.seed, 0, &b, &sc, grid)) ||
-        (status = run(c, 100, grids[g].k, grids[g].sigma, &dot, &cf, cli.seed, 0, &b, &sc, grid2)))
-      break;
-    memcpy(grid + 3 * 8 * c->d, grid2 + 2 * 8 * c->d, 8 * c->d * sizeof *grid);
-    status = hop_grid_write(cli.out, grids[g].name, grid, 32, c->channels, 32, 32, 8, 1);
-    hop_progress_add(&prog, 1);
-  }
-  if (status) return fail("image grids");
-
-  /* ---- B. fair comparison: beta swept per similarity, chosen on validation draws ---- */
-  const char *sweep_header = "colour,corruption,similarity,beta,split,correct,correct_sd,identified,mse,mse_sd";
-  hop_file *fb = hop_file_open(cli.out, "beta_sweep.csv", sweep_header);
-  hop_file *fbv = hop_file_open(cli.out, "beta_sweep_validation.csv", sweep_header);
-  hop_file *fbest = hop_file_open(cli.out, "best_beta.csv",
-                                  "colour,corruption,similarity,best_beta,val_correct,test_correct,test_correct_sd,test_identified,test_mse,test_mse_sd");
-  if (!fb || !fbv || !fbest) return fail("output");
-  double best_beta[2][4][5] = {{{0}}}, best_test[2][4][5] = {{{0}}}, l1_range[2] = {0, 0};
-  for (int ci = 0; ci < 2 && !status; ci++)
-    for (size_t ki = 0; ki < cf.n_corrs && !status; ki++)
-      for (size_t si = 0; si < cf.n_sims && !status; si++) {
-        const colour *c = &cols[ci];
-        corruption k = cf.corrs[ki];
-        hop_uhn_sim sim = cf.sims[si];
-        double lo, hi, bv = -1, bmse = INFINITY, bb = NAN, amin = INFINITY, amax = -INFINITY;
-        summary btest = {0};
-        beta_range(sim, &lo, &hi);
-        for (long gi = 0; gi < cf.grid_points && !status; gi++) {
-          double beta = pow(10.0, lo + (hi - lo) * (double)gi / (double)(cf.grid_points - 1));
-          hop_uhn_params par = {.sim = sim, .sep = HOP_UHN_SEP_SOFTMAX, .beta = beta,
-                                .max_steps = (size_t)cf.max_steps, .tol = cf.tol};
-          summary val, test;
-          if ((status = run_seeds(c, 100, k, c->noise, &par, &cf, cli.seed, 1000, &b, &val, NULL, "")) ||
-              (status = run_seeds(c, 100, k, c->noise, &par, &cf, cli.seed, 2000, &b, &test, NULL, "")))
-            break;
-          hop_file_printf(fbv, "%s,%s,%s,%.6g,validation,%.4f,%.4f,%.4f,%.3f,%.3f\n", c->name,
-                          corruption_names[k], hop_uhn_sim_name(sim), beta, val.correct, val.correct_sd,
-                          val.identified, val.mse, val.mse_sd);
-          hop_file_printf(fb, "%s,%s,%s,%.6g,test,%.4f,%.4f,%.4f,%.3f,%.3f\n", c->name,
-                          corruption_names[k], hop_uhn_sim_name(sim), beta, test.correct, test.correct_sd,
-                          test.identified, test.mse, test.mse_sd);
-          if (val.correct > bv || (val.correct == bv && val.mse < bmse)) {
-            bv = val.correct;
-            bmse = val.mse;
-            bb = beta;
-            btest = test;
-          }
-          amin = fmin(amin, test.correct);
-          amax = fmax(amax, test.correct);
-          hop_progress_add(&prog, 2);
-        }
-        best_beta[ci][k][sim] = bb;
-        best_test[ci][k][sim] = btest.correct;
-        if (sim == HOP_UHN_SIM_L1SCORE && k == C_NOISE) l1_range[ci] = amax - amin;
-        hop_file_printf(fbest, "%s,%s,%s,%.6g,%.4f,%.4f,%.4f,%.4f,%.3f,%.3f\n", c->name,
-                        corruption_names[k], hop_uhn_sim_name(sim), bb, bv, btest.correct,
-                        btest.correct_sd, btest.identified, btest.mse, btest.mse_sd);
-      }
-  if (status || hop_file_close(fb) || hop_file_close(fbv) || hop_file_close(fbest)) return fail("beta sweep");
-
-  /* ---- C. accuracy vs P at each similarity's validated beta, every corruption ---- */
-  hop_file *fp = hop_file_open(cli.out, "accuracy_vs_p.csv",
-                               "colour,corruption,similarity,beta,P,correct,correct_sd,identified,mse,mse_sd");
-  if (!fp) return fail("output");
-  int have_noise = 0;
-  for (size_t ki = 0; ki < cf.n_corrs; ki++) have_noise |= cf.corrs[ki] == C_NOISE;
-  for (int ci = 0; ci < 2 && !status; ci++)
-    for (size_t ki = 0; ki < cf.n_corrs && !status; ki++)
-      for (size_t si = 0; si < cf.n_sims && !status; si++)
-        for (size_t pi = 0; pi < cf.n_sizes && !status; pi++) {
-          const colour *c = &cols[ci];
-          corruption k = cf.corrs[ki];
-          hop_uhn_sim sim = cf.sims[si];
-          size_t p = (size_t)cf.sizes[pi];
-          hop_uhn_params par = {.sim = sim, .sep = HOP_UHN_SEP_SOFTMAX, .beta = best_beta[ci][k][sim],
-                                .max_steps = (size_t)cf.max_steps, .tol = cf.tol};
-          summary sm;
-          if ((status = run_seeds(c, p, k, c->noise, &par, &cf, cli.seed, 3000, &b, &sm, NULL, "")))
-            break;
-          hop_file_printf(fp, "%s,%s,%s,%.6g,%zu,%.4f,%.4f,%.4f,%.3f,%.3f\n", c->name,
-                          corruption_names[k], hop_uhn_sim_name(sim), par.beta, p, sm.correct,
-                          sm.correct_sd, sm.identified, sm.mse, sm.mse_sd);
-          hop_progress_add(&prog, 1 + p / 100);
-        }
-  if (status || hop_file_close(fp)) return fail("accuracy vs P");
-
-  /* ---- speed: one batched dot-product retrieval step at the largest P (RGB) against the
-   * two sgemm calls it contains, on the same shapes ---- */
-  {
-    const colour *c = &cols[1];
-    for (size_t i = 0; i < pmax; i++) memcpy(b.x + i * c->d, c->all + i * c->d, c->d * sizeof *b.x);
-    memcpy(b.q, c->all, BATCH * c->d * sizeof *b.q);
-    hop_uhn *m = hop_uhn_alloc(b.x, pmax, c->d);
-    hop_uhn_work *w = m ? hop_uhn_work_alloc(m, BATCH) : NULL;
-    if (!w) return fail("speed");
-    hop_uhn_params par = {.sim = HOP_UHN_SIM_DOT, .sep = HOP_UHN_SEP_SOFTMAX, .beta = 1e-6, .max_steps = 1};
-    double tg = INFINITY, tr = INFINITY;
-    for (int rep = 0; rep < 3; rep++) {
-      double t0 = hop_cli_now();
-      hop_math_gemm_f(BATCH, pmax, c->d, 1.0f, b.q, b.x, 1, 0.0f, b.s);
-      hop_math_gemm_f(BATCH, c->d, pmax, 1.0f, b.s, b.x, 0, 0.0f, b.orig);
-      double t1 = hop_cli_now();
-      hop_uhn_step(m, b.q, BATCH, &par, NULL, NULL, w);
-      double t2 = hop_cli_now();
-      tg = fmin(tg, t1 - t0);
-      tr = fmin(tr, t2 - t1);
-    }
-    double gf = 4.0 * BATCH * (double)pmax * (double)c->d / 1e9;
-    hop_file *fsp = hop_file_open(cli.out, "speed.txt", NULL);
-    if (!fsp) return fail("output");
-    hop_file_printf(fsp, "batched retrieval, P = %zu RGB images, %d queries, %ld threads\n"
-                         "cblas_sgemm (the two products alone): %.1f GFlop/s\n"
-                         "retrieval step (dot, softmax, projection): %.1f GFlop/s = %.0f %% of sgemm\n",
-                    pmax, BATCH, cli.threads, gf / tg, gf / tr, 100.0 * tg / tr);
-    fprintf(stderr, "cifar_recall: sgemm %.1f GFlop/s, retrieval %.1f GFlop/s (%.0f %%) at P = %zu\n",
-            gf / tg, gf / tr, 100.0 * tg / tr, pmax);
-    if (hop_file_close(fsp)) return fail("output");
-    hop_uhn_work_free(w);
-    hop_uhn_free(m);
-    hop_progress_add(&prog, 1);
-  }
-
-  /* ---- D. classical Hebbian network on binarised gray images ---- */
-  hop_file *fc = hop_file_open(cli.out, "classical.csv", "P,corruption,seed,correct,mean_overlap,mse");
-  if (!fc) return fail("output");
-  double classical_correct[2] = {0, 0};
-  {
-    const colour *c = &cols[0];
-    const size_t n = 1024, ps[2] = {20, 100};
-    hop_classical *net = hop_classical_alloc(n);
-    float *xi = malloc(100 * n * sizeof *xi), *s = malloc(n * sizeof *s), *h = malloc(n * sizeof *h);
-    float *img = malloc(n * sizeof *img);
-    size_t *order = malloc(n * sizeof *order);
-    if (!net || !xi || !s || !h || !img || !order) return fail("allocation");
-    for (int pi = 0; pi < 2 && !status; pi++)
-      for (int kk = 0; kk < 2 && !status; kk++) {
-        corruption k = kk ? C_HALF : C_NOISE;
-        double acc_sum = 0;
-        for (long sd = 0; sd < cf.seeds && !status; sd++) {
-          gsl_rng *r = hop_rng_alloc(cli.seed, hop_rng_key(4000 + (uint64_t)sd, ps[pi], (uint64_t)k, 7));
-          for (size_t i = 0; i < c->n; i++) b.idx[i] = i;
-          gsl_ran_shuffle(r, b.idx, c->n, sizeof *b.idx);
-          for (size_t mu = 0; mu < ps[pi]; mu++)
-            for (size_t j = 0; j < n; j++) xi[mu * n + j] = c->all[b.idx[mu] * n + j] > 127.5f ? 1.0f : -1.0f;
-          if ((status = hop_classical_store(net, xi, ps[pi]))) break;
-          double correct = 0, overlap = 0, mse = 0;
-          for (size_t mu = 0; mu < ps[pi]; mu++) {
-            const float *orig = c->all + b.idx[mu] * n;
-            memcpy(img, orig, n * sizeof *img);
-            if ((status = corrupt(img, c, k, c->noise, &cf, r, &b))) break;
-            for (size_t j = 0; j < n; j++) s[j] = img[j] > 127.5f ? 1.0f : -1.0f;
-            hop_classical_fields(net, s, 1, h);
-            for (size_t j = 0; j < n; j++) order[j] = j;
-            for (int sw = 0; sw < 100; sw++) {
-              gsl_ran_shuffle(r, order, n, sizeof *order);
-              if (!hop_classical_async_sweep(net, s, h, order)) break;
-            }
-            double m = hop_classical_overlap(s, xi + mu * n, n), e = 0;
-            for (size_t j = 0; j < n; j++) {
-              double y = s[j] > 0 ? 255.0 : 0.0;
-              e += (y - orig[j]) * (y - orig[j]);
-            }
-            correct += m == 1.0;
-            overlap += m;
-            mse += e / (double)n;
-          }
-          hop_file_printf(fc, "%zu,%s,%ld,%.4f,%.4f,%.1f\n", ps[pi], corruption_names[k], sd,
-                          correct / (double)ps[pi], overlap / (double)ps[pi], mse / (double)ps[pi]);
-          if (k == C_NOISE) acc_sum += correct / (double)ps[pi];
-          gsl_rng_free(r);
-        }
-        if (k == C_NOISE) classical_correct[pi] = acc_sum / (double)cf.seeds;
-      }
-    hop_classical_free(net);
-    free(xi);
-    free(s);
-    free(h);
-    free(img);
-    free(order);
-  }
-  if (status || hop_file_close(fc)) return fail("classical baseline");
-  hop_progress_end(&prog);
-
-  /* ---- claims ---- */
-  hop_claims *cl = hop_claims_new("cifar_recall");
+static int claims_students(const config *cf, results *res) {
+  hop_claims *cl = res->claims;
   char d[600], m[300], which[80];
-  snprintf(which, sizeof which, "%s CIFAR-10", official ? "official" : "approximate (JPEG-75)");
-  double bhi = cf.beta_rgb[cf.n_beta_rgb - 1], blo = cf.beta_rgb[0], bg = cf.beta_gray[cf.n_beta_gray - 1];
-  const setting *r1 = find(st, nst, "rgb", C_NOISE, 5, 100, HOP_UHN_SIM_L1SCORE, bhi);
-  const setting *r1b = find(st, nst, "rgb", C_NOISE, 10, 100, HOP_UHN_SIM_L1SCORE, bhi);
-  const setting *r1d = find(st, nst, "rgb", C_NOISE, 5, 100, HOP_UHN_SIM_DOT, 1.0);
-  const setting *r2 = find(st, nst, "rgb", C_NOISE, 5, 100, HOP_UHN_SIM_L1SCORE, blo);
-  const setting *r2b = find(st, nst, "rgb", C_NOISE, 10, 100, HOP_UHN_SIM_L1SCORE, blo);
-  const setting *r3 = find(st, nst, "gray", C_HALF, 0, 100, HOP_UHN_SIM_L1SCORE, bg);
+  snprintf(which, sizeof which, "%s CIFAR-10", res->official ? "official" : "approximate (JPEG-75)");
+  double bhi = cf->beta_rgb.v[cf->beta_rgb.n - 1], blo = cf->beta_rgb.v[0], bg = cf->beta_gray.v[cf->beta_gray.n - 1];
+  const setting *r1 = find(res, "rgb", C_NOISE, 5, 100, HOP_UHN_SIM_L1SCORE, bhi);
+  const setting *r1b = find(res, "rgb", C_NOISE, 10, 100, HOP_UHN_SIM_L1SCORE, bhi);
+  const setting *r1d = find(res, "rgb", C_NOISE, 5, 100, HOP_UHN_SIM_DOT, 1.0);
+  const setting *r2 = find(res, "rgb", C_NOISE, 5, 100, HOP_UHN_SIM_L1SCORE, blo);
+  const setting *r2b = find(res, "rgb", C_NOISE, 10, 100, HOP_UHN_SIM_L1SCORE, blo);
+  const setting *r3 = find(res, "gray", C_HALF, 0, 100, HOP_UHN_SIM_L1SCORE, bg);
+  if (!r1 || !r1b || !r1d || !r2 || !r2b || !r3)
+    return HOP_RAISE(HOP_EINVAL, "a setting of claims R1-R3 was not run (the students' plan and the claims disagree)");
   snprintf(d, sizeof d, "100 RGB images, noise std 5, L1 score beta = %g, up to %ld steps: exact recall "
-           "(fraction of queries recalled to within %g of every pixel; %s)", bhi, cf.max_steps, cf.correct_tol, which);
+           "(fraction of queries recalled to within %g of every pixel; %s)", bhi, cf->max_steps, cf->correct_tol, which);
   snprintf(m, sizeof m, "%.3f +- %.3f", r1->sm.correct, r1->sm.correct_sd);
   hop_claims_add(cl, "R1", d, "almost every image (>= 0.95)", m, ">= 0.95",
                  r1->sm.correct >= 0.95 ? "reproduced" : "not reproduced");
@@ -646,59 +442,392 @@ int main(int argc, char **argv) {
   snprintf(m, sizeof m, "%.3f +- %.3f", r3->sm.correct, r3->sm.correct_sd);
   hop_claims_add(cl, "R3", d, "partial recall", m, "0.05 < . < 0.95",
                  r3->sm.correct < 0.95 && r3->sm.identified > 0.05 ? "reproduced" : "not reproduced");
+  return HOP_OK;
+}
+
+static int students(const hop_cli *cli, const config *cf, results *res) {
+  hop_file *fs = hop_file_open(cli->out, "students.csv",
+                               "part,colour,corruption,sigma,P,similarity,beta,max_steps,seed,correct,identified,mse");
+  hop_file *fss = hop_file_open(cli->out, "students_summary.csv",
+                                "colour,corruption,sigma,P,similarity,beta,max_steps,seeds,correct,correct_sd,identified,mse,mse_sd");
+  int status = fs && fss ? HOP_OK : hop_error_code();
+  struct { size_t c; corruption k; double sigma; size_t p; long steps; } plan[] = {
+      {1, C_NOISE, 5, 100, cf->max_steps}, {1, C_NOISE, 10, 100, cf->max_steps},
+      {1, C_NOISE, 5, 20, cf->max_steps},
+      {0, C_NOISE, 5, 20, 1},             {0, C_NOISE, 5, 100, 1},
+      {0, C_HALF, 0, 100, 1},             {1, C_HALF, 0, 100, cf->max_steps},
+      {1, C_BLUR, 0, 100, cf->max_steps},  {0, C_BLUR, 0, 100, 1}};
+  for (size_t pi = 0; pi < sizeof plan / sizeof plan[0] && !status; pi++) {
+    const colour *c = &res->cols[plan[pi].c];
+    const hop_cli_numbers *betas = plan[pi].c ? &cf->beta_rgb : &cf->beta_gray;
+    size_t nb = betas->n;
+    for (size_t bi = 0; bi <= nb && !status; bi++) { /* bi == nb: their dot baseline, beta 1 */
+      hop_uhn_params par = {.sim = bi < nb ? HOP_UHN_SIM_L1SCORE : HOP_UHN_SIM_DOT, .sep = HOP_UHN_SEP_SOFTMAX,
+                            .beta = bi < nb ? betas->v[bi] : 1.0, .max_steps = (size_t)plan[pi].steps,
+                            .tol = cf->tol};
+      setting *s = &res->st[res->nst++];
+      memset(s, 0, sizeof *s);
+      s->colour = c->name;
+      s->k = plan[pi].k;
+      s->sigma = plan[pi].sigma;
+      s->beta = par.beta;
+      s->p = plan[pi].p;
+      s->sim = par.sim;
+      status = run_seeds(c, plan[pi].p, plan[pi].k, plan[pi].sigma, &par, cf, cli->seed, 0, &res->b, res->draws,
+                         &s->sm, fs, "students");
+      hop_file_printf(fss, "%s,%s,%g,%zu,%s,%g,%ld,%ld,%.4f,%.4f,%.4f,%.3f,%.3f\n", c->name,
+                      corruption_names[plan[pi].k], plan[pi].sigma, plan[pi].p,
+                      hop_uhn_sim_name(par.sim), par.beta, plan[pi].steps, cf->seeds, s->sm.correct,
+                      s->sm.correct_sd, s->sm.identified, s->sm.mse, s->sm.mse_sd);
+      hop_progress_add(&res->prog, 1);
+    }
+  }
+  if (status) {
+    hop_file_discard(fs);
+    hop_file_discard(fss);
+    return status;
+  }
+  if ((status = hop_file_close(fs))) {
+    hop_file_discard(fss);
+    return status;
+  }
+  if ((status = hop_file_close(fss))) return status;
+  return claims_students(cf, res);
+}
+
+/* ---- stage 4: image grids (grid_r*.csv) -------------------------------------------- */
+
+/* R1 (RGB, noise 5, largest beta), R2 (RGB, noise 5, smallest beta), R3 (gray, half
+ * mask, largest beta); rows original, corrupted, L1-score recall, dot baseline. */
+static int grids(const hop_cli *cli, const config *cf, results *res) {
+  struct { const char *name; size_t c; corruption k; double sigma, beta; long steps; } g4[4] = {
+      {"grid_r1.csv", 1, C_NOISE, 5, cf->beta_rgb.v[cf->beta_rgb.n - 1], cf->max_steps},
+      {"grid_r2.csv", 1, C_NOISE, 5, cf->beta_rgb.v[0], cf->max_steps},
+      {"grid_r2_std10.csv", 1, C_NOISE, 10, cf->beta_rgb.v[0], cf->max_steps},
+      {"grid_r3.csv", 0, C_HALF, 0, cf->beta_gray.v[cf->beta_gray.n - 1], 1}};
+  int status = HOP_OK;
+  for (int g = 0; g < 4 && !status; g++) {
+    const colour *c = &res->cols[g4[g].c];
+    score sc;
+    hop_uhn_params l1 = {.sim = HOP_UHN_SIM_L1SCORE, .sep = HOP_UHN_SEP_SOFTMAX, .beta = g4[g].beta,
+                         .max_steps = (size_t)g4[g].steps, .tol = cf->tol};
+    hop_uhn_params dot = l1;
+    dot.sim = HOP_UHN_SIM_DOT;
+    dot.beta = 1.0;
+    if ((status = run(c, 100, g4[g].k, g4[g].sigma, &l1, cf, cli->seed, 0, &res->b, &sc, res->grid)) ||
+        (status = run(c, 100, g4[g].k, g4[g].sigma, &dot, cf, cli->seed, 0, &res->b, &sc, res->grid2)))
+      break;
+    memcpy(res->grid + 3 * 8 * c->d, res->grid2 + 2 * 8 * c->d, 8 * c->d * sizeof *res->grid);
+    status = hop_grid_write(cli->out, g4[g].name, res->grid, 32, c->channels, 32, 32, 8, 1);
+    hop_progress_add(&res->prog, 1);
+  }
+  return status;
+}
+
+/* ---- stage 5: fair comparison, beta swept per similarity (claims R4, R5) ----------- */
+
+static void claims_sweep(const config *cf, const results *res) {
+  hop_claims *cl = res->claims;
+  char d[600], m[300];
+  int have_noise = 0;
+  for (size_t ki = 0; ki < cf->corrs.n; ki++) have_noise |= cf->corrs.v[ki] == C_NOISE;
   if (have_noise) {
     snprintf(d, sizeof d, "scale greatly influences performance: range of the exact-recall fraction of "
              "the L1 score over the beta sweep (noise, P = 100), RGB / gray");
-    snprintf(m, sizeof m, "%.3f / %.3f", l1_range[1], l1_range[0]);
+    snprintf(m, sizeof m, "%.3f / %.3f", res->l1_range[1], res->l1_range[0]);
     hop_claims_add(cl, "R4", d, "large (>= 0.5)", m, ">= 0.5",
-                   l1_range[1] >= 0.5 && l1_range[0] >= 0.5 ? "reproduced" : "not reproduced");
+                   res->l1_range[1] >= 0.5 && res->l1_range[0] >= 0.5 ? "reproduced" : "not reproduced");
   }
   for (int ci = 0; ci < 2; ci++)
-    for (size_t ki = 0; ki < cf.n_corrs; ki++) {
-      corruption k = cf.corrs[ki];
+    for (size_t ki = 0; ki < cf->corrs.n; ki++) {
+      corruption k = (corruption)cf->corrs.v[ki];
       hop_uhn_sim bestsim = HOP_UHN_SIM_DOT;
       double bestv = -1;
       int have_l1 = 0;
-      for (size_t si = 0; si < cf.n_sims; si++) {
-        hop_uhn_sim sim = cf.sims[si];
+      for (size_t si = 0; si < cf->sims.n; si++) {
+        hop_uhn_sim sim = (hop_uhn_sim)cf->sims.v[si];
         if (sim == HOP_UHN_SIM_L1SCORE) {
           have_l1 = 1;
           continue;
         }
-        if (best_test[ci][k][sim] > bestv) {
-          bestv = best_test[ci][k][sim];
+        if (res->best_test[ci][k][sim] > bestv) {
+          bestv = res->best_test[ci][k][sim];
           bestsim = sim;
         }
       }
       if (!have_l1 || bestv < 0) continue;
       char id[40];
-      snprintf(id, sizeof id, "R5-%s-%s", cols[ci].name, corruption_names[k]);
+      snprintf(id, sizeof id, "R5-%s-%s", res->cols[ci].name, corruption_names[k]);
       snprintf(d, sizeof d, "fair comparison, %s, %s, P = 100, beta chosen on validation draws: exact "
-               "recall of the L1 score vs the best other similarity (%s)", cols[ci].name,
+               "recall of the L1 score vs the best other similarity (%s)", res->cols[ci].name,
                corruption_names[k], hop_uhn_sim_name(bestsim));
-      snprintf(m, sizeof m, "%.3f vs %.3f (difference %+.3f)", best_test[ci][k][HOP_UHN_SIM_L1SCORE], bestv,
-               best_test[ci][k][HOP_UHN_SIM_L1SCORE] - bestv);
+      snprintf(m, sizeof m, "%.3f vs %.3f (difference %+.3f)", res->best_test[ci][k][HOP_UHN_SIM_L1SCORE], bestv,
+               res->best_test[ci][k][HOP_UHN_SIM_L1SCORE] - bestv);
       hop_claims_add(cl, id, d, "-", m, "-", "beyond paper");
     }
+}
+
+/* The beta grid of one (colour, corruption, similarity): validation picks, test reports. */
+static int sweep_one(const hop_cli *cli, const config *cf, results *res, int ci, corruption k, hop_uhn_sim sim,
+                     hop_file *fb, hop_file *fbv, hop_file *fbest) {
+  const colour *c = &res->cols[ci];
+  double lo, hi, bv = -1, bmse = INFINITY, bb = NAN, amin = INFINITY, amax = -INFINITY;
+  summary btest = {0};
+  int status = HOP_OK;
+  beta_range(sim, &lo, &hi);
+  for (long gi = 0; gi < cf->grid_points && !status; gi++) {
+    double beta = pow(10.0, lo + (hi - lo) * (double)gi / (double)(cf->grid_points - 1));
+    hop_uhn_params par = {.sim = sim, .sep = HOP_UHN_SEP_SOFTMAX, .beta = beta,
+                          .max_steps = (size_t)cf->max_steps, .tol = cf->tol};
+    summary val, test;
+    if ((status = run_seeds(c, 100, k, c->noise, &par, cf, cli->seed, 1000, &res->b, res->draws, &val, NULL, "")) ||
+        (status = run_seeds(c, 100, k, c->noise, &par, cf, cli->seed, 2000, &res->b, res->draws, &test, NULL, "")))
+      break;
+    hop_file_printf(fbv, "%s,%s,%s,%.6g,validation,%.4f,%.4f,%.4f,%.3f,%.3f\n", c->name,
+                    corruption_names[k], hop_uhn_sim_name(sim), beta, val.correct, val.correct_sd,
+                    val.identified, val.mse, val.mse_sd);
+    hop_file_printf(fb, "%s,%s,%s,%.6g,test,%.4f,%.4f,%.4f,%.3f,%.3f\n", c->name,
+                    corruption_names[k], hop_uhn_sim_name(sim), beta, test.correct, test.correct_sd,
+                    test.identified, test.mse, test.mse_sd);
+    if (val.correct > bv || (val.correct == bv && val.mse < bmse)) {
+      bv = val.correct;
+      bmse = val.mse;
+      bb = beta;
+      btest = test;
+    }
+    amin = fmin(amin, test.correct);
+    amax = fmax(amax, test.correct);
+    hop_progress_add(&res->prog, 2);
+  }
+  res->best_beta[ci][k][sim] = bb;
+  res->best_test[ci][k][sim] = btest.correct;
+  if (sim == HOP_UHN_SIM_L1SCORE && k == C_NOISE) res->l1_range[ci] = amax - amin;
+  hop_file_printf(fbest, "%s,%s,%s,%.6g,%.4f,%.4f,%.4f,%.4f,%.3f,%.3f\n", c->name,
+                  corruption_names[k], hop_uhn_sim_name(sim), bb, bv, btest.correct,
+                  btest.correct_sd, btest.identified, btest.mse, btest.mse_sd);
+  return status;
+}
+
+static int beta_sweep(const hop_cli *cli, const config *cf, results *res) {
+  const char *sweep_header = "colour,corruption,similarity,beta,split,correct,correct_sd,identified,mse,mse_sd";
+  hop_file *f[3] = {hop_file_open(cli->out, "beta_sweep.csv", sweep_header),
+                    hop_file_open(cli->out, "beta_sweep_validation.csv", sweep_header),
+                    hop_file_open(cli->out, "best_beta.csv",
+                                  "colour,corruption,similarity,best_beta,val_correct,test_correct,test_correct_sd,test_identified,test_mse,test_mse_sd")};
+  int status = f[0] && f[1] && f[2] ? HOP_OK : hop_error_code();
+  for (int ci = 0; ci < 2 && !status; ci++)
+    for (size_t ki = 0; ki < cf->corrs.n && !status; ki++)
+      for (size_t si = 0; si < cf->sims.n && !status; si++)
+        status = sweep_one(cli, cf, res, ci, (corruption)cf->corrs.v[ki], (hop_uhn_sim)cf->sims.v[si], f[0], f[1],
+                           f[2]);
+  for (int i = 0; i < 3; i++) {
+    if (status) hop_file_discard(f[i]);
+    else status = hop_file_close(f[i]);
+  }
+  if (!status) claims_sweep(cf, res);
+  return status;
+}
+
+/* ---- stage 6: accuracy vs P at each similarity's validated beta -------------------- */
+
+static int accuracy_vs_p(const hop_cli *cli, const config *cf, results *res) {
+  hop_file *fp = hop_file_open(cli->out, "accuracy_vs_p.csv",
+                               "colour,corruption,similarity,beta,P,correct,correct_sd,identified,mse,mse_sd");
+  int status = fp ? HOP_OK : hop_error_code();
+  for (int ci = 0; ci < 2 && !status; ci++)
+    for (size_t ki = 0; ki < cf->corrs.n && !status; ki++)
+      for (size_t si = 0; si < cf->sims.n && !status; si++)
+        for (size_t pi = 0; pi < cf->sizes.n && !status; pi++) {
+          const colour *c = &res->cols[ci];
+          corruption k = (corruption)cf->corrs.v[ki];
+          hop_uhn_sim sim = (hop_uhn_sim)cf->sims.v[si];
+          size_t p = (size_t)cf->sizes.v[pi];
+          hop_uhn_params par = {.sim = sim, .sep = HOP_UHN_SEP_SOFTMAX, .beta = res->best_beta[ci][k][sim],
+                                .max_steps = (size_t)cf->max_steps, .tol = cf->tol};
+          summary sm;
+          if ((status = run_seeds(c, p, k, c->noise, &par, cf, cli->seed, 3000, &res->b, res->draws, &sm, NULL, "")))
+            break;
+          hop_file_printf(fp, "%s,%s,%s,%.6g,%zu,%.4f,%.4f,%.4f,%.3f,%.3f\n", c->name,
+                          corruption_names[k], hop_uhn_sim_name(sim), par.beta, p, sm.correct,
+                          sm.correct_sd, sm.identified, sm.mse, sm.mse_sd);
+          hop_progress_add(&res->prog, 1 + p / 100);
+        }
+  if (status) {
+    hop_file_discard(fp);
+    return status;
+  }
+  return hop_file_close(fp);
+}
+
+/* ---- stage 7: speed of one batched retrieval step against its two sgemm calls ------ */
+
+static int speed(const hop_cli *cli, results *res) {
+  const colour *c = &res->cols[1];
+  buffers *b = &res->b;
+  size_t pmax = res->pmax;
+  for (size_t i = 0; i < pmax; i++) memcpy(b->x + i * c->d, c->all + i * c->d, c->d * sizeof *b->x);
+  memcpy(b->q, c->all, BATCH * c->d * sizeof *b->q);
+  hop_uhn *m = hop_uhn_alloc(b->x, pmax, c->d);
+  hop_uhn_work *w = m ? hop_uhn_work_alloc(m, BATCH) : NULL;
+  if (!w) {
+    hop_uhn_free(m);
+    return hop_error_code();
+  }
+  hop_uhn_params par = {.sim = HOP_UHN_SIM_DOT, .sep = HOP_UHN_SEP_SOFTMAX, .beta = 1e-6, .max_steps = 1};
+  double tg = INFINITY, tr = INFINITY;
+  for (int rep = 0; rep < 3; rep++) {
+    double t0 = hop_cli_now();
+    hop_math_gemm_f(BATCH, pmax, c->d, 1.0f, b->q, b->x, 1, 0.0f, b->s);
+    hop_math_gemm_f(BATCH, c->d, pmax, 1.0f, b->s, b->x, 0, 0.0f, b->orig);
+    double t1 = hop_cli_now();
+    hop_uhn_step(m, b->q, BATCH, &par, NULL, NULL, w);
+    double t2 = hop_cli_now();
+    tg = fmin(tg, t1 - t0);
+    tr = fmin(tr, t2 - t1);
+  }
+  hop_uhn_work_free(w);
+  hop_uhn_free(m);
+  double gf = 4.0 * BATCH * (double)pmax * (double)c->d / 1e9;
+  hop_file *fsp = hop_file_open(cli->out, "speed.txt", NULL);
+  if (!fsp) return hop_error_code();
+  hop_file_printf(fsp, "batched retrieval, P = %zu RGB images, %d queries, %ld threads\n"
+                       "cblas_sgemm (the two products alone): %.1f GFlop/s\n"
+                       "retrieval step (dot, softmax, projection): %.1f GFlop/s = %.0f %% of sgemm\n",
+                  pmax, BATCH, cli->threads, gf / tg, gf / tr, 100.0 * tg / tr);
+  fprintf(stderr, "cifar_recall: sgemm %.1f GFlop/s, retrieval %.1f GFlop/s (%.0f %%) at P = %zu\n",
+          gf / tg, gf / tr, 100.0 * tg / tr, pmax);
+  hop_progress_add(&res->prog, 1);
+  return hop_file_close(fsp);
+}
+
+/* ---- stage 8: classical Hebbian network on binarised gray images (claim R-classical) */
+
+/* One draw of the classical baseline: P patterns stored, each recalled from its
+ * corrupted version; one row of classical.csv. Returns the exact-recall fraction. */
+static int classical_draw(const hop_cli *cli, const config *cf, results *res, size_t p, corruption k, long sd,
+                          hop_classical *net, float *xi, float *s, float *h, float *img, size_t *order,
+                          hop_file *fc, double *correct_frac) {
+  const colour *c = &res->cols[0];
+  const size_t n = 1024;
+  buffers *b = &res->b;
+  gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(4000 + (uint64_t)sd, p, (uint64_t)k, 7));
+  if (!r) return hop_error_code();
+  for (size_t i = 0; i < c->n; i++) b->idx[i] = i;
+  gsl_ran_shuffle(r, b->idx, c->n, sizeof *b->idx);
+  for (size_t mu = 0; mu < p; mu++)
+    for (size_t j = 0; j < n; j++) xi[mu * n + j] = c->all[b->idx[mu] * n + j] > 127.5f ? 1.0f : -1.0f;
+  int status = hop_classical_store(net, xi, p);
+  double correct = 0, overlap = 0, mse = 0;
+  for (size_t mu = 0; mu < p && !status; mu++) {
+    const float *orig = c->all + b->idx[mu] * n;
+    memcpy(img, orig, n * sizeof *img);
+    if ((status = corrupt(img, c, k, c->noise, cf, r, b))) break;
+    for (size_t j = 0; j < n; j++) s[j] = img[j] > 127.5f ? 1.0f : -1.0f;
+    hop_classical_fields(net, s, 1, h);
+    for (size_t j = 0; j < n; j++) order[j] = j;
+    for (int sw = 0; sw < 100; sw++) {
+      gsl_ran_shuffle(r, order, n, sizeof *order);
+      if (!hop_classical_async_sweep(net, s, h, order)) break;
+    }
+    double m = hop_classical_overlap(s, xi + mu * n, n), e = 0;
+    for (size_t j = 0; j < n; j++) {
+      double y = s[j] > 0 ? 255.0 : 0.0;
+      e += (y - orig[j]) * (y - orig[j]);
+    }
+    correct += m == 1.0;
+    overlap += m;
+    mse += e / (double)n;
+  }
+  gsl_rng_free(r);
+  if (status) return status;
+  hop_file_printf(fc, "%zu,%s,%ld,%.4f,%.4f,%.1f\n", p, corruption_names[k], sd, correct / (double)p,
+                  overlap / (double)p, mse / (double)p);
+  *correct_frac = correct / (double)p;
+  return HOP_OK;
+}
+
+static int classical(const hop_cli *cli, const config *cf, results *res) {
+  const size_t n = 1024, ps[2] = {20, 100};
+  hop_file *fc = hop_file_open(cli->out, "classical.csv", "P,corruption,seed,correct,mean_overlap,mse");
+  hop_classical *net = hop_classical_alloc(n);
+  float *xi = malloc(100 * n * sizeof *xi), *s = malloc(n * sizeof *s), *h = malloc(n * sizeof *h);
+  float *img = malloc(n * sizeof *img);
+  size_t *order = malloc(n * sizeof *order);
+  int status = !fc ? hop_error_code() : !net || !xi || !s || !h || !img || !order ? HOP_RAISE(HOP_ENOMEM, "classical baseline") : 0;
+  for (int pi = 0; pi < 2 && !status; pi++)
+    for (int kk = 0; kk < 2 && !status; kk++) {
+      corruption k = kk ? C_HALF : C_NOISE;
+      double acc_sum = 0, frac = 0;
+      for (long sd = 0; sd < cf->seeds && !status; sd++) {
+        status = classical_draw(cli, cf, res, ps[pi], k, sd, net, xi, s, h, img, order, fc, &frac);
+        if (!status && k == C_NOISE) acc_sum += frac;
+      }
+      if (k == C_NOISE) res->classical_correct[pi] = acc_sum / (double)cf->seeds;
+    }
+  hop_classical_free(net);
+  free(xi);
+  free(s);
+  free(h);
+  free(img);
+  free(order);
+  if (status) {
+    hop_file_discard(fc);
+    return status;
+  }
+  if ((status = hop_file_close(fc))) return status;
+  char d[600], m[300];
   snprintf(d, sizeof d, "classical Hebbian network on binarised gray images, noise std 5: fraction "
            "recalled exactly (binarised original), P = 20 / 100");
-  snprintf(m, sizeof m, "%.3f / %.3f", classical_correct[0], classical_correct[1]);
-  hop_claims_add(cl, "R-classical", d, "-", m, "-", "beyond paper");
-  if (hop_claims_write(cl, cli.out)) return fail("claims");
-  hop_claims_free(cl);
-  if (hop_manifest_write(&cli, pp, n_batches)) return fail("manifest");
-  free(cols[0].all);
-  free(cols[1].all);
-  free(b.x);
-  free(b.q);
-  free(b.orig);
-  free(b.idx);
-  free(b.scratch);
-  free(b.tmp);
-  free(b.s);
-  free(grid);
-  free(grid2);
-  hop_data_free(&ds);
-  fprintf(stderr, "cifar_recall: R1 %.3f, baseline %.3f; results in %s\n", r1->sm.correct, r1d->sm.correct, cli.out);
-  return 0;
+  snprintf(m, sizeof m, "%.3f / %.3f", res->classical_correct[0], res->classical_correct[1]);
+  hop_claims_add(res->claims, "R-classical", d, "-", m, "-", "beyond paper");
+  return HOP_OK;
+}
+
+static void results_free(results *res) {
+  free(res->cols[0].all);
+  free(res->cols[1].all);
+  free(res->b.x);
+  free(res->b.q);
+  free(res->b.orig);
+  free(res->b.idx);
+  free(res->b.scratch);
+  free(res->b.tmp);
+  free(res->b.s);
+  free(res->grid);
+  free(res->grid2);
+  hop_jobs_free(res->draws);
+  hop_claims_free(res->claims);
+  hop_data_free(&res->ds);
+}
+
+int main(int argc, char **argv) {
+  gsl_set_error_handler_off(); /* GSL errors come back as statuses, never abort */
+  hop_cli cli;
+  config cf;
+  int rc = options(argc, argv, &cli, &cf);
+  if (rc >= 0) return rc;
+  static results res; /* large (the students' settings); zeroed */
+  if ((rc = load(&cli, &cf, &res))) {
+    results_free(&res);
+    return rc;
+  }
+  int status = !(res.claims = hop_claims_new("cifar_recall"));
+  if (!status && (status = prepare(&cf, &res))) fail("allocation");
+  if (!status && (status = students(&cli, &cf, &res))) fail("students' settings");
+  if (!status && (status = grids(&cli, &cf, &res))) fail("image grids");
+  if (!status && (status = beta_sweep(&cli, &cf, &res))) fail("beta sweep");
+  if (!status && (status = accuracy_vs_p(&cli, &cf, &res))) fail("accuracy vs P");
+  if (!status && (status = speed(&cli, &res))) fail("speed");
+  if (!status && (status = classical(&cli, &cf, &res))) fail("classical baseline");
+  if (!status) hop_progress_end(&res.prog);
+  if (!status && (status = hop_claims_write(res.claims, cli.out))) fail("claims");
+  if (!status && (status = hop_manifest_write(&cli, res.pp, res.n_batches))) fail("manifest");
+  if (!status) {
+    const setting *r1 = find(&res, "rgb", C_NOISE, 5, 100, HOP_UHN_SIM_L1SCORE, cf.beta_rgb.v[cf.beta_rgb.n - 1]);
+    const setting *r1d = find(&res, "rgb", C_NOISE, 5, 100, HOP_UHN_SIM_DOT, 1.0);
+    fprintf(stderr, "cifar_recall: R1 %.3f, baseline %.3f; results in %s\n", r1->sm.correct, r1d->sm.correct,
+            cli.out);
+  }
+  results_free(&res);
+  return status ? 1 : 0;
 }

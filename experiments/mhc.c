@@ -67,20 +67,23 @@
 #include "hop_claims.h"
 #include "hop_file.h"
 #include "hop_grid.h"
+#include "hop_jobs.h"
 #include "hop_manifest.h"
 #include "hop_progress.h"
 #include "hop_rng.h"
 
-#define MAXL 16
+#define MAXL HOP_CLI_LIST_MAX
 #define NCLASS 10
 #define MLP_BATCH 100
 
 /* DS_SUBSET: the exact CIFAR-10 subset; DS_SUBSET_JPEG: the same 4,000 + 1,000 images
  * from the approximate JPEG-75 copy (the first records of its batch 1 and test batch). */
 enum { DS_MNIST, DS_FASHION, DS_CIFAR, DS_SUBSET, DS_SUBSET_JPEG, N_DS };
-static const char *ds_names[N_DS] = {"mnist", "fashion-mnist", "cifar-10", "cifar-10-subset", "cifar-10-subset-jpeg75"};
-static const char *std_names[2] = {"pixel", "global"};
-static const char *reading_names[2] = {"printed", "damped"};
+static const char *const ds_names[N_DS + 1] = {"mnist", "fashion-mnist", "cifar-10", "cifar-10-subset", "cifar-10-subset-jpeg75", NULL};
+/* the datasets --datasets may name (the subsets come with cifar-10) */
+static const char *const table1_names[4] = {"mnist", "fashion-mnist", "cifar-10", NULL};
+static const char *const std_names[3] = {"pixel", "global", NULL};
+static const char *const reading_names[3] = {"printed", "damped", NULL};
 static const char *ib_names[2] = {"initial", "final"};
 /* Table 1 of the paper, percent: rows MHC with schedule, without, MLP */
 static const double paper_t1[3][3] = {{90.13, 82.8, 47.31}, {85.2, 77.13, 41.68}, {90.67, 83.0, 48.73}};
@@ -107,10 +110,8 @@ static const char *model_names[N_MODEL] = {"mhc_schedule", "mhc_fixed", "mlp", "
 typedef struct {
   long epochs, seeds, n_train, val, test, steps, mlp_epochs, ode_images;
   double eta, beta, h0, sd_floor, mask, proto_h, noise_f3a;
-  double dt[MAXL], init[MAXL], noise[MAXL], beta_f3a[MAXL], sizes[MAXL], mlp_lr[MAXL];
-  size_t n_dt, n_init, n_noise, n_beta_f3a, n_sizes, n_mlp_lr;
-  int stds[2], readings[2], dsets[3];
-  size_t n_stds, n_readings, n_dsets;
+  hop_cli_numbers dt, init, noise, beta_f3a, sizes, mlp_lr;
+  hop_cli_names stds, readings, dsets;
   uint64_t seed;
 } config;
 
@@ -138,8 +139,6 @@ typedef struct {
   unsigned conf[NCLASS * NCLASS];
   hop_mhc *m;
   hop_mlp *mlp;
-  int status;
-  char err[256];
 } job;
 
 static int fail(const char *what) {
@@ -161,7 +160,7 @@ static int load_raw(int which, int quick, hop_dataset *tr, hop_dataset *te, dset
       char rel[128];
       snprintf(rel, sizeof rel, "%s/%s%s", dir, names[k], gz);
       hop_data_path(p[k], sizeof p[k], rel);
-      snprintf(d->files[k], sizeof d->files[k], "%s", p[k]);
+      snprintf(d->files[k], sizeof d->files[k], "%.*s", (int)sizeof d->files[k] - 1, p[k]);
     }
     d->n_files = 4;
     s = hop_data_mnist_load(p[0], p[1], tr);
@@ -177,10 +176,10 @@ static int load_raw(int which, int quick, hop_dataset *tr, hop_dataset *te, dset
         snprintf(rel, sizeof rel, "cifar-10-jpeg75/data_batch_%d.bin", k + 1);
         hop_data_path(bp[k], sizeof bp[k], rel);
         bpp[k] = bp[k];
-        snprintf(d->files[k], sizeof d->files[k], "%s", bp[k]);
+        snprintf(d->files[k], sizeof d->files[k], "%.*s", (int)sizeof d->files[k] - 1, bp[k]);
       }
       hop_data_path(p[0], sizeof p[0], "cifar-10-jpeg75/test_batch.bin");
-      snprintf(d->files[5], sizeof d->files[5], "%s", p[0]);
+      snprintf(d->files[5], sizeof d->files[5], "%.*s", (int)sizeof d->files[5] - 1, p[0]);
       d->n_files = 6;
       np = quick ? 1 : 5;
     } else { /* the exact subset, or the same records of the JPEG-75 copy */
@@ -188,8 +187,8 @@ static int load_raw(int which, int quick, hop_dataset *tr, hop_dataset *te, dset
       hop_data_path(bp[0], sizeof bp[0], jpeg ? "cifar-10-jpeg75/data_batch_1.bin" : "cifar-10-subset/data_batch_1_first4000.bin");
       hop_data_path(p[0], sizeof p[0], jpeg ? "cifar-10-jpeg75/test_batch.bin" : "cifar-10-subset/test_batch_first1000.bin");
       bpp[0] = bp[0];
-      snprintf(d->files[0], sizeof d->files[0], "%s", bp[0]);
-      snprintf(d->files[1], sizeof d->files[1], "%s", p[0]);
+      snprintf(d->files[0], sizeof d->files[0], "%.*s", (int)sizeof d->files[0] - 1, bp[0]);
+      snprintf(d->files[1], sizeof d->files[1], "%.*s", (int)sizeof d->files[1] - 1, p[0]);
       d->n_files = 2;
       np = 1;
     }
@@ -401,13 +400,13 @@ static int run_mhc(job *j, const dset *d, const config *cf, hop_progress *prog) 
   int s = lab && (xbuf || !(j->noise_evals || j->f3a_noise)) ? HOP_OK : HOP_ENOMEM;
   if (!s && j->diverged) {
     j->acc[0] = j->acc[1] = j->acc_f3a_noise = NAN;
-    for (size_t k = 0; k < cf->n_noise; k++) j->acc_noise[k] = NAN;
+    for (size_t k = 0; k < cf->noise.n; k++) j->acc_noise[k] = NAN;
   } else if (!s) {
     for (int ib = 0; ib < 2; ib++)
       j->acc[ib] = eval_mhc(j, d, cf, ib, 0, 0, NULL, lab, ib == j->c.ib ? j->conf : NULL, w);
     if (j->noise_evals)
-      for (size_t k = 0; k < cf->n_noise; k++)
-        j->acc_noise[k] = eval_mhc(j, d, cf, j->c.ib, cf->noise[k], 1 + k, xbuf, lab, NULL, w);
+      for (size_t k = 0; k < cf->noise.n; k++)
+        j->acc_noise[k] = eval_mhc(j, d, cf, j->c.ib, cf->noise.v[k], 1 + k, xbuf, lab, NULL, w);
     if (j->f3a_noise) j->acc_f3a_noise = eval_mhc(j, d, cf, j->c.ib, cf->noise_f3a, 99, xbuf, lab, NULL, w);
   }
   free(lab), free(xbuf), free(ord);
@@ -452,7 +451,7 @@ static int run_mlp(job *j, const dset *d, const config *cf, hop_progress *prog) 
     j->train_rate = tt > 0 ? (double)(j->n_train * j->epochs) / tt : 0;
     j->acc[0] = j->acc[1] = eval_mlp(j, d, 0, cf, NULL, pred, j->conf, w);
     if (j->noise_evals)
-      for (size_t k = 0; k < cf->n_noise; k++) j->acc_noise[k] = eval_mlp(j, d, cf->noise[k], cf, xbuf, pred, NULL, w);
+      for (size_t k = 0; k < cf->noise.n; k++) j->acc_noise[k] = eval_mlp(j, d, cf->noise.v[k], cf, xbuf, pred, NULL, w);
   }
   free(ord), free(xb), free(xbuf);
   hop_mlp_free(g);
@@ -465,22 +464,29 @@ static int run_mlp(job *j, const dset *d, const config *cf, hop_progress *prog) 
   return s;
 }
 
-/* Run jobs[0..n) in parallel (each single-threaded, so results do not depend on the
- * thread count). Returns the first failure. */
-static int run_jobs(job *jobs, size_t n, const dset *ds, const config *cf, hop_progress *prog) {
-  hop_math_blas_threads(1);
-#pragma omp parallel for schedule(dynamic, 1)
-  for (size_t k = 0; k < n; k++) {
-    job *j = &jobs[k];
-    j->status = j->model == M_MLP ? run_mlp(j, &ds[j->ds], cf, prog) : run_mhc(j, &ds[j->ds], cf, prog);
-    if (j->status) snprintf(j->err, sizeof j->err, "%s", hop_error_message());
-  }
-  for (size_t k = 0; k < n; k++)
-    if (jobs[k].status) {
-      fprintf(stderr, "mhc: %s run on %s failed: %s\n", part_names[jobs[k].part], ds_names[jobs[k].ds], jobs[k].err);
-      return jobs[k].status;
-    }
+/* What every run reads: the datasets, the configuration, the progress bar. */
+typedef struct {
+  const dset *ds;
+  const config *cf;
+  hop_progress *prog;
+} run_ctx;
+
+static int run_job(void *rec, size_t index, int thread, void *ctx) {
+  (void)index;
+  (void)thread;
+  job *j = rec;
+  const run_ctx *c = ctx;
+  int s = j->model == M_MLP ? run_mlp(j, &c->ds[j->ds], c->cf, c->prog) : run_mhc(j, &c->ds[j->ds], c->cf, c->prog);
+  if (s) HOP_ERROR(s, "%s run on %s failed: %s", part_names[j->part], ds_names[j->ds], hop_error_message());
   return HOP_OK;
+}
+
+/* Run a queue of jobs in parallel, each single-threaded (OpenBLAS on one thread inside),
+ * so results do not depend on the thread count. */
+static int run_jobs(hop_jobs *q, const dset *ds, const config *cf, hop_progress *prog, int threads) {
+  hop_math_blas_threads(1);
+  run_ctx c = {ds, cf, prog};
+  return hop_jobs_run(q, run_job, &c, threads);
 }
 
 /* Progress units: MHC training images scaled by input size (MNIST = 1); an MLP epoch
@@ -497,24 +503,23 @@ typedef struct {
   size_t n, diverged;
 } stat;
 
-/* Mean and sd over the matching jobs of acc (ib) or acc_noise[k] (noise >= 0). */
-static stat summarise(const job *jobs, size_t n, int part, int ds, int model, size_t n_train, int noise) {
+/* Mean and sd over the matching jobs of acc (ib) or acc_noise[k] (noise >= 0); a
+ * diverged run (not finite) is counted apart. */
+static stat summarise(hop_jobs *q, int part, int ds, int model, size_t n_train, int noise) {
   stat s = {0};
-  double sum = 0, sq = 0;
-  for (size_t k = 0; k < n; k++) {
-    const job *j = &jobs[k];
+  size_t n = hop_jobs_count(q), m = 0;
+  double *a = malloc((n ? n : 1) * sizeof *a);
+  for (size_t k = 0; k < n && a; k++) {
+    const job *j = hop_jobs_at(q, k);
     if (j->part != part || j->ds != ds || j->model != model || (n_train && j->n_train != n_train)) continue;
-    double a = noise >= 0 ? j->acc_noise[noise] : j->acc[j->c.ib];
-    if (!isfinite(a)) {
-      s.diverged++;
-      continue;
-    }
-    sum += a;
-    sq += a * a;
-    s.n++;
+    double v = noise >= 0 ? j->acc_noise[noise] : j->acc[j->c.ib];
+    if (!isfinite(v)) s.diverged++;
+    a[m++] = v;
   }
-  s.mean = s.n ? sum / (double)s.n : NAN;
-  s.sd = s.n > 1 ? sqrt(fmax(0.0, (sq - sum * sum / (double)s.n) / (double)(s.n - 1))) : 0.0;
+  s.n = a ? hop_math_mean_sd(a, m, &s.mean, &s.sd) : 0;
+  if (!a) s.mean = NAN;
+  if (s.n == 0) s.sd = 0.0;
+  free(a);
   return s;
 }
 
@@ -542,438 +547,303 @@ static void to_unit(const float *x, const dset *d, int stdm, int minmax, float *
   }
 }
 
-int main(int argc, char **argv) {
-  gsl_set_error_handler_off(); /* GSL errors come back as statuses, never abort */
-  config cf = {.epochs = 5, .seeds = 3, .n_train = 10000, .val = 5000, .test = 10000, .steps = 100,
-               .mlp_epochs = 50, .ode_images = 500, .eta = 0.02, .beta = 1.0, .h0 = 0.01,
-               .sd_floor = 0.05, .mask = 0.4, .proto_h = 10.0, .noise_f3a = 4.0};
-  const char *datasets = "mnist,fashion-mnist,cifar-10", *stds = "pixel,global", *readings = "printed,damped",
-             *dts = "0.01,0.03,0.1", *inits = "0.01,0.001,0.1", *noises = "0,0.5,1,2,3,4,6,8",
-             *betas = "0.001,0.01,0.1,1,10,100", *sizes = "100,300,1000,3000,10000",
-             *lrs = "0.003,0.01,0.03,0.1";
+/* ---- the experiment as stages ------------------------------------------------------ */
+
+/* What later stages need: the data, the three queues of runs, the choices made on
+ * validation, the summaries the claims read, the MNIST seed-0 models' figures. */
+typedef struct {
+  dset ds[N_DS];
+  int want[N_DS];
+  hop_jobs *qa, *qb, *qc;  /* A: main sweep + MLP rate; B: init scale, readings; C: the rest */
+  size_t nmain;            /* MHC runs of the main sweep (the first of qa) */
+  choice best;
+  double best_acc, best_lr, best_lr_acc;
+  double t_jobs;           /* wall time of all runs */
+  stat t1[N_DS][N_MODEL], nz[MAXL][N_MODEL], f9[MAXL][3];
+  double btr[MAXL][2], binf[MAXL][2], bmax[2][2]; /* Fig. 3a [beta][clean, noise] */
+  const job *jm, *jl;      /* the kept MNIST seed-0 models: MHC with schedule, MLP */
+  hop_mhc_params pm;       /* inference parameters of jm */
+  hop_mhc_work *w;
+  size_t *lab;             /* (n_test) labels */
+  float *xm;               /* (n_test, nf) inputs */
+  hop_claims *claims;
+  hop_progress prog;
+} results;
+
+/* ---- stage 1: options ------------------------------------------------------------- */
+
+static int options(int argc, char **argv, hop_cli *cli, config *cf) {
   hop_opt opts[] = {
-      {"datasets", HOP_OPT_STRING, &datasets, 0, 0, "of Table 1, mnist first: mnist,fashion-mnist,cifar-10 (cifar-10 brings the exact subset)", 0, ""},
-      {"train", HOP_OPT_INT, &cf.n_train, 10, 1e6, "training images per run (paper: 10,000)", 0, ""},
-      {"epochs", HOP_OPT_INT, &cf.epochs, 1, 30, "MHC epochs (paper: 5)", 0, ""},
-      {"seeds", HOP_OPT_INT, &cf.seeds, 1, 64, "runs per Table 1 entry and per curve point", 0, ""},
-      {"val", HOP_OPT_INT, &cf.val, 10, 1e6, "validation images held out of each training set", 0, ""},
-      {"test", HOP_OPT_INT, &cf.test, 10, 1e6, "test images used (at most the test set)", 0, ""},
-      {"eta", HOP_OPT_DOUBLE, &cf.eta, 1e-9, 1e3, "learning rate eta of eq. 3 (paper 0.02)", 0, ""},
-      {"beta", HOP_OPT_DOUBLE, &cf.beta, 1e-9, 1e6, "initial inverse temperature (paper 1)", 0, ""},
-      {"steps", HOP_OPT_INT, &cf.steps, 1, 100000, "Euler steps per image, training and inference (paper 100)", 0, ""},
-      {"h0", HOP_OPT_DOUBLE, &cf.h0, 0, 10, "h starts uniform in [-h0, h0] (\"small random values\")", 0, ""},
-      {"sd-floor", HOP_OPT_DOUBLE, &cf.sd_floor, 1e-6, 1, "smallest sigma of standardisation (pixels in [0, 1])", 0, ""},
-      {"dt", HOP_OPT_STRING, &dts, 0, 0, "Euler steps swept on validation", 0, ""},
-      {"standardise", HOP_OPT_STRING, &stds, 0, 0, "standardisations swept: pixel,global", 0, ""},
-      {"reading", HOP_OPT_STRING, &readings, 0, 0, "readings of eq. 3 swept: printed,damped", 0, ""},
-      {"init-scale", HOP_OPT_STRING, &inits, 0, 0, "sd of the initial weights; the first is used in the main sweep", 0, ""},
-      {"noise", HOP_OPT_STRING, &noises, 0, 0, "noise sigmas of Fig. 3b (standardised units)", 0, ""},
-      {"noise-f3a", HOP_OPT_DOUBLE, &cf.noise_f3a, 0, 100, "noise sigma of the noisy curve of Fig. 3a (paper 4.0)", 0, ""},
-      {"betas", HOP_OPT_STRING, &betas, 0, 0, "initial betas of Fig. 3a", 0, ""},
-      {"sizes", HOP_OPT_STRING, &sizes, 0, 0, "training-set sizes of Fig. 9", 0, ""},
-      {"mlp-epochs", HOP_OPT_INT, &cf.mlp_epochs, 1, 1000, "MLP epochs of Table 1 (paper 50)", 0, ""},
-      {"mlp-lr", HOP_OPT_STRING, &lrs, 0, 0, "MLP learning rates swept on validation", 0, ""},
-      {"mask", HOP_OPT_DOUBLE, &cf.mask, 0, 1, "fraction of image rows masked (from the bottom) in Fig. 2b/6", 0, ""},
-      {"proto-h", HOP_OPT_DOUBLE, &cf.proto_h, 1e-3, 1e3, "beta h of the clamped memory neuron in Fig. 2a", 0, ""},
-      {"ode-images", HOP_OPT_INT, &cf.ode_images, 1, 1e6, "test images integrated by rkf45 as a check", 0, ""},
+      {"datasets", HOP_OPT_WORDS, &cf->dsets, 0, 0, "of Table 1, mnist first (cifar-10 brings the exact subset)",
+       "mnist,fashion-mnist,cifar-10", .quick = NULL, .names = table1_names},
+      {"train", HOP_OPT_INT, &cf->n_train, 10, 1e6, "training images per run (paper: 10,000)", "10000", .quick = "100"},
+      {"epochs", HOP_OPT_INT, &cf->epochs, 1, 30, "MHC epochs (paper: 5)", "5", .quick = NULL},
+      {"seeds", HOP_OPT_INT, &cf->seeds, 1, 64, "runs per Table 1 entry and per curve point", "3", .quick = "2"},
+      {"val", HOP_OPT_INT, &cf->val, 10, 1e6, "validation images held out of each training set", "5000", .quick = "200"},
+      {"test", HOP_OPT_INT, &cf->test, 10, 1e6, "test images used (at most the test set)", "10000", .quick = "300"},
+      {"eta", HOP_OPT_DOUBLE, &cf->eta, 1e-9, 1e3, "learning rate eta of eq. 3 (paper 0.02)", "0.02", .quick = NULL},
+      {"beta", HOP_OPT_DOUBLE, &cf->beta, 1e-9, 1e6, "initial inverse temperature (paper 1)", "1", .quick = NULL},
+      {"steps", HOP_OPT_INT, &cf->steps, 1, 100000, "Euler steps per image, training and inference (paper 100)", "100",
+       .quick = NULL},
+      {"h0", HOP_OPT_DOUBLE, &cf->h0, 0, 10, "h starts uniform in [-h0, h0] (\"small random values\")", "0.01",
+       .quick = NULL},
+      {"sd-floor", HOP_OPT_DOUBLE, &cf->sd_floor, 1e-6, 1, "smallest sigma of standardisation (pixels in [0, 1])",
+       "0.05", .quick = NULL},
+      {"dt", HOP_OPT_LIST, &cf->dt, 1e-6, 1.0, "Euler steps swept on validation", "0.01,0.03,0.1", .quick = "0.1"},
+      {"standardise", HOP_OPT_WORDS, &cf->stds, 0, 0, "standardisations swept", "pixel,global", .quick = NULL,
+       .names = std_names},
+      {"reading", HOP_OPT_WORDS, &cf->readings, 0, 0, "readings of eq. 3 swept", "printed,damped", .quick = NULL,
+       .names = reading_names},
+      {"init-scale", HOP_OPT_LIST, &cf->init, 0, 10, "sd of the initial weights; the first is used in the main sweep",
+       "0.01,0.001,0.1", .quick = "0.01,0.1"},
+      {"noise", HOP_OPT_LIST, &cf->noise, 0, 100, "noise sigmas of Fig. 3b (standardised units; first 0)",
+       "0,0.5,1,2,3,4,6,8", .quick = "0,2,4"},
+      {"noise-f3a", HOP_OPT_DOUBLE, &cf->noise_f3a, 0, 100, "noise sigma of the noisy curve of Fig. 3a (paper 4.0)",
+       "4", .quick = NULL},
+      {"betas", HOP_OPT_LIST, &cf->beta_f3a, 1e-9, 1e6, "initial betas of Fig. 3a", "0.001,0.01,0.1,1,10,100",
+       .quick = "0.01,1"},
+      {"sizes", HOP_OPT_LIST, &cf->sizes, 10, 1e6, "training-set sizes of Fig. 9", "100,300,1000,3000,10000",
+       .quick = "50,100"},
+      {"mlp-epochs", HOP_OPT_INT, &cf->mlp_epochs, 1, 1000, "MLP epochs of Table 1 (paper 50)", "50", .quick = "10"},
+      {"mlp-lr", HOP_OPT_LIST, &cf->mlp_lr, 1e-9, 100, "MLP learning rates swept on validation", "0.003,0.01,0.03,0.1",
+       .quick = "0.01,0.1"},
+      {"mask", HOP_OPT_DOUBLE, &cf->mask, 0, 1, "fraction of image rows masked (from the bottom) in Fig. 2b/6", "0.4",
+       .quick = NULL},
+      {"proto-h", HOP_OPT_DOUBLE, &cf->proto_h, 1e-3, 1e3, "beta h of the clamped memory neuron in Fig. 2a", "10",
+       .quick = NULL},
+      {"ode-images", HOP_OPT_INT, &cf->ode_images, 1, 1e6, "test images integrated by rkf45 as a check", "500",
+       .quick = "20"},
   };
-  enum { O_DATASETS, O_TRAIN, O_EPOCHS, O_SEEDS, O_VAL, O_TEST, O_ETA, O_BETA, O_STEPS, O_H0, O_SDF, O_DT,
-         O_STD, O_READ, O_INIT, O_NOISE, O_NF3A, O_BETAS, O_SIZES, O_MLPE, O_MLPLR, O_MASK, O_PROTO, O_ODE };
-  size_t nopts = sizeof opts / sizeof opts[0];
-  hop_cli cli;
-  hop_cli_init(&cli, "mhc",
+  hop_cli_init(cli, "mhc",
                "Modern Hopfield Classifier (Joshi et al. 2023): Table 1, Figs. 2-5 and 9, with the\n"
                "open choices swept on a validation split (claims T1, F2-F5, F9).",
                2385);
-  int rc = hop_cli_main(&cli, argc, argv, opts, nopts);
+  int rc = hop_cli_main(cli, argc, argv, opts, sizeof opts / sizeof opts[0]);
   if (rc >= 0) return rc;
-  cf.seed = cli.seed;
-  if (cli.quick) {
-    if (!opts[O_TRAIN].set) cf.n_train = 100;
-    if (!opts[O_SEEDS].set) cf.seeds = 2;
-    if (!opts[O_VAL].set) cf.val = 200;
-    if (!opts[O_TEST].set) cf.test = 300;
-    if (!opts[O_DT].set) dts = "0.1";
-    if (!opts[O_INIT].set) inits = "0.01,0.1";
-    if (!opts[O_NOISE].set) noises = "0,2,4";
-    if (!opts[O_BETAS].set) betas = "0.01,1";
-    if (!opts[O_SIZES].set) sizes = "50,100";
-    if (!opts[O_MLPE].set) cf.mlp_epochs = 10;
-    if (!opts[O_MLPLR].set) lrs = "0.01,0.1";
-    if (!opts[O_ODE].set) cf.ode_images = 20;
-  }
-  /* ---- validate everything before reading data or writing anything ---- */
-  if (!(cf.n_dsets = hop_cli_words(datasets, "datasets", ds_names, 3, cf.dsets, 3)) ||
-      !(cf.n_stds = hop_cli_words(stds, "standardise", std_names, 2, cf.stds, 2)) ||
-      !(cf.n_readings = hop_cli_words(readings, "reading", reading_names, 2, cf.readings, 2)) ||
-      !(cf.n_dt = hop_cli_list(dts, "dt", 1e-6, 1.0, cf.dt, MAXL)) ||
-      !(cf.n_init = hop_cli_list(inits, "init-scale", 0, 10, cf.init, MAXL)) ||
-      !(cf.n_noise = hop_cli_list(noises, "noise", 0, 100, cf.noise, MAXL)) ||
-      !(cf.n_beta_f3a = hop_cli_list(betas, "betas", 1e-9, 1e6, cf.beta_f3a, MAXL)) ||
-      !(cf.n_sizes = hop_cli_list(sizes, "sizes", 10, 1e6, cf.sizes, MAXL)) ||
-      !(cf.n_mlp_lr = hop_cli_list(lrs, "mlp-lr", 1e-9, 100, cf.mlp_lr, MAXL))) {
-    fprintf(stderr, "mhc: %s\n", hop_error_message());
-    return 2;
-  }
+  cf->seed = cli->seed;
   int has_mnist = 0;
-  for (size_t i = 0; i < cf.n_dsets; i++) has_mnist |= cf.dsets[i] == DS_MNIST;
+  for (size_t i = 0; i < cf->dsets.n; i++) has_mnist |= cf->dsets.v[i] == DS_MNIST;
   if (!has_mnist) {
     fprintf(stderr, "mhc: option --datasets: must include mnist (the sweeps and figures use it)\n");
     return 2;
   }
-  for (size_t i = 0; i < cf.n_sizes; i++)
-    if (cf.sizes[i] != floor(cf.sizes[i])) {
-      fprintf(stderr, "mhc: option --sizes: %g is not a whole number of images\n", cf.sizes[i]);
+  for (size_t i = 0; i < cf->sizes.n; i++)
+    if (cf->sizes.v[i] != floor(cf->sizes.v[i])) {
+      fprintf(stderr, "mhc: option --sizes: %g is not a whole number of images\n", cf->sizes.v[i]);
       return 2;
     }
-  if (cf.noise[0] != 0) {
+  if (cf->noise.v[0] != 0) {
     fprintf(stderr, "mhc: option --noise: the list must start with 0 (the clean reference)\n");
     return 2;
   }
-  /* ---- data: MNIST always (sweeps and figures), the rest as asked ---- */
-  dset ds[N_DS];
-  memset(ds, 0, sizeof ds);
-  int want[N_DS] = {1, 0, 0, 0};
-  for (size_t i = 0; i < cf.n_dsets; i++) want[cf.dsets[i]] = 1;
-  want[DS_SUBSET] = want[DS_SUBSET_JPEG] = want[DS_CIFAR];
+  return -1;
+}
+
+/* ---- stage 2: data: MNIST always (sweeps and figures), the rest as asked ------------- */
+
+static int load(const hop_cli *cli, const config *cf, results *res) {
+  dset *ds = res->ds;
+  res->want[DS_MNIST] = 1;
+  for (size_t i = 0; i < cf->dsets.n; i++) res->want[cf->dsets.v[i]] = 1;
+  res->want[DS_SUBSET] = res->want[DS_SUBSET_JPEG] = res->want[DS_CIFAR];
   for (int k = 0; k < N_DS; k++) {
-    if (!want[k]) continue;
-    if (prepare(k, &cf, cli.quick, &ds[k])) {
+    if (!res->want[k]) continue;
+    if (prepare(k, cf, cli->quick, &ds[k])) {
       int code = hop_error_code();
       fprintf(stderr, "mhc: %s: %s%s\n", ds_names[k], hop_error_message(),
               code == HOP_EINVAL ? "" : " (run make data)");
-      for (int q = 0; q < N_DS; q++) dset_free(&ds[q]);
       return 2;
     }
-    for (size_t i = 0; i < cf.n_sizes; i++)
-      if (k == DS_MNIST && cf.sizes[i] > (double)(ds[k].n_train - ds[k].n_val)) {
+    for (size_t i = 0; i < cf->sizes.n; i++)
+      if (k == DS_MNIST && cf->sizes.v[i] > (double)(ds[k].n_train - ds[k].n_val)) {
         fprintf(stderr, "mhc: option --sizes: %g is more than the %zu training images outside the validation split\n",
-                cf.sizes[i], ds[k].n_train - ds[k].n_val);
-        for (int q = 0; q < N_DS; q++) dset_free(&ds[q]);
+                cf->sizes.v[i], ds[k].n_train - ds[k].n_val);
         return 2;
       }
   }
-  if (hop_file_mkdirs(cli.out)) return fail("output directory");
-  double t_start = hop_cli_now();
-  hop_progress prog;
-  size_t ntr = (size_t)cf.n_train, E = (size_t)cf.epochs, S = (size_t)cf.seeds;
-  size_t nmain = cf.n_dt * cf.n_stds * cf.n_readings;
-  size_t cap = nmain + cf.n_mlp_lr + cf.n_init + cf.n_readings + N_MODEL * S * cf.n_dsets + 2 * 3 * S +
-               cf.n_beta_f3a + 2 * S * cf.n_sizes;
-  job *jobs = calloc(cap, sizeof *jobs);
-  if (!jobs) return fail("allocation");
-  size_t nj = 0;
-  /* ---- A. the main sweep (MNIST, validation, schedule) and the MLP learning rate ---- */
-  size_t a0 = nj;
-  for (size_t a = 0; a < cf.n_dt; a++)
-    for (size_t b = 0; b < cf.n_stds; b++)
-      for (size_t c = 0; c < cf.n_readings; c++)
-        jobs[nj++] = (job){.part = P_SWEEP, .ds = DS_MNIST, .model = M_SCHED, .beta = cf.beta, .n_train = ntr,
-                           .epochs = E, .split = 0,
-                           .c = {.stdm = cf.stds[b], .reading = cf.readings[c], .dt = cf.dt[a], .init = cf.init[0]}};
-  for (size_t a = 0; a < cf.n_mlp_lr; a++)
-    jobs[nj++] = (job){.part = P_MLPLR, .ds = DS_MNIST, .model = M_MLP, .lr = cf.mlp_lr[a], .n_train = ntr,
-                       .epochs = (size_t)cf.mlp_epochs, .split = 0, .c = {.stdm = cf.stds[0]}};
-  size_t a1 = nj;
-  /* ---- B. init scale at the chosen point; both readings without the schedule
-   *      (the other fields are filled in after A) ---- */
-  for (size_t a = 1; a < cf.n_init; a++)
-    jobs[nj++] = (job){.part = P_INIT, .ds = DS_MNIST, .model = M_SCHED, .beta = cf.beta, .n_train = ntr,
-                       .epochs = E, .split = 0, .c = {.init = cf.init[a]}};
-  for (size_t c = 0; c < cf.n_readings; c++)
-    jobs[nj++] = (job){.part = P_READ, .ds = DS_MNIST, .model = M_FIXED, .beta = cf.beta, .n_train = ntr,
-                       .epochs = E, .split = 0, .c = {.reading = cf.readings[c]}};
-  size_t b1 = nj;
-  /* ---- C. Table 1, the exact CIFAR subset, Fig. 3a (training beta), Fig. 9
-   *      (configuration and MLP learning rate filled in after B) ---- */
-  for (size_t i = 0; i < cf.n_dsets; i++) {
-    int d = cf.dsets[i];
+  if (hop_file_mkdirs(cli->out)) return fail("output directory") + 1;
+  return 0;
+}
+
+/* ---- stage 3: the plan of runs ------------------------------------------------------- */
+
+/* A: the main sweep (MNIST, validation, schedule) and the MLP learning rate; B: the init
+ * scale at the chosen point and both readings without the schedule; C: Table 1, the exact
+ * CIFAR subset, Fig. 3a (training beta), Fig. 9. B and C get the chosen configuration
+ * after A (and B). */
+static int plan(const hop_cli *cli, const config *cf, results *res) {
+  const dset *ds = res->ds;
+  size_t ntr = (size_t)cf->n_train, E = (size_t)cf->epochs, S = (size_t)cf->seeds;
+  res->nmain = cf->dt.n * cf->stds.n * cf->readings.n;
+  res->qa = hop_jobs_new(res->nmain + cf->mlp_lr.n, sizeof(job));
+  res->qb = hop_jobs_new(cf->init.n + cf->readings.n, sizeof(job));
+  res->qc = hop_jobs_new(N_MODEL * S * cf->dsets.n + 2 * 3 * S + cf->beta_f3a.n + 2 * S * cf->sizes.n, sizeof(job));
+  if (!res->qa || !res->qb || !res->qc) return hop_error_code();
+  int st = HOP_OK;
+  for (size_t a = 0; a < cf->dt.n; a++)
+    for (size_t b = 0; b < cf->stds.n; b++)
+      for (size_t c = 0; c < cf->readings.n; c++)
+        st |= hop_jobs_push(res->qa, &(job){.part = P_SWEEP, .ds = DS_MNIST, .model = M_SCHED, .beta = cf->beta,
+                                            .n_train = ntr, .epochs = E, .split = 0,
+                                            .c = {.stdm = cf->stds.v[b], .reading = cf->readings.v[c],
+                                                  .dt = cf->dt.v[a], .init = cf->init.v[0]}});
+  for (size_t a = 0; a < cf->mlp_lr.n; a++)
+    st |= hop_jobs_push(res->qa, &(job){.part = P_MLPLR, .ds = DS_MNIST, .model = M_MLP, .lr = cf->mlp_lr.v[a],
+                                        .n_train = ntr, .epochs = (size_t)cf->mlp_epochs, .split = 0,
+                                        .c = {.stdm = cf->stds.v[0]}});
+  for (size_t a = 1; a < cf->init.n; a++)
+    st |= hop_jobs_push(res->qb, &(job){.part = P_INIT, .ds = DS_MNIST, .model = M_SCHED, .beta = cf->beta,
+                                        .n_train = ntr, .epochs = E, .split = 0, .c = {.init = cf->init.v[a]}});
+  for (size_t c = 0; c < cf->readings.n; c++)
+    st |= hop_jobs_push(res->qb, &(job){.part = P_READ, .ds = DS_MNIST, .model = M_FIXED, .beta = cf->beta,
+                                        .n_train = ntr, .epochs = E, .split = 0, .c = {.reading = cf->readings.v[c]}});
+  for (size_t i = 0; i < cf->dsets.n; i++) {
+    int d = cf->dsets.v[i];
     for (size_t s = 0; s < S; s++)
       for (int m = 0; m < (d == DS_CIFAR ? 3 : N_MODEL); m++) /* constant: MNIST, Fashion (time) */
-        jobs[nj++] = (job){.part = P_T1, .ds = d, .model = m, .beta = cf.beta,
-                           .n_train = ntr < ds[d].n_train - ds[d].n_val ? ntr : ds[d].n_train - ds[d].n_val,
-                           .epochs = m == M_MLP ? (size_t)cf.mlp_epochs : E, .seed = s, .split = 1,
-                           .noise_evals = d == DS_MNIST, .keep = d == DS_MNIST && s == 0 && (m == M_SCHED || m == M_MLP)};
+        st |= hop_jobs_push(res->qc, &(job){.part = P_T1, .ds = d, .model = m, .beta = cf->beta,
+                                            .n_train = ntr < ds[d].n_train - ds[d].n_val ? ntr : ds[d].n_train - ds[d].n_val,
+                                            .epochs = m == M_MLP ? (size_t)cf->mlp_epochs : E, .seed = s, .split = 1,
+                                            .noise_evals = d == DS_MNIST,
+                                            .keep = d == DS_MNIST && s == 0 && (m == M_SCHED || m == M_MLP)});
   }
-  for (int d = DS_SUBSET; d <= DS_SUBSET_JPEG && want[DS_SUBSET]; d++)
+  for (int d = DS_SUBSET; d <= DS_SUBSET_JPEG && res->want[DS_SUBSET]; d++)
     for (size_t s = 0; s < S; s++)
       for (int m = 0; m < 3; m++)
-        jobs[nj++] = (job){.part = P_SUB, .ds = d, .model = m, .beta = cf.beta,
-                           .n_train = cli.quick && ntr < ds[d].n_train ? ntr : ds[d].n_train,
-                           .epochs = m == M_MLP ? (size_t)cf.mlp_epochs : E, .seed = s, .split = 1};
-  for (size_t a = 0; a < cf.n_beta_f3a; a++)
-    jobs[nj++] = (job){.part = P_F3A, .ds = DS_MNIST, .model = M_SCHED, .beta = cf.beta_f3a[a],
-                       .n_train = ntr, .epochs = E, .seed = 0, .split = 1, .f3a_noise = 1};
-  for (size_t a = 0; a < cf.n_sizes; a++)
+        st |= hop_jobs_push(res->qc, &(job){.part = P_SUB, .ds = d, .model = m, .beta = cf->beta,
+                                            .n_train = cli->quick && ntr < ds[d].n_train ? ntr : ds[d].n_train,
+                                            .epochs = m == M_MLP ? (size_t)cf->mlp_epochs : E, .seed = s, .split = 1});
+  for (size_t a = 0; a < cf->beta_f3a.n; a++)
+    st |= hop_jobs_push(res->qc, &(job){.part = P_F3A, .ds = DS_MNIST, .model = M_SCHED, .beta = cf->beta_f3a.v[a],
+                                        .n_train = ntr, .epochs = E, .seed = 0, .split = 1, .f3a_noise = 1});
+  for (size_t a = 0; a < cf->sizes.n; a++)
     for (size_t s = 0; s < S; s++)
       for (int m = 0; m < 3; m += 2)
-        jobs[nj++] = (job){.part = P_F9, .ds = DS_MNIST, .model = m, .beta = cf.beta,
-                           .n_train = (size_t)cf.sizes[a], .epochs = E, .seed = s, .split = 1};
+        st |= hop_jobs_push(res->qc, &(job){.part = P_F9, .ds = DS_MNIST, .model = m, .beta = cf->beta,
+                                            .n_train = (size_t)cf->sizes.v[a], .epochs = E, .seed = s, .split = 1});
+  if (st) return HOP_EBADLEN; /* the lists above outgrew the queues: recorded by hop_jobs_push */
   size_t units = 0;
-  for (size_t k = 0; k < nj; k++) units += job_units(&jobs[k], ds);
-  hop_progress_start(&prog, stderr, "mhc", units);
-  if (nj > cap) { /* a programming error: the lists above outgrew cap */
-    fprintf(stderr, "mhc: internal error: %zu runs for %zu slots\n", nj, cap);
-    abort();
-  }
-  if (run_jobs(jobs + a0, a1 - a0, ds, &cf, &prog)) return 1;
+  hop_jobs *qs[3] = {res->qa, res->qb, res->qc};
+  for (int q = 0; q < 3; q++)
+    for (size_t k = 0; k < hop_jobs_count(qs[q]); k++) units += job_units(hop_jobs_at(qs[q], k), ds);
+  hop_progress_start(&res->prog, stderr, "mhc", units);
+  return HOP_OK;
+}
+
+/* ---- stage 4: the validation sweep (sweep.csv, selected by validation accuracy) ---- */
+
+static int sweep(const hop_cli *cli, const config *cf, results *res) {
+  double t0 = hop_cli_now();
+  int threads = (int)cli->threads, st;
+  if ((st = run_jobs(res->qa, res->ds, cf, &res->prog, threads))) return st;
   /* choose by validation accuracy: dt, standardisation, reading, inference beta */
-  choice best = {0};
-  double best_acc = -1;
-  for (size_t k = a0; k < a0 + nmain; k++)
+  res->best_acc = -1;
+  for (size_t k = 0; k < res->nmain; k++) {
+    const job *j = hop_jobs_at(res->qa, k);
     for (int ib = 0; ib < 2; ib++)
-      if (jobs[k].acc[ib] > best_acc) {
-        best_acc = jobs[k].acc[ib];
-        best = jobs[k].c;
-        best.ib = ib;
+      if (j->acc[ib] > res->best_acc) {
+        res->best_acc = j->acc[ib];
+        res->best = j->c;
+        res->best.ib = ib;
       }
-  if (best_acc < 0) {
-    fprintf(stderr, "mhc: every configuration of the sweep diverged; nothing to select\n");
-    return 1;
   }
-  for (size_t k = a0; k < a1; k++) jobs[k].c.ib = best.ib;
-  double best_lr = cf.mlp_lr[0], best_lr_acc = -1;
-  for (size_t k = a0 + nmain; k < a1; k++)
-    if (jobs[k].acc[0] > best_lr_acc) best_lr_acc = jobs[k].acc[0], best_lr = jobs[k].lr;
-  for (size_t k = a1; k < b1; k++) {
-    choice c = best;
-    if (jobs[k].part == P_INIT) c.init = jobs[k].c.init;
-    else c.reading = jobs[k].c.reading;
-    jobs[k].c = c;
+  if (res->best_acc < 0) return HOP_RAISE(HOP_EDOM, "every configuration of the sweep diverged; nothing to select");
+  size_t na = hop_jobs_count(res->qa), nb = hop_jobs_count(res->qb);
+  for (size_t k = 0; k < na; k++) ((job *)hop_jobs_at(res->qa, k))->c.ib = res->best.ib;
+  res->best_lr = cf->mlp_lr.v[0];
+  res->best_lr_acc = -1;
+  for (size_t k = res->nmain; k < na; k++) {
+    const job *j = hop_jobs_at(res->qa, k);
+    if (j->acc[0] > res->best_lr_acc) res->best_lr_acc = j->acc[0], res->best_lr = j->lr;
   }
-  if (run_jobs(jobs + a1, b1 - a1, ds, &cf, &prog)) return 1;
-  for (size_t k = a1; k < b1; k++)
-    if (jobs[k].part == P_INIT && jobs[k].acc[best.ib] > best_acc)
-      best_acc = jobs[k].acc[best.ib], best.init = jobs[k].c.init;
+  for (size_t k = 0; k < nb; k++) {
+    job *j = hop_jobs_at(res->qb, k);
+    choice c = res->best;
+    if (j->part == P_INIT) c.init = j->c.init;
+    else c.reading = j->c.reading;
+    j->c = c;
+  }
+  if ((st = run_jobs(res->qb, res->ds, cf, &res->prog, threads))) return st;
+  for (size_t k = 0; k < nb; k++) {
+    const job *j = hop_jobs_at(res->qb, k);
+    if (j->part == P_INIT && j->acc[res->best.ib] > res->best_acc)
+      res->best_acc = j->acc[res->best.ib], res->best.init = j->c.init;
+  }
+  res->t_jobs = hop_cli_now() - t0;
   /* the sweep is written now: a long run interrupted later keeps it */
-  hop_file *fs = hop_file_open(cli.out, "sweep.csv", RUN_HEADER);
-  int st0 = !fs;
-  for (size_t k = a0; k < b1 && !st0; k++) st0 |= write_run_row(fs, &jobs[k]);
-  if (st0 || hop_file_close(fs)) return fail("sweep.csv");
-  size_t c0 = b1;
-  for (size_t k = c0; k < nj; k++) {
-    jobs[k].c = best;
-    if (jobs[k].model == M_MLP) jobs[k].lr = best_lr;
+  hop_file *fs = hop_file_open(cli->out, "sweep.csv", RUN_HEADER);
+  if (!fs) return hop_error_code();
+  for (size_t k = 0; k < na + nb; k++) st |= write_run_row(fs, hop_jobs_at(k < na ? res->qa : res->qb, k < na ? k : k - na));
+  if (st) {
+    hop_file_discard(fs);
+    return HOP_EIO;
   }
-  if (run_jobs(jobs + c0, nj - c0, ds, &cf, &prog)) return 1;
-  hop_progress_end(&prog);
-  double t_jobs = hop_cli_now() - t_start;
+  return hop_file_close(fs);
+}
 
-  /* ---- outputs of the runs ---- */
-  hop_file *f = hop_file_open(cli.out, "runs.csv", RUN_HEADER);
-  if (!f) return fail("output");
-  int st = 0;
-  for (size_t k = c0; k < nj; k++) st |= write_run_row(f, &jobs[k]);
-  if (st || hop_file_close(f)) return fail("runs.csv");
-  f = hop_file_open(cli.out, "selected.csv", "what,value,validation_accuracy");
-  if (!f) return fail("output");
+/* ---- stage 5: every other run at the chosen configuration (runs.csv, selected.csv) - */
+
+static int main_runs(const hop_cli *cli, const config *cf, results *res) {
+  size_t nc = hop_jobs_count(res->qc);
+  for (size_t k = 0; k < nc; k++) {
+    job *j = hop_jobs_at(res->qc, k);
+    j->c = res->best;
+    if (j->model == M_MLP) j->lr = res->best_lr;
+  }
+  double t0 = hop_cli_now();
+  int st = run_jobs(res->qc, res->ds, cf, &res->prog, (int)cli->threads);
+  res->t_jobs += hop_cli_now() - t0;
+  if (st) return st;
+  hop_progress_end(&res->prog);
+  hop_file *f = hop_file_open(cli->out, "runs.csv", RUN_HEADER);
+  if (!f) return hop_error_code();
+  for (size_t k = 0; k < nc; k++) st |= write_run_row(f, hop_jobs_at(res->qc, k));
+  if (st) {
+    hop_file_discard(f);
+    return HOP_EIO;
+  }
+  if ((st = hop_file_close(f))) return st;
+  const choice *b = &res->best;
+  f = hop_file_open(cli->out, "selected.csv", "what,value,validation_accuracy");
+  if (!f) return hop_error_code();
   hop_file_printf(f, "dt,%g,%.2f\nstandardise,%s,%.2f\nreading,%s,%.2f\ninfer_beta,%s,%.2f\ninit_scale,%g,%.2f\nmlp_lr,%g,%.2f\n",
-                  best.dt, best_acc, std_names[best.stdm], best_acc, reading_names[best.reading], best_acc,
-                  ib_names[best.ib], best_acc, best.init, best_acc, best_lr, best_lr_acc);
-  if (hop_file_close(f)) return fail("selected.csv");
-  /* Table 1 */
-  f = hop_file_open(cli.out, "table1.csv", "dataset,model,runs,diverged,accuracy,accuracy_sd,paper");
-  if (!f) return fail("output");
-  stat t1[N_DS][N_MODEL];
-  for (int d = 0; d < N_DS; d++)
-    for (int m = 0; m < N_MODEL; m++) {
-      int part = d >= DS_SUBSET ? P_SUB : P_T1;
-      t1[d][m] = summarise(jobs, nj, part, d, m, 0, -1);
-      if (t1[d][m].n + t1[d][m].diverged == 0) continue; /* not run */
-      char pv[32] = "";
-      if (d < DS_SUBSET) snprintf(pv, sizeof pv, "%.2f", paper_t1[m == M_CONST ? M_FIXED : m][d]);
-      hop_file_printf(f, "%s,%s,%zu,%zu,%.2f,%.2f,%s\n", ds_names[d], model_names[m], t1[d][m].n,
-                      t1[d][m].diverged, t1[d][m].mean, t1[d][m].sd, pv);
-    }
-  if (hop_file_close(f)) return fail("table1.csv");
-  /* Fig. 3b: accuracy vs noise (MNIST Table 1 runs) */
-  f = hop_file_open(cli.out, "noise.csv", "sigma,model,runs,accuracy,accuracy_sd");
-  if (!f) return fail("output");
-  stat nz[MAXL][N_MODEL];
-  for (size_t k = 0; k < cf.n_noise; k++)
-    for (int m = 0; m < N_MODEL; m++) {
-      nz[k][m] = summarise(jobs, nj, P_T1, DS_MNIST, m, 0, (int)k);
-      hop_file_printf(f, "%g,%s,%zu,%.2f,%.2f\n", cf.noise[k], model_names[m], nz[k][m].n, nz[k][m].mean, nz[k][m].sd);
-    }
-  if (hop_file_close(f)) return fail("noise.csv");
-  /* Fig. 3a: accuracy vs the initial (training) beta */
-  f = hop_file_open(cli.out, "beta_train.csv", "beta,sigma,accuracy");
-  if (!f) return fail("output");
-  double btr[MAXL][2], binf[MAXL][2], bmax[2][2] = {{-1, -1}, {-1, -1}}; /* [beta][clean, noise] */
-  for (size_t k = c0; k < nj; k++) {
-    const job *j = &jobs[k];
-    if (j->part != P_F3A) continue;
-    hop_file_printf(f, "%g,0,%.2f\n%g,%g,%.2f\n", j->beta, j->acc[best.ib], j->beta, cf.noise_f3a, j->acc_f3a_noise);
-    for (size_t a = 0; a < cf.n_beta_f3a; a++)
-      if (j->beta == cf.beta_f3a[a]) btr[a][0] = j->acc[best.ib], btr[a][1] = j->acc_f3a_noise;
-    bmax[0][0] = fmax(bmax[0][0], j->acc[best.ib]);
-    bmax[0][1] = fmax(bmax[0][1], j->acc_f3a_noise);
+                  b->dt, res->best_acc, std_names[b->stdm], res->best_acc, reading_names[b->reading], res->best_acc,
+                  ib_names[b->ib], res->best_acc, b->init, res->best_acc, res->best_lr, res->best_lr_acc);
+  if ((st = hop_file_close(f))) return st;
+  /* the kept MNIST seed-0 models and what their figures need */
+  for (size_t k = 0; k < nc; k++) {
+    const job *j = hop_jobs_at(res->qc, k);
+    if (j->keep && j->model == M_SCHED) res->jm = j;
+    else if (j->keep && j->model == M_MLP) res->jl = j;
   }
-  if (hop_file_close(f)) return fail("beta_train.csv");
-  /* Fig. 9 */
-  f = hop_file_open(cli.out, "train_size.csv", "n_train,model,runs,accuracy,accuracy_sd");
-  if (!f) return fail("output");
-  stat f9[MAXL][3];
-  for (size_t a = 0; a < cf.n_sizes; a++)
-    for (int m = 0; m < 3; m += 2) {
-      f9[a][m] = summarise(jobs, nj, P_F9, DS_MNIST, m, (size_t)cf.sizes[a], -1);
-      hop_file_printf(f, "%g,%s,%zu,%.2f,%.2f\n", cf.sizes[a], model_names[m], f9[a][m].n, f9[a][m].mean, f9[a][m].sd);
-    }
-  if (hop_file_close(f)) return fail("train_size.csv");
+  const dset *dm = &res->ds[DS_MNIST];
+  res->w = hop_mhc_work_alloc(dm->nf, NCLASS);
+  res->lab = malloc(dm->n_test * sizeof *res->lab);
+  res->xm = malloc(dm->n_test * dm->nf * sizeof *res->xm);
+  if (!res->jm || !res->jl) return HOP_RAISE(HOP_EINVAL, "the MNIST seed-0 models were not kept");
+  if (!res->w || !res->lab || !res->xm) return HOP_RAISE(HOP_ENOMEM, "figure buffers");
+  res->pm = infer_params(res->jm, cf, b->ib);
+  return HOP_OK;
+}
 
-  /* ---- D. figures from the MNIST seed-0 models (serial) ---- */
-  job *jm = NULL, *jl = NULL;
-  for (size_t k = c0; k < nj; k++)
-    if (jobs[k].keep && jobs[k].model == M_SCHED) jm = &jobs[k];
-    else if (jobs[k].keep && jobs[k].model == M_MLP) jl = &jobs[k];
-  const dset *dm = &ds[DS_MNIST];
-  size_t nf = dm->nf, nt = dm->n_test;
-  int conf_diag_mhc = 0, conf_diag_mlp = 0;
-  /* Fig. 5 */
-  f = hop_file_open(cli.out, "confusion.csv", "model,true,predicted,count");
-  if (!f) return fail("output");
-  for (int m = 0; m < 2; m++) {
-    const job *j = m ? jl : jm;
-    for (int a = 0; a < NCLASS; a++)
-      for (int b = 0; b < NCLASS; b++) {
-        hop_file_printf(f, "%s,%d,%d,%u\n", model_names[m ? M_MLP : M_SCHED], a, b, j->conf[a * NCLASS + b]);
-        if (a == b) *(m ? &conf_diag_mlp : &conf_diag_mhc) += (int)j->conf[a * NCLASS + b];
-      }
-  }
-  if (hop_file_close(f)) return fail("confusion.csv");
-  hop_mhc_work *w = hop_mhc_work_alloc(nf, NCLASS);
-  float *v = malloc(nf * sizeof *v), *img = malloc(3 * NCLASS * nf * sizeof *img);
-  size_t *lab = malloc(nt * sizeof *lab);
-  float *xm = malloc(nt * nf * sizeof *xm);
-  if (!w || !v || !img || !lab || !xm) return fail("allocation");
-  hop_mhc_params pm = infer_params(jm, &cf, best.ib);
-  /* Fig. 3a, second reading: the same model, beta changed at inference only */
-  f = hop_file_open(cli.out, "beta_infer.csv", "beta,sigma,accuracy");
-  if (!f) return fail("output");
-  for (size_t a = 0; a < cf.n_beta_f3a; a++)
-    for (int q = 0; q < 2; q++) {
-      job tmpj = *jm;
-      tmpj.beta = cf.beta_f3a[a];
-      tmpj.model = M_FIXED; /* so that both inference readings use this beta */
-      double acc = eval_mhc(&tmpj, dm, &cf, 0, q ? cf.noise_f3a : 0, 200 + a, xm, lab, NULL, w);
-      binf[a][q] = acc;
-      bmax[1][q] = fmax(bmax[1][q], acc);
-      hop_file_printf(f, "%g,%g,%.2f\n", cf.beta_f3a[a], q ? cf.noise_f3a : 0, acc);
-    }
-  if (hop_file_close(f)) return fail("beta_infer.csv");
-  /* Fig. 4: time course of h and E for the first test image, three times the span */
-  gsl_rng *r = hop_rng_alloc(cf.seed, hop_rng_key(DS_MNIST, 0, 0x44, 0));
-  float h[NCLASS];
-  memcpy(v, dm->x[best.stdm][1], nf * sizeof *v);
-  for (int j = 0; j < NCLASS; j++) h[j] = (float)(cf.h0 * (2.0 * gsl_rng_uniform(r) - 1.0));
-  f = hop_file_open(cli.out, "timecourse.csv", "step,t,h0,h1,h2,h3,h4,h5,h6,h7,h8,h9,energy,label");
-  if (!f) return fail("output");
-  int e_rose = 0, f4_label = 0;
-  double e_prev = INFINITY, e0 = NAN, e100 = NAN;
-  for (size_t s = 0; s <= 3 * pm.steps; s++) {
-    double e = hop_mhc_energy(jm->m, v, h, pm.beta, w);
-    if (s == 0) e0 = e;
-    if (s == pm.steps) {
-      e100 = e;
-      size_t am = 0;
-      for (int j = 1; j < NCLASS; j++) am = h[j] > h[am] ? (size_t)j : am;
-      f4_label = (int)am;
-    }
-    if (e > e_prev + 1e-6 * (1 + fabs(e_prev))) e_rose = 1;
-    e_prev = e;
-    hop_file_printf(f, "%zu,%g", s, (double)s * pm.dt);
-    for (int j = 0; j < NCLASS; j++) hop_file_printf(f, ",%.6g", h[j]);
-    hop_file_printf(f, ",%.8g,%d\n", e, dm->yte[0]);
-    hop_mhc_step(jm->m, v, h, pm.beta, pm.dt, 0, w);
-  }
-  if (hop_file_close(f)) return fail("timecourse.csv");
-  /* Fig. 2a: prototypes: h clamped to proto_h / beta on one memory neuron and 0 elsewhere
-   * (so f is one-hot to within exp(-proto_h) whatever the inference beta), v from noise */
-  for (int c = 0; c < NCLASS; c++) {
-    for (size_t k = 0; k < nf; k++) v[k] = (float)gsl_ran_gaussian(r, 1.0);
-    for (int j = 0; j < NCLASS; j++) h[j] = j == c ? (float)(cf.proto_h / pm.beta) : 0.0f;
-    for (size_t s = 0; s < 10 * pm.steps; s++) hop_mhc_step(jm->m, v, h, pm.beta, pm.dt, HOP_MHC_CLAMP_H, w);
-    to_unit(v, dm, best.stdm, 1, img + c * nf);
-  }
-  if (hop_grid_write(cli.out, "grid_prototypes.csv", img, NCLASS, 1, dm->side, dm->side, NCLASS, 2))
-    return fail("grid_prototypes.csv");
-  /* Fig. 2b / 6: the bottom mask fraction of rows set to black, whole test set */
-  size_t rows = (size_t)lround(cf.mask * (double)dm->side);
-  for (size_t i = 0; i < nt; i++) {
-    memcpy(xm + i * nf, dm->x[best.stdm][1] + i * nf, nf * sizeof *xm);
-    for (size_t k = (dm->side - rows) * dm->side; k < nf; k++)
-      xm[i * nf + k] = (0.0f - dm->mean[best.stdm][k]) / dm->sd[best.stdm][k];
-  }
-  gsl_rng *rm = hop_rng_alloc(cf.seed, hop_rng_key(DS_MNIST, 0, 0x2b, 0));
-  float *vout = malloc(nt * nf * sizeof *vout);
-  if (!rm || !vout) return fail("allocation");
-  hop_mhc_infer_batch(jm->m, xm, nt, &pm, rm, lab, vout, NULL, w);
-  size_t masked_ok = 0;
-  for (size_t i = 0; i < nt; i++) masked_ok += lab[i] == dm->yte[i];
-  double masked_acc = 100.0 * (double)masked_ok / (double)nt;
-  f = hop_file_open(cli.out, "completion.csv", "column,test_index,label,predicted");
-  if (!f) return fail("output");
-  for (int c = 0; c < NCLASS; c++) {
-    size_t i = 0;
-    while (i < nt && dm->yte[i] != c) i++;
-    if (i == nt) i = 0; /* --quick test sets may lack a class */
-    to_unit(dm->x[best.stdm][1] + i * nf, dm, best.stdm, 0, img + c * nf);
-    to_unit(xm + i * nf, dm, best.stdm, 0, img + (NCLASS + c) * nf);
-    to_unit(vout + i * nf, dm, best.stdm, 0, img + (2 * NCLASS + c) * nf);
-    hop_file_printf(f, "%d,%zu,%d,%zu\n", c, i, dm->yte[i], lab[i]);
-  }
-  if (hop_file_close(f)) return fail("completion.csv");
-  if (hop_grid_write(cli.out, "grid_completion.csv", img, 3 * NCLASS, 1, dm->side, dm->side, NCLASS, 2))
-    return fail("grid_completion.csv");
-  /* rkf45 over the same span as the Euler steps, same initial h */
-  size_t no = (size_t)cf.ode_images < nt ? (size_t)cf.ode_images : nt, agree = 0, ok_ode = 0, ok_eul = 0;
-  gsl_rng *ra = hop_rng_alloc(cf.seed, hop_rng_key(DS_MNIST, 0, 0x0de, 0)), *rb = hop_rng_alloc(cf.seed, hop_rng_key(DS_MNIST, 0, 0x0de, 0));
-  hop_mhc_infer_batch(jm->m, dm->x[best.stdm][1], no, &pm, ra, lab, NULL, NULL, w);
-  double t_ode = hop_cli_now();
-  for (size_t i = 0; i < no; i++) {
-    size_t lo;
-    if (hop_mhc_infer_ode(jm->m, dm->x[best.stdm][1] + i * nf, &pm, rb, 1e-6, 1e-6, NULL, NULL, &lo, w))
-      return fail("rkf45 inference");
-    agree += lo == lab[i];
-    ok_ode += lo == dm->yte[i];
-    ok_eul += lab[i] == dm->yte[i];
-  }
-  t_ode = hop_cli_now() - t_ode;
-  f = hop_file_open(cli.out, "ode.csv", "method,images,accuracy,agreement_with_euler");
-  if (!f) return fail("output");
-  double acc_eul = 100.0 * (double)ok_eul / (double)no, acc_ode = 100.0 * (double)ok_ode / (double)no,
-         agr = 100.0 * (double)agree / (double)no;
-  hop_file_printf(f, "euler,%zu,%.2f,100\nrkf45,%zu,%.2f,%.2f\n", no, acc_eul, no, acc_ode, agr);
-  if (hop_file_close(f)) return fail("ode.csv");
-  /* speed */
-  f = hop_file_open(cli.out, "speed.txt", NULL);
-  if (!f) return fail("output");
-  hop_file_printf(f, "MNIST MHC training: %.0f img/s on one thread (%ld Euler steps each)\n"
-                     "rkf45 inference: %.0f img/s; all training runs: %.1f s on %ld threads\n",
-                  jm->train_rate, cf.steps, (double)no / t_ode, t_jobs, cli.threads);
-  for (size_t k = c0; k < nj; k++)
-    if (jobs[k].part == P_T1 && jobs[k].ds == DS_CIFAR && jobs[k].model == M_SCHED) {
-      hop_file_printf(f, "CIFAR-10 MHC training (seed %zu): %.0f img/s\n", jobs[k].seed, jobs[k].train_rate);
-      break;
-    }
-  if (hop_file_close(f)) return fail("speed.txt");
+/* ---- stage 6: Table 1 (table1.csv; claims T1) ---------------------------------------- */
 
-  /* ---- claims ---- */
-  hop_claims *cl = hop_claims_new("mhc");
+static void claims_table1(const config *cf, results *res) {
+  hop_claims *cl = res->claims;
   char d[700], m[200], pv[64];
   static const char *mshort[N_MODEL] = {"schedule", "fixed", "mlp", "constant"};
   static const char *mlong[N_MODEL] = {"MHC with the beta schedule", "MHC with beta fixed (eta decays)",
                                        "2-layer MLP", "MHC with beta and eta fixed"};
   static const char *dshort[3] = {"mnist", "fashion", "cifar"};
-  for (size_t i = 0; i < cf.n_dsets; i++) {
-    int dd = cf.dsets[i];
+  for (size_t i = 0; i < cf->dsets.n; i++) {
+    int dd = cf->dsets.v[i];
     for (int mo = 0; mo < N_MODEL; mo++) {
-      const stat *t = &t1[dd][mo];
+      const stat *t = &res->t1[dd][mo];
       if (t->n + t->diverged == 0) continue;
       double paper = paper_t1[mo == M_CONST ? M_FIXED : mo][dd];
       snprintf(d, sizeof d, "Table 1, %s, %s: test accuracy %% over %zu runs (%zu diverged)%s; %zu training images, %s%s",
                ds_names[dd], mlong[mo], t->n, t->diverged, dd == DS_CIFAR ? " on the approximate JPEG-75 copy" : "",
-               ntr, mo == M_MLP ? "50 epochs" : "5 epochs",
+               (size_t)cf->n_train, mo == M_MLP ? "50 epochs" : "5 epochs",
                mo == M_CONST ? "; the paper's row without scheduling, second reading" : "");
       snprintf(m, sizeof m, "%.2f +- %.2f", t->mean, t->sd);
       snprintf(pv, sizeof pv, "%.2f", paper);
@@ -981,7 +851,7 @@ int main(int argc, char **argv) {
       snprintf(id, sizeof id, "T1-%s-%s", dshort[dd], mshort[mo]);
       hop_claims_add(cl, id, d, pv, m, "1.0", hop_claims_verdict(t->mean, paper, 1.0));
     }
-    const stat *a = &t1[dd][M_SCHED], *b = &t1[dd][M_FIXED];
+    const stat *a = &res->t1[dd][M_SCHED], *b = &res->t1[dd][M_FIXED];
     double gap = a->mean - b->mean, pgap = paper_t1[0][dd] - paper_t1[1][dd];
     snprintf(d, sizeof d, "Table 1, %s: the schedule's gain over fixed beta (eta decaying in both), percentage points",
              ds_names[dd]);
@@ -991,111 +861,412 @@ int main(int argc, char **argv) {
     snprintf(id, sizeof id, "T1-%s-gain", dshort[dd]);
     hop_claims_add(cl, id, d, pv, m, "2.0", hop_claims_verdict(gap, pgap, 2.0));
   }
-  if (want[DS_SUBSET]) {
+  if (res->want[DS_SUBSET]) {
     for (int mo = 0; mo < 3; mo++) {
       snprintf(d, sizeof d, "CIFAR-10, the same %zu training and %zu test images from the exact files and from the "
                "approximate JPEG-75 copy, %s: test accuracy %%, exact vs JPEG-75 (Table 1 protocol otherwise)",
-               ds[DS_SUBSET].n_train, ds[DS_SUBSET].n_test, mlong[mo]);
-      snprintf(m, sizeof m, "%.2f +- %.2f vs %.2f +- %.2f", t1[DS_SUBSET][mo].mean, t1[DS_SUBSET][mo].sd,
-               t1[DS_SUBSET_JPEG][mo].mean, t1[DS_SUBSET_JPEG][mo].sd);
+               res->ds[DS_SUBSET].n_train, res->ds[DS_SUBSET].n_test, mlong[mo]);
+      snprintf(m, sizeof m, "%.2f +- %.2f vs %.2f +- %.2f", res->t1[DS_SUBSET][mo].mean, res->t1[DS_SUBSET][mo].sd,
+               res->t1[DS_SUBSET_JPEG][mo].mean, res->t1[DS_SUBSET_JPEG][mo].sd);
       char id[40];
       snprintf(id, sizeof id, "T1-cifar-exact-vs-jpeg-%s", mshort[mo]);
       hop_claims_add(cl, id, d, "-", m, "-", "beyond paper");
     }
   }
-  /* Fig. 3a in both readings of its beta: chance at the smallest, saturation (the value at
-   * the largest beta) near 90 % clean and 53 % with noise */
+}
+
+static int table1(const hop_cli *cli, const config *cf, results *res) {
+  hop_file *f = hop_file_open(cli->out, "table1.csv", "dataset,model,runs,diverged,accuracy,accuracy_sd,paper");
+  if (!f) return hop_error_code();
+  for (int d = 0; d < N_DS; d++)
+    for (int m = 0; m < N_MODEL; m++) {
+      int part = d >= DS_SUBSET ? P_SUB : P_T1;
+      stat *t = &res->t1[d][m];
+      *t = summarise(res->qc, part, d, m, 0, -1);
+      if (t->n + t->diverged == 0) continue; /* not run */
+      char pv[32] = "";
+      if (d < DS_SUBSET) snprintf(pv, sizeof pv, "%.2f", paper_t1[m == M_CONST ? M_FIXED : m][d]);
+      hop_file_printf(f, "%s,%s,%zu,%zu,%.2f,%.2f,%s\n", ds_names[d], model_names[m], t->n, t->diverged, t->mean,
+                      t->sd, pv);
+    }
+  int st = hop_file_close(f);
+  if (!st) claims_table1(cf, res);
+  return st;
+}
+
+/* ---- stage 7: Fig. 3a in both readings of its beta (beta_train.csv, beta_infer.csv;
+ *      claims F3a): chance at the smallest beta, saturation near 90 % clean and 53 %
+ *      with noise at the largest ---- */
+
+static void claims_f3a(const config *cf, const results *res) {
+  char d[700], m[200];
+  size_t nb = cf->beta_f3a.n;
   for (int rd = 0; rd < 2; rd++) {
     const char *what = rd ? "beta changed at inference only (one model trained at beta 1)"
                           : "beta = the initial beta of training (halved per epoch)";
-    double lo = rd ? binf[0][0] : btr[0][0], hi = rd ? binf[cf.n_beta_f3a - 1][0] : btr[cf.n_beta_f3a - 1][0],
-           hn = rd ? binf[cf.n_beta_f3a - 1][1] : btr[cf.n_beta_f3a - 1][1];
+    const double(*b)[2] = rd ? res->binf : res->btr;
+    double lo = b[0][0], hi = b[nb - 1][0], hn = b[nb - 1][1];
     char id[40];
     snprintf(d, sizeof d, "Fig. 3a, %s: MNIST test accuracy %% at the smallest beta (%g) is at chance (<= 15)", what,
-             cf.beta_f3a[0]);
+             cf->beta_f3a.v[0]);
     snprintf(m, sizeof m, "%.2f", lo);
     snprintf(id, sizeof id, "F3a-%s-chance", rd ? "infer" : "train");
-    hop_claims_add(cl, id, d, "chance (10)", m, "<= 15", lo <= 15 ? "reproduced" : "not reproduced");
+    hop_claims_add(res->claims, id, d, "chance (10)", m, "<= 15", lo <= 15 ? "reproduced" : "not reproduced");
     snprintf(d, sizeof d, "Fig. 3a, %s: accuracy %% saturates near 90 (value at the largest beta, %g; best over "
-             "betas %.2f)", what, cf.beta_f3a[cf.n_beta_f3a - 1], rd ? bmax[1][0] : bmax[0][0]);
+             "betas %.2f)", what, cf->beta_f3a.v[nb - 1], res->bmax[rd][0]);
     snprintf(m, sizeof m, "%.2f", hi);
     snprintf(id, sizeof id, "F3a-%s-clean", rd ? "infer" : "train");
-    hop_claims_add(cl, id, d, "90", m, "2.0", hop_claims_verdict(hi, 90, 2.0));
+    hop_claims_add(res->claims, id, d, "90", m, "2.0", hop_claims_verdict(hi, 90, 2.0));
     snprintf(d, sizeof d, "Fig. 3a, %s: with noise sigma %g (standardised units) accuracy %% saturates near 53 "
-             "(value at the largest beta; best over betas %.2f)", what, cf.noise_f3a, rd ? bmax[1][1] : bmax[0][1]);
+             "(value at the largest beta; best over betas %.2f)", what, cf->noise_f3a, res->bmax[rd][1]);
     snprintf(m, sizeof m, "%.2f", hn);
     snprintf(id, sizeof id, "F3a-%s-noise", rd ? "infer" : "train");
-    hop_claims_add(cl, id, d, "53", m, "3.0", hop_claims_verdict(hn, 53, 3.0));
+    hop_claims_add(res->claims, id, d, "53", m, "3.0", hop_claims_verdict(hn, 53, 3.0));
   }
-  {
-    size_t kl = cf.n_noise - 1, k4 = 0;
-    for (size_t k = 0; k < cf.n_noise; k++)
-      if (fabs(cf.noise[k] - 4.0) < fabs(cf.noise[k4] - 4.0)) k4 = k;
-    double g0 = nz[0][M_SCHED].mean - nz[0][M_FIXED].mean, g4 = nz[k4][M_SCHED].mean - nz[k4][M_FIXED].mean,
-           gl = nz[kl][M_SCHED].mean - nz[kl][M_FIXED].mean;
-    snprintf(d, sizeof d, "Fig. 3b: the schedule's gain over fixed beta (pp, MNIST) grows with noise: "
-             "sigma 0 / %g / %g", cf.noise[k4], cf.noise[kl]);
-    snprintf(m, sizeof m, "%.2f / %.2f / %.2f", g0, g4, gl);
-    hop_claims_add(cl, "F3b", d, "grows", m, "gain(max sigma) > gain(0) + 1",
-                   gl > g0 + 1.0 ? "reproduced" : "not reproduced");
+}
+
+static int fig3a(const hop_cli *cli, const config *cf, results *res) {
+  res->bmax[0][0] = res->bmax[0][1] = res->bmax[1][0] = res->bmax[1][1] = -1;
+  int ib = res->best.ib;
+  hop_file *f = hop_file_open(cli->out, "beta_train.csv", "beta,sigma,accuracy");
+  if (!f) return hop_error_code();
+  for (size_t k = 0; k < hop_jobs_count(res->qc); k++) {
+    const job *j = hop_jobs_at(res->qc, k);
+    if (j->part != P_F3A) continue;
+    hop_file_printf(f, "%g,0,%.2f\n%g,%g,%.2f\n", j->beta, j->acc[ib], j->beta, cf->noise_f3a, j->acc_f3a_noise);
+    for (size_t a = 0; a < cf->beta_f3a.n; a++)
+      if (j->beta == cf->beta_f3a.v[a]) res->btr[a][0] = j->acc[ib], res->btr[a][1] = j->acc_f3a_noise;
+    res->bmax[0][0] = fmax(res->bmax[0][0], j->acc[ib]);
+    res->bmax[0][1] = fmax(res->bmax[0][1], j->acc_f3a_noise);
   }
-  {
-    char per[300] = "";
-    size_t len = 0;
-    for (size_t a = 0; a < cf.n_sizes && len < sizeof per - 40; a++)
-      len += (size_t)snprintf(per + len, sizeof per - len, "%s%g: %+.2f", a ? ", " : "", cf.sizes[a],
-                              f9[a][M_SCHED].mean - f9[a][M_MLP].mean);
-    snprintf(d, sizeof d, "Fig. 9: MHC (schedule) minus MLP, 5 epochs each, MNIST test accuracy pp, at the smallest "
-             "training set (%g images); per size: %s", cf.sizes[0], per);
-    double g = f9[0][M_SCHED].mean - f9[0][M_MLP].mean;
-    snprintf(m, sizeof m, "%.2f", g);
-    hop_claims_add(cl, "F9", d, "> 0 (MHC slightly better)", m, "> 0", g > 0 ? "reproduced" : "not reproduced");
+  int st = hop_file_close(f);
+  if (st) return st;
+  /* the second reading: the same model, beta changed at inference only */
+  const dset *dm = &res->ds[DS_MNIST];
+  f = hop_file_open(cli->out, "beta_infer.csv", "beta,sigma,accuracy");
+  if (!f) return hop_error_code();
+  for (size_t a = 0; a < cf->beta_f3a.n; a++)
+    for (int q = 0; q < 2; q++) {
+      job tmpj = *res->jm;
+      tmpj.beta = cf->beta_f3a.v[a];
+      tmpj.model = M_FIXED; /* so that both inference readings use this beta */
+      double acc = eval_mhc(&tmpj, dm, cf, 0, q ? cf->noise_f3a : 0, 200 + a, res->xm, res->lab, NULL, res->w);
+      res->binf[a][q] = acc;
+      res->bmax[1][q] = fmax(res->bmax[1][q], acc);
+      hop_file_printf(f, "%g,%g,%.2f\n", cf->beta_f3a.v[a], q ? cf->noise_f3a : 0, acc);
+    }
+  if ((st = hop_file_close(f))) return st;
+  claims_f3a(cf, res);
+  return HOP_OK;
+}
+
+/* ---- stage 8: Fig. 3b, accuracy vs noise of the MNIST Table 1 runs (noise.csv; F3b) - */
+
+static int fig3b(const hop_cli *cli, const config *cf, results *res) {
+  hop_file *f = hop_file_open(cli->out, "noise.csv", "sigma,model,runs,accuracy,accuracy_sd");
+  if (!f) return hop_error_code();
+  for (size_t k = 0; k < cf->noise.n; k++)
+    for (int m = 0; m < N_MODEL; m++) {
+      stat *z = &res->nz[k][m];
+      *z = summarise(res->qc, P_T1, DS_MNIST, m, 0, (int)k);
+      hop_file_printf(f, "%g,%s,%zu,%.2f,%.2f\n", cf->noise.v[k], model_names[m], z->n, z->mean, z->sd);
+    }
+  int st = hop_file_close(f);
+  if (st) return st;
+  char d[700], m[200];
+  size_t kl = cf->noise.n - 1, k4 = 0;
+  for (size_t k = 0; k < cf->noise.n; k++)
+    if (fabs(cf->noise.v[k] - 4.0) < fabs(cf->noise.v[k4] - 4.0)) k4 = k;
+  double g0 = res->nz[0][M_SCHED].mean - res->nz[0][M_FIXED].mean,
+         g4 = res->nz[k4][M_SCHED].mean - res->nz[k4][M_FIXED].mean,
+         gl = res->nz[kl][M_SCHED].mean - res->nz[kl][M_FIXED].mean;
+  snprintf(d, sizeof d, "Fig. 3b: the schedule's gain over fixed beta (pp, MNIST) grows with noise: "
+           "sigma 0 / %g / %g", cf->noise.v[k4], cf->noise.v[kl]);
+  snprintf(m, sizeof m, "%.2f / %.2f / %.2f", g0, g4, gl);
+  hop_claims_add(res->claims, "F3b", d, "grows", m, "gain(max sigma) > gain(0) + 1",
+                 gl > g0 + 1.0 ? "reproduced" : "not reproduced");
+  return HOP_OK;
+}
+
+/* ---- stage 9: Fig. 9, accuracy vs training-set size (train_size.csv; F9) ------------ */
+
+static int fig9(const hop_cli *cli, const config *cf, results *res) {
+  hop_file *f = hop_file_open(cli->out, "train_size.csv", "n_train,model,runs,accuracy,accuracy_sd");
+  if (!f) return hop_error_code();
+  for (size_t a = 0; a < cf->sizes.n; a++)
+    for (int m = 0; m < 3; m += 2) {
+      stat *t = &res->f9[a][m];
+      *t = summarise(res->qc, P_F9, DS_MNIST, m, (size_t)cf->sizes.v[a], -1);
+      hop_file_printf(f, "%g,%s,%zu,%.2f,%.2f\n", cf->sizes.v[a], model_names[m], t->n, t->mean, t->sd);
+    }
+  int st = hop_file_close(f);
+  if (st) return st;
+  char d[700], m[200], per[300] = "";
+  size_t len = 0;
+  for (size_t a = 0; a < cf->sizes.n && len < sizeof per - 40; a++)
+    len += (size_t)snprintf(per + len, sizeof per - len, "%s%g: %+.2f", a ? ", " : "", cf->sizes.v[a],
+                            res->f9[a][M_SCHED].mean - res->f9[a][M_MLP].mean);
+  snprintf(d, sizeof d, "Fig. 9: MHC (schedule) minus MLP, 5 epochs each, MNIST test accuracy pp, at the smallest "
+           "training set (%g images); per size: %s", cf->sizes.v[0], per);
+  double g = res->f9[0][M_SCHED].mean - res->f9[0][M_MLP].mean;
+  snprintf(m, sizeof m, "%.2f", g);
+  hop_claims_add(res->claims, "F9", d, "> 0 (MHC slightly better)", m, "> 0", g > 0 ? "reproduced" : "not reproduced");
+  return HOP_OK;
+}
+
+/* ---- stage 10: Fig. 4, time course of h and E for the first test image over three
+ *      times the span (timecourse.csv; F4), then Fig. 2a, prototypes from the same
+ *      stream: h clamped to proto_h / beta on one memory neuron and 0 elsewhere (so f
+ *      is one-hot to within exp(-proto_h) whatever the inference beta), v from noise - */
+
+static int fig4_fig2a(const hop_cli *cli, const config *cf, results *res) {
+  const dset *dm = &res->ds[DS_MNIST];
+  const hop_mhc_params *pm = &res->pm;
+  const hop_mhc *net = res->jm->m;
+  size_t nf = dm->nf;
+  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key(DS_MNIST, 0, 0x44, 0));
+  float *v = malloc(nf * sizeof *v), *img = malloc(NCLASS * nf * sizeof *img), h[NCLASS];
+  hop_file *f = r && v && img ? hop_file_open(cli->out, "timecourse.csv", "step,t,h0,h1,h2,h3,h4,h5,h6,h7,h8,h9,energy,label") : NULL;
+  int st = f ? HOP_OK : r && v && img ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "Fig. 4 buffers");
+  int e_rose = 0, f4_label = 0;
+  double e_prev = INFINITY, e0 = NAN, e100 = NAN;
+  if (!st) {
+    memcpy(v, dm->x[res->best.stdm][1], nf * sizeof *v);
+    for (int j = 0; j < NCLASS; j++) h[j] = (float)(cf->h0 * (2.0 * gsl_rng_uniform(r) - 1.0));
+    for (size_t s = 0; s <= 3 * pm->steps; s++) {
+      double e = hop_mhc_energy(net, v, h, pm->beta, res->w);
+      if (s == 0) e0 = e;
+      if (s == pm->steps) {
+        e100 = e;
+        f4_label = (int)hop_math_argmax_f(h, NCLASS);
+      }
+      if (e > e_prev + 1e-6 * (1 + fabs(e_prev))) e_rose = 1;
+      e_prev = e;
+      hop_file_printf(f, "%zu,%g", s, (double)s * pm->dt);
+      for (int j = 0; j < NCLASS; j++) hop_file_printf(f, ",%.6g", h[j]);
+      hop_file_printf(f, ",%.8g,%d\n", e, dm->yte[0]);
+      hop_mhc_step(net, v, h, pm->beta, pm->dt, 0, res->w);
+    }
+    st = hop_file_close(f);
   }
-  snprintf(d, sizeof d, "Fig. 4: for the first test image (label %d) the memory neuron of the true class wins "
-           "after %zu Euler steps and E does not increase along the Euler steps (E %.4g -> %.4g)",
-           dm->yte[0], pm.steps, e0, e100);
-  snprintf(m, sizeof m, "winner %d, E %s", f4_label, e_rose ? "rose" : "never rose");
-  hop_claims_add(cl, "F4", d, "correct unit wins; converges", m, "-",
-                 f4_label == dm->yte[0] && !e_rose ? "reproduced" : "not reproduced");
+  if (!st) {
+    char d[700], m[200];
+    snprintf(d, sizeof d, "Fig. 4: for the first test image (label %d) the memory neuron of the true class wins "
+             "after %zu Euler steps and E does not increase along the Euler steps (E %.4g -> %.4g)",
+             dm->yte[0], pm->steps, e0, e100);
+    snprintf(m, sizeof m, "winner %d, E %s", f4_label, e_rose ? "rose" : "never rose");
+    hop_claims_add(res->claims, "F4", d, "correct unit wins; converges", m, "-",
+                   f4_label == dm->yte[0] && !e_rose ? "reproduced" : "not reproduced");
+    for (int c = 0; c < NCLASS; c++) {
+      for (size_t k = 0; k < nf; k++) v[k] = (float)gsl_ran_gaussian(r, 1.0);
+      for (int j = 0; j < NCLASS; j++) h[j] = j == c ? (float)(cf->proto_h / pm->beta) : 0.0f;
+      for (size_t s = 0; s < 10 * pm->steps; s++) hop_mhc_step(net, v, h, pm->beta, pm->dt, HOP_MHC_CLAMP_H, res->w);
+      to_unit(v, dm, res->best.stdm, 1, img + c * nf);
+    }
+    st = hop_grid_write(cli->out, "grid_prototypes.csv", img, NCLASS, 1, dm->side, dm->side, NCLASS, 2);
+  }
+  gsl_rng_free(r);
+  free(v);
+  free(img);
+  return st;
+}
+
+/* ---- stage 11: Fig. 5, MNIST confusion matrices (confusion.csv; F5) --------------- */
+
+static int fig5(const hop_cli *cli, results *res) {
+  hop_file *f = hop_file_open(cli->out, "confusion.csv", "model,true,predicted,count");
+  if (!f) return hop_error_code();
+  int diag[2] = {0, 0};
+  for (int m = 0; m < 2; m++) {
+    const job *j = m ? res->jl : res->jm;
+    for (int a = 0; a < NCLASS; a++)
+      for (int b = 0; b < NCLASS; b++) {
+        hop_file_printf(f, "%s,%d,%d,%u\n", model_names[m ? M_MLP : M_SCHED], a, b, j->conf[a * NCLASS + b]);
+        if (a == b) diag[m] += (int)j->conf[a * NCLASS + b];
+      }
+  }
+  int st = hop_file_close(f);
+  if (st) return st;
+  char d[700], m[200];
+  double nt = (double)res->ds[DS_MNIST].n_test;
   snprintf(d, sizeof d, "Fig. 5: MNIST confusion matrices, diagonal share %% (MHC schedule / MLP, seed 0)");
-  snprintf(m, sizeof m, "%.2f / %.2f", 100.0 * conf_diag_mhc / (double)nt, 100.0 * conf_diag_mlp / (double)nt);
-  hop_claims_add(cl, "F5", d, "-", m, "-", "beyond paper");
+  snprintf(m, sizeof m, "%.2f / %.2f", 100.0 * diag[0] / nt, 100.0 * diag[1] / nt);
+  hop_claims_add(res->claims, "F5", d, "-", m, "-", "beyond paper");
+  return HOP_OK;
+}
+
+/* ---- stage 12: Fig. 2b / 6, the bottom mask fraction of rows set to black, whole test
+ *      set (completion.csv, grid_completion.csv; F2b) ---------------------------------- */
+
+static int fig2b(const hop_cli *cli, const config *cf, results *res) {
+  const dset *dm = &res->ds[DS_MNIST];
+  size_t nf = dm->nf, nt = dm->n_test, stdm = (size_t)res->best.stdm;
+  size_t rows = (size_t)lround(cf->mask * (double)dm->side);
+  float *xm = res->xm;
+  for (size_t i = 0; i < nt; i++) {
+    memcpy(xm + i * nf, dm->x[stdm][1] + i * nf, nf * sizeof *xm);
+    for (size_t k = (dm->side - rows) * dm->side; k < nf; k++) xm[i * nf + k] = (0.0f - dm->mean[stdm][k]) / dm->sd[stdm][k];
+  }
+  gsl_rng *rm = hop_rng_alloc(cf->seed, hop_rng_key(DS_MNIST, 0, 0x2b, 0));
+  float *vout = malloc(nt * nf * sizeof *vout), *img = malloc(3 * NCLASS * nf * sizeof *img);
+  hop_file *f = NULL;
+  int st = rm && vout && img ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "Fig. 2b buffers");
+  size_t masked_ok = 0;
+  if (!st) {
+    hop_mhc_infer_batch(res->jm->m, xm, nt, &res->pm, rm, res->lab, vout, NULL, res->w);
+    for (size_t i = 0; i < nt; i++) masked_ok += res->lab[i] == dm->yte[i];
+    if (!(f = hop_file_open(cli->out, "completion.csv", "column,test_index,label,predicted"))) st = hop_error_code();
+  }
+  if (!st) {
+    for (int c = 0; c < NCLASS; c++) {
+      size_t i = 0;
+      while (i < nt && dm->yte[i] != c) i++;
+      if (i == nt) i = 0; /* --quick test sets may lack a class */
+      to_unit(dm->x[stdm][1] + i * nf, dm, (int)stdm, 0, img + c * nf);
+      to_unit(xm + i * nf, dm, (int)stdm, 0, img + (NCLASS + c) * nf);
+      to_unit(vout + i * nf, dm, (int)stdm, 0, img + (2 * NCLASS + c) * nf);
+      hop_file_printf(f, "%d,%zu,%d,%zu\n", c, i, dm->yte[i], res->lab[i]);
+    }
+    if (!(st = hop_file_close(f)))
+      st = hop_grid_write(cli->out, "grid_completion.csv", img, 3 * NCLASS, 1, dm->side, dm->side, NCLASS, 2);
+  }
+  gsl_rng_free(rm);
+  free(vout);
+  free(img);
+  if (st) return st;
+  char d[700], m[200];
   snprintf(d, sizeof d, "Fig. 2b/6: test accuracy %% with the bottom %zu of %zu rows masked (%.0f %% of the image)",
            rows, dm->side, 100.0 * (double)rows / (double)dm->side);
-  snprintf(m, sizeof m, "%.2f", masked_acc);
-  hop_claims_add(cl, "F2b", d, "-", m, "-", "beyond paper");
+  snprintf(m, sizeof m, "%.2f", 100.0 * (double)masked_ok / (double)nt);
+  hop_claims_add(res->claims, "F2b", d, "-", m, "-", "beyond paper");
+  return HOP_OK;
+}
+
+/* ---- stage 13: rkf45 over the same span as the Euler steps, same initial h (ode.csv;
+ *      claim ODE), and the speed report (speed.txt) ------------------------------------ */
+
+static int ode_and_speed(const hop_cli *cli, const config *cf, results *res) {
+  const dset *dm = &res->ds[DS_MNIST];
+  size_t nf = dm->nf, nt = dm->n_test, stdm = (size_t)res->best.stdm;
+  size_t no = (size_t)cf->ode_images < nt ? (size_t)cf->ode_images : nt, agree = 0, ok_ode = 0, ok_eul = 0;
+  gsl_rng *ra = hop_rng_alloc(cf->seed, hop_rng_key(DS_MNIST, 0, 0x0de, 0)),
+          *rb = hop_rng_alloc(cf->seed, hop_rng_key(DS_MNIST, 0, 0x0de, 0));
+  int st = ra && rb ? HOP_OK : hop_error_code();
+  double t_ode = hop_cli_now();
+  if (!st) hop_mhc_infer_batch(res->jm->m, dm->x[stdm][1], no, &res->pm, ra, res->lab, NULL, NULL, res->w);
+  for (size_t i = 0; i < no && !st; i++) {
+    size_t lo;
+    st = hop_mhc_infer_ode(res->jm->m, dm->x[stdm][1] + i * nf, &res->pm, rb, 1e-6, 1e-6, NULL, NULL, &lo, res->w);
+    agree += lo == res->lab[i];
+    ok_ode += lo == dm->yte[i];
+    ok_eul += res->lab[i] == dm->yte[i];
+  }
+  t_ode = hop_cli_now() - t_ode;
+  gsl_rng_free(ra);
+  gsl_rng_free(rb);
+  if (st) return st;
+  hop_file *f = hop_file_open(cli->out, "ode.csv", "method,images,accuracy,agreement_with_euler");
+  if (!f) return hop_error_code();
+  double acc_eul = 100.0 * (double)ok_eul / (double)no, acc_ode = 100.0 * (double)ok_ode / (double)no,
+         agr = 100.0 * (double)agree / (double)no;
+  hop_file_printf(f, "euler,%zu,%.2f,100\nrkf45,%zu,%.2f,%.2f\n", no, acc_eul, no, acc_ode, agr);
+  if ((st = hop_file_close(f))) return st;
+  char d[700], m[200];
   snprintf(d, sizeof d, "inference by adaptive rkf45 (tol 1e-6) over the same span as the Euler steps, %zu test "
            "images: accuracy %% and agreement with Euler (Euler accuracy %.2f)", no, acc_eul);
   snprintf(m, sizeof m, "%.2f, agreement %.2f", acc_ode, agr);
-  hop_claims_add(cl, "ODE", d, "-", m, "-", "beyond paper");
-  for (size_t k = 0; k < nj; k++) {
-    const job *j = &jobs[k];
-    if (j->part != P_READ && !(j->part == P_SWEEP && j->c.dt == best.dt && j->c.stdm == best.stdm && j->c.init == cf.init[0]))
-      continue;
-    snprintf(d, sizeof d, "eq. 3 read as %s (phi = exp(%s|W|)), %s, MNIST validation accuracy %% (dt %g, %s "
-             "standardisation)", reading_names[j->c.reading], j->c.reading == 0 ? "+" : "-",
-             j->model == M_SCHED ? "beta schedule" : "beta fixed", j->c.dt, std_names[j->c.stdm]);
-    if (j->diverged) snprintf(m, sizeof m, "diverged in epoch %d", j->diverged);
-    else snprintf(m, sizeof m, "%.2f (max |W| %.3g)", j->acc[best.ib], j->max_w);
-    char id[40];
-    snprintf(id, sizeof id, "eq3-%s-%s", reading_names[j->c.reading], j->model == M_SCHED ? "schedule" : "fixed");
-    hop_claims_add(cl, id, d, "-", m, "-", "beyond paper");
+  hop_claims_add(res->claims, "ODE", d, "-", m, "-", "beyond paper");
+  f = hop_file_open(cli->out, "speed.txt", NULL);
+  if (!f) return hop_error_code();
+  hop_file_printf(f, "MNIST MHC training: %.0f img/s on one thread (%ld Euler steps each)\n"
+                     "rkf45 inference: %.0f img/s; all training runs: %.1f s on %ld threads\n",
+                  res->jm->train_rate, cf->steps, (double)no / t_ode, res->t_jobs, cli->threads);
+  for (size_t k = 0; k < hop_jobs_count(res->qc); k++) {
+    const job *j = hop_jobs_at(res->qc, k);
+    if (j->part == P_T1 && j->ds == DS_CIFAR && j->model == M_SCHED) {
+      hop_file_printf(f, "CIFAR-10 MHC training (seed %zu): %.0f img/s\n", j->seed, j->train_rate);
+      break;
+    }
   }
-  if (hop_claims_write(cl, cli.out)) return fail("claims");
-  hop_claims_free(cl);
+  return hop_file_close(f);
+}
+
+/* ---- stage 14: the readings of eq. 3 as swept (claims eq3-*) ------------------------- */
+
+static void claims_eq3(const config *cf, results *res) {
+  char d[700], m[200];
+  const choice *best = &res->best;
+  hop_jobs *qs[2] = {res->qa, res->qb};
+  for (int q = 0; q < 2; q++)
+    for (size_t k = 0; k < hop_jobs_count(qs[q]); k++) {
+      const job *j = hop_jobs_at(qs[q], k);
+      if (j->part != P_READ &&
+          !(j->part == P_SWEEP && j->c.dt == best->dt && j->c.stdm == best->stdm && j->c.init == cf->init.v[0]))
+        continue;
+      snprintf(d, sizeof d, "eq. 3 read as %s (phi = exp(%s|W|)), %s, MNIST validation accuracy %% (dt %g, %s "
+               "standardisation)", reading_names[j->c.reading], j->c.reading == 0 ? "+" : "-",
+               j->model == M_SCHED ? "beta schedule" : "beta fixed", j->c.dt, std_names[j->c.stdm]);
+      if (j->diverged) snprintf(m, sizeof m, "diverged in epoch %d", j->diverged);
+      else snprintf(m, sizeof m, "%.2f (max |W| %.3g)", j->acc[best->ib], j->max_w);
+      char id[40];
+      snprintf(id, sizeof id, "eq3-%s-%s", reading_names[j->c.reading], j->model == M_SCHED ? "schedule" : "fixed");
+      hop_claims_add(res->claims, id, d, "-", m, "-", "beyond paper");
+    }
+}
+
+static int finish(const hop_cli *cli, const config *cf, results *res) {
+  claims_eq3(cf, res);
+  int st = hop_claims_write(res->claims, cli->out);
+  if (st) return st;
   const char *files[N_DS * 6];
   size_t nfiles = 0;
   for (int k = 0; k < N_DS; k++)
-    if (ds[k].present)
-      for (size_t q = 0; q < ds[k].n_files; q++) files[nfiles++] = ds[k].files[q];
-  if (hop_manifest_write(&cli, files, nfiles)) return fail("manifest");
-  for (size_t k = 0; k < nj; k++) {
-    hop_mhc_free(jobs[k].m);
-    hop_mlp_free(jobs[k].mlp);
+    if (res->ds[k].present)
+      for (size_t q = 0; q < res->ds[k].n_files; q++) files[nfiles++] = res->ds[k].files[q];
+  return hop_manifest_write(cli, files, nfiles);
+}
+
+static void results_free(results *res) {
+  hop_jobs *qs[3] = {res->qa, res->qb, res->qc};
+  for (int q = 0; q < 3; q++) {
+    for (size_t k = 0; qs[q] && k < hop_jobs_count(qs[q]); k++) {
+      job *j = hop_jobs_at(qs[q], k);
+      hop_mhc_free(j->m);
+      hop_mlp_free(j->mlp);
+    }
+    hop_jobs_free(qs[q]);
   }
-  free(jobs), free(v), free(img), free(lab), free(xm), free(vout);
-  hop_mhc_work_free(w);
-  gsl_rng_free(r), gsl_rng_free(rm), gsl_rng_free(ra), gsl_rng_free(rb);
-  for (int k = 0; k < N_DS; k++) dset_free(&ds[k]);
-  return 0;
+  hop_mhc_work_free(res->w);
+  free(res->lab);
+  free(res->xm);
+  hop_claims_free(res->claims);
+  for (int k = 0; k < N_DS; k++) dset_free(&res->ds[k]);
+}
+
+int main(int argc, char **argv) {
+  gsl_set_error_handler_off(); /* GSL errors come back as statuses, never abort */
+  hop_cli cli;
+  config cf;
+  int rc = options(argc, argv, &cli, &cf);
+  if (rc >= 0) return rc;
+  static results res; /* large; zeroed */
+  if ((rc = load(&cli, &cf, &res))) {
+    results_free(&res);
+    return rc;
+  }
+  int st = !(res.claims = hop_claims_new("mhc"));
+  if (!st && (st = plan(&cli, &cf, &res))) fail("plan of runs");
+  if (!st && (st = sweep(&cli, &cf, &res))) fail("validation sweep");
+  if (!st && (st = main_runs(&cli, &cf, &res))) fail("runs");
+  if (!st && (st = table1(&cli, &cf, &res))) fail("table1.csv");
+  if (!st && (st = fig3a(&cli, &cf, &res))) fail("Fig. 3a");
+  if (!st && (st = fig3b(&cli, &cf, &res))) fail("noise.csv");
+  if (!st && (st = fig9(&cli, &cf, &res))) fail("train_size.csv");
+  if (!st && (st = fig4_fig2a(&cli, &cf, &res))) fail("Figs. 4 and 2a");
+  if (!st && (st = fig5(&cli, &res))) fail("confusion.csv");
+  if (!st && (st = fig2b(&cli, &cf, &res))) fail("Fig. 2b/6");
+  if (!st && (st = ode_and_speed(&cli, &cf, &res))) fail("rkf45 inference");
+  if (!st && (st = finish(&cli, &cf, &res))) fail("claims and manifest");
+  results_free(&res);
+  return st ? 1 : 0;
 }

@@ -9,18 +9,26 @@ static long sweeps = 100;
 static double beta = 2.5;
 static const char *name = "dot";
 static int flag = 0;
-static hop_opt opts[4];
+static hop_opt opts[7];
+static hop_cli_numbers betas;
+static hop_cli_names sims;
+static int mode;
+static const char *const sim_names[] = {"dot", "cosine", "l1", NULL};
+static const char *const mode_names[] = {"auto", "official", "approx", NULL};
 
 static void setup(void) {
   sweeps = 100;
   beta = 2.5;
   name = "dot";
   flag = 0;
-  hop_opt o[4] = {
-      {"max-sweeps", HOP_OPT_INT, &sweeps, 1, 1000, "cap", 0, ""},
-      {"beta", HOP_OPT_DOUBLE, &beta, 1e-9, 1e9, "inverse temperature", 0, ""},
-      {"similarity", HOP_OPT_STRING, &name, 0, 0, "name", 0, ""},
-      {"sync", HOP_OPT_FLAG, &flag, 0, 0, "flag", 0, ""},
+  hop_opt o[7] = {
+      {"max-sweeps", HOP_OPT_INT, &sweeps, 1, 1000, "cap", "100", .quick = "5"},
+      {"beta", HOP_OPT_DOUBLE, &beta, 1e-9, 1e9, "inverse temperature", "2.5", .quick = NULL},
+      {"similarity", HOP_OPT_STRING, &name, 0, 0, "name", "dot", .quick = NULL},
+      {"sync", HOP_OPT_FLAG, &flag, 0, 0, "flag", "off", .quick = NULL},
+      {"betas", HOP_OPT_LIST, &betas, 0.5, 8, "list", "1,2.385,4", .quick = "1"},
+      {"sims", HOP_OPT_WORDS, &sims, 0, 0, "words", "dot,l1", .quick = "cosine", .names = sim_names},
+      {"mode", HOP_OPT_WORD, &mode, 0, 0, "one word", "auto", .quick = NULL, .names = mode_names},
   };
   memcpy(opts, o, sizeof o);
 }
@@ -28,7 +36,7 @@ TestSuite(cli, .init = setup);
 
 static int parse(hop_cli *cli, int argc, char **argv, int *action) {
   hop_cli_init(cli, "demo", "a demo", 17);
-  return hop_cli_parse(cli, argc, argv, opts, 4, action);
+  return hop_cli_parse(cli, argc, argv, opts, 7, action);
 }
 
 Test(cli, defaults_and_values) {
@@ -41,7 +49,9 @@ Test(cli, defaults_and_values) {
   cr_assert_eq(sweeps, 7);
   cr_assert_float_eq(beta, 0.125, 0);
   cr_assert_str_eq(name, "l1");
-  cr_assert(flag && cli.quick && opts[0].set && !strcmp(opts[0].def, "100"));
+  cr_assert(flag && cli.quick && opts[0].set && !opts[4].set);
+  cr_assert(betas.n == 1 && betas.v[0] == 1.0, "--quick gives the quick list");
+  cr_assert(sims.n == 1 && sims.v[0] == 1 && mode == 0);
   cr_assert_eq(cli.seed, 3);
   cr_assert_str_eq(cli.out, "/tmp/x");
   cr_assert_eq(cli.threads, 1);
@@ -49,6 +59,7 @@ Test(cli, defaults_and_values) {
   cr_assert_eq(parse(&cli, 1, plain, &action), HOP_OK);
   cr_assert_str_eq(cli.out, "results/demo");
   cr_assert_eq(cli.seed, 17);
+  cr_assert(sweeps == 100 && betas.n == 3 && betas.v[1] == 2.385 && sims.n == 2 && sims.v[1] == 2);
   cr_assert(cli.threads >= 1);
 }
 
@@ -60,11 +71,12 @@ Test(cli, help_prints_every_default) {
   cr_assert_eq(action, HOP_CLI_HELP);
   char buf[4096];
   FILE *f = fmemopen(buf, sizeof buf, "w");
-  hop_cli_usage(f, &cli, opts, 4);
+  hop_cli_usage(f, &cli, opts, 7);
   fclose(f);
-  cr_assert(strstr(buf, "--max-sweeps N") && strstr(buf, "[100]"));
+  cr_assert(strstr(buf, "--max-sweeps N") && strstr(buf, "[100; quick: 5]"), "%s", buf);
+  cr_assert(strstr(buf, "[1,2.385,4; quick: 1]") && strstr(buf, "one or more of: dot cosine l1"));
   cr_assert(strstr(buf, "[2.5]") && strstr(buf, "[dot]") && strstr(buf, "[off]"));
-  cr_assert(strstr(buf, "--seed N         random seed [17]"));
+  cr_assert(strstr(buf, "--seed N           random seed [17]"));
   cr_assert(strstr(buf, "[results/demo]"));
 }
 
@@ -96,6 +108,30 @@ Test(cli, bad_options_name_the_option) {
   expect_bad(2, a9, "takes no value");
   char *a10[] = {"demo", "--similarity", ""};
   expect_bad(3, a10, "--similarity");
+  char *a11[] = {"demo", "--beta", "1", "--beta", "2"};
+  expect_bad(5, a11, "given twice");
+  char *a12[] = {"demo", "--seed", "1", "--seed=2"};
+  expect_bad(4, a12, "given twice");
+  char *a13[] = {"demo", "--betas", "1,9"};
+  expect_bad(3, a13, "--betas");
+  char *a14[] = {"demo", "--sims", "dot,nope"};
+  expect_bad(3, a14, "'nope'");
+  char *a15[] = {"demo", "--mode", "exact"};
+  expect_bad(3, a15, "not one of auto, official, approx");
+}
+
+Test(cli, a_bad_default_or_quick_value_is_caught) {
+  hop_cli cli;
+  int action;
+  char *plain[] = {"demo"}, *quick[] = {"demo", "--quick"};
+  opts[0].def = "5000"; /* outside [1, 1000] */
+  cr_assert_eq(parse(&cli, 1, plain, &action), HOP_EINVAL);
+  cr_assert(strstr(hop_error_message(), "default value '5000'"), "%s", hop_error_message());
+  opts[0].def = "100";
+  opts[4].quick = "0.1"; /* outside [0.5, 8] */
+  cr_assert_eq(parse(&cli, 1, plain, &action), HOP_OK);
+  cr_assert_eq(parse(&cli, 2, quick, &action), HOP_EINVAL);
+  cr_assert(strstr(hop_error_message(), "quick value '0.1'"), "%s", hop_error_message());
 }
 
 Test(cli, number_lists) {

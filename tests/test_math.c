@@ -111,3 +111,37 @@ Test(math, gemm_and_gram_match_naive_loops) {
 Test(math, blas_identifies_openblas) {
   cr_assert(strstr(hop_math_blas_config(), "OpenBLAS") != NULL, "BLAS is '%s'", hop_math_blas_config());
 }
+
+Test(math, argmax_takes_the_first_largest_and_skips_nan) {
+  const double d[5] = {NAN, 2.385, -1.0, 2.385, 0.5};
+  const float f[4] = {-3.0f, 7.25f, 7.5f, 7.5f};
+  cr_assert_eq(hop_math_argmax(d, 5), 1);
+  cr_assert_eq(hop_math_argmax_f(f, 4), 2);
+  const double nan2[2] = {NAN, NAN};
+  cr_assert_eq(hop_math_argmax(nan2, 2), 0);
+}
+
+Test(math, mean_and_sd_match_hand_values) {
+  /* reference: Python's statistics.mean / statistics.stdev of the same four numbers */
+  const double x[6] = {2.385, NAN, 1.5, 4.25, INFINITY, 3.0};
+  double m, sd;
+  cr_assert_eq(hop_math_mean_sd(x, 6, &m, &sd), 4);
+  cr_assert_float_eq(m, 2.78375, 1e-15);
+  cr_assert_float_eq(sd, 1.1552299554634133, 1e-15);
+  cr_assert_eq(hop_math_mean_sd(x, 1, &m, &sd), 1);
+  cr_assert(m == 2.385 && sd == 0.0);
+  cr_assert_eq(hop_math_mean_sd(x + 1, 1, &m, &sd), 0);
+  cr_assert(isnan(m) && isnan(sd));
+}
+
+Test(math, crossings_of_sampled_curves) {
+  const double x[4] = {0, 1, 2, 3}, y[4] = {1.0, 0.8, 0.4, 0.1};
+  cr_assert_float_eq(hop_math_crossing_down(x, y, 4, 0.5), 1.75, 1e-15);
+  cr_assert_float_eq(hop_math_crossing_down(x, y, 4, 0.8), 1.0, 1e-15); /* >= level, then < */
+  cr_assert(isnan(hop_math_crossing_down(x, y, 4, 0.05)));
+  /* a - b = 1, -1, 1, -1: downward changes at 0.5 and 2.5; the one nearest to near */
+  const double a[4] = {2, 0, 2, 0}, b[4] = {1, 1, 1, 1};
+  cr_assert_float_eq(hop_math_curve_crossing(x, a, b, 4, 0.0), 0.5, 1e-15);
+  cr_assert_float_eq(hop_math_curve_crossing(x, a, b, 4, 2.4), 2.5, 1e-15);
+  cr_assert(isnan(hop_math_curve_crossing(x, b, a, 2, 0.0))); /* only an upward change */
+}

@@ -7,6 +7,7 @@
 #include "hop_claims.h"
 #include "hop_file.h"
 #include "hop_grid.h"
+#include "hop_jobs.h"
 #include "hop_manifest.h"
 #include "hop_progress.h"
 
@@ -131,4 +132,47 @@ Test(out, progress_plain_lines_when_not_a_terminal) {
   for (char *c = text; *c; c++) lines += *c == '\n';
   cr_assert(lines >= 10 && lines <= 21, "%d lines:\n%s", lines, text); /* one per 5 % step */
   cr_assert(strstr(text, "demo: 100% (40/40)") && strstr(text, "done"));
+}
+
+/* ---- hop_jobs ------------------------------------------------------------------ */
+
+typedef struct {
+  size_t in;
+  double out;
+  int thread;
+} square_job;
+
+static int square(void *job, size_t index, int thread, void *ctx) {
+  square_job *j = job;
+  const double *scale = ctx;
+  if (j->in == 13) return HOP_RAISE(HOP_EDOM, "job %zu refuses 13", index);
+  j->out = *scale * (double)(j->in * j->in);
+  j->thread = thread;
+  return HOP_OK;
+}
+
+Test(jobs, results_in_push_order_for_any_thread_count) {
+  double scale = 2.385;
+  for (int threads = 1; threads <= 2; threads++) {
+    hop_jobs *q = hop_jobs_new(40, sizeof(square_job));
+    cr_assert_not_null(q);
+    for (size_t k = 0; k < 40; k++) cr_assert_eq(hop_jobs_push(q, &(square_job){.in = 40 - k, .thread = -1}), HOP_OK);
+    cr_assert_eq(hop_jobs_push(q, &(square_job){.in = 1}), HOP_EBADLEN, "a full queue must refuse");
+    cr_assert_eq(hop_jobs_count(q), 40);
+    cr_assert_eq(hop_jobs_run(q, square, &scale, threads), HOP_EDOM, "job 27 (in = 13) fails");
+    cr_assert(strstr(hop_error_message(), "job 27") && strstr(hop_error_message(), "refuses 13"), "%s",
+              hop_error_message());
+    for (size_t k = 0; k < 40; k++) {
+      const square_job *j = hop_jobs_at(q, k);
+      if (j->in == 13) continue;
+      cr_assert_eq(j->out, scale * (double)((40 - k) * (40 - k)), "job %zu", k);
+      cr_assert(j->thread >= 0 && j->thread < threads);
+    }
+    cr_assert_null(hop_jobs_at(q, 40));
+    hop_jobs_clear(q);
+    cr_assert_eq(hop_jobs_count(q), 0);
+    cr_assert_eq(hop_jobs_run(q, square, &scale, threads), HOP_OK, "an empty queue runs nothing");
+    hop_jobs_free(q);
+  }
+  cr_assert_null(hop_jobs_new(0, 8));
 }

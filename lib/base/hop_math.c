@@ -1,9 +1,11 @@
-/* hop_math.c: stable softmax / log-sum-exp and CBLAS helpers. */
+/* hop_math.c: stable softmax / log-sum-exp, CBLAS helpers, argmax, mean/sd, crossings. */
 #include "hop_math.h"
 #include "hop_error.h"
 
 #include <cblas.h>
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
+#include <stdlib.h>
 
 /* Provided by OpenBLAS (declared in its cblas.h, not in the reference one). */
 extern void openblas_set_num_threads(int num_threads);
@@ -76,3 +78,59 @@ void hop_math_gram_f(size_t p, size_t n, float alpha, const float *x, float *g) 
 void hop_math_blas_threads(int n) { openblas_set_num_threads(n > 0 ? n : 1); }
 
 const char *hop_math_blas_config(void) { return openblas_get_config(); }
+
+/* First largest non-NaN entry; 0 if all are NaN (float and double share the body). */
+#define ARGMAX_BODY                          \
+  size_t b = 0;                              \
+  while (b < n && isnan(x[b])) b++;          \
+  if (b == n) return 0;                      \
+  for (size_t i = b + 1; i < n; i++)         \
+    if (x[i] > x[b]) b = i;                  \
+  return b;
+
+size_t hop_math_argmax_f(const float *x, size_t n) { ARGMAX_BODY }
+size_t hop_math_argmax(const double *x, size_t n) { ARGMAX_BODY }
+
+size_t hop_math_mean_sd(const double *x, size_t n, double *mean, double *sd) {
+  size_t k = 0;
+  int all = 1;
+  for (size_t i = 0; i < n; i++) {
+    k += isfinite(x[i]) != 0;
+    all &= isfinite(x[i]) != 0;
+  }
+  const double *v = x;
+  double small[64], *heap = NULL;
+  if (!all && k) { /* the finite entries, in order */
+    double *dst = k <= 64 ? small : (heap = malloc(k * sizeof *heap));
+    if (!dst) {
+      *mean = *sd = NAN;
+      return 0;
+    }
+    for (size_t i = 0, j = 0; i < n; i++)
+      if (isfinite(x[i])) dst[j++] = x[i];
+    v = dst;
+  }
+  *mean = k ? gsl_stats_mean(v, 1, k) : NAN;
+  *sd = k > 1 ? gsl_stats_sd_m(v, 1, k, *mean) : k ? 0.0 : NAN;
+  free(heap);
+  return k;
+}
+
+double hop_math_crossing_down(const double *x, const double *y, size_t n, double level) {
+  for (size_t i = 0; i + 1 < n; i++)
+    if (y[i] >= level && y[i + 1] < level)
+      return x[i] + (y[i] - level) / (y[i] - y[i + 1]) * (x[i + 1] - x[i]);
+  return NAN;
+}
+
+double hop_math_curve_crossing(const double *x, const double *a, const double *b, size_t n, double near) {
+  double best = NAN;
+  for (size_t i = 0; i + 1 < n; i++) {
+    double d0 = a[i] - b[i], d1 = a[i + 1] - b[i + 1];
+    if (d0 > 0 && d1 < 0) {
+      double c = x[i] + d0 / (d0 - d1) * (x[i + 1] - x[i]);
+      if (isnan(best) || fabs(c - near) < fabs(best - near)) best = c;
+    }
+  }
+  return best;
+}

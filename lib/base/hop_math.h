@@ -1,4 +1,5 @@
-/* hop_math.h: numerically stable softmax and log-sum-exp, and thin CBLAS helpers.
+/* hop_math.h: numerically stable softmax and log-sum-exp, thin CBLAS helpers, and the
+ * small numerics every experiment needs (argmax, mean and sd, crossings of curves).
  *
  * Shapes are stated per function; matrices are flat row-major arrays.
  * Dense algebra goes through CBLAS linked against OpenBLAS. */
@@ -26,6 +27,26 @@ void hop_math_gemm_f(size_t m, size_t n, size_t k, float alpha, const float *a, 
 
 /* G (n, n) = alpha * X^T X for X (p, n), both triangles filled (cblas_ssyrk + mirror). */
 void hop_math_gram_f(size_t p, size_t n, float alpha, const float *x, float *g);
+
+/* Index of the largest entry of x (n >= 1); the first one on ties; NaN entries never
+ * win (all NaN: 0). */
+size_t hop_math_argmax_f(const float *x, size_t n);
+size_t hop_math_argmax(const double *x, size_t n);
+
+/* Mean and sample standard deviation of the finite entries of x (stride 1, n entries)
+ * through gsl_stats_mean / gsl_stats_sd; sd is 0 with one finite entry, and both are NaN
+ * with none. Returns the number of finite entries. */
+size_t hop_math_mean_sd(const double *x, size_t n, double *mean, double *sd);
+
+/* The first downward crossing of level by the sampled curve y(x) (n points, x
+ * increasing): the x where y falls from >= level to < level, linearly interpolated
+ * between the two samples; NaN if it never does. */
+double hop_math_crossing_down(const double *x, const double *y, size_t n, double level);
+
+/* Where curve a falls below curve b (both sampled at x, n points): among the downward
+ * sign changes of a - b (from > 0 to < 0), linearly interpolated, the one nearest to
+ * near; NaN if there is none. */
+double hop_math_curve_crossing(const double *x, const double *a, const double *b, size_t n, double near);
 
 /* BLAS threading and identity. */
 void hop_math_blas_threads(int n);

@@ -319,13 +319,6 @@ int hop_mhc_train_image(hop_mhc *m, const float *x, size_t label, const hop_mhc_
   return HOP_OK;
 }
 
-static size_t argmax(const float *h, size_t n) {
-  size_t b = 0;
-  for (size_t j = 1; j < n; j++)
-    if (h[j] > h[b]) b = j;
-  return b;
-}
-
 size_t hop_mhc_infer(const hop_mhc *m, const float *x, const hop_mhc_params *p, gsl_rng *r,
                      float *v_out, float *h_out, hop_mhc_work *w) {
   size_t nf = m->nf, nh = m->nh;
@@ -334,7 +327,7 @@ size_t hop_mhc_infer(const hop_mhc *m, const float *x, const hop_mhc_params *p, 
   init_h(r, p->h0, h, nh);
   for (size_t s = 0; s < p->steps; s++) hop_mhc_step(m, v, h, p->beta, p->dt, 0, w);
   if (h_out) memcpy(h_out, h, nh * sizeof *h);
-  return argmax(h, nh);
+  return hop_math_argmax_f(h, nh);
 }
 
 void hop_mhc_infer_batch(const hop_mhc *m, const float *x, size_t n, const hop_mhc_params *p,
@@ -353,7 +346,7 @@ void hop_mhc_infer_batch(const hop_mhc *m, const float *x, size_t n, const hop_m
       hop_math_gemm_f(nb, nf, nh, kv, w->bf, m->w, 0, 1.0f - kv, v);    /* V = (1-kv) V + kv F W^T */
       for (size_t k = 0; k < nb * nh; k++) w->bh[k] += kh * (-w->bh[k] + w->bs[k]);
     }
-    for (size_t b = 0; b < nb; b++) labels[b0 + b] = argmax(w->bh + b * nh, nh);
+    for (size_t b = 0; b < nb; b++) labels[b0 + b] = hop_math_argmax_f(w->bh + b * nh, nh);
     if (h_out) memcpy(h_out + b0 * nh, w->bh, nb * nh * sizeof *w->bh);
   }
 }
@@ -388,6 +381,6 @@ int hop_mhc_infer_ode(const hop_mhc *m, const float *x, const hop_mhc_params *p,
   if (v_out)
     for (size_t i = 0; i < nf; i++) v_out[i] = (float)w->y[i];
   if (h_out) memcpy(h_out, h, nh * sizeof *h);
-  *label = argmax(h, nh);
+  *label = hop_math_argmax_f(h, nh);
   return HOP_OK;
 }

@@ -1,5 +1,6 @@
 /* hop_mlp.c: MLP forward, backward (softmax cross-entropy), SGD. */
 #include "hop_mlp.h"
+#include "hop_math.h"
 #include "hop_error.h"
 
 #include <cblas.h>
@@ -175,11 +176,6 @@ int hop_mlp_predict(const hop_mlp *m, const float *x, size_t batch, double *prob
   forward(m, x, batch, w);
   const double *p = w->act[L];
   if (probs) memcpy(probs, p, batch * nc * sizeof *probs);
-  for (size_t n = 0; n < batch; n++) {
-    size_t b = 0;
-    for (size_t j = 1; j < nc; j++)
-      if (p[n * nc + j] > p[n * nc + b]) b = j;
-    pred[n] = (unsigned char)b;
-  }
+  for (size_t n = 0; n < batch; n++) pred[n] = (unsigned char)hop_math_argmax(p + n * nc, nc);
   return HOP_OK;
 }

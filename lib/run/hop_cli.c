@@ -36,19 +36,6 @@ void hop_cli_init(hop_cli *cli, const char *name, const char *summary, unsigned 
   cli->t_start = hop_cli_now();
 }
 
-static void format_default(hop_opt *o) {
-  switch (o->type) {
-  case HOP_OPT_INT: snprintf(o->def, sizeof o->def, "%ld", *(long *)o->value); break;
-  case HOP_OPT_DOUBLE: snprintf(o->def, sizeof o->def, "%g", *(double *)o->value); break;
-  case HOP_OPT_STRING: {
-    const char *s = *(const char **)o->value;
-    snprintf(o->def, sizeof o->def, "%s", s ? s : "");
-    break;
-  }
-  case HOP_OPT_FLAG: snprintf(o->def, sizeof o->def, "%s", *(int *)o->value ? "on" : "off"); break;
-  }
-}
-
 static int parse_long(const char *opt, const char *text, double min, double max, long *out) {
   char *end;
   errno = 0;
@@ -130,16 +117,67 @@ size_t hop_cli_words(const char *text, const char *option, const char *const *na
   return k;
 }
 
+static size_t count_names(const char *const *names) {
+  size_t n = 0;
+  while (names && names[n]) n++;
+  return n;
+}
+
+/* Parse text into the row's value (text is the command line's, the quick or the default). */
+static int parse_value(hop_opt *o, const char *text) {
+  const char *name = o->name;
+  switch (o->type) {
+  case HOP_OPT_INT: return parse_long(name, text, o->min, o->max, (long *)o->value);
+  case HOP_OPT_DOUBLE: return parse_double(name, text, o->min, o->max, (double *)o->value);
+  case HOP_OPT_STRING:
+    if (!*text) HOP_ERROR(HOP_EINVAL, "option --%s: empty value", name);
+    *(const char **)o->value = text;
+    return HOP_OK;
+  case HOP_OPT_FLAG:
+    if (strcmp(text, "on") && strcmp(text, "off"))
+      HOP_ERROR(HOP_EINVAL, "option --%s: flag value '%s' is not on or off", name, text);
+    *(int *)o->value = !strcmp(text, "on");
+    return HOP_OK;
+  case HOP_OPT_LIST: {
+    hop_cli_numbers *l = o->value;
+    l->n = hop_cli_list(text, name, o->min, o->max, l->v, HOP_CLI_LIST_MAX);
+    l->text = text;
+    return l->n ? HOP_OK : HOP_EINVAL;
+  }
+  case HOP_OPT_WORDS: {
+    hop_cli_names *l = o->value;
+    l->n = hop_cli_words(text, name, o->names, count_names(o->names), l->v, HOP_CLI_LIST_MAX);
+    l->text = text;
+    return l->n ? HOP_OK : HOP_EINVAL;
+  }
+  case HOP_OPT_WORD: {
+    size_t n = count_names(o->names);
+    for (size_t k = 0; k < n; k++)
+      if (!strcmp(text, o->names[k])) {
+        *(int *)o->value = (int)k;
+        return HOP_OK;
+      }
+    char list[256] = "";
+    for (size_t k = 0; k < n; k++) {
+      size_t used = strlen(list);
+      snprintf(list + used, sizeof list - used, "%s%s", k ? ", " : "", o->names[k]);
+    }
+    HOP_ERROR(HOP_EINVAL, "option --%s: '%s' is not one of %s", name, text, list);
+  }
+  }
+  HOP_ERROR(HOP_EINVAL, "option --%s: unknown kind %d", name, (int)o->type);
+}
+
 int hop_cli_parse(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nopts, int *action) {
   *action = HOP_CLI_RUN;
   cli->argc = argc;
   cli->argv = argv;
   snprintf(cli->seed_def, sizeof cli->seed_def, "%lu", cli->seed);
   snprintf(cli->threads_def, sizeof cli->threads_def, "%ld", cli->threads);
-  for (size_t k = 0; k < nopts; k++) {
-    format_default(&opts[k]);
-    opts[k].set = 0;
-  }
+  const char *given[64] = {0}; /* the command line's text per row */
+  if (nopts > sizeof given / sizeof given[0]) HOP_ERROR(HOP_EBADLEN, "more than 64 option rows");
+  int seen_common[3] = {0, 0, 0}; /* out, seed, threads */
+  for (size_t k = 0; k < nopts; k++) opts[k].set = 0;
   for (int i = 1; i < argc; i++) {
     const char *arg = argv[i];
     if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0')
@@ -158,43 +196,44 @@ int hop_cli_parse(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nop
       else cli->quick = 1;
       continue;
     }
-    hop_opt *o = NULL;
+    size_t row = nopts;
     for (size_t k = 0; k < nopts; k++)
-      if (!strcmp(opts[k].name, name)) o = &opts[k];
-    if (o && o->type == HOP_OPT_FLAG) {
+      if (!strcmp(opts[k].name, name)) row = k;
+    int common = !strcmp(name, "out") ? 0 : !strcmp(name, "seed") ? 1 : !strcmp(name, "threads") ? 2 : -1;
+    if (row == nopts && common < 0) HOP_ERROR(HOP_EINVAL, "unknown option '--%s' (see --help)", name);
+    if ((row < nopts && opts[row].set) || (common >= 0 && seen_common[common]))
+      HOP_ERROR(HOP_EINVAL, "option --%s given twice", name);
+    if (row < nopts && opts[row].type == HOP_OPT_FLAG) {
       if (eq) HOP_ERROR(HOP_EINVAL, "option --%s takes no value", name);
-      *(int *)o->value = 1;
-      o->set = 1;
+      given[row] = "on";
+      opts[row].set = 1;
       continue;
     }
-    int known = o || !strcmp(name, "out") || !strcmp(name, "seed") || !strcmp(name, "threads");
-    if (!known) HOP_ERROR(HOP_EINVAL, "unknown option '--%s' (see --help)", name);
     const char *val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
     if (!val) HOP_ERROR(HOP_EINVAL, "option --%s needs a value", name);
-    if (!strcmp(name, "out")) {
+    if (common == 0) {
       if (!*val) HOP_ERROR(HOP_EINVAL, "option --out: empty directory name");
       cli->out = val;
-    } else if (!strcmp(name, "seed")) {
+    } else if (common == 1) {
       long v;
       if (parse_long(name, val, 0, 4294967295.0, &v)) return HOP_EINVAL;
       cli->seed = (unsigned long)v;
-    } else if (!strcmp(name, "threads")) {
+    } else if (common == 2) {
       if (parse_long(name, val, 1, 256, &cli->threads)) return HOP_EINVAL;
     } else {
-      o->set = 1;
-      switch (o->type) {
-      case HOP_OPT_INT:
-        if (parse_long(name, val, o->min, o->max, (long *)o->value)) return HOP_EINVAL;
-        break;
-      case HOP_OPT_DOUBLE:
-        if (parse_double(name, val, o->min, o->max, (double *)o->value)) return HOP_EINVAL;
-        break;
-      case HOP_OPT_STRING:
-        if (!*val) HOP_ERROR(HOP_EINVAL, "option --%s: empty value", name);
-        *(const char **)o->value = val;
-        break;
-      case HOP_OPT_FLAG: break;
-      }
+      given[row] = val;
+      opts[row].set = 1;
+    }
+    if (common >= 0) seen_common[common] = 1;
+  }
+  for (size_t k = 0; k < nopts; k++) {
+    hop_opt *o = &opts[k];
+    const char *text = given[k] ? given[k] : cli->quick && o->quick ? o->quick : o->def;
+    if (!text) HOP_ERROR(HOP_EINVAL, "option --%s has no default", o->name);
+    if (parse_value(o, text)) {
+      if (given[k]) return HOP_EINVAL;
+      HOP_ERROR(HOP_EINVAL, "option --%s: its %s value '%s' is invalid: %s", o->name,
+                cli->quick && o->quick ? "quick" : "default", text, hop_error_message());
     }
   }
   if (*action == HOP_CLI_RUN) {
@@ -208,22 +247,31 @@ int hop_cli_parse(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nop
 
 void hop_cli_usage(FILE *f, const hop_cli *cli, const hop_opt *opts, size_t nopts) {
   fprintf(f, "usage: %s [options]\n%s\n\ncommon options [default]:\n", cli->name, cli->summary);
-  fprintf(f, "  --out DIR        output directory [%s]\n", cli->out_default);
-  fprintf(f, "  --seed N         random seed [%s]\n", cli->seed_def);
-  fprintf(f, "  --threads N      OpenMP and OpenBLAS threads [%s = available cores]\n",
+  fprintf(f, "  --out DIR          output directory [%s]\n", cli->out_default);
+  fprintf(f, "  --seed N           random seed [%s]\n", cli->seed_def);
+  fprintf(f, "  --threads N        OpenMP and OpenBLAS threads [%s = available cores]\n",
           cli->threads_def);
-  fprintf(f, "  --quick          small sizes for a smoke run of a few seconds\n");
-  fprintf(f, "  --help           this text\n  --version        version and build\n");
+  fprintf(f, "  --quick            small sizes for a smoke run of a few seconds (values after 'quick:')\n");
+  fprintf(f, "  --help             this text\n  --version          version and build\n");
   if (nopts) fprintf(f, "\n%s options [default]:\n", cli->name);
   for (size_t k = 0; k < nopts; k++) {
     const hop_opt *o = &opts[k];
     const char *meta = o->type == HOP_OPT_INT      ? " N"
                        : o->type == HOP_OPT_DOUBLE ? " X"
-                       : o->type == HOP_OPT_STRING ? " S"
-                                                   : "";
+                       : o->type == HOP_OPT_LIST   ? " X,X"
+                       : o->type == HOP_OPT_WORDS  ? " W,W"
+                       : o->type == HOP_OPT_FLAG   ? ""
+                                                   : " S";
     char lhs[64];
     snprintf(lhs, sizeof lhs, "--%s%s", o->name, meta);
-    fprintf(f, "  %-16s %s [%s]\n", lhs, o->help, o->def);
+    fprintf(f, "  %-18s %s [%s", lhs, o->help, o->def);
+    if (o->quick && strcmp(o->quick, o->def)) fprintf(f, "; quick: %s", o->quick);
+    fprintf(f, "]\n");
+    if (o->type == HOP_OPT_WORDS || o->type == HOP_OPT_WORD) {
+      fprintf(f, "  %-18s one%s of:", "", o->type == HOP_OPT_WORDS ? " or more" : "");
+      for (size_t n = 0; o->names && o->names[n]; n++) fprintf(f, " %s", o->names[n]);
+      fprintf(f, "\n");
+    }
   }
 }
 

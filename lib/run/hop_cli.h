@@ -8,16 +8,45 @@
 
 #include <stdio.h>
 
-typedef enum { HOP_OPT_INT, HOP_OPT_DOUBLE, HOP_OPT_STRING, HOP_OPT_FLAG } hop_opt_type;
+/* Value kinds of an option row, and what its value pointer points to. */
+typedef enum {
+  HOP_OPT_INT,    /* long */
+  HOP_OPT_DOUBLE, /* double */
+  HOP_OPT_STRING, /* const char * (points into argv or the row's text) */
+  HOP_OPT_FLAG,   /* int: 1 when given (default and quick text: "off" or "on") */
+  HOP_OPT_LIST,   /* hop_cli_numbers: comma list of numbers, each in [min, max] */
+  HOP_OPT_WORDS,  /* hop_cli_names: comma list of words from the row's names */
+  HOP_OPT_WORD    /* int: the index of one word from the row's names */
+} hop_opt_type;
 
+#define HOP_CLI_LIST_MAX 16
+/* A parsed comma list of numbers: v[0..n), and the text it came from. */
 typedef struct {
-  const char *name;  /* long name without "--" */
-  hop_opt_type type; /* what value points to: long, double, const char *, int */
-  void *value;       /* holds the default on entry, the parsed value on return */
-  double min, max;   /* inclusive range for INT and DOUBLE (ignored otherwise) */
-  const char *help;  /* one line */
-  int set;           /* filled by the parser: 1 if given on the command line */
-  char def[64];      /* filled by the parser: the default as printed by --help */
+  size_t n;
+  double v[HOP_CLI_LIST_MAX];
+  const char *text;
+} hop_cli_numbers;
+/* A parsed comma list of names: their indices v[0..n) in the row's names. */
+typedef struct {
+  size_t n;
+  int v[HOP_CLI_LIST_MAX];
+  const char *text;
+} hop_cli_names;
+
+/* One row of a program's option table. The default and the --quick value are text,
+ * parsed and range-checked by the same parser as the command line, so a bad default
+ * is caught too; --help prints both. An option given on the command line wins over
+ * both; under --quick a row with a quick text takes it. */
+typedef struct {
+  const char *name;         /* long name without "--" */
+  hop_opt_type type;        /* what value points to (above) */
+  void *value;              /* receives the parsed value */
+  double min, max;          /* inclusive range of INT, DOUBLE and each LIST entry */
+  const char *help;         /* one line */
+  const char *def;          /* the default, as text */
+  const char *quick;        /* the value under --quick, as text; NULL: the default */
+  const char *const *names; /* WORDS and WORD: the allowed names, NULL-terminated */
+  int set;                  /* filled by the parser: 1 if given on the command line */
 } hop_opt;
 
 typedef struct {
@@ -39,12 +68,14 @@ enum { HOP_CLI_RUN = 0, HOP_CLI_HELP = 1, HOP_CLI_VERSION = 2 };
 /* Initialise cli with defaults (seed, threads = available cores). */
 void hop_cli_init(hop_cli *cli, const char *name, const char *summary, unsigned long seed);
 
-/* Parse argv. On success returns HOP_OK and sets *action to HOP_CLI_RUN, HOP_CLI_HELP
- * or HOP_CLI_VERSION; on a bad option returns HOP_EINVAL with a one-line reason in
+/* Parse argv, then give every row its value: the command line's, else (under --quick)
+ * its quick text, else its default text. On success returns HOP_OK and sets *action to
+ * HOP_CLI_RUN, HOP_CLI_HELP or HOP_CLI_VERSION; on a bad option (unknown, given twice,
+ * malformed, out of range) returns HOP_EINVAL with a one-line reason in
  * hop_error_message() naming the option. Applies the thread count on HOP_CLI_RUN. */
 int hop_cli_parse(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nopts, int *action);
 
-/* Usage text with every default. */
+/* Usage text with every default and quick value: "--train N  images [10000; quick: 500]". */
 void hop_cli_usage(FILE *f, const hop_cli *cli, const hop_opt *opts, size_t nopts);
 
 /* "NAME VERSION (libhopfield ...)" */
@@ -65,7 +96,8 @@ size_t hop_cli_words(const char *text, const char *option, const char *const *na
  * otherwise the exit code (0 after --help/--version, 2 after a bad option). */
 int hop_cli_main(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nopts);
 
-double hop_cli_now(void); /* monotonic seconds */
+/* Monotonic seconds. */
+double hop_cli_now(void);
 
 #define HOP_VERSION "0.1.0"
 
