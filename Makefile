@@ -66,10 +66,12 @@ test: $(TEST_BIN) $(EXP_BIN) layout
 	$(TEST_BIN) --jobs=2
 	sh tests/smoke.sh $(BUILD) $(EXPS)
 
-# lib/README.md's two rules: header names are unique across lib/*/, and nothing outside
-# lib/run/ prints, exits or opens a file for writing (each check also proves it can fire).
+# lib/README.md's two rules (header names unique across lib/*/; nothing outside lib/run/
+# prints, exits or writes files), and the paper's figure numbering; each check also
+# proves it can fire.
 layout:
 	sh tests/layout.sh
+	sh tests/paper.sh
 
 # The smoke runs need the datasets of their experiments: check fetches or verifies them.
 ifeq ($(SANITIZE),1)

@@ -11,7 +11,5 @@ for m in results/*/manifest.txt; do
     exit 1
   fi
 done
-for s in paper/sections/*.md; do
-  awk -f paper/csv.awk -f paper/render.awk "$s"
-  echo
-done
+# One awk run over every section, so that figures are numbered across the paper.
+awk -f paper/csv.awk -f paper/render.awk paper/sections/*.md

@@ -8,8 +8,41 @@
 #   {{field FILE KEY}}                    text after "KEY: " in a "key: value" file
 #   {{verbatim FILE}}                     FILE in a code block
 #   {{claims}}                            results/claims.csv as the claims table
-# A missing file or column is an error (exit 1): the paper never shows a stale blank.
+#   {{figure LABEL}}                      a caption's number: "*Figure N.*"
+#   {{figures LABEL LABEL ...}}           one caption for consecutive figures: "*Figures N–M.*"
+#   {{ref LABEL}}                         "Figure N" (before or after the caption)
+# Figures are numbered in the order of their caption directives over all the files
+# given (every section, in one awk run), so no figure number is typed by hand.
+# A missing file or column, an unknown or twice-defined label is an error (exit 1):
+# the paper never shows a stale blank.
 function die(msg) { print "paper: " msg > "/dev/stderr"; failed = 1; exit 1 }
+
+# Number every caption label before any output: a scan of all input files in order.
+BEGIN {
+  for (i = 1; i < ARGC; i++) {
+    f = ARGV[i]
+    while ((getline line < f) > 0)
+      while (match(line, /\{\{figures? [^}]*\}\}/)) {
+        n = split(substr(line, RSTART + 2, RLENGTH - 4), w, " ")
+        for (k = 2; k <= n; k++) {
+          if (w[k] in fignum) die(f ": figure label " w[k] " defined twice")
+          fignum[w[k]] = ++nfig
+        }
+        line = substr(line, RSTART + RLENGTH)
+      }
+    close(f)
+  }
+}
+
+function fig(label) {
+  if (!(label in fignum)) die("no caption {{figure " label "}} for a reference")
+  return fignum[label]
+}
+
+function figrange(a, n,    first, last) {
+  first = fig(a[2]); last = fig(a[n])
+  return n == 2 ? first : first "–" last
+}
 
 function load(file,    line, n, k) {
   if (file in loaded) return
@@ -90,9 +123,16 @@ function expand(d,    a, n) {
   if (a[1] == "value") return value(a[2], a[3], a[4], a[5])
   if (a[1] == "field") { sub(/^field [^ ]+ /, "", d); return field(a[2], d) }
   if (a[1] == "verbatim") return verbatim(a[2])
+  if (a[1] == "figure" && n == 2) return "*Figure " fig(a[2]) ".*"
+  if (a[1] == "figures" && n >= 3) return "*Figures " figrange(a, n) ".*"
+  if (a[1] == "ref" && n == 2) return "Figure " fig(a[2])
   if (a[1] == "claims") return table("results/claims.csv", "experiment,claim_id,description,paper_value,measured_value,tolerance,verdict", "")
   die("unknown directive {{" d "}}")
 }
+
+FNR == 1 && NR > 1 { print "" } # a blank line between sections
+
+END { if (!failed && NR) print "" }
 
 {
   line = $0; out = ""
