@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Reference values for tests/test_reference.c from an independent implementation.
+
+Run by developers, never by `make check` (which needs no Python):
+    python3 tests/reference/generate.py          (needs NumPy: Debian python3-numpy)
+It writes tests/reference/{classical,uhn,mhc}.txt. Each model is written here from its
+equations (the top comments of lib/memory/hop_classical.h, lib/memory/hop_uhn.h and
+lib/learn/hop_mhc.h), in float64 NumPy, without looking at the C loops. Inputs are drawn
+from a seeded NumPy generator and rounded to float32, so that the C library (which works
+in float) reads exactly the same inputs from the file.
+
+File format: comment lines start with '#'; a block is a line "@ NAME COUNT" followed by
+COUNT lines of one number each (inputs printed exactly, results with 17 digits).
+"""
+import os
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class Writer:
+    def __init__(self, name, what):
+        self.path = os.path.join(HERE, name)
+        self.lines = [
+            f"# {what}",
+            f"# written by tests/reference/generate.py with NumPy {np.__version__}; "
+            "regenerate: python3 tests/reference/generate.py",
+        ]
+
+    def put(self, key, values):
+        v = np.asarray(values, dtype=np.float64).ravel()
+        self.lines.append(f"@ {key} {v.size}")
+        self.lines.extend(repr(float(x)) for x in v)
+
+    def close(self):
+        with open(self.path, "w") as f:
+            f.write("\n".join(self.lines) + "\n")
+
+
+def f32(a):
+    return np.asarray(a, dtype=np.float32).astype(np.float64)
+
+
+def pm1(rng, shape):
+    return np.where(rng.random(shape) < 0.5, -1.0, 1.0)
+
+
+def sgn_keep(h, s):
+    """sgn(h), keeping s where h == 0."""
+    return np.where(h > 0, 1.0, np.where(h < 0, -1.0, s))
+
+
+def classical(rng):
+    """Hopfield 1982: W = (1/N) sum xi xi^T, W_ii = 0; E = -1/2 s.W s; async and sync."""
+    n, p = 12, 3
+    w = Writer("classical.txt", "classical Hopfield network (lib/memory/hop_classical.h)")
+    xi = pm1(rng, (p, n))
+    s = pm1(rng, n)
+    order = rng.permutation(n)
+    c = xi.T @ xi
+    np.fill_diagonal(c, 0.0)
+    w.put("xi", xi)
+    w.put("s", s)
+    w.put("order", order)
+    w.put("energy", -0.5 * s @ (c / n) @ s)
+    w.put("fields", c @ s)
+    a = s.copy()
+    flips = 0
+    for i in order:                       # sequential: each update sees the previous ones
+        new = sgn_keep(c[i] @ a, a[i])
+        flips += new != a[i]
+        a[i] = new
+    w.put("async_sweep", a)
+    w.put("async_flips", [flips])
+    w.put("sync_step", sgn_keep(c @ s, s))
+    w.close()
+
+
+def softmax(z):
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+def uhn(rng):
+    """Millidge et al. 2022: q <- X^T softmax(beta sim(X, q)), one step, each similarity."""
+    p, d, b = 6, 5, 2
+    beta, beta_l1 = 0.7, 2.5
+    w = Writer("uhn.txt", "UHN retrieval, one step, softmax separation (lib/memory/hop_uhn.h)")
+    x = f32(rng.normal(0.0, 1.0, (p, d)))
+    q = f32(x[[1, 4]] + rng.normal(0.0, 0.4, (b, d)))
+    w.put("x", x)
+    w.put("q", q)
+    w.put("beta", [beta])
+    w.put("beta_l1", [beta_l1])
+    sims = {
+        "dot": lambda xi, qq: xi @ qq,
+        "cosine": lambda xi, qq: xi @ qq / (np.linalg.norm(xi) * np.linalg.norm(qq)),
+        "euclidean": lambda xi, qq: -np.linalg.norm(xi - qq),
+        "manhattan": lambda xi, qq: -np.abs(xi - qq).sum(),
+        "l1score": lambda xi, qq: beta_l1 / (1.0 + np.abs(xi - qq).sum()),
+    }
+    for name, sim in sims.items():
+        out = []
+        for qq in q:
+            s = np.array([sim(xi, qq) for xi in x])
+            out.append(x.T @ softmax(s if name == "l1score" else beta * s))
+        w.put("step_" + name, out)
+    # energy of the dot-product network (Ramsauer et al. 2020), first query
+    q0 = q[0]
+    z = beta * (x @ q0)
+    lse = z.max() + np.log(np.exp(z - z.max()).sum())
+    m = np.sqrt((x * x).sum(axis=1)).max()
+    w.put("energy", -lse / beta + 0.5 * q0 @ q0 + np.log(p) / beta + 0.5 * m * m)
+    w.close()
+
+
+def mhc(rng):
+    """Krotov & Hopfield 2021 dynamics, Joshi et al. 2023 local rule (eqs. 1-3)."""
+    nf, nh = 7, 3
+    tau_v, tau_h, beta, dt, eta, label = 1.0, 0.1, 1.7, 0.1, 0.5, 1
+    w = Writer("mhc.txt", "Modern Hopfield Classifier: one training step, Euler inference, energy "
+               "(lib/learn/hop_mhc.h)")
+    wm = f32(rng.normal(0.0, 0.3, (nh, nf)))   # W stored (nh, nf): class j's weights contiguous
+    x = f32(rng.normal(0.0, 1.0, nf))
+    h = f32(rng.normal(0.0, 0.5, nh))
+    w.put("params", [tau_v, tau_h, beta, dt, eta, label])
+    w.put("w", wm)
+    w.put("x", x)
+    w.put("h", h)
+    f = softmax(beta * h)
+    t = np.eye(nh)[label]
+    for reading, sign in (("printed", 1.0), ("damped", -1.0)):
+        a = dt * eta * (t - f)                               # (nh)
+        w_new = wm + a[:, None] * x[None, :] * np.exp(sign * np.abs(wm))
+        h_new = h + dt / tau_h * (-h + wm @ x)               # from the state before W moves
+        w.put("train_w_" + reading, w_new)
+        w.put("train_h_" + reading, h_new)
+    # inference: v = x, h = 0, 25 explicit Euler steps of eqs. 1-2 from the same state
+    steps, dti = 25, 0.05
+    v, hh = x.copy(), np.zeros(nh)
+    for _ in range(steps):
+        ff = softmax(beta * hh)
+        v, hh = v + dti / tau_v * (-v + wm.T @ ff), hh + dti / tau_h * (-hh + wm @ v)
+    w.put("infer_params", [steps, dti])
+    w.put("infer_v", v)
+    w.put("infer_h", hh)
+    w.put("infer_label", [int(np.argmax(hh))])
+    # energy E = 1/2 |v|^2 + h.f - (1/beta) logsumexp(beta h) - v^T W f at (x, h)
+    z = beta * h
+    lse = z.max() + np.log(np.exp(z - z.max()).sum())
+    w.put("energy", 0.5 * x @ x + h @ f - lse / beta - x @ (wm.T @ f))
+    w.close()
+
+
+if __name__ == "__main__":
+    rng = np.random.default_rng(2385)
+    classical(rng)
+    uhn(rng)
+    mhc(rng)

@@ -1,0 +1,161 @@
+/* Unit tests against reference values from an independent implementation: the NumPy
+ * code of tests/reference/generate.py, written from the models' equations (not from the
+ * C loops), run by developers; its output files are committed, so make check needs no
+ * Python. Inputs are read from the same files (float32-exact), so only the library's
+ * arithmetic is compared: float against float64, hence the relative tolerances below.
+ * A mismatch names the value and the command that regenerates the files. */
+#define _POSIX_C_SOURCE 200809L
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hop_classical.h"
+#include "hop_error.h"
+#include "hop_mhc.h"
+#include "hop_uhn.h"
+
+#define REGEN "python3 tests/reference/generate.py"
+
+/* Block NAME of tests/reference/FILE into out (exactly n values). */
+static void ref(const char *file, const char *name, double *out, size_t n) {
+  char path[256], line[256], want[128];
+  snprintf(path, sizeof path, "tests/reference/%s", file);
+  FILE *f = fopen(path, "r");
+  cr_assert_not_null(f, "cannot read %s (regenerate: %s)", path, REGEN);
+  snprintf(want, sizeof want, "@ %s ", name);
+  while (fgets(line, sizeof line, f))
+    if (!strncmp(line, want, strlen(want))) {
+      size_t count = strtoul(line + strlen(want), NULL, 10);
+      cr_assert_eq(count, n, "%s: block %s has %zu values, the test expects %zu (regenerate: %s)", path, name,
+                   count, n, REGEN);
+      for (size_t k = 0; k < n; k++) {
+        cr_assert_not_null(fgets(line, sizeof line, f), "%s: block %s ends early", path, name);
+        out[k] = strtod(line, NULL);
+      }
+      fclose(f);
+      return;
+    }
+  fclose(f);
+  cr_assert_fail("%s: no block %s (regenerate: %s)", path, name, REGEN);
+}
+
+static void to_float(const double *d, float *f, size_t n) {
+  for (size_t k = 0; k < n; k++) f[k] = (float)d[k];
+}
+
+/* |got - want| <= tol (1 + |want|) for every entry. */
+static void expect_near(const char *what, const float *got, const double *want, size_t n, double tol) {
+  for (size_t k = 0; k < n; k++)
+    cr_assert(fabs((double)got[k] - want[k]) <= tol * (1.0 + fabs(want[k])),
+              "%s[%zu]: library %.9g, reference %.9g (if the model changed on purpose, regenerate: %s)", what, k,
+              (double)got[k], want[k], REGEN);
+}
+
+Test(reference, classical_energy_fields_and_updates) {
+  enum { N = 12, P = 3 };
+  double xi_d[P * N], s_d[N], ord_d[N], e, h_ref[N], sweep_ref[N], flips_ref, sync_ref[N];
+  ref("classical.txt", "xi", xi_d, P * N);
+  ref("classical.txt", "s", s_d, N);
+  ref("classical.txt", "order", ord_d, N);
+  ref("classical.txt", "energy", &e, 1);
+  ref("classical.txt", "fields", h_ref, N);
+  ref("classical.txt", "async_sweep", sweep_ref, N);
+  ref("classical.txt", "async_flips", &flips_ref, 1);
+  ref("classical.txt", "sync_step", sync_ref, N);
+  float xi[P * N], s[N], h[N], next[N], hs[N];
+  size_t order[N];
+  to_float(xi_d, xi, P * N);
+  to_float(s_d, s, N);
+  for (int i = 0; i < N; i++) order[i] = (size_t)ord_d[i];
+  hop_classical *net = hop_classical_alloc(N);
+  cr_assert_eq(hop_classical_store(net, xi, P), HOP_OK);
+  cr_assert_float_eq(hop_classical_energy(net, s), e, 1e-12, "energy vs reference (regenerate: %s)", REGEN);
+  hop_classical_fields(net, s, 1, h);
+  expect_near("fields", h, h_ref, N, 0);
+  cr_assert_float_eq(hop_classical_energy_h(N, s, h), e, 1e-12);
+  memcpy(hs, h, sizeof h);
+  cr_assert_eq(hop_classical_sync_step(net, s, next, hs) > 0, 1);
+  expect_near("sync step", next, sync_ref, N, 0);
+  size_t flips = hop_classical_async_sweep(net, s, h, order);
+  cr_assert_eq((double)flips, flips_ref);
+  cr_assert_gt(flips, 0, "the reference sweep must flip something, or it tests nothing");
+  expect_near("async sweep", s, sweep_ref, N, 0);
+  hop_classical_free(net);
+}
+
+Test(reference, uhn_one_step_per_similarity_and_energy) {
+  enum { P = 6, D = 5, B = 2 };
+  double x_d[P * D], q_d[B * D], beta, beta_l1, want[B * D], e;
+  ref("uhn.txt", "x", x_d, P * D);
+  ref("uhn.txt", "q", q_d, B * D);
+  ref("uhn.txt", "beta", &beta, 1);
+  ref("uhn.txt", "beta_l1", &beta_l1, 1);
+  float x[P * D], q[B * D];
+  to_float(x_d, x, P * D);
+  hop_uhn *m = hop_uhn_alloc(x, P, D);
+  hop_uhn_work *w = hop_uhn_work_alloc(m, B);
+  static const char *names[5] = {"dot", "cosine", "euclidean", "manhattan", "l1score"};
+  for (int k = 0; k < 5; k++) {
+    char key[32];
+    snprintf(key, sizeof key, "step_%s", names[k]);
+    ref("uhn.txt", key, want, B * D);
+    to_float(q_d, q, B * D);
+    hop_uhn_params par = {.sim = (hop_uhn_sim)k, .sep = HOP_UHN_SEP_SOFTMAX,
+                          .beta = k == HOP_UHN_SIM_L1SCORE ? beta_l1 : beta, .max_steps = 1, .tol = 0};
+    cr_assert_eq(hop_uhn_step(m, q, B, &par, NULL, NULL, w), HOP_OK, "%s", hop_error_message());
+    expect_near(key, q, want, B * D, 2e-5);
+  }
+  to_float(q_d, q, B * D);
+  ref("uhn.txt", "energy", &e, 1);
+  cr_assert(fabs(hop_uhn_energy(m, q, beta, w) - e) <= 1e-5 * (1 + fabs(e)), "energy %.9g vs reference %.9g",
+            hop_uhn_energy(m, q, beta, w), e);
+  hop_uhn_work_free(w);
+  hop_uhn_free(m);
+}
+
+Test(reference, mhc_training_step_inference_and_energy) {
+  enum { NF = 7, NH = 3 };
+  double prm[6], w_d[NH * NF], x_d[NF], h_d[NH], want_w[NH * NF], want_h[NH], ip[2], iv[NF], ih[NH], il, e;
+  ref("mhc.txt", "params", prm, 6);
+  ref("mhc.txt", "w", w_d, NH * NF);
+  ref("mhc.txt", "x", x_d, NF);
+  ref("mhc.txt", "h", h_d, NH);
+  float x[NF], h[NH], v[NF];
+  to_float(x_d, x, NF);
+  hop_mhc *m = hop_mhc_alloc(NF, NH, prm[0], prm[1]);
+  hop_mhc_work *w = hop_mhc_work_alloc(NF, NH);
+  for (int r = 0; r < 2; r++) {
+    const char *reading = r ? "damped" : "printed";
+    char kw[32], kh[32];
+    snprintf(kw, sizeof kw, "train_w_%s", reading);
+    snprintf(kh, sizeof kh, "train_h_%s", reading);
+    ref("mhc.txt", kw, want_w, NH * NF);
+    ref("mhc.txt", kh, want_h, NH);
+    to_float(w_d, m->w, NH * NF);
+    to_float(h_d, h, NH);
+    hop_mhc_params p = {.beta = prm[2], .dt = prm[3], .eta = prm[4], .steps = 1,
+                        .reading = r ? HOP_MHC_DAMPED : HOP_MHC_PRINTED, .exact = 1};
+    hop_mhc_train_step(m, x, h, (size_t)prm[5], &p, w);
+    expect_near(kw, m->w, want_w, NH * NF, 1e-6);
+    expect_near(kh, h, want_h, NH, 1e-6);
+  }
+  to_float(w_d, m->w, NH * NF);
+  to_float(h_d, h, NH);
+  ref("mhc.txt", "energy", &e, 1);
+  cr_assert(fabs(hop_mhc_energy(m, x, h, prm[2], w) - e) <= 1e-5 * (1 + fabs(e)), "energy %.9g vs reference %.9g",
+            hop_mhc_energy(m, x, h, prm[2], w), e);
+  ref("mhc.txt", "infer_params", ip, 2);
+  ref("mhc.txt", "infer_v", iv, NF);
+  ref("mhc.txt", "infer_h", ih, NH);
+  ref("mhc.txt", "infer_label", &il, 1);
+  hop_mhc_params pi = {.beta = prm[2], .dt = ip[1], .steps = (size_t)ip[0], .eta = 1, .h0 = 0.0};
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937); /* h0 = 0: the draw of h does not matter */
+  size_t label = hop_mhc_infer(m, x, &pi, rng, v, h, w);
+  expect_near("inference v", v, iv, NF, 1e-5);
+  expect_near("inference h", h, ih, NH, 1e-5);
+  cr_assert_eq((double)label, il);
+  gsl_rng_free(rng);
+  hop_mhc_work_free(w);
+  hop_mhc_free(m);
+}
