@@ -65,7 +65,7 @@ bench: $(BUILD)/bench
 test: $(TEST_BIN) $(EXP_BIN) layout
 	$(TEST_BIN) --jobs=2
 	sh tests/smoke.sh $(BUILD) $(EXPS)
-	sh tests/extend.sh
+	sh tests/extend.sh $(BUILD)
 
 # lib/README.md's two rules (header names unique across lib/*/; nothing outside lib/run/
 # prints, exits or writes files), and the paper's figure numbering; each check also

@@ -2,8 +2,10 @@
 # The extension path (README, "Adding an experiment"): in a temporary copy of the tree,
 # the template experiment is copied under a new name with its figure script and smoke
 # headers, and plain `make` must build it, run it, draw its figure and collect its claim
-# rows, with no Makefile edit. Usage: sh tests/extend.sh (from the repository root).
+# rows, with no Makefile edit. Usage: sh tests/extend.sh BUILD_DIR (bin, or bin/san when
+# make runs with SANITIZE=1, which reaches the inner make through MAKEFLAGS).
 set -u
+build=${1:-bin}
 tmp=$(mktemp -d /tmp/hopextend-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 pass=0; fail=0
@@ -20,14 +22,14 @@ sed 's/example/student/g' tests/smoke/example.headers > "$tmp/tests/smoke/studen
 
 if make -C "$tmp" -s results/student/recall.png THREADS=2 > "$tmp/log" 2>&1; then ok
 else bad "make results/student/recall.png failed:"; tail -5 "$tmp/log"; fi
-[ -x "$tmp/bin/student" ] && ok || bad "bin/student was not built"
+[ -x "$tmp/$build/student" ] && ok || bad "$build/student was not built"
 [ -s "$tmp/results/student/manifest.txt" ] && ok || bad "no results/student/manifest.txt"
 head -c 8 "$tmp/results/student/recall.png" 2>/dev/null | od -An -c | grep -q 'P   N   G' && ok \
   || bad "results/student/recall.png is not a PNG"
 grep -q '^student,E1,' "$tmp/results/student/claims.csv" 2>/dev/null && ok || bad "no claim row student,E1"
 make -C "$tmp" -n results/claims.csv 2>/dev/null | grep -q 'results/student/claims.csv\|student;' && ok \
   || bad "results/claims.csv would not collect the new experiment"
-if (cd "$tmp" && sh tests/smoke.sh bin student > log.smoke 2>&1); then ok
+if (cd "$tmp" && sh tests/smoke.sh "$build" student > log.smoke 2>&1); then ok
 else bad "the smoke test of the new experiment failed:"; tail -5 "$tmp/log.smoke"; fi
 echo "extend: $pass passed, $fail failed"
 [ $fail -eq 0 ]
