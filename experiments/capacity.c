@@ -103,10 +103,6 @@ typedef struct {
   gsl_rng *r;         /* re-seeded per start */
 } scratch;
 
-static uint64_t key(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e) {
-  return hop_rng_derive(hop_rng_derive(hop_rng_derive(hop_rng_derive(a, b), c), d), e);
-}
-
 /* Asynchronous dynamics from w->s (fields w->h) to a fixed point or the cap. */
 static void run_async(const hop_classical *net, scratch *w, long max_sweeps, start_result *out) {
   size_t n = net->n;
@@ -243,7 +239,7 @@ static int write_traces(const config *cf, uint64_t seed, hop_file *f) {
   }
   for (int a = 0; a < 2; a++) {
     size_t p = (size_t)lround(alphas[a] * (double)n);
-    hop_rng_reseed(w->r, seed, key(n, 7000 + (uint64_t)a, 0, 0, 0));
+    hop_rng_reseed(w->r, seed, hop_rng_key(n, (uint64_t)a, 0, HOP_RNG_TRACE));
     hop_rng_pm1(w->r, xi, p * n);
     if ((status = hop_classical_store(net, xi, p))) goto done;
     memcpy(st, xi, n * sizeof *st); /* pattern 0 with a fraction trace_flip flipped */
@@ -394,7 +390,7 @@ static int run_start(void *job, size_t index, int thread, void *ctx) {
   const start_ctx *c = ctx;
   scratch *w = &c->ws[thread];
   size_t n = c->n, mu = j->mu;
-  hop_rng_reseed(w->r, c->seed, key(c->n, c->ai, c->t, c->fi, mu));
+  hop_rng_reseed(w->r, c->seed, hop_rng_key(c->n, c->ai << 32 | c->t, c->fi << 32 | mu, HOP_RNG_START));
   memcpy(w->s, c->st + mu * n, n * sizeof *w->s);
   memcpy(w->h, c->hf + mu * n, n * sizeof *w->h);
   run_async(c->net, w, c->cf->max_sweeps, &j->res);
@@ -472,11 +468,11 @@ static int trials_of_size(const hop_cli *cli, const config *cf, results *res, si
     size_t p = (size_t)lround(alpha * (double)n);
     p = p ? p : 1;
     for (long t = 0; t < trials && !status; t++) {
-      hop_rng_reseed(r, cli->seed, key(n, ai, (uint64_t)t, UINT64_MAX, 0));
+      hop_rng_reseed(r, cli->seed, hop_rng_key(n, ai, (uint64_t)t, HOP_RNG_PATTERNS));
       hop_rng_pm1(r, xi, p * n);
       if ((status = hop_classical_store(net, xi, p))) break;
       for (size_t fi = 0; fi < cf->flips.n && !status; fi++) {
-        hop_rng_reseed(r, cli->seed, key(n, ai, (uint64_t)t, UINT64_MAX - 1, fi));
+        hop_rng_reseed(r, cli->seed, hop_rng_key(n, ai << 32 | (uint64_t)t, fi, HOP_RNG_FLIPS));
         memcpy(st, xi, p * n * sizeof *st);
         size_t k = (size_t)lround(cf->flips.v[fi] * (double)n);
         for (size_t mu = 0; mu < p; mu++) random_flips(r, st + mu * n, n, k, idx, idx + n);

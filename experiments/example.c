@@ -30,7 +30,7 @@ static int recall(void *job, size_t index, int thread, void *ctx) {
   const shared *c = ctx;
   float s[N], h[N];
   size_t order[N], pick[N], k = (size_t)lround(j->flip * N);
-  gsl_rng *r = hop_rng_alloc(c->seed, hop_rng_key(index, 0, 0, 1));
+  gsl_rng *r = hop_rng_alloc(c->seed, hop_rng_key(index, 0, 0, HOP_RNG_EXAMPLE));
   if (!r) return hop_error_code();
   for (size_t mu = 0; mu < P; mu++) {
     memcpy(s, c->xi + mu * N, sizeof s);

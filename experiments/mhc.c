@@ -243,7 +243,7 @@ static int prepare(int which, const config *cf, int quick, dset *d) {
     HOP_ERROR(HOP_ENOMEM, "cannot allocate %s", ds_names[which]);
   }
   for (size_t i = 0; i < tr.n; i++) perm[i] = i;
-  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key(0x5711, (uint64_t)which, 0, 0));
+  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)which, 0, 0, HOP_RNG_SPLIT));
   if (!subset) gsl_ran_shuffle(r, perm, tr.n, sizeof *perm);
   gsl_rng_free(r);
   for (size_t i = 0; i < d->n_train; i++) {
@@ -302,7 +302,7 @@ static const float *eval_inputs(const job *j, const dset *d, const config *cf, d
   const float *x = j->split ? d->x[j->c.stdm][1] : d->x[j->c.stdm][0];
   *n = j->split ? d->n_test : d->n_val;
   if (!(sigma > 0)) return x;
-  gsl_rng *rn = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, (uint64_t)(sigma * 1000), 0x401));
+  gsl_rng *rn = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, (uint64_t)(sigma * 1000), HOP_RNG_EVAL_NOISE));
   for (size_t k = 0; k < *n * nf; k++) xbuf[k] = x[k] + (float)gsl_ran_gaussian_ziggurat(rn, sigma);
   gsl_rng_free(rn);
   return xbuf;
@@ -314,7 +314,7 @@ static double eval_mhc(const job *j, const dset *d, const config *cf, int ib, do
   size_t n;
   const float *x = eval_inputs(j, d, cf, sigma, xbuf, &n);
   const unsigned char *y = j->split ? d->yte : d->ytr;
-  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, stream, 0xe1));
+  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, stream, HOP_RNG_EVAL));
   hop_mhc_params p = infer_params(j, cf, ib);
   hop_mhc_infer_batch(j->m, x, n, &p, r, lab, NULL, NULL, w);
   gsl_rng_free(r);
@@ -364,7 +364,7 @@ static void progress_add(hop_progress *prog, size_t units) {
 
 static int run_mhc(job *j, const dset *d, const config *cf, hop_progress *prog) {
   size_t nf = d->nf;
-  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, j->n_train, 0x7a));
+  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, j->n_train, HOP_RNG_TRAIN));
   size_t *ord = r ? draw_train(d, r) : NULL;
   hop_mhc_work *w = hop_mhc_work_alloc(nf, NCLASS);
   j->m = hop_mhc_alloc(nf, NCLASS, 1.0, 0.1);
@@ -421,7 +421,7 @@ static int run_mhc(job *j, const dset *d, const config *cf, hop_progress *prog) 
 
 static int run_mlp(job *j, const dset *d, const config *cf, hop_progress *prog) {
   size_t nf = d->nf, sizes[2] = {nf, NCLASS};
-  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, j->n_train, 0x3f));
+  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, j->n_train, HOP_RNG_TRAIN_MLP));
   size_t *ord = r ? draw_train(d, r) : NULL;
   j->mlp = hop_mlp_alloc(sizes, 2);
   hop_mlp *g = hop_mlp_alloc(sizes, 2);
@@ -1024,7 +1024,7 @@ static int fig4_fig2a(const hop_cli *cli, const config *cf, results *res) {
   const hop_mhc_params *pm = &res->pm;
   const hop_mhc *net = res->jm->m;
   size_t nf = dm->nf;
-  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key(DS_MNIST, 0, 0x44, 0));
+  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key(DS_MNIST, 0, 0, HOP_RNG_TIMECOURSE));
   float *v = malloc(nf * sizeof *v), *img = malloc(NCLASS * nf * sizeof *img), h[NCLASS];
   hop_file *f = r && v && img ? hop_file_open(cli->out, "timecourse.csv", "step,t,h0,h1,h2,h3,h4,h5,h6,h7,h8,h9,energy,label") : NULL;
   int st = f ? HOP_OK : r && v && img ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "Fig. 4 buffers");
@@ -1107,7 +1107,7 @@ static int fig2b(const hop_cli *cli, const config *cf, results *res) {
     memcpy(xm + i * nf, dm->x[stdm][1] + i * nf, nf * sizeof *xm);
     for (size_t k = (dm->side - rows) * dm->side; k < nf; k++) xm[i * nf + k] = (0.0f - dm->mean[stdm][k]) / dm->sd[stdm][k];
   }
-  gsl_rng *rm = hop_rng_alloc(cf->seed, hop_rng_key(DS_MNIST, 0, 0x2b, 0));
+  gsl_rng *rm = hop_rng_alloc(cf->seed, hop_rng_key(DS_MNIST, 0, 0, HOP_RNG_MASK));
   float *vout = malloc(nt * nf * sizeof *vout), *img = malloc(3 * NCLASS * nf * sizeof *img);
   hop_file *f = NULL;
   int st = rm && vout && img ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "Fig. 2b buffers");
@@ -1149,8 +1149,8 @@ static int ode_and_speed(const hop_cli *cli, const config *cf, results *res) {
   const dset *dm = &res->ds[DS_MNIST];
   size_t nf = dm->nf, nt = dm->n_test, stdm = (size_t)res->best.stdm;
   size_t no = (size_t)cf->ode_images < nt ? (size_t)cf->ode_images : nt, agree = 0, ok_ode = 0, ok_eul = 0;
-  gsl_rng *ra = hop_rng_alloc(cf->seed, hop_rng_key(DS_MNIST, 0, 0x0de, 0)),
-          *rb = hop_rng_alloc(cf->seed, hop_rng_key(DS_MNIST, 0, 0x0de, 0));
+  gsl_rng *ra = hop_rng_alloc(cf->seed, hop_rng_key(DS_MNIST, 0, 0, HOP_RNG_ODE)),
+          *rb = hop_rng_alloc(cf->seed, hop_rng_key(DS_MNIST, 0, 0, HOP_RNG_ODE));
   int st = ra && rb ? HOP_OK : hop_error_code();
   double t_ode = hop_cli_now();
   if (!st) hop_mhc_infer_batch(res->jm->m, dm->x[stdm][1], no, &res->pm, ra, res->lab, NULL, NULL, res->w);

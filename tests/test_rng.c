@@ -52,9 +52,10 @@ Test(rng, pm1_is_balanced_plus_minus_one) {
 
 Test(rng, four_part_keys) {
   /* the chained derivation, and every part matters (including order) */
-  cr_assert_eq(hop_rng_key(1, 2, 3, 4), hop_rng_derive(hop_rng_derive(hop_rng_derive(1, 2), 3), 4));
-  uint64_t k = hop_rng_key(1, 2, 3, 4);
-  cr_assert_neq(k, hop_rng_key(1, 2, 3, 5));
-  cr_assert_neq(k, hop_rng_key(1, 2, 4, 3));
-  cr_assert_neq(k, hop_rng_key(0, 2, 3, 4));
+  cr_assert_eq(hop_rng_key(1, 2, 3, HOP_RNG_TRACE),
+               hop_rng_derive(hop_rng_derive(hop_rng_derive(1, 2), 3), HOP_RNG_TRACE));
+  uint64_t k = hop_rng_key(1, 2, 3, HOP_RNG_TRACE);
+  cr_assert_neq(k, hop_rng_key(1, 2, 3, HOP_RNG_START));
+  cr_assert_neq(k, hop_rng_key(1, 3, 2, HOP_RNG_TRACE));
+  cr_assert_neq(k, hop_rng_key(0, 2, 3, HOP_RNG_TRACE));
 }

@@ -19,8 +19,8 @@ static unsigned long seed_word(uint64_t seed, uint64_t stream) {
   return (unsigned long)((d ^ (d >> 32)) & 0xffffffffUL);
 }
 
-uint64_t hop_rng_key(uint64_t a, uint64_t b, uint64_t c, uint64_t d) {
-  return hop_rng_derive(hop_rng_derive(hop_rng_derive(a, b), c), d);
+uint64_t hop_rng_key(uint64_t a, uint64_t b, uint64_t c, hop_rng_purpose purpose) {
+  return hop_rng_derive(hop_rng_derive(hop_rng_derive(a, b), c), (uint64_t)purpose);
 }
 
 gsl_rng *hop_rng_alloc(uint64_t seed, uint64_t stream) {

@@ -13,9 +13,32 @@
 /* 64-bit mix of (seed, stream) (SplitMix64 finaliser; Steele et al. 2014). */
 uint64_t hop_rng_derive(uint64_t seed, uint64_t stream);
 
-/* A stream key from four integers (e.g. dataset, seed, size, purpose):
- * hop_rng_derive applied in a chain. */
-uint64_t hop_rng_key(uint64_t a, uint64_t b, uint64_t c, uint64_t d);
+/* What a random stream is for. The purpose is always the last argument of hop_rng_key,
+ * so that streams of different purposes never coincide whatever the other arguments.
+ * The values are part of every result's definition: changing one changes the draws of
+ * the results that use it (some keep the numbers they had as bare literals). */
+typedef enum {
+  HOP_RNG_DRAW_GRAY = 1,       /* cifar_recall: stored set, queries and corruption, gray */
+  HOP_RNG_DRAW_RGB = 3,        /* the same, RGB */
+  HOP_RNG_CLASSICAL = 7,       /* cifar_recall: draws of the classical baseline */
+  HOP_RNG_PATTERNS = 0x101,    /* capacity: the patterns of one trial */
+  HOP_RNG_FLIPS = 0x102,       /* capacity: the bits flipped in the starts of one trial */
+  HOP_RNG_START = 0x103,       /* capacity: the update order of one start */
+  HOP_RNG_TRACE = 0x104,       /* capacity: the traced start of the energy figure */
+  HOP_RNG_SPLIT = 0x105,       /* mhc: validation split and image order of a dataset */
+  HOP_RNG_TIMECOURSE = 0x44,   /* mhc: Fig. 4 initial state, then the Fig. 2a noise */
+  HOP_RNG_MASK = 0x2b,         /* mhc: initial states of the masked-completion inference */
+  HOP_RNG_ODE = 0x0de,         /* mhc: initial states of the Euler / rkf45 comparison */
+  HOP_RNG_TRAIN = 0x7a,        /* mhc: an MHC training run (order, weights, states) */
+  HOP_RNG_TRAIN_MLP = 0x3f,    /* mhc: an MLP training run */
+  HOP_RNG_EVAL = 0xe1,         /* mhc: initial states of an evaluation */
+  HOP_RNG_EVAL_NOISE = 0x401,  /* mhc: the noise added to evaluation inputs */
+  HOP_RNG_EXAMPLE = 0x106      /* example: the flips and update order of one job */
+} hop_rng_purpose;
+
+/* A stream key from three integers (e.g. dataset, seed, size) and the purpose:
+ * hop_rng_derive applied in a chain, the purpose last. */
+uint64_t hop_rng_key(uint64_t a, uint64_t b, uint64_t c, hop_rng_purpose purpose);
 
 /* A Mersenne Twister (gsl_rng_mt19937) seeded with hop_rng_derive(seed, stream). */
 gsl_rng *hop_rng_alloc(uint64_t seed, uint64_t stream);
