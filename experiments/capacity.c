@@ -533,11 +533,7 @@ static int run_trials(const hop_cli *cli, const config *cf, results *res) {
   for (size_t ni = 0; ni < cf->sizes.n && !status; ni++)
     status = trials_of_size(cli, cf, res, ni, threads, ftrial, &prog);
   hop_progress_end(&prog);
-  if (status) {
-    hop_file_discard(ftrial);
-    return status;
-  }
-  return hop_file_close(ftrial);
+  return hop_file_finish(&ftrial, 1, status);
 }
 
 /* ---- stage 3: the aggregated curves (retrieval.csv) ------------------------------- */
@@ -671,16 +667,7 @@ static int estimate_capacity(const hop_cli *cli, const config *cf, results *res,
   free(x);
   free(curve);
   free(buf);
-  if (status) {
-    hop_file_discard(fa);
-    hop_file_discard(fc);
-    return status;
-  }
-  if ((status = hop_file_close(fa))) {
-    hop_file_discard(fc);
-    return status;
-  }
-  if ((status = hop_file_close(fc))) return status;
+  if ((status = hop_file_finish((hop_file *[]){fa, fc}, 2, status))) return status;
   claims_c1(cf, e, res->claims);
   return HOP_OK;
 }
@@ -763,12 +750,7 @@ static int write_sync(const hop_cli *cli, const config *cf, results *res) {
 static int energy_traces(const hop_cli *cli, const config *cf) {
   hop_file *ft = hop_file_open(cli->out, "energy_traces.csv", "alpha,rule,t,energy");
   if (!ft) return hop_error_code();
-  int status = write_traces(cf, cli->seed, ft);
-  if (status) {
-    hop_file_discard(ft);
-    return status;
-  }
-  return hop_file_close(ft);
+  return hop_file_finish(&ft, 1, write_traces(cf, cli->seed, ft));
 }
 
 static void results_free(const config *cf, results *res) {

@@ -482,16 +482,7 @@ static int students(const hop_cli *cli, const config *cf, results *res) {
       hop_progress_add(&res->prog, 1);
     }
   }
-  if (status) {
-    hop_file_discard(fs);
-    hop_file_discard(fss);
-    return status;
-  }
-  if ((status = hop_file_close(fs))) {
-    hop_file_discard(fss);
-    return status;
-  }
-  if ((status = hop_file_close(fss))) return status;
+  if ((status = hop_file_finish((hop_file *[]){fs, fss}, 2, status))) return status;
   return claims_students(cf, res);
 }
 
@@ -620,11 +611,7 @@ static int beta_sweep(const hop_cli *cli, const config *cf, results *res) {
       for (size_t si = 0; si < cf->sims.n && !status; si++)
         status = sweep_one(cli, cf, res, ci, (corruption)cf->corrs.v[ki], (hop_uhn_sim)cf->sims.v[si], f[0], f[1],
                            f[2]);
-  for (int i = 0; i < 3; i++) {
-    if (status) hop_file_discard(f[i]);
-    else status = hop_file_close(f[i]);
-  }
-  if (!status) claims_sweep(cf, res);
+  if (!(status = hop_file_finish(f, 3, status))) claims_sweep(cf, res);
   return status;
 }
 
@@ -652,11 +639,7 @@ static int accuracy_vs_p(const hop_cli *cli, const config *cf, results *res) {
                           sm.correct_sd, sm.identified, sm.mse, sm.mse_sd);
           hop_progress_add(&res->prog, 1 + p / 100);
         }
-  if (status) {
-    hop_file_discard(fp);
-    return status;
-  }
-  return hop_file_close(fp);
+  return hop_file_finish(&fp, 1, status);
 }
 
 /* ---- stage 7: speed of one batched retrieval step against its two sgemm calls ------ */
@@ -770,11 +753,7 @@ static int classical(const hop_cli *cli, const config *cf, results *res) {
   free(h);
   free(img);
   free(order);
-  if (status) {
-    hop_file_discard(fc);
-    return status;
-  }
-  if ((status = hop_file_close(fc))) return status;
+  if ((status = hop_file_finish(&fc, 1, status))) return status;
   char d[600], m[300];
   snprintf(d, sizeof d, "classical Hebbian network on binarised gray images, noise std 5: fraction "
            "recalled exactly (binarised original), P = 20 / 100");

@@ -774,11 +774,7 @@ static int sweep(const hop_cli *cli, const config *cf, results *res) {
   hop_file *fs = hop_file_open(cli->out, "sweep.csv", RUN_HEADER);
   if (!fs) return hop_error_code();
   for (size_t k = 0; k < na + nb; k++) st |= write_run_row(fs, hop_jobs_at(k < na ? res->qa : res->qb, k < na ? k : k - na));
-  if (st) {
-    hop_file_discard(fs);
-    return HOP_EIO;
-  }
-  return hop_file_close(fs);
+  return hop_file_finish(&fs, 1, st ? HOP_EIO : HOP_OK);
 }
 
 /* ---- stage 5: every other run at the chosen configuration (runs.csv, selected.csv) - */
@@ -798,11 +794,7 @@ static int main_runs(const hop_cli *cli, const config *cf, results *res) {
   hop_file *f = hop_file_open(cli->out, "runs.csv", RUN_HEADER);
   if (!f) return hop_error_code();
   for (size_t k = 0; k < nc; k++) st |= write_run_row(f, hop_jobs_at(res->qc, k));
-  if (st) {
-    hop_file_discard(f);
-    return HOP_EIO;
-  }
-  if ((st = hop_file_close(f))) return st;
+  if ((st = hop_file_finish(&f, 1, st ? HOP_EIO : HOP_OK))) return st;
   const choice *b = &res->best;
   f = hop_file_open(cli->out, "selected.csv", "what,value,validation_accuracy");
   if (!f) return hop_error_code();

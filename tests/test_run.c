@@ -38,6 +38,20 @@ Test(out, file_appears_only_when_closed) {
   hop_file_discard(NULL);
 }
 
+Test(out, a_stage_finishes_all_its_files_or_none) {
+  char p[4][256];
+  const char *names[4] = {"c.csv", "d.csv", ".c.csv.tmp", ".d.csv.tmp"};
+  for (int k = 0; k < 4; k++) snprintf(p[k], sizeof p[k], "%s/%s", dir, names[k]);
+  hop_file *f[2] = {hop_file_open(dir, "c.csv", "c"), hop_file_open(dir, "d.csv", "d")};
+  cr_assert_eq(hop_file_finish(f, 2, HOP_EDOM), HOP_EDOM, "a failed stage keeps its status");
+  for (int k = 0; k < 4; k++) cr_assert(!file_exists(p[k]), "%s left by a failed stage", p[k]);
+  hop_file *g[3] = {hop_file_open(dir, "c.csv", "c"), NULL, hop_file_open(dir, "d.csv", "d")};
+  cr_assert_eq(hop_file_finish(g, 3, HOP_ENOMEM), HOP_ENOMEM, "NULL entries (files never opened) are accepted");
+  hop_file *h[2] = {hop_file_open(dir, "c.csv", "c"), hop_file_open(dir, "d.csv", "d")};
+  cr_assert_eq(hop_file_finish(h, 2, HOP_OK), HOP_OK);
+  cr_assert(file_exists(p[0]) && file_exists(p[1]) && !file_exists(p[2]) && !file_exists(p[3]));
+}
+
 Test(out, open_fails_cleanly_where_it_cannot_write) {
   char bad[256];
   snprintf(bad, sizeof bad, "%s/plain", dir);

@@ -87,6 +87,14 @@ static void file_free(hop_file *f) {
   free(f);
 }
 
+int hop_file_finish(hop_file *const *f, size_t n, int status) {
+  for (size_t k = 0; k < n; k++) {
+    if (status) hop_file_discard(f[k]);
+    else status = hop_file_close(f[k]);
+  }
+  return status;
+}
+
 void hop_file_discard(hop_file *f) {
   if (!f) return;
   if (f->f) {

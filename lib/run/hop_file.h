@@ -28,6 +28,10 @@ FILE *hop_file_stream(hop_file *f); /* the underlying stream, for fwrite-style o
 int hop_file_close(hop_file *f);
 /* Remove the temporary and free (for an aborted run). NULL is accepted. */
 void hop_file_discard(hop_file *f);
+/* End the n files of a stage: if status is HOP_OK, close them in order (a failure
+ * discards the rest and is returned); otherwise discard them all (NULL entries are
+ * accepted) and return status. */
+int hop_file_finish(hop_file *const *f, size_t n, int status);
 
 /* Write s into f as one CSV field, quoted when it holds a comma, quote or newline. */
 int hop_file_csv_field(hop_file *f, const char *s);
