@@ -26,8 +26,9 @@
  *            (min(P, --queries) stored images, corrupted) and the noise; spread = sd.
  *            For the fair comparison beta is chosen per similarity on validation draws
  *            (other seeds) and reported on test draws: never tuned on what is reported.
- *            The choice: the highest exact-recall fraction; ties go to the lower MSE,
- *            or to the smaller beta when the MSEs agree to 1e-9 (rounding).
+ *            The choice: the highest exact-recall fraction; ties (to 1e-9: means that
+ *            differ by rounding alone) go to the lower MSE, or to the smaller beta
+ *            when the MSEs agree to 1e-9 (relative).
  *   Classical Hebbian Hopfield network on binarised gray images (threshold 128) as the
  *            historic baseline (lib/hop_classical.h), asynchronous updates to a fixed point.
  *
@@ -582,9 +583,11 @@ static int sweep_one(const hop_cli *cli, const config *cf, results *res, int ci,
     hop_file_printf(fb, "%s,%s,%s,%.6g,test,%.4f,%.4f,%.4f,%.3f,%.3f\n", c->name,
                     corruption_names[k], hop_uhn_sim_name(sim), beta, test.correct, test.correct_sd,
                     test.identified, test.mse, test.mse_sd);
-    /* ties in accuracy go to the lower MSE, unless the two differ only by rounding (a
-     * saturated retrieval gives the same MSE at every larger beta): then the smaller beta */
-    if (val.correct > bv || (val.correct == bv && val.mse < bmse * (1.0 - 1e-9))) {
+    /* Means that differ by rounding alone are equal here: an accuracy tie (to 1e-9) goes
+     * to the lower MSE, an MSE tie (to 1e-9 relative; a saturated retrieval gives the
+     * same MSE at every larger beta) to the smaller beta. */
+    int better = val.correct > bv + 1e-9, tie = fabs(val.correct - bv) <= 1e-9;
+    if (better || (tie && val.mse < bmse * (1.0 - 1e-9))) {
       bv = val.correct;
       bmse = val.mse;
       bb = beta;
