@@ -58,4 +58,7 @@ Test(rng, four_part_keys) {
   cr_assert_neq(k, hop_rng_key(1, 2, 3, HOP_RNG_START));
   cr_assert_neq(k, hop_rng_key(1, 3, 2, HOP_RNG_TRACE));
   cr_assert_neq(k, hop_rng_key(0, 2, 3, HOP_RNG_TRACE));
+  /* the four older mhc streams keep their keys: purpose first, or third */
+  cr_assert_eq(hop_rng_key(4, 0, 0, HOP_RNG_SPLIT), hop_rng_derive(hop_rng_derive(hop_rng_derive(0x5711, 4), 0), 0));
+  cr_assert_eq(hop_rng_key(0, 0, 0, HOP_RNG_ODE), hop_rng_derive(hop_rng_derive(hop_rng_derive(0, 0), 0x0de), 0));
 }
