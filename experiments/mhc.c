@@ -639,7 +639,9 @@ static int options(int argc, char **argv, hop_cli *cli, config *cf) {
   return -1;
 }
 
-/* ---- stage 2: data: MNIST always (sweeps and figures), the rest as asked ------------- */
+/* ---- stage 2: data: MNIST always (sweeps and figures), the rest as asked; returns the
+ *      exit status (2: missing data or a size the data cannot give, 1: no output
+ *      directory) or 0 ------------------------------------------------------------------ */
 
 static int load(const hop_cli *cli, const config *cf, results *res) {
   dset *ds = res->ds;
@@ -661,7 +663,7 @@ static int load(const hop_cli *cli, const config *cf, results *res) {
         return 2;
       }
   }
-  if (hop_file_mkdirs(cli->out)) return fail("output directory") + 1;
+  if (hop_file_mkdirs(cli->out)) return fail("output directory"); /* 1: not a usage error */
   return 0;
 }
 
