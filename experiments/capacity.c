@@ -771,7 +771,7 @@ int main(int argc, char **argv) {
   if (rc >= 0) return rc;
   results res = {.claims = hop_claims_new("capacity")};
   capacity_estimates est;
-  int status = !res.claims;
+  int status = res.claims ? HOP_OK : fail("claims");
   if (!status && (status = run_trials(&cli, &cf, &res))) fail("trials");
   if (!status && (status = write_retrieval(&cli, &cf, &res))) fail("retrieval.csv");
   if (!status && (status = estimate_capacity(&cli, &cf, &res, &est))) fail("capacity estimates");

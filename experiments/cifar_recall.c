@@ -797,7 +797,7 @@ int main(int argc, char **argv) {
     results_free(&res);
     return rc;
   }
-  int status = !(res.claims = hop_claims_new("cifar_recall"));
+  int status = (res.claims = hop_claims_new("cifar_recall")) ? HOP_OK : fail("claims");
   if (!status && (status = prepare(&cf, &res))) fail("allocation");
   if (!status && (status = students(&cli, &cf, &res))) fail("students' settings");
   if (!status && (status = grids(&cli, &cf, &res))) fail("image grids");

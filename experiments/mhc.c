@@ -1248,7 +1248,7 @@ int main(int argc, char **argv) {
     results_free(&res);
     return rc;
   }
-  int st = !(res.claims = hop_claims_new("mhc"));
+  int st = (res.claims = hop_claims_new("mhc")) ? HOP_OK : fail("claims");
   if (!st && (st = plan(&cli, &cf, &res))) fail("plan of runs");
   if (!st && (st = sweep(&cli, &cf, &res))) fail("validation sweep");
   if (!st && (st = main_runs(&cli, &cf, &res))) fail("runs");

@@ -77,6 +77,6 @@ int hop_jobs_run(hop_jobs *q, hop_jobs_fn fn, void *ctx, int threads) {
     }
   }
   for (size_t k = 0; k < n; k++)
-    if (q->status[k]) return hop_error_raise(q->status[k], __FILE__, __LINE__, "job %zu: %s", k, q->why[k]);
+    if (q->status[k]) return HOP_RAISE(q->status[k], "job %zu: %s", k, q->why[k]);
   return HOP_OK;
 }
