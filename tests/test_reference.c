@@ -2,7 +2,9 @@
  * code of tests/reference/generate.py, written from the models' equations (not from the
  * C loops), run by developers; its output files are committed, so make check needs no
  * Python. Inputs are read from the same files (float32-exact), so only the library's
- * arithmetic is compared: float against float64, hence the relative tolerances below.
+ * arithmetic is compared: float against float64, hence the relative tolerances below;
+ * attention.txt comes from PyTorch in float64 and hop_attn works in double, so there
+ * the tolerance is 1e-12.
  * A mismatch names the value and the command that regenerates the files. */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
@@ -10,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "hop_attn.h"
 #include "hop_classical.h"
 #include "hop_error.h"
 #include "hop_mhc.h"
@@ -158,4 +161,32 @@ Test(reference, mhc_training_step_inference_and_energy) {
   gsl_rng_free(rng);
   hop_mhc_work_free(w);
   hop_mhc_free(m);
+}
+
+Test(reference, self_attention_equals_pytorch_multi_head_attention) {
+  /* torch.nn.MultiheadAttention (float64) on 16 MNIST patch tokens of dimension 32, 4
+   * heads of 8: head h uses columns 8h.. of W_Q, W_K, W_V and rows 8h.. of W_O. */
+  enum { T = 16, DM = 32, H = 4, DK = 8 };
+  static double t[T * DM], wq[DM * DM], wk[DM * DM], wv[DM * DM], wo[DM * DM], want[T * DM], out[T * DM];
+  static double hq[H][DM * DK], hk[H][DM * DK], hv[H][DM * DK];
+  ref("attention.txt", "tokens", t, T * DM);
+  ref("attention.txt", "wq", wq, DM * DM);
+  ref("attention.txt", "wk", wk, DM * DM);
+  ref("attention.txt", "wv", wv, DM * DM);
+  ref("attention.txt", "wo", wo, DM * DM);
+  ref("attention.txt", "out", want, T * DM);
+  hop_attn_proj hs[H];
+  for (int h = 0; h < H; h++) {
+    for (size_t m = 0; m < DM; m++)
+      for (size_t c = 0; c < DK; c++) {
+        hq[h][m * DK + c] = wq[m * DM + h * DK + c];
+        hk[h][m * DK + c] = wk[m * DM + h * DK + c];
+        hv[h][m * DK + c] = wv[m * DM + h * DK + c];
+      }
+    hs[h] = (hop_attn_proj){DK, DK, hq[h], hk[h], hv[h], wo + h * DK * DM};
+  }
+  cr_assert_eq(hop_attn_self(t, T, DM, hs, H, 1.0 / sqrt(DK), out, NULL), HOP_OK);
+  for (size_t j = 0; j < T * DM; j++)
+    cr_assert(fabs(out[j] - want[j]) <= 1e-12 * (1.0 + fabs(want[j])),
+              "out[%zu]: library %.17g, PyTorch %.17g (regenerate: %s)", j, out[j], want[j], REGEN);
 }

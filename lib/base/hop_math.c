@@ -68,6 +68,13 @@ void hop_math_gemm_f(size_t m, size_t n, size_t k, float alpha, const float *a, 
               (int)n);
 }
 
+void hop_math_gemm(size_t m, size_t n, size_t k, double alpha, const double *a, const double *b,
+                   int b_transposed, double beta, double *c) {
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, b_transposed ? CblasTrans : CblasNoTrans, (int)m,
+              (int)n, (int)k, alpha, a, (int)k, b, b_transposed ? (int)k : (int)n, beta, c,
+              (int)n);
+}
+
 void hop_math_gram_f(size_t p, size_t n, float alpha, const float *x, float *g) {
   cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)n, (int)p, alpha, x, (int)n, 0.0f, g,
               (int)n);

@@ -20,10 +20,13 @@ int hop_math_logsumexp_f(const float *x, size_t n, double beta, double *out);
 int hop_math_softmax(double *out, const double *x, size_t n, double beta);
 int hop_math_softmax_f(float *out, const float *x, size_t n, double beta);
 
-/* Thin CBLAS helpers (single precision, row-major).
+/* Thin CBLAS helpers (row-major; _f single precision, the others double).
  * C (m, n) = alpha * A (m, k) * op(B) + beta * C, op(B) = B (k, n) or B^T with B (n, k). */
 void hop_math_gemm_f(size_t m, size_t n, size_t k, float alpha, const float *a, const float *b,
                 int b_transposed, float beta, float *c);
+
+void hop_math_gemm(size_t m, size_t n, size_t k, double alpha, const double *a, const double *b,
+                   int b_transposed, double beta, double *c); /* the same in double */
 
 /* G (n, n) = alpha * X^T X for X (p, n), both triangles filled (cblas_ssyrk + mirror). */
 void hop_math_gram_f(size_t p, size_t n, float alpha, const float *x, float *g);

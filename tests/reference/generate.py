@@ -3,7 +3,9 @@
 
 Run by developers, never by `make check` (which needs no Python):
     python3 tests/reference/generate.py          (needs NumPy: Debian python3-numpy)
-It writes tests/reference/{classical,uhn,mhc}.txt. Each model is written here from its
+It writes tests/reference/{classical,uhn,mhc}.txt, and attention.txt when PyTorch is
+installed (Debian python3-torch): multi-head attention computed by torch.nn.MultiheadAttention
+in float64, the standard implementation lib/memory/hop_attn.h's Hopfield form is compared with. Each model is written here from its
 equations (the top comments of lib/memory/hop_classical.h, lib/memory/hop_uhn.h and
 lib/learn/hop_mhc.h), in float64 NumPy, without looking at the C loops. Inputs are drawn
 from a seeded NumPy generator and rounded to float32, so that the C library (which works
@@ -152,8 +154,55 @@ def mhc(rng):
     w.close()
 
 
+def mnist_patch_tokens(path, dm):
+    """The first MNIST test image as 16 tokens: 7x7 patches (row-major over the 4x4 grid of
+    patches), pixels / 255, a seeded linear embedding to dm, plus sinusoidal positions
+    (Vaswani et al. 2017: sin on even, cos on odd components, base 10000)."""
+    with open(path, "rb") as f:
+        raw = f.read()
+    img = np.frombuffer(raw[16:16 + 784], dtype=np.uint8).reshape(28, 28) / 255.0
+    patches = img.reshape(4, 7, 4, 7).transpose(0, 2, 1, 3).reshape(16, 49)
+    pos = np.arange(16)[:, None] / 10000.0 ** (2 * (np.arange(dm)[None, :] // 2) / dm)
+    sinus = np.where(np.arange(dm)[None, :] % 2 == 0, np.sin(pos), np.cos(pos))
+    return patches, sinus
+
+
+def attention(rng):
+    """Multi-head self-attention (Vaswani et al. 2017) by PyTorch, on MNIST patch tokens."""
+    try:
+        import torch
+    except ImportError:
+        print("generate.py: PyTorch not installed (Debian python3-torch): attention.txt left as it is")
+        return
+    n, dm, heads = 16, 32, 4
+    dk = dm // heads
+    path = os.path.join(HERE, "..", "..", "data", "mnist", "t10k-images-idx3-ubyte")
+    patches, sinus = mnist_patch_tokens(path, dm)
+    emb = rng.normal(0.0, 1.0 / np.sqrt(49), (49, dm))
+    t = patches @ emb + sinus
+    mha = torch.nn.MultiheadAttention(dm, heads, bias=False).double()
+    wq, wk, wv = (rng.normal(0.0, 1.0 / np.sqrt(dm), (dm, dm)) for _ in range(3))
+    wo = rng.normal(0.0, 1.0 / np.sqrt(dm), (dm, dm))
+    with torch.no_grad():   # torch computes x W^T: its weights are the transposes of ours
+        mha.in_proj_weight.copy_(torch.from_numpy(np.concatenate([wq.T, wk.T, wv.T])))
+        mha.out_proj.weight.copy_(torch.from_numpy(wo.T))
+        x = torch.from_numpy(t)[:, None, :]
+        out, _ = mha(x, x, x, need_weights=False)
+    w = Writer("attention.txt", f"multi-head self-attention by torch.nn.MultiheadAttention (PyTorch "
+               f"{torch.__version__}, float64) on the first MNIST test image's 7x7 patches "
+               f"(lib/memory/hop_attn.h); per head h: columns h*{dk}.. of W_Q, W_K, W_V, rows of W_O")
+    w.put("tokens", t)
+    w.put("wq", wq)
+    w.put("wk", wk)
+    w.put("wv", wv)
+    w.put("wo", wo)
+    w.put("out", out[:, 0, :].numpy())
+    w.close()
+
+
 if __name__ == "__main__":
     rng = np.random.default_rng(2385)
     classical(rng)
     uhn(rng)
     mhc(rng)
+    attention(np.random.default_rng(2386))
