@@ -34,7 +34,13 @@ typedef enum {
   HOP_RNG_TRAIN_MLP = 0x3f,    /* mhc: an MLP training run */
   HOP_RNG_EVAL = 0xe1,         /* mhc: initial states of an evaluation */
   HOP_RNG_EVAL_NOISE = 0x401,  /* mhc: the noise added to evaluation inputs */
-  HOP_RNG_EXAMPLE = 0x106      /* example: the flips and update order of one job */
+  HOP_RNG_EXAMPLE = 0x106,     /* example: the flips and update order of one job */
+  HOP_RNG_CW_GRADIENT = 0x201, /* context_wells: keys, states and betas of the gradient check */
+  HOP_RNG_CW_DESCENT = 0x202,  /* context_wells: keys, starts and betas of the descent runs */
+  HOP_RNG_CW_KEYS = 0x203,     /* context_wells: the key sets of the well counts */
+  HOP_RNG_CW_STARTS = 0x204,   /* context_wells: the starts of one beta of the well counts */
+  HOP_RNG_CW_TOKENS = 0x205,   /* context_wells: embedding and projections of the token check */
+  HOP_RNG_CW_RECALL = 0x206    /* context_wells: memory and queries of one recall run */
 } hop_rng_purpose;
 
 /* A stream key from three integers (e.g. dataset, seed, size) and the purpose:
