@@ -51,7 +51,9 @@
  * against attention written out independently; A4 the non-linear heads' descent, and
  * recall of key-value pairs from noisy keys, linear against non-linear heads.
  * Outputs (results/context_wells/): gradient.csv, descent.csv, energy.csv, wells.csv,
- * regimes.csv, landscape.csv, fixed2d.csv, tokens.csv, recall.csv, claims.csv, manifest.txt.
+ * regimes.csv (predicted_beta: the average's branch near instability for the global regime,
+ * Ramsauer's sufficient beta for the keys regime; linearised_beta: 1/lambda_max(Cov X)),
+ * landscape.csv, fixed2d.csv, tokens.csv, recall.csv, claims.csv, manifest.txt.
  * Command: bin/context_wells [--quick] [--seed N] [--threads N] (see --help). */
 #define _POSIX_C_SOURCE 200809L
 #include <complex.h>
@@ -603,7 +605,7 @@ static int stage_wells(const hop_cli *cli, const config *cf, results *res) {
   if (!st) st = hop_jobs_run(q, run_wells, &(wells_ctx){cf, res, cli->seed, sets, work}, threads);
   if (!st && (!(f[0] = hop_file_open(cli->out, "wells.csv", "keys,beta,wells,wells_at_keys,wells_at_cluster_means,saddles,"
                                                              "marginal,unconverged,iterations,global_well_to_mean,regime")) ||
-              !(f[1] = hop_file_open(cli->out, "regimes.csv", "keys,regime,beta_from,beta_to,grid_points,predicted_beta"))))
+              !(f[1] = hop_file_open(cli->out, "regimes.csv", "keys,regime,beta_from,beta_to,grid_points,predicted_beta,linearised_beta"))))
     st = hop_error_code();
   for (int s = 0; s < N_KEYSETS && !st; s++) {
     double lo[N_REGIMES], hi[N_REGIMES], beta_c, lam_c, beta_u, beta_r = ramsauer_beta(&sets[s]);
@@ -624,8 +626,8 @@ static int stage_wells(const hop_cli *cli, const config *cf, results *res) {
     if ((st = branch_of_the_average(work[0], &sets[s], cf, &beta_c, &lam_c, &beta_u))) break;
     for (int g = 0; g < N_REGIMES; g++)
       if (count[g])
-        hop_file_printf(f[1], "%s,%s,%.6g,%.6g,%ld,%.6g\n", keyset_names[s], regime_names[g], lo[g], hi[g], count[g],
-                        g == REG_GLOBAL ? beta_c : g == REG_KEYS ? beta_r : NAN);
+        hop_file_printf(f[1], "%s,%s,%.6g,%.6g,%ld,%.6g,%.6g\n", keyset_names[s], regime_names[g], lo[g], hi[g], count[g],
+                        g == REG_GLOBAL ? beta_c : g == REG_KEYS ? beta_r : NAN, g == REG_GLOBAL ? beta_u : NAN);
     int three = count[REG_GLOBAL] && count[REG_KEYS] && (count[REG_METASTABLE] || count[REG_CLUSTERS]) && order_ok;
     char what[600];
     if (s == KEYS_RANDOM) {
