@@ -296,10 +296,10 @@ typedef struct {
 
 /* Fixed-point iteration of the linear head from every start; end points clustered. */
 typedef struct {
-  size_t n, d, max_states, max_fixed;
+  size_t n, d, max_states;
   double *q, *old;       /* (max_states, d) */
   size_t *active;
-  double *fixed;         /* (max_fixed, d) distinct end points */
+  double *fixed;         /* (max_states, d) the stepped batch, then the distinct end points */
   double *p;             /* (n) weights at one point */
   gsl_eigen_symm_workspace *eig;
   gsl_matrix *hess;
@@ -320,7 +320,7 @@ static void iterate_free(iterate_work *it) {
 static iterate_work *iterate_alloc(size_t n, size_t d, size_t states) {
   iterate_work *it = calloc(1, sizeof *it);
   if (!it) HOP_ERROR_NULL(HOP_ENOMEM, "out of memory");
-  *it = (iterate_work){.n = n, .d = d, .max_states = states, .max_fixed = states};
+  *it = (iterate_work){.n = n, .d = d, .max_states = states};
   it->q = malloc(states * d * sizeof *it->q);
   it->old = malloc(states * d * sizeof *it->old);
   it->active = malloc(states * sizeof *it->active);
@@ -342,6 +342,7 @@ static iterate_work *iterate_alloc(size_t n, size_t d, size_t states) {
 static int iterate(iterate_work *it, const hop_attn_keys *k, const hop_attn_head *h, size_t m, double tol,
                    long max_iter, unsigned char *converged, long *iters) {
   size_t d = it->d, na = m;
+  if (m == 0 || m > it->max_states) HOP_ERROR(HOP_EBADLEN, "%zu states do not fit the iteration made for %zu", m, it->max_states);
   for (size_t s = 0; s < m; s++) it->active[s] = s, converged[s] = 0;
   long t = 0;
   for (; t < max_iter && na > 0; t++) {
