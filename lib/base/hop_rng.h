@@ -40,7 +40,10 @@ typedef enum {
   HOP_RNG_CW_KEYS = 0x203,     /* context_wells: the key sets of the well counts */
   HOP_RNG_CW_STARTS = 0x204,   /* context_wells: the starts of one beta of the well counts */
   HOP_RNG_CW_TOKENS = 0x205,   /* context_wells: embedding and projections of the token check */
-  HOP_RNG_CW_RECALL = 0x206    /* context_wells: memory and queries of one recall run */
+  HOP_RNG_CW_RECALL = 0x206,   /* context_wells: memory and queries of one recall run */
+  HOP_RNG_DENSE = 0x301,       /* capacity_dense: patterns, flips and orders of one trial */
+  HOP_RNG_COMPLEX = 0x302,     /* capacity_dense: the random simplicial complex of one seed */
+  HOP_RNG_DENSE_TRACE = 0x303  /* capacity_dense: the traced start of each model */
 } hop_rng_purpose;
 
 /* A stream key from three integers (e.g. dataset, seed, size) and the purpose:

@@ -1,0 +1,562 @@
+/* capacity_dense.c: storage capacity of dense, exponential and simplicial Hopfield
+ * networks (claims C3, C4, C5 and C6 for these models; part 2 of `capacity`).
+ *
+ * Question: does the capacity of a dense associative memory with F(x) = x^n grow like
+ * N^(n-1) (Krotov & Hopfield, "Dense Associative Memory for Pattern Recognition", NeurIPS
+ * 2016, arXiv:1606.01164), exponentially with F = exp (Demircigil, Heusel, Loewe, Upgang
+ * & Vermet, "On a model of associative memory with huge storage capacity", J. Stat. Phys.
+ * 168:288, 2017, arXiv:1702.01929; the "2^(N/2)" of the source), and does a simplicial
+ * network store more than the pairwise one at an equal number of weights (Burns & Fukai,
+ * "Simplicial Hopfield networks", ICLR 2023, arXiv:2305.05179)?
+ *
+ * Models (lib/memory/hop_dam.h, hop_simplicial.h): +-1 neurons, P random patterns.
+ *   dense   E = -sum_mu F(xi^mu . s); s_i <- sgn(sum_mu [F(a_mu + xi_i^mu) - F(a_mu - xi_i^mu)]),
+ *           a_mu = xi^mu . s - xi_i^mu s_i (Krotov & Hopfield, Eq. 3 and Sec. 2)
+ *   simplicial  E = -sum_{sigma in K} w(sigma) s_sigma, w(sigma) = (1/N) sum_mu prod_{i in sigma} xi_i^mu
+ *           (the same 1/N for every order: our choice, the paper's text was not available)
+ * Protocol (as the classical part): start from a stored pattern with round(f N) bits
+ * flipped (f = 0 and 0.1), asynchronous sweeps in a fresh random order to a fixed point
+ * (or --max-sweeps); retrieved when the overlap with the pattern is >= the threshold
+ * (0.9, 0.95, 0.99; primary 0.99). Per (model, N, f) the load P grows geometrically;
+ * at each P, --trials sets of patterns; in each, the first min(P, --samples) patterns
+ * give the fraction retrieved, and every pattern is tried while all have been retrieved
+ * ("all retrieved": the no-error capacity). Capacities: P_half where the mean fraction
+ * falls through 1/2, P_all where the fraction of trials with every pattern retrieved
+ * falls through 1/2 (both interpolated linearly in P).
+ * Theory: Krotov & Hopfield's no-error capacity K = N^(n-1) / (2 (2n-3)!! ln N), so a
+ * log-log slope of P_all over small N falls short of n - 1 unless the ln N is put back:
+ * fitted on P and on P ln N. Exponential: Demircigil et al. retrieve exp(alpha N)
+ * patterns from rho N flipped bits when alpha < I(1 - 2 rho)/2, I(x) = ((1+x) ln(1+x) +
+ * (1-x) ln(1-x))/2; rho -> 0 gives ln 2 / 2 (2^(N/2)). Fit ln P = a + b N.
+ * Simplicial: N = 100 and C(N,2) = 4950 weights split over edges, triangles and
+ * tetrahedra (random subsets), and a diluted budget of 2475 edges or triangles.
+ * Outputs (results/capacity_dense/): dense_retrieval.csv, dense_capacity.csv,
+ * dense_fits.csv, simplicial.csv, simplicial_capacity.csv, energy.csv, claims.csv,
+ * manifest.txt. Command: bin/capacity_dense [--quick] [--seed N] [--threads N] (--help). */
+#define _POSIX_C_SOURCE 200809L
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_fit.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hop_claims.h"
+#include "hop_cli.h"
+#include "hop_dam.h"
+#include "hop_error.h"
+#include "hop_file.h"
+#include "hop_jobs.h"
+#include "hop_manifest.h"
+#include "hop_math.h"
+#include "hop_progress.h"
+#include "hop_rng.h"
+#include "hop_simplicial.h"
+
+enum { N_THR = 3, MAX_POINTS = 400, N_MIXES = 7 };
+static const double thresholds[N_THR] = {0.9, 0.95, 0.99}; /* the classical part's; primary last */
+
+typedef struct {
+  hop_cli_numbers orders, sizes[3], exp_sizes, flips, exp_flips;
+  long trials, samples, max_sweeps, p_max, sx_n, sx_seeds;
+  double growth;
+} config;
+
+typedef struct {
+  hop_claims *claims;
+  hop_progress prog;
+} results;
+
+static int fail(const char *what) {
+  fprintf(stderr, "capacity_dense: %s: %s\n", what, hop_error_message());
+  return 1;
+}
+
+static void claim(results *res, const char *id, const char *what, const char *paper, const char *tol,
+                  const char *verdict, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+static void claim(results *res, const char *id, const char *what, const char *paper, const char *tol,
+                  const char *verdict, const char *fmt, ...) {
+  char m[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(m, sizeof m, fmt, ap);
+  va_end(ap);
+  hop_claims_add(res->claims, id, what, paper, m, tol, verdict);
+}
+
+static void progress(results *res, size_t units) {
+#pragma omp critical(capacity_dense_progress)
+  hop_progress_add(&res->prog, units);
+}
+
+/* A start: pattern mu with k random bits flipped, run to a fixed point; returns the
+ * overlap with the pattern. */
+typedef struct {
+  size_t n;
+  signed char *s, *xi;
+  size_t *order, *pick;
+  gsl_rng *r;
+} scratch;
+
+static void start_state(scratch *w, const signed char *pattern, size_t k) {
+  memcpy(w->s, pattern, w->n);
+  for (size_t i = 0; i < w->n; i++) w->order[i] = i;
+  gsl_ran_choose(w->r, w->pick, k, w->order, w->n, sizeof *w->order);
+  for (size_t q = 0; q < k; q++) w->s[w->pick[q]] = (signed char)-w->s[w->pick[q]];
+}
+
+static double overlap(const signed char *a, const signed char *b, size_t n) {
+  long m = 0;
+  for (size_t i = 0; i < n; i++) m += a[i] * b[i];
+  return (double)m / (double)n;
+}
+
+/* ---- dense and exponential: retrieval against P -------------------------------- */
+typedef struct {
+  hop_dam_f f;
+  size_t n;
+  double flip;
+  int part; /* 0: C3 (x^n), 1: C4 (exp) */
+  /* results */
+  size_t points;
+  double p[MAX_POINTS], frac[MAX_POINTS][N_THR], all[MAX_POINTS][N_THR];
+  double cap_half[N_THR], cap_all[N_THR];
+  int capped; /* the grid reached --p-max before the fraction fell */
+} dense_job;
+
+typedef struct {
+  const config *cf;
+  results *res;
+  unsigned long seed;
+} shared;
+
+/* One trial: fraction retrieved over the sampled patterns, and whether all were. */
+static int dense_trial(const dense_job *j, const config *cf, hop_dam *d, scratch *w, size_t p, double *frac, int *all) {
+  size_t n = j->n, k = (size_t)lround(j->flip * (double)n), tested = p < (size_t)cf->samples ? p : (size_t)cf->samples;
+  int st = hop_dam_store(d, w->xi, p);
+  if (st) return st;
+  for (int t = 0; t < N_THR; t++) frac[t] = 0.0, all[t] = 1;
+  for (size_t mu = 0; mu < p; mu++) {
+    int any_all = 0;
+    for (int t = 0; t < N_THR; t++) any_all |= all[t];
+    if (mu >= tested && !any_all) break; /* every "all" already failed: nothing left to learn */
+    start_state(w, w->xi + mu * n, k);
+    if ((st = hop_dam_set_state(d, w->s))) return st;
+    for (long sw = 0; sw < cf->max_sweeps; sw++) {
+      gsl_ran_shuffle(w->r, w->order, n, sizeof *w->order);
+      if (!hop_dam_async_sweep(d, w->order)) break;
+    }
+    double m = overlap(hop_dam_state(d), w->xi + mu * n, n);
+    for (int t = 0; t < N_THR; t++) {
+      int ok = m >= thresholds[t] - 1e-12;
+      if (mu < tested) frac[t] += ok / (double)tested;
+      all[t] &= ok;
+    }
+  }
+  return HOP_OK;
+}
+
+static int run_dense(void *job, size_t index, int thread, void *ctx) {
+  (void)index, (void)thread;
+  dense_job *j = job;
+  const shared *c = ctx;
+  const config *cf = c->cf;
+  size_t n = j->n, pmax = (size_t)cf->p_max;
+  scratch w = {n, malloc(n), malloc(pmax * n), malloc(n * sizeof(size_t)), malloc(n * sizeof(size_t)), gsl_rng_alloc(gsl_rng_mt19937)};
+  hop_dam *d = hop_dam_alloc(n, pmax, j->f);
+  int st = d ? HOP_OK : hop_error_code();
+  if (!st && (!w.s || !w.xi || !w.order || !w.pick || !w.r)) st = HOP_RAISE(HOP_ENOMEM, "dense: out of memory");
+  uint64_t model = (uint64_t)j->f.kind * 16 + (uint64_t)j->f.n;
+  int low = 0;
+  for (size_t p = 1; p <= pmax && j->points < MAX_POINTS && !st && low < 2;) {
+    double frac[N_THR], all[N_THR] = {0};
+    double fsum[N_THR] = {0};
+    for (long t = 0; t < cf->trials && !st; t++) {
+      int a[N_THR];
+      double fr[N_THR];
+      hop_rng_reseed(w.r, c->seed, hop_rng_key(model * 100000 + n, p * 1000 + (uint64_t)lround(j->flip * 100), (uint64_t)t, HOP_RNG_DENSE));
+      for (size_t q = 0; q < p * n; q++) w.xi[q] = gsl_rng_uniform(w.r) < 0.5 ? -1 : 1;
+      st = dense_trial(j, cf, d, &w, p, fr, a);
+      for (int q = 0; q < N_THR; q++) fsum[q] += fr[q], all[q] += a[q];
+    }
+    for (int q = 0; q < N_THR; q++) frac[q] = fsum[q] / (double)cf->trials, all[q] /= (double)cf->trials;
+    j->p[j->points] = (double)p;
+    memcpy(j->frac[j->points], frac, sizeof frac);
+    memcpy(j->all[j->points], all, sizeof all);
+    j->points++;
+    low = frac[N_THR - 1] < 0.1 && all[N_THR - 1] == 0 ? low + 1 : 0;
+    size_t next = (size_t)ceil((double)p * cf->growth);
+    p = next > p ? next : p + 1;
+  }
+  j->capped = low < 2;
+  for (int q = 0; q < N_THR && !st; q++) {
+    double fr[MAX_POINTS], al[MAX_POINTS];
+    for (size_t k = 0; k < j->points; k++) fr[k] = j->frac[k][q], al[k] = j->all[k][q];
+    j->cap_half[q] = hop_math_crossing_down(j->p, fr, j->points, 0.5);
+    j->cap_all[q] = hop_math_crossing_down(j->p, al, j->points, 0.5);
+  }
+  progress(c->res, 1);
+  hop_dam_free(d), free(w.s), free(w.xi), free(w.order), free(w.pick), gsl_rng_free(w.r);
+  return st;
+}
+
+/* (2n - 3)!! */
+static double double_factorial(int m) {
+  double r = 1.0;
+  for (int k = m; k > 1; k -= 2) r *= k;
+  return r;
+}
+
+/* Least squares y = a + b x over the finite points; SE of b. Returns the count used. */
+static size_t fit(const double *x, const double *y, size_t n, double *a, double *b, double *se) {
+  double fx[64], fy[64];
+  size_t m = 0;
+  for (size_t k = 0; k < n && m < 64; k++)
+    if (isfinite(x[k]) && isfinite(y[k])) fx[m] = x[k], fy[m] = y[k], m++;
+  *a = *b = *se = NAN;
+  if (m < 2) return m;
+  double c00, c01, c11, ss;
+  gsl_fit_linear(fx, 1, fy, 1, m, a, b, &c00, &c01, &c11, &ss);
+  *se = m > 2 ? sqrt(c11) : NAN;
+  return m;
+}
+
+static double entropy_i(double x) { return 0.5 * ((1 + x) * log1p(x) + (1 - x) * log1p(-x)); }
+
+static int stage_dense(const hop_cli *cli, const config *cf, results *res) {
+  size_t total = 0;
+  for (size_t o = 0; o < cf->orders.n; o++) total += cf->sizes[(int)cf->orders.v[o] - 2].n * cf->flips.n;
+  total += cf->exp_sizes.n * cf->exp_flips.n;
+  hop_jobs *q = hop_jobs_new(total, sizeof(dense_job));
+  hop_file *f[3] = {NULL, NULL, NULL};
+  int st = q ? HOP_OK : hop_error_code();
+  for (size_t o = 0; o < cf->orders.n && !st; o++) {
+    int n = (int)cf->orders.v[o];
+    for (size_t s = 0; s < cf->sizes[n - 2].n && !st; s++)
+      for (size_t fl = 0; fl < cf->flips.n && !st; fl++)
+        st = hop_jobs_push(q, &(dense_job){.f = {HOP_DAM_POLY, n}, .n = (size_t)cf->sizes[n - 2].v[s], .flip = cf->flips.v[fl]});
+  }
+  for (size_t s = 0; s < cf->exp_sizes.n && !st; s++)
+    for (size_t fl = 0; fl < cf->exp_flips.n && !st; fl++)
+      st = hop_jobs_push(q, &(dense_job){.f = {HOP_DAM_EXP, 0}, .n = (size_t)cf->exp_sizes.v[s], .flip = cf->exp_flips.v[fl], .part = 1});
+  if (!st) st = hop_jobs_run(q, run_dense, &(shared){cf, res, cli->seed}, (int)cli->threads);
+  if (!st && (!(f[0] = hop_file_open(cli->out, "dense_retrieval.csv", "model,N,flip,P,trials,frac_0.9,frac_0.95,frac_0.99,all_0.9,all_0.95,all_0.99")) ||
+              !(f[1] = hop_file_open(cli->out, "dense_capacity.csv", "model,N,flip,threshold,P_half,P_all,capped,no_error_law")) ||
+              !(f[2] = hop_file_open(cli->out, "dense_fits.csv", "model,flip,threshold,measure,fit,slope,slope_se,intercept,points,reference"))))
+    st = hop_error_code();
+  for (size_t k = 0; k < hop_jobs_count(q) && !st; k++) {
+    const dense_job *j = hop_jobs_at(q, k);
+    const char *name = hop_dam_f_name(j->f);
+    for (size_t pt = 0; pt < j->points; pt++)
+      hop_file_printf(f[0], "%s,%zu,%g,%.0f,%ld,%.4f,%.4f,%.4f,%.3f,%.3f,%.3f\n", name, j->n, j->flip, j->p[pt], cf->trials, j->frac[pt][0],
+                      j->frac[pt][1], j->frac[pt][2], j->all[pt][0], j->all[pt][1], j->all[pt][2]);
+    double law = j->f.kind == HOP_DAM_POLY ? pow((double)j->n, j->f.n - 1) / (2 * double_factorial(2 * j->f.n - 3) * log((double)j->n)) : NAN;
+    for (int t = 0; t < N_THR; t++)
+      hop_file_printf(f[1], "%s,%zu,%g,%g,%.4g,%.4g,%d,%.4g\n", name, j->n, j->flip, thresholds[t], j->cap_half[t], j->cap_all[t], j->capped, law);
+  }
+  /* C3: slopes per n, flip and threshold; claims at the primary threshold */
+  for (size_t o = 0; o < cf->orders.n && !st; o++) {
+    int n = (int)cf->orders.v[o];
+    for (size_t fl = 0; fl < cf->flips.n; fl++)
+      for (int t = 0; t < N_THR; t++) {
+        double lx[64], yh[64], ya[64], yal[64], a, b, se, slope[3], err[3];
+        size_t m = 0;
+        for (size_t k = 0; k < hop_jobs_count(q) && m < 64; k++) {
+          const dense_job *j = hop_jobs_at(q, k);
+          if (j->f.kind != HOP_DAM_POLY || j->f.n != n || j->flip != cf->flips.v[fl]) continue;
+          lx[m] = log((double)j->n), yh[m] = log(j->cap_half[t]), ya[m] = log(j->cap_all[t]);
+          yal[m] = log(j->cap_all[t] * log((double)j->n)), m++;
+        }
+        const char *what[3] = {"half", "all", "all"}, *on[3] = {"P", "P", "P_lnN"};
+        const double *ys[3] = {yh, ya, yal};
+        for (int v = 0; v < 3; v++) {
+          size_t used = fit(lx, ys[v], m, &a, &b, &se);
+          slope[v] = b, err[v] = se;
+          hop_file_printf(f[2], "x^%d,%g,%g,%s,%s,%.4f,%.4f,%.4f,%zu,%d\n", n, cf->flips.v[fl], thresholds[t], what[v], on[v], b, se, a, used, n - 1);
+        }
+        if (t != N_THR - 1 || cf->flips.v[fl] != 0.0) continue;
+        char id[32], desc[400];
+        for (int v = 0; v < 3; v += 2) {
+          double tol = fmax(2 * err[v], 0.1 * (n - 1));
+          snprintf(id, sizeof id, "C3-n%d-%s", n, v ? "all" : "half");
+          snprintf(desc, sizeof desc, "dense F = x^%d: log-log slope of %s against N (%s, starts at the stored patterns, "
+                   "overlap >= 0.99, N = %s)", n, v ? "P ln N at the no-error capacity P_all (Krotov & Hopfield's law "
+                   "N^(n-1) / (2 (2n-3)!! ln N))" : "the capacity P_half (half the patterns retrieved)",
+                   v ? "fitted on P ln N" : "fitted on P", cf->sizes[n - 2].text);
+          claim(res, id, desc, n == 2 ? "1 (n - 1)" : n == 3 ? "2 (n - 1)" : "3 (n - 1)", "max(2 SE, 10 % of n - 1)",
+                fabs(slope[v] - (n - 1)) <= tol ? "reproduced" : "not reproduced", "%.3f +- %.3f (on P alone: %.3f +- %.3f)",
+                slope[v], err[v], v ? slope[1] : slope[0], v ? err[1] : err[0]);
+        }
+      }
+  }
+  /* C4: ln P = a + b N for the exponential network */
+  for (size_t fl = 0; fl < cf->exp_flips.n && !st; fl++)
+    for (int t = 0; t < N_THR; t++) {
+      double x[64], yh[64], ya[64], a, bh, ba, seh, sea;
+      size_t m = 0;
+      for (size_t k = 0; k < hop_jobs_count(q) && m < 64; k++) {
+        const dense_job *j = hop_jobs_at(q, k);
+        if (j->f.kind != HOP_DAM_EXP || j->flip != cf->exp_flips.v[fl]) continue;
+        x[m] = (double)j->n, yh[m] = log(j->cap_half[t]), ya[m] = log(j->cap_all[t]), m++;
+      }
+      double rho = cf->exp_flips.v[fl], bound = entropy_i(1 - 2 * rho) / 2;
+      size_t uh = fit(x, yh, m, &a, &bh, &seh);
+      hop_file_printf(f[2], "exp,%g,%g,half,lnP,%.4f,%.4f,%.4f,%zu,%.4f\n", rho, thresholds[t], bh, seh, a, uh, bound);
+      size_t ua = fit(x, ya, m, &a, &ba, &sea);
+      hop_file_printf(f[2], "exp,%g,%g,all,lnP,%.4f,%.4f,%.4f,%zu,%.4f\n", rho, thresholds[t], ba, sea, a, ua, bound);
+      if (t != N_THR - 1 || fl != 0) continue;
+      char desc[400];
+      snprintf(desc, sizeof desc, "exponential F: ln P_all = a + b N over N = %s from %g %% flipped bits, overlap >= 0.99: "
+               "capacity exponential in N (b > 2 SE)", cf->exp_sizes.text, 100 * rho);
+      claim(res, "C4", desc, "exponential in N", "b > 2 SE", ba > 2 * sea ? "reproduced" : "not reproduced",
+            "b = %.3f +- %.3f over %zu sizes (P_half: b = %.3f +- %.3f)", ba, sea, ua, bh, seh);
+      snprintf(desc, sizeof desc, "the same b against ln 2 / 2 = 0.347, the rho -> 0 limit of Demircigil et al.'s bound "
+               "(the source's 2^(N/2))");
+      claim(res, "C4-ln2", desc, "0.347", "|b - 0.347| <= 2 SE", fabs(ba - log(2) / 2) <= 2 * sea ? "reproduced" : "not reproduced",
+            "%.3f +- %.3f", ba, sea);
+      snprintf(desc, sizeof desc, "the same b against Demircigil et al.'s bound at rho = %g: exp(alpha N) patterns are "
+               "retrievable for alpha < I(1 - 2 rho) / 2 = %.3f, so b should not fall below it", rho, bound);
+      claim(res, "C4-bound", desc, "b >= I(1 - 2 rho)/2", "b + 2 SE >= bound", ba + 2 * sea >= bound ? "reproduced" : "not reproduced",
+            "%.3f +- %.3f against %.3f", ba, sea, bound);
+    }
+  st = hop_file_finish(f, 3, st);
+  hop_jobs_free(q);
+  return st;
+}
+
+/* ---- C5: simplicial against pairwise at equal weights ---------------------------- */
+static const char *const mix_names[N_MIXES] = {"pairwise", "edges+triangles", "triangles", "thirds",
+                                               "tetrahedra", "diluted-edges", "diluted-triangles"};
+/* fractions of the budget per order; the diluted mixes have half the budget */
+static const double mix_parts[N_MIXES][3] = {{1, 0, 0}, {0.5, 0.5, 0}, {0, 1, 0}, {1.0 / 3, 1.0 / 3, 1.0 / 3}, {0, 0, 1}, {0.5, 0, 0}, {0, 0.5, 0}};
+
+typedef struct {
+  int mix, seed;
+  double flip;
+  /* results */
+  double cap_half[N_THR], cap_all[N_THR];
+  size_t points;
+} sx_job;
+
+static int run_simplicial(void *job, size_t index, int thread, void *ctx) {
+  (void)index, (void)thread;
+  sx_job *j = job;
+  const shared *c = ctx;
+  const config *cf = c->cf;
+  size_t n = (size_t)cf->sx_n, budget = n * (n - 1) / 2, counts[3], pcap = 4 * n;
+  for (int k = 0; k < 3; k++) counts[k] = (size_t)lround(mix_parts[j->mix][k] * (double)budget);
+  gsl_rng *cr = hop_rng_alloc(c->seed, hop_rng_key((uint64_t)j->mix, (uint64_t)j->seed, 0, HOP_RNG_COMPLEX));
+  hop_simplicial *net = cr ? hop_simplicial_alloc(n, counts, cr) : NULL;
+  scratch w = {n, malloc(n), malloc(pcap * n), malloc(n * sizeof(size_t)), malloc(n * sizeof(size_t)), gsl_rng_alloc(gsl_rng_mt19937)};
+  int st = net ? HOP_OK : hop_error_code();
+  if (!st && (!w.s || !w.xi || !w.order || !w.pick || !w.r)) st = HOP_RAISE(HOP_ENOMEM, "simplicial: out of memory");
+  double ps[MAX_POINTS], fr[N_THR][MAX_POINTS], al[N_THR][MAX_POINTS];
+  int low = 0;
+  size_t k = (size_t)lround(j->flip * (double)n);
+  for (size_t p = 1; p <= pcap && j->points < MAX_POINTS && !st && low < 3; p++) {
+    hop_rng_reseed(w.r, c->seed, hop_rng_key((uint64_t)j->mix * 1000 + (uint64_t)j->seed, p, (uint64_t)lround(j->flip * 100), HOP_RNG_DENSE));
+    for (size_t q = 0; q < p * n; q++) w.xi[q] = gsl_rng_uniform(w.r) < 0.5 ? -1 : 1;
+    if ((st = hop_simplicial_store(net, w.xi, p))) break;
+    double frac[N_THR] = {0};
+    int all[N_THR] = {1, 1, 1};
+    for (size_t mu = 0; mu < p; mu++) {
+      start_state(&w, w.xi + mu * n, k);
+      for (long sw = 0; sw < cf->max_sweeps; sw++) {
+        gsl_ran_shuffle(w.r, w.order, n, sizeof *w.order);
+        if (!hop_simplicial_async_sweep(net, w.s, w.order)) break;
+      }
+      double m = overlap(w.s, w.xi + mu * n, n);
+      for (int t = 0; t < N_THR; t++) {
+        int ok = m >= thresholds[t] - 1e-12;
+        frac[t] += ok / (double)p;
+        all[t] &= ok;
+      }
+    }
+    ps[j->points] = (double)p;
+    for (int t = 0; t < N_THR; t++) fr[t][j->points] = frac[t], al[t][j->points] = all[t];
+    j->points++;
+    low = frac[N_THR - 1] < 0.1 ? low + 1 : 0;
+  }
+  for (int t = 0; t < N_THR && !st; t++) {
+    j->cap_half[t] = hop_math_crossing_down(ps, fr[t], j->points, 0.5);
+    j->cap_all[t] = 0; /* the largest P up to which every P had all patterns retrieved */
+    for (size_t q = 0; q < j->points && al[t][q]; q++) j->cap_all[t] = ps[q];
+  }
+  progress(c->res, 1);
+  hop_simplicial_free(net), gsl_rng_free(cr), free(w.s), free(w.xi), free(w.order), free(w.pick), gsl_rng_free(w.r);
+  return st;
+}
+
+static int stage_simplicial(const hop_cli *cli, const config *cf, results *res) {
+  size_t ns = (size_t)cf->sx_seeds, nf = cf->flips.n;
+  hop_jobs *q = hop_jobs_new(N_MIXES * ns * nf, sizeof(sx_job));
+  hop_file *f[2] = {NULL, NULL};
+  int st = q ? HOP_OK : hop_error_code();
+  for (int m = 0; m < N_MIXES && !st; m++)
+    for (size_t fl = 0; fl < nf && !st; fl++)
+      for (size_t s = 0; s < ns && !st; s++) st = hop_jobs_push(q, &(sx_job){.mix = m, .seed = (int)s, .flip = cf->flips.v[fl]});
+  if (!st) st = hop_jobs_run(q, run_simplicial, &(shared){cf, res, cli->seed}, (int)cli->threads);
+  if (!st && (!(f[0] = hop_file_open(cli->out, "simplicial.csv", "mix,edges,triangles,tetrahedra,flip,seed,threshold,P_half,P_all")) ||
+              !(f[1] = hop_file_open(cli->out, "simplicial_capacity.csv", "mix,weights,flip,threshold,P_half_mean,P_half_sd,"
+                                                                              "P_all_mean,P_all_sd,ratio_half,ratio_all,seeds"))))
+    st = hop_error_code();
+  size_t n = (size_t)cf->sx_n, budget = n * (n - 1) / 2;
+  double base_half[HOP_CLI_LIST_MAX][N_THR], base_all[HOP_CLI_LIST_MAX][N_THR], prim[N_MIXES][64]; /* pairwise per flip; primary */
+  int have_zero = 0;
+  for (size_t fl = 0; fl < nf; fl++) have_zero |= cf->flips.v[fl] == 0.0;
+  for (int m = 0; m < N_MIXES && !st; m++)
+    for (size_t fl = 0; fl < nf; fl++)
+      for (int t = 0; t < N_THR; t++) {
+        double h[64], a[64], mh, sh, ma, sa;
+        for (size_t s = 0; s < ns; s++) {
+          const sx_job *j = hop_jobs_at(q, ((size_t)m * nf + fl) * ns + s);
+          h[s] = j->cap_half[t], a[s] = j->cap_all[t];
+          hop_file_printf(f[0], "%s,%.0f,%.0f,%.0f,%g,%zu,%g,%.4g,%.0f\n", mix_names[m], round(mix_parts[m][0] * budget),
+                          round(mix_parts[m][1] * budget), round(mix_parts[m][2] * budget), j->flip, s, thresholds[t], h[s], a[s]);
+        }
+        hop_math_mean_sd(h, ns, &mh, &sh);
+        hop_math_mean_sd(a, ns, &ma, &sa);
+        if (m == 0) base_half[fl][t] = mh, base_all[fl][t] = ma;
+        double weights = round((mix_parts[m][0] + mix_parts[m][1] + mix_parts[m][2]) * budget);
+        hop_file_printf(f[1], "%s,%.0f,%g,%g,%.3f,%.3f,%.2f,%.2f,%.3f,%.3f,%zu\n", mix_names[m], weights, cf->flips.v[fl], thresholds[t],
+                        mh, sh, ma, sa, mh / base_half[fl][t], ma / base_all[fl][t], ns);
+        if (t == N_THR - 1 && cf->flips.v[fl] == 0.0) memcpy(prim[m], h, ns * sizeof *h);
+      }
+  /* C5: each mix against the pairwise network with the same budget (the diluted
+   * triangles against the diluted edges), paired over the seeds */
+  for (int m = 1; m < N_MIXES && !st && have_zero; m++) {
+    if (m == 5) continue;
+    int ref = m == 6 ? 5 : 0;
+    double diff[64], md, sd, mh, sh, mr, sr;
+    for (size_t s = 0; s < ns; s++) diff[s] = prim[m][s] - prim[ref][s];
+    hop_math_mean_sd(diff, ns, &md, &sd);
+    hop_math_mean_sd(prim[m], ns, &mh, &sh);
+    hop_math_mean_sd(prim[ref], ns, &mr, &sr);
+    double se = ns > 1 ? sd / sqrt((double)ns) : INFINITY, weights = round((mix_parts[m][0] + mix_parts[m][1] + mix_parts[m][2]) * budget);
+    char id[32], desc[400];
+    snprintf(id, sizeof id, "C5-%s", m == 6 ? "diluted" : mix_names[m]);
+    snprintf(desc, sizeof desc, "simplicial, N = %zu, %s (%.0f weights): capacity P_half (overlap >= 0.99, starts at the stored "
+             "patterns) against %s with as many weights; %zu seeds, paired", n, mix_names[m], weights,
+             ref ? "random edges" : "the pairwise network (all edges)", ns);
+    claim(res, id, desc, "simplicial stores more at equal weights (Burns & Fukai)", "ratio > 1 by more than 2 SE",
+          md > 2 * se ? "reproduced" : "not reproduced", "ratio %.2f (%.2f +- %.2f against %.2f +- %.2f)", mh / mr, mh, sh, mr, sr);
+  }
+  st = hop_file_finish(f, 2, st);
+  hop_jobs_free(q);
+  return st;
+}
+
+/* ---- C6: energy traces of every model ------------------------------------------- */
+static int stage_energy(const hop_cli *cli, const config *cf, results *res) {
+  enum { MODELS = 6, NT = 40, SXN = 100 };
+  static const hop_dam_f models[5] = {{HOP_DAM_POLY, 2}, {HOP_DAM_POLY, 3}, {HOP_DAM_POLY, 4}, {HOP_DAM_RECT, 3}, {HOP_DAM_EXP, 0}};
+  static const size_t loads[MODELS] = {6, 60, 400, 60, 400, 30}; /* near each model's transition */
+  hop_file *f = hop_file_open(cli->out, "energy.csv", "model,N,P,update,energy,normalised");
+  scratch w = {0, malloc(SXN), malloc(400 * SXN), malloc(SXN * sizeof(size_t)), malloc(SXN * sizeof(size_t)), NULL};
+  double *trace = malloc((3 * SXN + 1) * sizeof *trace);
+  int st = f && w.s && w.xi && w.order && w.pick && trace ? HOP_OK : hop_error_code() ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "traces: out of memory");
+  double worst = -INFINITY;
+  (void)cf;
+  for (int md = 0; md < MODELS && !st; md++) {
+    size_t n = md < 5 ? NT : SXN, p = loads[md], len = 0;
+    w.n = n;
+    w.r = hop_rng_alloc(cli->seed, hop_rng_key((uint64_t)md, 0, 0, HOP_RNG_DENSE_TRACE));
+    for (size_t q = 0; q < p * n; q++) w.xi[q] = gsl_rng_uniform(w.r) < 0.5 ? -1 : 1;
+    start_state(&w, w.xi, (size_t)lround(0.3 * (double)n));
+    hop_dam *d = NULL;
+    hop_simplicial *sx = NULL;
+    size_t thirds[3] = {1650, 1650, 1650};
+    if (md < 5) {
+      if (!(d = hop_dam_alloc(n, p, models[md])) || (st = hop_dam_store(d, w.xi, p)) || (st = hop_dam_set_state(d, w.s))) st = st ? st : hop_error_code();
+    } else if (!(sx = hop_simplicial_alloc(n, thirds, w.r)) || (st = hop_simplicial_store(sx, w.xi, p)))
+      st = st ? st : hop_error_code();
+    for (size_t u = 0; u <= 3 * n && !st; u++) { /* three sweeps of single-neuron updates */
+      if (u % n == 0) gsl_ran_shuffle(w.r, w.order, n, sizeof *w.order);
+      trace[len++] = d ? hop_dam_energy(d) : hop_simplicial_energy(sx, w.s);
+      if (u == 3 * n) break;
+      if (d) hop_dam_async_update(d, w.order[u % n]);
+      else hop_simplicial_async_update(sx, w.s, w.order[u % n]);
+    }
+    const char *name = md < 5 ? hop_dam_f_name(models[md]) : "simplicial thirds";
+    for (size_t u = 0; u < len && !st; u++) {
+      double span = trace[0] - trace[len - 1];
+      if (u) worst = fmax(worst, trace[u] - trace[u - 1]);
+      hop_file_printf(f, "%s,%zu,%zu,%zu,%.10g,%.6f\n", name, n, p, u, trace[u], span > 0 ? (trace[u] - trace[len - 1]) / span : 0.0);
+    }
+    hop_dam_free(d), hop_simplicial_free(sx), gsl_rng_free(w.r);
+    w.r = NULL;
+  }
+  if (!st)
+    claim(res, "C6-dense", "energy traces of the dense (x^2, x^3, x^4, rect x^3, exp) and simplicial networks under asynchronous "
+                           "updates from 30 % flipped bits: the largest rise of E between two updates",
+          "never increases", "<= 0", worst <= 0 ? "reproduced" : "not reproduced", "%.3g", worst);
+  st = hop_file_finish(&f, 1, st);
+  free(w.s), free(w.xi), free(w.order), free(w.pick), free(trace);
+  return st;
+}
+
+/* ---- options and main -------------------------------------------------------------- */
+static int options(int argc, char **argv, hop_cli *cli, config *cf) {
+  hop_opt opts[] = {
+      {"orders", HOP_OPT_LIST, &cf->orders, 2, 4, "powers n of F = x^n (each of 2, 3, 4 once)", "2,3,4", .quick = NULL},
+      {"sizes2", HOP_OPT_LIST, &cf->sizes[0], 8, 4000, "network sizes N for n = 2", "50,100,200,300,400", .quick = "50,100"},
+      {"sizes3", HOP_OPT_LIST, &cf->sizes[1], 8, 1000, "network sizes N for n = 3", "16,24,32,40,50,60", .quick = "16,24"},
+      {"sizes4", HOP_OPT_LIST, &cf->sizes[2], 8, 200, "network sizes N for n = 4", "10,12,14,16,20,24", .quick = "10,12"},
+      {"exp-sizes", HOP_OPT_LIST, &cf->exp_sizes, 4, 60, "network sizes N of the exponential network", "8,10,12,14,16,18,20,22,24,26",
+       .quick = "8,10,12"},
+      {"flips", HOP_OPT_LIST, &cf->flips, 0, 0.45, "fractions of bits flipped in the starts (dense and simplicial)", "0,0.1", .quick = NULL},
+      {"exp-flips", HOP_OPT_LIST, &cf->exp_flips, 0.01, 0.45, "flipped fractions of the exponential network (first: the claims)", "0.1",
+       .quick = NULL},
+      {"trials", HOP_OPT_INT, &cf->trials, 1, 10000, "pattern sets per load P", "10", .quick = "3"},
+      {"samples", HOP_OPT_INT, &cf->samples, 1, 100000, "patterns tried per set for the fraction retrieved", "100", .quick = "30"},
+      {"growth", HOP_OPT_DOUBLE, &cf->growth, 1.01, 2, "factor between successive loads P", "1.1", .quick = "1.3"},
+      {"max-sweeps", HOP_OPT_INT, &cf->max_sweeps, 1, 1e6, "cap on asynchronous sweeps", "100", .quick = NULL},
+      {"p-max", HOP_OPT_INT, &cf->p_max, 2, 1e6, "largest load P tried", "20000", .quick = "2000"},
+      {"sx-n", HOP_OPT_INT, &cf->sx_n, 10, 1000, "neurons N of the simplicial comparison", "100", .quick = "40"},
+      {"sx-seeds", HOP_OPT_INT, &cf->sx_seeds, 1, 64, "seeds (complex and patterns) per simplicial mix", "10", .quick = "2"},
+  };
+  hop_cli_init(cli, "capacity_dense", "Capacity of dense (x^n), exponential and simplicial Hopfield networks (C3-C6).", 2385);
+  int rc = hop_cli_main(cli, argc, argv, opts, sizeof opts / sizeof *opts);
+  if (rc >= 0) return rc;
+  char bad[200] = "";
+  for (size_t o = 0; o < cf->orders.n && !*bad; o++) {
+    if (cf->orders.v[o] != floor(cf->orders.v[o])) snprintf(bad, sizeof bad, "--orders: %g is not a whole number", cf->orders.v[o]);
+    for (size_t q = 0; q < o && !*bad; q++)
+      if (cf->orders.v[q] == cf->orders.v[o]) snprintf(bad, sizeof bad, "--orders: %g given twice", cf->orders.v[o]);
+  }
+  for (int k = 0; k < 3 && !*bad; k++) {
+    double bound = 2.0 * cf->p_max * pow(cf->sizes[k].v[cf->sizes[k].n - 1], k + 2);
+    if (bound >= 4.6e18)
+      snprintf(bad, sizeof bad, "N = %g and --p-max %ld give 2 P N^%d = %.3g >= 2^62: exact drives impossible", cf->sizes[k].v[cf->sizes[k].n - 1], cf->p_max, k + 2, bound);
+  }
+  double mem = (double)cf->p_max * 4000.0 * 2 * (double)cli->threads;
+  if (!*bad && mem > 8e9) snprintf(bad, sizeof bad, "--p-max %ld needs about %.3g bytes of patterns per thread: more than 8 GB", cf->p_max, mem);
+  if (*bad) {
+    fprintf(stderr, "capacity_dense: %s\n", bad);
+    return 2;
+  }
+  return -1;
+}
+
+int main(int argc, char **argv) {
+  gsl_set_error_handler_off(); /* GSL errors come back as statuses, never abort */
+  hop_cli cli;
+  config cf;
+  int rc = options(argc, argv, &cli, &cf);
+  if (rc >= 0) return rc;
+  results res = {.claims = hop_claims_new("capacity_dense")};
+  size_t units = cf.exp_sizes.n * cf.exp_flips.n + N_MIXES * cf.flips.n * (size_t)cf.sx_seeds;
+  for (size_t o = 0; o < cf.orders.n; o++) units += cf.sizes[(int)cf.orders.v[o] - 2].n * cf.flips.n;
+  hop_progress_start(&res.prog, stderr, "capacity_dense", units);
+  int st = res.claims ? HOP_OK : fail("claims");
+  if (!st && (st = stage_dense(&cli, &cf, &res))) fail("dense and exponential networks (C3, C4)");
+  if (!st && (st = stage_simplicial(&cli, &cf, &res))) fail("simplicial networks (C5)");
+  if (!st && (st = stage_energy(&cli, &cf, &res))) fail("energy traces (C6)");
+  hop_progress_end(&res.prog);
+  if (!st && (st = hop_claims_write(res.claims, cli.out))) fail("claims");
+  if (!st && (st = hop_manifest_write(&cli, NULL, 0))) fail("manifest");
+  if (!st) fprintf(stderr, "capacity_dense: results in %s\n", cli.out);
+  hop_claims_free(res.claims);
+  return st ? 1 : 0;
+}
