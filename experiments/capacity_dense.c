@@ -38,7 +38,6 @@
 #include <gsl/gsl_fit.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,17 +72,8 @@ static int fail(const char *what) {
   return 1;
 }
 
-static void claim(results *res, const char *id, const char *what, const char *paper, const char *tol,
-                  const char *verdict, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
-static void claim(results *res, const char *id, const char *what, const char *paper, const char *tol,
-                  const char *verdict, const char *fmt, ...) {
-  char m[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(m, sizeof m, fmt, ap);
-  va_end(ap);
-  hop_claims_add(res->claims, id, what, paper, m, tol, verdict);
-}
+/* A claims row with a printf-formatted measured value. */
+#define claim(res, id, what, paper, tol, verdict, ...) hop_claims_addf((res)->claims, id, what, paper, tol, verdict, __VA_ARGS__)
 
 static void progress(results *res, size_t units) {
 #pragma omp critical(capacity_dense_progress)

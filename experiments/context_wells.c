@@ -63,7 +63,6 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,17 +110,8 @@ static hop_attn_head make_head(int kind, double beta, const config *cf, const re
                          .spline = res->spline};
 }
 
-static void claim(results *res, const char *id, const char *what, const char *paper, const char *tol,
-                  const char *verdict, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
-static void claim(results *res, const char *id, const char *what, const char *paper, const char *tol,
-                  const char *verdict, const char *fmt, ...) {
-  char m[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(m, sizeof m, fmt, ap);
-  va_end(ap);
-  hop_claims_add(res->claims, id, what, paper, m, tol, verdict);
-}
+/* A claims row with a printf-formatted measured value. */
+#define claim(res, id, what, paper, tol, verdict, ...) hop_claims_addf((res)->claims, id, what, paper, tol, verdict, __VA_ARGS__)
 
 /* ---- A1: the gradient is identity minus attention --------------------------------- */
 static int stage_gradient(const hop_cli *cli, const config *cf, results *res) {

@@ -82,6 +82,8 @@ Test(out, claims_rows_and_verdicts) {
                               hop_claims_verdict(0.141, 0.138, 0.01)), HOP_OK);
   cr_assert_eq(hop_claims_add(c, "C9", "d", "p", "m", "t", "maybe"), HOP_EINVAL);
   cr_assert_eq(hop_claims_add(c, "X", "extra", "-", "3", "-", "beyond paper"), HOP_OK);
+  cr_assert_eq(hop_claims_addf(c, "Y", "formatted", "1", "-", "beyond paper", "%.2f +- %d", 0.125, 3), HOP_OK);
+  cr_assert_eq(hop_claims_addf(c, "Z", "d", "p", "t", "maybe", "%d", 1), HOP_EINVAL);
   cr_assert_eq(hop_claims_write(c, dir), HOP_OK);
   hop_claims_free(c);
   char p[256], text[512];
@@ -89,7 +91,8 @@ Test(out, claims_rows_and_verdicts) {
   file_read(p, text, sizeof text);
   cr_assert_str_eq(text, HOP_CLAIMS_HEADER "\n"
                          "capacity,C1,\"collapse near 0.138, finite N\",0.138,0.141,0.01,reproduced\n"
-                         "capacity,X,extra,-,3,-,beyond paper\n");
+                         "capacity,X,extra,-,3,-,beyond paper\n"
+                         "capacity,Y,formatted,1,0.12 +- 3,-,beyond paper\n");
   cr_assert_str_eq(hop_claims_verdict(0.2, 0.138, 0.01), "not reproduced");
   cr_assert_str_eq(hop_claims_verdict(NAN, 0.138, 0.01), "not reproduced");
 }

@@ -5,6 +5,8 @@
 #include "hop_file.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +23,16 @@ hop_claims *hop_claims_new(const char *experiment) {
     HOP_ERROR_NULL(HOP_ENOMEM, "cannot allocate claims");
   }
   return c;
+}
+
+int hop_claims_addf(hop_claims *c, const char *id, const char *description, const char *paper_value,
+                    const char *tolerance, const char *verdict, const char *measured_fmt, ...) {
+  char m[512];
+  va_list ap;
+  va_start(ap, measured_fmt);
+  vsnprintf(m, sizeof m, measured_fmt, ap);
+  va_end(ap);
+  return hop_claims_add(c, id, description, paper_value, m, tolerance, verdict);
 }
 
 int hop_claims_add(hop_claims *c, const char *id, const char *description,

@@ -11,6 +11,13 @@ hop_claims *hop_claims_new(const char *experiment);
 int hop_claims_add(hop_claims *c, const char *id, const char *description,
                    const char *paper_value, const char *measured_value, const char *tolerance,
                    const char *verdict);
+/* The same with the measured value printf-formatted (at most 511 characters). */
+int hop_claims_addf(hop_claims *c, const char *id, const char *description, const char *paper_value,
+                    const char *tolerance, const char *verdict, const char *measured_fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 7, 8)))
+#endif
+    ;
 int hop_claims_write(const hop_claims *c, const char *dir);
 void hop_claims_free(hop_claims *c);
 #define HOP_CLAIMS_HEADER \
