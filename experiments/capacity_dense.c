@@ -75,11 +75,6 @@ static int fail(const char *what) {
 /* A claims row with a printf-formatted measured value. */
 #define claim(res, id, what, paper, tol, verdict, ...) hop_claims_addf((res)->claims, id, what, paper, tol, verdict, __VA_ARGS__)
 
-static void progress(results *res, size_t units) {
-#pragma omp critical(capacity_dense_progress)
-  hop_progress_add(&res->prog, units);
-}
-
 /* A start: pattern mu with k random bits flipped, run to a fixed point; returns the
  * overlap with the pattern. */
 typedef struct {
@@ -186,7 +181,7 @@ static int run_dense(void *job, size_t index, int thread, void *ctx) {
     j->cap_half[q] = hop_math_crossing_down(j->p, fr, j->points, 0.5);
     j->cap_all[q] = hop_math_crossing_down(j->p, al, j->points, 0.5);
   }
-  progress(c->res, 1);
+  hop_progress_add(&c->res->prog, 1);
   hop_dam_free(d), free(w.s), free(w.xi), free(w.order), free(w.pick), gsl_rng_free(w.r);
   return st;
 }
@@ -373,7 +368,7 @@ static int run_simplicial(void *job, size_t index, int thread, void *ctx) {
     j->cap_all[t] = 0; /* the largest P up to which every P had all patterns retrieved */
     for (size_t q = 0; q < j->points && al[t][q]; q++) j->cap_all[t] = ps[q];
   }
-  progress(c->res, 1);
+  hop_progress_add(&c->res->prog, 1);
   hop_simplicial_free(net), gsl_rng_free(cr), free(w.s), free(w.xi), free(w.order), free(w.pick), gsl_rng_free(w.r);
   return st;
 }

@@ -100,11 +100,6 @@ static int fail(const char *what) {
   return 1;
 }
 
-static void progress(results *res, size_t units) {
-#pragma omp critical(context_wells_progress)
-  hop_progress_add(&res->prog, units);
-}
-
 static hop_attn_head make_head(int kind, double beta, const config *cf, const results *res) {
   return (hop_attn_head){.kind = (hop_attn_kind)kind, .beta = beta, .c = cf->poly_c, .sigma = cf->rbf_sigma,
                          .spline = res->spline};
@@ -205,7 +200,7 @@ static int run_descent(void *job, size_t index, int thread, void *ctx) {
     }
   }
   j->mean_steps = (double)total / (double)c->cf->runs;
-  progress(c->res, 1);
+  hop_progress_add(&c->res->prog, 1);
   free(x), free(q), hop_attn_work_free(w), gsl_rng_free(r);
   return st;
 }
@@ -472,7 +467,7 @@ static int run_wells(void *job, size_t index, int thread, void *ctx) {
               : (j->wells == (long)n && j->at_keys == (long)n) ? REG_KEYS
               : (ks->groups > 1 && j->wells == (long)ks->groups && j->at_means == (long)ks->groups) ? REG_CLUSTERS
               : REG_METASTABLE;
-  progress(c->res, 1);
+  hop_progress_add(&c->res->prog, 1);
   free(conv), free(is_well), free(key_hit), free(mean_hit), gsl_rng_free(r);
   return st;
 }
@@ -696,7 +691,7 @@ static int run_landscape(void *job, size_t index, int thread, void *ctx) {
     j->well[p] = conv[p] ? (int)merge_point(it, &nf, it->q + 2 * p, c->cf->merge) : -1;
   if (!st) memcpy(fixed, it->fixed, nf * 2 * sizeof *fixed);
   j->fixed = fixed, j->nf = nf;
-  progress(c->res, 1);
+  hop_progress_add(&c->res->prog, 1);
   iterate_free(it), free(conv);
   return st;
 }
@@ -929,7 +924,7 @@ static int run_recall(void *job, size_t index, int thread, void *ctx) {
     if (!(st = recall_accuracy(&k, &own, vals, q + b * d, y + b, b, p, out, sc, w, &j->tuned[h])))
       st = recall_accuracy(&k, &lin, vals, q + b * d, y + b, b, p, out, sc, w, &j->shared_beta[h]);
   }
-  progress(c->res, 1);
+  hop_progress_add(&c->res->prog, 1);
   free(x), free(vals), free(q), free(p), free(out), free(sc), free(y), hop_attn_work_free(w), gsl_rng_free(r);
   return st;
 }

@@ -357,11 +357,6 @@ static size_t *draw_train(const dset *d, gsl_rng *r) {
 /* Progress units per training image: MNIST-sized inputs count 1, larger ones in proportion. */
 static size_t input_scale(size_t nf) { return nf / 784 ? nf / 784 : 1; }
 
-static void progress_add(hop_progress *prog, size_t units) {
-#pragma omp critical(mhc_progress)
-  hop_progress_add(prog, units);
-}
-
 static int run_mhc(job *j, const dset *d, const config *cf, hop_progress *prog) {
   size_t nf = d->nf;
   gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, j->n_train, HOP_RNG_TRAIN));
@@ -387,7 +382,7 @@ static int run_mhc(job *j, const dset *d, const config *cf, hop_progress *prog) 
       }
       trained++;
     }
-    progress_add(prog, j->n_train * input_scale(nf));
+    hop_progress_add(prog, j->n_train * input_scale(nf));
   }
   double tt = hop_cli_now() - t0;
   j->train_rate = tt > 0 ? (double)trained / tt : 0;
@@ -445,7 +440,7 @@ static int run_mlp(job *j, const dset *d, const config *cf, hop_progress *prog) 
         if (!isfinite(hop_mlp_loss(j->mlp, xb, yb, nb, g, w))) j->diverged = (int)e + 1;
         hop_mlp_sgd(j->mlp, g, j->lr);
       }
-      progress_add(prog, (j->n_train / 10) * input_scale(nf));
+      hop_progress_add(prog, (j->n_train / 10) * input_scale(nf));
     }
     double tt = hop_cli_now() - t0;
     j->train_rate = tt > 0 ? (double)(j->n_train * j->epochs) / tt : 0;

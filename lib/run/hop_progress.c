@@ -40,9 +40,12 @@ static void draw(hop_progress *p, int final) {
 }
 
 void hop_progress_add(hop_progress *p, size_t units) {
-  p->done += units;
-  if (p->done > p->total) p->done = p->total;
-  if (p->f && p->done < p->total) draw(p, 0);
+#pragma omp critical(hop_progress)
+  {
+    p->done += units;
+    if (p->done > p->total) p->done = p->total;
+    if (p->f && p->done < p->total) draw(p, 0);
+  }
 }
 
 void hop_progress_end(hop_progress *p) {

@@ -17,6 +17,7 @@ typedef struct {
 } hop_progress;
 
 void hop_progress_start(hop_progress *p, FILE *f, const char *label, size_t total);
+/* Safe to call from the threads of hop_jobs_run (one OpenMP critical section). */
 void hop_progress_add(hop_progress *p, size_t units);
 void hop_progress_end(hop_progress *p);
 
