@@ -263,3 +263,37 @@ int hop_data_path(char *buf, size_t n, const char *relative) {
   return HOP_OK;
 }
 
+
+int hop_data_frames_load(const char *path, size_t width, size_t height, size_t max_frames, hop_dataset *out) {
+  memset(out, 0, sizeof *out);
+  if (width == 0 || height == 0 || width > 4096 || height > 4096)
+    HOP_ERROR(HOP_EINVAL, "%s: frame size %zu x %zu outside 1..4096", path, width, height);
+  size_t frame = width * height;
+  struct stat st;
+  if (stat(path, &st)) HOP_ERROR(HOP_EIO, "%s: cannot open: %s", path, strerror(errno));
+  size_t bytes = (size_t)st.st_size;
+  if (bytes == 0 || bytes % frame)
+    HOP_ERROR(HOP_EFORMAT, "%s: %zu bytes is not a whole number of %zu x %zu frames (%zu bytes each): truncated or another size",
+              path, bytes, width, height, frame);
+  if (bytes > HOP_DATA_MAX_BYTES) HOP_ERROR(HOP_ERANGE, "%s: %zu bytes exceed the loader's limit", path, bytes);
+  size_t n = bytes / frame;
+  if (max_frames && n > max_frames) n = max_frames;
+  FILE *f = fopen(path, "rb");
+  if (!f) HOP_ERROR(HOP_EIO, "%s: cannot open: %s", path, strerror(errno));
+  unsigned char *x = malloc(n * frame);
+  if (!x) {
+    fclose(f);
+    HOP_ERROR(HOP_ENOMEM, "%s: cannot allocate %zu frames", path, n);
+  }
+  size_t got = fread(x, frame, n, f);
+  int extra = max_frames == 0 && got == n && fgetc(f) != EOF; /* the file grew since stat */
+  int err = ferror(f);
+  fclose(f);
+  if (err || got != n || extra) {
+    free(x);
+    HOP_ERROR(HOP_EFORMAT, "%s: read %zu of the %zu frames its size promised%s: the file changed while being read", path, got, n,
+              extra ? " and then more" : "");
+  }
+  out->n = n, out->channels = 1, out->height = height, out->width = width, out->dim = frame, out->x = x;
+  return HOP_OK;
+}

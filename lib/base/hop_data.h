@@ -45,6 +45,12 @@ int hop_data_mnist_load(const char *images_path, const char *labels_path, hop_da
  * in the order given; max_n > 0 keeps only the first max_n images (0: all). */
 int hop_data_cifar_load(const char *const *paths, size_t n_paths, size_t max_n, hop_dataset *out);
 
+/* Raw 8-bit gray video frames (width x height bytes each, row-major, as ffmpeg's
+ * `-f rawvideo -vf format=gray` writes them). The file must hold a whole number of
+ * frames; it is read to the end and the count compared with its size. max_frames > 0
+ * keeps the first max_frames. No labels (y = NULL, n_classes = 0). */
+int hop_data_frames_load(const char *path, size_t width, size_t height, size_t max_frames, hop_dataset *out);
+
 void hop_data_free(hop_dataset *ds);
 
 /* The data directory: $HOPFIELD_DATA_DIR if set, else "data". Path of a file in it. */

@@ -1,0 +1,62 @@
+/* hop_movmnist.c: the Moving MNIST generator and its 64 -> 28 area downscaling. */
+#include "hop_movmnist.h"
+#include "hop_error.h"
+
+#include <gsl/gsl_math.h>
+
+#include <math.h>
+#include <string.h>
+
+#define SPAN (HOP_MOVMNIST_SIDE - 28) /* positions 0..36 */
+#define STEP 0.1                      /* per frame, in units of SPAN: 3.6 pixels */
+
+int hop_movmnist_clip(const unsigned char *digits, size_t count, size_t frames, gsl_rng *r, unsigned char *out,
+                      size_t which[2]) {
+  if (!digits || count == 0 || frames == 0 || !out) HOP_ERROR(HOP_EINVAL, "Moving MNIST: %zu digits, %zu frames", count, frames);
+  const size_t side = HOP_MOVMNIST_SIDE;
+  memset(out, 0, frames * side * side);
+  for (int d = 0; d < 2; d++) {
+    size_t id = gsl_rng_uniform_int(r, count);
+    if (which) which[d] = id;
+    const unsigned char *img = digits + id * 784;
+    double x = gsl_rng_uniform(r), y = gsl_rng_uniform(r), theta = 2 * M_PI * gsl_rng_uniform(r);
+    double vx = STEP * cos(theta), vy = STEP * sin(theta);
+    for (size_t f = 0; f < frames; f++) {
+      size_t top = (size_t)lround(y * SPAN), left = (size_t)lround(x * SPAN);
+      unsigned char *fr = out + f * side * side;
+      for (size_t i = 0; i < 28; i++)
+        for (size_t j = 0; j < 28; j++) {
+          unsigned char *px = fr + (top + i) * side + left + j;
+          if (img[i * 28 + j] > *px) *px = img[i * 28 + j];
+        }
+      x += vx, y += vy;
+      if (x < 0) x = -x, vx = -vx;
+      if (x > 1) x = 2 - x, vx = -vx;
+      if (y < 0) y = -y, vy = -vy;
+      if (y > 1) y = 2 - y, vy = -vy;
+    }
+  }
+  return HOP_OK;
+}
+
+/* Input pixel k covers [k, k+1); output pixel o covers [16 o / 7, 16 (o + 1) / 7). In
+ * sevenths: [7k, 7k + 7) against [16 o, 16 o + 16): overlap in sevenths, integers. */
+void hop_movmnist_downscale(const unsigned char *in, unsigned char *out) {
+  const int S = HOP_MOVMNIST_SIDE, T = HOP_MOVMNIST_SMALL;
+  int w[28][64];
+  for (int o = 0; o < T; o++)
+    for (int k = 0; k < S; k++) {
+      int lo = 7 * k > 16 * o ? 7 * k : 16 * o, hi = 7 * k + 7 < 16 * o + 16 ? 7 * k + 7 : 16 * o + 16;
+      w[o][k] = hi > lo ? hi - lo : 0; /* sevenths of a pixel; a row sums to 16 */
+    }
+  for (int r = 0; r < T; r++)
+    for (int c = 0; c < T; c++) {
+      long acc = 0; /* in 49ths of a pixel; the square holds 256 of them */
+      for (int i = 0; i < S; i++) {
+        if (!w[r][i]) continue;
+        for (int j = 0; j < S; j++)
+          if (w[c][j]) acc += (long)w[r][i] * w[c][j] * in[i * S + j];
+      }
+      out[r * T + c] = (unsigned char)((acc + 128) / 256);
+    }
+}
