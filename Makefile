@@ -34,7 +34,7 @@ FIGS     := $(foreach g,$(wildcard experiments/*.*.gp),results/$(subst .,/,$(bas
 
 # Debian packages: build and tests / figures and data (README.md says why each).
 BUILD_PKGS := gcc make libgsl-dev libopenblas-dev zlib1g-dev libcriterion-dev
-RUN_PKGS   := gnuplot-nox dataset-fashion-mnist curl ca-certificates
+RUN_PKGS   := gnuplot-nox dataset-fashion-mnist curl ca-certificates ffmpeg
 
 .PHONY: all check test layout reproduce paper data deps deps-build clean distclean figures results bench
 .DELETE_ON_ERROR:
@@ -148,7 +148,7 @@ clean:
 
 # Removes the datasets too (results and the paper are tracked; `git checkout` restores them).
 distclean: clean
-	rm -rf data/mnist data/fashion-mnist data/cifar-10 data/cifar-10-jpeg75 data/cifar-10-subset \
+	rm -rf data/mnist data/fashion-mnist data/cifar-10 data/cifar-10-jpeg75 data/cifar-10-subset data/video \
 	  data/provenance.txt data/.cache
 
 -include $(shell find bin -name '*.d' 2>/dev/null)

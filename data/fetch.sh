@@ -205,9 +205,56 @@ cifar() {
   else say "CIFAR-10 ok: APPROXIMATE JPEG-75 copy ($approx) and the exact subset; results on it are approximate"; fi
 }
 
+# ---- the pedestrian video (OpenCV's vtest.avi), decoded by ffmpeg ----------------------
+# The decode command is fixed; the frames' SHA-256 from Debian's ffmpeg 5.1 is recorded
+# in checksums.txt. Another ffmpeg may scale slightly differently: such frames are used
+# and the mismatch is written into the provenance, not hidden.
+VIDEO_URL=https://raw.githubusercontent.com/opencv/opencv/4.x/samples/data/vtest.avi
+VIDEO_DEB=/usr/share/doc/opencv-doc/examples/data/vtest.avi
+video() {
+  src=""
+  if verify video/vtest.avi; then src=$(recalled video)
+  elif [ -f "$SHARED/video/vtest.avi" ]; then
+    src="team mirror $SHARED/video"; place "$SHARED/video/vtest.avi" video/vtest.avi
+  elif [ -f "$VIDEO_DEB" ]; then
+    src="Debian package opencv-doc ($VIDEO_DEB)"; place "$VIDEO_DEB" video/vtest.avi
+  else
+    say "video: vtest.avi is neither in the team mirror nor in Debian's opencv-doc; trying $VIDEO_URL"
+    mkdir -p "$DEST/video"
+    download "$VIDEO_URL" "$CACHE/vtest.avi" ||
+      die "video: no source worked. Install Debian's opencv-doc (apt-get install opencv-doc) or put OpenCV's samples/data/vtest.avi into $DEST/video/."
+    place "$CACHE/vtest.avi" video/vtest.avi; rm -f "$CACHE/vtest.avi"
+    src="$VIDEO_URL"
+  fi
+  remember video "$src"
+  raw="$DEST/video/vtest-64x48-gray.raw"
+  want=$(expected video/vtest-64x48-gray.raw)
+  if [ ! -f "$raw" ] || [ ! -f "$DEST/video/.decoder" ]; then
+    command -v ffmpeg >/dev/null 2>&1 ||
+      die "video: ffmpeg is needed to decode vtest.avi: run 'apt-get install ffmpeg' (or make deps)"
+    rm -f "$raw" "$DEST/video/.decoder"
+    ffmpeg -nostdin -loglevel error -i "$DEST/video/vtest.avi" -fps_mode passthrough \
+      -vf scale=64:48,format=gray -f rawvideo -y "$raw.part" ||
+      { rm -f "$raw.part"; die "video: ffmpeg could not decode $DEST/video/vtest.avi"; }
+    mv "$raw.part" "$raw"
+    ffmpeg -version 2>/dev/null | head -n 1 | cut -d" " -f1-3 > "$DEST/video/.decoder"
+  fi
+  got=$(sha256sum "$raw" | cut -d' ' -f1)
+  record "Pedestrian video vtest.avi (OpenCV sample data, Apache-2.0 AND BSD-3-Clause): $src"
+  record "  $(expected video/vtest.avi)  video/vtest.avi"
+  if [ "$got" = "$want" ]; then
+    record "  $got  video/vtest-64x48-gray.raw (decoded by $(cat "$DEST/video/.decoder"); matches the recorded decode)"
+  else
+    record "  $got  video/vtest-64x48-gray.raw (decoded by $(cat "$DEST/video/.decoder"); DIFFERS from the recorded decode $want of Debian's ffmpeg 5.1: results are approximate)"
+    say "video: the decoded frames differ from the recorded SHA-256 (another ffmpeg version); recorded in the provenance"
+  fi
+  say "video ok ($src)"
+}
+
 mnist
 fashion
 cifar
+video
 if ! cmp -s "$PROV" data/provenance.txt 2>/dev/null; then
   mv "$PROV" data/provenance.txt
   say "wrote data/provenance.txt"
