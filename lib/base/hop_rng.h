@@ -43,7 +43,11 @@ typedef enum {
   HOP_RNG_CW_RECALL = 0x206,   /* context_wells: memory and queries of one recall run */
   HOP_RNG_DENSE = 0x301,       /* capacity_dense: patterns, flips and orders of one trial */
   HOP_RNG_COMPLEX = 0x302,     /* capacity_dense: the random simplicial complex of one seed */
-  HOP_RNG_DENSE_TRACE = 0x303  /* capacity_dense: the traced start of each model */
+  HOP_RNG_DENSE_TRACE = 0x303, /* capacity_dense: the traced start of each model */
+  HOP_RNG_SEQ_FIG1 = 0x501,    /* sequence_memory: the patterns of one Fig. 1 draw */
+  HOP_RNG_SEQ_CAP = 0x502,     /* sequence_memory: the sequences of one capacity attempt */
+  HOP_RNG_SEQ_MOVMNIST = 0x503, /* sequence_memory: the Moving MNIST clips */
+  HOP_RNG_SEQ_NOISE = 0x504    /* sequence_memory: the noise frame of the kernel runs */
 } hop_rng_purpose;
 
 /* A stream key from three integers (e.g. dataset, seed, size) and the purpose:
