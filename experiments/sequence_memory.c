@@ -70,7 +70,7 @@ enum { MAX_KERNELS = 16, N_STRIP = 10, VIDEO_W = 64, VIDEO_H = 48 };
 typedef struct {
   hop_cli_numbers sizes[4], exp_sizes, sigmas, taus, kcap_sizes, self_sizes;
   long fig1_n, fig1_p, fig1_draws, cap_trials, sequences, cap_p_max, mm_clips, mm_frames, mm_threshold, mm_steps, mm_serial,
-      video_frames, kernel_frame, kernel_trials;
+      video_frames, kernel_frame, kernel_trials, noise_draws;
 } config;
 
 /* the kernels: 0 is delta, then the Gaussians, then the causal ones */
@@ -802,32 +802,37 @@ static int stage_video(const hop_cli *cli, results *res, const movie *mv) {
 
 /* ---- the temporal kernel (our reconstruction) ------------------------------------ */
 static int stage_kernel(const hop_cli *cli, const config *cf, results *res, const movie *mv) {
-  size_t p = mv->p, n = mv->n, c = (size_t)cf->kernel_frame;
+  size_t p = mv->p, n = mv->n, c = (size_t)cf->kernel_frame, draws = (size_t)cf->noise_draws;
   if (c + 12 >= p) c = p / 2; /* short --video-frames runs */
   hop_file *f[2] = {NULL, NULL};
   int st = HOP_OK;
   if (!(f[0] = hop_file_open(cli->out, "kernel_trace.csv", "kernel,param,case,step,best_frame,overlap_schedule")) ||
-      !(f[1] = hop_file_open(cli->out, "kernel_summary.csv", "kernel,param,case,steps,speed,stalls,backward,exact_frames,"
-                                                              "overlap_at_c_with_frame_c,overlap_at_c_with_frame_c+1,on_schedule_after")))
+      !(f[1] = hop_file_open(cli->out, "kernel_summary.csv", "kernel,param,case,draw,steps,speed,stalls,backward,exact_frames,"
+                                                              "overlap_at_c_with_frame_c,overlap_at_c_with_frame_c+1,offset_at_c+10,frozen_from_step,frozen_at_frame")))
     st = hop_error_code();
   signed char *xi = malloc(p * n), *a = malloc(n), *b = malloc(n);
   int32_t *m = malloc(p * sizeof *m);
   size_t *orig = malloc(p * sizeof *orig);
-  gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(c, n, p, HOP_RNG_SEQ_NOISE));
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   if (!st && (!xi || !a || !b || !m || !orig || !r)) st = HOP_RAISE(HOP_ENOMEM, "kernel: out of memory");
   const char *cases[3] = {"clean", "noise", "deleted"};
-  double repair[MAX_KERNELS][3], speed[MAX_KERNELS], stalls[MAX_KERNELS];
-  int goes_on[MAX_KERNELS][3];
+  /* per kernel: repair (mean over the noise draws), draws back on schedule at c+10, the
+   * deleted case's overlap with the lost frame, clean playback speed and stalls */
+  double repair[MAX_KERNELS] = {0}, lost[MAX_KERNELS] = {0}, speed[MAX_KERNELS] = {0}, stalls[MAX_KERNELS] = {0};
+  long frozen[MAX_KERNELS];
+  size_t back[MAX_KERNELS] = {0}, ahead[MAX_KERNELS] = {0}, behind[MAX_KERNELS] = {0}, froze[MAX_KERNELS] = {0};
   for (size_t k = 0; k < res->nkern && !st; k++)
-    for (int cs = 0; cs < 3 && !st; cs++) {
+    for (size_t run = 0; run < draws + 2 && !st; run++) {
+      int cs = run == 0 ? 0 : run <= draws ? 1 : 2;
+      size_t draw = cs == 1 ? run - 1 : 0;
       size_t q = cs == 2 ? p - 1 : p; /* stored frames; orig[j] = the video frame stored at j */
       for (size_t j = 0, v = 0; j < q; j++, v++) {
         if (cs == 2 && v == c) v++;
         orig[j] = v;
         memcpy(xi + j * n, mv->xi + v * n, n);
       }
-      if (cs == 1) {
-        hop_rng_reseed(r, cli->seed, hop_rng_key(c, n, p, HOP_RNG_SEQ_NOISE));
+      if (cs == 1) { /* the same noise frames for every kernel */
+        hop_rng_reseed(r, cli->seed, hop_rng_key(c, draw, p, HOP_RNG_SEQ_NOISE));
         draw_pm1(r, xi + c * n, n);
       }
       const kernel *kn = &res->kern[k];
@@ -838,10 +843,9 @@ static int stage_kernel(const hop_cli *cli, const config *cf, results *res, cons
         break;
       }
       memcpy(a, xi, n);
-      size_t prev = 0, nst = 0, nback = 0, exact = 0, steps = q - 1;
-      long advance = 0;
+      size_t prev = 0, nst = 0, nback = 0, exact = 0, steps = q - 1, still_from = 1;
+      long advance = 0, offset = 0;
       double rc = NAN, rc1 = NAN;
-      int sched = 1;
       for (size_t t = 1; t <= steps && !st; t++) {
         st = hop_seq_step(s, a, b);
         untie(b, n);
@@ -852,44 +856,50 @@ static int stage_kernel(const hop_cli *cli, const config *cf, results *res, cons
         if (d < -(long)q / 2) d += (long)q;
         if (d > (long)q / 2) d -= (long)q;
         advance += d, nst += d == 0, nback += d < 0, exact += bo == 1.0;
+        if (d != 0) still_from = t + 1; /* the last run of steps on one frame starts here */
         prev = bi;
-        /* the video frame the delta schedule shows at step t */
-        size_t want = orig[t % q];
-        hop_file_printf(f[0], "%s,%g,%s,%zu,%zu,%.4f\n", kn->name, kn->param, cases[cs], t, orig[bi], overlap(a, mv->xi + want * n, n));
-        if (t == c) { /* the step at which frame c (clean) is due; for deleted, c+1 is stored there */
+        size_t want = orig[t % q]; /* the video frame the delta schedule shows at step t */
+        if (draw == 0 && t + 40 >= c && t <= c + 40)
+          hop_file_printf(f[0], "%s,%g,%s,%zu,%zu,%.4f\n", kn->name, kn->param, cases[cs], t, orig[bi], overlap(a, mv->xi + want * n, n));
+        if (t == c) /* the step at which frame c is due (deleted: c+1 is stored there) */
           rc = overlap(a, mv->xi + c * n, n), rc1 = overlap(a, mv->xi + (c + 1) * n, n);
-        }
-        if (t > c && t <= c + 10 && orig[bi] != orig[t % q]) sched = 0;
+        if (t == c + 10) offset = (long)orig[bi] - (long)want;
       }
       hop_seq_free(s);
       if (st) break;
-      hop_file_printf(f[1], "%s,%g,%s,%zu,%.4f,%zu,%zu,%zu,%.4f,%.4f,%d\n", kn->name, kn->param, cases[cs], steps, (double)advance / (double)steps,
-                      nst, nback, exact, rc, rc1, sched);
-      repair[k][cs] = rc, goes_on[k][cs] = sched;
-      if (cs == 0) speed[k] = (double)advance / (double)steps, stalls[k] = (double)nst;
+      /* frozen: the run ends with at least 50 steps on one stored frame */
+      long frozen_step = steps + 1 - still_from >= 50 ? (long)still_from : -1, frozen_frame = frozen_step > 0 ? (long)orig[prev] : -1;
+      hop_file_printf(f[1], "%s,%g,%s,%zu,%zu,%.4f,%zu,%zu,%zu,%.4f,%.4f,%ld,%ld,%ld\n", kn->name, kn->param, cases[cs], draw, steps,
+                      (double)advance / (double)steps, nst, nback, exact, rc, rc1, offset, frozen_step, frozen_frame);
+      if (cs == 0) speed[k] = (double)advance / (double)steps, stalls[k] = (double)nst, frozen[k] = frozen_frame;
+      if (cs == 1)
+        repair[k] += rc / (double)draws, back[k] += offset == 0, ahead[k] += offset > 0, behind[k] += offset < 0, froze[k] += frozen_step > 0;
+      if (cs == 2) lost[k] = rc;
       hop_progress_add(&res->prog, 1);
     }
   st = hop_file_finish(f, 2, st);
   if (!st) {
-    /* the best Gaussian at repairing the noise frame, against delta */
-    size_t bg = 0;
+    size_t bg = 0; /* the Gaussian that repairs best, against delta */
     for (size_t k = 1; k < res->nkern; k++)
-      if (!strcmp(res->kern[k].name, "gauss") && (bg == 0 || repair[k][1] > repair[bg][1])) bg = k;
+      if (!strcmp(res->kern[k].name, "gauss") && (bg == 0 || repair[k] > repair[bg])) bg = k;
     char desc[400];
-    snprintf(desc, sizeof desc, "kernel (our reconstruction): video frame %zu replaced by noise in the stored sequence; overlap of the recalled "
-             "frame with the true frame %zu, delta kernel against the best Gaussian (sigma = %g)", c, c, bg ? res->kern[bg].param : NAN);
-    claim(res, "K1-repair", desc, "not reported (abstract only)", "-", "beyond paper", "delta %.3f, Gaussian %.3f; back on schedule after: delta %s, "
-          "Gaussian %s", repair[0][1], bg ? repair[bg][1] : NAN, goes_on[0][1] ? "yes" : "no", bg && goes_on[bg][1] ? "yes" : "no");
+    snprintf(desc, sizeof desc, "kernel (our reconstruction): video frame %zu replaced by noise in the stored sequence (%zu noise draws); mean "
+             "overlap of the frame recalled at its step with the true frame, and draws back on the delta schedule 10 steps later; delta "
+             "against the best Gaussian (sigma = %g)", c, draws, bg ? res->kern[bg].param : NAN);
+    claim(res, "K1-repair", desc, "not reported (abstract only)", "-", "beyond paper", "delta %.3f (%zu of %zu back on schedule), Gaussian %.3f "
+          "(%zu of %zu back on schedule, %zu ahead, %zu behind; %zu frozen on one frame to the end)", repair[0], back[0], draws,
+          bg ? repair[bg] : NAN, bg ? back[bg] : 0, draws, bg ? ahead[bg] : 0, bg ? behind[bg] : 0, bg ? froze[bg] : 0);
     snprintf(desc, sizeof desc, "kernel: video frame %zu deleted; overlap of the frame recalled at its step with the deleted frame (no kernel "
              "can restore a frame never stored)", c);
-    claim(res, "K2-deleted", desc, "not reported (abstract only)", "-", "beyond paper", "delta %.3f, Gaussian %.3f", repair[0][2],
-          bg ? repair[bg][2] : NAN);
+    claim(res, "K2-deleted", desc, "not reported (abstract only)", "-", "beyond paper", "delta %.3f, Gaussian %.3f", lost[0], bg ? lost[bg] : NAN);
     char text[512];
     size_t used = 0;
     for (size_t k = 0; k < res->nkern && used < sizeof text; k++)
-      used += (size_t)snprintf(text + used, sizeof text - used, "%s%s %g: %.2f frames/step, %.0f stalls", k ? "; " : "", res->kern[k].name,
-                               res->kern[k].param, speed[k], stalls[k]);
-    claim(res, "K3-playback", "kernel: playback speed on the clean video (stored frames advanced per step) and stalls (steps on the same frame)",
+      used += (size_t)snprintf(text + used, sizeof text - used, frozen[k] >= 0 ? "%s%s %g: %.2f frames/step, %.0f stalls, frozen at frame %ld" :
+                               "%s%s %g: %.2f frames/step, %.0f stalls", k ? "; " : "", res->kern[k].name, res->kern[k].param, speed[k], stalls[k],
+                               frozen[k]);
+    claim(res, "K3-playback", "kernel: on the clean video, stored frames advanced per step over the whole run, stalls (steps on the same frame), "
+          "and the frame it freezes on (the run ends with 50 or more steps on one frame)",
           "not reported (abstract only)", "-", "beyond paper", "%s", text);
   }
   free(xi), free(a), free(b), free(m), free(orig), gsl_rng_free(r);
@@ -919,6 +929,7 @@ static int options(int argc, char **argv, hop_cli *cli, config *cf) {
       {"mm-serial", HOP_OPT_INT, &cf->mm_serial, 10, 1000000, "Fig. 3A: serial steps of the exponential net", "2000", .quick = "100"},
       {"video-frames", HOP_OPT_INT, &cf->video_frames, 0, 100000, "video: first frames used (0: all)", "0", .quick = "120"},
       {"kernel-frame", HOP_OPT_INT, &cf->kernel_frame, 1, 100000, "kernel: the frame replaced by noise or deleted", "400", .quick = "60"},
+      {"noise-draws", HOP_OPT_INT, &cf->noise_draws, 1, 1000, "kernel: noise frames drawn for the noise case", "10", .quick = "2"},
       {"sigmas", HOP_OPT_LIST, &cf->sigmas, 0.1, 5, "kernel: widths sigma of the Gaussian kernels", "0.5,1,2", .quick = "1"},
       {"taus", HOP_OPT_LIST, &cf->taus, 0.1, 10, "kernel: time constants tau of the causal kernels", "0.5,1,2", .quick = "1"},
       {"kernel-sizes", HOP_OPT_LIST, &cf->kcap_sizes, 6, 30, "kernel: sizes N of the kernel capacity runs", "12,14", .quick = "8"},
@@ -979,7 +990,7 @@ int main(int argc, char **argv) {
     hop_claims_free(res.claims);
     return 1;
   }
-  size_t units = 2 * (size_t)cf.fig1_draws + cap_jobs(&cf, &res) + 5 + 4 + 3 * res.nkern;
+  size_t units = 2 * (size_t)cf.fig1_draws + cap_jobs(&cf, &res) + 5 + 4 + (2 + (size_t)cf.noise_draws) * res.nkern;
   hop_progress_start(&res.prog, stderr, "sequence_memory", units);
   if (!st && (st = stage_fig1(&cli, &cf, &res))) fail("Fig. 1");
   if (!st && (st = stage_capacity(&cli, &cf, &res))) fail("Fig. 2A capacity");

@@ -1,6 +1,7 @@
 # Temporal kernels (our reconstruction) on the video with one frame replaced by noise:
 # left, the stored frame nearest to the state at each step around that frame (the delta
-# schedule is the diagonal); right, the overlap with the scheduled true frame. Reads
+# schedule is the diagonal; a kernel stuck at the first frame lies below the panel);
+# right, the overlap with the scheduled true frame. Reads
 # kernel_trace.csv and kernel_summary.csv.
 set terminal pngcairo size 1200,500 font ",11"
 set output out
@@ -15,6 +16,8 @@ set key top left
 set xrange [c - 15:c + 15]
 set multiplot layout 1,2
 set title sprintf("frame %d replaced by noise: nearest stored frame", c)
+set yrange [c - 20:c + 20]
+set key bottom right
 set xlabel "step t"
 set ylabel "nearest stored frame"
 plot for [k = 1:words(ks)] ft using (strcol(1) eq kn(k) && $2 == kp(k) && strcol(3) eq "noise" ? $4 : 1/0):5 with linespoints pointsize 0.6 \
@@ -22,6 +25,7 @@ plot for [k = 1:words(ks)] ft using (strcol(1) eq kn(k) && $2 == kp(k) && strcol
 set title "overlap with the true scheduled frame"
 set ylabel "overlap"
 set yrange [-0.2:1.05]
+set key bottom left
 plot for [k = 1:words(ks)] ft using (strcol(1) eq kn(k) && $2 == kp(k) && strcol(3) eq "noise" ? $4 : 1/0):6 with linespoints pointsize 0.6 \
        title (kn(k) eq "delta" ? "delta" : sprintf("%s %g", kn(k), kp(k)))
 unset multiplot
