@@ -113,6 +113,19 @@ static void untie(signed char *s, size_t n) {
     if (s[i] == 0) s[i] = 1;
 }
 
+/* A delta-kernel network (SeqNet or DenseNet) of n neurons storing the p patterns xi;
+ * NULL with *st set on failure. */
+static hop_seq *delta_net(size_t n, size_t p, hop_dam_f f, const signed char *xi, int *st) {
+  hop_seq_tap t[1];
+  hop_seq *s = hop_seq_alloc(n, p, f, t, hop_seq_kernel_delta(t));
+  if (!s) *st = hop_error_code();
+  else if ((*st = hop_seq_store(s, xi, p))) {
+    hop_seq_free(s);
+    s = NULL;
+  }
+  return s;
+}
+
 static size_t best_match(hop_seq *s, const signed char *state, int32_t *m, double *ov) {
   hop_seq_overlaps(s, state, m);
   size_t best = 0;
@@ -169,13 +182,11 @@ static int run_fig1(void *job, size_t index, int thread, void *ctx) {
   size_t n = (size_t)c->cf->fig1_n, p = (size_t)c->cf->fig1_p;
   signed char *xi = malloc(p * n), *s = malloc(n), *next = malloc(n);
   gsl_rng *r = hop_rng_alloc(c->seed, hop_rng_key((uint64_t)j->draw, n, p, HOP_RNG_SEQ_FIG1));
-  hop_seq_tap t[1];
-  hop_seq *net = hop_seq_alloc(n, p, (hop_dam_f){HOP_DAM_POLY, j->model}, t, hop_seq_kernel_delta(t));
-  int st = net ? HOP_OK : hop_error_code();
-  if (!st && (!xi || !s || !next || !r)) st = HOP_RAISE(HOP_ENOMEM, "Fig. 1: out of memory");
+  hop_seq *net = NULL;
+  int st = xi && s && next && r ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "Fig. 1: out of memory");
   if (!st) {
     draw_pm1(r, xi, p * n);
-    st = hop_seq_store(net, xi, p);
+    net = delta_net(n, p, (hop_dam_f){HOP_DAM_POLY, j->model}, xi, &st);
   }
   if (!st) memcpy(s, xi, n);
   j->steps = p - 1 < MAX_FIG1 ? p - 1 : MAX_FIG1;
@@ -639,14 +650,10 @@ static int stage_movmnist(const hop_cli *cli, const config *cf, results *res) {
   size_t *best = malloc(steps * sizeof *best);
   int32_t *mo = malloc(p * sizeof *mo);
   if (!st && (!wrong || !ov || !best || !mo)) st = HOP_RAISE(HOP_ENOMEM, "Moving MNIST: out of memory");
+  const int strip_row[5] = {-1, 1, 2, -1, 3}; /* x^2, x^3 and exp under the stored frames */
   for (int m = 0; m < 5 && !st; m++) {
-    hop_seq_tap t[1];
-    hop_seq *s = hop_seq_alloc(n, p, models[m], t, hop_seq_kernel_delta(t));
-    if (!s || (st = hop_seq_store(s, xi, p))) {
-      st = st ? st : hop_error_code();
-      hop_seq_free(s);
-      break;
-    }
+    hop_seq *s = delta_net(n, p, models[m], xi, &st);
+    if (!s) break;
     int is_exp = models[m].kind == HOP_DAM_EXP;
     size_t checked = 0, nwrong = 0, first = 0, avoidable = 0;
     st = hop_seq_transitions(s, 0, p, !is_exp, wrong, &checked);
@@ -656,7 +663,7 @@ static int stage_movmnist(const hop_cli *cli, const config *cf, results *res) {
         avoidable += !twin[k];
       }
     size_t runs = is_exp ? (size_t)cf->mm_serial : steps, exact = 0;
-    if (!st) st = serial(s, steps, ov, best, mo, strip_steps, m == 1 ? &sp : m == 2 ? &sp : is_exp ? &sp : NULL, m == 1 ? 1 : m == 2 ? 2 : 3);
+    if (!st) st = serial(s, steps, ov, best, mo, strip_steps, strip_row[m] < 0 ? NULL : &sp, (size_t)(strip_row[m] < 0 ? 0 : strip_row[m]));
     for (size_t k = 0; k < steps && !st; k++)
       hop_file_printf(f[1], "%s,%zu,%.4f,%zu,%ld\n", model_name(models[m]), k + 1, ov[k], best[k], (long)best[k] - (long)((k + 1) % p));
     if (!st && is_exp && runs > steps) st = serial(s, runs, ov, NULL, mo, strip_steps, NULL, 0);
@@ -760,13 +767,8 @@ static int stage_video(const hop_cli *cli, results *res, const movie *mv) {
   double *ov = malloc(p * sizeof *ov);
   if (!st && (!wrong || !ov)) st = HOP_RAISE(HOP_ENOMEM, "video: out of memory");
   for (int m = 0; m < 4 && !st; m++) {
-    hop_seq_tap t[1];
-    hop_seq *s = hop_seq_alloc(n, p, models[m], t, hop_seq_kernel_delta(t));
-    if (!s || (st = hop_seq_store(s, mv->xi, p))) {
-      st = st ? st : hop_error_code();
-      hop_seq_free(s);
-      break;
-    }
+    hop_seq *s = delta_net(n, p, models[m], mv->xi, &st);
+    if (!s) break;
     size_t checked, nwrong = 0, first = 0, exact = 0;
     st = hop_seq_transitions(s, 0, p, 0, wrong, &checked);
     for (size_t k = 0; k < checked && !st; k++)
