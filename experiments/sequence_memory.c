@@ -791,7 +791,7 @@ static int stage_video(const hop_cli *cli, results *res, const movie *mv) {
     char desc[400];
     snprintf(desc, sizeof desc, "video (vtest.avi, %zu frames of 64 x 48 = %zu neurons, binarised at each pixel's median): overlaps of "
              "consecutive frames", p, n);
-    claim(res, "V1-overlaps", desc, "not reported (our spec's reading: 0.72-0.98, median 0.92)", "-", "beyond paper",
+    claim(res, "V1-overlaps", desc, "not reported", "-", "beyond paper",
           "%.2f..%.2f, median %.2f", cmin, cmax, cmed);
     snprintf(desc, sizeof desc, "video: wrong transitions of %zu for SeqNet, x^2, x^3 and the exponential DenseNet (how exponential separation copes "
              "with highly correlated frames)", p);
