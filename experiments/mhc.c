@@ -30,6 +30,20 @@
  *     outputs, no hidden layer (lib/hop_mlp.h), minibatch SGD on cross-entropy, 50 epochs
  *     on the same images (Table 1), learning rate chosen on the validation split.
  *
+ * What the dynamics add (a reviewer's question, not in the paper). With v clamped to x,
+ *     eq. 2 relaxes to h* = W^T x, so the linear read-out argmax_j (W^T x)_j of the trained
+ *     weights is the classifier without dynamics (with dt = tau_h one Euler step reaches
+ *     it exactly). Every Table 1 MHC run is also read out that way and after
+ *     --readout-steps (1, 10) Euler steps of the same trajectory, against the 100-step
+ *     label: accuracy and agreement (readout.csv).
+ * Fig. 9 readings. Inference runs 100 steps of dt = 0.1, i.e. 10 tau_v: v relaxes towards
+ *     W f(h) and forgets x when W is small. Besides the paper's protocol ("paper") the
+ *     Fig. 9 runs are read out over --f9-span tau_v ("span": round(span tau_v / dt)
+ *     steps) and trained and read out at every dt of --dt, validation (held-out training
+ *     images) choosing dt per size for each span ("dt_per_size", "dt_per_size_span"),
+ *     with the linear read-out of the same weights ("linear") to separate dynamics from
+ *     weights (train_size_dt.csv, train_size_readings.csv).
+ *
  * Open choices are swept on a validation split of the MNIST training set (--val images,
  * never the test set), with the beta schedule: dt x standardisation x reading x inference
  * beta, then the init scale at the best of those; the best validation accuracy picks
@@ -42,7 +56,8 @@
  * test images), RGB planes for CIFAR (N_f = 3072).
  * Outputs (results/mhc/): sweep.csv, mlp_lr.csv, selected.csv, runs.csv, table1.csv
  * (Table 1), beta_train.csv and beta_infer.csv (Fig. 3a), noise.csv (Fig. 3b),
- * train_size.csv (Fig. 9), confusion.csv (Fig. 5), timecourse.csv (Fig. 4),
+ * train_size.csv (Fig. 9), train_size_dt.csv + train_size_readings.csv (Fig. 9 read
+ * other ways), readout.csv (what the dynamics add), confusion.csv (Fig. 5), timecourse.csv (Fig. 4),
  * grid_prototypes.csv (Fig. 2a), grid_completion.csv + completion.csv (Fig. 2b / 6),
  * ode.csv, claims.csv, manifest.txt, speed.txt (timings; not compared across runs).
  * Results do not depend on --threads: runs are independent jobs, each single-threaded.
@@ -75,6 +90,8 @@
 #define MAXL HOP_CLI_LIST_MAX
 #define NCLASS 10
 #define MLP_BATCH 100
+#define TAU_V 1.0 /* time constants of feature and memory neurons (paper) */
+#define TAU_H 0.1
 
 /* DS_SUBSET: the exact CIFAR-10 subset; DS_SUBSET_JPEG: the same 4,000 + 1,000 images
  * from the approximate JPEG-75 copy (the first records of its batch 1 and test batch). */
@@ -109,8 +126,8 @@ static const char *model_names[N_MODEL] = {"mhc_schedule", "mhc_fixed", "mlp", "
 
 typedef struct {
   long epochs, seeds, n_train, val, test, steps, mlp_epochs, ode_images;
-  double eta, beta, h0, sd_floor, mask, proto_h, noise_f3a;
-  hop_cli_numbers dt, init, noise, beta_f3a, sizes, mlp_lr;
+  double eta, beta, h0, sd_floor, mask, proto_h, noise_f3a, f9_span;
+  hop_cli_numbers dt, init, noise, beta_f3a, sizes, mlp_lr, rsteps;
   hop_cli_names stds, readings, dsets;
   uint64_t seed;
 } config;
@@ -131,12 +148,21 @@ typedef struct {
   int noise_evals;  /* also evaluate at every --noise sigma (Fig. 3b) */
   int f3a_noise;    /* also evaluate at --noise-f3a (Fig. 3a) */
   int keep;         /* keep the trained model for the figures */
+  int readout;      /* also the linear read-out and the read-outs after --readout-steps */
+  int val_too;      /* Fig. 9: also the validation split, at --steps and over --f9-span */
+  double dt_fixed;  /* Fig. 9: the Euler step of this run (0: the sweep's) */
   /* results */
   double acc[2];    /* [inference beta] accuracy (MLP: both the same) */
   double acc_noise[MAXL], acc_f3a_noise;
   int diverged;     /* epoch (1-based) in which training diverged, 0 if it did not */
   double max_w, train_rate;
   unsigned conf[NCLASS * NCLASS];
+  /* read-outs of the test split (readout): accuracy and agreement (%) with the labels after
+   * --steps; span = inference over --f9-span tau_v (Fig. 9 runs) */
+  double acc_lin, agree_lin, acc_rs[MAXL], agree_rs[MAXL];
+  double acc_span, agree_span, agree_span_lin;
+  size_t span_steps;
+  double val_full, val_span;  /* validation accuracy (val_too) */
   hop_mhc *m;
   hop_mlp *mlp;
 } job;
@@ -343,6 +369,87 @@ static double eval_mlp(const job *j, const dset *d, double sigma, const config *
   return 100.0 * (double)ok / (double)n;
 }
 
+/* Steps over --f9-span time units of tau_v at the run's dt (at least one). */
+static size_t span_steps(double dt, const config *cf) {
+  double s = cf->f9_span * TAU_V / dt;
+  return s < 1 ? 1 : (size_t)llround(s);
+}
+
+/* Sorted distinct checkpoints: --steps, the --readout-steps (readout), the span (span);
+ * returns how many. */
+static size_t checkpoints(const config *cf, int readout, size_t span, size_t *at) {
+  size_t n = 0, c[MAXL + 2];
+  c[n++] = (size_t)cf->steps;
+  if (span) c[n++] = span;
+  for (size_t k = 0; readout && k < cf->rsteps.n; k++) c[n++] = (size_t)cf->rsteps.v[k];
+  size_t m = 0;
+  for (size_t a = 0; a < n; a++) { /* insertion into at, skipping repeats */
+    size_t i = 0;
+    while (i < m && at[i] < c[a]) i++;
+    if (i < m && at[i] == c[a]) continue;
+    memmove(at + i + 1, at + i, (m - i) * sizeof *at);
+    at[i] = c[a];
+    m++;
+  }
+  return m;
+}
+
+static size_t at_index(const size_t *at, size_t n, size_t steps) {
+  size_t k = 0;
+  while (k + 1 < n && at[k] != steps) k++;
+  return k;
+}
+
+static double pct(size_t k, size_t n) { return 100.0 * (double)k / (double)n; }
+
+/* The clean evaluation at the chosen inference beta, read out at several times along the
+ * same trajectories (the same draws of h as eval_mhc's, so the labels after --steps are
+ * eval_mhc's): the accuracy after --steps (returned), the read-outs (readout) and the span
+ * (span > 0) on the split (0 validation, 1 test); conf as in eval_mhc. lab holds
+ * (MAXL + 3) * n labels. */
+static int eval_readouts(job *j, const dset *d, const config *cf, int split, size_t span, size_t *lab,
+                         unsigned *conf, hop_mhc_work *w, double *acc) {
+  size_t n = split ? d->n_test : d->n_val, at[MAXL + 2];
+  const float *x = d->x[j->c.stdm][split];
+  const unsigned char *y = split ? d->yte : d->ytr;
+  size_t na = checkpoints(cf, j->readout && split, span, at);
+  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, 0, HOP_RNG_EVAL));
+  hop_mhc_params p = infer_params(j, cf, j->c.ib);
+  int s = r ? hop_mhc_infer_batch_at(j->m, x, n, &p, r, at, na, lab, w) : HOP_ENOMEM;
+  size_t *lin = lab + na * n;
+  if (!s && j->readout && split) s = hop_mhc_readout(j->m, x, n, lin, w);
+  gsl_rng_free(r);
+  if (s) return s;
+  const size_t *full = lab + at_index(at, na, (size_t)cf->steps) * n;
+  size_t ok = 0;
+  for (size_t i = 0; i < n; i++) {
+    ok += full[i] == y[i];
+    if (conf) conf[y[i] * NCLASS + full[i]]++;
+  }
+  *acc = pct(ok, n);
+  const size_t *sp = span ? lab + at_index(at, na, span) * n : NULL;
+  size_t ok_sp = 0, ag_sp = 0, ok_lin = 0, ag_lin = 0, ag_sp_lin = 0;
+  for (size_t i = 0; sp && i < n; i++) ok_sp += sp[i] == y[i], ag_sp += sp[i] == full[i];
+  if (!split) {
+    if (sp) j->val_span = pct(ok_sp, n);
+    return HOP_OK;
+  }
+  if (sp) j->acc_span = pct(ok_sp, n), j->agree_span = pct(ag_sp, n);
+  if (!j->readout) return HOP_OK;
+  for (size_t i = 0; i < n; i++) {
+    ok_lin += lin[i] == y[i], ag_lin += lin[i] == full[i];
+    if (sp) ag_sp_lin += sp[i] == lin[i];
+  }
+  j->acc_lin = pct(ok_lin, n), j->agree_lin = pct(ag_lin, n), j->agree_span_lin = pct(ag_sp_lin, n);
+  for (size_t k = 0; k < cf->rsteps.n; k++) {
+    const size_t *lk = lab + at_index(at, na, (size_t)cf->rsteps.v[k]) * n;
+    size_t okk = 0, agk = 0;
+    for (size_t i = 0; i < n; i++) okk += lk[i] == y[i], agk += lk[i] == full[i];
+    j->acc_rs[k] = pct(okk, n), j->agree_rs[k] = pct(agk, n);
+  }
+  return HOP_OK;
+}
+
 /* The training images of a run: n_train of the pool (rows n_val.. of the training set),
  * drawn by r. */
 static size_t *draw_train(const dset *d, gsl_rng *r) {
@@ -362,7 +469,7 @@ static int run_mhc(job *j, const dset *d, const config *cf, hop_progress *prog) 
   gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, j->n_train, HOP_RNG_TRAIN));
   size_t *ord = r ? draw_train(d, r) : NULL;
   hop_mhc_work *w = hop_mhc_work_alloc(nf, NCLASS);
-  j->m = hop_mhc_alloc(nf, NCLASS, 1.0, 0.1);
+  j->m = hop_mhc_alloc(nf, NCLASS, TAU_V, TAU_H);
   if (!ord || !w || !j->m) {
     gsl_rng_free(r), free(ord), hop_mhc_work_free(w);
     return hop_error_code() ? hop_error_code() : HOP_ENOMEM;
@@ -389,20 +496,28 @@ static int run_mhc(job *j, const dset *d, const config *cf, hop_progress *prog) 
   j->max_w = 0;
   for (size_t k = 0; k < nf * NCLASS; k++) j->max_w = fmax(j->max_w, fabs(j->m->w[k]));
   if (j->diverged) j->max_w = NAN; /* some weight overflowed */
-  size_t n = j->split ? d->n_test : d->n_val;
-  size_t *lab = malloc(n * sizeof *lab);
+  size_t n = j->split ? d->n_test : d->n_val, span = j->val_too ? span_steps(j->c.dt, cf) : 0;
+  size_t nlab = (j->readout || j->val_too ? MAXL + 3 : 1) * (n > d->n_val ? n : d->n_val);
+  size_t *lab = malloc(nlab * sizeof *lab);
   float *xbuf = j->noise_evals || j->f3a_noise ? malloc(n * nf * sizeof *xbuf) : NULL;
   int s = lab && (xbuf || !(j->noise_evals || j->f3a_noise)) ? HOP_OK : HOP_ENOMEM;
+  j->span_steps = span;
   if (!s && j->diverged) {
     j->acc[0] = j->acc[1] = j->acc_f3a_noise = NAN;
+    j->acc_lin = j->acc_span = j->val_full = j->val_span = NAN;
+    for (size_t k = 0; k < cf->rsteps.n; k++) j->acc_rs[k] = NAN;
     for (size_t k = 0; k < cf->noise.n; k++) j->acc_noise[k] = NAN;
   } else if (!s) {
-    for (int ib = 0; ib < 2; ib++)
-      j->acc[ib] = eval_mhc(j, d, cf, ib, 0, 0, NULL, lab, ib == j->c.ib ? j->conf : NULL, w);
-    if (j->noise_evals)
+    for (int ib = 0; ib < 2 && !s; ib++)
+      if (ib == j->c.ib && (j->readout || j->val_too))
+        s = eval_readouts(j, d, cf, j->split, span, lab, j->conf, w, &j->acc[ib]);
+      else
+        j->acc[ib] = eval_mhc(j, d, cf, ib, 0, 0, NULL, lab, ib == j->c.ib ? j->conf : NULL, w);
+    if (!s && j->val_too) s = eval_readouts(j, d, cf, 0, span, lab, NULL, w, &j->val_full);
+    if (!s && j->noise_evals)
       for (size_t k = 0; k < cf->noise.n; k++)
         j->acc_noise[k] = eval_mhc(j, d, cf, j->c.ib, cf->noise.v[k], 1 + k, xbuf, lab, NULL, w);
-    if (j->f3a_noise) j->acc_f3a_noise = eval_mhc(j, d, cf, j->c.ib, cf->noise_f3a, 99, xbuf, lab, NULL, w);
+    if (!s && j->f3a_noise) j->acc_f3a_noise = eval_mhc(j, d, cf, j->c.ib, cf->noise_f3a, 99, xbuf, lab, NULL, w);
   }
   free(lab), free(xbuf), free(ord);
   hop_mhc_work_free(w);
@@ -555,6 +670,7 @@ typedef struct {
   double best_acc, best_lr, best_lr_acc;
   double t_jobs;           /* wall time of all runs */
   stat t1[N_DS][N_MODEL], nz[MAXL][N_MODEL], f9[MAXL][3];
+  stat f9r[MAXL][6], f9lin[MAXL][6]; /* Fig. 9 readings (R_*) and their runs' linear read-outs */
   double btr[MAXL][2], binf[MAXL][2], bmax[2][2]; /* Fig. 3a [beta][clean, noise] */
   const job *jm, *jl;      /* the kept MNIST seed-0 models: MHC with schedule, MLP */
   hop_mhc_params pm;       /* inference parameters of jm */
@@ -599,6 +715,10 @@ static int options(int argc, char **argv, hop_cli *cli, config *cf) {
        .quick = "0.01,1"},
       {"sizes", HOP_OPT_LIST, &cf->sizes, 10, 1e6, "training-set sizes of Fig. 9", "100,300,1000,3000,10000",
        .quick = "50,100"},
+      {"f9-span", HOP_OPT_DOUBLE, &cf->f9_span, 1e-3, 100, "Fig. 9's other inference span, in units of tau_v",
+       "1", .quick = NULL},
+      {"readout-steps", HOP_OPT_LIST, &cf->rsteps, 1, 100000, "Euler steps of the early read-outs (Table 1 and Fig. 9 runs)",
+       "1,10", .quick = NULL},
       {"mlp-epochs", HOP_OPT_INT, &cf->mlp_epochs, 1, 1000, "MLP epochs of Table 1 (paper 50)", "50", .quick = "10"},
       {"mlp-lr", HOP_OPT_LIST, &cf->mlp_lr, 1e-9, 100, "MLP learning rates swept on validation", "0.003,0.01,0.03,0.1",
        .quick = "0.01,0.1"},
@@ -625,6 +745,29 @@ static int options(int argc, char **argv, hop_cli *cli, config *cf) {
   for (size_t i = 0; i < cf->sizes.n; i++)
     if (cf->sizes.v[i] != floor(cf->sizes.v[i])) {
       fprintf(stderr, "mhc: option --sizes: %g is not a whole number of images\n", cf->sizes.v[i]);
+      return 2;
+    }
+  for (size_t i = 0; i < cf->rsteps.n; i++) {
+    if (cf->rsteps.v[i] != floor(cf->rsteps.v[i])) {
+      fprintf(stderr, "mhc: option --readout-steps: %g is not a whole number of steps\n", cf->rsteps.v[i]);
+      return 2;
+    }
+    for (size_t k = 0; k < i; k++)
+      if (cf->rsteps.v[k] == cf->rsteps.v[i]) {
+        fprintf(stderr, "mhc: option --readout-steps: %g is listed twice\n", cf->rsteps.v[i]);
+        return 2;
+      }
+  }
+  for (size_t i = 0; i < cf->dt.n; i++)
+    for (size_t k = 0; k < i; k++)
+      if (cf->dt.v[k] == cf->dt.v[i]) {
+        fprintf(stderr, "mhc: option --dt: %g is listed twice\n", cf->dt.v[i]);
+        return 2;
+      }
+  for (size_t i = 0; i < cf->dt.n; i++)
+    if (cf->f9_span * TAU_V / cf->dt.v[i] > 100000) {
+      fprintf(stderr, "mhc: option --f9-span: %g tau_v at dt %g is more than 100000 Euler steps\n", cf->f9_span,
+              cf->dt.v[i]);
       return 2;
     }
   if (cf->noise.v[0] != 0) {
@@ -674,7 +817,7 @@ static int plan(const hop_cli *cli, const config *cf, results *res) {
   res->nmain = cf->dt.n * cf->stds.n * cf->readings.n;
   res->qa = hop_jobs_new(res->nmain + cf->mlp_lr.n, sizeof(job));
   res->qb = hop_jobs_new(cf->init.n + cf->readings.n, sizeof(job));
-  res->qc = hop_jobs_new(N_MODEL * S * cf->dsets.n + 2 * 3 * S + cf->beta_f3a.n + 2 * S * cf->sizes.n, sizeof(job));
+  res->qc = hop_jobs_new(N_MODEL * S * cf->dsets.n + 2 * 3 * S + cf->beta_f3a.n + (1 + cf->dt.n) * S * cf->sizes.n, sizeof(job));
   if (!res->qa || !res->qb || !res->qc) return hop_error_code();
   int st = HOP_OK;
   for (size_t a = 0; a < cf->dt.n; a++)
@@ -701,7 +844,7 @@ static int plan(const hop_cli *cli, const config *cf, results *res) {
         st |= hop_jobs_push(res->qc, &(job){.part = P_T1, .ds = d, .model = m, .beta = cf->beta,
                                             .n_train = ntr < ds[d].n_train - ds[d].n_val ? ntr : ds[d].n_train - ds[d].n_val,
                                             .epochs = m == M_MLP ? (size_t)cf->mlp_epochs : E, .seed = s, .split = 1,
-                                            .noise_evals = d == DS_MNIST,
+                                            .noise_evals = d == DS_MNIST, .readout = m != M_MLP,
                                             .keep = d == DS_MNIST && s == 0 && (m == M_SCHED || m == M_MLP)});
   }
   for (int d = DS_SUBSET; d <= DS_SUBSET_JPEG && res->want[DS_SUBSET]; d++)
@@ -713,11 +856,17 @@ static int plan(const hop_cli *cli, const config *cf, results *res) {
   for (size_t a = 0; a < cf->beta_f3a.n; a++)
     st |= hop_jobs_push(res->qc, &(job){.part = P_F3A, .ds = DS_MNIST, .model = M_SCHED, .beta = cf->beta_f3a.v[a],
                                         .n_train = ntr, .epochs = E, .seed = 0, .split = 1, .f3a_noise = 1});
+  /* Fig. 9: the MLP, and the MHC at every dt of the sweep (the sweep's choice gives the
+   * paper's curve; the others let validation choose dt per size) */
   for (size_t a = 0; a < cf->sizes.n; a++)
-    for (size_t s = 0; s < S; s++)
-      for (int m = 0; m < 3; m += 2)
-        st |= hop_jobs_push(res->qc, &(job){.part = P_F9, .ds = DS_MNIST, .model = m, .beta = cf->beta,
-                                            .n_train = (size_t)cf->sizes.v[a], .epochs = E, .seed = s, .split = 1});
+    for (size_t s = 0; s < S; s++) {
+      for (size_t b = 0; b < cf->dt.n; b++)
+        st |= hop_jobs_push(res->qc, &(job){.part = P_F9, .ds = DS_MNIST, .model = M_SCHED, .beta = cf->beta,
+                                            .n_train = (size_t)cf->sizes.v[a], .epochs = E, .seed = s, .split = 1,
+                                            .readout = 1, .val_too = 1, .dt_fixed = cf->dt.v[b]});
+      st |= hop_jobs_push(res->qc, &(job){.part = P_F9, .ds = DS_MNIST, .model = M_MLP, .beta = cf->beta,
+                                          .n_train = (size_t)cf->sizes.v[a], .epochs = E, .seed = s, .split = 1});
+    }
   if (st) return HOP_EBADLEN; /* the lists above outgrew the queues: recorded by hop_jobs_push */
   size_t units = 0;
   hop_jobs *qs[3] = {res->qa, res->qb, res->qc};
@@ -781,6 +930,7 @@ static int main_runs(const hop_cli *cli, const config *cf, results *res) {
   for (size_t k = 0; k < nc; k++) {
     job *j = hop_jobs_at(res->qc, k);
     j->c = res->best;
+    if (j->dt_fixed > 0) j->c.dt = j->dt_fixed;
     if (j->model == M_MLP) j->lr = res->best_lr;
   }
   double t0 = hop_cli_now();
@@ -977,20 +1127,124 @@ static int fig3b(const hop_cli *cli, const config *cf, results *res) {
   return HOP_OK;
 }
 
-/* ---- stage 9: Fig. 9, accuracy vs training-set size (train_size.csv; F9) ------------ */
+/* ---- the read-outs of runs: any field of the runs a selection matches -------------- */
+
+enum { F_ACC, F_LIN, F_AGLIN, F_RS, F_AGRS, F_SPAN, F_AGSPAN, F_AGSPANLIN, F_VAL, F_VALSPAN, F_DLIN };
+
+static double field(const job *j, int f, size_t k) {
+  switch (f) {
+  case F_ACC: return j->acc[j->c.ib];
+  case F_LIN: return j->acc_lin;
+  case F_AGLIN: return j->agree_lin;
+  case F_RS: return j->acc_rs[k];
+  case F_AGRS: return j->agree_rs[k];
+  case F_SPAN: return j->acc_span;
+  case F_AGSPAN: return j->agree_span;
+  case F_AGSPANLIN: return j->agree_span_lin;
+  case F_VAL: return j->val_full;
+  case F_VALSPAN: return j->val_span;
+  default: return j->acc[j->c.ib] - j->acc_lin; /* F_DLIN: what the dynamics change */
+  }
+}
+
+/* Mean and sd of field f (entry k) over the runs of part / ds / model, with n_train and dt
+ * when not 0; a run whose value is not finite (diverged) is counted apart. */
+static stat collect(hop_jobs *q, int part, int ds, int model, size_t n_train, double dt, int f, size_t k) {
+  stat s = {0};
+  size_t n = hop_jobs_count(q), m = 0;
+  double *a = malloc((n ? n : 1) * sizeof *a);
+  for (size_t i = 0; i < n && a; i++) {
+    const job *j = hop_jobs_at(q, i);
+    if (j->part != part || j->ds != ds || j->model != model || (n_train && j->n_train != n_train) ||
+        (dt > 0 && j->c.dt != dt))
+      continue;
+    double v = field(j, f, k);
+    if (!isfinite(v)) s.diverged++;
+    a[m++] = v;
+  }
+  s.n = a ? hop_math_mean_sd(a, m, &s.mean, &s.sd) : 0;
+  if (!a) s.mean = NAN;
+  if (s.n == 0) s.sd = 0.0;
+  free(a);
+  return s;
+}
+
+/* ---- stage 9: Fig. 9, accuracy vs training-set size (train_size.csv; F9), and its
+ *      readings: inference over --f9-span tau_v, dt chosen per size on validation, the
+ *      linear read-out of the same weights (train_size_dt.csv, train_size_readings.csv;
+ *      F9-*) -------------------------------------------------------------------------- */
+
+enum { R_MLP, R_PAPER, R_SPAN, R_DT, R_DTSPAN, R_LIN, N_READ };
+static const char *f9_read_names[N_READ] = {"mlp", "paper", "span", "dt_per_size", "dt_per_size_span", "linear"};
 
 static int fig9(const hop_cli *cli, const config *cf, results *res) {
+  hop_jobs *q = res->qc;
+  double dt0 = res->best.dt;
   hop_file *f = hop_file_open(cli->out, "train_size.csv", "n_train,model,runs,accuracy,accuracy_sd");
   if (!f) return hop_error_code();
   for (size_t a = 0; a < cf->sizes.n; a++)
     for (int m = 0; m < 3; m += 2) {
       stat *t = &res->f9[a][m];
-      *t = summarise(res->qc, P_F9, DS_MNIST, m, (size_t)cf->sizes.v[a], -1);
+      *t = collect(q, P_F9, DS_MNIST, m, (size_t)cf->sizes.v[a], m == M_MLP ? 0 : dt0, F_ACC, 0);
       hop_file_printf(f, "%g,%s,%zu,%.2f,%.2f\n", cf->sizes.v[a], model_names[m], t->n, t->mean, t->sd);
     }
   int st = hop_file_close(f);
   if (st) return st;
-  char d[700], m[200], per[300] = "";
+  /* every dt at every size; validation picks one per size for each inference span */
+  f = hop_file_open(cli->out, "train_size_dt.csv",
+                    "n_train,dt,span_steps,runs,validation_accuracy,validation_accuracy_span,accuracy,accuracy_sd,"
+                    "accuracy_span,accuracy_span_sd,linear_accuracy,linear_accuracy_sd,chosen_by_validation");
+  if (!f) return hop_error_code();
+  double pick[MAXL][2];
+  for (size_t a = 0; a < cf->sizes.n; a++) {
+    size_t nt = (size_t)cf->sizes.v[a];
+    double bv[2] = {-1, -1};
+    for (size_t b = 0; b < cf->dt.n; b++)
+      for (int w = 0; w < 2; w++) {
+        double v = collect(q, P_F9, DS_MNIST, M_SCHED, nt, cf->dt.v[b], w ? F_VALSPAN : F_VAL, 0).mean;
+        if (v > bv[w]) bv[w] = v, pick[a][w] = cf->dt.v[b];
+      }
+    if (bv[0] < 0 || bv[1] < 0) return HOP_RAISE(HOP_EDOM, "Fig. 9 at %zu images: every dt diverged", nt);
+    for (size_t b = 0; b < cf->dt.n; b++) {
+      double dt = cf->dt.v[b];
+      stat v0 = collect(q, P_F9, DS_MNIST, M_SCHED, nt, dt, F_VAL, 0),
+           v1 = collect(q, P_F9, DS_MNIST, M_SCHED, nt, dt, F_VALSPAN, 0),
+           t0 = collect(q, P_F9, DS_MNIST, M_SCHED, nt, dt, F_ACC, 0),
+           t1 = collect(q, P_F9, DS_MNIST, M_SCHED, nt, dt, F_SPAN, 0),
+           tl = collect(q, P_F9, DS_MNIST, M_SCHED, nt, dt, F_LIN, 0);
+      const char *ch = pick[a][0] == dt && pick[a][1] == dt ? "both" : pick[a][0] == dt ? "steps"
+                       : pick[a][1] == dt ? "span" : "-";
+      hop_file_printf(f, "%zu,%g,%zu,%zu,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%s\n", nt, dt, span_steps(dt, cf),
+                      t0.n, v0.mean, v1.mean, t0.mean, t0.sd, t1.mean, t1.sd, tl.mean, tl.sd, ch);
+    }
+  }
+  if ((st = hop_file_close(f))) return st;
+  f = hop_file_open(cli->out, "train_size_readings.csv",
+                    "n_train,reading,dt,steps,runs,accuracy,accuracy_sd,linear_accuracy,linear_accuracy_sd,"
+                    "agreement_with_linear");
+  if (!f) return hop_error_code();
+  for (size_t a = 0; a < cf->sizes.n; a++) {
+    size_t nt = (size_t)cf->sizes.v[a];
+    for (int r = 0; r < N_READ; r++) {
+      double dt = r == R_DT ? pick[a][0] : r == R_DTSPAN ? pick[a][1] : dt0;
+      int span = r == R_SPAN || r == R_DTSPAN, fa = r == R_LIN ? F_LIN : span ? F_SPAN : F_ACC;
+      size_t steps = r == R_LIN ? 0 : span ? span_steps(dt, cf) : (size_t)cf->steps;
+      stat *t = &res->f9r[a][r];
+      if (r == R_MLP) {
+        *t = res->f9[a][M_MLP];
+        hop_file_printf(f, "%zu,mlp,,,%zu,%.2f,%.2f,,,\n", nt, t->n, t->mean, t->sd);
+        continue;
+      }
+      *t = collect(q, P_F9, DS_MNIST, M_SCHED, nt, dt, fa, 0);
+      stat l = collect(q, P_F9, DS_MNIST, M_SCHED, nt, dt, F_LIN, 0);
+      stat g = collect(q, P_F9, DS_MNIST, M_SCHED, nt, dt, span ? F_AGSPANLIN : F_AGLIN, 0);
+      res->f9lin[a][r] = l;
+      hop_file_printf(f, "%zu,%s,%g,%zu,%zu,%.2f,%.2f,%.2f,%.2f,%.2f\n", nt, f9_read_names[r], dt, steps, t->n,
+                      t->mean, t->sd, l.mean, l.sd, r == R_LIN ? 100.0 : g.mean);
+    }
+  }
+  if ((st = hop_file_close(f))) return st;
+  char d[700], m[300], per[300] = "";
   size_t len = 0;
   for (size_t a = 0; a < cf->sizes.n && len < sizeof per - 40; a++)
     len += (size_t)snprintf(per + len, sizeof per - len, "%s%g: %+.2f", a ? ", " : "", cf->sizes.v[a],
@@ -1000,7 +1254,84 @@ static int fig9(const hop_cli *cli, const config *cf, results *res) {
   double g = res->f9[0][M_SCHED].mean - res->f9[0][M_MLP].mean;
   snprintf(m, sizeof m, "%.2f", g);
   hop_claims_add(res->claims, "F9", d, "> 0 (MHC slightly better)", m, "> 0", g > 0 ? "reproduced" : "not reproduced");
+  /* the other readings at the (up to) two smallest sizes */
+  static const char *rid[N_READ] = {"", "", "F9-span", "F9-dt", "F9-dt-span", "F9-linear"};
+  static const char *rdesc[N_READ] = {"", "",
+      "inference over %g tau_v at the sweep's dt (%zu steps of %g)",
+      "dt chosen per size on the validation split from the sweep's list, %ld steps",
+      "dt chosen per size on the validation split, inference over %g tau_v",
+      "no dynamics: the linear read-out argmax(W^T x) of the paper-reading runs"};
+  size_t ns = cf->sizes.n < 2 ? cf->sizes.n : 2;
+  for (int r = R_SPAN; r < N_READ; r++) {
+    char how[200], vals[200] = "", lins[200] = "";
+    if (r == R_SPAN) snprintf(how, sizeof how, rdesc[r], cf->f9_span, span_steps(dt0, cf), dt0);
+    else if (r == R_DT) snprintf(how, sizeof how, rdesc[r], cf->steps);
+    else if (r == R_DTSPAN) snprintf(how, sizeof how, rdesc[r], cf->f9_span);
+    else snprintf(how, sizeof how, "%s", rdesc[r]);
+    int all = 1;
+    size_t lv = 0, ll = 0;
+    for (size_t a = 0; a < ns; a++) {
+      double gm = res->f9r[a][r].mean - res->f9r[a][R_MLP].mean, gl = res->f9lin[a][r].mean - res->f9r[a][R_MLP].mean;
+      all &= gm > 0;
+      lv += (size_t)snprintf(vals + lv, sizeof vals - lv, "%s%+.2f", a ? " / " : "", gm);
+      ll += (size_t)snprintf(lins + ll, sizeof lins - ll, "%s%+.2f", a ? " / " : "", gl);
+    }
+    char sizes_s[64];
+    if (ns == 2) snprintf(sizes_s, sizeof sizes_s, "%g / %g", cf->sizes.v[0], cf->sizes.v[1]);
+    else snprintf(sizes_s, sizeof sizes_s, "%g", cf->sizes.v[0]);
+    snprintf(d, sizeof d, "Fig. 9 read with %s: MHC minus MLP, MNIST test accuracy pp, at %s training images%s",
+             how, sizes_s, r == R_LIN ? "" : "; in brackets the same with the linear read-out of the same runs' weights");
+    if (r == R_LIN) snprintf(m, sizeof m, "%s", vals);
+    else snprintf(m, sizeof m, "%s (linear read-out: %s)", vals, lins);
+    hop_claims_add(res->claims, rid[r], d, "> 0 (MHC slightly better)", m, "> 0 at each", all ? "reproduced" : "not reproduced");
+  }
   return HOP_OK;
+}
+
+/* ---- stage 9b: what the dynamics add: the Table 1 runs read out without dynamics
+ *      (argmax W^T x), after --readout-steps and after --steps (readout.csv; R-*) ----- */
+
+static int readout(const hop_cli *cli, const config *cf, results *res) {
+  hop_file *f = hop_file_open(cli->out, "readout.csv",
+                              "dataset,model,readout,steps,position,runs,accuracy,accuracy_sd,agreement,agreement_sd");
+  if (!f) return hop_error_code();
+  static const char *mshort[N_MODEL] = {"schedule", "fixed", "mlp", "constant"};
+  hop_claims *cl = res->claims;
+  int st = HOP_OK;
+  for (size_t i = 0; i < cf->dsets.n && !st; i++) {
+    int ds = cf->dsets.v[i];
+    for (int m = 0; m < N_MODEL; m++) {
+      if (m == M_MLP) continue;
+      stat full = collect(res->qc, P_T1, ds, m, 0, 0, F_ACC, 0);
+      if (full.n == 0) continue; /* constant: not run on CIFAR-10 */
+      stat lin = collect(res->qc, P_T1, ds, m, 0, 0, F_LIN, 0), al = collect(res->qc, P_T1, ds, m, 0, 0, F_AGLIN, 0);
+      hop_file_printf(f, "%s,%s,linear,0,0,%zu,%.2f,%.2f,%.2f,%.2f\n", ds_names[ds], model_names[m], lin.n, lin.mean,
+                      lin.sd, al.mean, al.sd);
+      for (size_t k = 0; k < cf->rsteps.n; k++) {
+        stat a = collect(res->qc, P_T1, ds, m, 0, 0, F_RS, k), g = collect(res->qc, P_T1, ds, m, 0, 0, F_AGRS, k);
+        hop_file_printf(f, "%s,%s,steps,%g,%zu,%zu,%.2f,%.2f,%.2f,%.2f\n", ds_names[ds], model_names[m],
+                        cf->rsteps.v[k], k + 1, a.n, a.mean, a.sd, g.mean, g.sd);
+      }
+      hop_file_printf(f, "%s,%s,steps,%ld,%zu,%zu,%.2f,%.2f,100.00,0.00\n", ds_names[ds], model_names[m], cf->steps,
+                      cf->rsteps.n + 1, full.n, full.mean, full.sd);
+      /* the claim: the dynamics' change (paired per run) against the seed spread */
+      stat dl = collect(res->qc, P_T1, ds, m, 0, 0, F_DLIN, 0);
+      double spread = fmax(full.sd, lin.sd);
+      int beyond = fabs(dl.mean) > spread;
+      char id[64], d[700], v[300];
+      snprintf(id, sizeof id, "R-%s-%s", ds == DS_CIFAR ? "cifar" : ds == DS_FASHION ? "fashion" : "mnist", mshort[m]);
+      snprintf(d, sizeof d, "Table 1, %s, %s: what the dynamics add. Test accuracy after %ld Euler steps minus the "
+               "linear read-out argmax(W^T x) of the same weights (no dynamics), pp, mean and sd over %zu runs; "
+               "seed spread = the larger sd over runs of the two accuracies; agreement = test images on which the "
+               "two labels agree", ds_names[ds], model_names[m], cf->steps, dl.n);
+      snprintf(v, sizeof v, "%+.2f +- %.2f (seed spread %.2f; agreement %.2f %%): %s", dl.mean, dl.sd, spread, al.mean,
+               beyond ? "larger than the seed spread" : "within the seed spread");
+      st = hop_claims_add(cl, id, d, "- (the text says the dynamics classify)", v, "|difference| > seed spread",
+                          "beyond paper");
+    }
+  }
+  int cs = hop_file_close(f);
+  return st ? st : cs;
 }
 
 /* ---- stage 10: Fig. 4, time course of h and E for the first test image over three
@@ -1250,7 +1581,8 @@ int main(int argc, char **argv) {
   if (!st && (st = table1(&cli, &cf, &res))) fail("table1.csv");
   if (!st && (st = fig3a(&cli, &cf, &res))) fail("Fig. 3a");
   if (!st && (st = fig3b(&cli, &cf, &res))) fail("noise.csv");
-  if (!st && (st = fig9(&cli, &cf, &res))) fail("train_size.csv");
+  if (!st && (st = fig9(&cli, &cf, &res))) fail("Fig. 9");
+  if (!st && (st = readout(&cli, &cf, &res))) fail("readout.csv");
   if (!st && (st = fig4_fig2a(&cli, &cf, &res))) fail("Figs. 4 and 2a");
   if (!st && (st = fig5(&cli, &res))) fail("confusion.csv");
   if (!st && (st = fig2b(&cli, &cf, &res))) fail("Fig. 2b/6");

@@ -340,3 +340,77 @@ Test(mhc, batched_inference_matches_image_by_image) {
   gsl_rng_free(ra);
   gsl_rng_free(rb);
 }
+
+Test(mhc, checkpoints_read_the_same_trajectories_as_separate_runs) {
+  enum { N = 300 };
+  gsl_rng *r = hop_rng_alloc(78, 1);
+  hop_mhc *m = random_net(r, 0.3);
+  hop_mhc_work *w = hop_mhc_work_alloc(NF, NH);
+  static float x[N * NF];
+  for (int k = 0; k < N * NF; k++) x[k] = (float)gsl_ran_gaussian(r, 1.0);
+  hop_mhc_params p = {.beta = 2.0, .dt = 0.05, .steps = 999, .eta = 1, .reading = HOP_MHC_DAMPED, .h0 = 0.1};
+  size_t at[4] = {0, 1, 7, 100}, lab[4 * N], one[N];
+  gsl_rng *ra = hop_rng_alloc(6, 6);
+  cr_assert_eq(hop_mhc_infer_batch_at(m, x, N, &p, ra, at, 4, lab, w), HOP_OK);
+  int changed = 0;
+  for (int k = 0; k < 4; k++) {
+    gsl_rng *rb = hop_rng_alloc(6, 6);
+    hop_mhc_params q = p;
+    q.steps = at[k];
+    hop_mhc_infer_batch(m, x, N, &q, rb, one, NULL, NULL, w);
+    gsl_rng_free(rb);
+    for (int n = 0; n < N; n++) cr_assert_eq(lab[k * N + n], one[n], "checkpoint %zu, image %d", at[k], n);
+    for (int n = 0; k && n < N; n++) changed += lab[k * N + n] != lab[(k - 1) * N + n];
+  }
+  cr_assert_gt(changed, 0, "the labels never change between checkpoints: the test would be vacuous");
+  size_t bad[2] = {5, 5};
+  cr_assert_eq(hop_mhc_infer_batch_at(m, x, N, &p, ra, bad, 2, lab, w), HOP_EINVAL);
+  cr_assert_eq(hop_mhc_infer_batch_at(m, x, N, &p, ra, bad, 0, lab, w), HOP_EINVAL);
+  hop_mhc_work *w2 = hop_mhc_work_alloc(NF + 1, NH);
+  cr_assert_eq(hop_mhc_infer_batch_at(m, x, N, &p, ra, at, 4, lab, w2), HOP_EBADLEN);
+  cr_assert_eq(hop_mhc_readout(m, x, N, lab, w2), HOP_EBADLEN);
+  hop_mhc_work_free(w2);
+  hop_mhc_work_free(w);
+  hop_mhc_free(m);
+  gsl_rng_free(r);
+  gsl_rng_free(ra);
+}
+
+Test(mhc, linear_readout_is_argmax_wtx_and_one_step_at_dt_tau_h) {
+  enum { N = 300 };
+  gsl_rng *r = hop_rng_alloc(79, 1), *ra = hop_rng_alloc(7, 7);
+  hop_mhc *m = random_net(r, 0.3);
+  hop_mhc_work *w = hop_mhc_work_alloc(NF, NH);
+  static float x[N * NF];
+  for (int k = 0; k < N * NF; k++) x[k] = (float)gsl_ran_gaussian(r, 1.0);
+  size_t lin[N], lab[2 * N];
+  cr_assert_eq(hop_mhc_readout(m, x, N, lin, w), HOP_OK);
+  int classes[NH] = {0}, distinct = 0;
+  for (int n = 0; n < N; n++) { /* independent reference: W^T x in double */
+    double best = -INFINITY, second = -INFINITY;
+    size_t arg = 0;
+    for (int j = 0; j < NH; j++) {
+      double s = 0;
+      for (int i = 0; i < NF; i++) s += (double)m->w[j * NF + i] * x[n * NF + i];
+      if (s > best) second = best, best = s, arg = (size_t)j;
+      else if (s > second) second = s;
+    }
+    if (best - second > 1e-4) cr_assert_eq(lin[n], arg, "image %d: %zu vs %zu", n, lin[n], arg);
+    distinct += !classes[arg]++;
+  }
+  cr_assert_gt(distinct, 2, "every image reads out the same class: the test would be vacuous");
+  /* dt = tau_h: the first Euler step sets h to W^T x, whatever h started from */
+  hop_mhc_params p = {.beta = 2.0, .dt = m->tau_h, .steps = 1, .eta = 1, .reading = HOP_MHC_DAMPED, .h0 = 0.5};
+  size_t at[2] = {0, 1};
+  cr_assert_eq(hop_mhc_infer_batch_at(m, x, N, &p, ra, at, 2, lab, w), HOP_OK);
+  int same0 = 0;
+  for (int n = 0; n < N; n++) {
+    cr_assert_eq(lab[N + n], lin[n], "image %d: one step %zu vs read-out %zu", n, lab[N + n], lin[n]);
+    same0 += lab[n] == lin[n];
+  }
+  cr_assert_lt(same0, N, "the random initial h already agrees everywhere: the test would be vacuous");
+  hop_mhc_work_free(w);
+  hop_mhc_free(m);
+  gsl_rng_free(r);
+  gsl_rng_free(ra);
+}

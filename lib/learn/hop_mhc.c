@@ -330,25 +330,58 @@ size_t hop_mhc_infer(const hop_mhc *m, const float *x, const hop_mhc_params *p, 
   return hop_math_argmax_f(h, nh);
 }
 
-void hop_mhc_infer_batch(const hop_mhc *m, const float *x, size_t n, const hop_mhc_params *p,
-                         gsl_rng *r, size_t *labels, float *v_out, float *h_out,
-                         hop_mhc_work *w) {
-  size_t nf = m->nf, nh = m->nh;
+/* The batched Euler inference behind both public forms: labels after at[k] steps for
+ * each of the n_at checkpoints (at increasing), labels[k * n + i]; final states of the
+ * last checkpoint to v_out / h_out when not NULL. */
+static void infer_batch_core(const hop_mhc *m, const float *x, size_t n, const hop_mhc_params *p,
+                             gsl_rng *r, const size_t *at, size_t n_at, size_t *labels, float *v_out,
+                             float *h_out, hop_mhc_work *w) {
+  size_t nf = m->nf, nh = m->nh, last = at[n_at - 1];
   float kv = (float)(p->dt / m->tau_v), kh = (float)(p->dt / m->tau_h);
   for (size_t b0 = 0; b0 < n; b0 += HOP_MHC_BATCH) {
-    size_t nb = n - b0 < HOP_MHC_BATCH ? n - b0 : HOP_MHC_BATCH;
+    size_t nb = n - b0 < HOP_MHC_BATCH ? n - b0 : HOP_MHC_BATCH, k = 0;
     float *v = v_out ? v_out + b0 * nf : w->bv;
     memcpy(v, x + b0 * nf, nb * nf * sizeof *v);
     for (size_t b = 0; b < nb; b++) init_h(r, p->h0, w->bh + b * nh, nh); /* as image by image */
-    for (size_t s = 0; s < p->steps; s++) {
+    for (size_t s = 0; s <= last; s++) {
+      for (; k < n_at && at[k] == s; k++)
+        for (size_t b = 0; b < nb; b++) labels[k * n + b0 + b] = hop_math_argmax_f(w->bh + b * nh, nh);
+      if (s == last) break;
       for (size_t b = 0; b < nb; b++) softmax_f(w->bh + b * nh, nh, p->beta, w->bf + b * nh);
       hop_math_gemm_f(nb, nh, nf, 1.0f, v, m->w, 1, 0.0f, w->bs);       /* S = V W     (B, nh) */
       hop_math_gemm_f(nb, nf, nh, kv, w->bf, m->w, 0, 1.0f - kv, v);    /* V = (1-kv) V + kv F W^T */
-      for (size_t k = 0; k < nb * nh; k++) w->bh[k] += kh * (-w->bh[k] + w->bs[k]);
+      for (size_t q = 0; q < nb * nh; q++) w->bh[q] += kh * (-w->bh[q] + w->bs[q]);
     }
-    for (size_t b = 0; b < nb; b++) labels[b0 + b] = hop_math_argmax_f(w->bh + b * nh, nh);
     if (h_out) memcpy(h_out + b0 * nh, w->bh, nb * nh * sizeof *w->bh);
   }
+}
+
+void hop_mhc_infer_batch(const hop_mhc *m, const float *x, size_t n, const hop_mhc_params *p,
+                         gsl_rng *r, size_t *labels, float *v_out, float *h_out,
+                         hop_mhc_work *w) {
+  size_t at = p->steps;
+  infer_batch_core(m, x, n, p, r, &at, 1, labels, v_out, h_out, w);
+}
+
+int hop_mhc_infer_batch_at(const hop_mhc *m, const float *x, size_t n, const hop_mhc_params *p,
+                           gsl_rng *r, const size_t *at, size_t n_at, size_t *labels, hop_mhc_work *w) {
+  if (work_check(m, w)) return HOP_EBADLEN;
+  if (n_at == 0) HOP_ERROR(HOP_EINVAL, "no checkpoints given");
+  for (size_t k = 1; k < n_at; k++)
+    if (at[k] <= at[k - 1]) HOP_ERROR(HOP_EINVAL, "checkpoints must increase (%zu after %zu)", at[k], at[k - 1]);
+  infer_batch_core(m, x, n, p, r, at, n_at, labels, NULL, NULL, w);
+  return HOP_OK;
+}
+
+int hop_mhc_readout(const hop_mhc *m, const float *x, size_t n, size_t *labels, hop_mhc_work *w) {
+  if (work_check(m, w)) return HOP_EBADLEN;
+  size_t nf = m->nf, nh = m->nh;
+  for (size_t b0 = 0; b0 < n; b0 += HOP_MHC_BATCH) {
+    size_t nb = n - b0 < HOP_MHC_BATCH ? n - b0 : HOP_MHC_BATCH;
+    hop_math_gemm_f(nb, nh, nf, 1.0f, x + b0 * nf, m->w, 1, 0.0f, w->bs); /* S = X W (B, nh) */
+    for (size_t b = 0; b < nb; b++) labels[b0 + b] = hop_math_argmax_f(w->bs + b * nh, nh);
+  }
+  return HOP_OK;
 }
 
 int hop_mhc_infer_ode(const hop_mhc *m, const float *x, const hop_mhc_params *p, gsl_rng *r,

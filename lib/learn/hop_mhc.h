@@ -112,6 +112,19 @@ void hop_mhc_infer_batch(const hop_mhc *m, const float *x, size_t n, const hop_m
                          gsl_rng *r, size_t *labels, float *v_out, float *h_out,
                          hop_mhc_work *w);
 
+/* The same trajectories as hop_mhc_infer_batch (same draws of h, same operations), read
+ * out at several times: labels[k * n + i] = argmax h of image i after at[k] Euler steps,
+ * for the n_at checkpoints at (strictly increasing; 0 reads the initial random h).
+ * p->steps is not used: the run stops at the last checkpoint. HOP_EINVAL for checkpoints
+ * out of order, HOP_EBADLEN for a scratch of another size. */
+int hop_mhc_infer_batch_at(const hop_mhc *m, const float *x, size_t n, const hop_mhc_params *p,
+                           gsl_rng *r, const size_t *at, size_t n_at, size_t *labels, hop_mhc_work *w);
+
+/* The linear read-out of the same weights, no dynamics: labels[i] = argmax_j (W^T x_i)_j,
+ * the fixed point of eq. 2 with v clamped to x_i. With dt = tau_h one Euler step of
+ * inference sets h = W^T x exactly (up to rounding), so it reads out the same label. */
+int hop_mhc_readout(const hop_mhc *m, const float *x, size_t n, size_t *labels, hop_mhc_work *w);
+
 /* The same time span (p->steps * p->dt) integrated by GSL's adaptive rkf45 with the
  * given tolerances. *label = argmax h. HOP_EMAXITER if the driver gives up. */
 int hop_mhc_infer_ode(const hop_mhc *m, const float *x, const hop_mhc_params *p, gsl_rng *r,
