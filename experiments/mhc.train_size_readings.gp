@@ -7,6 +7,7 @@ set output out
 set datafile separator ","
 f = dir."/train_size_readings.csv"
 set logscale x
+set xrange [70:14000]
 set xlabel "training images (MNIST, 5 epochs; N = 784 features, 10 memory neurons)"
 set ylabel "test accuracy (%)"
 set yrange [0:100]
