@@ -613,16 +613,40 @@ typedef struct {
   size_t n, diverged;
 } stat;
 
-/* Mean and sd over the matching jobs of acc (ib) or acc_noise[k] (noise >= 0); a
- * diverged run (not finite) is counted apart. */
-static stat summarise(hop_jobs *q, int part, int ds, int model, size_t n_train, int noise) {
+/* One number of a run (see the job's results): accuracy at the chosen inference beta,
+ * clean or at noise k, its read-outs, agreements and validation accuracies. */
+enum { F_ACC, F_NOISE, F_LIN, F_AGLIN, F_RS, F_AGRS, F_SPAN, F_AGSPAN, F_AGSPANLIN, F_VAL, F_VALSPAN, F_DLIN };
+
+static double field(const job *j, int f, size_t k) {
+  switch (f) {
+  case F_ACC: return j->acc[j->c.ib];
+  case F_NOISE: return j->acc_noise[k];
+  case F_LIN: return j->acc_lin;
+  case F_AGLIN: return j->agree_lin;
+  case F_RS: return j->acc_rs[k];
+  case F_AGRS: return j->agree_rs[k];
+  case F_SPAN: return j->acc_span;
+  case F_AGSPAN: return j->agree_span;
+  case F_AGSPANLIN: return j->agree_span_lin;
+  case F_VAL: return j->val_full;
+  case F_VALSPAN: return j->val_span;
+  default: return j->acc[j->c.ib] - j->acc_lin; /* F_DLIN: what the dynamics change */
+  }
+}
+
+/* Mean and sd of field f (k: a --noise or --readout-steps index) over the runs of part /
+ * ds / model, and of n_train and dt when not 0; a run whose value is not finite
+ * (diverged) is counted apart. */
+static stat collect(hop_jobs *q, int part, int ds, int model, size_t n_train, double dt, int f, size_t k) {
   stat s = {0};
   size_t n = hop_jobs_count(q), m = 0;
   double *a = malloc((n ? n : 1) * sizeof *a);
-  for (size_t k = 0; k < n && a; k++) {
-    const job *j = hop_jobs_at(q, k);
-    if (j->part != part || j->ds != ds || j->model != model || (n_train && j->n_train != n_train)) continue;
-    double v = noise >= 0 ? j->acc_noise[noise] : j->acc[j->c.ib];
+  for (size_t i = 0; i < n && a; i++) {
+    const job *j = hop_jobs_at(q, i);
+    if (j->part != part || j->ds != ds || j->model != model || (n_train && j->n_train != n_train) ||
+        (dt > 0 && j->c.dt != dt))
+      continue;
+    double v = field(j, f, k);
     if (!isfinite(v)) s.diverged++;
     a[m++] = v;
   }
@@ -1021,7 +1045,7 @@ static int table1(const hop_cli *cli, const config *cf, results *res) {
     for (int m = 0; m < N_MODEL; m++) {
       int part = d >= DS_SUBSET ? P_SUB : P_T1;
       stat *t = &res->t1[d][m];
-      *t = summarise(res->qc, part, d, m, 0, -1);
+      *t = collect(res->qc, part, d, m, 0, 0, F_ACC, 0);
       if (t->n + t->diverged == 0) continue; /* not run */
       char pv[32] = "";
       if (d < DS_SUBSET) snprintf(pv, sizeof pv, "%.2f", paper_t1[m == M_CONST ? M_FIXED : m][d]);
@@ -1107,7 +1131,7 @@ static int fig3b(const hop_cli *cli, const config *cf, results *res) {
   for (size_t k = 0; k < cf->noise.n; k++)
     for (int m = 0; m < N_MODEL; m++) {
       stat *z = &res->nz[k][m];
-      *z = summarise(res->qc, P_T1, DS_MNIST, m, 0, (int)k);
+      *z = collect(res->qc, P_T1, DS_MNIST, m, 0, 0, F_NOISE, k);
       hop_file_printf(f, "%g,%s,%zu,%.2f,%.2f\n", cf->noise.v[k], model_names[m], z->n, z->mean, z->sd);
     }
   int st = hop_file_close(f);
@@ -1125,48 +1149,6 @@ static int fig3b(const hop_cli *cli, const config *cf, results *res) {
   hop_claims_add(res->claims, "F3b", d, "grows", m, "gain(max sigma) > gain(0) + 1",
                  gl > g0 + 1.0 ? "reproduced" : "not reproduced");
   return HOP_OK;
-}
-
-/* ---- the read-outs of runs: any field of the runs a selection matches -------------- */
-
-enum { F_ACC, F_LIN, F_AGLIN, F_RS, F_AGRS, F_SPAN, F_AGSPAN, F_AGSPANLIN, F_VAL, F_VALSPAN, F_DLIN };
-
-static double field(const job *j, int f, size_t k) {
-  switch (f) {
-  case F_ACC: return j->acc[j->c.ib];
-  case F_LIN: return j->acc_lin;
-  case F_AGLIN: return j->agree_lin;
-  case F_RS: return j->acc_rs[k];
-  case F_AGRS: return j->agree_rs[k];
-  case F_SPAN: return j->acc_span;
-  case F_AGSPAN: return j->agree_span;
-  case F_AGSPANLIN: return j->agree_span_lin;
-  case F_VAL: return j->val_full;
-  case F_VALSPAN: return j->val_span;
-  default: return j->acc[j->c.ib] - j->acc_lin; /* F_DLIN: what the dynamics change */
-  }
-}
-
-/* Mean and sd of field f (entry k) over the runs of part / ds / model, with n_train and dt
- * when not 0; a run whose value is not finite (diverged) is counted apart. */
-static stat collect(hop_jobs *q, int part, int ds, int model, size_t n_train, double dt, int f, size_t k) {
-  stat s = {0};
-  size_t n = hop_jobs_count(q), m = 0;
-  double *a = malloc((n ? n : 1) * sizeof *a);
-  for (size_t i = 0; i < n && a; i++) {
-    const job *j = hop_jobs_at(q, i);
-    if (j->part != part || j->ds != ds || j->model != model || (n_train && j->n_train != n_train) ||
-        (dt > 0 && j->c.dt != dt))
-      continue;
-    double v = field(j, f, k);
-    if (!isfinite(v)) s.diverged++;
-    a[m++] = v;
-  }
-  s.n = a ? hop_math_mean_sd(a, m, &s.mean, &s.sd) : 0;
-  if (!a) s.mean = NAN;
-  if (s.n == 0) s.sd = 0.0;
-  free(a);
-  return s;
 }
 
 /* ---- stage 9: Fig. 9, accuracy vs training-set size (train_size.csv; F9), and its
