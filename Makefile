@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The Hopfield experiments suite. `make reproduce` regenerates every result, figure
 # and the paper; `make check` builds and runs every test (plain, then under
 # AddressSanitizer + UndefinedBehaviorSanitizer). See README.md.

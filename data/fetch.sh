@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # make data: locate or fetch every dataset, verify its SHA-256, record the source.
 #
 # Data directory: $HOPFIELD_DATA_DIR, else data/ of this repository. Files already

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Finite-size scaling: alpha_50(N) against N^-e with the line fitted through them,
 # extrapolated to N -> infinity (x = 0). Primary threshold (first row of alpha_c.csv),
 # exact starts. Reads alpha50.csv (points) and alpha_c.csv (fit).

@@ -1,12 +1,14 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* capacity.c: storage capacity of the classical Hopfield network.
  *
  * Question. Where does retrieval in a Hebbian Hopfield network collapse as the load
  * alpha = P/N grows, do finite-size curves cross near alpha_c = 0.138, and how do
  * synchronous and asynchronous updates differ (fixed points, 2-cycles, energy)?
- * Claims C1, C2 and C6 of shared/specs/capacity.md; source: shared/seeds/
- * 002_9aa8d3f79c2f1813.txt (the introduction to classical, modern and simplicial
- * Hopfield networks: "capacity 0.138 N", synchronous vs asynchronous updates),
- * which cites Hopfield 1982 and Amit, Gutfreund & Sompolinsky 1985 (0.138).
+ * Claims C1, C2 and C6; source: J. El Khoury, "New research in Hopfield Networks: A
+ * short intro" (blog post, Medium, 2023), an introduction to classical, modern and
+ * simplicial Hopfield networks ("capacity 0.138 N", synchronous vs asynchronous
+ * updates), after J. J. Hopfield, PNAS 79:2554 (1982) and D. J. Amit, H. Gutfreund &
+ * H. Sompolinsky, Ann. Phys. 173:30 (1987) for 0.138.
  *
  * Method (lib/hop_classical.h).
  *   Patterns  xi^mu in {+1,-1}^N, mu = 1..P, independent and unbiased.

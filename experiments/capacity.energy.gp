@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Energy traces from one start under asynchronous (per update) and synchronous (per
 # step) dynamics, below and above capacity; L is the two-step synchronous function.
 # Reads energy_traces.csv.

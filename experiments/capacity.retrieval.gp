@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Retrieval fraction vs load alpha = P/N, one curve per N, primary threshold (first
 # frac_m column), starts without and with flipped bits. Reads retrieval.csv.
 # Run by make: gnuplot -e "dir='results/capacity'; out='...png'" experiments/capacity.retrieval.gp

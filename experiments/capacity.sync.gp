@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Synchronous vs asynchronous: fraction of synchronous runs ending in a 2-cycle and
 # fraction in which the energy rose, per N and load. Reads sync.csv.
 set terminal pngcairo size 1200,500 font ",11"

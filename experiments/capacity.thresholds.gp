@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # At the largest N and exact starts: retrieved fraction for every overlap threshold,
 # and the mean final overlap (which stays near 0.97 up to alpha_c). Reads retrieval.csv.
 set terminal pngcairo size 800,500 font ",11"

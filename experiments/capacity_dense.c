@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* capacity_dense.c: storage capacity of dense, exponential and simplicial Hopfield
  * networks (claims C3, C4, C5 and C6 for these models; part 2 of `capacity`).
  *

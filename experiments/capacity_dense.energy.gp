@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Energy traces of every model under single-neuron asynchronous updates from 30 % flipped
 # bits (three sweeps), normalised to (E - E_end) / (E_start - E_end). Reads energy.csv.
 set terminal pngcairo size 800,500 font ",11"

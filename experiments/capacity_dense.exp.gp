@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Exponential network: ln of the capacity against N from 10 % flipped bits (P_half
 # filled, P_all open, overlap >= 0.99), the fitted lines ln P = a + b N, 2^(N/2)
 # (the source's claim, the rho -> 0 limit of Demircigil et al.'s bound) and

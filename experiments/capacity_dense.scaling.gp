@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Capacity of the dense network F = x^n against N on log-log axes, per n: P_half (half
 # the patterns retrieved, filled) and P_all (every pattern, open) from the stored
 # patterns at overlap >= 0.99, with the least-squares lines of dense_fits.csv and

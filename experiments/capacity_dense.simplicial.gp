@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Simplicial against pairwise at equal weights: mean capacity (P_half, overlap >= 0.99,
 # starts at the stored patterns and from 10 % flipped bits) of each mix over the seeds,
 # with the standard deviation. Reads simplicial_capacity.csv.

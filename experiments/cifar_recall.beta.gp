@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Exact-recall fraction (test draws) vs beta per similarity, P = 100, one panel per colour
 # and corruption; the students' L1 score sits beside the UHN family. Reads beta_sweep.csv.
 set terminal pngcairo size 1500,800 font ",10"

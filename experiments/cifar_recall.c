@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cifar_recall.c: recall of corrupted CIFAR-10 images by modern Hopfield retrieval.
  *
- * Question. A student project (shared/seeds/001, "Modern Hopfield Networks"; spec
- * shared/specs/cifar_recall.md) recalls corrupted CIFAR-10 images with a distance-based
+ * Question. A student project (H. Wang, E. Guerrero & A. Gordon Cabello de los Cobos,
+ * "Modern Hopfield Networks", unpublished project report) recalls corrupted CIFAR-10 images with a distance-based
  * similarity and reports that it beats "the" modern Hopfield network. Does its recall
  * reproduce (claims R1-R3), how much does the scale beta matter (R4), and how large is
  * the advantage against a correctly configured baseline (R5)?

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Mean squared error (0..255 scale, test draws) vs beta per similarity, P = 100. Reads
 # beta_sweep.csv.
 set terminal pngcairo size 1500,800 font ",10"

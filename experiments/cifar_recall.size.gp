@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Exact recall vs the number P of stored images, each similarity at its validated beta,
 # one panel per colour and corruption. Reads accuracy_vs_p.csv.
 set terminal pngcairo size 1500,800 font ",10"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* context_wells.c: attention as the stationary points of a Hopfield energy ("context
  * wells"), checked to machine precision, and non-linear heads (claims A1-A4).
  *

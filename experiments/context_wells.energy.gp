@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Energy against iteration for each head: E(t) - E(60) on a log scale, three starts per
 # head on the same 16 random unit keys (d = 8, beta = 4). Reads energy.csv.
 set terminal pngcairo size 800,500 font ",11"

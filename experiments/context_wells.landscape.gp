@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The energy landscape of five keys in the plane at three betas: top, E(xi) as a heat map
 # with the keys (circles) and the wells reached (crosses); bottom, the basins, each point
 # coloured by the well it converges to. Reads landscape.csv (one block per beta) and fixed2d.csv.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Recall of key-value pairs from noisy keys against the load n/d: linear and non-linear
 # heads, each at its own beta chosen on validation queries; mean and standard deviation
 # over the seeds. Left: unit keys; right: key norms uniform in [0.5, 1.5]. Reads recall.csv.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Number of context wells (local minima of E reached from random starts) against beta,
 # for random unit keys and for keys in clusters, with the regimes shaded (global average:
 # one well; cluster averages; one well per key; metastable otherwise). Reads wells.csv

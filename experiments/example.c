@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* example.c: the template experiment; copy it to experiments/NAME.c with NAME.FIG.gp and
  * tests/smoke/NAME.headers, and make builds, runs and plots it with no Makefile edit.
  * Question: does a classical Hopfield network (Hopfield 1982, PNAS 79:2554) recall its

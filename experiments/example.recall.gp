@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Template figure: final overlap and recalled fraction against the flipped fraction of
 # the start (N = 200, P = 10, one seed). Reads recall.csv; make passes dir and out.
 set terminal pngcairo size 700,450 font ",11"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Fig. 3a: test accuracy vs beta, clean and with noise. Left: beta is the initial beta of
 # training (halved every epoch), inference at the selected reading; right: one trained model,
 # beta changed at inference only. Reads beta_train.csv and beta_infer.csv (rows are

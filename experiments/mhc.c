@@ -1,7 +1,9 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mhc.c: the Modern Hopfield Classifier with local learning and a beta schedule.
  *
- * Question. Joshi, Krishnan & Bazhenov (NeurIPS 2023 AMHN workshop; shared/seeds/003,
- * spec shared/specs/mhc.md) train a two-layer continuous Hopfield network with one
+ * Question. S. Joshi, G. Krishnan & M. Bazhenov, "Modern Hopfield Network with Local
+ * Learning Rules for Class Generalization" (NeurIPS 2023 Workshop on Associative Memory
+ * & Hopfield Networks) train a two-layer continuous Hopfield network with one
  * memory neuron per class by a local rule and report MLP-level accuracy on MNIST,
  * Fashion-MNIST and CIFAR-10 (Table 1), helped by halving beta every epoch. Which of
  * their numbers and figures hold, and under which reading of what the paper leaves open?

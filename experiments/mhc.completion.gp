@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Figs. 2b and 6: one test digit per class (top), with the bottom rows masked (middle), and
 # the feature state after the inference steps (bottom), titled with the predicted labels.
 # Reads grid_completion.csv and completion.csv.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Fig. 5: MNIST confusion matrices (test set, seed 0), MHC with the schedule and the MLP;
 # counts per true (row) and predicted (column) class. Reads confusion.csv.
 set terminal pngcairo size 1100,480 font ",11"

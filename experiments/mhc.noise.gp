@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Fig. 3b: MNIST test accuracy vs the sd of Gaussian noise added to the standardised image,
 # MHC with and without the beta schedule and the MLP (mean +- sd over seeds). Reads noise.csv.
 set terminal pngcairo size 800,520 font ",11"

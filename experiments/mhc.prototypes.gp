@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Fig. 2a: the feature state reached with one memory neuron clamped (classes 0-9), each
 # image stretched to its own range. Reads grid_prototypes.csv (hop_grid_write layout).
 set terminal pngcairo size 1000,160 font ",11"

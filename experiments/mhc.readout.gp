@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # What the dynamics add (Table 1 runs): test accuracy of the linear read-out argmax(W^T x)
 # (no dynamics) and of argmax h after 1, 10 and 100 Euler steps, from the same weights and
 # the same initial h; one panel per dataset, one curve per training reading (mean +- sd

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Validation accuracy of the sweep (MNIST, beta schedule) vs the Euler step dt, one line per
 # standardisation and reading of eq. 3; left: inference at the initial beta, right: at the
 # last epoch's beta. Missing points: training diverged. Reads sweep.csv.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Table 1 as bars: test accuracy per dataset and model, measured (mean +- sd over seeds)
 # beside the paper's value (none for the CIFAR-10 subsets and the second reading of
 # "without scheduling"). Reads table1.csv.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Fig. 4: memory states h_j(t) and the energy E(t) during inference on the first MNIST test
 # image (Euler steps; the classification is read at step 100, marked). Reads timecourse.csv.
 set terminal pngcairo size 1000,520 font ",11"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Fig. 9: MNIST test accuracy vs training-set size, MHC (schedule) and MLP, 5 epochs each
 # (mean +- sd over seeds). Reads train_size.csv.
 set terminal pngcairo size 800,520 font ",11"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Fig. 9 read four ways (MNIST, 5 epochs, mean +- sd over seeds): the paper's protocol
 # (the sweep's dt, 100 steps), inference over --f9-span tau_v, dt chosen per size on
 # validation (with either span), the linear read-out argmax(W^T x) of the paper-reading

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sequence_memory.c: long-sequence Hopfield memory (SeqNet, polynomial and exponential
  * DenseNet) at the paper's scale, and a temporal kernel on a real video.
  *

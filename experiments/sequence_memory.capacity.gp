@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Fig. 2A: transition (left) and sequence (right) capacity against N, mean and standard
 # deviation over the trials (points), with the theory lines of Chaudhry et al. 2023
 # (polynomial N^d / (2 (2d-1)!! ln N) and / (d+1); exponential b^(N-1) / (2 ln N) and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Fig. 1: overlap with the correct pattern along the run from xi^1 (N = 300, P = 100),
 # every draw: SeqNet (red) loses the sequence, DenseNet x^2 (blue) keeps it. Reads fig1.csv.
 set terminal pngcairo size 800,500 font ",11"

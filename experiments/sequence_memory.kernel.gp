@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Temporal kernels (our reconstruction) on the video with one frame replaced by noise:
 # left, the stored frame nearest to the state at each step around that frame (the delta
 # schedule is the diagonal; a kernel stuck at the first frame lies below the panel);

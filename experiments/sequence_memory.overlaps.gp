@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Overlaps xi^a . xi^b / N between the binarised video frames (every 4th frame): a bright
 # band along the diagonal, the correlations the exponential separation has to beat.
 # Reads grid_overlaps.csv.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Overlap with the scheduled pattern along the serial runs from frame 1: Moving MNIST
 # (left; the first traced steps) and the video (right), per model. Reads
 # movmnist_trace.csv and video_recall.csv.

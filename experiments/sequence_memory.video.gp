@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The pedestrian video (64 x 48, binarised at each pixel's median): stored frames (top)
 # and the frames recalled from frame 1 by SeqNet, x^2, x^3 and the exponential DenseNet
 # at ten steps spread over the video. Reads grid_video.csv.

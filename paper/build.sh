@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Build the paper: concatenate paper/sections/*.md in order and expand their
 # directives (paper/render.awk) from results/ and data/. Run from the repository root
 # by `make paper`; writes Markdown to standard output.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # csv.awk: split one CSV line into f[1..n] (RFC 4180 quoting, no embedded newlines);
 # returns n. Portable awk (mawk, gawk, busybox), used by paper/render.awk and tests.
 function csv_split(line, f,    n, i, c, field, inq) {

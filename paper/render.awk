@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # render.awk: expand the directives of the paper's Markdown sections from generated
 # files, so that no number in the paper is typed by hand. Directives (one per line
 # or inline):

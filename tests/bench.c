@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench.c: speed as ratios measured in one run (never absolute times in a test).
  *
  * 1. dgemm through the CBLAS we link (OpenBLAS) vs GSL's reference CBLAS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* checks.h: the shared checks every model's tests use (Criterion).
  *
  * check_descent   an energy-descent check: many random starts, many steps each; reports

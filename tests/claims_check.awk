@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # claims_check.awk: every row of a claims.csv has 7 fields, the experiment's name
 # (variable experiment) and a valid verdict; at least one row. Needs paper/csv.awk.
 NR > 1 {

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The extension path (README, "Adding an experiment"): in a temporary copy of the tree,
 # the template experiment is copied under a new name with its figure script and smoke
 # headers, and plain `make` must build it, run it, draw its figure and collect its claim

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* helpers.h: shared test helpers (temporary directory, file writing). */
 #ifndef TEST_HELPERS_H
 #define TEST_HELPERS_H

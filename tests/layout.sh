@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The library's layout rules (lib/README.md), as checks that cannot pass vacuously:
 #  1. no two headers under lib/ share a name (they are included flat, one -I per room);
 #  2. nothing outside lib/run/ prints, exits or opens a file for writing.
@@ -26,6 +27,18 @@ for f in lib/run/*.c; do strip "$f" | grep -Eq "$pat" && in_run=$((in_run + 1));
 for f in $(find lib -name '*.c' ! -path 'lib/run/*' | sort); do
   hits=$(strip "$f" | grep -En "$pat")
   [ -z "$hits" ] && ok || bad "$f prints, exits or writes (only lib/run/ may): $hits"
+done
+
+# 3. The licence: LICENSE holds the GPL version 3 text, and every source file names its
+#    licence by an SPDX line (the list must be long enough to mean something).
+grep -q 'GNU GENERAL PUBLIC LICENSE' LICENSE 2>/dev/null && grep -q 'Version 3, 29 June 2007' LICENSE && ok \
+  || bad "LICENSE is missing or is not the GPL version 3 text"
+srcs=$(find lib experiments tests data paper -type f \( -name '*.[ch]' -o -name '*.gp' -o -name '*.gpi' \
+        -o -name '*.sh' -o -name '*.awk' -o -name '*.py' \) | sort; echo Makefile; echo .ci/run)
+ns=$(printf '%s\n' "$srcs" | grep -c .)
+[ "$ns" -ge 100 ] && ok || bad "found only $ns source files to check for an SPDX line"
+for f in $srcs; do
+  head -n 3 "$f" | grep -q 'SPDX-License-Identifier: GPL-3.0-or-later' && ok || bad "$f has no SPDX line in its first 3 lines"
 done
 echo "layout: $pass passed, $fail failed"
 [ $fail -eq 0 ]

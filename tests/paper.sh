@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The paper's figure numbering (paper/render.awk): captions numbered in order over all
 # sections in one run, references before or after their caption, and errors for an
 # unknown or twice-defined label. Usage: sh tests/paper.sh

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Smoke tests of every experiment program: `--quick` run, CSV headers and claims rows,
 # determinism (same seed and threads: byte-identical CSVs; across thread counts where
 # tests/smoke/NAME.thread-invariant says so), --help and a bad option (exit 2, nothing

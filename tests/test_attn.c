@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of hop_attn: the attention energy, its gradient (central differences and the
  * complex step), the CCCP update against attention written out by hand, analytic cases,
  * energy descent for every head, the spline score, self-attention against a naive loop,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of hop_dam (dense associative memory) and hop_simplicial: hand-worked and
  * brute-force energies and drives, n = 2 against the classical network, incremental
  * overlaps against recomputed ones, energy descent for every F and for simplicial

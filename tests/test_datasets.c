@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Integration tests: the loaders on the real datasets placed by `make data`, checked
  * against independent published facts (counts, label histograms) and, for the JPEG-75
  * CIFAR-10 copy, against the exact subset (labels equal, mean pixel error 5.81 levels,
- * ../shared/data/cifar-10-jpeg75-bin/SOURCE.md). Skipped, saying so, without the data. */
+ * as measured when the copy was made; see data/README.md). Skipped, saying so, without the data. */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 #include <math.h>

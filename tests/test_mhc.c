@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests: lib/hop_mhc (Modern Hopfield Classifier). The energy is checked against
  * its definition by finite differences, and along the dynamics where the theory says
  * it cannot increase: symmetric coupling (the same W both ways), g(v) = v (convex L_v),

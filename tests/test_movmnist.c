@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of the Moving MNIST generator and its downscaling, and of the raw video
  * frame loader (hop_data_frames_load): sizes, truncation, motion, determinism. */
 #include "helpers.h"

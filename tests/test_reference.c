@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests against reference values from an independent implementation: the NumPy
  * code of tests/reference/generate.py, written from the models' equations (not from the
  * C loops), run by developers; its output files are committed, so make check needs no

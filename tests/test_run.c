@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests: lib/run/ (hop_file atomic files and CSV quoting, hop_claims, hop_manifest, hop_grid,
  * hop_progress). */
 #include "helpers.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of hop_seq (sequence memories): a hand-worked 4-neuron, 3-pattern sequence
  * for SeqNet, DenseNet x^2 and exp; SeqNet against the asymmetric Hebbian matrix; every
  * model and kernel against the field written out from the definition; the delta kernel

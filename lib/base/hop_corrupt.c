@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_corrupt.c: noise, masks and blur. */
 #include "hop_corrupt.h"
 #include "hop_error.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_corrupt.h: corruptions of images for recall experiments.
  * An image is (c, h, w) floats, channel planes, row-major (the CIFAR-10 layout).
  * A mask marks the components retrieval must keep: 1 = known (clamped), 0 = corrupted. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_data.c: IDX and CIFAR-10 loaders with full validation; normalisation helpers. */
 #define _POSIX_C_SOURCE 200809L
 #include "hop_data.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_data.h: dataset loaders (IDX through zlib, CIFAR-10 binary).
  *
  * Loaders validate every header field before allocating (magic, type, rank,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_error.c: the per-thread error record behind HOP_ERROR. */
 #include "hop_error.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_error.h: status codes and the one error mechanism of libhopfield.
  *
  * Every failing library call returns a nonzero status (or NULL) and records a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_math.c: stable softmax / log-sum-exp, CBLAS helpers, argmax, mean/sd, crossings. */
 #include "hop_math.h"
 #include "hop_error.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_math.h: numerically stable softmax and log-sum-exp, thin CBLAS helpers, and the
  * small numerics every experiment needs (argmax, mean and sd, crossings of curves).
  *

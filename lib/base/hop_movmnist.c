@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_movmnist.c: the Moving MNIST generator and its 64 -> 28 area downscaling. */
 #include "hop_movmnist.h"
 #include "hop_error.h"

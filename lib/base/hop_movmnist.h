@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_movmnist.h: Moving MNIST, generated from MNIST digits by the recipe of
  * Srivastava, Mansimov & Salakhutdinov, "Unsupervised Learning of Video Representations
  * using LSTMs", ICML 2015, arXiv:1502.04681: two 28x28 digits on a 64x64 black canvas,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_norm.c: normalisation of image data. */
 #include "hop_norm.h"
 #include "hop_error.h"

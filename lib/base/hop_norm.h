@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_norm.h: normalisation of image data (x is (n, dim) floats). */
 #ifndef HOP_NORM_H
 #define HOP_NORM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_rng.c: seeded gsl_rng streams. */
 #include "hop_rng.h"
 #include "hop_error.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_rng.h: seeded, independent gsl_rng streams.
  *
  * All randomness in libhopfield comes from a gsl_rng * passed in by the caller.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_mhc.c: the Modern Hopfield Classifier: dynamics, energy, local learning, inference
  * by Euler steps and by GSL's adaptive odeiv2. Equations in hop_mhc.h. */
 #include "hop_mhc.h"

@@ -1,5 +1,6 @@
-/* hop_mhc.h: the Modern Hopfield Classifier (Joshi, Krishnan & Bazhenov 2023,
- * shared/seeds/003; spec shared/specs/mhc.md), a two-layer continuous Hopfield
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* hop_mhc.h: the Modern Hopfield Classifier (Joshi, Krishnan & Bazhenov,
+ * NeurIPS 2023 Workshop on Associative Memory & Hopfield Networks), a two-layer continuous Hopfield
  * network in the form of Krotov & Hopfield (2021).
  *
  * Feature neurons v (nf), memory neurons h (nh = number of classes), weights W (nf, nh)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_mlp.c: MLP forward, backward (softmax cross-entropy), SGD. */
 #include "hop_mlp.h"
 #include "hop_math.h"

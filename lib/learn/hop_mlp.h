@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_mlp.h: a small multilayer perceptron trained by backpropagation with softmax
  * cross-entropy: the baseline of the MHC experiment (spec mhc.md: "2-layer MLP with the
  * same neuron counts", i.e. n_in -> n_classes with no hidden layer, or with hidden

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_attn.c: Hopfield energy of attention, its gradient and CCCP update, non-linear
  * heads, the complex-step energy and multi-head self-attention. Equations: hop_attn.h. */
 #include "hop_attn.h"

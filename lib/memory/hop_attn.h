@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_attn.h: attention as the fixed-point update of a modern Hopfield energy, and
  * non-linear heads (double precision throughout).
  *

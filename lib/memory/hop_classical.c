@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_classical.c: Hebbian storage, energy, asynchronous and synchronous updates. */
 #include "hop_classical.h"
 #include "hop_error.h"

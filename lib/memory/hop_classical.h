@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_classical.h: the classical Hopfield network (Hopfield 1982).
  *
  * N binary neurons s_i in {+1, -1}; P patterns xi^mu stored by the Hebbian rule

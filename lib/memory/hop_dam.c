@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_dam.c: dense associative memory with incremental integer overlaps. */
 #include "hop_dam.h"
 #include "hop_error.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_dam.h: dense associative memory (Krotov & Hopfield 2016, "Dense Associative
  * Memory for Pattern Recognition", NeurIPS, arXiv:1606.01164) and its exponential
  * version (Demircigil, Heusel, Loewe, Upgang & Vermet 2017, J. Stat. Phys. 168:288,

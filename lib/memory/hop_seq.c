@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_seq.c: sequence memories with bit-packed exact overlaps (see hop_seq.h). */
 #include "hop_seq.h"
 #include "hop_error.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_seq.h: sequence memories of +-1 neurons: SeqNet, the dense sequence networks
  * (polynomial and exponential DenseNet) of Chaudhry, Zavatone-Veth, Krotov & Pehlevan,
  * "Long Sequence Hopfield Memory", NeurIPS 2023, arXiv:2306.04532, and a temporal-kernel

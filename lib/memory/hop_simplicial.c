@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_simplicial.c: simplicial complexes, setwise Hebbian weights, exact fields. */
 #include "hop_simplicial.h"
 #include "hop_error.h"

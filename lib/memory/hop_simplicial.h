@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_simplicial.h: simplicial Hopfield networks (Burns & Fukai, "Simplicial Hopfield
  * networks", ICLR 2023, arXiv:2305.05179): setwise interactions on a simplicial complex
  * K of edges, triangles and tetrahedra over N +-1 neurons.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_uhn.c: UHN similarities, separations, projection, iterated retrieval, energy. */
 #include "hop_uhn.h"
 #include "hop_error.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_uhn.h: single-shot associative memory in the Universal Hopfield Network form
  * (Millidge et al. 2022):  q <- X^T sep(sim(X, q)),  X (p, d) the stored patterns.
  *
@@ -7,7 +8,7 @@
  *   HOP_UHN_SIM_EUCLIDEAN  -|x_i - q|_2
  *   HOP_UHN_SIM_MANHATTAN  -|x_i - q|_1
  *   HOP_UHN_SIM_L1SCORE    beta / (1 + |x_i - q|_1)          (the CIFAR students' score,
- *                      shared/specs/cifar_recall.md: beta sits inside the similarity and
+ *                      as we read their code: beta sits inside the similarity and
  *                      the softmax that follows has inverse temperature 1)
  * Separations w = sep(s):
  *   HOP_UHN_SEP_SOFTMAX    softmax(beta s) (beta = 1 for HOP_UHN_SIM_L1SCORE, see above)

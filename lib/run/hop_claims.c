@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_claims.c: the claims ledger. */
 #define _POSIX_C_SOURCE 200809L
 #include "hop_claims.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_claims.h: the claims ledger: claims.csv rows, one per checked claim, and verdicts. */
 #ifndef HOP_CLAIMS_H
 #define HOP_CLAIMS_H

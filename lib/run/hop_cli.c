@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_cli.c: common options, usage with defaults, list parsing. */
 #define _POSIX_C_SOURCE 200809L
 #include "hop_cli.h"

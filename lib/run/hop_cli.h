@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_cli.h: the common command line of every experiment program.
  *
  * Every experiment accepts --out DIR, --seed N, --quick, --threads N, --help and

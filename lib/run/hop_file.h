@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_file.h: atomic results files.
  *
  * Every file is written to a hidden temporary name in its directory and renamed

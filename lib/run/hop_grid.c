@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_grid.c: image grids as CSV. */
 #define _POSIX_C_SOURCE 200809L
 #include "hop_grid.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_grid.h: image grids as CSV for gnuplot. */
 #ifndef HOP_GRID_H
 #define HOP_GRID_H

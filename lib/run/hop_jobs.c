@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_jobs.c: the job runner (OpenMP backend). */
 #include "hop_jobs.h"
 #include "hop_error.h"

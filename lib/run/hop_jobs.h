@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_jobs.h: one runner for independent jobs (seeds x configurations, starts of a
  * trial), used by every experiment.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_manifest.c: manifest.txt. */
 #define _POSIX_C_SOURCE 200809L
 #include "hop_manifest.h"

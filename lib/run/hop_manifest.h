@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_manifest.h: manifest.txt: what produced a results directory. */
 #ifndef HOP_MANIFEST_H
 #define HOP_MANIFEST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_progress.c: a progress bar with ETA, or plain lines when not on a terminal. */
 #define _POSIX_C_SOURCE 200809L
 #include "hop_progress.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_progress.h: progress of a long run, written to a stream the caller gives.
  * On a terminal: one bar redrawn in place with percentage and ETA. Otherwise
  * (logs, CI): a plain line at each 5 % step and at the end. No allocation. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Reference values for tests/test_reference.c from an independent implementation.
 
 Run by developers, never by `make check` (which needs no Python):
