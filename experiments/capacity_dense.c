@@ -6,7 +6,8 @@
  * N^(n-1) (Krotov & Hopfield, "Dense Associative Memory for Pattern Recognition", NeurIPS
  * 2016, arXiv:1606.01164), exponentially with F = exp (Demircigil, Heusel, Loewe, Upgang
  * & Vermet, "On a model of associative memory with huge storage capacity", J. Stat. Phys.
- * 168:288, 2017, arXiv:1702.01929; the "2^(N/2)" of the source), and does a simplicial
+ * 168:288, 2017, arXiv:1702.01929; the "2^(N/2)" of the source, J. El Khoury, "New
+ * research in Hopfield Networks: A short intro", blog post, 2023), and does a simplicial
  * network store more than the pairwise one at an equal number of weights (Burns & Fukai,
  * "Simplicial Hopfield networks", ICLR 2023, arXiv:2305.05179)?
  *

@@ -2,7 +2,7 @@
 /* context_wells.c: attention as the stationary points of a Hopfield energy ("context
  * wells"), checked to machine precision, and non-linear heads (claims A1-A4).
  *
- * Source: "A Framework for Non-Linear Attention via Modern Hopfield Networks",
+ * Source: A. Farooq, "A Framework for Non-Linear Attention via Modern Hopfield Networks",
  * arXiv:2506.11043 (2025; abstract only: an energy whose stationary points are Vaswani
  * attention, whose minima are "context wells", and non-linear heads "by analogy with
  * cubic splines"), built on Ramsauer et al., "Hopfield Networks is All You Need", ICLR
