@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 #include <math.h>
+#include <string.h>
 #include "hop_error.h"
 #include "hop_math.h"
 
@@ -145,4 +146,12 @@ Test(math, crossings_of_sampled_curves) {
   cr_assert_float_eq(hop_math_curve_crossing(x, a, b, 4, 0.0), 0.5, 1e-15);
   cr_assert_float_eq(hop_math_curve_crossing(x, a, b, 4, 2.4), 2.5, 1e-15);
   cr_assert(isnan(hop_math_curve_crossing(x, b, a, 2, 0.0))); /* only an upward change */
+}
+
+Test(math, check_pm1_accepts_only_plus_minus_one_and_names_the_entry) {
+  signed char ok[5] = {1, -1, -1, 1, 1}, bad[5] = {1, -1, 0, 1, 2};
+  cr_assert_eq(hop_math_check_pm1(ok, 5, "pattern"), HOP_OK);
+  cr_assert_eq(hop_math_check_pm1(bad, 2, "pattern"), HOP_OK, "only the first count entries are read");
+  cr_assert_eq(hop_math_check_pm1(bad, 5, "state"), HOP_EINVAL);
+  cr_assert(strstr(hop_error_message(), "state[2] = 0") != NULL, "message: %s", hop_error_message());
 }

@@ -142,3 +142,9 @@ double hop_math_curve_crossing(const double *x, const double *a, const double *b
   }
   return best;
 }
+
+int hop_math_check_pm1(const signed char *v, size_t count, const char *what) {
+  for (size_t k = 0; k < count; k++)
+    if (v[k] != 1 && v[k] != -1) HOP_ERROR(HOP_EINVAL, "%s[%zu] = %d is not +-1", what, k, v[k]);
+  return HOP_OK;
+}

@@ -56,4 +56,8 @@ double hop_math_curve_crossing(const double *x, const double *a, const double *b
 void hop_math_blas_threads(int n);
 const char *hop_math_blas_config(void); /* e.g. "OpenBLAS 0.3.21 ..." */
 
+/* HOP_OK if every one of the count entries of v is +1 or -1, else HOP_EINVAL naming the
+ * first other entry as what[k] (the +-1 patterns and states of the binary memories). */
+int hop_math_check_pm1(const signed char *v, size_t count, const char *what);
+
 #endif

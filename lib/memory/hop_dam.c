@@ -2,6 +2,7 @@
 /* hop_dam.c: dense associative memory with incremental integer overlaps. */
 #include "hop_dam.h"
 #include "hop_error.h"
+#include "hop_math.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -78,15 +79,9 @@ void hop_dam_free(hop_dam *d) {
   free(d);
 }
 
-static int pm1_check(const signed char *v, size_t count, const char *what) {
-  for (size_t k = 0; k < count; k++)
-    if (v[k] != 1 && v[k] != -1) HOP_ERROR(HOP_EINVAL, "%s[%zu] = %d is not +-1", what, k, v[k]);
-  return HOP_OK;
-}
-
 int hop_dam_store(hop_dam *d, const signed char *xi, size_t p) {
   if (p > d->p_max) HOP_ERROR(HOP_EBADLEN, "%zu patterns do not fit a network made for %zu", p, d->p_max);
-  int r = pm1_check(xi, p * d->n, "pattern");
+  int r = hop_math_check_pm1(xi, p * d->n, "pattern");
   if (r) return r;
   d->p = p;
   memset(d->bits, 0, d->p_max * d->words * sizeof *d->bits);
@@ -99,7 +94,7 @@ int hop_dam_store(hop_dam *d, const signed char *xi, size_t p) {
 }
 
 int hop_dam_set_state(hop_dam *d, const signed char *s) {
-  int r = pm1_check(s, d->n, "state");
+  int r = hop_math_check_pm1(s, d->n, "state");
   if (r) return r;
   if (s != d->s) memcpy(d->s, s, d->n);
   memset(d->sbits, 0, d->words * sizeof *d->sbits);

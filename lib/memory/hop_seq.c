@@ -183,15 +183,9 @@ void hop_seq_free(hop_seq *s) {
   free(s);
 }
 
-static int pm1_check(const signed char *v, size_t count, const char *what) {
-  for (size_t k = 0; k < count; k++)
-    if (v[k] != 1 && v[k] != -1) HOP_ERROR(HOP_EINVAL, "%s[%zu] = %d is not +-1", what, k, v[k]);
-  return HOP_OK;
-}
-
 int hop_seq_store(hop_seq *s, const signed char *xi, size_t p) {
   if (p == 0 || p > s->p_max) HOP_ERROR(HOP_EBADLEN, "%zu patterns do not fit a network made for 1..%zu", p, s->p_max);
-  int r = pm1_check(xi, p * s->n, "pattern");
+  int r = hop_math_check_pm1(xi, p * s->n, "pattern");
   if (r) return r;
   s->p = p;
   memcpy(s->xi, xi, p * s->n);
@@ -433,7 +427,7 @@ static int ready(const hop_seq *s) {
 
 int hop_seq_overlaps(hop_seq *s, const signed char *state, int32_t *m) {
   int r = ready(s);
-  if (!r) r = pm1_check(state, s->n, "state");
+  if (!r) r = hop_math_check_pm1(state, s->n, "state");
   if (r) return r;
   pack(s, state, s->w->q);
   pass(s, s->w->q, 1, s->w->m);
@@ -443,7 +437,7 @@ int hop_seq_overlaps(hop_seq *s, const signed char *state, int32_t *m) {
 
 static int one(hop_seq *s, const signed char *state, signed char *out, double *h, int prune) {
   int r = ready(s);
-  if (!r) r = pm1_check(state, s->n, "state");
+  if (!r) r = hop_math_check_pm1(state, s->n, "state");
   if (r) return r;
   work *w = s->w;
   memcpy(w->st, state, s->n);

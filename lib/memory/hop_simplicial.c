@@ -2,6 +2,7 @@
 /* hop_simplicial.c: simplicial complexes, setwise Hebbian weights, exact fields. */
 #include "hop_simplicial.h"
 #include "hop_error.h"
+#include "hop_math.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -133,8 +134,8 @@ const int32_t *hop_simplicial_vertices(const hop_simplicial *net, int order, siz
 }
 
 int hop_simplicial_store(hop_simplicial *net, const signed char *xi, size_t p) {
-  for (size_t k = 0; k < p * net->n; k++)
-    if (xi[k] != 1 && xi[k] != -1) HOP_ERROR(HOP_EINVAL, "pattern entry %zu = %d is not +-1", k, xi[k]);
+  int r = hop_math_check_pm1(xi, p * net->n, "pattern");
+  if (r) return r;
   for (size_t s = 0; s < net->total; s++) {
     const int32_t *v = net->v + s * 4;
     int64_t c = 0;
