@@ -12,6 +12,11 @@
  * 4. Modern Hopfield Classifier throughput on MNIST-sized inputs (784 -> 10, 100 Euler
  *    steps per image, one thread): training with exp(+-|W|) carried along vs one expf
  *    per weight per step, and inference by Euler steps vs adaptive rkf45.
+ * 5. cnn_wells' reference network (conv 5x5 1->32, pool, conv 5x5 32->64, pool, FC 1024->128,
+ *    FC 128->10; batch 64, SGD with momentum) trained on 3,200 random images: seconds per
+ *    60,000 images (median of 3 passes) and the FLOP rate as a fraction of a large
+ *    cblas_sgemm on all threads; then the same network in PyTorch (tests/bench_torch.py)
+ *    in the same run when python3 can import torch, and the ratio of the two.
  * Exit status 1 if OpenBLAS is not at least 3x faster than the reference (a sign that
  * the wrong BLAS was linked) or if retrieval falls below 60 % of the sgemm rate.
  * Usage: bin/bench [n]  (default n = 1024) */
@@ -30,6 +35,8 @@
 #include "hop_seq.h"
 #include <immintrin.h>
 #include "hop_uhn.h"
+#include "hop_cnn.h"
+#include "hop_optim.h"
 #include "hop_mhc.h" /* (no gsl_randist.h: its gsl_cblas.h clashes with cblas.h) */
 
 typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, int,
@@ -253,6 +260,64 @@ int main(int argc, char **argv) {
            peak / 1e9, threads);
     hop_seq_free(sq);
     free(sx), free(out), free(wrong), free(blk);
+  }
+  { /* 5. the CNN of cnn_wells against sgemm and PyTorch */
+    enum { CN = 3200, CB = 64 };
+    hop_cnn_arch ca = {32, 64, 128, 10};
+    hop_cnn *net = hop_cnn_alloc(&ca);
+    hop_cnn_par *par = hop_cnn_par_alloc(&ca, CB, 2);
+    hop_optim_params op = {.kind = HOP_OPTIM_SGD, .lr = 0.01, .momentum = 0.9};
+    hop_optim *o = net ? hop_optim_alloc(&op, net->n_params) : NULL;
+    float *cx = malloc((size_t)CN * 784 * sizeof *cx), *g = net ? malloc(net->n_params * sizeof *g) : NULL;
+    unsigned char *cy = malloc(CN);
+    int sq = 2048;
+    float *sa = malloc((size_t)sq * sq * sizeof *sa), *sb = malloc((size_t)sq * sq * sizeof *sb), *sc = malloc((size_t)sq * sq * sizeof *sc);
+    if (!net || !par || !o || !cx || !g || !cy || !sa || !sb || !sc) return 1;
+    hop_cnn_init(net, r);
+    for (size_t i = 0; i < (size_t)CN * 784; i++) cx[i] = (float)gsl_rng_uniform(r);
+    for (size_t i = 0; i < CN; i++) cy[i] = (unsigned char)gsl_rng_uniform_int(r, 10);
+    for (size_t i = 0; i < (size_t)sq * sq; i++) sa[i] = (float)(i % 97) / 97.0f, sb[i] = (float)(i % 89) / 89.0f;
+    int threads = omp_get_max_threads();
+    hop_math_blas_threads(threads);
+    double t_sg = 1e300;
+    for (int rep = 0; rep < 3; rep++) {
+      double t0 = hop_cli_now();
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, sq, sq, sq, 1.0f, sa, sq, sb, sq, 0.0f, sc, sq);
+      double t = hop_cli_now() - t0;
+      t_sg = t < t_sg ? t : t_sg;
+    }
+    double sg_rate = 2.0 * sq * (double)sq * sq / t_sg, times[4];
+    for (int pass = 0; pass < 4; pass++) { /* pass 0 warms up */
+      double t0 = hop_cli_now();
+      for (size_t s = 0; s < CN; s += CB) {
+        hop_cnn_par_grad(net, cx + s * 784, cy + s, CB, g, NULL, par);
+        hop_optim_step(o, net->params, g, NULL);
+      }
+      times[pass] = hop_cli_now() - t0;
+    }
+    double t3[3] = {times[1], times[2], times[3]};
+    for (int i = 0; i < 3; i++)
+      for (int j = i + 1; j < 3; j++)
+        if (t3[j] < t3[i]) { double tmp = t3[i]; t3[i] = t3[j]; t3[j] = tmp; }
+    double ours = t3[1] * 60000.0 / CN, rate = hop_cnn_flops(&ca) * CN / t3[1];
+    printf("CNN 1-32-64-128-10, batch 64, %d threads   %.2f s per 60,000 images, %.0f GFlop/s = %.0f %% of cblas_sgemm "
+           "%dx%d (%.0f GFlop/s)\n", threads, ours, rate / 1e9, 100.0 * rate / sg_rate, sq, sq, sg_rate / 1e9);
+    char cmd[256], line[256] = "";
+    snprintf(cmd, sizeof cmd, "for p in python3 /usr/bin/python3; do $p -c 'import torch' 2>/dev/null && "
+             "exec $p tests/bench_torch.py %d %d; done; echo none", CN, threads);
+    FILE *pp = popen(cmd, "r");
+    if (pp && fgets(line, sizeof line, pp)) {
+      char ver[64];
+      double theirs;
+      if (sscanf(line, "torch %63s %lf", ver, &theirs) == 2)
+        printf("CNN in PyTorch %s, same network and threads   %.2f s per 60,000 images; ours is %.2fx as fast\n", ver,
+               theirs, theirs / ours);
+      else
+        printf("CNN in PyTorch: python3 cannot import torch (Debian: python3-torch); comparison skipped\n");
+    }
+    if (pp) pclose(pp);
+    hop_optim_free(o), hop_cnn_par_free(par), hop_cnn_free(net);
+    free(cx), free(g), free(cy), free(sa), free(sb), free(sc);
   }
   free(mem);
   free(q);

@@ -3,7 +3,7 @@
 # Smoke tests of every experiment program: `--quick` run, CSV headers and claims rows,
 # determinism (same seed and threads: byte-identical CSVs; across thread counts where
 # tests/smoke/NAME.thread-invariant says so), --help and a bad option (exit 2, nothing
-# written). Usage: sh tests/smoke.sh BUILD_DIR EXPERIMENT...
+# written), and an experiment's own bad-input cases (tests/smoke/NAME.bad). Usage: sh tests/smoke.sh BUILD_DIR EXPERIMENT...
 # Expected headers: tests/smoke/NAME.headers ("file: header" per line).
 set -u
 build=$1; shift
@@ -54,6 +54,9 @@ for e in "$@"; do
   for f in "$tmp"/a/*.csv; do cmp -s "$f" "$tmp/b/$(basename "$f")" || { same=0; bad "$e: $(basename "$f") differs between runs"; }; done
   [ $same -eq 1 ] && ok
   echo "smoke: $e --quick ran in ${secs}s"
+  # 7. the experiment's own bad-input cases (tests/smoke/NAME.bad, a shell fragment that
+  #    may use $bin, $tmp, the quick run in $tmp/a, and ok / bad)
+  [ -f "tests/smoke/$e.bad" ] && . "tests/smoke/$e.bad"
   rm -rf "$tmp/a" "$tmp/b"
 done
 echo "smoke: $pass passed, $fail failed"

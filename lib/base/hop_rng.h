@@ -48,7 +48,10 @@ typedef enum {
   HOP_RNG_SEQ_FIG1 = 0x501,    /* sequence_memory: the patterns of one Fig. 1 draw */
   HOP_RNG_SEQ_CAP = 0x502,     /* sequence_memory: the sequences of one capacity attempt */
   HOP_RNG_SEQ_MOVMNIST = 0x503, /* sequence_memory: the Moving MNIST clips */
-  HOP_RNG_SEQ_NOISE = 0x504    /* sequence_memory: the noise frame of the kernel runs */
+  HOP_RNG_SEQ_NOISE = 0x504,   /* sequence_memory: the noise frame of the kernel runs */
+  HOP_RNG_CNN_SPLIT = 0x601,   /* cnn_wells: the validation split of the training images */
+  HOP_RNG_CNN_TRAIN = 0x602,   /* cnn_wells: initial weights and batch order of one network */
+  HOP_RNG_CNN_KMEANS = 0x603   /* cnn_wells: k-means++ seeding of one class's wells */
 } hop_rng_purpose;
 
 /* A stream key from three integers (e.g. dataset, seed, size) and the purpose:

@@ -154,3 +154,31 @@ int hop_wells_descend(const hop_wells *w, const float *s0, double beta, double e
   if (taken) *taken = t;
   return HOP_OK;
 }
+
+int hop_wells_descend_batch(const hop_wells *w, float *s, size_t n, double beta, double eta, size_t steps,
+                            size_t *wells, float *d2) {
+  if (!(eta > 0 && eta <= 1)) HOP_ERROR(HOP_EINVAL, "descent step eta = %g outside (0, 1]", eta);
+  if (!isfinite(beta) || hop_wells_check_beta(beta, 4.0)) HOP_ERROR(HOP_EINVAL, "descent needs a finite beta > 0, got %g", beta);
+  size_t m = w->classes * w->k, d = w->d;
+  for (size_t t = 0; t <= steps; t++) {
+    int st = hop_wells_dist2(w, s, n, d2);
+    if (st) return st;
+    if (t == steps) break;
+    for (size_t r = 0; r < n; r++) { /* softmax of -beta d2 / 2, in place */
+      float *q = d2 + r * m, lo = q[0];
+      for (size_t j = 1; j < m; j++) lo = q[j] < lo ? q[j] : lo;
+      double z = 0.0;
+      for (size_t j = 0; j < m; j++) z += (q[j] = (float)exp(-0.5 * beta * ((double)q[j] - lo)));
+      for (size_t j = 0; j < m; j++) q[j] = (float)(q[j] / z);
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)d, (int)m, (float)eta, d2, (int)m, w->mu, (int)d,
+                (float)(1.0 - eta), s, (int)d);
+  }
+  for (size_t r = 0; r < n; r++) {
+    size_t b = 0;
+    for (size_t j = 1; j < m; j++)
+      if (d2[r * m + j] < d2[r * m + b]) b = j;
+    wells[r] = b;
+  }
+  return HOP_OK;
+}

@@ -48,4 +48,11 @@ double hop_wells_joint(const hop_wells *w, const float *s, double beta, double *
 int hop_wells_descend(const hop_wells *w, const float *s0, double beta, double eta, size_t steps, double tol,
                       size_t *well, size_t *taken, double *scratch);
 
+/* The same descent for n states at once in float through sgemm (a step is
+ * s <- (1 - eta) s + eta P M, P = softmax(-beta d2 / 2) row by row): s (n, d) is updated in
+ * place for exactly `steps` steps, wells (n) receives the nearest well at the end.
+ * scratch: n * C * K floats. */
+int hop_wells_descend_batch(const hop_wells *w, float *s, size_t n, double beta, double eta, size_t steps,
+                            size_t *wells, float *scratch);
+
 #endif

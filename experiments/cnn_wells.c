@@ -1,0 +1,841 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cnn_wells.c: CNN features and k-means prototypes as the wells of a multi-well
+ * Hopfield energy, on MNIST.
+ *
+ * Source: A. Farooq, "A Hybrid Multi-Well Hopfield-CNN with Feature Extraction and
+ * K-Means for MNIST Classification", arXiv:2507.08766 (2025). Only the abstract was
+ * available to us: a CNN extracts features, k-means per class turns them into class
+ * prototypes, the prototypes are the attractors ("wells") of an energy that balances
+ * feature similarity and class assignment, classification minimises that energy, the
+ * architecture and the number of wells were tuned, 99.2 % on the 10,000 MNIST test
+ * images. Everything below is our reconstruction; the paper says so.
+ *
+ * Question: does a CNN + multi-well classifier reach 99.2 % (W1); does accuracy rise
+ * with the number of wells (W2) and with the size of the feature extractor (W3); are
+ * the decisions readable from the class energies (W4)?
+ *
+ * Method.
+ * 1. CNN (lib/learn/hop_cnn.h): x (1, 28, 28) -> conv 5x5 c1, ReLU, max-pool 2 ->
+ *    conv 5x5 c2, ReLU, max-pool 2 -> FC feat, ReLU (the features) -> FC 10, softmax
+ *    cross-entropy. Sizes (c1, c2, feat): small (16, 32, 64), mid (32, 64, 128), large
+ *    (32, 64, 256). Trained on the MNIST training images minus a validation split of
+ *    5,000 (never the test set) with SGD, momentum 0.9, batch 64, learning rate
+ *    lr_e = lr (1 + cos(pi e / E)) / 2 in epoch e of E (cosine decay), PyTorch's default
+ *    initialisation; pixels scaled to [0, 1]. The epoch kept is the one with the best
+ *    validation accuracy of the softmax head. Several training seeds per size.
+ * 2. Features s = h / |h| (the penultimate layer, L2-normalised), for the training,
+ *    validation and test images.
+ * 3. Wells: per class c, k-means++ then Lloyd on the training features of c gives K
+ *    prototypes mu_ck (lib/learn/hop_kmeans.h), K in {1, 2, 5, 10, 20, 50}.
+ * 4. Energy of class c (lib/learn/hop_wells.h), with the well count as the class
+ *    assignment term:
+ *        E_c(s) = -(1/beta) log( (1/K) sum_k exp(-beta |s - mu_ck|^2 / 2) )
+ *    prediction argmin_c E_c(s); beta = infinity is the nearest prototype. beta is swept;
+ *    K and beta are chosen per network on the validation split.
+ * 5. Second reading: gradient descent on the joint energy over all wells,
+ *        E(s) = -(1/beta) log( (1/(10 K)) sum_{c,k} exp(-beta |s - mu_ck|^2 / 2) ),
+ *        s <- s - eta grad E(s) = (1 - eta) s + eta sum_{c,k} p_ck mu_ck,
+ *    from the feature for a fixed number of steps; the class of the well nearest the end.
+ * 6. Compared on the same features: the CNN's own softmax head, the nearest prototype.
+ *
+ * Claims (claims.csv): W1 the best configuration's test accuracy over the training
+ * seeds (size, K, beta chosen on validation) against 99.2 %; W2 the gain of the chosen K
+ * over K = 1; W3 the gain of the chosen size over the smallest; W4 the energy gap of
+ * misclassified digits against correct ones. Outputs: training.csv, wells.csv,
+ * selected.csv, sizes.csv, acc_k.csv, showcase.csv (the network of the figures: the chosen size,
+ * first seed), pca.csv, pca_wells.csv, energy.csv,
+ * confusion.csv, misclassified.csv, grid_misclassified.csv, claims.csv, manifest.txt;
+ * the trained networks as cnn_SIZE_seedN.bin (lib/learn/hop_cnn.h's weights file),
+ * reloaded from their files by the sweeps.
+ *
+ * Command: bin/cnn_wells [--quick] [--seed N] [--threads N] (see --help). */
+#define _POSIX_C_SOURCE 200809L
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hop_claims.h"
+#include "hop_cli.h"
+#include "hop_cnn.h"
+#include "hop_data.h"
+#include "hop_error.h"
+#include "hop_file.h"
+#include "hop_grid.h"
+#include "hop_kmeans.h"
+#include "hop_manifest.h"
+#include "hop_math.h"
+#include "hop_optim.h"
+#include "hop_progress.h"
+#include "hop_rng.h"
+#include "hop_wells.h"
+
+enum { N_SZ = 3, NC = 10, PX = HOP_CNN_SIDE * HOP_CNN_SIDE, MAXL = HOP_CLI_LIST_MAX, MAX_SEEDS = 10, MAX_EPOCHS = 50 };
+static const char *const size_names[N_SZ + 1] = {"small", "mid", "large", NULL};
+static const hop_cnn_arch archs[N_SZ] = {{16, 32, 64, NC}, {32, 64, 128, NC}, {32, 64, 256, NC}};
+
+typedef struct {
+  hop_cli_names sizes;
+  long seeds, epochs, n_train, n_val, n_test, batch, chunks, steps, kmeans_iter;
+  double lr, momentum, eta;
+  hop_cli_numbers ks, betas;
+  const char *weights;  /* "none" or a directory of trained networks to evaluate */
+  int reuse;            /* weights != "none" */
+} config;
+
+typedef struct {
+  size_t n_tr, n_va, n_te;
+  float *xtr, *xva, *xte;
+  unsigned char *ytr, *yva, *yte;
+  size_t count[NC];  /* training images per class */
+  char files[4][512];
+} data;
+
+typedef struct {
+  int size;
+  long seed;
+  int best_epoch;
+  double loss[MAX_EPOCHS], train_acc[MAX_EPOCHS], val_acc[MAX_EPOCHS];
+  double head_val, head_test;
+  float *ftr, *fva, *fte;        /* L2-normalised features */
+  hop_wells *wells[MAXL];        /* per K */
+  /* accuracy per K and beta (the last index, n_betas, is beta = infinity) */
+  double acc_val[MAXL][MAXL + 1], acc_test[MAXL][MAXL + 1];
+  size_t sel_k, sel_b;           /* chosen on validation */
+  size_t best_finite_b;          /* the best finite beta at sel_k (for the descent) */
+  double descent_test, descent_val;
+} net_run;
+
+typedef struct {
+  data d;
+  net_run *runs;  /* size-major: runs[i * seeds + s] for the i-th size of --sizes */
+  size_t n_runs;
+  hop_claims *claims;
+  int best_size;  /* index into cf.sizes chosen on validation */
+} results;
+
+static int fail(const char *what) {
+  fprintf(stderr, "cnn_wells: %s: %s\n", what, hop_error_message());
+  return 1;
+}
+
+static double beta_of(const config *cf, size_t b) { return b < cf->betas.n ? cf->betas.v[b] : INFINITY; }
+
+/* ---- options ------------------------------------------------------------------------ */
+
+static int options(int argc, char **argv, hop_cli *cli, config *cf) {
+  hop_opt opts[] = {
+      {"sizes", HOP_OPT_WORDS, &cf->sizes, 0, 0, "CNN sizes (c1, c2, feat): small (16, 32, 64), mid (32, 64, 128), "
+       "large (32, 64, 256)", "small,mid,large", .quick = "small", .names = size_names},
+      {"seeds", HOP_OPT_INT, &cf->seeds, 1, MAX_SEEDS, "training seeds per size", "3", .quick = "1"},
+      {"epochs", HOP_OPT_INT, &cf->epochs, 1, MAX_EPOCHS, "training epochs (cosine learning-rate decay over them; "
+       "the epoch kept is chosen on validation)", "5", .quick = "2"},
+      {"train", HOP_OPT_INT, &cf->n_train, 0, 60000, "training images (0: every image not in the validation split)",
+       "0", .quick = "2000"},
+      {"val", HOP_OPT_INT, &cf->n_val, 100, 30000, "validation images, drawn from the training set", "5000",
+       .quick = "200"},
+      {"test", HOP_OPT_INT, &cf->n_test, 1, 10000, "test images scored", "10000", .quick = "300"},
+      {"batch", HOP_OPT_INT, &cf->batch, 2, 4096, "mini-batch size", "64", .quick = NULL},
+      {"chunks", HOP_OPT_INT, &cf->chunks, 1, 64, "chunks a batch is cut into (one per thread at a time; the results "
+       "depend on this, not on --threads)", "2", .quick = NULL},
+      {"lr", HOP_OPT_DOUBLE, &cf->lr, 1e-6, 10, "initial learning rate of SGD", "0.02", .quick = NULL},
+      {"momentum", HOP_OPT_DOUBLE, &cf->momentum, 0, 0.999, "SGD momentum", "0.9", .quick = NULL},
+      {"k", HOP_OPT_LIST, &cf->ks, 1, 1000, "wells per class", "1,2,5,10,20,50", .quick = "1,2,5"},
+      {"betas", HOP_OPT_LIST, &cf->betas, 1e-3, 1e5, "inverse temperatures swept (nearest prototype, beta = "
+       "infinity, is always added)", "1,2,5,10,20,50,100,200,500", .quick = "5,50"},
+      {"kmeans-iter", HOP_OPT_INT, &cf->kmeans_iter, 1, 10000, "largest number of Lloyd iterations", "100", .quick = NULL},
+      {"steps", HOP_OPT_INT, &cf->steps, 1, 1000, "gradient-descent steps of the second reading", "20", .quick = "5"},
+      {"eta", HOP_OPT_DOUBLE, &cf->eta, 1e-3, 1, "gradient-descent step size (1: the modern Hopfield update)", "1", .quick = NULL},
+      {"weights", HOP_OPT_STRING, &cf->weights, 0, 0, "evaluate the networks saved in this directory "
+       "(cnn_SIZE_seedN.bin, trained by a run with the same options) instead of training; training.csv is not written",
+       "none", .quick = NULL},
+  };
+  size_t nopts = sizeof opts / sizeof *opts;
+  hop_cli_init(cli, "cnn_wells", "CNN features + k-means wells of a multi-well Hopfield energy on MNIST "
+               "(claims W1-W4).", 2385);
+  int rc = hop_cli_main(cli, argc, argv, opts, nopts);
+  if (rc >= 0) return rc;
+  cf->reuse = strcmp(cf->weights, "none") != 0;
+  /* repeated list entries would repeat rows and bias the choices */
+  for (size_t i = 0; i < cf->ks.n; i++)
+    for (size_t j = 0; j < i; j++)
+      if (cf->ks.v[i] == cf->ks.v[j] || cf->ks.v[i] != floor(cf->ks.v[i])) {
+        fprintf(stderr, "cnn_wells: option --k: %g is %s\n", cf->ks.v[i], cf->ks.v[i] == cf->ks.v[j] ? "repeated" : "not a whole number");
+        return 2;
+      }
+  if (cf->ks.n == 1 && cf->ks.v[0] != floor(cf->ks.v[0])) {
+    fprintf(stderr, "cnn_wells: option --k: %g is not a whole number\n", cf->ks.v[0]);
+    return 2;
+  }
+  for (size_t i = 0; i < cf->betas.n; i++)
+    for (size_t j = 0; j < i; j++)
+      if (cf->betas.v[i] == cf->betas.v[j]) {
+        fprintf(stderr, "cnn_wells: option --betas: %g is repeated\n", cf->betas.v[i]);
+        return 2;
+      }
+  for (size_t i = 0; i < cf->sizes.n; i++)
+    for (size_t j = 0; j < i; j++)
+      if (cf->sizes.v[i] == cf->sizes.v[j]) {
+        fprintf(stderr, "cnn_wells: option --sizes: %s is repeated\n", size_names[cf->sizes.v[i]]);
+        return 2;
+      }
+  if (cf->chunks > cf->batch) {
+    fprintf(stderr, "cnn_wells: option --chunks: %ld chunks of a batch of %ld: at most one per image\n", cf->chunks, cf->batch);
+    return 2;
+  }
+  return -1;
+}
+
+/* ---- data ----------------------------------------------------------------------------- */
+
+/* MNIST, checked against what this program assumes (28x28 gray, enough images), split
+ * into training and validation by a seeded shuffle, scaled to [0, 1]. */
+static int load(const hop_cli *cli, const config *cf, data *d) {
+  static const char *names[4] = {"mnist/train-images-idx3-ubyte", "mnist/train-labels-idx1-ubyte",
+                                 "mnist/t10k-images-idx3-ubyte", "mnist/t10k-labels-idx1-ubyte"};
+  for (int k = 0; k < 4; k++)
+    if (hop_data_path(d->files[k], sizeof d->files[k], names[k])) return fail("data path");
+  hop_dataset tr, te;
+  memset(&te, 0, sizeof te);
+  int st = hop_data_mnist_load(d->files[0], d->files[1], &tr);
+  if (!st) st = hop_data_mnist_load(d->files[2], d->files[3], &te);
+  if (st) {
+    fprintf(stderr, "cnn_wells: MNIST: %s\ncnn_wells: `make data` fetches and checks it\n", hop_error_message());
+    hop_data_free(&tr), hop_data_free(&te);
+    return 1;
+  }
+  const hop_dataset *sets[2] = {&tr, &te};
+  for (int k = 0; k < 2; k++)
+    if (sets[k]->width != HOP_CNN_SIDE || sets[k]->height != HOP_CNN_SIDE || sets[k]->channels != 1 ||
+        sets[k]->n_classes != NC) {
+      fprintf(stderr, "cnn_wells: %s: %zu x %zu x %zu images in %zu classes; this CNN needs 1 x 28 x 28 in 10\n",
+              d->files[2 * k], sets[k]->channels, sets[k]->height, sets[k]->width, sets[k]->n_classes);
+      hop_data_free(&tr), hop_data_free(&te);
+      return 1;
+    }
+  size_t need = (size_t)cf->n_val + (size_t)(cf->n_train ? cf->n_train : 1);
+  if (tr.n < need || te.n < (size_t)cf->n_test) {
+    fprintf(stderr, "cnn_wells: %s has %zu images and %s %zu: --val %ld + --train %ld needs %zu, --test %ld\n",
+            d->files[0], tr.n, d->files[2], te.n, cf->n_val, cf->n_train, need, cf->n_test);
+    hop_data_free(&tr), hop_data_free(&te);
+    return 1;
+  }
+  d->n_va = (size_t)cf->n_val;
+  d->n_tr = cf->n_train ? (size_t)cf->n_train : tr.n - d->n_va;
+  d->n_te = (size_t)cf->n_test;
+  size_t *perm = malloc(tr.n * sizeof *perm);
+  d->xtr = malloc(d->n_tr * PX * sizeof(float));
+  d->xva = malloc(d->n_va * PX * sizeof(float));
+  d->xte = malloc(d->n_te * PX * sizeof(float));
+  d->ytr = malloc(d->n_tr), d->yva = malloc(d->n_va), d->yte = malloc(d->n_te);
+  if (!perm || !d->xtr || !d->xva || !d->xte || !d->ytr || !d->yva || !d->yte) {
+    free(perm);
+    hop_data_free(&tr), hop_data_free(&te);
+    HOP_RAISE(HOP_ENOMEM, "MNIST copies");
+    return fail("data");
+  }
+  for (size_t i = 0; i < tr.n; i++) perm[i] = i;
+  gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(0, 0, 0, HOP_RNG_CNN_SPLIT));
+  gsl_ran_shuffle(r, perm, tr.n, sizeof *perm);
+  gsl_rng_free(r);
+  for (size_t i = 0; i < d->n_va + d->n_tr; i++) {
+    float *x = i < d->n_va ? d->xva + i * PX : d->xtr + (i - d->n_va) * PX;
+    for (size_t k = 0; k < PX; k++) x[k] = (float)tr.x[perm[i] * PX + k] / 255.0f;
+    if (i < d->n_va) d->yva[i] = tr.y[perm[i]];
+    else d->ytr[i - d->n_va] = tr.y[perm[i]], d->count[tr.y[perm[i]]]++;
+  }
+  for (size_t i = 0; i < d->n_te * PX; i++) d->xte[i] = (float)te.x[i] / 255.0f;
+  memcpy(d->yte, te.y, d->n_te);
+  free(perm);
+  hop_data_free(&tr), hop_data_free(&te);
+  /* k-means needs at least K training images of every class */
+  size_t kmax = 0, cmin = (size_t)-1;
+  int cls = 0;
+  for (size_t i = 0; i < cf->ks.n; i++) kmax = (size_t)cf->ks.v[i] > kmax ? (size_t)cf->ks.v[i] : kmax;
+  for (int c = 0; c < NC; c++)
+    if (d->count[c] < cmin) cmin = d->count[c], cls = c;
+  if (cmin < kmax) {
+    fprintf(stderr, "cnn_wells: option --k: %zu wells per class, but the training split holds only %zu images of "
+            "digit %d\n", kmax, cmin, cls);
+    return 2;
+  }
+  return 0;
+}
+
+static void data_free(data *d) {
+  free(d->xtr), free(d->xva), free(d->xte), free(d->ytr), free(d->yva), free(d->yte);
+}
+
+/* ---- training ------------------------------------------------------------------------- */
+
+/* The fingerprint of how a network is trained (written into its weights file). */
+static uint64_t recipe(const hop_cli *cli, const config *cf, const data *d, int size, long seed) {
+  uint64_t h = hop_rng_derive(cli->seed, 0x0c44);
+  const double v[] = {size, (double)seed, (double)cf->epochs, cf->lr, cf->momentum, (double)cf->batch,
+                      (double)cf->chunks, (double)d->n_tr, (double)d->n_va, HOP_CNN_FORMAT};
+  for (size_t k = 0; k < sizeof v / sizeof *v; k++) {
+    uint64_t u;
+    memcpy(&u, &v[k], sizeof u);
+    h = hop_rng_derive(h, u);
+  }
+  return h;
+}
+
+static double accuracy(const float *logits, const unsigned char *y, size_t n, size_t nc) {
+  size_t hits = 0;
+  for (size_t i = 0; i < n; i++) hits += hop_math_argmax_f(logits + i * nc, nc) == y[i];
+  return 100.0 * (double)hits / (double)n;
+}
+
+/* Progress units of one image of a network: its training work in units of 10 kFLOP, so
+ * that the ETA weighs the sizes right. */
+static size_t flop_units(const hop_cnn_arch *a) { return (size_t)(hop_cnn_flops(a) / 1e4) + 1; }
+
+/* Trains one network and writes its weights file (the epoch with the best validation
+ * accuracy). */
+static int train_one(const hop_cli *cli, const config *cf, const data *d, net_run *run, hop_progress *pg,
+                     char *label, size_t label_cap) {
+  const hop_cnn_arch *a = &archs[run->size];
+  hop_cnn *net = hop_cnn_alloc(a);
+  hop_cnn_par *par = net ? hop_cnn_par_alloc(a, (size_t)cf->batch, (size_t)cf->chunks) : NULL;
+  gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key((uint64_t)run->size, (uint64_t)run->seed, 0, HOP_RNG_CNN_TRAIN));
+  hop_optim_params op = {.kind = HOP_OPTIM_SGD, .lr = cf->lr, .momentum = cf->momentum};
+  hop_optim *o = net ? hop_optim_alloc(&op, net->n_params) : NULL;
+  size_t B = (size_t)cf->batch;
+  float *g = net ? malloc(net->n_params * sizeof *g) : NULL, *best = net ? malloc(net->n_params * sizeof *best) : NULL;
+  float *xb = malloc(B * PX * sizeof *xb), *logits = malloc(d->n_va * NC * sizeof *logits);
+  unsigned char *yb = malloc(B);
+  size_t *order = malloc(d->n_tr * sizeof *order);
+  unsigned char *enc = NULL;
+  int st = net && par && r && o && g && best && xb && logits && yb && order ? HOP_OK
+                                                                            : HOP_RAISE(HOP_ENOMEM, "training buffers");
+  if (!st) hop_cnn_init(net, r);
+  for (size_t i = 0; i < d->n_tr; i++) order[i] = i;
+  double best_val = -1.0;
+  for (long e = 0; e < cf->epochs && !st; e++) {
+    o->p.lr = cf->lr * 0.5 * (1.0 + cos(3.14159265358979323846 * (double)e / (double)cf->epochs));
+    gsl_ran_shuffle(r, order, d->n_tr, sizeof *order);
+    double loss = 0.0;
+    size_t hits = 0;
+    for (size_t s0 = 0; s0 < d->n_tr && !st; s0 += B) {
+      size_t m = d->n_tr - s0 < B ? d->n_tr - s0 : B, c = 0;
+      for (size_t b = 0; b < m; b++) {
+        memcpy(xb + b * PX, d->xtr + order[s0 + b] * PX, PX * sizeof(float));
+        yb[b] = d->ytr[order[s0 + b]];
+      }
+      double l = hop_cnn_par_grad(net, xb, yb, m, g, &c, par);
+      if (!isfinite(l)) {
+        st = hop_error_code() ? hop_error_code() : HOP_RAISE(HOP_EDOM, "the training loss is not finite");
+        break;
+      }
+      hop_optim_step(o, net->params, g, NULL);
+      loss += l * (double)m, hits += c;
+      snprintf(label, label_cap, "%-5s seed %ld epoch %ld/%ld loss %.4f acc %5.2f%%", size_names[run->size], run->seed,
+               e + 1, cf->epochs, loss / (double)(s0 + m), 100.0 * (double)hits / (double)(s0 + m));
+      hop_progress_add(pg, m * flop_units(a));
+    }
+    if (st || (st = hop_cnn_par_forward(net, d->xva, d->n_va, NULL, logits, par))) break;
+    run->loss[e] = loss / (double)d->n_tr;
+    run->train_acc[e] = 100.0 * (double)hits / (double)d->n_tr;
+    run->val_acc[e] = accuracy(logits, d->yva, d->n_va, NC);
+    if (run->val_acc[e] > best_val) {
+      best_val = run->val_acc[e];
+      run->best_epoch = (int)e + 1;
+      memcpy(best, net->params, net->n_params * sizeof *best);
+    }
+    if (!pg->tty)
+      fprintf(stderr, "cnn_wells: %s seed %ld epoch %ld: loss %.4f, training %.2f %%, validation %.2f %%\n",
+              size_names[run->size], run->seed, e + 1, run->loss[e], run->train_acc[e], run->val_acc[e]);
+  }
+  if (!st) { /* the weights file: bytes in memory, written atomically */
+    memcpy(net->params, best, net->n_params * sizeof *best);
+    size_t len = hop_cnn_encoded_size(net);
+    char name[64];
+    snprintf(name, sizeof name, "cnn_%s_seed%ld.bin", size_names[run->size], run->seed);
+    hop_file *f = (enc = malloc(len)) ? hop_file_open(cli->out, name, NULL) : NULL;
+    if (!f) st = enc ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "weights buffer");
+    else if ((st = hop_cnn_encode(net, recipe(cli, cf, d, run->size, run->seed), enc, len)) ||
+             fwrite(enc, 1, len, hop_file_stream(f)) != len)
+      hop_file_discard(f), st = st ? st : HOP_RAISE(HOP_EIO, "%s/%s: write failed", cli->out, name);
+    else st = hop_file_close(f);
+  }
+  free(enc), free(g), free(best), free(xb), free(logits), free(yb), free(order);
+  hop_optim_free(o), hop_cnn_par_free(par), hop_cnn_free(net), gsl_rng_free(r);
+  return st;
+}
+
+static int train_all(const hop_cli *cli, const config *cf, results *res) {
+  hop_progress pg;
+  char label[96] = "training";
+  size_t total = 0;
+  for (size_t k = 0; k < res->n_runs; k++) total += (size_t)cf->epochs * res->d.n_tr * flop_units(&archs[res->runs[k].size]);
+  hop_progress_start(&pg, stderr, label, total);
+  int st = HOP_OK;
+  for (size_t k = 0; k < res->n_runs && !st; k++) st = train_one(cli, cf, &res->d, &res->runs[k], &pg, label, sizeof label);
+  snprintf(label, sizeof label, "training");
+  hop_progress_end(&pg);
+  if (st) return st;
+  hop_file *f = hop_file_open(cli->out, "training.csv", "size,seed,epoch,loss,train_acc,val_acc,kept");
+  if (!f) return hop_error_code();
+  for (size_t k = 0; k < res->n_runs; k++) {
+    const net_run *u = &res->runs[k];
+    for (long e = 0; e < cf->epochs; e++)
+      hop_file_printf(f, "%s,%ld,%ld,%.5f,%.3f,%.2f,%d\n", size_names[u->size], u->seed, e + 1, u->loss[e], u->train_acc[e],
+                      u->val_acc[e], u->best_epoch == e + 1);
+  }
+  return hop_file_close(f);
+}
+
+/* ---- features and wells ----------------------------------------------------------------- */
+
+static void l2_normalise(float *x, size_t n, size_t d) {
+  for (size_t i = 0; i < n; i++) {
+    double s = 0.0;
+    for (size_t t = 0; t < d; t++) s += (double)x[i * d + t] * x[i * d + t];
+    if (s > 0)
+      for (size_t t = 0; t < d; t++) x[i * d + t] = (float)(x[i * d + t] / sqrt(s));
+  }
+}
+
+/* Reloads a network from its weights file (checking the recipe), computes its features
+ * and the head's accuracies. */
+static int features(const hop_cli *cli, const config *cf, const data *d, net_run *run) {
+  const hop_cnn_arch *a = &archs[run->size];
+  char path[1024];
+  const char *dir = cf->reuse ? cf->weights : cli->out;
+  if (snprintf(path, sizeof path, "%s/cnn_%s_seed%ld.bin", dir, size_names[run->size], run->seed) >= (int)sizeof path)
+    HOP_ERROR(HOP_ERANGE, "weights path too long: %s", dir);
+  uint64_t rec = 0;
+  hop_cnn *net = hop_cnn_load(path, a, &rec);
+  if (!net) return hop_error_code();
+  if (rec != recipe(cli, cf, d, run->size, run->seed)) {
+    hop_cnn_free(net);
+    HOP_ERROR(HOP_EINVAL, "%s: trained with other options than this run's (seed, epochs, lr, momentum, batch, "
+              "chunks, --train or --val differ)", path);
+  }
+  size_t f = a->feat;
+  hop_cnn_par *par = hop_cnn_par_alloc(a, 256, (size_t)cf->chunks);
+  float *lg = malloc((d->n_va > d->n_te ? d->n_va : d->n_te) * NC * sizeof *lg);
+  run->ftr = malloc(d->n_tr * f * sizeof(float));
+  run->fva = malloc(d->n_va * f * sizeof(float));
+  run->fte = malloc(d->n_te * f * sizeof(float));
+  int st = par && lg && run->ftr && run->fva && run->fte ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "features");
+  if (!st) st = hop_cnn_par_forward(net, d->xtr, d->n_tr, run->ftr, NULL, par);
+  if (!st && !(st = hop_cnn_par_forward(net, d->xva, d->n_va, run->fva, lg, par))) run->head_val = accuracy(lg, d->yva, d->n_va, NC);
+  if (!st && !(st = hop_cnn_par_forward(net, d->xte, d->n_te, run->fte, lg, par))) run->head_test = accuracy(lg, d->yte, d->n_te, NC);
+  if (!st) {
+    l2_normalise(run->ftr, d->n_tr, f);
+    l2_normalise(run->fva, d->n_va, f);
+    l2_normalise(run->fte, d->n_te, f);
+  }
+  free(lg);
+  hop_cnn_par_free(par);
+  hop_cnn_free(net);
+  return st;
+}
+
+static double label_acc(const unsigned char *pred, const unsigned char *y, size_t n) {
+  size_t h = 0;
+  for (size_t i = 0; i < n; i++) h += pred[i] == y[i];
+  return 100.0 * (double)h / (double)n;
+}
+
+/* k-means per class for every K, then every beta on validation and test; the choice
+ * of (K, beta) on validation; the descent reading at the choice. */
+static int wells_one(const hop_cli *cli, const config *cf, const data *d, net_run *run) {
+  size_t f = archs[run->size].feat, nb = cf->betas.n + 1, nmax = d->n_va > d->n_te ? d->n_va : d->n_te;
+  size_t kmax = 0;
+  for (size_t i = 0; i < cf->ks.n; i++) kmax = (size_t)cf->ks.v[i] > kmax ? (size_t)cf->ks.v[i] : kmax;
+  size_t cmax = 0;
+  for (int c = 0; c < NC; c++) cmax = d->count[c] > cmax ? d->count[c] : cmax;
+  float *xc = malloc(cmax * f * sizeof *xc), *d2 = malloc(nmax * NC * kmax * sizeof *d2), *s = NULL;
+  double *e = malloc(nmax * NC * sizeof *e);
+  unsigned char *lab = malloc(nmax);
+  size_t *wl = NULL;
+  int st = xc && d2 && e && lab ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "wells buffers");
+  for (size_t ik = 0; ik < cf->ks.n && !st; ik++) {
+    size_t K = (size_t)cf->ks.v[ik];
+    hop_wells *w = run->wells[ik] = hop_wells_alloc(NC, K, f);
+    if (!w) st = hop_error_code();
+    for (int c = 0; c < NC && !st; c++) {
+      size_t n = 0;
+      for (size_t i = 0; i < d->n_tr; i++)
+        if (d->ytr[i] == c) memcpy(xc + n++ * f, run->ftr + i * f, f * sizeof *xc);
+      gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key((uint64_t)(run->size * MAX_SEEDS + run->seed), K, (uint64_t)c,
+                                                        HOP_RNG_CNN_KMEANS));
+      st = r ? hop_kmeans(xc, n, f, K, (size_t)cf->kmeans_iter, r, w->mu + (size_t)c * K * f, NULL, NULL) : HOP_ENOMEM;
+      gsl_rng_free(r);
+    }
+    for (int set = 0; set < 2 && !st; set++) {
+      const float *x = set ? run->fte : run->fva;
+      const unsigned char *y = set ? d->yte : d->yva;
+      size_t n = set ? d->n_te : d->n_va;
+      st = hop_wells_dist2(w, x, n, d2);
+      for (size_t b = 0; b < nb && !st; b++) {
+        if ((st = hop_wells_energy(w, d2, n, beta_of(cf, b), e))) break;
+        hop_wells_argmin(e, n, NC, lab);
+        (set ? run->acc_test : run->acc_val)[ik][b] = label_acc(lab, y, n);
+      }
+    }
+  }
+  if (!st) { /* the choice on validation: the first best in (K, beta) order */
+    double bv = -1.0;
+    for (size_t ik = 0; ik < cf->ks.n; ik++)
+      for (size_t b = 0; b < nb; b++)
+        if (run->acc_val[ik][b] > bv) bv = run->acc_val[ik][b], run->sel_k = ik, run->sel_b = b;
+    bv = -1.0;
+    for (size_t b = 0; b + 1 < nb; b++)
+      if (run->acc_val[run->sel_k][b] > bv) bv = run->acc_val[run->sel_k][b], run->best_finite_b = b;
+  }
+  if (!st) { /* descent on the joint energy from each feature, at the chosen K and best finite beta */
+    const hop_wells *w = run->wells[run->sel_k];
+    s = malloc(nmax * f * sizeof *s);
+    wl = malloc(nmax * sizeof *wl);
+    st = s && wl ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "descent buffers");
+    for (int set = 0; set < 2 && !st; set++) {
+      size_t n = set ? d->n_te : d->n_va;
+      memcpy(s, set ? run->fte : run->fva, n * f * sizeof *s);
+      st = hop_wells_descend_batch(w, s, n, cf->betas.v[run->best_finite_b], cf->eta, (size_t)cf->steps, wl, d2);
+      for (size_t i = 0; i < n && !st; i++) lab[i] = (unsigned char)(wl[i] / w->k);
+      if (!st) *(set ? &run->descent_test : &run->descent_val) = label_acc(lab, set ? d->yte : d->yva, n);
+    }
+  }
+  free(xc), free(d2), free(e), free(lab), free(s), free(wl);
+  return st;
+}
+
+static int sweep(const hop_cli *cli, const config *cf, results *res) {
+  hop_progress pg;
+  hop_progress_start(&pg, stderr, "features and wells", res->n_runs);
+  int st = HOP_OK;
+  for (size_t k = 0; k < res->n_runs && !st; k++) {
+    if (!(st = features(cli, cf, &res->d, &res->runs[k]))) st = wells_one(cli, cf, &res->d, &res->runs[k]);
+    hop_progress_add(&pg, 1);
+  }
+  hop_progress_end(&pg);
+  if (st) return st;
+  hop_file *f = hop_file_open(cli->out, "wells.csv", "size,seed,k,beta,val_acc,test_acc");
+  hop_file *g = hop_file_open(cli->out, "selected.csv", "size,seed,epoch,head_val,head_test,k,beta,wells_val,wells_test,"
+                              "nearest_val,nearest_test,descent_beta,descent_val,descent_test");
+  for (size_t k = 0; f && g && k < res->n_runs; k++) {
+    const net_run *u = &res->runs[k];
+    size_t nb = cf->betas.n + 1, ik = u->sel_k;
+    for (size_t i = 0; i < cf->ks.n; i++)
+      for (size_t b = 0; b < nb; b++)
+        hop_file_printf(f, "%s,%ld,%g,%g,%.2f,%.2f\n", size_names[u->size], u->seed, cf->ks.v[i], beta_of(cf, b),
+                        u->acc_val[i][b], u->acc_test[i][b]);
+    hop_file_printf(g, "%s,%ld,%d,%.2f,%.2f,%g,%g,%.2f,%.2f,%.2f,%.2f,%g,%.2f,%.2f\n", size_names[u->size], u->seed,
+                    u->best_epoch, u->head_val, u->head_test, cf->ks.v[ik], beta_of(cf, u->sel_b), u->acc_val[ik][u->sel_b],
+                    u->acc_test[ik][u->sel_b], u->acc_val[ik][nb - 1], u->acc_test[ik][nb - 1], cf->betas.v[u->best_finite_b],
+                    u->descent_val, u->descent_test);
+  }
+  hop_file *fs[2] = {f, g};
+  return hop_file_finish(fs, 2, f && g ? HOP_OK : hop_error_code());
+}
+
+/* ---- summaries and claims ----------------------------------------------------------------- */
+
+typedef struct { double mean, sd, min, max; } stat4;
+
+static stat4 stats(const double *x, size_t n) {
+  stat4 s = {0, 0, INFINITY, -INFINITY};
+  hop_math_mean_sd(x, n, &s.mean, &s.sd);
+  for (size_t i = 0; i < n; i++) s.min = fmin(s.min, x[i]), s.max = fmax(s.max, x[i]);
+  if (n < 2) s.sd = 0.0;
+  return s;
+}
+
+/* Test accuracy at beta chosen on validation for a fixed K (ik) of run u. */
+static double at_k(const config *cf, const net_run *u, size_t ik) {
+  size_t nb = cf->betas.n + 1, bb = 0;
+  for (size_t b = 1; b < nb; b++)
+    if (u->acc_val[ik][b] > u->acc_val[ik][bb]) bb = b;
+  return u->acc_test[ik][bb];
+}
+
+static int summaries(const hop_cli *cli, const config *cf, results *res) {
+  size_t S = (size_t)cf->seeds;
+  double x[MAX_SEEDS], best_val = -1.0;
+  hop_file *f = hop_file_open(cli->out, "acc_k.csv", "size,k,mean,sd,min,max,nearest_mean,head_mean");
+  hop_file *g = hop_file_open(cli->out, "sizes.csv", "size,feat,seeds,val_mean,test_mean,test_sd,test_min,test_max,"
+                              "head_mean,head_sd,descent_mean,nearest_mean");
+  for (size_t i = 0; f && g && i < cf->sizes.n; i++) {
+    const net_run *u = &res->runs[i * S];
+    double h[MAX_SEEDS], nr[MAX_SEEDS];
+    for (size_t s = 0; s < S; s++) h[s] = u[s].head_test;
+    stat4 hs = stats(h, S);
+    for (size_t ik = 0; ik < cf->ks.n; ik++) {
+      for (size_t s = 0; s < S; s++) x[s] = at_k(cf, &u[s], ik), nr[s] = u[s].acc_test[ik][cf->betas.n];
+      stat4 a = stats(x, S), n = stats(nr, S);
+      hop_file_printf(f, "%s,%g,%.3f,%.3f,%.2f,%.2f,%.3f,%.3f\n", size_names[u->size], cf->ks.v[ik], a.mean, a.sd, a.min,
+                      a.max, n.mean, hs.mean);
+    }
+    double v[MAX_SEEDS], dsc[MAX_SEEDS];
+    for (size_t s = 0; s < S; s++) {
+      x[s] = u[s].acc_test[u[s].sel_k][u[s].sel_b], v[s] = u[s].acc_val[u[s].sel_k][u[s].sel_b];
+      dsc[s] = u[s].descent_test, nr[s] = u[s].acc_test[u[s].sel_k][cf->betas.n];
+    }
+    stat4 t = stats(x, S), vv = stats(v, S), ds = stats(dsc, S), ns = stats(nr, S);
+    hop_file_printf(g, "%s,%u,%zu,%.3f,%.3f,%.3f,%.2f,%.2f,%.3f,%.3f,%.3f,%.3f\n", size_names[u->size], archs[u->size].feat,
+                    S, vv.mean, t.mean, t.sd, t.min, t.max, hs.mean, hs.sd, ds.mean, ns.mean);
+    if (vv.mean > best_val) best_val = vv.mean, res->best_size = (int)i;
+  }
+  hop_file *fs[2] = {f, g};
+  int st = hop_file_finish(fs, 2, f && g ? HOP_OK : hop_error_code());
+  if (st) return st;
+
+  /* W1: the size chosen on validation, its chosen (K, beta) per seed */
+  const net_run *u = &res->runs[(size_t)res->best_size * S];
+  for (size_t s = 0; s < S; s++) x[s] = u[s].acc_test[u[s].sel_k][u[s].sel_b];
+  stat4 w1 = stats(x, S);
+  double tol = fmax(2.0 * w1.sd, 0.18);
+  char desc[600], meas[300];
+  snprintf(desc, sizeof desc, "MNIST test accuracy %% of CNN + multi-well energy: size %s (chosen on validation), K and "
+           "beta chosen on validation per network, mean over %zu training seeds; tolerance max(2 sd over seeds, 0.18 = "
+           "2 binomial SE at 99.2 %% on 10,000 images)", size_names[u->size], S);
+  snprintf(meas, sizeof meas, "%.2f (sd %.2f, range %.2f-%.2f)", w1.mean, w1.sd, w1.min, w1.max);
+  char tl[64];
+  snprintf(tl, sizeof tl, "+-%.2f", tol);
+  hop_claims_add(res->claims, "W1", desc, "99.2", meas, tl, fabs(w1.mean - 99.2) <= tol ? "reproduced" : "not reproduced");
+  /* W2: chosen K against K = 1 (paired over seeds), at the best size */
+  size_t k1 = cf->ks.n;
+  for (size_t ik = 0; ik < cf->ks.n; ik++)
+    if (cf->ks.v[ik] == 1) k1 = ik;
+  if (k1 < cf->ks.n) {
+    double gain[MAX_SEEDS];
+    for (size_t s = 0; s < S; s++) gain[s] = u[s].acc_test[u[s].sel_k][u[s].sel_b] - at_k(cf, &u[s], k1);
+    stat4 g2 = stats(gain, S);
+    double kk[MAX_SEEDS];
+    for (size_t s = 0; s < S; s++) kk[s] = cf->ks.v[u[s].sel_k];
+    stat4 ks = stats(kk, S);
+    snprintf(desc, sizeof desc, "accuracy rises with the number of wells: test accuracy %% at the K chosen on "
+             "validation (mean %.1f) minus K = 1 (beta chosen on validation), size %s, paired over %zu seeds; "
+             "reproduced if the gain exceeds its seed sd and 0.05", ks.mean, size_names[u->size], S);
+    snprintf(meas, sizeof meas, "%+.2f (sd %.2f)", g2.mean, g2.sd);
+    hop_claims_add(res->claims, "W2", desc, "rises (curve)", meas, "> max(sd, 0.05)",
+                   g2.mean > fmax(g2.sd, 0.05) ? "reproduced" : "not reproduced");
+  }
+  /* W3: chosen size against the smallest size given */
+  if (cf->sizes.n > 1) {
+    const net_run *sm = &res->runs[0];
+    double a[MAX_SEEDS], b[MAX_SEEDS];
+    for (size_t s = 0; s < S; s++)
+      a[s] = u[s].acc_test[u[s].sel_k][u[s].sel_b], b[s] = sm[s].acc_test[sm[s].sel_k][sm[s].sel_b];
+    stat4 sa = stats(a, S), sb = stats(b, S);
+    double spread = sqrt(sa.sd * sa.sd + sb.sd * sb.sd);
+    snprintf(desc, sizeof desc, "a larger feature extractor matters: test accuracy %% of size %s (chosen on validation) "
+             "minus size %s, means over %zu seeds; reproduced if the gain exceeds the combined seed sd",
+             size_names[u->size], size_names[sm->size], S);
+    snprintf(meas, sizeof meas, "%+.2f (%.2f vs %.2f)", sa.mean - sb.mean, sa.mean, sb.mean);
+    snprintf(tl, sizeof tl, "> %.2f", spread);
+    hop_claims_add(res->claims, "W3", desc, "matters (table)", meas, tl,
+                   sa.mean - sb.mean > spread && u != sm ? "reproduced" : "not reproduced");
+  }
+  /* beyond the paper: the wells against the head and the nearest prototype, the descent reading */
+  double hh[MAX_SEEDS], nn[MAX_SEEDS], dd[MAX_SEEDS];
+  for (size_t s = 0; s < S; s++)
+    hh[s] = x[s] - u[s].head_test, nn[s] = x[s] - u[s].acc_test[u[s].sel_k][cf->betas.n], dd[s] = u[s].descent_test - x[s];
+  stat4 a = stats(hh, S), b = stats(nn, S), c = stats(dd, S);
+  snprintf(desc, sizeof desc, "wells minus the CNN's own softmax head on the same features, test accuracy %%, size %s, "
+           "paired over %zu seeds", size_names[u->size], S);
+  hop_claims_addf(res->claims, "W-head", desc, "-", "-", "beyond paper", "%+.2f (sd %.2f)", a.mean, a.sd);
+  snprintf(desc, sizeof desc, "wells (energy at the chosen beta) minus the nearest prototype (beta = infinity) at the "
+           "same K, test accuracy %%, size %s", size_names[u->size]);
+  hop_claims_addf(res->claims, "W-nearest", desc, "-", "-", "beyond paper", "%+.2f (sd %.2f)", b.mean, b.sd);
+  snprintf(desc, sizeof desc, "second reading: %ld steps of gradient descent (eta %g) on the joint energy, class of the "
+           "well reached, minus the argmin-energy reading, test accuracy %%, size %s", cf->steps, cf->eta,
+           size_names[u->size]);
+  hop_claims_addf(res->claims, "W-descent", desc, "-", "-", "beyond paper", "%+.2f (sd %.2f)", c.mean, c.sd);
+  return HOP_OK;
+}
+
+/* ---- figures of the showcase network (the chosen size, first seed) ---------------------------- */
+
+/* The two leading principal axes of x (n, d) into axes (2, d), signs fixed so that each
+ * axis's largest-magnitude component is positive; mean (d) out. */
+static int pca2(const float *x, size_t n, size_t d, double *mean, double *axes) {
+  gsl_matrix *cov = gsl_matrix_calloc(d, d), *vec = gsl_matrix_alloc(d, d);
+  gsl_vector *val = gsl_vector_alloc(d);
+  gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(d);
+  if (!cov || !vec || !val || !ws) {
+    gsl_matrix_free(cov), gsl_matrix_free(vec), gsl_vector_free(val), gsl_eigen_symmv_free(ws);
+    HOP_ERROR(HOP_ENOMEM, "PCA of %zu dimensions", d);
+  }
+  for (size_t t = 0; t < d; t++) mean[t] = 0.0;
+  for (size_t i = 0; i < n; i++)
+    for (size_t t = 0; t < d; t++) mean[t] += x[i * d + t] / (double)n;
+  for (size_t i = 0; i < n; i++)
+    for (size_t a = 0; a < d; a++) {
+      double xa = x[i * d + a] - mean[a];
+      for (size_t b = a; b < d; b++) *gsl_matrix_ptr(cov, a, b) += xa * (x[i * d + b] - mean[b]);
+    }
+  for (size_t a = 0; a < d; a++)
+    for (size_t b = 0; b < a; b++) gsl_matrix_set(cov, a, b, gsl_matrix_get(cov, b, a));
+  int st = gsl_eigen_symmv(cov, val, vec, ws) ? HOP_RAISE(HOP_EDOM, "PCA eigen decomposition failed") : HOP_OK;
+  if (!st) {
+    gsl_eigen_symmv_sort(val, vec, GSL_EIGEN_SORT_VAL_DESC);
+    for (int k = 0; k < 2; k++) {
+      size_t big = 0;
+      for (size_t t = 1; t < d; t++)
+        if (fabs(gsl_matrix_get(vec, t, k)) > fabs(gsl_matrix_get(vec, big, k))) big = t;
+      double sg = gsl_matrix_get(vec, big, k) < 0 ? -1.0 : 1.0;
+      for (size_t t = 0; t < d; t++) axes[k * d + t] = sg * gsl_matrix_get(vec, t, k);
+    }
+  }
+  gsl_matrix_free(cov), gsl_matrix_free(vec), gsl_vector_free(val), gsl_eigen_symmv_free(ws);
+  return st;
+}
+
+static void project(const float *x, size_t d, const double *mean, const double *axes, double *p) {
+  for (int k = 0; k < 2; k++) {
+    double s = 0.0;
+    for (size_t t = 0; t < d; t++) s += (x[t] - mean[t]) * axes[k * d + t];
+    p[k] = s;
+  }
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static int showcase(const hop_cli *cli, const config *cf, results *res) {
+  const data *d = &res->d;
+  const net_run *u = &res->runs[(size_t)res->best_size * (size_t)cf->seeds];
+  const hop_wells *w = u->wells[u->sel_k];
+  size_t f = w->d, n = d->n_te, nw = NC * w->k;
+  double beta = beta_of(cf, u->sel_b);
+  float *d2 = malloc(n * nw * sizeof *d2);
+  double *e = malloc(n * NC * sizeof *e), *mean = malloc(f * sizeof *mean), *axes = malloc(2 * f * sizeof *axes);
+  unsigned char *lab = malloc(n);
+  int st = d2 && e && mean && axes && lab ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "showcase buffers");
+  if (!st) st = hop_wells_dist2(w, u->fte, n, d2);
+  if (!st) st = hop_wells_energy(w, d2, n, beta, e);
+  if (!st) hop_wells_argmin(e, n, NC, lab);
+  hop_file *fh = st ? NULL : hop_file_open(cli->out, "showcase.csv", "size,seed,k,beta,test_acc");
+  if (!st && !fh) st = hop_error_code();
+  if (fh) hop_file_printf(fh, "%s,%ld,%g,%g,%.2f\n", size_names[u->size], u->seed, cf->ks.v[u->sel_k], beta,
+                          u->acc_test[u->sel_k][u->sel_b]);
+  if (!st) st = hop_file_close(fh);
+  /* confusion matrix */
+  hop_file *fc = st ? NULL : hop_file_open(cli->out, "confusion.csv", "true,predicted,count");
+  if (!st && !fc) st = hop_error_code();
+  for (int t = 0; fc && t < NC; t++)
+    for (int p = 0; p < NC; p++) {
+      size_t c = 0;
+      for (size_t i = 0; i < n; i++) c += d->yte[i] == t && lab[i] == p;
+      hop_file_printf(fc, "%d,%d,%zu\n", t, p, c);
+    }
+  if (!st) st = hop_file_close(fc);
+  /* energy gaps (second-lowest minus lowest) of correct and misclassified digits, W4 */
+  double *gap_ok = malloc(n * sizeof *gap_ok), *gap_err = malloc(n * sizeof *gap_err);
+  size_t n_ok = 0, n_err = 0, second_true = 0;
+  for (size_t i = 0; !st && gap_ok && gap_err && i < n; i++) {
+    const double *ei = e + i * NC;
+    size_t lo = lab[i], sec = lo == 0 ? 1 : 0;
+    for (size_t c = 0; c < NC; c++)
+      if (c != lo && ei[c] < ei[sec]) sec = c;
+    double gap = ei[sec] - ei[lo];
+    if (lab[i] == d->yte[i]) gap_ok[n_ok++] = gap;
+    else gap_err[n_err++] = gap, second_true += sec == d->yte[i];
+  }
+  if (!st && (!gap_ok || !gap_err)) st = HOP_RAISE(HOP_ENOMEM, "gaps");
+  /* energy bars: the first 4 correct and the first 4 misclassified test digits */
+  hop_file *fe = st ? NULL : hop_file_open(cli->out, "energy.csv", "panel,test_index,true,predicted,class,energy_above_min");
+  hop_file *fm = st ? NULL : hop_file_open(cli->out, "misclassified.csv", "test_index,true,predicted,gap");
+  size_t shown_ok = 0, shown_err = 0, n_grid = 0, grid_cap = 40;
+  float *grid = malloc(grid_cap * PX * sizeof *grid);
+  if (!st && (!fe || !fm || !grid)) st = grid ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "grid");
+  for (size_t i = 0; !st && i < n; i++) {
+    int ok = lab[i] == d->yte[i];
+    const double *ei = e + i * NC;
+    double lo = ei[lab[i]];
+    if ((ok && shown_ok < 4) || (!ok && shown_err < 4)) {
+      size_t panel = ok ? shown_ok++ : 4 + shown_err++;
+      for (int c = 0; c < NC; c++)
+        hop_file_printf(fe, "%zu,%zu,%u,%u,%d,%.6f\n", panel, i, d->yte[i], lab[i], c, ei[c] - lo);
+    }
+    if (!ok) {
+      size_t sec = lab[i] == 0 ? 1 : 0;
+      for (size_t c = 0; c < NC; c++)
+        if (c != lab[i] && ei[c] < ei[sec]) sec = c;
+      hop_file_printf(fm, "%zu,%u,%u,%.6f\n", i, d->yte[i], lab[i], ei[sec] - lo);
+      if (n_grid < grid_cap) memcpy(grid + n_grid++ * PX, d->xte + i * PX, PX * sizeof *grid);
+    }
+  }
+  hop_file *fs[2] = {fe, fm};
+  st = hop_file_finish(fs, 2, st);
+  if (!st && n_grid) st = hop_grid_write(cli->out, "grid_misclassified.csv", grid, n_grid, 1, 28, 28, 10, 12);
+  if (!st && n_err && n_ok) {
+    qsort(gap_ok, n_ok, sizeof *gap_ok, cmp_double);
+    qsort(gap_err, n_err, sizeof *gap_err, cmp_double);
+    double m_ok = gap_ok[n_ok / 2], m_err = gap_err[n_err / 2];
+    char desc[500];
+    snprintf(desc, sizeof desc, "readable decisions: median energy gap (second-lowest minus lowest class energy) of "
+             "the %zu misclassified test digits against the %zu correct ones (size %s, seed %ld, K %g, beta %g); "
+             "the true class has the second-lowest energy in %.0f %% of the errors", n_err, n_ok, size_names[u->size],
+             u->seed, cf->ks.v[u->sel_k], beta, 100.0 * (double)second_true / (double)n_err);
+    hop_claims_addf(res->claims, "W4", desc, "energies explain the decisions (figure)", "errors' gap < correct gap",
+                    m_err < m_ok ? "reproduced" : "not reproduced", "%.4f vs %.4f", m_err, m_ok);
+  }
+  /* PCA of the test features with the wells */
+  if (!st) st = pca2(u->fte, n, f, mean, axes);
+  hop_file *fp = st ? NULL : hop_file_open(cli->out, "pca.csv", "pc1,pc2,label");
+  hop_file *fw = st ? NULL : hop_file_open(cli->out, "pca_wells.csv", "pc1,pc2,class");
+  if (!st && (!fp || !fw)) st = hop_error_code();
+  size_t shown = n < 3000 ? n : 3000; /* the first 3,000 test digits keep the figure readable */
+  for (size_t i = 0; !st && i < shown; i++) {
+    double p[2];
+    project(u->fte + i * f, f, mean, axes, p);
+    hop_file_printf(fp, "%.5f,%.5f,%u\n", p[0], p[1], d->yte[i]);
+  }
+  for (size_t j = 0; !st && j < nw; j++) {
+    double p[2];
+    project(w->mu + j * f, f, mean, axes, p);
+    hop_file_printf(fw, "%.5f,%.5f,%zu\n", p[0], p[1], j / w->k);
+  }
+  hop_file *fq[2] = {fp, fw};
+  st = hop_file_finish(fq, 2, st);
+  free(d2), free(e), free(mean), free(axes), free(lab), free(gap_ok), free(gap_err), free(grid);
+  return st;
+}
+
+int main(int argc, char **argv) {
+  gsl_set_error_handler_off();
+  hop_cli cli;
+  config cf;
+  int rc = options(argc, argv, &cli, &cf);
+  if (rc >= 0) return rc;
+  results res;
+  memset(&res, 0, sizeof res);
+  if (hop_file_mkdirs(cli.out)) return fail("output directory");
+  if ((rc = load(&cli, &cf, &res.d))) {
+    data_free(&res.d);
+    return rc;
+  }
+  res.n_runs = cf.sizes.n * (size_t)cf.seeds;
+  res.runs = calloc(res.n_runs, sizeof *res.runs);
+  res.claims = hop_claims_new("cnn_wells");
+  int st = res.runs && res.claims ? HOP_OK : fail("allocation");
+  for (size_t i = 0; !st && i < cf.sizes.n; i++)
+    for (long s = 0; s < cf.seeds; s++) res.runs[i * (size_t)cf.seeds + (size_t)s].size = cf.sizes.v[i], res.runs[i * (size_t)cf.seeds + (size_t)s].seed = s;
+  if (!st && !cf.reuse && (st = train_all(&cli, &cf, &res))) fail("training");
+  if (!st && (st = sweep(&cli, &cf, &res))) fail("features and wells");
+  if (!st && (st = summaries(&cli, &cf, &res))) fail("summaries and claims");
+  if (!st && (st = showcase(&cli, &cf, &res))) fail("figures of the chosen network");
+  if (!st) {
+    const char *files[4] = {res.d.files[0], res.d.files[1], res.d.files[2], res.d.files[3]};
+    if ((st = hop_claims_write(res.claims, cli.out) || hop_manifest_write(&cli, files, 4))) fail("claims and manifest");
+  }
+  for (size_t k = 0; res.runs && k < res.n_runs; k++) {
+    net_run *u = &res.runs[k];
+    free(u->ftr), free(u->fva), free(u->fte);
+    for (size_t i = 0; i < MAXL; i++) hop_wells_free(u->wells[i]);
+  }
+  free(res.runs);
+  hop_claims_free(res.claims);
+  data_free(&res.d);
+  return st ? 1 : 0;
+}
