@@ -222,3 +222,33 @@ Test(wells, descent_never_raises_the_energy) {
   hop_wells_free(w);
   gsl_rng_free(r);
 }
+
+Test(wells, batched_descent_reaches_the_same_wells) {
+  gsl_rng *r = hop_rng_alloc(2385, 106);
+  hop_wells *w = some_wells(r);
+  enum { M = 50 };
+  float s[M * 5], d2[M * 6];
+  for (size_t i = 0; i < M * 5; i++) s[i] = (float)gsl_ran_gaussian(r, 0.8);
+  size_t wells[M], agree = 0, moved = 0;
+  double scratch[6 + 10];
+  float s0[M * 5];
+  memcpy(s0, s, sizeof s);
+  cr_assert_eq(hop_wells_descend_batch(w, s, M, 4.0, 1.0, 15, wells, d2), HOP_OK);
+  for (size_t i = 0; i < M; i++) {
+    size_t one, near0 = 0;
+    double bd = INFINITY;
+    cr_assert_eq(hop_wells_descend(w, s0 + i * 5, 4.0, 1.0, 15, 0.0, &one, NULL, scratch), HOP_OK);
+    agree += one == wells[i];
+    for (size_t j = 0; j < 6; j++) {
+      double q = 0.0;
+      for (int t = 0; t < 5; t++) q += ((double)s0[i * 5 + t] - w->mu[j * 5 + t]) * ((double)s0[i * 5 + t] - w->mu[j * 5 + t]);
+      if (q < bd) bd = q, near0 = j;
+    }
+    moved += near0 != wells[i];
+  }
+  cr_assert_geq(agree, M - 1, "float batch and double descent agree on %zu of %d", agree, M);
+  cr_assert_gt(moved, 0, "no state changed its nearest well: the check would be vacuous");
+  cr_assert_eq(hop_wells_descend_batch(w, s, M, 4.0, 0.0, 15, wells, d2), HOP_EINVAL);
+  hop_wells_free(w);
+  gsl_rng_free(r);
+}
