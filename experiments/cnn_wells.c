@@ -159,15 +159,13 @@ static int options(int argc, char **argv, hop_cli *cli, config *cf) {
   if (rc >= 0) return rc;
   cf->reuse = strcmp(cf->weights, "none") != 0;
   /* repeated list entries would repeat rows and bias the choices */
-  for (size_t i = 0; i < cf->ks.n; i++)
-    for (size_t j = 0; j < i; j++)
-      if (cf->ks.v[i] == cf->ks.v[j] || cf->ks.v[i] != floor(cf->ks.v[i])) {
-        fprintf(stderr, "cnn_wells: option --k: %g is %s\n", cf->ks.v[i], cf->ks.v[i] == cf->ks.v[j] ? "repeated" : "not a whole number");
-        return 2;
-      }
-  if (cf->ks.n == 1 && cf->ks.v[0] != floor(cf->ks.v[0])) {
-    fprintf(stderr, "cnn_wells: option --k: %g is not a whole number\n", cf->ks.v[0]);
-    return 2;
+  for (size_t i = 0; i < cf->ks.n; i++) {
+    int repeated = 0;
+    for (size_t j = 0; j < i; j++) repeated |= cf->ks.v[i] == cf->ks.v[j];
+    if (repeated || cf->ks.v[i] != floor(cf->ks.v[i])) {
+      fprintf(stderr, "cnn_wells: option --k: %g is %s\n", cf->ks.v[i], repeated ? "repeated" : "not a whole number");
+      return 2;
+    }
   }
   for (size_t i = 0; i < cf->betas.n; i++)
     for (size_t j = 0; j < i; j++)

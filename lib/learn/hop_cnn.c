@@ -243,6 +243,16 @@ static void sgemm(int ta, int tb, size_t m, size_t n, size_t k, const float *a, 
               (int)k, 1.0f, a, (int)lda, b, (int)ldb, beta, c, (int)ldc);
 }
 
+/* out (cols) = the sums of x (rows, cols) over its rows, accumulated in double: the
+ * gradient of a bias added to every row. */
+static void column_sums(const float *x, size_t rows, size_t cols, float *out) {
+  for (size_t c = 0; c < cols; c++) {
+    double s = 0.0;
+    for (size_t r = 0; r < rows; r++) s += x[r * cols + c];
+    out[c] = (float)s;
+  }
+}
+
 /* ---- forward and backward ------------------------------------------------------------ */
 
 int hop_cnn_forward(const hop_cnn *n, const float *x, size_t B, float *features, float *logits, hop_cnn_work *w) {
@@ -309,21 +319,13 @@ double hop_cnn_backward(const hop_cnn *n, const unsigned char *y, size_t B, floa
   float *gw3 = grad + off[4], *gb3 = grad + off[5], *gw4 = grad + off[6], *gb4 = grad + off[7];
   /* head: dW4 = dz^T h3, db4 = sum dz, dh3 = dz W4 masked by ReLU */
   sgemm(1, 0, nc, nf, B, w->dz, nc, w->h3, nf, 0.0f, gw4, nf);
-  for (size_t c = 0; c < nc; c++) {
-    double s = 0.0;
-    for (size_t b = 0; b < B; b++) s += w->dz[b * nc + c];
-    gb4[c] = (float)s;
-  }
+  column_sums(w->dz, B, nc, gb4);
   sgemm(0, 0, B, nf, nc, w->dz, nc, n->w4, nf, 0.0f, w->dh3, nf);
   for (size_t i = 0; i < B * nf; i++)
     if (!(w->h3[i] > 0.0f)) w->dh3[i] = 0.0f;
   /* feature layer: dW3 = dh3^T flat, db3, dflat = dh3 W3 */
   sgemm(1, 0, nf, fl, B, w->dh3, nf, w->flat, fl, 0.0f, gw3, fl);
-  for (size_t f = 0; f < nf; f++) {
-    double s = 0.0;
-    for (size_t b = 0; b < B; b++) s += w->dh3[b * nf + f];
-    gb3[f] = (float)s;
-  }
+  column_sums(w->dh3, B, nf, gb3);
   sgemm(0, 0, B, fl, nf, w->dh3, nf, n->w3, fl, 0.0f, w->dflat, fl);
   /* unflatten into p2's layout (p2 is not needed any more), then through pool 2 */
   for (size_t ch = 0; ch < c2; ch++)
