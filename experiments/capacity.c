@@ -313,7 +313,7 @@ static long trials_of(const config *cf, double n) {
 /* Parses and checks the command line into cf; -1 to go on, else the exit code. */
 static int options(int argc, char **argv, hop_cli *cli, config *cf) {
   hop_opt opts[] = {
-      {"sizes", HOP_OPT_LIST, &cf->sizes, 10, 4000, "network sizes N (increasing)", "100,200,500,1000,2000",
+      {"sizes", HOP_OPT_INTS, &cf->sizes, 10, 4000, "network sizes N (increasing)", "100,200,500,1000,2000",
        .quick = "100,200,300"},
       {"alpha-min", HOP_OPT_DOUBLE, &cf->alpha_min, 1e-3, 1.0, "smallest load P/N", "0.05", .quick = NULL},
       {"alpha-max", HOP_OPT_DOUBLE, &cf->alpha_max, 1e-3, 1.0, "largest load P/N", "0.25", .quick = NULL},

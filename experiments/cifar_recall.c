@@ -68,6 +68,7 @@
 
 #define MAXL HOP_CLI_LIST_MAX
 #define BATCH 100
+#define STUDENT_P 100 /* the students' setting: P = 100 stored images */
 
 typedef enum { C_NOISE, C_HALF, C_BLUR, C_PIXELS } corruption;
 static const char *const corruption_names[] = {"noise", "half", "blur", "pixels", NULL};
@@ -295,15 +296,15 @@ static const setting *find(const results *res, const char *colour, corruption k,
 
 static int options(int argc, char **argv, hop_cli *cli, config *cf) {
   hop_opt opts[] = {
-      {"sizes", HOP_OPT_LIST, &cf->sizes, 1, 1e9, "numbers P of stored images (accuracy vs P)",
+      {"sizes", HOP_OPT_INTS, &cf->sizes, 1, 1e9, "numbers P of stored images (accuracy vs P)",
        "20,100,1000,10000,50000", .quick = "20,100,1000"},
       {"similarities", HOP_OPT_WORDS, &cf->sims, 0, 0, "similarities of the fair comparison",
        "dot,cosine,euclidean,manhattan,l1score", .quick = NULL, .names = sim_names},
       {"corruptions", HOP_OPT_WORDS, &cf->corrs, 0, 0, "corruptions of the fair comparison", "noise,half,blur",
        .quick = NULL, .names = corruption_names},
-      {"beta-rgb", HOP_OPT_LIST, &cf->beta_rgb, 1e-300, 1e300, "the students' L1-score betas, RGB", "1e5,1e6",
+      {"beta-rgb", HOP_OPT_LIST, &cf->beta_rgb, 1e-30, 1e30, "the students' L1-score betas, RGB", "1e5,1e6",
        .quick = NULL},
-      {"beta-gray", HOP_OPT_LIST, &cf->beta_gray, 1e-300, 1e300, "the students' L1-score betas, gray",
+      {"beta-gray", HOP_OPT_LIST, &cf->beta_gray, 1e-30, 1e30, "the students' L1-score betas, gray",
        "1e4,1e5", .quick = NULL},
       {"seeds", HOP_OPT_INT, &cf->seeds, 1, 64, "draws (stored set, queries, noise) per number", "3", .quick = "2"},
       {"queries", HOP_OPT_INT, &cf->queries, 1, 1e6, "corrupted queries per draw (at most P)", "100",
@@ -333,13 +334,13 @@ static int options(int argc, char **argv, hop_cli *cli, config *cf) {
 
 static int load(const hop_cli *cli, const config *cf, results *res) {
   char probe[512];
-  hop_data_path(probe, sizeof probe, "cifar-10/data_batch_1.bin");
+  if (hop_data_path(probe, sizeof probe, "cifar-10/data_batch_1.bin")) return hop_cli_fail_data(cli, "CIFAR-10");
   FILE *pf = fopen(probe, "rb");
   int official = pf != NULL;
   if (pf) fclose(pf);
   if (cf->cifar == COPY_OFFICIAL && !official) {
     fprintf(stderr, "cifar_recall: option --cifar: the official CIFAR-10 is not in %s (run make data where it can be downloaded)\n", hop_data_dir());
-    return 2;
+    return HOP_EXIT_DATA;
   }
   if (cf->cifar == COPY_APPROX) official = 0;
   res->official = official;
@@ -347,22 +348,18 @@ static int load(const hop_cli *cli, const config *cf, results *res) {
   for (int k = 0; k < 5; k++) {
     char rel[64];
     snprintf(rel, sizeof rel, "%s/data_batch_%d.bin", copy, k + 1);
-    hop_data_path(res->paths[k], sizeof res->paths[k], rel);
+    if (hop_data_path(res->paths[k], sizeof res->paths[k], rel)) return hop_cli_fail_data(cli, "CIFAR-10");
     res->pp[k] = res->paths[k];
   }
   res->n_batches = cli->quick ? 1 : 5; /* --quick: the first 10,000 training images */
-  if (hop_data_cifar_load(res->pp, res->n_batches, 0, &res->ds)) {
-    fprintf(stderr, "cifar_recall: CIFAR-10 missing or unreadable (run make data): %s\n", hop_error_message());
-    return 2;
-  }
-  res->pmax = 100;
-  for (size_t i = 0; i < cf->sizes.n; i++) {
-    if (cf->sizes.v[i] != floor(cf->sizes.v[i]) || cf->sizes.v[i] > (double)res->ds.n) {
-      fprintf(stderr, "cifar_recall: option --sizes: P = %g is not a whole number of at most the %zu training images\n", cf->sizes.v[i], res->ds.n);
-      return 2;
-    }
-    res->pmax = (size_t)cf->sizes.v[i] > res->pmax ? (size_t)cf->sizes.v[i] : res->pmax;
-  }
+  if (hop_data_cifar_load(res->pp, res->n_batches, 0, &res->ds)) return hop_cli_fail_data(cli, "CIFAR-10");
+  /* what the run needs: 32 x 32 RGB images (the loader's only shape), at least the
+   * students' 100 images and the largest P of --sizes */
+  res->pmax = STUDENT_P;
+  for (size_t i = 0; i < cf->sizes.n; i++) res->pmax = (size_t)cf->sizes.v[i] > res->pmax ? (size_t)cf->sizes.v[i] : res->pmax;
+  char why[96];
+  snprintf(why, sizeof why, "P = %zu (the students' %d images and --sizes)", res->pmax, STUDENT_P);
+  if (hop_data_expect(&res->ds, res->paths[0], 3, 32, 32, res->pmax, why)) return hop_cli_fail_data(cli, "CIFAR-10");
   return 0;
 }
 

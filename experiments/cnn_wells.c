@@ -50,6 +50,7 @@
  *
  * Command: bin/cnn_wells [--quick] [--seed N] [--threads N] (see --help). */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
@@ -142,7 +143,7 @@ static int options(int argc, char **argv, hop_cli *cli, config *cf) {
        "depend on this, not on --threads)", "2", .quick = NULL},
       {"lr", HOP_OPT_DOUBLE, &cf->lr, 1e-6, 10, "initial learning rate of SGD", "0.02", .quick = NULL},
       {"momentum", HOP_OPT_DOUBLE, &cf->momentum, 0, 0.999, "SGD momentum", "0.9", .quick = NULL},
-      {"k", HOP_OPT_LIST, &cf->ks, 1, 1000, "wells per class", "1,2,5,10,20,50", .quick = "1,2,5"},
+      {"k", HOP_OPT_INTS, &cf->ks, 1, 1000, "wells per class", "1,2,5,10,20,50", .quick = "1,2,5"},
       {"betas", HOP_OPT_LIST, &cf->betas, 1e-3, 1e5, "inverse temperatures swept (nearest prototype, beta = "
        "infinity, is always added)", "1,2,5,10,20,50,100,200,500", .quick = "5,50"},
       {"kmeans-iter", HOP_OPT_INT, &cf->kmeans_iter, 1, 10000, "largest number of Lloyd iterations", "100", .quick = NULL},
@@ -158,27 +159,6 @@ static int options(int argc, char **argv, hop_cli *cli, config *cf) {
   int rc = hop_cli_main(cli, argc, argv, opts, nopts);
   if (rc >= 0) return rc;
   cf->reuse = strcmp(cf->weights, "none") != 0;
-  /* repeated list entries would repeat rows and bias the choices */
-  for (size_t i = 0; i < cf->ks.n; i++) {
-    int repeated = 0;
-    for (size_t j = 0; j < i; j++) repeated |= cf->ks.v[i] == cf->ks.v[j];
-    if (repeated || cf->ks.v[i] != floor(cf->ks.v[i])) {
-      fprintf(stderr, "cnn_wells: option --k: %g is %s\n", cf->ks.v[i], repeated ? "repeated" : "not a whole number");
-      return 2;
-    }
-  }
-  for (size_t i = 0; i < cf->betas.n; i++)
-    for (size_t j = 0; j < i; j++)
-      if (cf->betas.v[i] == cf->betas.v[j]) {
-        fprintf(stderr, "cnn_wells: option --betas: %g is repeated\n", cf->betas.v[i]);
-        return 2;
-      }
-  for (size_t i = 0; i < cf->sizes.n; i++)
-    for (size_t j = 0; j < i; j++)
-      if (cf->sizes.v[i] == cf->sizes.v[j]) {
-        fprintf(stderr, "cnn_wells: option --sizes: %s is repeated\n", size_names[cf->sizes.v[i]]);
-        return 2;
-      }
   if (cf->chunks > cf->batch) {
     fprintf(stderr, "cnn_wells: option --chunks: %ld chunks of a batch of %ld: at most one per image\n", cf->chunks, cf->batch);
     return 2;
@@ -194,31 +174,18 @@ static int load(const hop_cli *cli, const config *cf, data *d) {
   static const char *names[4] = {"mnist/train-images-idx3-ubyte", "mnist/train-labels-idx1-ubyte",
                                  "mnist/t10k-images-idx3-ubyte", "mnist/t10k-labels-idx1-ubyte"};
   for (int k = 0; k < 4; k++)
-    if (hop_data_path(d->files[k], sizeof d->files[k], names[k])) return fail("data path");
+    if (hop_data_path(d->files[k], sizeof d->files[k], names[k])) return hop_cli_fail_data(cli, "MNIST");
   hop_dataset tr, te;
-  memset(&te, 0, sizeof te);
+  memset(&tr, 0, sizeof tr), memset(&te, 0, sizeof te);
+  size_t need = (size_t)cf->n_val + (size_t)(cf->n_train ? cf->n_train : 1);
   int st = hop_data_mnist_load(d->files[0], d->files[1], &tr);
   if (!st) st = hop_data_mnist_load(d->files[2], d->files[3], &te);
+  /* this CNN takes 1 x 28 x 28 images; the splits need --val + --train and --test */
+  if (!st) st = hop_data_expect(&tr, d->files[0], 1, HOP_CNN_SIDE, HOP_CNN_SIDE, need, "--val + --train");
+  if (!st) st = hop_data_expect(&te, d->files[2], 1, HOP_CNN_SIDE, HOP_CNN_SIDE, (size_t)cf->n_test, "--test");
   if (st) {
-    fprintf(stderr, "cnn_wells: MNIST: %s\ncnn_wells: `make data` fetches and checks it\n", hop_error_message());
     hop_data_free(&tr), hop_data_free(&te);
-    return 1;
-  }
-  const hop_dataset *sets[2] = {&tr, &te};
-  for (int k = 0; k < 2; k++)
-    if (sets[k]->width != HOP_CNN_SIDE || sets[k]->height != HOP_CNN_SIDE || sets[k]->channels != 1 ||
-        sets[k]->n_classes != NC) {
-      fprintf(stderr, "cnn_wells: %s: %zu x %zu x %zu images in %zu classes; this CNN needs 1 x 28 x 28 in 10\n",
-              d->files[2 * k], sets[k]->channels, sets[k]->height, sets[k]->width, sets[k]->n_classes);
-      hop_data_free(&tr), hop_data_free(&te);
-      return 1;
-    }
-  size_t need = (size_t)cf->n_val + (size_t)(cf->n_train ? cf->n_train : 1);
-  if (tr.n < need || te.n < (size_t)cf->n_test) {
-    fprintf(stderr, "cnn_wells: %s has %zu images and %s %zu: --val %ld + --train %ld needs %zu, --test %ld\n",
-            d->files[0], tr.n, d->files[2], te.n, cf->n_val, cf->n_train, need, cf->n_test);
-    hop_data_free(&tr), hop_data_free(&te);
-    return 1;
+    return hop_cli_fail_data(cli, "MNIST");
   }
   d->n_va = (size_t)cf->n_val;
   d->n_tr = cf->n_train ? (size_t)cf->n_train : tr.n - d->n_va;
@@ -257,7 +224,7 @@ static int load(const hop_cli *cli, const config *cf, data *d) {
   if (cmin < kmax) {
     fprintf(stderr, "cnn_wells: option --k: %zu wells per class, but the training split holds only %zu images of "
             "digit %d\n", kmax, cmin, cls);
-    return 2;
+    return HOP_EXIT_DATA;
   }
   return 0;
 }
@@ -293,6 +260,22 @@ static size_t flop_units(const hop_cnn_arch *a) { return (size_t)(hop_cnn_flops(
 
 /* Trains one network and writes its weights file (the epoch with the best validation
  * accuracy). */
+/* The weights file of a run: bytes in memory, written atomically into the run's directory. */
+static int save_weights(const hop_cli *cli, const hop_cnn *net, uint64_t rec, const net_run *run) {
+  size_t len = hop_cnn_encoded_size(net);
+  char name[64];
+  snprintf(name, sizeof name, "cnn_%s_seed%ld.bin", size_names[run->size], run->seed);
+  unsigned char *enc = malloc(len);
+  hop_file *f = enc ? hop_file_open(cli->out, name, NULL) : NULL;
+  int st;
+  if (!f) st = enc ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "weights buffer");
+  else if ((st = hop_cnn_encode(net, rec, enc, len)) || fwrite(enc, 1, len, hop_file_stream(f)) != len)
+    hop_file_discard(f), st = st ? st : HOP_RAISE(HOP_EIO, "cannot write '%s/%s': %s", cli->out, name, strerror(errno));
+  else st = hop_file_close(f);
+  free(enc);
+  return st;
+}
+
 static int train_one(const hop_cli *cli, const config *cf, const data *d, net_run *run, hop_progress *pg,
                      char *label, size_t label_cap) {
   const hop_cnn_arch *a = &archs[run->size];
@@ -306,7 +289,6 @@ static int train_one(const hop_cli *cli, const config *cf, const data *d, net_ru
   float *xb = malloc(B * PX * sizeof *xb), *logits = malloc(d->n_va * NC * sizeof *logits);
   unsigned char *yb = malloc(B);
   size_t *order = malloc(d->n_tr * sizeof *order);
-  unsigned char *enc = NULL;
   int st = net && par && r && o && g && best && xb && logits && yb && order ? HOP_OK
                                                                             : HOP_RAISE(HOP_ENOMEM, "training buffers");
   if (!st) hop_cnn_init(net, r);
@@ -347,19 +329,11 @@ static int train_one(const hop_cli *cli, const config *cf, const data *d, net_ru
       fprintf(stderr, "cnn_wells: %s seed %ld epoch %ld: loss %.4f, training %.2f %%, validation %.2f %%\n",
               size_names[run->size], run->seed, e + 1, run->loss[e], run->train_acc[e], run->val_acc[e]);
   }
-  if (!st) { /* the weights file: bytes in memory, written atomically */
+  if (!st) { /* the weights file */
     memcpy(net->params, best, net->n_params * sizeof *best);
-    size_t len = hop_cnn_encoded_size(net);
-    char name[64];
-    snprintf(name, sizeof name, "cnn_%s_seed%ld.bin", size_names[run->size], run->seed);
-    hop_file *f = (enc = malloc(len)) ? hop_file_open(cli->out, name, NULL) : NULL;
-    if (!f) st = enc ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "weights buffer");
-    else if ((st = hop_cnn_encode(net, recipe(cli, cf, d, run->size, run->seed), enc, len)) ||
-             fwrite(enc, 1, len, hop_file_stream(f)) != len)
-      hop_file_discard(f), st = st ? st : HOP_RAISE(HOP_EIO, "%s/%s: write failed", cli->out, name);
-    else st = hop_file_close(f);
+    st = save_weights(cli, net, recipe(cli, cf, d, run->size, run->seed), run);
   }
-  free(enc), free(g), free(best), free(xb), free(logits), free(yb), free(order);
+  free(g), free(best), free(xb), free(logits), free(yb), free(order);
   hop_optim_free(o), hop_cnn_par_free(par), hop_cnn_free(net), gsl_rng_free(r);
   return st;
 }
@@ -399,19 +373,40 @@ static void l2_normalise(float *x, size_t n, size_t d) {
 
 /* Reloads a network from its weights file (checking the recipe), computes its features
  * and the head's accuracies. */
-static int features(const hop_cli *cli, const config *cf, const data *d, net_run *run) {
-  const hop_cnn_arch *a = &archs[run->size];
+static hop_cnn *load_weights(const hop_cli *cli, const config *cf, const data *d, const net_run *run, uint64_t *rec) {
   char path[1024];
   const char *dir = cf->reuse ? cf->weights : cli->out;
   if (snprintf(path, sizeof path, "%s/cnn_%s_seed%ld.bin", dir, size_names[run->size], run->seed) >= (int)sizeof path)
-    HOP_ERROR(HOP_ERANGE, "weights path too long: %s", dir);
-  uint64_t rec = 0;
-  hop_cnn *net = hop_cnn_load(path, a, &rec);
-  if (!net) return hop_error_code();
-  if (rec != recipe(cli, cf, d, run->size, run->seed)) {
+    HOP_ERROR_NULL(HOP_ERANGE, "weights path too long: %s", dir);
+  hop_cnn *net = hop_cnn_load(path, &archs[run->size], rec);
+  if (net && *rec != recipe(cli, cf, d, run->size, run->seed)) {
     hop_cnn_free(net);
-    HOP_ERROR(HOP_EINVAL, "%s: trained with other options than this run's (seed, epochs, lr, momentum, batch, "
-              "chunks, --train or --val differ)", path);
+    HOP_ERROR_NULL(HOP_EFORMAT, "%s: trained with other options than this run's (seed, epochs, lr, momentum, batch, "
+                   "chunks, --train or --val differ)", path);
+  }
+  return net;
+}
+
+/* --weights DIR: every network file is read and checked before any computation. */
+static int check_weights(const hop_cli *cli, const config *cf, const results *res) {
+  for (size_t k = 0; k < res->n_runs; k++) {
+    uint64_t rec = 0;
+    hop_cnn *net = load_weights(cli, cf, &res->d, &res->runs[k], &rec);
+    if (!net) return hop_error_code();
+    hop_cnn_free(net);
+  }
+  return HOP_OK;
+}
+
+static int features(const hop_cli *cli, const config *cf, const data *d, net_run *run) {
+  const hop_cnn_arch *a = &archs[run->size];
+  uint64_t rec = 0;
+  hop_cnn *net = load_weights(cli, cf, d, run, &rec);
+  if (!net) return hop_error_code();
+  /* reused weights go into this run's directory too, which replaces --out whole */
+  if (cf->reuse && save_weights(cli, net, rec, run)) {
+    hop_cnn_free(net);
+    return hop_error_code();
   }
   size_t f = a->feat;
   hop_cnn_par *par = hop_cnn_par_alloc(a, 256, (size_t)cf->chunks);
@@ -800,6 +795,17 @@ static int showcase(const hop_cli *cli, const config *cf, results *res) {
   return st;
 }
 
+static void results_free(results *res) {
+  for (size_t k = 0; res->runs && k < res->n_runs; k++) {
+    net_run *u = &res->runs[k];
+    free(u->ftr), free(u->fva), free(u->fte);
+    for (size_t i = 0; i < MAXL; i++) hop_wells_free(u->wells[i]);
+  }
+  free(res->runs);
+  hop_claims_free(res->claims);
+  data_free(&res->d);
+}
+
 int main(int argc, char **argv) {
   gsl_set_error_handler_off();
   hop_cli cli;
@@ -808,7 +814,6 @@ int main(int argc, char **argv) {
   if (rc >= 0) return rc;
   results res;
   memset(&res, 0, sizeof res);
-  if (hop_file_mkdirs(cli.out)) return fail("output directory");
   if ((rc = load(&cli, &cf, &res.d))) {
     data_free(&res.d);
     return rc;
@@ -819,6 +824,11 @@ int main(int argc, char **argv) {
   int st = res.runs && res.claims ? HOP_OK : fail("allocation");
   for (size_t i = 0; !st && i < cf.sizes.n; i++)
     for (long s = 0; s < cf.seeds; s++) res.runs[i * (size_t)cf.seeds + (size_t)s].size = cf.sizes.v[i], res.runs[i * (size_t)cf.seeds + (size_t)s].seed = s;
+  if (!st && cf.reuse && check_weights(&cli, &cf, &res)) {
+    st = hop_cli_fail_data(&cli, "option --weights");
+    results_free(&res);
+    return st;
+  }
   if (!st && !cf.reuse && (st = train_all(&cli, &cf, &res))) fail("training");
   if (!st && (st = sweep(&cli, &cf, &res))) fail("features and wells");
   if (!st && (st = summaries(&cli, &cf, &res))) fail("summaries and claims");
@@ -827,13 +837,6 @@ int main(int argc, char **argv) {
     const char *files[4] = {res.d.files[0], res.d.files[1], res.d.files[2], res.d.files[3]};
     if ((st = hop_claims_write(res.claims, cli.out) || hop_manifest_write(&cli, files, 4))) fail("claims and manifest");
   }
-  for (size_t k = 0; res.runs && k < res.n_runs; k++) {
-    net_run *u = &res.runs[k];
-    free(u->ftr), free(u->fva), free(u->fte);
-    for (size_t i = 0; i < MAXL; i++) hop_wells_free(u->wells[i]);
-  }
-  free(res.runs);
-  hop_claims_free(res.claims);
-  data_free(&res.d);
+  results_free(&res);
   return st ? 1 : 0;
 }

@@ -94,6 +94,7 @@ typedef struct {
   hop_attn_spline *spline;
   hop_progress prog;
   char mnist[512];    /* the images file A3 reads (for the manifest) */
+  hop_dataset ds;     /* the MNIST test set of A3, loaded and checked before any stage */
 } results;
 
 static int fail(const char *what) {
@@ -780,16 +781,21 @@ static void patch_tokens(const unsigned char *img, const double *emb, double *t)
   }
 }
 
+/* The MNIST test set of A3: 28 x 28 gray patch tokens, at least --images of them;
+ * loaded and checked before any stage runs. */
+static int load_tokens_data(const config *cf, results *res) {
+  char lab_path[512];
+  if (hop_data_path(res->mnist, sizeof res->mnist, "mnist/t10k-images-idx3-ubyte") ||
+      hop_data_path(lab_path, sizeof lab_path, "mnist/t10k-labels-idx1-ubyte"))
+    return hop_error_code();
+  int st = hop_data_mnist_load(res->mnist, lab_path, &res->ds);
+  if (!st) st = hop_data_expect(&res->ds, res->mnist, 1, 28, 28, (size_t)cf->images, "--images");
+  return st;
+}
+
 static int stage_tokens(const hop_cli *cli, const config *cf, results *res) {
-  char img_path[512], lab_path[512];
-  hop_dataset ds = {0};
-  hop_data_path(img_path, sizeof img_path, "mnist/t10k-images-idx3-ubyte");
-  hop_data_path(lab_path, sizeof lab_path, "mnist/t10k-labels-idx1-ubyte");
-  int st = hop_data_mnist_load(img_path, lab_path, &ds);
-  if (!st && (ds.channels != 1 || ds.height != 28 || ds.width != 28))
-    st = HOP_RAISE(HOP_EFORMAT, "%s: images of %zux%zux%zu, the patch tokens need 28x28 gray", img_path, ds.channels, ds.height, ds.width);
-  if (!st && ds.n < (size_t)cf->images)
-    st = HOP_RAISE(HOP_EFORMAT, "%s: %zu images, --images asks for %ld", img_path, ds.n, cf->images);
+  const hop_dataset ds = res->ds;
+  int st = HOP_OK;
   static double emb[PATCH * PATCH * DM], wq[DM * DM], wk[DM * DM], wv[DM * DM], wo[DM * DM], hw[3][N_ATT_HEADS][DM * DK];
   static double t[TOKENS * DM], out[TOKENS * DM], want[TOKENS * DM], states[N_ATT_HEADS * TOKENS * DK];
   gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(0, 0, 0, HOP_RNG_CW_TOKENS));
@@ -798,7 +804,6 @@ static int stage_tokens(const hop_cli *cli, const config *cf, results *res) {
                                                               "max_abs_diff_gradient_step,energy_before,energy_after");
   if (!st && (!r || !w || !f)) st = hop_error_code() ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "tokens: out of memory");
   if (!st) {
-    snprintf(res->mnist, sizeof res->mnist, "%s", img_path);
     for (size_t k = 0; k < PATCH * PATCH * DM; k++) emb[k] = gsl_ran_gaussian(r, 1.0 / PATCH);
     double *ws[4] = {wq, wk, wv, wo};
     for (int m = 0; m < 4; m++)
@@ -857,7 +862,7 @@ static int stage_tokens(const hop_cli *cli, const config *cf, results *res) {
           "%.2e; energy lower on %ld of %ld images", worst_grad, lowered, cf->images);
   }
   st = hop_file_finish(&f, 1, st);
-  hop_data_free(&ds), gsl_rng_free(r), hop_attn_work_free(w);
+  gsl_rng_free(r), hop_attn_work_free(w);
   return st;
 }
 
@@ -1055,6 +1060,10 @@ int main(int argc, char **argv) {
   size_t nb = (size_t)lround(cf.per_decade * log10(cf.beta_max / cf.beta_min)) + 1;
   hop_progress_start(&res.prog, stderr, "context_wells", N_HEADS + 2 * nb + cf.land_betas.n + N_TASKS * cf.loads.n * (size_t)cf.seeds);
   int st = res.claims && res.spline ? HOP_OK : fail("setup");
+  if (!st && load_tokens_data(&cf, &res)) {
+    hop_claims_free(res.claims), hop_attn_spline_free(res.spline), hop_data_free(&res.ds);
+    return hop_cli_fail_data(&cli, "MNIST (A3)");
+  }
   if (!st && (st = stage_gradient(&cli, &cf, &res))) fail("gradient check (A1)");
   if (!st && (st = stage_descent(&cli, &cf, &res))) fail("descent (A2, A4)");
   if (!st && (st = stage_wells(&cli, &cf, &res))) fail("well counts (A2)");
@@ -1066,6 +1075,6 @@ int main(int argc, char **argv) {
   const char *files[1] = {res.mnist};
   if (!st && (st = hop_manifest_write(&cli, files, 1))) fail("manifest");
   if (!st) fprintf(stderr, "context_wells: results in %s\n", cli.out);
-  hop_claims_free(res.claims), hop_attn_spline_free(res.spline);
+  hop_claims_free(res.claims), hop_attn_spline_free(res.spline), hop_data_free(&res.ds);
   return st ? 1 : 0;
 }

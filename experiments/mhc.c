@@ -187,12 +187,15 @@ static int load_raw(int which, int quick, hop_dataset *tr, hop_dataset *te, dset
     for (int k = 0; k < 4; k++) {
       char rel[128];
       snprintf(rel, sizeof rel, "%s/%s%s", dir, names[k], gz);
-      hop_data_path(p[k], sizeof p[k], rel);
+      if (hop_data_path(p[k], sizeof p[k], rel)) return hop_error_code();
       snprintf(d->files[k], sizeof d->files[k], "%.*s", (int)sizeof d->files[k] - 1, p[k]);
     }
     d->n_files = 4;
     s = hop_data_mnist_load(p[0], p[1], tr);
     if (!s) s = hop_data_mnist_load(p[2], p[3], te);
+    /* what the runs and figures assume: 28 x 28 gray images in both files */
+    if (!s) s = hop_data_expect(tr, p[0], 1, 28, 28, 1, NULL);
+    if (!s) s = hop_data_expect(te, p[2], 1, 28, 28, 1, NULL);
   } else {
     const char *const *pp;
     size_t np;
@@ -202,18 +205,19 @@ static int load_raw(int which, int quick, hop_dataset *tr, hop_dataset *te, dset
       for (int k = 0; k < 5; k++) {
         char rel[64];
         snprintf(rel, sizeof rel, "cifar-10-jpeg75/data_batch_%d.bin", k + 1);
-        hop_data_path(bp[k], sizeof bp[k], rel);
+        if (hop_data_path(bp[k], sizeof bp[k], rel)) return hop_error_code();
         bpp[k] = bp[k];
         snprintf(d->files[k], sizeof d->files[k], "%.*s", (int)sizeof d->files[k] - 1, bp[k]);
       }
-      hop_data_path(p[0], sizeof p[0], "cifar-10-jpeg75/test_batch.bin");
+      if (hop_data_path(p[0], sizeof p[0], "cifar-10-jpeg75/test_batch.bin")) return hop_error_code();
       snprintf(d->files[5], sizeof d->files[5], "%.*s", (int)sizeof d->files[5] - 1, p[0]);
       d->n_files = 6;
       np = quick ? 1 : 5;
     } else { /* the exact subset, or the same records of the JPEG-75 copy */
       int jpeg = which == DS_SUBSET_JPEG;
-      hop_data_path(bp[0], sizeof bp[0], jpeg ? "cifar-10-jpeg75/data_batch_1.bin" : "cifar-10-subset/data_batch_1_first4000.bin");
-      hop_data_path(p[0], sizeof p[0], jpeg ? "cifar-10-jpeg75/test_batch.bin" : "cifar-10-subset/test_batch_first1000.bin");
+      if (hop_data_path(bp[0], sizeof bp[0], jpeg ? "cifar-10-jpeg75/data_batch_1.bin" : "cifar-10-subset/data_batch_1_first4000.bin") ||
+          hop_data_path(p[0], sizeof p[0], jpeg ? "cifar-10-jpeg75/test_batch.bin" : "cifar-10-subset/test_batch_first1000.bin"))
+        return hop_error_code();
       bpp[0] = bp[0];
       snprintf(d->files[0], sizeof d->files[0], "%.*s", (int)sizeof d->files[0] - 1, bp[0]);
       snprintf(d->files[1], sizeof d->files[1], "%.*s", (int)sizeof d->files[1] - 1, p[0]);
@@ -225,6 +229,10 @@ static int load_raw(int which, int quick, hop_dataset *tr, hop_dataset *te, dset
     s = hop_data_cifar_load(pp, np, sub ? 4000 : 0, tr);
     const char *tp[1] = {p[0]};
     if (!s) s = hop_data_cifar_load(tp, 1, sub ? 1000 : 0, te);
+    /* the students' subset is 4,000 training and 1,000 test images, whichever copy */
+    int subset = which == DS_SUBSET || which == DS_SUBSET_JPEG;
+    if (!s) s = hop_data_expect(tr, bp[0], 3, 32, 32, subset ? 4000 : 1, subset ? "the students' subset" : NULL);
+    if (!s) s = hop_data_expect(te, p[0], 3, 32, 32, subset ? 1000 : 1, subset ? "the students' subset" : NULL);
   }
   return s;
 }
@@ -236,7 +244,7 @@ static int prepare(int which, const config *cf, int quick, dset *d) {
   if (load_raw(which, quick, &tr, &te, d)) {
     hop_data_free(&tr);
     hop_data_free(&te);
-    return HOP_EIO;
+    return hop_error_code();
   }
   size_t nf = tr.dim;
   d->nf = nf;
@@ -244,8 +252,14 @@ static int prepare(int which, const config *cf, int quick, dset *d) {
   d->side = tr.width;
   /* --quick keeps 5,000 training images (drawn as below), enough for its small runs */
   d->n_train = quick && tr.n > 5000 ? 5000 : tr.n;
-  d->n_test = te.n < (size_t)cf->test ? te.n : (size_t)cf->test;
   int subset = which == DS_SUBSET || which == DS_SUBSET_JPEG;
+  if (!subset && te.n < (size_t)cf->test) {
+    size_t n = te.n;
+    hop_data_free(&tr);
+    hop_data_free(&te);
+    HOP_ERROR(HOP_EINVAL, "%s: %zu test images, fewer than --test %ld", d->files[d->n_files == 4 ? 2 : d->n_files - 1], n, cf->test);
+  }
+  d->n_test = te.n < (size_t)cf->test ? te.n : (size_t)cf->test;
   d->n_val = subset ? 0 : (size_t)cf->val;
   if (d->n_val + (size_t)cf->n_train > d->n_train && !subset) {
     hop_data_free(&tr);
@@ -739,11 +753,11 @@ static int options(int argc, char **argv, hop_cli *cli, config *cf) {
        "4", .quick = NULL},
       {"betas", HOP_OPT_LIST, &cf->beta_f3a, 1e-9, 1e6, "initial betas of Fig. 3a", "0.001,0.01,0.1,1,10,100",
        .quick = "0.01,1"},
-      {"sizes", HOP_OPT_LIST, &cf->sizes, 10, 1e6, "training-set sizes of Fig. 9", "100,300,1000,3000,10000",
+      {"sizes", HOP_OPT_INTS, &cf->sizes, 10, 1e6, "training-set sizes of Fig. 9", "100,300,1000,3000,10000",
        .quick = "50,100"},
       {"f9-span", HOP_OPT_DOUBLE, &cf->f9_span, 1e-3, 100, "Fig. 9's other inference span, in units of tau_v",
        "1", .quick = NULL},
-      {"readout-steps", HOP_OPT_LIST, &cf->rsteps, 1, 100000, "Euler steps of the early read-outs (Table 1 and Fig. 9 runs)",
+      {"readout-steps", HOP_OPT_INTS, &cf->rsteps, 1, 100000, "Euler steps of the early read-outs (Table 1 and Fig. 9 runs)",
        "1,10", .quick = NULL},
       {"mlp-epochs", HOP_OPT_INT, &cf->mlp_epochs, 1, 1000, "MLP epochs of Table 1 (paper 50)", "50", .quick = "10"},
       {"mlp-lr", HOP_OPT_LIST, &cf->mlp_lr, 1e-9, 100, "MLP learning rates swept on validation", "0.003,0.01,0.03,0.1",
@@ -768,28 +782,6 @@ static int options(int argc, char **argv, hop_cli *cli, config *cf) {
     fprintf(stderr, "mhc: option --datasets: must include mnist (the sweeps and figures use it)\n");
     return 2;
   }
-  for (size_t i = 0; i < cf->sizes.n; i++)
-    if (cf->sizes.v[i] != floor(cf->sizes.v[i])) {
-      fprintf(stderr, "mhc: option --sizes: %g is not a whole number of images\n", cf->sizes.v[i]);
-      return 2;
-    }
-  for (size_t i = 0; i < cf->rsteps.n; i++) {
-    if (cf->rsteps.v[i] != floor(cf->rsteps.v[i])) {
-      fprintf(stderr, "mhc: option --readout-steps: %g is not a whole number of steps\n", cf->rsteps.v[i]);
-      return 2;
-    }
-    for (size_t k = 0; k < i; k++)
-      if (cf->rsteps.v[k] == cf->rsteps.v[i]) {
-        fprintf(stderr, "mhc: option --readout-steps: %g is listed twice\n", cf->rsteps.v[i]);
-        return 2;
-      }
-  }
-  for (size_t i = 0; i < cf->dt.n; i++)
-    for (size_t k = 0; k < i; k++)
-      if (cf->dt.v[k] == cf->dt.v[i]) {
-        fprintf(stderr, "mhc: option --dt: %g is listed twice\n", cf->dt.v[i]);
-        return 2;
-      }
   for (size_t i = 0; i < cf->dt.n; i++)
     if (cf->f9_span * TAU_V / cf->dt.v[i] > 100000) {
       fprintf(stderr, "mhc: option --f9-span: %g tau_v at dt %g is more than 100000 Euler steps\n", cf->f9_span,
@@ -804,8 +796,7 @@ static int options(int argc, char **argv, hop_cli *cli, config *cf) {
 }
 
 /* ---- stage 2: data: MNIST always (sweeps and figures), the rest as asked; returns the
- *      exit status (2: missing data or a size the data cannot give, 1: no output
- *      directory) or 0 ------------------------------------------------------------------ */
+ *      exit status (3: missing data, or data that do not fit the run) or 0 ----------- */
 
 static int load(const hop_cli *cli, const config *cf, results *res) {
   dset *ds = res->ds;
@@ -814,20 +805,14 @@ static int load(const hop_cli *cli, const config *cf, results *res) {
   res->want[DS_SUBSET] = res->want[DS_SUBSET_JPEG] = res->want[DS_CIFAR];
   for (int k = 0; k < N_DS; k++) {
     if (!res->want[k]) continue;
-    if (prepare(k, cf, cli->quick, &ds[k])) {
-      int code = hop_error_code();
-      fprintf(stderr, "mhc: %s: %s%s\n", ds_names[k], hop_error_message(),
-              code == HOP_EINVAL ? "" : " (run make data)");
-      return 2;
-    }
+    if (prepare(k, cf, cli->quick, &ds[k])) return hop_cli_fail_data(cli, ds_names[k]);
     for (size_t i = 0; i < cf->sizes.n; i++)
       if (k == DS_MNIST && cf->sizes.v[i] > (double)(ds[k].n_train - ds[k].n_val)) {
         fprintf(stderr, "mhc: option --sizes: %g is more than the %zu training images outside the validation split\n",
                 cf->sizes.v[i], ds[k].n_train - ds[k].n_val);
-        return 2;
+        return HOP_EXIT_DATA;
       }
   }
-  if (hop_file_mkdirs(cli->out)) return fail("output directory"); /* 1: not a usage error */
   return 0;
 }
 
@@ -1518,7 +1503,7 @@ static void claims_eq3(const config *cf, results *res) {
     }
 }
 
-static int finish(const hop_cli *cli, const config *cf, results *res) {
+static int finish(hop_cli *cli, const config *cf, results *res) {
   claims_eq3(cf, res);
   int st = hop_claims_write(res->claims, cli->out);
   if (st) return st;

@@ -84,6 +84,8 @@ typedef struct {
 
 typedef struct {
   hop_claims *claims;
+  hop_dataset mn;      /* MNIST training digits of Moving MNIST, loaded and checked first */
+  char mn_path[512];
   hop_progress prog;
   kernel kern[MAX_KERNELS];
   size_t nkern;
@@ -572,18 +574,20 @@ static int cmp_hashed(const void *a, const void *b) {
   return (x->k > y->k) - (x->k < y->k);
 }
 
-static int stage_movmnist(const hop_cli *cli, const config *cf, results *res) {
-  char ip[512], lp[512];
-  hop_dataset mn;
-  if (hop_data_path(ip, sizeof ip, "mnist/train-images-idx3-ubyte") || hop_data_path(lp, sizeof lp, "mnist/train-labels-idx1-ubyte"))
+/* MNIST training digits for Moving MNIST: 28 x 28 gray, at least 2 (two per clip). */
+static int load_mnist(results *res) {
+  char lp[512];
+  if (hop_data_path(res->mn_path, sizeof res->mn_path, "mnist/train-images-idx3-ubyte") ||
+      hop_data_path(lp, sizeof lp, "mnist/train-labels-idx1-ubyte"))
     return hop_error_code();
-  int st = hop_data_mnist_load(ip, lp, &mn);
-  if (st) return st;
-  if (mn.height != 28 || mn.width != 28 || mn.channels != 1 || mn.n < 2) {
-    hop_data_free(&mn);
-    return HOP_RAISE(HOP_EFORMAT, "%s: Moving MNIST needs 28 x 28 gray digits, found %zu images of %zu x %zu x %zu", ip, mn.n, mn.channels,
-                     mn.height, mn.width);
-  }
+  int st = hop_data_mnist_load(res->mn_path, lp, &res->mn);
+  if (!st) st = hop_data_expect(&res->mn, res->mn_path, 1, 28, 28, 2, "a Moving MNIST clip (two digits)");
+  return st;
+}
+
+static int stage_movmnist(const hop_cli *cli, const config *cf, results *res) {
+  const hop_dataset mn = res->mn;
+  int st = HOP_OK;
   size_t clips = (size_t)cf->mm_clips, frames = (size_t)cf->mm_frames, p = clips * frames, n = 784;
   signed char *xi = malloc(p * n);
   hashed *hash = malloc(p * sizeof *hash);
@@ -613,7 +617,6 @@ static int stage_movmnist(const hop_cli *cli, const config *cf, results *res) {
     }
     free(big), gsl_rng_free(r);
   }
-  hop_data_free(&mn);
   if (!st && nomem) st = HOP_RAISE(HOP_ENOMEM, "Moving MNIST: out of memory");
   /* Exact duplicate frames (equal hashes, then compared byte for byte): from two equal
    * states no deterministic network can go to two different successors. */
@@ -988,10 +991,9 @@ int main(int argc, char **argv) {
   if (!st && (st = kernels(&cf, &res))) fail("kernels");
   movie mv = {0};
   char vpath[600];
-  if (!st && (st = load_video(&cf, &mv, vpath, sizeof vpath))) { /* before any long computation */
-    fail("video");
-    hop_claims_free(res.claims);
-    return 1;
+  if (!st && ((st = load_video(&cf, &mv, vpath, sizeof vpath)) || (st = load_mnist(&res)))) { /* before any long computation */
+    hop_claims_free(res.claims), hop_data_free(&res.mn), free(mv.xi);
+    return hop_cli_fail_data(&cli, "data");
   }
   size_t units = 2 * (size_t)cf.fig1_draws + cap_jobs(&cf, &res) + 5 + 4 + (2 + (size_t)cf.noise_draws) * res.nkern;
   hop_progress_start(&res.prog, stderr, "sequence_memory", units);
@@ -1004,7 +1006,7 @@ int main(int argc, char **argv) {
   if (!st && (st = hop_claims_write(res.claims, cli.out))) fail("claims");
   if (!st && (st = hop_manifest_write(&cli, NULL, 0))) fail("manifest");
   if (!st) fprintf(stderr, "sequence_memory: results in %s\n", cli.out);
-  free(mv.xi);
+  free(mv.xi), hop_data_free(&res.mn);
   hop_claims_free(res.claims);
   return st ? 1 : 0;
 }

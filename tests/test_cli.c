@@ -146,6 +146,39 @@ Test(cli, number_lists) {
   cr_assert_eq(hop_cli_list("1,2,3,4,5", "sizes", 0, 9, v, 4), 0);
   cr_assert_eq(hop_cli_list("1,20", "sizes", 0, 9, v, 4), 0);
   cr_assert(strstr(hop_error_message(), "outside"));
+  /* a repeated entry would repeat rows and bias choices: refused, also when spelled differently */
+  cr_assert_eq(hop_cli_list("1,2,1", "sizes", 0, 9, v, 4), 0);
+  cr_assert(strstr(hop_error_message(), "1 is repeated"), "%s", hop_error_message());
+  cr_assert_eq(hop_cli_list("2,2.0", "sizes", 0, 9, v, 4), 0);
+  cr_assert_eq(hop_cli_list("1,2,3,4", "sizes", 0, 9, v, 4), 4, "distinct values pass: %s", hop_error_message());
+}
+
+Test(cli, whole_number_lists_and_ranges_that_fit_the_arithmetic) {
+  hop_cli_numbers ks;
+  double big;
+  hop_opt o[2] = {{"k", HOP_OPT_INTS, &ks, 1, 100, "wells", "1,2,5", .quick = NULL},
+                  {"beta", HOP_OPT_DOUBLE, &big, 1e-30, 1e30, "a float beta", "1", .quick = NULL}};
+  hop_cli cli;
+  int action;
+  hop_cli_init(&cli, "demo", "a demo", 1);
+  char *good[] = {"demo", "--k", "3,50"};
+  cr_assert_eq(hop_cli_parse(&cli, 3, good, o, 2, &action), HOP_OK, "%s", hop_error_message());
+  cr_assert(ks.n == 2 && ks.v[1] == 50);
+  char *frac[] = {"demo", "--k", "3,2.5"};
+  cr_assert_eq(hop_cli_parse(&cli, 3, frac, o, 2, &action), HOP_EINVAL);
+  cr_assert(strstr(hop_error_message(), "2.5 is not a whole number"), "%s", hop_error_message());
+  char *rep[] = {"demo", "--k", "5,5"};
+  cr_assert_eq(hop_cli_parse(&cli, 3, rep, o, 2, &action), HOP_EINVAL);
+  char *over[] = {"demo", "--beta", "1e300"}; /* finite as a double, infinite as a float */
+  cr_assert_eq(hop_cli_parse(&cli, 3, over, o, 2, &action), HOP_EINVAL);
+  cr_assert(strstr(hop_error_message(), "outside"), "%s", hop_error_message());
+}
+
+Test(cli, memory_requests_are_compared_with_the_machine) {
+  cr_assert_eq(hop_cli_check_memory(1e6, 0.8, "a small run"), HOP_OK);
+  cr_assert_eq(hop_cli_check_memory(1e18, 0.8, "P x N = 1e18 bytes"), HOP_ERANGE);
+  cr_assert(strstr(hop_error_message(), "P x N = 1e18 bytes needs") && strstr(hop_error_message(), "GiB of memory"),
+            "%s", hop_error_message());
 }
 
 Test(cli, name_lists) {
@@ -159,5 +192,7 @@ Test(cli, name_lists) {
   cr_assert_eq(hop_cli_words("", "standardise", names, 3, k, 3), 0);
   cr_assert_eq(hop_cli_words("pixel,,global", "standardise", names, 3, k, 3), 0);
   cr_assert_eq(hop_cli_words("pix,pix,pix,pix", "standardise", names, 3, k, 3), 0);
-  cr_assert(strstr(hop_error_message(), "more than 3"));
+  cr_assert(strstr(hop_error_message(), "'pix' is repeated"), "a repeated name is refused: %s", hop_error_message());
+  cr_assert_eq(hop_cli_words("global,pix,global", "standardise", names, 3, k, 3), 0);
+  cr_assert(strstr(hop_error_message(), "repeated"));
 }

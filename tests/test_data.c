@@ -4,6 +4,7 @@
 #include "helpers.h"
 #include <criterion/criterion.h>
 #include <math.h>
+#include <unistd.h>
 #include <zlib.h>
 #include "hop_data.h"
 #include "hop_norm.h"
@@ -188,6 +189,65 @@ Test(data, cifar_bad_files_fail_cleanly) {
   snprintf(p, sizeof p, "%s/missing.bin", dir);
   cr_assert_eq(hop_data_cifar_load(paths, 1, 0, &ds), HOP_EIO);
   cr_assert_eq(hop_data_cifar_load(paths, 0, 0, &ds), HOP_EINVAL);
+}
+
+/* A file that changes between the size check and the read (the loaders' hook runs in
+ * that window): the load fails naming the file, and never returns unread records. */
+static long change_to; /* new length in bytes; -1: append a record */
+static void change_file(const char *path) {
+  if (change_to >= 0) {
+    if (truncate(path, change_to)) abort();
+  } else {
+    FILE *f = fopen(path, "ab");
+    if (!f || fwrite(rec, 1, 3073, f) != 3073) abort();
+    fclose(f);
+  }
+}
+
+Test(data, a_file_that_changes_between_check_and_read_is_refused) {
+  cifar_records();
+  char p[256];
+  const char *paths[1] = {p};
+  hop_dataset ds;
+  hop_data_after_size_check = change_file;
+  long cases[3] = {3073, 0, -1}; /* shrinks to one record, to nothing, grows by one */
+  for (int c = 0; c < 3; c++) {
+    file_write(dir, "changing.bin", rec, 2 * 3073, p, sizeof p);
+    change_to = cases[c];
+    cr_assert_eq(hop_data_cifar_load(paths, 1, 0, &ds), HOP_EFORMAT, "case %d", c);
+    cr_assert(strstr(hop_error_message(), "changing.bin") && strstr(hop_error_message(), "changed"), "%s",
+              hop_error_message());
+    cr_assert_null(ds.x);
+  }
+  /* the raw video frames, and a plain IDX file larger than zlib's buffer */
+  file_write(dir, "frames.raw", rec, 2 * 3073, p, sizeof p); /* 2 frames of 3073 bytes */
+  change_to = 3073;
+  cr_assert_eq(hop_data_frames_load(p, 3073, 1, 0, &ds), HOP_EFORMAT);
+  cr_assert(strstr(hop_error_message(), "changed"), "%s", hop_error_message());
+  static unsigned char idx[16 + 100 * 784], zeros[100 * 784];
+  unsigned dims[3] = {100, 28, 28};
+  size_t n = idx_bytes(idx, 3, dims, zeros, sizeof zeros);
+  file_write(dir, "big-idx", idx, n, p, sizeof p);
+  change_to = 20000;
+  hop_data_idx im;
+  cr_assert_eq(hop_data_idx_read(p, &im), HOP_EFORMAT);
+  cr_assert(strstr(hop_error_message(), "truncated"), "%s", hop_error_message());
+  cr_assert_null(im.data);
+  hop_data_after_size_check = NULL;
+}
+
+Test(data, what_an_experiment_needs_is_checked_with_named_files) {
+  hop_dataset ds = {.n = 50, .channels = 1, .height = 28, .width = 28, .dim = 784};
+  cr_assert_eq(hop_data_expect(&ds, "train.idx", 1, 28, 28, 50, NULL), HOP_OK);
+  cr_assert_eq(hop_data_expect(&ds, "train.idx", 3, 32, 32, 1, NULL), HOP_EFORMAT);
+  cr_assert(strstr(hop_error_message(), "train.idx: images of 1 x 28 x 28") && strstr(hop_error_message(), "needs 3 x 32 x 32"),
+            "%s", hop_error_message());
+  ds.width = 20; /* not square: never read as 28 x 28 */
+  cr_assert_eq(hop_data_expect(&ds, "t10k.idx", 1, 28, 28, 1, NULL), HOP_EFORMAT);
+  ds.width = 28;
+  cr_assert_eq(hop_data_expect(&ds, "batch.bin", 1, 28, 28, 100, "the students' P = 100"), HOP_EINVAL);
+  cr_assert(strstr(hop_error_message(), "batch.bin: 50 records, but the students' P = 100 needs 100"), "%s",
+            hop_error_message());
 }
 
 Test(data, normalisation_helpers) {

@@ -3,7 +3,13 @@
  * hop_progress). */
 #include "helpers.h"
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "hop_error.h"
 #include "hop_claims.h"
 #include "hop_file.h"
@@ -61,6 +67,116 @@ Test(out, open_fails_cleanly_where_it_cannot_write) {
   cr_assert_null(hop_file_open(bad, "a.csv", NULL));
   cr_assert(hop_error_code() == HOP_EIO);
   cr_assert_eq(hop_file_mkdirs(""), HOP_EINVAL);
+}
+
+Test(out, a_link_or_file_planted_at_the_temporary_name_is_refused) {
+  char victim[256], link[256], text[64];
+  file_write(dir, "victim", "keep", 4, victim, sizeof victim);
+  snprintf(link, sizeof link, "%s/.e.csv.tmp", dir);
+  cr_assert_eq(symlink(victim, link), 0);
+  cr_assert_null(hop_file_open(dir, "e.csv", "x"), "a symbolic link at the temporary name must not be followed");
+  cr_assert(strstr(hop_error_message(), ".e.csv.tmp") && strstr(hop_error_message(), "exists"), "%s", hop_error_message());
+  cr_assert_eq(file_read(victim, text, sizeof text), 4);
+  cr_assert_str_eq(text, "keep", "the link's target is untouched");
+}
+
+/* A write error names the file and strerror: the file-size limit (RLIMIT_FSIZE, with
+ * SIGXFSZ ignored) makes write() fail with EFBIG, as a full disk fails with ENOSPC. */
+Test(out, a_write_error_names_the_file_and_the_reason) {
+  pid_t pid = fork();
+  cr_assert(pid >= 0);
+  if (pid == 0) {
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit rl = {4096, 4096};
+    setrlimit(RLIMIT_FSIZE, &rl);
+    hop_file *f = hop_file_open(dir, "big.csv", NULL);
+    if (!f) _exit(10);
+    for (int i = 0; i < 2000; i++) hop_file_printf(f, "%d,0123456789\n", i);
+    if (hop_file_close(f) != HOP_EIO) _exit(11);
+    const char *m = hop_error_message();
+    char p[300], tmp[300];
+    snprintf(p, sizeof p, "%s/big.csv", dir);
+    snprintf(tmp, sizeof tmp, "%s/.big.csv.tmp", dir);
+    if (!strstr(m, "big.csv") || !strstr(m, strerror(EFBIG))) _exit(12);
+    _exit(file_exists(p) || file_exists(tmp) ? 13 : 0);
+  }
+  int status;
+  waitpid(pid, &status, 0);
+  cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+}
+
+/* The result directory of a run: the previous run stays whole until the new one is
+ * complete, then is replaced in one step; an abandoned run leaves nothing. */
+Test(out, a_staged_run_replaces_the_directory_only_when_complete) {
+  char fin[256], p[300], text[64];
+  snprintf(fin, sizeof fin, "%s/res", dir);
+  hop_file_mkdirs(fin);
+  file_write(dir, "res/old.csv", "old", 3, p, sizeof p);
+  const char *stage;
+  cr_assert_eq(hop_file_stage_begin(fin, &stage), HOP_OK, "%s", hop_error_message());
+  cr_assert(strstr(stage, "/.res.staging-"), "%s", stage);
+  hop_file *f = hop_file_open(stage, "new.csv", "n");
+  cr_assert_eq(hop_file_close(f), HOP_OK);
+  snprintf(p, sizeof p, "%s/old.csv", fin);
+  cr_assert(file_exists(p), "the previous run is intact while the new one runs");
+  snprintf(p, sizeof p, "%s/new.csv", fin);
+  cr_assert(!file_exists(p));
+  cr_assert_eq(hop_file_stage_commit(), HOP_OK, "%s", hop_error_message());
+  cr_assert_eq(file_read(p, text, sizeof text), 2);
+  snprintf(p, sizeof p, "%s/old.csv", fin);
+  cr_assert(!file_exists(p), "the new run replaces the old one whole");
+  struct stat st;
+  cr_assert_eq(stat(fin, &st), 0);
+  cr_assert((st.st_mode & 0777) != 0700, "the staging mode (0700) is widened by the umask");
+  /* abandoned: nothing appears, no staging directory is left */
+  cr_assert_eq(hop_file_stage_begin(fin, &stage), HOP_OK);
+  char st_path[300];
+  snprintf(st_path, sizeof st_path, "%s", stage);
+  f = hop_file_open(stage, "half.csv", "h");
+  hop_file_printf(f, "1\n");
+  hop_file_discard(f);
+  hop_file_stage_abort();
+  cr_assert(!file_exists(st_path), "the staging directory is removed");
+  snprintf(p, sizeof p, "%s/new.csv", fin);
+  cr_assert(file_exists(p), "an abandoned run leaves the previous complete run");
+  cr_assert_eq(hop_file_stage_commit(), HOP_EINVAL, "nothing to commit after an abort");
+  /* names a run cannot replace, and a file in the way */
+  cr_assert_eq(hop_file_stage_begin(".", &stage), HOP_EINVAL);
+  cr_assert_eq(hop_file_stage_begin("a/..", &stage), HOP_EINVAL);
+  snprintf(p, sizeof p, "%s/res/new.csv", dir);
+  cr_assert_eq(hop_file_stage_begin(p, &stage), HOP_EINVAL);
+  cr_assert(strstr(hop_error_message(), "not a directory"), "%s", hop_error_message());
+}
+
+Test(out, a_signal_removes_the_staging_directory_and_keeps_its_exit_status) {
+  char fin[256], p[300];
+  snprintf(fin, sizeof fin, "%s/sig", dir);
+  hop_file_mkdirs(fin);
+  file_write(dir, "sig/old.csv", "old", 3, p, sizeof p);
+  int fds[2];
+  cr_assert_eq(pipe(fds), 0);
+  pid_t pid = fork();
+  cr_assert(pid >= 0);
+  if (pid == 0) {
+    const char *stage;
+    if (hop_file_stage_begin(fin, &stage)) _exit(10);
+    hop_file *f = hop_file_open(stage, "part.csv", "x");
+    hop_file_printf(f, "1\n");
+    if (hop_file_close(f)) _exit(11);
+    size_t n = strlen(stage) + 1;
+    if (write(fds[1], stage, n) != (ssize_t)n) _exit(12);
+    for (;;) pause();
+  }
+  char stage[300] = "";
+  cr_assert(read(fds[0], stage, sizeof stage) > 0);
+  cr_assert(file_exists(stage), "%s", stage);
+  kill(pid, SIGTERM);
+  int status;
+  waitpid(pid, &status, 0);
+  cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM, "ended by SIGTERM's default action (status %d)", status);
+  cr_assert(!file_exists(stage), "SIGTERM removes the staging directory");
+  cr_assert(file_exists(p), "and leaves the previous run");
+  close(fds[0]), close(fds[1]);
 }
 
 Test(out, csv_fields_are_quoted_when_needed) {

@@ -13,6 +13,12 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
+void (*hop_data_after_size_check)(const char *path) = NULL;
+
+static void after_size_check(const char *path) {
+  if (hop_data_after_size_check) hop_data_after_size_check(path);
+}
+
 /* Read exactly want bytes from g into a buffer grown as data arrives.
  * Returns the buffer (NULL with an error recorded if short, unreadable or
  * followed by trailing bytes). */
@@ -125,6 +131,7 @@ int hop_data_idx_read(const char *path, hop_data_idx *out) {
                                     "holds %jd", path, count, (intmax_t)st.st_size - 4 - 4 * out->rank);
     goto done;
   }
+  after_size_check(path);
   data = read_exact(g, path, count, "the data");
   if (!data) {
     status = hop_error_code();
@@ -199,6 +206,8 @@ int hop_data_cifar_load(const char *const *paths, size_t n_paths, size_t max_n, 
   memset(out, 0, sizeof *out);
   if (n_paths == 0) HOP_ERROR(HOP_EINVAL, "CIFAR-10: no batch files given");
   size_t total = 0;
+  off_t sizes[64];
+  if (n_paths > 64) HOP_ERROR(HOP_EINVAL, "CIFAR-10: %zu batch files, at most 64", n_paths);
   for (size_t k = 0; k < n_paths; k++) {
     struct stat st;
     if (stat(paths[k], &st)) HOP_ERROR(HOP_EIO, "%s: cannot open: %s", paths[k], strerror(errno));
@@ -208,9 +217,11 @@ int hop_data_cifar_load(const char *const *paths, size_t n_paths, size_t max_n, 
                              "%u-byte record", paths[k], (intmax_t)st.st_size, CIFAR_RECORD);
     if ((size_t)st.st_size > HOP_DATA_MAX_BYTES)
       HOP_ERROR(HOP_ERANGE, "%s: larger than %zu bytes", paths[k], HOP_DATA_MAX_BYTES);
+    sizes[k] = st.st_size;
     total += (size_t)st.st_size / CIFAR_RECORD;
   }
   size_t n = max_n && max_n < total ? max_n : total;
+  for (size_t k = 0; k < n_paths; k++) after_size_check(paths[k]);
   out->x = malloc(n * 3072u);
   out->y = malloc(n);
   if (!out->x || !out->y) {
@@ -225,7 +236,7 @@ int hop_data_cifar_load(const char *const *paths, size_t n_paths, size_t max_n, 
       hop_data_free(out);
       HOP_ERROR(HOP_EIO, "%s: cannot open: %s", paths[k], strerror(errno));
     }
-    size_t r;
+    size_t r, first = i, in_file = (size_t)sizes[k] / CIFAR_RECORD;
     while (i < n && (r = fread(rec, 1, CIFAR_RECORD, f)) > 0) {
       if (r != CIFAR_RECORD || rec[0] > 9) {
         fclose(f);
@@ -238,18 +249,40 @@ int hop_data_cifar_load(const char *const *paths, size_t n_paths, size_t max_n, 
       memcpy(out->x + i * 3072u, rec + 1, 3072u);
       i++;
     }
-    int bad = ferror(f);
+    /* the file must hold what its size promised when checked: read to the end (or to
+     * max_n) and compare, so a file changed in between never yields unread records */
+    int bad = ferror(f), grew = i < n ? 0 : (i - first == in_file && fgetc(f) != EOF);
     fclose(f);
     if (bad) {
       hop_data_free(out);
       HOP_ERROR(HOP_EIO, "%s: read error", paths[k]);
     }
+    if ((i < n && i - first != in_file) || (i == n && i - first < in_file && k + 1 == n_paths && !max_n) || grew) {
+      size_t got = i - first;
+      hop_data_free(out);
+      HOP_ERROR(HOP_EFORMAT, "%s: read %zu records where its size promised %zu%s: the file changed while being read",
+                paths[k], got, in_file, grew ? " (and it grew)" : "");
+    }
+  }
+  if (i != n) {
+    hop_data_free(out);
+    HOP_ERROR(HOP_EFORMAT, "CIFAR-10: read %zu of the %zu records the files promised: a file changed while being read", i, n);
   }
   out->n = n;
   out->channels = 3;
   out->height = out->width = 32;
   out->dim = 3072;
   out->n_classes = 10;
+  return HOP_OK;
+}
+
+int hop_data_expect(const hop_dataset *ds, const char *path, size_t channels, size_t height, size_t width,
+                    size_t min_n, const char *why) {
+  if (ds->channels != channels || ds->height != height || ds->width != width)
+    HOP_ERROR(HOP_EFORMAT, "%s: images of %zu x %zu x %zu (channels x height x width); this experiment needs %zu x %zu x %zu",
+              path, ds->channels, ds->height, ds->width, channels, height, width);
+  if (ds->n < min_n)
+    HOP_ERROR(HOP_EINVAL, "%s: %zu records, but %s needs %zu", path, ds->n, why ? why : "the experiment", min_n);
   return HOP_OK;
 }
 
@@ -279,6 +312,7 @@ int hop_data_frames_load(const char *path, size_t width, size_t height, size_t m
   if (bytes > HOP_DATA_MAX_BYTES) HOP_ERROR(HOP_ERANGE, "%s: %zu bytes exceed the loader's limit", path, bytes);
   size_t n = bytes / frame;
   if (max_frames && n > max_frames) n = max_frames;
+  after_size_check(path);
   FILE *f = fopen(path, "rb");
   if (!f) HOP_ERROR(HOP_EIO, "%s: cannot open: %s", path, strerror(errno));
   unsigned char *x = malloc(n * frame);

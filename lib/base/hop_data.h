@@ -54,6 +54,18 @@ int hop_data_frames_load(const char *path, size_t width, size_t height, size_t m
 
 void hop_data_free(hop_dataset *ds);
 
+/* What an experiment needs from a loaded dataset, checked right after loading and
+ * before anything is allocated from its sizes: channels x height x width per image
+ * (HOP_EFORMAT naming path, what was expected and what was found) and at least min_n
+ * records (HOP_EINVAL: the data are well-formed, but `why`, a fixed setting or an
+ * option, asks for more). */
+int hop_data_expect(const hop_dataset *ds, const char *path, size_t channels, size_t height, size_t width,
+                    size_t min_n, const char *why);
+
+/* For tests only: when set, the loaders call it with the path between checking a
+ * file's size and reading its data, so a test can change the file in that window. */
+extern void (*hop_data_after_size_check)(const char *path);
+
 /* The data directory: $HOPFIELD_DATA_DIR if set, else "data". Path of a file in it. */
 const char *hop_data_dir(void);
 int hop_data_path(char *buf, size_t n, const char *relative);

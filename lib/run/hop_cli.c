@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "hop_cli.h"
 #include "hop_error.h"
+#include "hop_file.h"
 #include "hop_math.h"
 
 #include <errno.h>
@@ -80,6 +81,11 @@ size_t hop_cli_list(const char *text, const char *option, double min, double max
     memcpy(item, p, len);
     item[len] = '\0';
     if (parse_double(option, item, min, max, &out[k])) return 0;
+    for (size_t j = 0; j < k; j++)
+      if (out[j] == out[k]) {
+        HOP_RAISE(HOP_EINVAL, "option --%s: %g is repeated in '%s' (each value once)", option, out[k], text);
+        return 0;
+      }
     k++;
     p = q ? q + 1 : p + len;
     if (q && !*p) {
@@ -111,6 +117,11 @@ size_t hop_cli_words(const char *text, const char *option, const char *const *na
       HOP_RAISE(HOP_EINVAL, "option --%s: more than %zu names", option, cap);
       return 0;
     }
+    for (size_t j = 0; j < k; j++)
+      if (out[j] == (int)i) {
+        HOP_RAISE(HOP_EINVAL, "option --%s: '%s' is repeated in '%s' (each name once)", option, names[i], text);
+        return 0;
+      }
     out[k++] = (int)i;
     p = q ? q + 1 : p + len;
   }
@@ -139,10 +150,13 @@ static int parse_value(hop_opt *o, const char *text) {
       HOP_ERROR(HOP_EINVAL, "option --%s: flag value '%s' is not on or off", name, text);
     *(int *)o->value = !strcmp(text, "on");
     return HOP_OK;
-  case HOP_OPT_LIST: {
+  case HOP_OPT_LIST:
+  case HOP_OPT_INTS: {
     hop_cli_numbers *l = o->value;
     l->n = hop_cli_list(text, name, o->min, o->max, l->v, HOP_CLI_LIST_MAX);
     l->text = text;
+    for (size_t k = 0; o->type == HOP_OPT_INTS && k < l->n; k++)
+      if (l->v[k] != floor(l->v[k])) HOP_ERROR(HOP_EINVAL, "option --%s: %g is not a whole number", name, l->v[k]);
     return l->n ? HOP_OK : HOP_EINVAL;
   }
   case HOP_OPT_WORDS: {
@@ -260,6 +274,7 @@ void hop_cli_usage(FILE *f, const hop_cli *cli, const hop_opt *opts, size_t nopt
     const char *meta = o->type == HOP_OPT_INT      ? " N"
                        : o->type == HOP_OPT_DOUBLE ? " X"
                        : o->type == HOP_OPT_LIST   ? " X,X"
+                       : o->type == HOP_OPT_INTS   ? " N,N"
                        : o->type == HOP_OPT_WORDS  ? " W,W"
                        : o->type == HOP_OPT_FLAG   ? ""
                                                    : " S";
@@ -300,5 +315,35 @@ int hop_cli_main(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nopt
     hop_cli_version(stdout, cli);
     return 0;
   }
+  const char *stage;
+  if (hop_file_stage_begin(cli->out, &stage)) {
+    fprintf(stderr, "%s: option --out: %s\n", cli->name, hop_error_message());
+    return hop_error_code() == HOP_EIO ? HOP_EXIT_RUN : HOP_EXIT_USAGE;
+  }
+  cli->out_final = cli->out;
+  cli->out = stage;
   return -1;
+}
+
+int hop_cli_fail(const hop_cli *cli, const char *what) {
+  fprintf(stderr, "%s: %s: %s\n", cli->name, what, hop_error_message());
+  return HOP_EXIT_RUN;
+}
+
+int hop_cli_fail_data(const hop_cli *cli, const char *what) {
+  fprintf(stderr, "%s: %s: %s%s\n", cli->name, what, hop_error_message(),
+          hop_error_code() == HOP_EINVAL || strstr(hop_error_message(), "make data")
+              ? ""
+              : " (run `make data`: it fetches and verifies every dataset)");
+  return HOP_EXIT_DATA;
+}
+
+int hop_cli_check_memory(double bytes, double fraction, const char *what) {
+  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || size <= 0) return HOP_OK; /* unknown: nothing to compare with */
+  double phys = (double)pages * (double)size;
+  if (!(bytes <= phys * fraction))
+    HOP_ERROR(HOP_ERANGE, "%s needs %.1f GiB, more than %.0f %% of this machine's %.1f GiB of memory", what,
+              bytes / 1073741824.0, 100 * fraction, phys / 1073741824.0);
+  return HOP_OK;
 }

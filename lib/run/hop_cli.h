@@ -17,7 +17,8 @@ typedef enum {
   HOP_OPT_FLAG,   /* int: 1 when given (default and quick text: "off" or "on") */
   HOP_OPT_LIST,   /* hop_cli_numbers: comma list of numbers, each in [min, max] */
   HOP_OPT_WORDS,  /* hop_cli_names: comma list of words from the row's names */
-  HOP_OPT_WORD    /* int: the index of one word from the row's names */
+  HOP_OPT_WORD,   /* int: the index of one word from the row's names */
+  HOP_OPT_INTS    /* hop_cli_numbers: comma list of whole numbers, each in [min, max] */
 } hop_opt_type;
 
 #define HOP_CLI_LIST_MAX 16
@@ -53,7 +54,9 @@ typedef struct {
 typedef struct {
   const char *name;     /* experiment name; default --out is results/<name> */
   const char *summary;  /* one line for --help */
-  const char *out;      /* --out DIR */
+  const char *out;      /* where the run writes: the staging directory of --out DIR during a
+                         * run (hop_cli_main), DIR itself after hop_manifest_write */
+  const char *out_final; /* --out DIR as given; NULL until hop_cli_main stages it */
   unsigned long seed;   /* --seed N */
   int quick;            /* --quick: small sizes, seconds (tests and CI) */
   long threads;         /* --threads N (OpenMP and OpenBLAS) */
@@ -65,6 +68,26 @@ typedef struct {
 } hop_cli;
 
 enum { HOP_CLI_RUN = 0, HOP_CLI_HELP = 1, HOP_CLI_VERSION = 2 };
+
+/* Exit statuses of every experiment program (README.md, "Exit statuses"). A signal
+ * (SIGINT, SIGTERM, SIGHUP) ends the program by the signal's default action, which
+ * a shell reports as 128 + the signal number. */
+enum {
+  HOP_EXIT_OK = 0,
+  HOP_EXIT_RUN = 1,   /* run-time or I/O error: a computation failed, a result could not be written */
+  HOP_EXIT_USAGE = 2, /* a bad option, or a request the machine cannot hold (memory) */
+  HOP_EXIT_DATA = 3   /* a dataset is missing, malformed, or does not fit what the experiment needs */
+};
+
+/* Print "NAME: what: <the recorded error>" and return HOP_EXIT_RUN. */
+int hop_cli_fail(const hop_cli *cli, const char *what);
+/* The same for a dataset: returns HOP_EXIT_DATA, and suggests `make data` unless the
+ * recorded error is HOP_EINVAL (the data are fine; the options ask for more than it has). */
+int hop_cli_fail_data(const hop_cli *cli, const char *what);
+
+/* Compare a memory request computed up front with the machine's physical memory;
+ * HOP_ERANGE with the numbers when it exceeds physical memory * fraction. */
+int hop_cli_check_memory(double bytes, double fraction, const char *what);
 
 /* Initialise cli with defaults (seed, threads = available cores). */
 void hop_cli_init(hop_cli *cli, const char *name, const char *summary, unsigned long seed);
@@ -83,18 +106,21 @@ void hop_cli_usage(FILE *f, const hop_cli *cli, const hop_opt *opts, size_t nopt
 void hop_cli_version(FILE *f, const hop_cli *cli);
 
 /* Parse a comma-separated list of numbers into out (at most cap); returns the count,
- * or 0 with an error recorded if the list is malformed, empty, too long or a value
- * lies outside [min, max]. */
+ * or 0 with an error recorded if the list is malformed, empty, too long, repeats a
+ * value or a value lies outside [min, max]. */
 size_t hop_cli_list(const char *text, const char *option, double min, double max, double *out,
                     size_t cap);
 
 /* Parse a comma-separated list of names, each one of names[0..n_names), into their
  * indices (at most cap); returns the count, or 0 with an error recorded naming the
- * option and the unknown word. */
+ * option and the unknown or repeated word. */
 size_t hop_cli_words(const char *text, const char *option, const char *const *names, size_t n_names,
                      int *out, size_t cap);
-/* Standard handling in main(): parse, print usage/version/error. Returns -1 to go on,
- * otherwise the exit code (0 after --help/--version, 2 after a bad option). */
+/* Standard handling in main(): parse, print usage/version/error; for a run, stage
+ * the output directory (hop_file_stage_begin: --out is checked before any computation
+ * and replaced only by a complete run, at hop_manifest_write). Returns -1 to go on,
+ * otherwise the exit code (0 after --help/--version, 2 after a bad option or an
+ * unusable --out name, 1 when --out cannot be written). */
 int hop_cli_main(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nopts);
 
 /* Monotonic seconds. */

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* hop_file.h: atomic results files.
+/* hop_file.h: atomic results files and result directories.
  *
- * Every file is written to a hidden temporary name in its directory and renamed
- * when complete, so an interrupted run never leaves a half-written file that
- * looks finished. */
+ * Every file is written to a hidden temporary name in its directory (created with
+ * O_EXCL | O_NOFOLLOW, so nothing planted there is followed) and renamed when
+ * complete; a run's whole directory is staged and moved into place when the run is
+ * complete (hop_file_stage_*), so an interrupted run never leaves a half-written
+ * file or directory that looks finished. Errors name the file and strerror(errno). */
 #ifndef HOP_FILE_H
 #define HOP_FILE_H
 
@@ -33,6 +35,21 @@ void hop_file_discard(hop_file *f);
  * discards the rest and is returned); otherwise discard them all (NULL entries are
  * accepted) and return status. */
 int hop_file_finish(hop_file *const *f, size_t n, int status);
+
+/* The staging directory of a run (one per process): a run writes into a hidden
+ * directory next to its output directory, DIR's sibling .BASE.staging-PID-XXXXXX,
+ * which replaces DIR only when the run is complete (the previous run stays intact
+ * until then, and is swapped out in one rename where the system allows it). Begin
+ * checks that DIR can be written (its parent is created) before any computation,
+ * removes stale staging directories of dead runs, and arranges that the staging
+ * directory is removed at exit and on SIGINT, SIGTERM and SIGHUP (after which the
+ * signal's default action gives the conventional exit status). *stage receives the
+ * staging path (valid until commit). */
+int hop_file_stage_begin(const char *final_dir, const char **stage);
+/* Move the finished staging directory into place of DIR. */
+int hop_file_stage_commit(void);
+/* Remove the staging directory now (what exit would do). */
+void hop_file_stage_abort(void);
 
 /* Write s into f as one CSV field, quoted when it holds a comma, quote or newline. */
 int hop_file_csv_field(hop_file *f, const char *s);

@@ -20,7 +20,7 @@ static void command_line_of(const char *cmd, char *buf, size_t n) {
   if (pclose(p) != 0 || !buf[0]) snprintf(buf, n, "unknown");
 }
 
-int hop_manifest_write(const hop_cli *cli, const char *const *datasets, size_t n_datasets) {
+int hop_manifest_write(hop_cli *cli, const char *const *datasets, size_t n_datasets) {
   hop_file *f = hop_file_open(cli->out, "manifest.txt", NULL);
   if (!f) return hop_error_code();
   char buf[512];
@@ -54,6 +54,10 @@ int hop_manifest_write(const hop_cli *cli, const char *const *datasets, size_t n
   gmtime_r(&now, &tm);
   strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   hop_file_printf(f, "finished: %s\nwall time: %.1f s\n", buf, hop_cli_now() - cli->t_start);
-  return hop_file_close(f);
+  int st = hop_file_close(f);
+  if (st || !cli->out_final) return st;
+  if ((st = hop_file_stage_commit())) return st;
+  cli->out = cli->out_final;
+  return HOP_OK;
 }
 
