@@ -66,6 +66,7 @@ bench: $(BUILD)/bench
 test: $(TEST_BIN) $(EXP_BIN) layout
 	$(TEST_BIN) --jobs=2
 	sh tests/smoke.sh $(BUILD) $(EXPS)
+	sh tests/robust.sh $(BUILD)
 	sh tests/extend.sh $(BUILD)
 
 # lib/README.md's two rules (header names unique across lib/*/; nothing outside lib/run/
@@ -119,6 +120,13 @@ data/provenance.txt:
 # ---- results, figures, paper -----------------------------------------------------
 results/%/manifest.txt: $(BUILD)/% data/provenance.txt
 	$(BUILD)/$* --out results/$* --threads $(THREADS)
+
+# A results directory written by a --quick run is never up to date for make (its
+# manifest says "quick: yes"): reproduce reruns it at full size.
+QUICK_RUNS := $(shell grep -l '^quick: yes' results/*/manifest.txt 2>/dev/null)
+$(QUICK_RUNS): FORCE
+.PHONY: FORCE
+FORCE:
 
 results/claims.csv: $(RESULTS)
 	@mkdir -p results

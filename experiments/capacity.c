@@ -308,23 +308,54 @@ static long trials_of(const config *cf, double n) {
   return t > cf->min_trials ? t : cf->min_trials;
 }
 
+/* Work of the trials, in the progress units (trials x alpha N^3 / 10^6) per flip. */
+static double trial_work(const config *cf) {
+  double w = 0;
+  for (size_t ni = 0; ni < cf->sizes.n; ni++)
+    for (size_t ai = 0; ai < cf->n_alpha; ai++)
+      w += (double)trials_of(cf, cf->sizes.v[ni]) * ceil(alpha_at(cf, ai) * pow(cf->sizes.v[ni], 3) / 1e6);
+  return w * (double)cf->flips.n;
+}
+
+/* The defaults, shared by the option table and the estimate's calibration: the default
+ * run took 101 s on 2 threads (results/capacity/manifest.txt). */
+#define DEF_SIZES "100,200,500,1000,2000"
+#define DEF_ALPHA_MIN "0.05"
+#define DEF_ALPHA_MAX "0.25"
+#define DEF_ALPHA_STEP "0.01"
+#define DEF_FLIPS "0,0.1"
+#define DEF_BUDGET "10000"
+#define DEF_MIN_TRIALS "3"
+#define CAL_SECONDS 101.0
+#define CAL_THREADS 2.0
+
+static double estimate_seconds(const config *cf, long threads) {
+  config d = *cf;
+  d.sizes.n = hop_cli_list(DEF_SIZES, "sizes", 0, 1e9, d.sizes.v, HOP_CLI_LIST_MAX);
+  d.flips.n = hop_cli_list(DEF_FLIPS, "flips", 0, 1, d.flips.v, HOP_CLI_LIST_MAX);
+  d.alpha_min = atof(DEF_ALPHA_MIN), d.alpha_step = atof(DEF_ALPHA_STEP);
+  d.n_alpha = (size_t)floor((atof(DEF_ALPHA_MAX) - d.alpha_min) / d.alpha_step + 1e-9) + 1;
+  d.budget = atol(DEF_BUDGET), d.min_trials = atol(DEF_MIN_TRIALS);
+  return CAL_SECONDS * trial_work(cf) / trial_work(&d) * CAL_THREADS / (double)threads;
+}
+
 /* ---- stage 1: options ------------------------------------------------------------- */
 
 /* Parses and checks the command line into cf; -1 to go on, else the exit code. */
 static int options(int argc, char **argv, hop_cli *cli, config *cf) {
   hop_opt opts[] = {
-      {"sizes", HOP_OPT_INTS, &cf->sizes, 10, 4000, "network sizes N (increasing)", "100,200,500,1000,2000",
+      {"sizes", HOP_OPT_INTS, &cf->sizes, 10, 4000, "network sizes N (increasing)", DEF_SIZES,
        .quick = "100,200,300"},
-      {"alpha-min", HOP_OPT_DOUBLE, &cf->alpha_min, 1e-3, 1.0, "smallest load P/N", "0.05", .quick = NULL},
-      {"alpha-max", HOP_OPT_DOUBLE, &cf->alpha_max, 1e-3, 1.0, "largest load P/N", "0.25", .quick = NULL},
-      {"alpha-step", HOP_OPT_DOUBLE, &cf->alpha_step, 1e-4, 1.0, "load step", "0.01", .quick = "0.02"},
-      {"flips", HOP_OPT_LIST, &cf->flips, 0.0, 0.5, "fractions of bits flipped in the starts", "0,0.1",
+      {"alpha-min", HOP_OPT_DOUBLE, &cf->alpha_min, 1e-3, 1.0, "smallest load P/N", DEF_ALPHA_MIN, .quick = NULL},
+      {"alpha-max", HOP_OPT_DOUBLE, &cf->alpha_max, 1e-3, 1.0, "largest load P/N", DEF_ALPHA_MAX, .quick = NULL},
+      {"alpha-step", HOP_OPT_DOUBLE, &cf->alpha_step, 1e-4, 1.0, "load step", DEF_ALPHA_STEP, .quick = "0.02"},
+      {"flips", HOP_OPT_LIST, &cf->flips, 0.0, 0.5, "fractions of bits flipped in the starts", DEF_FLIPS,
        .quick = NULL},
       {"thresholds", HOP_OPT_LIST, &cf->thr, 0.01, 1.0, "overlaps counted as retrieval (first: primary)",
        "0.9,0.95,0.99", .quick = NULL},
-      {"budget", HOP_OPT_INT, &cf->budget, 1, 1e9, "trials per N = max(min-trials, budget/N)", "10000",
+      {"budget", HOP_OPT_INT, &cf->budget, 1, 1e9, "trials per N = max(min-trials, budget/N)", DEF_BUDGET,
        .quick = "900"},
-      {"min-trials", HOP_OPT_INT, &cf->min_trials, 1, 1e6, "fewest trials per N", "3", .quick = NULL},
+      {"min-trials", HOP_OPT_INT, &cf->min_trials, 1, 1e6, "fewest trials per N", DEF_MIN_TRIALS, .quick = NULL},
       {"max-sweeps", HOP_OPT_INT, &cf->max_sweeps, 1, 1e6, "cap on asynchronous sweeps", "100", .quick = NULL},
       {"sync-sizes", HOP_OPT_LIST, &cf->sync_sizes, 10, 4000,
        "sizes with the synchronous comparison (subset of --sizes)", "100,500", .quick = "100"},
@@ -365,6 +396,7 @@ static int options(int argc, char **argv, hop_cli *cli, config *cf) {
       return 2;
     }
   }
+  hop_cli_estimate(cli, estimate_seconds(cf, cli->threads), CAL_SECONDS * CAL_THREADS / (double)cli->threads);
   return -1;
 }
 

@@ -513,7 +513,8 @@ static int options(int argc, char **argv, hop_cli *cli, config *cf) {
       snprintf(bad, sizeof bad, "N = %g and --p-max %ld give 2 P N^%d = %.3g >= 2^62: exact drives impossible", cf->sizes[k].v[cf->sizes[k].n - 1], cf->p_max, k + 2, bound);
   }
   double mem = (double)cf->p_max * 4000.0 * 2 * (double)cli->threads;
-  if (!*bad && mem > 8e9) snprintf(bad, sizeof bad, "--p-max %ld needs about %.3g bytes of patterns per thread: more than 8 GB", cf->p_max, mem);
+  if (!*bad && hop_cli_check_memory(mem, 0.8, "--p-max (patterns of every thread)"))
+    snprintf(bad, sizeof bad, "%s", hop_error_message());
   if (*bad) {
     fprintf(stderr, "capacity_dense: %s\n", bad);
     return 2;

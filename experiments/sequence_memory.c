@@ -952,9 +952,9 @@ static int options(int argc, char **argv, hop_cli *cli, config *cf) {
     if (bound >= 4.6e18) snprintf(bad, sizeof bad, "--sizes%d up to %g with --cap-p-max %ld: exact integer fields impossible", d, nmax, cf->cap_p_max);
   }
   double mm = (double)cf->mm_clips * (double)cf->mm_frames;
-  if (!*bad && mm * 784 * 2.2 > 16e9)
-    snprintf(bad, sizeof bad, "--mm-clips %ld x --mm-frames %ld = %.0f frames need about %.1f GB: more than 16 GB", cf->mm_clips, cf->mm_frames, mm,
-             mm * 784 * 2.2 / 1e9);
+  char what[120];
+  snprintf(what, sizeof what, "--mm-clips %ld x --mm-frames %ld = %.0f frames", cf->mm_clips, cf->mm_frames, mm);
+  if (!*bad && hop_cli_check_memory(mm * 784 * 2.2, 0.8, what)) snprintf(bad, sizeof bad, "%s", hop_error_message());
   if (!*bad && mm * pow(785, 4) >= 4.6e18) snprintf(bad, sizeof bad, "%.0f Moving MNIST frames: x^4 fields would overflow int64", mm);
   if (*bad) {
     fprintf(stderr, "sequence_memory: %s\n", bad);

@@ -66,7 +66,10 @@ int hop_data_expect(const hop_dataset *ds, const char *path, size_t channels, si
  * file's size and reading its data, so a test can change the file in that window. */
 extern void (*hop_data_after_size_check)(const char *path);
 
-/* The data directory: $HOPFIELD_DATA_DIR if set, else "data". Path of a file in it. */
+/* The data directory: $HOPFIELD_DATA_DIR if set, else "data". Path of a file in it
+ * (HOP_ERANGE when it does not fit n). Programs refuse a directory name longer than
+ * HOP_DATA_DIR_MAX up front, so their 512-byte path buffers always hold it. */
+#define HOP_DATA_DIR_MAX 256
 const char *hop_data_dir(void);
 int hop_data_path(char *buf, size_t n, const char *relative);
 

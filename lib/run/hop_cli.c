@@ -2,6 +2,7 @@
 /* hop_cli.c: common options, usage with defaults, list parsing. */
 #define _POSIX_C_SOURCE 200809L
 #include "hop_cli.h"
+#include "hop_data.h"
 #include "hop_error.h"
 #include "hop_file.h"
 #include "hop_math.h"
@@ -10,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 #ifdef _OPENMP
@@ -315,6 +317,17 @@ int hop_cli_main(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nopt
     hop_cli_version(stdout, cli);
     return 0;
   }
+  /* before any computation: a data directory that fits the loaders' path buffers, a
+   * process that fits its address-space limit, and a usable --out */
+  if (strlen(hop_data_dir()) > HOP_DATA_DIR_MAX) {
+    fprintf(stderr, "%s: HOPFIELD_DATA_DIR is longer than %d bytes; give a shorter path (a symbolic link will do)\n",
+            cli->name, HOP_DATA_DIR_MAX);
+    return HOP_EXIT_USAGE;
+  }
+  if (hop_cli_check_memory(0, 1.0, cli->name)) {
+    fprintf(stderr, "%s: %s\n", cli->name, hop_error_message());
+    return HOP_EXIT_USAGE;
+  }
   const char *stage;
   if (hop_file_stage_begin(cli->out, &stage)) {
     fprintf(stderr, "%s: option --out: %s\n", cli->name, hop_error_message());
@@ -340,10 +353,43 @@ int hop_cli_fail_data(const hop_cli *cli, const char *what) {
 
 int hop_cli_check_memory(double bytes, double fraction, const char *what) {
   long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
-  if (pages <= 0 || size <= 0) return HOP_OK; /* unknown: nothing to compare with */
-  double phys = (double)pages * (double)size;
+  double phys = pages > 0 && size > 0 ? (double)pages * (double)size : INFINITY;
   if (!(bytes <= phys * fraction))
     HOP_ERROR(HOP_ERANGE, "%s needs %.1f GiB, more than %.0f %% of this machine's %.1f GiB of memory", what,
               bytes / 1073741824.0, 100 * fraction, phys / 1073741824.0);
+  /* an address-space limit (ulimit -v): OpenBLAS spins instead of failing when its
+   * buffers do not fit, so the process's present size and its reserve count too */
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+    double now = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long vm;
+    if (f && fscanf(f, "%lu", &vm) == 1 && size > 0) now = (double)vm * (double)size;
+    if (f) fclose(f);
+    double need = bytes + fmax(now + HOP_CLI_VM_RESERVE, HOP_CLI_VM_FLOOR), lim = (double)rl.rlim_cur;
+    if (need > lim)
+      HOP_ERROR(HOP_ERANGE, "%s needs about %.0f MiB of address space (%.0f MiB of data; the process holds %.0f MiB and OpenBLAS "
+                "and its threads take %.0f MiB more, at least %.0f MiB in all), above this process's limit of %.0f MiB "
+                "(ulimit -v)", what, need / 1048576.0, bytes / 1048576.0, now / 1048576.0, HOP_CLI_VM_RESERVE / 1048576.0,
+                HOP_CLI_VM_FLOOR / 1048576.0, lim / 1048576.0);
+  }
   return HOP_OK;
+}
+
+static void duration(char *buf, size_t n, double s) {
+  if (s < 120) snprintf(buf, n, "%.0f s", s);
+  else if (s < 7200) snprintf(buf, n, "%.0f min", s / 60);
+  else if (s < 172800) snprintf(buf, n, "%.1f h", s / 3600);
+  else snprintf(buf, n, "%.0f days", s / 86400);
+}
+
+void hop_cli_estimate(const hop_cli *cli, double seconds, double budget_seconds) {
+  char est[32], bud[32];
+  duration(est, sizeof est, seconds);
+  duration(bud, sizeof bud, budget_seconds);
+  if (seconds > 4 * budget_seconds)
+    fprintf(stderr, "%s: WARNING: this run's own estimate is %s on %ld threads, far beyond the %s of the default run; "
+            "it starts now (interrupt it with Ctrl-C: nothing is left behind)\n", cli->name, est, cli->threads, bud);
+  else
+    fprintf(stderr, "%s: estimated run time %s on %ld threads\n", cli->name, est, cli->threads);
 }

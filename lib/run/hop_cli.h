@@ -85,8 +85,15 @@ int hop_cli_fail(const hop_cli *cli, const char *what);
  * recorded error is HOP_EINVAL (the data are fine; the options ask for more than it has). */
 int hop_cli_fail_data(const hop_cli *cli, const char *what);
 
-/* Compare a memory request computed up front with the machine's physical memory;
- * HOP_ERANGE with the numbers when it exceeds physical memory * fraction. */
+/* Compare a memory request computed up front with the machine's physical memory, and
+ * under an address-space limit (ulimit -v) the request plus the process's present size
+ * plus HOP_CLI_VM_RESERVE (and at least HOP_CLI_VM_FLOOR) with that limit; HOP_ERANGE with the numbers when it does not
+ * fit (physical memory * fraction). hop_cli_main checks a zero request, so every run
+ * fails at once, never spinning inside OpenBLAS, under a limit too tight to start. */
+/* Measured on the 2-core machines: a tiny run holds ~181 MiB of address space at the
+ * check and peaks near 325 MiB; under `ulimit -v 300000` OpenBLAS spins, under 350000 it runs. */
+#define HOP_CLI_VM_RESERVE (160.0 * 1048576.0)
+#define HOP_CLI_VM_FLOOR (340.0 * 1048576.0)
 int hop_cli_check_memory(double bytes, double fraction, const char *what);
 
 /* Initialise cli with defaults (seed, threads = available cores). */
@@ -116,6 +123,11 @@ size_t hop_cli_list(const char *text, const char *option, double min, double max
  * option and the unknown or repeated word. */
 size_t hop_cli_words(const char *text, const char *option, const char *const *names, size_t n_names,
                      int *out, size_t cap);
+/* Announce a run's own up-front estimate of its wall time on stderr; when it exceeds
+ * budget_seconds (what the defaults take) more than four times, say so plainly before
+ * the run starts. */
+void hop_cli_estimate(const hop_cli *cli, double seconds, double budget_seconds);
+
 /* Standard handling in main(): parse, print usage/version/error; for a run, stage
  * the output directory (hop_file_stage_begin: --out is checked before any computation
  * and replaced only by a complete run, at hop_manifest_write). Returns -1 to go on,

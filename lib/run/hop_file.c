@@ -189,20 +189,18 @@ static void at_exit(void) {
 }
 
 /* Stale staging directories of runs that died without cleaning up (SIGKILL, power):
- * .BASE.staging-PID-XXXXXX whose PID is gone. */
-static void remove_stale(const char *parent, const char *base) {
+ * .NAME.staging-PID-XXXXXX in the same parent whose PID is gone. */
+static void remove_stale(const char *parent) {
   DIR *d = opendir(parent);
   if (!d) return;
-  char prefix[PATH_MAX], path[PATH_MAX];
-  if (snprintf(prefix, sizeof prefix, ".%s.staging-", base) >= (int)sizeof prefix) {
-    closedir(d);
-    return;
-  }
-  size_t np = strlen(prefix);
+  char path[PATH_MAX];
   struct dirent *e;
   while ((e = readdir(d))) {
-    if (strncmp(e->d_name, prefix, np)) continue;
-    long pid = strtol(e->d_name + np, NULL, 10);
+    const char *tag = strstr(e->d_name, ".staging-");
+    if (e->d_name[0] != '.' || !tag || tag == e->d_name) continue;
+    char *end;
+    long pid = strtol(tag + 9, &end, 10);
+    if (*end != '-' || strlen(end) != 7) continue;
     if (pid <= 0 || (kill((pid_t)pid, 0) == 0 || errno != ESRCH)) continue;
     if (snprintf(path, sizeof path, "%s/%s", parent, e->d_name) < (int)sizeof path) remove_tree(path);
   }
@@ -230,7 +228,7 @@ int hop_file_stage_begin(const char *final_dir, const char **stage) {
     HOP_ERROR(HOP_EINVAL, "output directory '%s' exists and is %s", final,
               S_ISLNK(st.st_mode) ? "a symbolic link (give the directory it points to)" : "not a directory");
   if (hop_file_mkdirs(parent)) return hop_error_code();
-  remove_stale(parent, base);
+  remove_stale(parent);
   if (snprintf(run.stage, sizeof run.stage, "%s/.%s.staging-%ld-XXXXXX", parent, base, (long)getpid()) >=
       (int)sizeof run.stage)
     HOP_ERROR(HOP_ERANGE, "output directory name '%s' is too long", final);
@@ -245,8 +243,8 @@ int hop_file_stage_begin(const char *final_dir, const char **stage) {
   static int installed;
   if (!installed) atexit(at_exit), installed = 1;
   run.active = 1;
-  const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
-  for (int k = 0; k < 3; k++) { /* a signal ignored by the caller (nohup, a background job) stays ignored */
+  const int sigs[6] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXCPU, SIGXFSZ};
+  for (int k = 0; k < 6; k++) { /* a signal ignored by the caller (nohup, a background job) stays ignored */
     struct sigaction old;
     if (sigaction(sigs[k], NULL, &old) == 0 && old.sa_handler != SIG_IGN) sigaction(sigs[k], &sa, NULL);
   }

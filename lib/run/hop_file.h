@@ -42,8 +42,9 @@ int hop_file_finish(hop_file *const *f, size_t n, int status);
  * until then, and is swapped out in one rename where the system allows it). Begin
  * checks that DIR can be written (its parent is created) before any computation,
  * removes stale staging directories of dead runs, and arranges that the staging
- * directory is removed at exit and on SIGINT, SIGTERM and SIGHUP (after which the
- * signal's default action gives the conventional exit status). *stage receives the
+ * directory is removed at exit and on SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXCPU and
+ * SIGXFSZ (after which the signal's default action gives the conventional exit status;
+ * a signal the caller ignores stays ignored). *stage receives the
  * staging path (valid until commit). */
 int hop_file_stage_begin(const char *final_dir, const char **stage);
 /* Move the finished staging directory into place of DIR. */
