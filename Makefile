@@ -34,10 +34,10 @@ RESULTS  := $(EXPS:%=results/%/manifest.txt)
 FIGS     := $(foreach g,$(wildcard experiments/*.*.gp),results/$(subst .,/,$(basename $(notdir $(g)))).png)
 
 # Debian packages: build and tests / figures and data (README.md says why each).
-BUILD_PKGS := gcc make libgsl-dev libopenblas-dev zlib1g-dev libcriterion-dev
+BUILD_PKGS := gcc make libgsl-dev libopenblas-dev zlib1g-dev libcriterion-dev clang libclang-rt-14-dev
 RUN_PKGS   := gnuplot-nox dataset-fashion-mnist curl ca-certificates ffmpeg
 
-.PHONY: all check test layout reproduce paper data deps deps-build clean distclean figures results bench
+.PHONY: all check test layout reproduce paper data deps deps-build clean distclean figures results bench fuzz
 .DELETE_ON_ERROR:
 
 all: $(LIB) $(EXP_BIN) $(TEST_BIN)
@@ -151,6 +151,44 @@ reproduce: deps
 	$(MAKE) --no-print-directory all && \
 	$(MAKE) --no-print-directory paper && \
 	echo "reproduce: done in $$(( $$(date +%s) - start )) s; claims in results/claims.csv, paper in paper/paper.md"
+
+# ---- fuzzing: libFuzzer (clang from Debian) on every loader of outside input ----------
+# `make fuzz` builds tests/fuzz/fuzz_*.c against the loaders (ASan + UBSan), writes seed
+# corpora of small valid files (tests/fuzz/seeds.c), replays the regression inputs
+# (tests/fuzz/regress/TARGET/: every crash found becomes one), then fuzzes each target
+# for FUZZ_SECONDS. A crash stops make and leaves the input in bin/fuzz/crash-TARGET-*.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS   := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -Wno-unknown-pragmas
+FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_LIB_OBJ := $(patsubst %.c,bin/fuzz/obj/%.o,lib/base/hop_data.c lib/base/hop_error.c lib/base/hop_math.c lib/learn/hop_cnn.c)
+
+.SECONDARY: $(FUZZ_LIB_OBJ)
+bin/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(CPPFLAGS) -c $< -o $@
+
+bin/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_LIB_OBJ)
+	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer $(LIB_DIRS:%=-I%) $< $(FUZZ_LIB_OBJ) $(LDLIBS) -o $@
+
+bin/fuzz/seeds: tests/fuzz/seeds.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) $(LIB_DIRS:%=-I%) $< $(LIB) $(OMP) $(LDLIBS) -o $@
+
+fuzz: $(FUZZ_TARGETS:%=bin/fuzz/%) bin/fuzz/seeds
+	@command -v $(FUZZ_CC) > /dev/null || { echo "fuzz: $(FUZZ_CC) missing: apt-get install clang"; exit 1; }
+	rm -rf bin/fuzz/seed && bin/fuzz/seeds bin/fuzz/seed
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p bin/fuzz/corpus/$$t bin/fuzz/seed/$$t; \
+	  if [ -d tests/fuzz/regress/$$t ] && ls tests/fuzz/regress/$$t/* > /dev/null 2>&1; then \
+	    bin/fuzz/$$t tests/fuzz/regress/$$t/* > bin/fuzz/$$t.regress.log 2>&1 || { tail -30 bin/fuzz/$$t.regress.log; exit 1; }; \
+	    echo "fuzz: $$t: regression inputs replayed"; fi; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	  bin/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -print_final_stats=1 \
+	    -artifact_prefix=bin/fuzz/crash-$$t- bin/fuzz/corpus/$$t bin/fuzz/seed/$$t > bin/fuzz/$$t.log 2>&1 \
+	    || { tail -40 bin/fuzz/$$t.log; echo "fuzz: $$t: a crash; the input is in bin/fuzz/crash-$$t-*"; exit 1; }; \
+	  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" bin/fuzz/$$t.log | tr '\n' ' ' | sed "s/^/fuzz: $$t: /"; echo; \
+	done
 
 clean:
 	rm -rf bin
