@@ -2,6 +2,7 @@
 # Finite-size scaling: alpha_50(N) against N^-e with the line fitted through them,
 # extrapolated to N -> infinity (x = 0). Primary threshold (first row of alpha_c.csv),
 # exact starts. Reads alpha50.csv (points) and alpha_c.csv (fit).
+load "experiments/common.gpi"
 set terminal pngcairo size 800,500 font ",11"
 set output out
 set datafile separator ","
@@ -17,6 +18,7 @@ set grid
 set xrange [0:*]
 set yrange [0.1:*]
 set label 1 sprintf("extrapolated {/Symbol a}_c = %.4f ± %.4f", a, se) at graph 0.05, graph 0.7
+set title sprintf("Finite-size extrapolation of the classical capacity; trials per N: max(%s, %s / N)", opt("min-trials"), opt("budget"))
 plot fa using (($1 == thr && $2 == 0) ? $3**(-e) : 1/0):4 with points pointtype 7 pointsize 1.2 title "measured {/Symbol a}_{50}(N)", \
      a + b * x with lines lc rgb "black" title sprintf("fit a + b N^{-%g}", e), \
      0.138 with lines dt 2 lc rgb "gray40" title "0.138 (Amit et al. 1985)"

@@ -2,12 +2,13 @@
 # Energy traces from one start under asynchronous (per update) and synchronous (per
 # step) dynamics, below and above capacity; L is the two-step synchronous function.
 # Reads energy_traces.csv.
+load "experiments/common.gpi"
 set terminal pngcairo size 1200,500 font ",11"
 set output out
 set datafile separator ","
 f = dir."/energy_traces.csv"
 alphas = system("tail -n +2 ".f." | cut -d, -f1 | sort -u | tr '\\n' ' '")
-set multiplot layout 1,words(alphas)
+set multiplot layout 1,words(alphas) title sprintf("Energy traces of one start, N = %s, %s of the bits flipped", opt("trace-n"), opt("trace-flip"))
 set xlabel "time (sweeps for async, steps for sync)"
 set ylabel "energy"
 set grid

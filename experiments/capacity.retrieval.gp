@@ -2,6 +2,7 @@
 # Retrieval fraction vs load alpha = P/N, one curve per N, primary threshold (first
 # frac_m column), starts without and with flipped bits. Reads retrieval.csv.
 # Run by make: gnuplot -e "dir='results/capacity'; out='...png'" experiments/capacity.retrieval.gp
+load "experiments/common.gpi"
 set terminal pngcairo size 1200,500 font ",11"
 set output out
 set datafile separator ","
@@ -9,7 +10,7 @@ f = dir."/retrieval.csv"
 sizes = system("tail -n +2 ".f." | cut -d, -f1 | sort -un | tr '\\n' ' '")
 flips = system("tail -n +2 ".f." | cut -d, -f4 | sort -u | tr '\\n' ' '")
 thr = system("head -1 ".f." | cut -d, -f7 | sed 's/frac_m//'")
-set multiplot layout 1,words(flips)
+set multiplot layout 1,words(flips) title sprintf("Classical network: retrieval vs load, mean and standard error over trials; %s", sprintf("trials per N: max(%s, %s / N)", opt("min-trials"), opt("budget")))
 set xlabel "load {/Symbol a} = P/N"
 set ylabel sprintf("fraction retrieved (overlap >= %s)", thr)
 set yrange [-0.02:1.02]

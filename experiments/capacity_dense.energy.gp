@@ -10,7 +10,7 @@ set ylabel "(E - E_{end}) / (E_{start} - E_{end})"
 set yrange [-0.05:1.05]
 set key top right
 set grid
-set title "Energy under asynchronous updates: dense, exponential and simplicial networks"
+set title "Energy under asynchronous updates: dense, exponential and simplicial networks (one start each)"
 models = "x^2 x^3 x^4 rect_x^3 exp simplicial_thirds"
 name(k) = system(sprintf("echo %s | tr _ ' '", word(models, k)))
 plot for [k = 1:6] f using (strcol(1) eq name(k) ? $4 / $2 : 1/0):6 skip 1 with lines lw 2 lc k title name(k)

@@ -5,6 +5,7 @@
 # Krotov & Hopfield's no-error law N^(n-1) / (2 (2n-3)!! ln N) (dashed); the solid lines
 # are the fits of P_half. Reads
 # dense_capacity.csv and dense_fits.csv.
+load "experiments/common.gpi"
 set terminal pngcairo size 800,550 font ",11"
 set output out
 set datafile separator ","
@@ -15,7 +16,7 @@ set xlabel "neurons N"
 set ylabel "patterns P"
 set key top left
 set grid
-set title "F = x^n: capacity against N (starts at the stored patterns, overlap >= 0.99)"
+set title sprintf("F = x^n: capacity against N (starts at the stored patterns, overlap >= 0.99); %s pattern sets per load", opt("trials"))
 fitv(m, meas, on, k) = real(system(sprintf("awk -F, '$1 == \"%s\" && $2 == 0 && $3 == 0.99 && $4 == \"%s\" && $5 == \"%s\" {print $%d}' %s", m, meas, on, k, ff)))
 size(n, which) = real(system(sprintf("awk -F, '$1 == \"x^%d\" {print $2}' %s | sort -n | %s -1", n, fc, which)))
 df(n) = n == 2 ? 1 : n == 3 ? 3 : 15

@@ -2,6 +2,7 @@
 # Simplicial against pairwise at equal weights: mean capacity (P_half, overlap >= 0.99,
 # starts at the stored patterns and from 10 % flipped bits) of each mix over the seeds,
 # with the standard deviation. Reads simplicial_capacity.csv.
+load "experiments/common.gpi"
 set terminal pngcairo size 900,500 font ",11"
 set output out
 set datafile separator ","
@@ -15,7 +16,7 @@ set yrange [0:*]
 set xtics rotate by -20 scale 0 font ",9"
 set key top left
 set grid ytics
-set title "Simplicial networks, N = 100: 4950 weights (the pairwise budget) or 2475 (diluted)"
+set title sprintf("Simplicial networks, N = %s: 4950 weights (the pairwise budget) or 2475 (diluted); mean and sd over %s seeds", opt("sx-n"), opt("sx-seeds"))
 rows(flip) = sprintf("< awk -F, '$4 == 0.99 && $3 == %g' %s", flip, f)
 plot rows(0) using 5:6:xtic(1) title "from the stored patterns", \
      rows(0.1) using 5:6 title "from 10 % flipped bits"

@@ -1,25 +1,25 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Exact-recall fraction (test draws) vs beta per similarity, P = 100, one panel per colour
 # and corruption; the students' L1 score sits beside the UHN family. Reads beta_sweep.csv.
-set terminal pngcairo size 1500,800 font ",10"
+set terminal pngcairo size 1500,860 font ",10"
 set output out
-set datafile separator ","
 f = dir."/beta_sweep.csv"
-corrs = system("tail -n +2 ".f." | cut -d, -f2 | awk '!s[$0]++' | tr '\\n' ' '")
-sims = system("tail -n +2 ".f." | cut -d, -f3 | awk '!s[$0]++' | tr '\\n' ' '")
-set multiplot layout 2,words(corrs)
+what = "exact recall (test draws) vs beta per similarity, P = 100 stored images;"
+load "experiments/cifar_recall_panels.gpi"
 set logscale x
 set format x "10^{%L}"
-set yrange [-0.02:1.05]
+set yrange [-0.04:1.08]
 set xlabel "{/Symbol b}"
 set ylabel "exact recall (test draws)"
-set key bottom right font ",8"
-set grid
-do for [col in "rgb gray"] {
-  do for [c in corrs] {
+do for [row = 0:1] {
+  col = word("rgb gray", row + 1)
+  do for [k = 1:nc] {
+    c = word(corrs, k)
+    set origin panel_x(k), panel_y(row)
+    set size 1.0 / nc, 0.4
     set title sprintf("%s, %s", col, c)
-    plot for [s in sims] f using ((strcol(1) eq col && strcol(2) eq c && strcol(3) eq s) ? $4 : 1/0):6:7 \
-         with yerrorlines pointsize 0.5 title s
+    plot for [i = 1:ns] f using ((strcol(1) eq col && strcol(2) eq c && strcol(3) eq word(sims, i) && strcol(5) eq "test") ? $4 : 1/0):6:7 \
+         with yerrorlines dashtype i pointtype (i + 3) pointsize 0.7 linewidth 1.4 title word(sims, i)
   }
 }
-unset multiplot
+eval key_strip

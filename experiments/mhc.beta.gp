@@ -3,10 +3,11 @@
 # training (halved every epoch), inference at the selected reading; right: one trained model,
 # beta changed at inference only. Reads beta_train.csv and beta_infer.csv (rows are
 # selected with awk so that each curve is drawn as a line).
+load "experiments/common.gpi"
 set terminal pngcairo size 1200,480 font ",11"
 set output out
 set datafile separator ","
-set multiplot layout 1,2
+set multiplot layout 1,2 title sprintf("MNIST, %s training images, %s epochs", opt("train"), opt("epochs"))
 set logscale x
 set format x "10^{%L}"
 set xlabel "{/Symbol b}"

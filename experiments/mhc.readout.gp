@@ -3,11 +3,12 @@
 # (no dynamics) and of argmax h after 1, 10 and 100 Euler steps, from the same weights and
 # the same initial h; one panel per dataset, one curve per training reading (mean +- sd
 # over seeds). Reads readout.csv.
+load "experiments/common.gpi"
 set terminal pngcairo size 1200,500 font ",11"
 set output out
 set datafile separator ","
 f = dir."/readout.csv"
-set multiplot layout 1,3 title "Table 1 runs read out without dynamics and after n Euler steps (dt and {/Symbol b} as selected; same weights)"
+set multiplot layout 1,3 title sprintf("Table 1 runs read out without dynamics and after n Euler steps (dt and {/Symbol b} as selected; same weights; %s seeds)", opt("seeds"))
 set ylabel "test accuracy (%)"
 set xrange [-0.3:3.3]
 set xtics ("W^Tx" 0, "1 step" 1, "10 steps" 2, "100 steps" 3) noenhanced

@@ -7,6 +7,7 @@
 # patterns hold one repeated pattern on average (the birthday bound: out of a repeated
 # pattern no network goes to both successors). Reads
 # capacity.csv and capacity_self.csv.
+load "experiments/common.gpi"
 set terminal pngcairo size 1200,520 font ",11"
 set output out
 set datafile separator ","
@@ -27,7 +28,7 @@ nmax(m) = real(system(sprintf("awk -F, '$1 == \"%s\" {print $2}' %s | sort -n | 
 nmin(m) = real(system(sprintf("awk -F, '$1 == \"%s\" {print $2}' %s | sort -n | head -1", m, fc)))
 in(m, x) = x >= nmin(m) && x <= nmax(m)
 set xrange [8:102]
-set multiplot layout 1,2
+set multiplot layout 1,2 title sprintf("Capacity search: %s repetitions, %s sequences per attempt", opt("cap-trials"), opt("sequences"))
 do for [kind in "transition sequence"] {
   set title sprintf("%s capacity (points: simulation; lines: theory)", kind)
   plot for [d = 1:4] fc using (strcol(1) eq name(d) && strcol(3) eq kind ? $2 : 1/0):5:6 with yerrorbars lc d pointtype 7 pointsize 0.8 title name(d), \

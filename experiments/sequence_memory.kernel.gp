@@ -4,7 +4,8 @@
 # schedule is the diagonal; a kernel stuck at the first frame lies below the panel);
 # right, the overlap with the scheduled true frame. Reads
 # kernel_trace.csv and kernel_summary.csv.
-set terminal pngcairo size 1200,500 font ",11"
+load "experiments/common.gpi"
+set terminal pngcairo size 1200,540 font ",11"
 set output out
 set datafile separator ","
 ft = dir."/kernel_trace.csv"
@@ -15,18 +16,18 @@ kp(k) = real(substr(word(ks, k), strstrt(word(ks, k), ":") + 1, 99))
 set grid
 set key top left
 set xrange [c - 15:c + 15]
-set multiplot layout 1,2
+set multiplot layout 1,2 title "Temporal kernels on vtest.avi: one frame replaced by noise (kernels that coincide are drawn with distinct dashes and points)"
 set title sprintf("frame %d replaced by noise: nearest stored frame", c)
 set yrange [c - 20:c + 20]
 set key bottom right
 set xlabel "step t"
 set ylabel "nearest stored frame"
-plot for [k = 1:words(ks)] ft using (strcol(1) eq kn(k) && $2 == kp(k) && strcol(3) eq "noise" ? $4 : 1/0):5 with linespoints pointsize 0.6 \
+plot for [k = 1:words(ks)] ft using (strcol(1) eq kn(k) && $2 == kp(k) && strcol(3) eq "noise" ? $4 : 1/0):5 with linespoints dashtype k pointtype (k + 3) pointsize 0.7 \
        title (kn(k) eq "delta" ? "delta" : sprintf("%s %g", kn(k), kp(k))), x with lines dt 2 lc rgb "gray" notitle
 set title "overlap with the true scheduled frame"
 set ylabel "overlap"
 set yrange [-0.2:1.05]
 set key bottom left
-plot for [k = 1:words(ks)] ft using (strcol(1) eq kn(k) && $2 == kp(k) && strcol(3) eq "noise" ? $4 : 1/0):6 with linespoints pointsize 0.6 \
+plot for [k = 1:words(ks)] ft using (strcol(1) eq kn(k) && $2 == kp(k) && strcol(3) eq "noise" ? $4 : 1/0):6 with linespoints dashtype k pointtype (k + 3) pointsize 0.7 \
        title (kn(k) eq "delta" ? "delta" : sprintf("%s %g", kn(k), kp(k)))
 unset multiplot

@@ -243,9 +243,13 @@ int hop_cli_parse(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nop
     }
     if (common >= 0) seen_common[common] = 1;
   }
+  cli->options[0] = '\0';
   for (size_t k = 0; k < nopts; k++) {
     hop_opt *o = &opts[k];
     const char *text = given[k] ? given[k] : cli->quick && o->quick ? o->quick : o->def;
+    size_t used = strlen(cli->options);
+    if (text && used < sizeof cli->options)
+      snprintf(cli->options + used, sizeof cli->options - used, "%s--%s=%s", used ? " " : "", o->name, text);
     if (!text) HOP_ERROR(HOP_EINVAL, "option --%s has no default", o->name);
     if (parse_value(o, text)) {
       if (given[k]) return HOP_EINVAL;

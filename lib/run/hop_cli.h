@@ -65,6 +65,7 @@ typedef struct {
   double t_start;       /* monotonic seconds at parse time, for the wall time */
   char out_default[256];
   char seed_def[32], threads_def[32];
+  char options[4096];   /* every option row's effective value, "--name=text ...", for the manifest */
 } hop_cli;
 
 enum { HOP_CLI_RUN = 0, HOP_CLI_HELP = 1, HOP_CLI_VERSION = 2 };

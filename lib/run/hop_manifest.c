@@ -26,7 +26,7 @@ int hop_manifest_write(hop_cli *cli, const char *const *datasets, size_t n_datas
   char buf[512];
   hop_file_printf(f, "experiment: %s\ncommand:", cli->name);
   for (int i = 0; i < cli->argc; i++) hop_file_printf(f, " %s", cli->argv[i]);
-  hop_file_printf(f, "\nseed: %lu\nquick: %s\nthreads: %ld\n", cli->seed,
+  hop_file_printf(f, "\noptions: %s\nseed: %lu\nquick: %s\nthreads: %ld\n", cli->options, cli->seed,
                   cli->quick ? "yes" : "no", cli->threads);
   /* the code's revision: generated, tracked outputs (results/, paper/paper.md) being
    * rewritten by this very run do not make it "dirty" */
