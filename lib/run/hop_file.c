@@ -177,10 +177,15 @@ static void remove_tree_at(int parent, const char *name, int depth) {
 
 static void remove_tree(const char *path) { remove_tree_at(AT_FDCWD, path, 0); }
 
+/* The handled signals are blocked while the handler runs (a second SIGTERM, as
+ * timeout(1) sends to the process group, waits); the default action is restored only
+ * after the cleanup, and the re-raised signal, pending until the handler returns,
+ * ends the process with the conventional status. */
 static void on_signal(int sig) {
   if (run.active) remove_tree(run.stage);
   run.active = 0;
-  raise(sig); /* SA_RESETHAND | SA_NODEFER: the default action, the conventional status */
+  signal(sig, SIG_DFL);
+  raise(sig);
 }
 
 static void at_exit(void) {
@@ -238,12 +243,13 @@ int hop_file_stage_begin(const char *final_dir, const char **stage) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
-  sa.sa_flags = (int)(SA_RESETHAND | SA_NODEFER);
+  sa.sa_flags = 0;
+  const int sigs[6] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXCPU, SIGXFSZ};
   sigemptyset(&sa.sa_mask);
+  for (int k = 0; k < 6; k++) sigaddset(&sa.sa_mask, sigs[k]);
   static int installed;
   if (!installed) atexit(at_exit), installed = 1;
   run.active = 1;
-  const int sigs[6] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXCPU, SIGXFSZ};
   for (int k = 0; k < 6; k++) { /* a signal ignored by the caller (nohup, a background job) stays ignored */
     struct sigaction old;
     if (sigaction(sigs[k], NULL, &old) == 0 && old.sa_handler != SIG_IGN) sigaction(sigs[k], &sa, NULL);
