@@ -342,11 +342,6 @@ int hop_cli_main(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nopt
   return -1;
 }
 
-int hop_cli_fail(const hop_cli *cli, const char *what) {
-  fprintf(stderr, "%s: %s: %s\n", cli->name, what, hop_error_message());
-  return HOP_EXIT_RUN;
-}
-
 int hop_cli_fail_data(const hop_cli *cli, const char *what) {
   fprintf(stderr, "%s: %s: %s%s\n", cli->name, what, hop_error_message(),
           hop_error_code() == HOP_EINVAL || strstr(hop_error_message(), "make data")

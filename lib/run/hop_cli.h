@@ -80,10 +80,9 @@ enum {
   HOP_EXIT_DATA = 3   /* a dataset is missing, malformed, or does not fit what the experiment needs */
 };
 
-/* Print "NAME: what: <the recorded error>" and return HOP_EXIT_RUN. */
-int hop_cli_fail(const hop_cli *cli, const char *what);
-/* The same for a dataset: returns HOP_EXIT_DATA, and suggests `make data` unless the
- * recorded error is HOP_EINVAL (the data are fine; the options ask for more than it has). */
+/* Print "NAME: what: <the recorded error>" for a dataset and return HOP_EXIT_DATA,
+ * suggesting `make data` unless the recorded error is HOP_EINVAL (the data are fine;
+ * the options ask for more than it has) or the message already says it. */
 int hop_cli_fail_data(const hop_cli *cli, const char *what);
 
 /* Compare a memory request computed up front with the machine's physical memory, and
