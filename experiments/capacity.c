@@ -374,7 +374,7 @@ static int options(int argc, char **argv, hop_cli *cli, config *cf) {
   int rc = hop_cli_main(cli, argc, argv, opts, sizeof opts / sizeof opts[0]);
   if (rc >= 0) return rc;
   for (size_t i = 0; i < cf->sizes.n; i++)
-    if (cf->sizes.v[i] != floor(cf->sizes.v[i]) || (i && cf->sizes.v[i] <= cf->sizes.v[i - 1])) {
+    if (i && cf->sizes.v[i] <= cf->sizes.v[i - 1]) { /* whole numbers: HOP_OPT_INTS */
       fprintf(stderr, "capacity: option --sizes: whole numbers in increasing order\n");
       return 2;
     }
