@@ -45,8 +45,6 @@
  * Command: bin/capacity [--quick] [--seed N] [--threads N] (see --help).
  */
 #define _POSIX_C_SOURCE 200809L
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_fit.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdint.h>
@@ -58,15 +56,23 @@
 #endif
 
 #include "hop_classical.h"
-#include "hop_cli.h"
+#include "hop_exp.h"
 #include "hop_error.h"
 #include "hop_claims.h"
 #include "hop_file.h"
 #include "hop_jobs.h"
-#include "hop_manifest.h"
 #include "hop_math.h"
 #include "hop_progress.h"
 #include "hop_rng.h"
+
+/* This program's random streams (the last argument of hop_rng_key; the values are part
+ * of the results of record). */
+enum {
+  RNG_PATTERNS = 0x101, /* the patterns of one trial */
+  RNG_FLIPS = 0x102, /* the bits flipped in the starts of one trial */
+  RNG_START = 0x103, /* the update order of one start */
+  RNG_TRACE = 0x104, /* the traced start of the energy figure */
+};
 
 #define MAX_LIST HOP_CLI_LIST_MAX
 #define ALPHA_C_PAPER 0.138
@@ -219,11 +225,6 @@ static void scratch_free(scratch *w, int threads) {
   free(w);
 }
 
-static int fail(const char *what) {
-  fprintf(stderr, "capacity: %s: %s\n", what, hop_error_message());
-  return 1;
-}
-
 /* Energy traces of one start under both rules (figure C6 / C2). */
 static int write_traces(const config *cf, uint64_t seed, hop_file *f) {
   const double alphas[2] = {0.08, 0.20};
@@ -241,7 +242,7 @@ static int write_traces(const config *cf, uint64_t seed, hop_file *f) {
   }
   for (int a = 0; a < 2; a++) {
     size_t p = (size_t)lround(alphas[a] * (double)n);
-    hop_rng_reseed(w->r, seed, hop_rng_key(n, (uint64_t)a, 0, HOP_RNG_TRACE));
+    hop_rng_reseed(w->r, seed, hop_rng_key(n, (uint64_t)a, 0, RNG_TRACE));
     hop_rng_pm1(w->r, xi, p * n);
     if ((status = hop_classical_store(net, xi, p))) goto done;
     memcpy(st, xi, n * sizeof *st); /* pattern 0 with a fraction trace_flip flipped */
@@ -292,11 +293,15 @@ done:
   return status;
 }
 
-/* What later stages need from the trials, and the claims they add. */
 typedef struct {
-  cell *cells;         /* (sizes, n_alpha, flips) */
-  long max_trials;     /* most trials of any N */
-  hop_claims *claims;
+  double a50_largest, fit, fit_se, cross, a50_99, a50_flip, flip_noisy;
+} capacity_estimates;
+
+/* What later stages need from the trials. */
+typedef struct {
+  cell *cells;             /* (sizes, n_alpha, flips) */
+  long max_trials;         /* most trials of any N */
+  capacity_estimates est;  /* stage 4, for the summary line */
 } results;
 
 static cell *cell_at(const results *res, const config *cf, size_t ni, size_t ai, size_t fi) {
@@ -341,63 +346,30 @@ static double estimate_seconds(const config *cf, long threads) {
 
 /* ---- stage 1: options ------------------------------------------------------------- */
 
-/* Parses and checks the command line into cf; -1 to go on, else the exit code. */
-static int options(int argc, char **argv, hop_cli *cli, config *cf) {
-  hop_opt opts[] = {
-      {"sizes", HOP_OPT_INTS, &cf->sizes, 10, 4000, "network sizes N (increasing)", DEF_SIZES,
-       .quick = "100,200,300"},
-      {"alpha-min", HOP_OPT_DOUBLE, &cf->alpha_min, 1e-3, 1.0, "smallest load P/N", DEF_ALPHA_MIN, .quick = NULL},
-      {"alpha-max", HOP_OPT_DOUBLE, &cf->alpha_max, 1e-3, 1.0, "largest load P/N", DEF_ALPHA_MAX, .quick = NULL},
-      {"alpha-step", HOP_OPT_DOUBLE, &cf->alpha_step, 1e-4, 1.0, "load step", DEF_ALPHA_STEP, .quick = "0.02"},
-      {"flips", HOP_OPT_LIST, &cf->flips, 0.0, 0.5, "fractions of bits flipped in the starts", DEF_FLIPS,
-       .quick = NULL},
-      {"thresholds", HOP_OPT_LIST, &cf->thr, 0.01, 1.0, "overlaps counted as retrieval (first: primary)",
-       "0.9,0.95,0.99", .quick = NULL},
-      {"budget", HOP_OPT_INT, &cf->budget, 1, 1e9, "trials per N = max(min-trials, budget/N)", DEF_BUDGET,
-       .quick = "900"},
-      {"min-trials", HOP_OPT_INT, &cf->min_trials, 1, 1e6, "fewest trials per N", DEF_MIN_TRIALS, .quick = NULL},
-      {"max-sweeps", HOP_OPT_INT, &cf->max_sweeps, 1, 1e6, "cap on asynchronous sweeps", "100", .quick = NULL},
-      {"sync-sizes", HOP_OPT_LIST, &cf->sync_sizes, 10, 4000,
-       "sizes with the synchronous comparison (subset of --sizes)", "100,500", .quick = "100"},
-      {"sync-max-steps", HOP_OPT_INT, &cf->sync_max_steps, 3, 1e6, "cap on synchronous steps", "200",
-       .quick = NULL},
-      {"fit-exponent", HOP_OPT_DOUBLE, &cf->fit_exponent, 0.05, 3.0, "finite-size fit alpha_50(N) = a + b N^-e",
-       "0.5", .quick = NULL},
-      {"trace-n", HOP_OPT_INT, &cf->trace_n, 10, 4000, "N of the energy traces", "500", .quick = "100"},
-      {"trace-flip", HOP_OPT_DOUBLE, &cf->trace_flip, 0.0, 0.5, "flipped fraction of the traced start", "0.3",
-       .quick = NULL},
-  };
-  hop_cli_init(cli, "capacity",
-               "Storage capacity of the classical Hopfield network: retrieval vs load alpha = P/N,\n"
-               "synchronous vs asynchronous updates, energy traces (claims C1, C2, C6).",
-               2385);
-  int rc = hop_cli_main(cli, argc, argv, opts, sizeof opts / sizeof opts[0]);
-  if (rc >= 0) return rc;
+/* What the option table cannot say: sizes in order, the load grid, exact fields; then the
+ * run's own estimate. */
+static int check(hop_exp *x) {
+  config *cf = x->cfg;
   for (size_t i = 0; i < cf->sizes.n; i++)
     if (i && cf->sizes.v[i] <= cf->sizes.v[i - 1]) { /* whole numbers: HOP_OPT_INTS */
-      fprintf(stderr, "capacity: option --sizes: whole numbers in increasing order\n");
-      return 2;
+      HOP_ERROR(HOP_EINVAL, "option --sizes: whole numbers in increasing order");
     }
   if (cf->alpha_max < cf->alpha_min) {
-    fprintf(stderr, "capacity: option --alpha-max: %g is below --alpha-min %g\n", cf->alpha_max,
-            cf->alpha_min);
-    return 2;
+    HOP_ERROR(HOP_EINVAL, "option --alpha-max: %g is below --alpha-min %g", cf->alpha_max, cf->alpha_min);
   }
   cf->n_alpha = (size_t)floor((cf->alpha_max - cf->alpha_min) / cf->alpha_step + 1e-9) + 1;
   if (cf->n_alpha > 2000) {
-    fprintf(stderr, "capacity: option --alpha-step: %zu loads is too many\n", cf->n_alpha);
-    return 2;
+    HOP_ERROR(HOP_EINVAL, "option --alpha-step: %zu loads is too many", cf->n_alpha);
   }
   for (size_t i = 0; i < cf->sizes.n; i++) {
     double pn = alpha_at(cf, cf->n_alpha - 1) * cf->sizes.v[i] * cf->sizes.v[i];
     if (pn >= 16777216.0) {
-      fprintf(stderr, "capacity: option --sizes: N = %g at alpha %g exceeds P N < 2^24 (exact "
-                      "fields)\n", cf->sizes.v[i], cf->alpha_max);
-      return 2;
+      HOP_ERROR(HOP_EINVAL, "option --sizes: N = %g at alpha %g exceeds P N < 2^24 (exact fields)", cf->sizes.v[i],
+                cf->alpha_max);
     }
   }
-  hop_cli_estimate(cli, estimate_seconds(cf, cli->threads), CAL_SECONDS * CAL_THREADS / (double)cli->threads);
-  return -1;
+  hop_cli_estimate(&x->cli, estimate_seconds(cf, x->cli.threads), CAL_SECONDS * CAL_THREADS / (double)x->cli.threads);
+  return HOP_OK;
 }
 
 /* ---- stage 2: the trials ------------------------------------------------------------ */
@@ -424,7 +396,7 @@ static int run_start(void *job, size_t index, int thread, void *ctx) {
   const start_ctx *c = ctx;
   scratch *w = &c->ws[thread];
   size_t n = c->n, mu = j->mu;
-  hop_rng_reseed(w->r, c->seed, hop_rng_key(c->n, c->ai << 32 | c->t, c->fi << 32 | mu, HOP_RNG_START));
+  hop_rng_reseed(w->r, c->seed, hop_rng_key(c->n, c->ai << 32 | c->t, c->fi << 32 | mu, RNG_START));
   memcpy(w->s, c->st + mu * n, n * sizeof *w->s);
   memcpy(w->h, c->hf + mu * n, n * sizeof *w->h);
   run_async(c->net, w, c->cf->max_sweeps, &j->res);
@@ -502,11 +474,11 @@ static int trials_of_size(const hop_cli *cli, const config *cf, results *res, si
     size_t p = (size_t)lround(alpha * (double)n);
     p = p ? p : 1;
     for (long t = 0; t < trials && !status; t++) {
-      hop_rng_reseed(r, cli->seed, hop_rng_key(n, ai, (uint64_t)t, HOP_RNG_PATTERNS));
+      hop_rng_reseed(r, cli->seed, hop_rng_key(n, ai, (uint64_t)t, RNG_PATTERNS));
       hop_rng_pm1(r, xi, p * n);
       if ((status = hop_classical_store(net, xi, p))) break;
       for (size_t fi = 0; fi < cf->flips.n && !status; fi++) {
-        hop_rng_reseed(r, cli->seed, hop_rng_key(n, ai << 32 | (uint64_t)t, fi, HOP_RNG_FLIPS));
+        hop_rng_reseed(r, cli->seed, hop_rng_key(n, ai << 32 | (uint64_t)t, fi, RNG_FLIPS));
         memcpy(st, xi, p * n * sizeof *st);
         size_t k = (size_t)lround(cf->flips.v[fi] * (double)n);
         for (size_t mu = 0; mu < p; mu++) random_flips(r, st + mu * n, n, k, idx, idx + n);
@@ -533,7 +505,10 @@ done:
 }
 
 /* All trials; writes retrieval_trials.csv and fills res->cells. */
-static int run_trials(const hop_cli *cli, const config *cf, results *res) {
+static int run_trials(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   size_t n_cells = cf->sizes.n * cf->n_alpha * cf->flips.n;
   res->max_trials = trials_of(cf, cf->sizes.v[0]); /* the smallest N has the most trials */
   res->cells = calloc(n_cells, sizeof *res->cells);
@@ -572,7 +547,10 @@ static int run_trials(const hop_cli *cli, const config *cf, results *res) {
 
 /* ---- stage 3: the aggregated curves (retrieval.csv) ------------------------------- */
 
-static int write_retrieval(const hop_cli *cli, const config *cf, const results *res) {
+static int write_retrieval(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   hop_file *fr = hop_file_open(cli->out, "retrieval.csv", NULL);
   double *buf = malloc((size_t)res->max_trials * sizeof *buf);
   if (!fr || !buf) {
@@ -603,17 +581,12 @@ static int write_retrieval(const hop_cli *cli, const config *cf, const results *
 
 /* ---- stage 4: capacity estimates (alpha50.csv, alpha_c.csv; claims C1) ------------- */
 
-typedef struct {
-  double a50_largest, fit, fit_se, cross, a50_99, a50_flip, flip_noisy;
-} capacity_estimates;
-
 /* alpha_50 of every N and the fits of one (threshold, flip); rows into fa and fc. */
 static void estimate_one(const config *cf, const results *res, size_t h, size_t fi, double *x, double *curve,
                          double *buf, double *a50, double *fit, double *fit_se, double *cross, hop_file *fa,
                          hop_file *fc) {
   size_t n_sizes = cf->sizes.n, n_alpha = cf->n_alpha;
-  double fx[MAX_LIST], fy[MAX_LIST], se;
-  size_t nf = 0;
+  double fx[MAX_LIST], se;
   for (size_t ni = 0; ni < n_sizes; ni++) {
     for (size_t ai = 0; ai < n_alpha; ai++) {
       const cell *c = cell_at(res, cf, ni, ai, fi);
@@ -622,22 +595,19 @@ static void estimate_one(const config *cf, const results *res, size_t h, size_t 
     }
     a50[ni] = hop_math_crossing_down(x, curve + ni * n_alpha, n_alpha, 0.5);
     hop_file_printf(fa, "%g,%g,%g,%.5f\n", cf->thr.v[h], cf->flips.v[fi], cf->sizes.v[ni], a50[ni]);
-    if (!isnan(a50[ni])) {
-      fx[nf] = pow(cf->sizes.v[ni], -cf->fit_exponent);
-      fy[nf++] = a50[ni];
-    }
+    fx[ni] = pow(cf->sizes.v[ni], -cf->fit_exponent);
   }
-  double c0 = NAN, c1 = NAN, cov00 = NAN, cov01, cov11, sumsq;
-  if (nf >= 3) gsl_fit_linear(fx, 1, fy, 1, nf, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
+  hop_math_fit ft; /* over the sizes where alpha_50 was found */
+  hop_math_linear_fit(fx, a50, n_sizes, 3, &ft);
   *cross = NAN;
   if (n_sizes >= 2)
     *cross = hop_math_curve_crossing(x, curve + (n_sizes - 1) * n_alpha, curve + (n_sizes - 2) * n_alpha, n_alpha,
                                      a50[n_sizes - 1]);
-  hop_file_printf(fc, "%g,%g,%zu,%.5f,%.5f,%.5f,%.5f,%g,%g,%.5f,%g\n", cf->thr.v[h], cf->flips.v[fi], nf, c0,
-                  sqrt(cov00), c1, *cross, n_sizes >= 2 ? cf->sizes.v[n_sizes - 2] : NAN,
+  hop_file_printf(fc, "%g,%g,%zu,%.5f,%.5f,%.5f,%.5f,%g,%g,%.5f,%g\n", cf->thr.v[h], cf->flips.v[fi], ft.n, ft.a,
+                  ft.se_a, ft.b, *cross, n_sizes >= 2 ? cf->sizes.v[n_sizes - 2] : NAN,
                   cf->sizes.v[n_sizes - 1], a50[n_sizes - 1], cf->fit_exponent);
-  *fit = c0;
-  *fit_se = sqrt(cov00);
+  *fit = ft.a;
+  *fit_se = ft.se_a;
 }
 
 static void claims_c1(const config *cf, const capacity_estimates *e, hop_claims *cl) {
@@ -670,22 +640,26 @@ static void claims_c1(const config *cf, const capacity_estimates *e, hop_claims 
   }
 }
 
-static int estimate_capacity(const hop_cli *cli, const config *cf, results *res, capacity_estimates *e) {
+static int estimate_capacity(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
+  capacity_estimates *e = &res->est;
   size_t n_sizes = cf->sizes.n, n_alpha = cf->n_alpha, prim_flip = 0;
   *e = (capacity_estimates){NAN, NAN, NAN, NAN, NAN, NAN, NAN};
   for (size_t fi = 0; fi < cf->flips.n; fi++)
     if (cf->flips.v[fi] == 0.0) prim_flip = fi;
-  double *x = malloc(n_alpha * sizeof *x), *curve = malloc(n_sizes * n_alpha * sizeof *curve);
+  double *xs = malloc(n_alpha * sizeof *xs), *curve = malloc(n_sizes * n_alpha * sizeof *curve);
   double *buf = malloc((size_t)res->max_trials * sizeof *buf), a50[MAX_LIST];
   hop_file *fa = hop_file_open(cli->out, "alpha50.csv", "threshold,flip,N,alpha50");
   hop_file *fc = hop_file_open(cli->out, "alpha_c.csv",
                                "threshold,flip,sizes_fitted,alpha_inf,alpha_inf_se,slope,"
                                "crossing,N_small,N_large,alpha50_largest,exponent");
-  int status = !x || !curve || !buf ? HOP_RAISE(HOP_ENOMEM, "capacity estimates") : !fa || !fc ? hop_error_code() : 0;
+  int status = !xs || !curve || !buf ? HOP_RAISE(HOP_ENOMEM, "capacity estimates") : !fa || !fc ? hop_error_code() : 0;
   for (size_t h = 0; h < cf->thr.n && !status; h++)
     for (size_t fi = 0; fi < cf->flips.n; fi++) {
       double fit, fit_se, cross;
-      estimate_one(cf, res, h, fi, x, curve, buf, a50, &fit, &fit_se, &cross, fa, fc);
+      estimate_one(cf, res, h, fi, xs, curve, buf, a50, &fit, &fit_se, &cross, fa, fc);
       if (h == 0 && fi == prim_flip) {
         e->a50_largest = a50[n_sizes - 1];
         e->fit = fit;
@@ -698,11 +672,11 @@ static int estimate_capacity(const hop_cli *cli, const config *cf, results *res,
         e->flip_noisy = cf->flips.v[fi];
       }
     }
-  free(x);
+  free(xs);
   free(curve);
   free(buf);
   if ((status = hop_file_finish((hop_file *[]){fa, fc}, 2, status))) return status;
-  claims_c1(cf, e, res->claims);
+  claims_c1(cf, e, x->claims);
   return HOP_OK;
 }
 
@@ -741,7 +715,10 @@ static void claims_c2_c6(const sync_totals *s, hop_claims *cl) {
                  s->async_rises == 0 && s->async_sweeps > 0 ? "reproduced" : "not reproduced");
 }
 
-static int write_sync(const hop_cli *cli, const config *cf, results *res) {
+static int write_sync(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   hop_file *fs = hop_file_open(cli->out, "sync.csv",
                                "N,alpha,P,flip,runs,frac_fixed,frac_cycle2,frac_cap,"
                                "frac_energy_rise,frac_lyapunov_rise,frac_same_fixed_point");
@@ -775,48 +752,75 @@ static int write_sync(const hop_cli *cli, const config *cf, results *res) {
         }
       }
   int status = hop_file_close(fs);
-  if (!status) claims_c2_c6(&s, res->claims);
+  if (!status) claims_c2_c6(&s, x->claims);
   return status;
 }
 
 /* ---- stage 6: energy traces (energy_traces.csv) ------------------------------------ */
 
-static int energy_traces(const hop_cli *cli, const config *cf) {
+static int energy_traces(hop_exp *x) {
+  const hop_cli *cli = &x->cli;
   hop_file *ft = hop_file_open(cli->out, "energy_traces.csv", "alpha,rule,t,energy");
   if (!ft) return hop_error_code();
-  return hop_file_finish(&ft, 1, write_traces(cf, cli->seed, ft));
+  return hop_file_finish(&ft, 1, write_traces(x->cfg, cli->seed, ft));
 }
 
-static void results_free(const config *cf, results *res) {
+static void results_free(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
   if (res->cells)
     for (size_t k = 0; k < cf->sizes.n * cf->n_alpha * cf->flips.n; k++) {
       free(res->cells[k].frac);
       free(res->cells[k].mover);
     }
   free(res->cells);
-  hop_claims_free(res->claims);
+}
+
+static void report(hop_exp *x) {
+  const config *cf = x->cfg;
+  const capacity_estimates *e = &((results *)x->res)->est;
+  fprintf(stderr, "capacity: alpha_50(N=%g) = %.4f, extrapolated %.4f +- %.4f, crossing %.4f; results in %s\n",
+          cf->sizes.v[cf->sizes.n - 1], e->a50_largest, e->fit, e->fit_se, e->cross, x->cli.out);
 }
 
 int main(int argc, char **argv) {
-  gsl_set_error_handler_off(); /* GSL errors come back as statuses, never abort */
-  hop_cli cli;
   config cf;
-  int rc = options(argc, argv, &cli, &cf);
-  if (rc >= 0) return rc;
-  results res = {.claims = hop_claims_new("capacity")};
-  capacity_estimates est;
-  int status = res.claims ? HOP_OK : fail("claims");
-  if (!status && (status = run_trials(&cli, &cf, &res))) fail("trials");
-  if (!status && (status = write_retrieval(&cli, &cf, &res))) fail("retrieval.csv");
-  if (!status && (status = estimate_capacity(&cli, &cf, &res, &est))) fail("capacity estimates");
-  if (!status && (status = write_sync(&cli, &cf, &res))) fail("sync.csv");
-  if (!status && (status = energy_traces(&cli, &cf))) fail("energy traces");
-  if (!status && (status = hop_claims_write(res.claims, cli.out))) fail("claims");
-  if (!status && (status = hop_manifest_write(&cli, NULL, 0))) fail("manifest");
-  if (!status)
-    fprintf(stderr, "capacity: alpha_50(N=%g) = %.4f, extrapolated %.4f +- %.4f, crossing %.4f; "
-                    "results in %s\n", cf.sizes.v[cf.sizes.n - 1], est.a50_largest, est.fit, est.fit_se, est.cross,
-            cli.out);
-  results_free(&cf, &res);
-  return status ? 1 : 0;
+  hop_opt opts[] = {
+      {"sizes", HOP_OPT_INTS, &cf.sizes, 10, 4000, "network sizes N (increasing)", DEF_SIZES, .quick = "100,200,300"},
+      {"alpha-min", HOP_OPT_DOUBLE, &cf.alpha_min, 1e-3, 1.0, "smallest load P/N", DEF_ALPHA_MIN, .quick = NULL},
+      {"alpha-max", HOP_OPT_DOUBLE, &cf.alpha_max, 1e-3, 1.0, "largest load P/N", DEF_ALPHA_MAX, .quick = NULL},
+      {"alpha-step", HOP_OPT_DOUBLE, &cf.alpha_step, 1e-4, 1.0, "load step", DEF_ALPHA_STEP, .quick = "0.02"},
+      {"flips", HOP_OPT_LIST, &cf.flips, 0.0, 0.5, "fractions of bits flipped in the starts", DEF_FLIPS, .quick = NULL},
+      {"thresholds", HOP_OPT_LIST, &cf.thr, 0.01, 1.0, "overlaps counted as retrieval (first: primary)",
+       "0.9,0.95,0.99", .quick = NULL},
+      {"budget", HOP_OPT_INT, &cf.budget, 1, 1e9, "trials per N = max(min-trials, budget/N)", DEF_BUDGET,
+       .quick = "900"},
+      {"min-trials", HOP_OPT_INT, &cf.min_trials, 1, 1e6, "fewest trials per N", DEF_MIN_TRIALS, .quick = NULL},
+      {"max-sweeps", HOP_OPT_INT, &cf.max_sweeps, 1, 1e6, "cap on asynchronous sweeps", "100", .quick = NULL},
+      {"sync-sizes", HOP_OPT_LIST, &cf.sync_sizes, 10, 4000, "sizes with the synchronous comparison (subset of --sizes)",
+       "100,500", .quick = "100"},
+      {"sync-max-steps", HOP_OPT_INT, &cf.sync_max_steps, 3, 1e6, "cap on synchronous steps", "200", .quick = NULL},
+      {"fit-exponent", HOP_OPT_DOUBLE, &cf.fit_exponent, 0.05, 3.0, "finite-size fit alpha_50(N) = a + b N^-e", "0.5", .quick = NULL},
+      {"trace-n", HOP_OPT_INT, &cf.trace_n, 10, 4000, "N of the energy traces", "500", .quick = "100"},
+      {"trace-flip", HOP_OPT_DOUBLE, &cf.trace_flip, 0.0, 0.5, "flipped fraction of the traced start", "0.3", .quick = NULL},
+  };
+  static const hop_exp_stage stages[] = {{"trials", run_trials},
+                                         {"retrieval.csv", write_retrieval},
+                                         {"capacity estimates", estimate_capacity},
+                                         {"sync.csv", write_sync},
+                                         {"energy traces", energy_traces}};
+  hop_exp_desc d = {.name = "capacity",
+                    .summary = "Storage capacity of the classical Hopfield network: retrieval vs load alpha = P/N,\n"
+                               "synchronous vs asynchronous updates, energy traces (claims C1, C2, C6).",
+                    .seed = 2385,
+                    .opts = opts,
+                    .n_opts = sizeof opts / sizeof *opts,
+                    .cfg = &cf,
+                    .res_size = sizeof(results),
+                    .check = check,
+                    .stages = stages,
+                    .n_stages = sizeof stages / sizeof *stages,
+                    .report = report,
+                    .free = results_free};
+  return hop_exp_main(&d, argc, argv);
 }

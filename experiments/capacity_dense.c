@@ -36,7 +36,6 @@
  * dense_fits.csv, simplicial.csv, simplicial_capacity.csv, energy.csv, claims.csv,
  * manifest.txt. Command: bin/capacity_dense [--quick] [--seed N] [--threads N] (--help). */
 #define _POSIX_C_SOURCE 200809L
-#include <gsl/gsl_errno.h>
 #include <gsl/gsl_fit.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -44,16 +43,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hop_claims.h"
-#include "hop_cli.h"
+#include "hop_exp.h"
 #include "hop_dam.h"
 #include "hop_error.h"
 #include "hop_file.h"
 #include "hop_jobs.h"
-#include "hop_manifest.h"
 #include "hop_math.h"
 #include "hop_progress.h"
 #include "hop_rng.h"
 #include "hop_simplicial.h"
+
+/* This program's random streams (the last argument of hop_rng_key; the values are part
+ * of the results of record). */
+enum {
+  RNG_DENSE = 0x301, /* patterns, flips and orders of one trial */
+  RNG_COMPLEX = 0x302, /* the random simplicial complex of one seed */
+  RNG_DENSE_TRACE = 0x303, /* the traced start of each model */
+};
 
 enum { N_THR = 3, MAX_POINTS = 400, N_MIXES = 7 };
 static const double thresholds[N_THR] = {0.9, 0.95, 0.99}; /* the classical part's; primary last */
@@ -65,17 +71,9 @@ typedef struct {
 } config;
 
 typedef struct {
-  hop_claims *claims;
   hop_progress prog;
 } results;
 
-static int fail(const char *what) {
-  fprintf(stderr, "capacity_dense: %s: %s\n", what, hop_error_message());
-  return 1;
-}
-
-/* A claims row with a printf-formatted measured value. */
-#define claim(res, id, what, paper, tol, verdict, ...) hop_claims_addf((res)->claims, id, what, paper, tol, verdict, __VA_ARGS__)
 
 /* A start: pattern mu with k random bits flipped, run to a fixed point; returns the
  * overlap with the pattern. */
@@ -93,11 +91,6 @@ static void start_state(scratch *w, const signed char *pattern, size_t k) {
   for (size_t q = 0; q < k; q++) w->s[w->pick[q]] = (signed char)-w->s[w->pick[q]];
 }
 
-static double overlap(const signed char *a, const signed char *b, size_t n) {
-  long m = 0;
-  for (size_t i = 0; i < n; i++) m += a[i] * b[i];
-  return (double)m / (double)n;
-}
 
 /* ---- dense and exponential: retrieval against P -------------------------------- */
 typedef struct {
@@ -134,7 +127,7 @@ static int dense_trial(const dense_job *j, const config *cf, hop_dam *d, scratch
       gsl_ran_shuffle(w->r, w->order, n, sizeof *w->order);
       if (!hop_dam_async_sweep(d, w->order)) break;
     }
-    double m = overlap(hop_dam_state(d), w->xi + mu * n, n);
+    double m = hop_math_overlap_pm1(hop_dam_state(d), w->xi + mu * n, n);
     for (int t = 0; t < N_THR; t++) {
       int ok = m >= thresholds[t] - 1e-12;
       if (mu < tested) frac[t] += ok / (double)tested;
@@ -162,7 +155,7 @@ static int run_dense(void *job, size_t index, int thread, void *ctx) {
     for (long t = 0; t < cf->trials && !st; t++) {
       int a[N_THR];
       double fr[N_THR];
-      hop_rng_reseed(w.r, c->seed, hop_rng_key(model * 100000 + n, p * 1000 + (uint64_t)lround(j->flip * 100), (uint64_t)t, HOP_RNG_DENSE));
+      hop_rng_reseed(w.r, c->seed, hop_rng_key(model * 100000 + n, p * 1000 + (uint64_t)lround(j->flip * 100), (uint64_t)t, RNG_DENSE));
       for (size_t q = 0; q < p * n; q++) w.xi[q] = gsl_rng_uniform(w.r) < 0.5 ? -1 : 1;
       st = dense_trial(j, cf, d, &w, p, fr, a);
       for (int q = 0; q < N_THR; q++) fsum[q] += fr[q], all[q] += a[q];
@@ -188,30 +181,15 @@ static int run_dense(void *job, size_t index, int thread, void *ctx) {
   return st;
 }
 
-/* (2n - 3)!! */
-static double double_factorial(int m) {
-  double r = 1.0;
-  for (int k = m; k > 1; k -= 2) r *= k;
-  return r;
-}
-
-/* Least squares y = a + b x over the finite points; SE of b. Returns the count used. */
-static size_t fit(const double *x, const double *y, size_t n, double *a, double *b, double *se) {
-  double fx[64], fy[64];
-  size_t m = 0;
-  for (size_t k = 0; k < n && m < 64; k++)
-    if (isfinite(x[k]) && isfinite(y[k])) fx[m] = x[k], fy[m] = y[k], m++;
-  *a = *b = *se = NAN;
-  if (m < 2) return m;
-  double c00, c01, c11, ss;
-  gsl_fit_linear(fx, 1, fy, 1, m, a, b, &c00, &c01, &c11, &ss);
-  *se = m > 2 ? sqrt(c11) : NAN;
-  return m;
-}
-
 static double entropy_i(double x) { return 0.5 * ((1 + x) * log1p(x) + (1 - x) * log1p(-x)); }
 
-static int stage_dense(const hop_cli *cli, const config *cf, results *res) {
+static int stage_dense(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
+  size_t units = cf->exp_sizes.n * cf->exp_flips.n + N_MIXES * cf->flips.n * (size_t)cf->sx_seeds;
+  for (size_t o = 0; o < cf->orders.n; o++) units += cf->sizes[(int)cf->orders.v[o] - 2].n * cf->flips.n;
+  hop_progress_start(&res->prog, stderr, "capacity_dense", units); /* ended by stage_energy */
   size_t total = 0;
   for (size_t o = 0; o < cf->orders.n; o++) total += cf->sizes[(int)cf->orders.v[o] - 2].n * cf->flips.n;
   total += cf->exp_sizes.n * cf->exp_flips.n;
@@ -238,7 +216,7 @@ static int stage_dense(const hop_cli *cli, const config *cf, results *res) {
     for (size_t pt = 0; pt < j->points; pt++)
       hop_file_printf(f[0], "%s,%zu,%g,%.0f,%ld,%.4f,%.4f,%.4f,%.3f,%.3f,%.3f\n", name, j->n, j->flip, j->p[pt], cf->trials, j->frac[pt][0],
                       j->frac[pt][1], j->frac[pt][2], j->all[pt][0], j->all[pt][1], j->all[pt][2]);
-    double law = j->f.kind == HOP_DAM_POLY ? pow((double)j->n, j->f.n - 1) / (2 * double_factorial(2 * j->f.n - 3) * log((double)j->n)) : NAN;
+    double law = j->f.kind == HOP_DAM_POLY ? pow((double)j->n, j->f.n - 1) / (2 * hop_math_double_factorial(2 * j->f.n - 3) * log((double)j->n)) : NAN;
     for (int t = 0; t < N_THR; t++)
       hop_file_printf(f[1], "%s,%zu,%g,%g,%.4g,%.4g,%d,%.4g\n", name, j->n, j->flip, thresholds[t], j->cap_half[t], j->cap_all[t], j->capped, law);
   }
@@ -247,7 +225,7 @@ static int stage_dense(const hop_cli *cli, const config *cf, results *res) {
     int n = (int)cf->orders.v[o];
     for (size_t fl = 0; fl < cf->flips.n; fl++)
       for (int t = 0; t < N_THR; t++) {
-        double lx[64], yh[64], ya[64], yal[64], a, b, se, slope[3], err[3];
+        double lx[64], yh[64], ya[64], yal[64], slope[3], err[3];
         size_t m = 0;
         for (size_t k = 0; k < hop_jobs_count(q) && m < 64; k++) {
           const dense_job *j = hop_jobs_at(q, k);
@@ -258,9 +236,11 @@ static int stage_dense(const hop_cli *cli, const config *cf, results *res) {
         const char *what[3] = {"half", "all", "all"}, *on[3] = {"P", "P", "P_lnN"};
         const double *ys[3] = {yh, ya, yal};
         for (int v = 0; v < 3; v++) {
-          size_t used = fit(lx, ys[v], m, &a, &b, &se);
-          slope[v] = b, err[v] = se;
-          hop_file_printf(f[2], "x^%d,%g,%g,%s,%s,%.4f,%.4f,%.4f,%zu,%d\n", n, cf->flips.v[fl], thresholds[t], what[v], on[v], b, se, a, used, n - 1);
+          hop_math_fit ft;
+          hop_math_linear_fit(lx, ys[v], m, 2, &ft);
+          slope[v] = ft.b, err[v] = ft.se_b;
+          hop_file_printf(f[2], "x^%d,%g,%g,%s,%s,%.4f,%.4f,%.4f,%zu,%d\n", n, cf->flips.v[fl], thresholds[t], what[v], on[v], ft.b, ft.se_b,
+                          ft.a, ft.n, n - 1);
         }
         if (t != N_THR - 1 || cf->flips.v[fl] != 0.0) continue;
         char id[32], desc[400];
@@ -271,7 +251,7 @@ static int stage_dense(const hop_cli *cli, const config *cf, results *res) {
                    "overlap >= 0.99, N = %s)", n, v ? "P ln N at the no-error capacity P_all (Krotov & Hopfield's law "
                    "N^(n-1) / (2 (2n-3)!! ln N))" : "the capacity P_half (half the patterns retrieved)",
                    v ? "fitted on P ln N" : "fitted on P", cf->sizes[n - 2].text);
-          claim(res, id, desc, n == 2 ? "1 (n - 1)" : n == 3 ? "2 (n - 1)" : "3 (n - 1)", "max(2 SE, 10 % of n - 1)",
+          hop_claims_addf(x->claims, id, desc, n == 2 ? "1 (n - 1)" : n == 3 ? "2 (n - 1)" : "3 (n - 1)", "max(2 SE, 10 % of n - 1)",
                 fabs(slope[v] - (n - 1)) <= tol ? "reproduced" : "not reproduced", "%.3f +- %.3f (on P alone: %.3f +- %.3f)",
                 slope[v], err[v], v ? slope[1] : slope[0], v ? err[1] : err[0]);
         }
@@ -280,31 +260,33 @@ static int stage_dense(const hop_cli *cli, const config *cf, results *res) {
   /* C4: ln P = a + b N for the exponential network */
   for (size_t fl = 0; fl < cf->exp_flips.n && !st; fl++)
     for (int t = 0; t < N_THR; t++) {
-      double x[64], yh[64], ya[64], a, bh, ba, seh, sea;
+      double nx[64], yh[64], ya[64];
       size_t m = 0;
       for (size_t k = 0; k < hop_jobs_count(q) && m < 64; k++) {
         const dense_job *j = hop_jobs_at(q, k);
         if (j->f.kind != HOP_DAM_EXP || j->flip != cf->exp_flips.v[fl]) continue;
-        x[m] = (double)j->n, yh[m] = log(j->cap_half[t]), ya[m] = log(j->cap_all[t]), m++;
+        nx[m] = (double)j->n, yh[m] = log(j->cap_half[t]), ya[m] = log(j->cap_all[t]), m++;
       }
       double rho = cf->exp_flips.v[fl], bound = entropy_i(1 - 2 * rho) / 2;
-      size_t uh = fit(x, yh, m, &a, &bh, &seh);
-      hop_file_printf(f[2], "exp,%g,%g,half,lnP,%.4f,%.4f,%.4f,%zu,%.4f\n", rho, thresholds[t], bh, seh, a, uh, bound);
-      size_t ua = fit(x, ya, m, &a, &ba, &sea);
-      hop_file_printf(f[2], "exp,%g,%g,all,lnP,%.4f,%.4f,%.4f,%zu,%.4f\n", rho, thresholds[t], ba, sea, a, ua, bound);
+      hop_math_fit fh, fa;
+      hop_math_linear_fit(nx, yh, m, 2, &fh);
+      hop_file_printf(f[2], "exp,%g,%g,half,lnP,%.4f,%.4f,%.4f,%zu,%.4f\n", rho, thresholds[t], fh.b, fh.se_b, fh.a, fh.n, bound);
+      hop_math_linear_fit(nx, ya, m, 2, &fa);
+      hop_file_printf(f[2], "exp,%g,%g,all,lnP,%.4f,%.4f,%.4f,%zu,%.4f\n", rho, thresholds[t], fa.b, fa.se_b, fa.a, fa.n, bound);
+      double bh = fh.b, seh = fh.se_b, ba = fa.b, sea = fa.se_b;
       if (t != N_THR - 1 || fl != 0) continue;
       char desc[400];
       snprintf(desc, sizeof desc, "exponential F: ln P_all = a + b N over N = %s from %g %% flipped bits, overlap >= 0.99: "
                "capacity exponential in N (b > 2 SE)", cf->exp_sizes.text, 100 * rho);
-      claim(res, "C4", desc, "exponential in N", "b > 2 SE", ba > 2 * sea ? "reproduced" : "not reproduced",
-            "b = %.3f +- %.3f over %zu sizes (P_half: b = %.3f +- %.3f)", ba, sea, ua, bh, seh);
+      hop_claims_addf(x->claims, "C4", desc, "exponential in N", "b > 2 SE", ba > 2 * sea ? "reproduced" : "not reproduced",
+            "b = %.3f +- %.3f over %zu sizes (P_half: b = %.3f +- %.3f)", ba, sea, fa.n, bh, seh);
       snprintf(desc, sizeof desc, "the same b against ln 2 / 2 = 0.347, the rho -> 0 limit of Demircigil et al.'s bound "
                "(the source's 2^(N/2))");
-      claim(res, "C4-ln2", desc, "0.347", "|b - 0.347| <= 2 SE", fabs(ba - log(2) / 2) <= 2 * sea ? "reproduced" : "not reproduced",
+      hop_claims_addf(x->claims, "C4-ln2", desc, "0.347", "|b - 0.347| <= 2 SE", fabs(ba - log(2) / 2) <= 2 * sea ? "reproduced" : "not reproduced",
             "%.3f +- %.3f", ba, sea);
       snprintf(desc, sizeof desc, "the same b against Demircigil et al.'s bound at rho = %g: exp(alpha N) patterns are "
                "retrievable for alpha < I(1 - 2 rho) / 2 = %.3f, so b should not fall below it", rho, bound);
-      claim(res, "C4-bound", desc, "b >= I(1 - 2 rho)/2", "b + 2 SE >= bound", ba + 2 * sea >= bound ? "reproduced" : "not reproduced",
+      hop_claims_addf(x->claims, "C4-bound", desc, "b >= I(1 - 2 rho)/2", "b + 2 SE >= bound", ba + 2 * sea >= bound ? "reproduced" : "not reproduced",
             "%.3f +- %.3f against %.3f", ba, sea, bound);
     }
   st = hop_file_finish(f, 3, st);
@@ -333,7 +315,7 @@ static int run_simplicial(void *job, size_t index, int thread, void *ctx) {
   const config *cf = c->cf;
   size_t n = (size_t)cf->sx_n, budget = n * (n - 1) / 2, counts[3], pcap = 4 * n;
   for (int k = 0; k < 3; k++) counts[k] = (size_t)lround(mix_parts[j->mix][k] * (double)budget);
-  gsl_rng *cr = hop_rng_alloc(c->seed, hop_rng_key((uint64_t)j->mix, (uint64_t)j->seed, 0, HOP_RNG_COMPLEX));
+  gsl_rng *cr = hop_rng_alloc(c->seed, hop_rng_key((uint64_t)j->mix, (uint64_t)j->seed, 0, RNG_COMPLEX));
   hop_simplicial *net = cr ? hop_simplicial_alloc(n, counts, cr) : NULL;
   scratch w = {n, malloc(n), malloc(pcap * n), malloc(n * sizeof(size_t)), malloc(n * sizeof(size_t)), gsl_rng_alloc(gsl_rng_mt19937)};
   int st = net ? HOP_OK : hop_error_code();
@@ -342,7 +324,7 @@ static int run_simplicial(void *job, size_t index, int thread, void *ctx) {
   int low = 0;
   size_t k = (size_t)lround(j->flip * (double)n);
   for (size_t p = 1; p <= pcap && j->points < MAX_POINTS && !st && low < 3; p++) {
-    hop_rng_reseed(w.r, c->seed, hop_rng_key((uint64_t)j->mix * 1000 + (uint64_t)j->seed, p, (uint64_t)lround(j->flip * 100), HOP_RNG_DENSE));
+    hop_rng_reseed(w.r, c->seed, hop_rng_key((uint64_t)j->mix * 1000 + (uint64_t)j->seed, p, (uint64_t)lround(j->flip * 100), RNG_DENSE));
     for (size_t q = 0; q < p * n; q++) w.xi[q] = gsl_rng_uniform(w.r) < 0.5 ? -1 : 1;
     if ((st = hop_simplicial_store(net, w.xi, p))) break;
     double frac[N_THR] = {0};
@@ -353,7 +335,7 @@ static int run_simplicial(void *job, size_t index, int thread, void *ctx) {
         gsl_ran_shuffle(w.r, w.order, n, sizeof *w.order);
         if (!hop_simplicial_async_sweep(net, w.s, w.order)) break;
       }
-      double m = overlap(w.s, w.xi + mu * n, n);
+      double m = hop_math_overlap_pm1(w.s, w.xi + mu * n, n);
       for (int t = 0; t < N_THR; t++) {
         int ok = m >= thresholds[t] - 1e-12;
         frac[t] += ok / (double)p;
@@ -375,7 +357,10 @@ static int run_simplicial(void *job, size_t index, int thread, void *ctx) {
   return st;
 }
 
-static int stage_simplicial(const hop_cli *cli, const config *cf, results *res) {
+static int stage_simplicial(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   size_t ns = (size_t)cf->sx_seeds, nf = cf->flips.n;
   hop_jobs *q = hop_jobs_new(N_MIXES * ns * nf, sizeof(sx_job));
   hop_file *f[2] = {NULL, NULL};
@@ -426,7 +411,7 @@ static int stage_simplicial(const hop_cli *cli, const config *cf, results *res) 
     snprintf(desc, sizeof desc, "simplicial, N = %zu, %s (%.0f weights): capacity P_half (overlap >= 0.99, starts at the stored "
              "patterns) against %s with as many weights; %zu seeds, paired", n, mix_names[m], weights,
              ref ? "random edges" : "the pairwise network (all edges)", ns);
-    claim(res, id, desc, "simplicial stores more at equal weights (Burns & Fukai)", "ratio > 1 by more than 2 SE",
+    hop_claims_addf(x->claims, id, desc, "simplicial stores more at equal weights (Burns & Fukai)", "ratio > 1 by more than 2 SE",
           md > 2 * se ? "reproduced" : "not reproduced", "ratio %.2f (%.2f +- %.2f against %.2f +- %.2f)", mh / mr, mh, sh, mr, sr);
   }
   st = hop_file_finish(f, 2, st);
@@ -435,7 +420,10 @@ static int stage_simplicial(const hop_cli *cli, const config *cf, results *res) 
 }
 
 /* ---- C6: energy traces of every model ------------------------------------------- */
-static int stage_energy(const hop_cli *cli, const config *cf, results *res) {
+static int stage_energy(hop_exp *x) {
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
+  hop_progress_end(&res->prog);
   enum { MODELS = 6, NT = 40, SXN = 100 };
   static const hop_dam_f models[5] = {{HOP_DAM_POLY, 2}, {HOP_DAM_POLY, 3}, {HOP_DAM_POLY, 4}, {HOP_DAM_RECT, 3}, {HOP_DAM_EXP, 0}};
   static const size_t loads[MODELS] = {6, 60, 400, 60, 400, 30}; /* near each model's transition */
@@ -444,11 +432,10 @@ static int stage_energy(const hop_cli *cli, const config *cf, results *res) {
   double *trace = malloc((3 * SXN + 1) * sizeof *trace);
   int st = f && w.s && w.xi && w.order && w.pick && trace ? HOP_OK : hop_error_code() ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "traces: out of memory");
   double worst = -INFINITY;
-  (void)cf;
   for (int md = 0; md < MODELS && !st; md++) {
     size_t n = md < 5 ? NT : SXN, p = loads[md], len = 0;
     w.n = n;
-    w.r = hop_rng_alloc(cli->seed, hop_rng_key((uint64_t)md, 0, 0, HOP_RNG_DENSE_TRACE));
+    w.r = hop_rng_alloc(cli->seed, hop_rng_key((uint64_t)md, 0, 0, RNG_DENSE_TRACE));
     for (size_t q = 0; q < p * n; q++) w.xi[q] = gsl_rng_uniform(w.r) < 0.5 ? -1 : 1;
     start_state(&w, w.xi, (size_t)lround(0.3 * (double)n));
     hop_dam *d = NULL;
@@ -475,7 +462,7 @@ static int stage_energy(const hop_cli *cli, const config *cf, results *res) {
     w.r = NULL;
   }
   if (!st)
-    claim(res, "C6-dense", "energy traces of the dense (x^2, x^3, x^4, rect x^3, exp) and simplicial networks under asynchronous "
+    hop_claims_addf(x->claims, "C6-dense", "energy traces of the dense (x^2, x^3, x^4, rect x^3, exp) and simplicial networks under asynchronous "
                            "updates from 30 % flipped bits: the largest rise of E between two updates",
           "never increases", "<= 0", worst <= 0 ? "reproduced" : "not reproduced", "%.3g", worst);
   st = hop_file_finish(&f, 1, st);
@@ -484,62 +471,57 @@ static int stage_energy(const hop_cli *cli, const config *cf, results *res) {
 }
 
 /* ---- options and main -------------------------------------------------------------- */
-static int options(int argc, char **argv, hop_cli *cli, config *cf) {
-  hop_opt opts[] = {
-      {"orders", HOP_OPT_INTS, &cf->orders, 2, 4, "powers n of F = x^n (each of 2, 3, 4 once)", "2,3,4", .quick = NULL},
-      {"sizes2", HOP_OPT_LIST, &cf->sizes[0], 8, 4000, "network sizes N for n = 2", "50,100,200,300,400", .quick = "50,100"},
-      {"sizes3", HOP_OPT_LIST, &cf->sizes[1], 8, 1000, "network sizes N for n = 3", "16,24,32,40,50,60", .quick = "16,24"},
-      {"sizes4", HOP_OPT_LIST, &cf->sizes[2], 8, 200, "network sizes N for n = 4", "10,12,14,16,20,24", .quick = "10,12"},
-      {"exp-sizes", HOP_OPT_LIST, &cf->exp_sizes, 4, 60, "network sizes N of the exponential network", "8,10,12,14,16,18,20,22,24,26",
-       .quick = "8,10,12"},
-      {"flips", HOP_OPT_LIST, &cf->flips, 0, 0.45, "fractions of bits flipped in the starts (dense and simplicial)", "0,0.1", .quick = NULL},
-      {"exp-flips", HOP_OPT_LIST, &cf->exp_flips, 0.01, 0.45, "flipped fractions of the exponential network (first: the claims)", "0.1",
-       .quick = NULL},
-      {"trials", HOP_OPT_INT, &cf->trials, 1, 10000, "pattern sets per load P", "10", .quick = "3"},
-      {"samples", HOP_OPT_INT, &cf->samples, 1, 100000, "patterns tried per set for the fraction retrieved", "100", .quick = "30"},
-      {"growth", HOP_OPT_DOUBLE, &cf->growth, 1.01, 2, "factor between successive loads P", "1.1", .quick = "1.3"},
-      {"max-sweeps", HOP_OPT_INT, &cf->max_sweeps, 1, 1e6, "cap on asynchronous sweeps", "100", .quick = NULL},
-      {"p-max", HOP_OPT_INT, &cf->p_max, 2, 1e6, "largest load P tried", "20000", .quick = "2000"},
-      {"sx-n", HOP_OPT_INT, &cf->sx_n, 10, 1000, "neurons N of the simplicial comparison", "100", .quick = "40"},
-      {"sx-seeds", HOP_OPT_INT, &cf->sx_seeds, 1, 64, "seeds (complex and patterns) per simplicial mix", "10", .quick = "2"},
-  };
-  hop_cli_init(cli, "capacity_dense", "Capacity of dense (x^n), exponential and simplicial Hopfield networks (C3-C6).", 2385);
-  int rc = hop_cli_main(cli, argc, argv, opts, sizeof opts / sizeof *opts);
-  if (rc >= 0) return rc;
+/* What the table cannot say: exact drives, and the memory of the largest load. */
+static int check(hop_exp *x) {
+  const config *cf = x->cfg;
   char bad[200] = "";
   for (int k = 0; k < 3 && !*bad; k++) {
     double bound = 2.0 * cf->p_max * pow(cf->sizes[k].v[cf->sizes[k].n - 1], k + 2);
     if (bound >= 4.6e18)
       snprintf(bad, sizeof bad, "N = %g and --p-max %ld give 2 P N^%d = %.3g >= 2^62: exact drives impossible", cf->sizes[k].v[cf->sizes[k].n - 1], cf->p_max, k + 2, bound);
   }
-  double mem = (double)cf->p_max * 4000.0 * 2 * (double)cli->threads;
+  double mem = (double)cf->p_max * 4000.0 * 2 * (double)x->cli.threads;
   if (!*bad && hop_cli_check_memory(mem, 0.8, "--p-max (patterns of every thread)"))
     snprintf(bad, sizeof bad, "%s", hop_error_message());
-  if (*bad) {
-    fprintf(stderr, "capacity_dense: %s\n", bad);
-    return 2;
-  }
-  return -1;
+  if (*bad) HOP_ERROR(HOP_EINVAL, "%s", bad);
+  return HOP_OK;
 }
 
+static void report(hop_exp *x) { fprintf(stderr, "capacity_dense: results in %s\n", x->cli.out); }
+
 int main(int argc, char **argv) {
-  gsl_set_error_handler_off(); /* GSL errors come back as statuses, never abort */
-  hop_cli cli;
   config cf;
-  int rc = options(argc, argv, &cli, &cf);
-  if (rc >= 0) return rc;
-  results res = {.claims = hop_claims_new("capacity_dense")};
-  size_t units = cf.exp_sizes.n * cf.exp_flips.n + N_MIXES * cf.flips.n * (size_t)cf.sx_seeds;
-  for (size_t o = 0; o < cf.orders.n; o++) units += cf.sizes[(int)cf.orders.v[o] - 2].n * cf.flips.n;
-  hop_progress_start(&res.prog, stderr, "capacity_dense", units);
-  int st = res.claims ? HOP_OK : fail("claims");
-  if (!st && (st = stage_dense(&cli, &cf, &res))) fail("dense and exponential networks (C3, C4)");
-  if (!st && (st = stage_simplicial(&cli, &cf, &res))) fail("simplicial networks (C5)");
-  if (!st && (st = stage_energy(&cli, &cf, &res))) fail("energy traces (C6)");
-  hop_progress_end(&res.prog);
-  if (!st && (st = hop_claims_write(res.claims, cli.out))) fail("claims");
-  if (!st && (st = hop_manifest_write(&cli, NULL, 0))) fail("manifest");
-  if (!st) fprintf(stderr, "capacity_dense: results in %s\n", cli.out);
-  hop_claims_free(res.claims);
-  return st ? 1 : 0;
+  hop_opt opts[] = {
+      {"orders", HOP_OPT_INTS, &cf.orders, 2, 4, "powers n of F = x^n (each of 2, 3, 4 once)", "2,3,4", .quick = NULL},
+      {"sizes2", HOP_OPT_LIST, &cf.sizes[0], 8, 4000, "network sizes N for n = 2", "50,100,200,300,400", .quick = "50,100"},
+      {"sizes3", HOP_OPT_LIST, &cf.sizes[1], 8, 1000, "network sizes N for n = 3", "16,24,32,40,50,60", .quick = "16,24"},
+      {"sizes4", HOP_OPT_LIST, &cf.sizes[2], 8, 200, "network sizes N for n = 4", "10,12,14,16,20,24", .quick = "10,12"},
+      {"exp-sizes", HOP_OPT_LIST, &cf.exp_sizes, 4, 60, "network sizes N of the exponential network", "8,10,12,14,16,18,20,22,24,26",
+       .quick = "8,10,12"},
+      {"flips", HOP_OPT_LIST, &cf.flips, 0, 0.45, "fractions of bits flipped in the starts (dense and simplicial)", "0,0.1", .quick = NULL},
+      {"exp-flips", HOP_OPT_LIST, &cf.exp_flips, 0.01, 0.45, "flipped fractions of the exponential network (first: the claims)", "0.1",
+       .quick = NULL},
+      {"trials", HOP_OPT_INT, &cf.trials, 1, 10000, "pattern sets per load P", "10", .quick = "3"},
+      {"samples", HOP_OPT_INT, &cf.samples, 1, 100000, "patterns tried per set for the fraction retrieved", "100", .quick = "30"},
+      {"growth", HOP_OPT_DOUBLE, &cf.growth, 1.01, 2, "factor between successive loads P", "1.1", .quick = "1.3"},
+      {"max-sweeps", HOP_OPT_INT, &cf.max_sweeps, 1, 1e6, "cap on asynchronous sweeps", "100", .quick = NULL},
+      {"p-max", HOP_OPT_INT, &cf.p_max, 2, 1e6, "largest load P tried", "20000", .quick = "2000"},
+      {"sx-n", HOP_OPT_INT, &cf.sx_n, 10, 1000, "neurons N of the simplicial comparison", "100", .quick = "40"},
+      {"sx-seeds", HOP_OPT_INT, &cf.sx_seeds, 1, 64, "seeds (complex and patterns) per simplicial mix", "10", .quick = "2"},
+  };
+  static const hop_exp_stage stages[] = {{"dense and exponential networks (C3, C4)", stage_dense},
+                                         {"simplicial networks (C5)", stage_simplicial},
+                                         {"energy traces (C6)", stage_energy}};
+  hop_exp_desc d = {.name = "capacity_dense",
+                    .summary = "Capacity of dense (x^n), exponential and simplicial Hopfield networks (C3-C6).",
+                    .seed = 2385,
+                    .opts = opts,
+                    .n_opts = sizeof opts / sizeof *opts,
+                    .cfg = &cf,
+                    .res_size = sizeof(results),
+                    .check = check,
+                    .stages = stages,
+                    .n_stages = sizeof stages / sizeof *stages,
+                    .report = report};
+  return hop_exp_main(&d, argc, argv);
 }

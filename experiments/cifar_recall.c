@@ -66,6 +66,14 @@
 #include "hop_rng.h"
 #include "hop_uhn.h"
 
+/* This program's random streams (the last argument of hop_rng_key; the values are part
+ * of the results of record). */
+enum {
+  RNG_DRAW_GRAY = 1, /* stored set, queries and corruption, gray */
+  RNG_DRAW_RGB = 3,  /* the same, RGB */
+  RNG_CLASSICAL = 7, /* draws of the classical baseline */
+};
+
 #define MAXL HOP_CLI_LIST_MAX
 #define BATCH 100
 #define STUDENT_P 100 /* the students' setting: P = 100 stored images */
@@ -131,7 +139,7 @@ static int corrupt(float *img, const colour *c, corruption k, double sigma, cons
  * copied there ((3, 8, d), scaled to [0, 1]). */
 static int run(const colour *c, size_t p, corruption k, double sigma, const hop_uhn_params *par,
                const config *cf, uint64_t seed, uint64_t draw, buffers *b, score *out, float *grid) {
-  gsl_rng *r = hop_rng_alloc(seed, hop_rng_key(draw, p, (uint64_t)k, c->channels == 3 ? HOP_RNG_DRAW_RGB : HOP_RNG_DRAW_GRAY));
+  gsl_rng *r = hop_rng_alloc(seed, hop_rng_key(draw, p, (uint64_t)k, c->channels == 3 ? RNG_DRAW_RGB : RNG_DRAW_GRAY));
   if (!r) return hop_error_code();
   size_t d = c->d, nq = p < (size_t)cf->queries ? p : (size_t)cf->queries;
   for (size_t i = 0; i < c->n; i++) b->idx[i] = i;
@@ -698,7 +706,7 @@ static int classical_draw(const hop_cli *cli, const config *cf, results *res, si
   const colour *c = &res->cols[0];
   const size_t n = 1024;
   buffers *b = &res->b;
-  gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(4000 + (uint64_t)sd, p, (uint64_t)k, HOP_RNG_CLASSICAL));
+  gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(4000 + (uint64_t)sd, p, (uint64_t)k, RNG_CLASSICAL));
   if (!r) return hop_error_code();
   for (size_t i = 0; i < c->n; i++) b->idx[i] = i;
   gsl_ran_shuffle(r, b->idx, c->n, sizeof *b->idx);

@@ -73,6 +73,14 @@
 #include "hop_rng.h"
 #include "hop_wells.h"
 
+/* This program's random streams (the last argument of hop_rng_key; the values are part
+ * of the results of record). */
+enum {
+  RNG_SPLIT = 0x601, /* the validation split of the training images */
+  RNG_TRAIN = 0x602, /* initial weights and batch order of one network */
+  RNG_KMEANS = 0x603, /* k-means++ seeding of one class's wells */
+};
+
 enum { N_SZ = 3, NC = 10, PX = HOP_CNN_SIDE * HOP_CNN_SIDE, MAXL = HOP_CLI_LIST_MAX, MAX_SEEDS = 10, MAX_EPOCHS = 50 };
 static const char *const size_names[N_SZ + 1] = {"small", "mid", "large", NULL};
 static const hop_cnn_arch archs[N_SZ] = {{16, 32, 64, NC}, {32, 64, 128, NC}, {32, 64, 256, NC}};
@@ -202,7 +210,7 @@ static int load(const hop_cli *cli, const config *cf, data *d) {
     return fail("data");
   }
   for (size_t i = 0; i < tr.n; i++) perm[i] = i;
-  gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(0, 0, 0, HOP_RNG_CNN_SPLIT));
+  gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(0, 0, 0, RNG_SPLIT));
   gsl_ran_shuffle(r, perm, tr.n, sizeof *perm);
   gsl_rng_free(r);
   for (size_t i = 0; i < d->n_va + d->n_tr; i++) {
@@ -281,7 +289,7 @@ static int train_one(const hop_cli *cli, const config *cf, const data *d, net_ru
   const hop_cnn_arch *a = &archs[run->size];
   hop_cnn *net = hop_cnn_alloc(a);
   hop_cnn_par *par = net ? hop_cnn_par_alloc(a, (size_t)cf->batch, (size_t)cf->chunks) : NULL;
-  gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key((uint64_t)run->size, (uint64_t)run->seed, 0, HOP_RNG_CNN_TRAIN));
+  gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key((uint64_t)run->size, (uint64_t)run->seed, 0, RNG_TRAIN));
   hop_optim_params op = {.kind = HOP_OPTIM_SGD, .lr = cf->lr, .momentum = cf->momentum};
   hop_optim *o = net ? hop_optim_alloc(&op, net->n_params) : NULL;
   size_t B = (size_t)cf->batch;
@@ -457,7 +465,7 @@ static int wells_one(const hop_cli *cli, const config *cf, const data *d, net_ru
       for (size_t i = 0; i < d->n_tr; i++)
         if (d->ytr[i] == c) memcpy(xc + n++ * f, run->ftr + i * f, f * sizeof *xc);
       gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key((uint64_t)(run->size * MAX_SEEDS + run->seed), K, (uint64_t)c,
-                                                        HOP_RNG_CNN_KMEANS));
+                                                        RNG_KMEANS));
       st = r ? hop_kmeans(xc, n, f, K, (size_t)cf->kmeans_iter, r, w->mu + (size_t)c * K * f, NULL, NULL) : HOP_ENOMEM;
       gsl_rng_free(r);
     }

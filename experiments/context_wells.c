@@ -79,6 +79,17 @@
 #include "hop_progress.h"
 #include "hop_rng.h"
 
+/* This program's random streams (the last argument of hop_rng_key; the values are part
+ * of the results of record). */
+enum {
+  RNG_GRADIENT = 0x201, /* keys, states and betas of the gradient check */
+  RNG_DESCENT = 0x202, /* keys, starts and betas of the descent runs */
+  RNG_KEYS = 0x203, /* the key sets of the well counts */
+  RNG_STARTS = 0x204, /* the starts of one beta of the well counts */
+  RNG_TOKENS = 0x205, /* embedding and projections of the token check */
+  RNG_RECALL = 0x206, /* memory and queries of one recall run */
+};
+
 enum { N_HEADS = 4, N_TASKS = 2, PATCH = 7, TOKENS = 16, DM = 32, N_ATT_HEADS = 4, DK = 8, MAX_N = 4096 };
 static const char *const task_names[N_TASKS] = {"unit", "norms"};
 static const double spline_u[] = {-2, -1, 0, 0.5, 1, 1.5}, spline_g[] = {-2, -1, 0, 0.75, 2, 3.5};
@@ -116,7 +127,7 @@ static int stage_gradient(const hop_cli *cli, const config *cf, results *res) {
   double *x = malloc(n * d * sizeof *x), xi[MAX_N], g[MAX_N], xp[MAX_N];
   double complex *xc = malloc(d * sizeof *xc), *z = malloc(n * sizeof *z);
   hop_attn_work *w = hop_attn_work_alloc(n, d, 1);
-  gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(0, 0, 0, HOP_RNG_CW_GRADIENT));
+  gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(0, 0, 0, RNG_GRADIENT));
   hop_file *f = hop_file_open(cli->out, "gradient.csv", "point,beta,rel_err_complex_step,rel_err_central");
   int st = x && xc && z && w && r && f ? HOP_OK : hop_error_code() ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "gradient: out of memory");
   double worst_c = 0, worst_d = 0;
@@ -182,7 +193,7 @@ static int run_descent(void *job, size_t index, int thread, void *ctx) {
   size_t n = (size_t)c->cf->keys, d = (size_t)c->cf->dim;
   double *x = malloc(n * d * sizeof *x), *q = malloc(d * sizeof *q);
   hop_attn_work *w = hop_attn_work_alloc(n, d, 1);
-  gsl_rng *r = hop_rng_alloc(c->seed, hop_rng_key((uint64_t)j->kind, 0, 0, HOP_RNG_CW_DESCENT));
+  gsl_rng *r = hop_rng_alloc(c->seed, hop_rng_key((uint64_t)j->kind, 0, 0, RNG_DESCENT));
   int st = x && q && w && r ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "descent: out of memory");
   j->max_rise = -INFINITY;
   long total = 0;
@@ -214,7 +225,7 @@ static int energy_traces(const hop_cli *cli, const config *cf, const results *re
   double *x = malloc(n * d * sizeof *x), *q = malloc(d * sizeof *q), *q0 = malloc(RUNS * d * sizeof *q0);
   double *trace = malloc((STEPS + 1) * sizeof *trace);
   hop_attn_work *w = hop_attn_work_alloc(n, d, 1);
-  gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(0, 0, 1, HOP_RNG_CW_DESCENT));
+  gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(0, 0, 1, RNG_DESCENT));
   int st = x && q && q0 && trace && w && r ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "traces: out of memory");
   hop_attn_keys k;
   if (!st) {
@@ -429,7 +440,7 @@ static int run_wells(void *job, size_t index, int thread, void *ctx) {
   int st = hop_attn_keys_init(&k, ks->x, n, d);
   unsigned char *conv = malloc(S);
   unsigned char *is_well = malloc(S), *key_hit = calloc(n, 1), *mean_hit = calloc(ks->groups, 1);
-  gsl_rng *r = hop_rng_alloc(c->seed, hop_rng_key((uint64_t)j->set, j->b, 0, HOP_RNG_CW_STARTS));
+  gsl_rng *r = hop_rng_alloc(c->seed, hop_rng_key((uint64_t)j->set, j->b, 0, RNG_STARTS));
   if (!st && (!conv || !is_well || !key_hit || !mean_hit || !r)) st = HOP_RAISE(HOP_ENOMEM, "wells: out of memory");
   hop_attn_head h = {.kind = HOP_ATTN_LINEAR, .beta = j->beta};
   if (!st) {
@@ -580,7 +591,7 @@ static int stage_wells(const hop_cli *cli, const config *cf, results *res) {
   keyset sets[N_KEYSETS] = {{0}};
   iterate_work **work = calloc((size_t)threads, sizeof *work);
   hop_jobs *q = hop_jobs_new(N_KEYSETS * nb, sizeof(wells_job));
-  gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(0, 0, 0, HOP_RNG_CW_KEYS));
+  gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(0, 0, 0, RNG_KEYS));
   hop_file *f[2] = {NULL, NULL};
   int st = work && q && r ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "wells: out of memory");
   for (int t = 0; t < threads && !st; t++)
@@ -798,7 +809,7 @@ static int stage_tokens(const hop_cli *cli, const config *cf, results *res) {
   int st = HOP_OK;
   static double emb[PATCH * PATCH * DM], wq[DM * DM], wk[DM * DM], wv[DM * DM], wo[DM * DM], hw[3][N_ATT_HEADS][DM * DK];
   static double t[TOKENS * DM], out[TOKENS * DM], want[TOKENS * DM], states[N_ATT_HEADS * TOKENS * DK];
-  gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(0, 0, 0, HOP_RNG_CW_TOKENS));
+  gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(0, 0, 0, RNG_TOKENS));
   hop_attn_work *w = hop_attn_work_alloc(TOKENS, DK, 1);
   hop_file *f = st ? NULL : hop_file_open(cli->out, "tokens.csv", "image,label,max_abs_output,max_abs_diff_textbook,"
                                                               "max_abs_diff_gradient_step,energy_before,energy_after");
@@ -901,7 +912,7 @@ static int run_recall(void *job, size_t index, int thread, void *ctx) {
   double *p = malloc(b * n * sizeof *p), *out = malloc(b * d * sizeof *out), *sc = malloc(b * n * sizeof *sc);
   size_t *y = malloc(2 * b * sizeof *y);
   hop_attn_work *w = hop_attn_work_alloc(n, d, b);
-  gsl_rng *r = hop_rng_alloc(c->seed, hop_rng_key((uint64_t)j->task, (uint64_t)lround(j->load * 1000), (uint64_t)j->seed, HOP_RNG_CW_RECALL));
+  gsl_rng *r = hop_rng_alloc(c->seed, hop_rng_key((uint64_t)j->task, (uint64_t)lround(j->load * 1000), (uint64_t)j->seed, RNG_RECALL));
   int st = x && vals && q && p && out && sc && y && w && r ? HOP_OK : hop_error_code() ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "recall: out of memory");
   hop_attn_keys k;
   if (!st) {

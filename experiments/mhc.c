@@ -89,6 +89,21 @@
 #include "hop_progress.h"
 #include "hop_rng.h"
 
+/* This program's random streams (the last argument of hop_rng_key; the values are part
+ * of the results of record). The four oldest, RNG_SPLIT (first in the chain) and
+ * RNG_TIMECOURSE, RNG_MASK, RNG_ODE (third), go through hop_rng_chain at the place they
+ * had before the purposes were named, so that their draws are kept. */
+enum {
+  RNG_SPLIT = 0x5711, /* validation split and image order of a dataset */
+  RNG_TIMECOURSE = 0x44, /* Fig. 4 initial state, then the Fig. 2a noise */
+  RNG_MASK = 0x2b, /* initial states of the masked-completion inference */
+  RNG_ODE = 0x0de, /* initial states of the Euler / rkf45 comparison */
+  RNG_TRAIN = 0x7a, /* an MHC training run (order, weights, states) */
+  RNG_TRAIN_MLP = 0x3f, /* an MLP training run */
+  RNG_EVAL = 0xe1, /* initial states of an evaluation */
+  RNG_EVAL_NOISE = 0x401, /* the noise added to evaluation inputs */
+};
+
 #define MAXL HOP_CLI_LIST_MAX
 #define NCLASS 10
 #define MLP_BATCH 100
@@ -285,7 +300,7 @@ static int prepare(int which, const config *cf, int quick, dset *d) {
     HOP_ERROR(HOP_ENOMEM, "cannot allocate %s", ds_names[which]);
   }
   for (size_t i = 0; i < tr.n; i++) perm[i] = i;
-  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)which, 0, 0, HOP_RNG_SPLIT));
+  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_chain(RNG_SPLIT, (uint64_t)which, 0, 0));
   if (!subset) gsl_ran_shuffle(r, perm, tr.n, sizeof *perm);
   gsl_rng_free(r);
   for (size_t i = 0; i < d->n_train; i++) {
@@ -344,7 +359,7 @@ static const float *eval_inputs(const job *j, const dset *d, const config *cf, d
   const float *x = j->split ? d->x[j->c.stdm][1] : d->x[j->c.stdm][0];
   *n = j->split ? d->n_test : d->n_val;
   if (!(sigma > 0)) return x;
-  gsl_rng *rn = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, (uint64_t)(sigma * 1000), HOP_RNG_EVAL_NOISE));
+  gsl_rng *rn = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, (uint64_t)(sigma * 1000), RNG_EVAL_NOISE));
   for (size_t k = 0; k < *n * nf; k++) xbuf[k] = x[k] + (float)gsl_ran_gaussian_ziggurat(rn, sigma);
   gsl_rng_free(rn);
   return xbuf;
@@ -356,7 +371,7 @@ static double eval_mhc(const job *j, const dset *d, const config *cf, int ib, do
   size_t n;
   const float *x = eval_inputs(j, d, cf, sigma, xbuf, &n);
   const unsigned char *y = j->split ? d->yte : d->ytr;
-  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, stream, HOP_RNG_EVAL));
+  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, stream, RNG_EVAL));
   hop_mhc_params p = infer_params(j, cf, ib);
   hop_mhc_infer_batch(j->m, x, n, &p, r, lab, NULL, NULL, w);
   gsl_rng_free(r);
@@ -429,7 +444,7 @@ static int eval_readouts(job *j, const dset *d, const config *cf, int split, siz
   const float *x = d->x[j->c.stdm][split];
   const unsigned char *y = split ? d->yte : d->ytr;
   size_t na = checkpoints(cf, j->readout && split, span, at);
-  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, 0, HOP_RNG_EVAL));
+  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, 0, RNG_EVAL));
   hop_mhc_params p = infer_params(j, cf, j->c.ib);
   int s = r ? hop_mhc_infer_batch_at(j->m, x, n, &p, r, at, na, lab, w) : HOP_ENOMEM;
   size_t *lin = lab + na * n;
@@ -482,7 +497,7 @@ static size_t input_scale(size_t nf) { return nf / 784 ? nf / 784 : 1; }
 
 static int run_mhc(job *j, const dset *d, const config *cf, hop_progress *prog) {
   size_t nf = d->nf;
-  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, j->n_train, HOP_RNG_TRAIN));
+  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, j->n_train, RNG_TRAIN));
   size_t *ord = r ? draw_train(d, r) : NULL;
   hop_mhc_work *w = hop_mhc_work_alloc(nf, NCLASS);
   j->m = hop_mhc_alloc(nf, NCLASS, TAU_V, TAU_H);
@@ -547,7 +562,7 @@ static int run_mhc(job *j, const dset *d, const config *cf, hop_progress *prog) 
 
 static int run_mlp(job *j, const dset *d, const config *cf, hop_progress *prog) {
   size_t nf = d->nf, sizes[2] = {nf, NCLASS};
-  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, j->n_train, HOP_RNG_TRAIN_MLP));
+  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, j->n_train, RNG_TRAIN_MLP));
   size_t *ord = r ? draw_train(d, r) : NULL;
   j->mlp = hop_mlp_alloc(sizes, 2);
   hop_mlp *g = hop_mlp_alloc(sizes, 2);
@@ -1313,7 +1328,7 @@ static int fig4_fig2a(const hop_cli *cli, const config *cf, results *res) {
   const hop_mhc_params *pm = &res->pm;
   const hop_mhc *net = res->jm->m;
   size_t nf = dm->nf;
-  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key(DS_MNIST, 0, 0, HOP_RNG_TIMECOURSE));
+  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_chain(DS_MNIST, 0, RNG_TIMECOURSE, 0));
   float *v = malloc(nf * sizeof *v), *img = malloc(NCLASS * nf * sizeof *img), h[NCLASS];
   hop_file *f = r && v && img ? hop_file_open(cli->out, "timecourse.csv", "step,t,h0,h1,h2,h3,h4,h5,h6,h7,h8,h9,energy,label") : NULL;
   int st = f ? HOP_OK : r && v && img ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "Fig. 4 buffers");
@@ -1396,7 +1411,7 @@ static int fig2b(const hop_cli *cli, const config *cf, results *res) {
     memcpy(xm + i * nf, dm->x[stdm][1] + i * nf, nf * sizeof *xm);
     for (size_t k = (dm->side - rows) * dm->side; k < nf; k++) xm[i * nf + k] = (0.0f - dm->mean[stdm][k]) / dm->sd[stdm][k];
   }
-  gsl_rng *rm = hop_rng_alloc(cf->seed, hop_rng_key(DS_MNIST, 0, 0, HOP_RNG_MASK));
+  gsl_rng *rm = hop_rng_alloc(cf->seed, hop_rng_chain(DS_MNIST, 0, RNG_MASK, 0));
   float *vout = malloc(nt * nf * sizeof *vout), *img = malloc(3 * NCLASS * nf * sizeof *img);
   hop_file *f = NULL;
   int st = rm && vout && img ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "Fig. 2b buffers");
@@ -1438,8 +1453,8 @@ static int ode_and_speed(const hop_cli *cli, const config *cf, results *res) {
   const dset *dm = &res->ds[DS_MNIST];
   size_t nf = dm->nf, nt = dm->n_test, stdm = (size_t)res->best.stdm;
   size_t no = (size_t)cf->ode_images < nt ? (size_t)cf->ode_images : nt, agree = 0, ok_ode = 0, ok_eul = 0;
-  gsl_rng *ra = hop_rng_alloc(cf->seed, hop_rng_key(DS_MNIST, 0, 0, HOP_RNG_ODE)),
-          *rb = hop_rng_alloc(cf->seed, hop_rng_key(DS_MNIST, 0, 0, HOP_RNG_ODE));
+  gsl_rng *ra = hop_rng_alloc(cf->seed, hop_rng_chain(DS_MNIST, 0, RNG_ODE, 0)),
+          *rb = hop_rng_alloc(cf->seed, hop_rng_chain(DS_MNIST, 0, RNG_ODE, 0));
   int st = ra && rb ? HOP_OK : hop_error_code();
   double t_ode = hop_cli_now();
   if (!st) hop_mhc_infer_batch(res->jm->m, dm->x[stdm][1], no, &res->pm, ra, res->lab, NULL, NULL, res->w);

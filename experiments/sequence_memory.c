@@ -66,6 +66,15 @@
 #include "hop_rng.h"
 #include "hop_seq.h"
 
+/* This program's random streams (the last argument of hop_rng_key; the values are part
+ * of the results of record). */
+enum {
+  RNG_FIG1 = 0x501, /* the patterns of one Fig. 1 draw */
+  RNG_CAP = 0x502, /* the sequences of one capacity attempt */
+  RNG_MOVMNIST = 0x503, /* the Moving MNIST clips */
+  RNG_NOISE = 0x504, /* the noise frame of the kernel runs */
+};
+
 enum { MAX_KERNELS = 16, N_STRIP = 10, VIDEO_W = 64, VIDEO_H = 48 };
 
 typedef struct {
@@ -184,7 +193,7 @@ static int run_fig1(void *job, size_t index, int thread, void *ctx) {
   const shared *c = ctx;
   size_t n = (size_t)c->cf->fig1_n, p = (size_t)c->cf->fig1_p;
   signed char *xi = malloc(p * n), *s = malloc(n), *next = malloc(n);
-  gsl_rng *r = hop_rng_alloc(c->seed, hop_rng_key((uint64_t)j->draw, n, p, HOP_RNG_SEQ_FIG1));
+  gsl_rng *r = hop_rng_alloc(c->seed, hop_rng_key((uint64_t)j->draw, n, p, RNG_FIG1));
   hop_seq *net = NULL;
   int st = xi && s && next && r ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "Fig. 1: out of memory");
   if (!st) {
@@ -285,7 +294,7 @@ static int run_cap(void *job, size_t index, int thread, void *ctx) {
     long seqs = j->kind ? cf->sequences : 1;
     for (long q = 0; q < seqs && ok && !st; q++) {
       hop_rng_reseed(r, c->seed, hop_rng_key(model * 100000 + n, (uint64_t)j->kind * 1000000 + (uint64_t)j->trial * 1000 + (uint64_t)j->kern + 100 * (uint64_t)j->self,
-                                              j->attempts * 100000 + (uint64_t)q, HOP_RNG_SEQ_CAP));
+                                              j->attempts * 100000 + (uint64_t)q, RNG_CAP));
       draw_pm1(r, xi, p * n);
       size_t checked = 0;
       if (!(st = hop_seq_store(s, xi, p))) st = hop_seq_transitions(s, 0, j->kind ? p - 1 : p, 1, wrong, &checked);
@@ -602,7 +611,7 @@ static int stage_movmnist(const hop_cli *cli, const config *cf, results *res) {
 #pragma omp for schedule(static)
     for (size_t c = 0; c < clips; c++) {
       if (!big || !r) continue;
-      hop_rng_reseed(r, cli->seed, hop_rng_key(c, 0, 0, HOP_RNG_SEQ_MOVMNIST));
+      hop_rng_reseed(r, cli->seed, hop_rng_key(c, 0, 0, RNG_MOVMNIST));
       hop_movmnist_clip(mn.x, mn.n, frames, r, big, NULL);
       for (size_t f = 0; f < frames; f++) {
         hop_movmnist_downscale(big + f * 4096, small);
@@ -838,7 +847,7 @@ static int stage_kernel(const hop_cli *cli, const config *cf, results *res, cons
         memcpy(xi + j * n, mv->xi + v * n, n);
       }
       if (cs == 1) { /* the same noise frames for every kernel */
-        hop_rng_reseed(r, cli->seed, hop_rng_key(c, draw, p, HOP_RNG_SEQ_NOISE));
+        hop_rng_reseed(r, cli->seed, hop_rng_key(c, draw, p, RNG_NOISE));
         draw_pm1(r, xi + c * n, n);
       }
       const kernel *kn = &res->kern[k];

@@ -4,6 +4,7 @@
 #include "hop_error.h"
 
 #include <cblas.h>
+#include <gsl/gsl_fit.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdlib.h>
@@ -85,6 +86,8 @@ void hop_math_gram_f(size_t p, size_t n, float alpha, const float *x, float *g) 
 
 void hop_math_blas_threads(int n) { openblas_set_num_threads(n > 0 ? n : 1); }
 
+int hop_math_blas_threads_get(void) { return openblas_get_num_threads(); }
+
 const char *hop_math_blas_config(void) { return openblas_get_config(); }
 
 /* First largest non-NaN entry; 0 if all are NaN (float and double share the body). */
@@ -147,4 +150,60 @@ int hop_math_check_pm1(const signed char *v, size_t count, const char *what) {
   for (size_t k = 0; k < count; k++)
     if (v[k] != 1 && v[k] != -1) HOP_ERROR(HOP_EINVAL, "%s[%zu] = %d is not +-1", what, k, v[k]);
   return HOP_OK;
+}
+
+void hop_math_linear_fit(const double *x, const double *y, size_t n, size_t min_points, hop_math_fit *out) {
+  *out = (hop_math_fit){NAN, NAN, NAN, NAN, 0};
+  size_t m = 0;
+  for (size_t k = 0; k < n; k++) m += isfinite(x[k]) && isfinite(y[k]);
+  out->n = m;
+  if (m < 2 || m < min_points) return;
+  double *fx = malloc(2 * m * sizeof *fx), *fy = fx + m;
+  if (!fx) return; /* NaN fields: no fit */
+  m = 0;
+  for (size_t k = 0; k < n; k++)
+    if (isfinite(x[k]) && isfinite(y[k])) fx[m] = x[k], fy[m++] = y[k];
+  double c00, c01, c11, ss;
+  gsl_fit_linear(fx, 1, fy, 1, m, &out->a, &out->b, &c00, &c01, &c11, &ss);
+  if (m > 2) out->se_a = sqrt(c00), out->se_b = sqrt(c11);
+  free(fx);
+}
+
+double hop_math_double_factorial(int m) {
+  double r = 1.0;
+  for (int k = m; k > 1; k -= 2) r *= k;
+  return r;
+}
+
+double hop_math_overlap_pm1(const signed char *a, const signed char *b, size_t n) {
+  long m = 0;
+  for (size_t i = 0; i < n; i++) m += a[i] * b[i];
+  return (double)m / (double)n;
+}
+
+void hop_math_row_sqnorms_f(size_t m, size_t d, const float *c, float *cn) {
+  for (size_t j = 0; j < m; j++) {
+    double s = 0.0;
+    for (size_t t = 0; t < d; t++) s += (double)c[j * d + t] * c[j * d + t];
+    cn[j] = (float)s;
+  }
+}
+
+void hop_math_sqdist_f(size_t n, size_t m, size_t d, const float *x, const float *c, const float *cn,
+                       int with_x_norm, float *out) {
+  if (n == 0 || m == 0) return;
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)m, (int)d, -2.0f, x, (int)d, c, (int)d, 0.0f,
+              out, (int)m);
+  for (size_t i = 0; i < n; i++) {
+    float xn = 0.0f;
+    if (with_x_norm) {
+      double s = 0.0;
+      for (size_t t = 0; t < d; t++) s += (double)x[i * d + t] * x[i * d + t];
+      xn = (float)s;
+    }
+    for (size_t j = 0; j < m; j++) {
+      float v = with_x_norm ? out[i * m + j] + xn + cn[j] : out[i * m + j] + cn[j];
+      out[i * m + j] = with_x_norm && !(v > 0.0f) ? 0.0f : v;
+    }
+  }
 }

@@ -52,8 +52,36 @@ double hop_math_crossing_down(const double *x, const double *y, size_t n, double
  * near; NaN if there is none. */
 double hop_math_curve_crossing(const double *x, const double *a, const double *b, size_t n, double near);
 
+/* Least squares y = a + b x (gsl_fit_linear) over the points where both x and y are
+ * finite. Standard errors are GSL's (the square roots of its covariance diagonal), NaN
+ * with fewer than 3 points; every field but n is NaN when fewer than min_points
+ * (at least 2) are finite. */
+typedef struct {
+  double a, b;       /* intercept, slope */
+  double se_a, se_b; /* their standard errors */
+  size_t n;          /* points used */
+} hop_math_fit;
+void hop_math_linear_fit(const double *x, const double *y, size_t n, size_t min_points, hop_math_fit *out);
+
+/* m!! = m (m - 2) (m - 4) ... down to 1 or 2, for m >= -1 ((-1)!! = 0!! = 1); in double,
+ * exact up to 2^53. */
+double hop_math_double_factorial(int m);
+
+/* Overlap (1/n) sum_i a_i b_i of two +-1 vectors (n >= 1), summed exactly in integers. */
+double hop_math_overlap_pm1(const signed char *a, const signed char *b, size_t n);
+
+/* Squared row norms of c (m, d), accumulated in double: cn (m). */
+void hop_math_row_sqnorms_f(size_t m, size_t d, const float *c, float *cn);
+/* Squared distances of the rows of x (n, d) to the rows of c (m, d) through one
+ * cblas_sgemm, with cn = hop_math_row_sqnorms_f of c: out (n, m) =
+ * (-2 x_i . c_j + |x_i|^2) + cn_j clamped at 0 when with_x_norm, else -2 x_i . c_j + cn_j
+ * (what ranks the rows of c for each x_i, with |x_i|^2 left out, unclamped). */
+void hop_math_sqdist_f(size_t n, size_t m, size_t d, const float *x, const float *c, const float *cn,
+                       int with_x_norm, float *out);
+
 /* BLAS threading and identity. */
 void hop_math_blas_threads(int n);
+int hop_math_blas_threads_get(void);
 const char *hop_math_blas_config(void); /* e.g. "OpenBLAS 0.3.21 ..." */
 
 /* HOP_OK if every one of the count entries of v is +1 or -1, else HOP_EINVAL naming the

@@ -2,6 +2,7 @@
 /* hop_kmeans.c: see hop_kmeans.h. */
 #include "hop_kmeans.h"
 #include "hop_error.h"
+#include "hop_math.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -15,22 +16,17 @@ enum { ROWS = 1024 }; /* row block of the distance products */
  * directly (so dist2 and the inertia carry no cancellation error). */
 static int assign_core(const float *x, size_t n, size_t d, const float *c, size_t k, size_t *assign, double *dist2,
                        double *inertia, float *g, float *cn) {
-  for (size_t j = 0; j < k; j++) {
-    double s = 0.0;
-    for (size_t t = 0; t < d; t++) s += (double)c[j * d + t] * c[j * d + t];
-    cn[j] = (float)s;
-  }
+  hop_math_row_sqnorms_f(k, d, c, cn);
   double total = 0.0;
   for (size_t r0 = 0; r0 < n; r0 += ROWS) {
     size_t m = n - r0 < ROWS ? n - r0 : ROWS;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)k, (int)d, -2.0f, x + r0 * d, (int)d, c, (int)d,
-                0.0f, g, (int)k);
+    hop_math_sqdist_f(m, k, d, x + r0 * d, c, cn, 0, g);
     for (size_t i = 0; i < m; i++) {
       const float *gi = g + i * k;
       size_t best = 0;
-      float bv = gi[0] + cn[0];
+      float bv = gi[0];
       for (size_t j = 1; j < k; j++)
-        if (gi[j] + cn[j] < bv) bv = gi[j] + cn[j], best = j;
+        if (gi[j] < bv) bv = gi[j], best = j;
       const float *xi = x + (r0 + i) * d, *cj = c + best * d;
       double s = 0.0;
       for (size_t t = 0; t < d; t++) s += ((double)xi[t] - cj[t]) * ((double)xi[t] - cj[t]);

@@ -2,6 +2,7 @@
 /* hop_wells.c: see hop_wells.h. */
 #include "hop_wells.h"
 #include "hop_error.h"
+#include "hop_math.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -40,21 +41,8 @@ int hop_wells_dist2(const hop_wells *w, const float *s, size_t n, float *d2) {
   if (n == 0) return HOP_OK;
   float *mn = malloc(m * sizeof *mn);
   if (!mn) HOP_ERROR(HOP_ENOMEM, "wells norms");
-  for (size_t j = 0; j < m; j++) {
-    double t = 0.0;
-    for (size_t i = 0; i < d; i++) t += (double)w->mu[j * d + i] * w->mu[j * d + i];
-    mn[j] = (float)t;
-  }
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)m, (int)d, -2.0f, s, (int)d, w->mu, (int)d, 0.0f,
-              d2, (int)m);
-  for (size_t r = 0; r < n; r++) {
-    double sn = 0.0;
-    for (size_t i = 0; i < d; i++) sn += (double)s[r * d + i] * s[r * d + i];
-    for (size_t j = 0; j < m; j++) {
-      float v = d2[r * m + j] + (float)sn + mn[j];
-      d2[r * m + j] = v > 0.0f ? v : 0.0f;
-    }
-  }
+  hop_math_row_sqnorms_f(m, d, w->mu, mn);
+  hop_math_sqdist_f(n, m, d, s, w->mu, mn, 1, d2);
   free(mn);
   return HOP_OK;
 }

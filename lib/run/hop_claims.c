@@ -85,7 +85,17 @@ void hop_claims_free(hop_claims *c) {
   free(c);
 }
 
+const char *hop_claims_if(int holds) { return holds ? "reproduced" : "not reproduced"; }
+
 const char *hop_claims_verdict(double measured, double paper, double tol) {
-  return fabs(measured - paper) <= tol ? "reproduced" : "not reproduced";
+  return hop_claims_if(fabs(measured - paper) <= tol);
 }
 
+const char *hop_claims_within_se(double measured, double paper, double se, double k) {
+  return hop_claims_if(fabs(measured - paper) <= k * se);
+}
+
+const char *hop_claims_at_most(double measured, double bound) { return hop_claims_if(measured <= bound); }
+const char *hop_claims_at_least(double measured, double bound) { return hop_claims_if(measured >= bound); }
+const char *hop_claims_above(double measured, double bound) { return hop_claims_if(measured > bound); }
+const char *hop_claims_below(double measured, double bound) { return hop_claims_if(measured < bound); }

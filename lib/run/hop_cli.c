@@ -251,6 +251,7 @@ int hop_cli_parse(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nop
     if (text && used < sizeof cli->options)
       snprintf(cli->options + used, sizeof cli->options - used, "%s--%s=%s", used ? " " : "", o->name, text);
     if (!text) HOP_ERROR(HOP_EINVAL, "option --%s has no default", o->name);
+    o->text = text;
     if (parse_value(o, text)) {
       if (given[k]) return HOP_EINVAL;
       HOP_ERROR(HOP_EINVAL, "option --%s: its %s value '%s' is invalid: %s", o->name,
@@ -307,20 +308,24 @@ void hop_cli_version(FILE *f, const hop_cli *cli) {
           hop_math_blas_config());
 }
 
-int hop_cli_main(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nopts) {
+int hop_cli_start(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nopts) {
   int action;
   if (hop_cli_parse(cli, argc, argv, opts, nopts, &action)) {
     fprintf(stderr, "%s: %s\n", cli->name, hop_error_message());
-    return 2;
+    return HOP_EXIT_USAGE;
   }
   if (action == HOP_CLI_HELP) {
     hop_cli_usage(stdout, cli, opts, nopts);
-    return 0;
+    return HOP_EXIT_OK;
   }
   if (action == HOP_CLI_VERSION) {
     hop_cli_version(stdout, cli);
-    return 0;
+    return HOP_EXIT_OK;
   }
+  return -1;
+}
+
+int hop_cli_stage(hop_cli *cli) {
   /* before any computation: a data directory that fits the loaders' path buffers, a
    * process that fits its address-space limit, and a usable --out */
   if (strlen(hop_data_dir()) > HOP_DATA_DIR_MAX) {
@@ -340,6 +345,11 @@ int hop_cli_main(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nopt
   cli->out_final = cli->out;
   cli->out = stage;
   return -1;
+}
+
+int hop_cli_main(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nopts) {
+  int rc = hop_cli_start(cli, argc, argv, opts, nopts);
+  return rc >= 0 ? rc : hop_cli_stage(cli);
 }
 
 int hop_cli_fail_data(const hop_cli *cli, const char *what) {

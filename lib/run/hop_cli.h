@@ -49,6 +49,8 @@ typedef struct {
   const char *quick;        /* the value under --quick, as text; NULL: the default */
   const char *const *names; /* WORDS and WORD: the allowed names, NULL-terminated */
   int set;                  /* filled by the parser: 1 if given on the command line */
+  const char *text;         /* filled by the parser: the effective value as text (command
+                             * line, quick or default), for claim text and the manifest */
 } hop_opt;
 
 typedef struct {
@@ -128,11 +130,20 @@ size_t hop_cli_words(const char *text, const char *option, const char *const *na
  * the run starts. */
 void hop_cli_estimate(const hop_cli *cli, double seconds, double budget_seconds);
 
-/* Standard handling in main(): parse, print usage/version/error; for a run, stage
- * the output directory (hop_file_stage_begin: --out is checked before any computation
- * and replaced only by a complete run, at hop_manifest_write). Returns -1 to go on,
- * otherwise the exit code (0 after --help/--version, 2 after a bad option or an
- * unusable --out name, 1 when --out cannot be written). */
+/* Parse argv and print what a program prints before it runs: usage (--help), the
+ * version, or a bad option's one line. Returns -1 to go on, otherwise the exit status
+ * (HOP_EXIT_OK after --help/--version, HOP_EXIT_USAGE after a bad option). */
+int hop_cli_start(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nopts);
+
+/* Before any computation: refuse a data directory longer than HOP_DATA_DIR_MAX and an
+ * address-space limit too tight to start (a zero request to hop_cli_check_memory), then
+ * stage the output directory (hop_file_stage_begin: --out is checked now and replaced
+ * only by a complete run, at hop_manifest_write). Returns -1 to go on, otherwise the
+ * exit status (HOP_EXIT_USAGE for an unusable --out name, HOP_EXIT_RUN when it cannot be
+ * written), with the reason printed. */
+int hop_cli_stage(hop_cli *cli);
+
+/* hop_cli_start, then hop_cli_stage: -1 to go on, otherwise the exit status. */
 int hop_cli_main(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nopts);
 
 /* Monotonic seconds. */

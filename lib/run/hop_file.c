@@ -122,6 +122,7 @@ void hop_file_discard(hop_file *f) {
 }
 
 int hop_file_close(hop_file *f) {
+  if (!f) return hop_error_code() ? hop_error_code() : HOP_RAISE(HOP_EINVAL, "no file to close");
   int bad = f->failed || ferror(f->f), e = f->err;
   errno = 0;
   if (fflush(f->f) && !bad) bad = 1, e = errno;

@@ -27,7 +27,8 @@ int hop_file_printf(hop_file *f, const char *fmt, ...)
 #endif
     ;
 FILE *hop_file_stream(hop_file *f); /* the underlying stream, for fwrite-style output */
-/* Flush, check, rename to the final name and free. On failure the temporary is removed. */
+/* Flush, check, rename to the final name and free. On failure the temporary is removed.
+ * NULL (a failed hop_file_open) returns the error that open recorded. */
 int hop_file_close(hop_file *f);
 /* Remove the temporary and free (for an aborted run). NULL is accepted. */
 void hop_file_discard(hop_file *f);

@@ -2,6 +2,7 @@
 /* hop_jobs.c: the job runner (OpenMP backend). */
 #include "hop_jobs.h"
 #include "hop_error.h"
+#include "hop_math.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,8 @@ int hop_jobs_run(hop_jobs *q, hop_jobs_fn fn, void *ctx, int threads) {
   if (threads == 1) {
     for (size_t k = 0; k < n; k++) run_one(q, k, fn, ctx, 0);
   } else {
+    int blas = hop_math_blas_threads_get();
+    hop_math_blas_threads(1);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (size_t k = 0; k < n; k++) {
       int t = 0;
@@ -76,6 +79,7 @@ int hop_jobs_run(hop_jobs *q, hop_jobs_fn fn, void *ctx, int threads) {
 #endif
       run_one(q, k, fn, ctx, t);
     }
+    hop_math_blas_threads(blas);
   }
   for (size_t k = 0; k < n; k++)
     if (q->status[k]) return HOP_RAISE(q->status[k], "job %zu: %s", k, q->why[k]);

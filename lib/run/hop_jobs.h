@@ -36,6 +36,11 @@ void *hop_jobs_at(hop_jobs *q, size_t k);
 void hop_jobs_clear(hop_jobs *q);
 
 /* Run fn on every record with up to threads threads (1: in order on this thread).
+ * BLAS threads are this runner's policy, never a job's: with threads > 1 every job runs
+ * with one BLAS thread (the jobs are the parallelism, and a job's products do not depend
+ * on how many jobs run beside it), and the caller's BLAS thread count is restored
+ * afterwards; with threads = 1 the jobs run in order with the caller's BLAS threads (one
+ * large job at a time may use them all).
  * Every job runs even when one fails; the status returned is that of the first failed
  * job in push order, with its error message restored for hop_error_message(). */
 int hop_jobs_run(hop_jobs *q, hop_jobs_fn fn, void *ctx, int threads);

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* hop_exp.h: the program frame. An experiment program is a description (hop_exp_desc):
+ * its name, purpose and default seed, its option table, its checks, its datasets, its
+ * stages in order and the size of its results struct; main() fills one and makes one
+ * call, hop_exp_main, which does what every program needs:
+ *
+ *   1. GSL's error handler off (GSL errors come back as statuses, never abort);
+ *   2. parse the options (hop_cli_parse): --help and --version print and exit 0, a bad
+ *      option prints one line and exits HOP_EXIT_USAGE;
+ *   3. desc->check(x): what the table cannot say (one option against another, memory
+ *      the options imply, the run's own estimate); an error exits HOP_EXIT_USAGE;
+ *   4. stage --out (hop_file_stage_begin) before any computation;
+ *   5. desc->load(x): read and check the datasets (hop_exp_dataset records each file
+ *      for the manifest); an error exits HOP_EXIT_DATA with a `make data` hint where
+ *      fetching can help (hop_cli_fail_data);
+ *   6. the stages in order; the first failure prints "NAME: STAGE: reason" and exits
+ *      HOP_EXIT_RUN, and the staging directory is removed (the previous result
+ *      directory stays as it was);
+ *   7. claims.csv (from x->claims), then manifest.txt, which swaps the finished
+ *      directory into place; desc->report(x) prints the run's one-line summary;
+ *   8. desc->free(x) releases what the stages allocated, in every case.
+ *
+ * Exit statuses only through HOP_EXIT_* (hop_cli.h). The results struct is allocated
+ * (zeroed) by the frame, never static, so that any stage could run as a job.
+ *
+ * Where a distributed backend hooks in (the scale-out issue): hop_exp_main is where a
+ * process starts and ends, hop_exp_writer() says whether this process writes files
+ * (the staging directory, CSVs, claims, manifest), and the one failure path (step 6)
+ * is where an error on one process must end all of them with the same status and
+ * message. Today there is one process, and it writes. */
+#ifndef HOP_EXP_H
+#define HOP_EXP_H
+
+#include <stddef.h>
+
+#include "hop_claims.h"
+#include "hop_cli.h"
+
+typedef struct hop_exp hop_exp;
+
+/* One stage: its name (in progress and in the error message) and its function, which
+ * returns HOP_OK or a library status with the reason recorded (hop_error). */
+typedef struct {
+  const char *name;
+  int (*run)(hop_exp *x);
+} hop_exp_stage;
+
+typedef struct {
+  const char *name;             /* program name; default --out is results/NAME */
+  const char *summary;          /* one or two lines for --help */
+  unsigned long seed;           /* default --seed */
+  hop_opt *opts;                /* the option table (values point into cfg) */
+  size_t n_opts;
+  void *cfg;                    /* the program's options struct, filled by parsing */
+  size_t res_size;              /* bytes of the program's results struct (0: none) */
+  int (*check)(hop_exp *x);     /* NULL, or step 3: HOP_OK, or an error naming the option */
+  int (*load)(hop_exp *x);      /* NULL, or step 5: HOP_OK, or an error naming the file */
+  const char *data_what;        /* what load reads, for its error line ("MNIST"; NULL: "data") */
+  const hop_exp_stage *stages;  /* step 6, in order */
+  size_t n_stages;
+  void (*report)(hop_exp *x);   /* NULL, or the summary line after a complete run */
+  void (*free)(hop_exp *x);     /* NULL, or frees what load and the stages allocated */
+} hop_exp_desc;
+
+#define HOP_EXP_MAX_FILES 16
+/* What a stage sees: the parsed command line, the options, its results, the claims. */
+struct hop_exp {
+  const hop_exp_desc *desc;
+  hop_cli cli;        /* cli.out is where files go (the staging directory during a run) */
+  void *cfg;          /* desc->cfg */
+  void *res;          /* (res_size) zeroed results struct, owned by the frame */
+  hop_claims *claims; /* the program's claims.csv rows */
+  const char *stage;  /* the stage running now (NULL outside the stages) */
+  const char *data_what; /* what load is reading, for its error line; load may change it */
+  size_t n_files;     /* dataset files recorded by hop_exp_dataset, for the manifest */
+  char files[HOP_EXP_MAX_FILES][512];
+};
+
+/* Run the program described by desc; returns the exit status (HOP_EXIT_*). */
+int hop_exp_main(const hop_exp_desc *desc, int argc, char **argv);
+
+/* Record a dataset file read by load, for the manifest's SHA-256 lines (HOP_EBADLEN
+ * past HOP_EXP_MAX_FILES, HOP_ERANGE for a path of 512 bytes or more). */
+int hop_exp_dataset(hop_exp *x, const char *path);
+
+/* Whether this process writes the result directory (always 1 in a one-process run). */
+int hop_exp_writer(const hop_exp *x);
+
+#endif
