@@ -59,7 +59,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include <complex.h>
 #include <gsl/gsl_eigen.h>
-#include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -69,12 +68,11 @@
 #include <string.h>
 #include "hop_attn.h"
 #include "hop_claims.h"
-#include "hop_cli.h"
+#include "hop_exp.h"
 #include "hop_data.h"
 #include "hop_error.h"
 #include "hop_file.h"
 #include "hop_jobs.h"
-#include "hop_manifest.h"
 #include "hop_math.h"
 #include "hop_progress.h"
 #include "hop_rng.h"
@@ -101,44 +99,39 @@ typedef struct {
 } config;
 
 typedef struct {
-  hop_claims *claims;
   hop_attn_spline *spline;
   hop_progress prog;
-  char mnist[512];    /* the images file A3 reads (for the manifest) */
+  char mnist[512];    /* the images file A3 reads */
   hop_dataset ds;     /* the MNIST test set of A3, loaded and checked before any stage */
 } results;
-
-static int fail(const char *what) {
-  fprintf(stderr, "context_wells: %s: %s\n", what, hop_error_message());
-  return 1;
-}
 
 static hop_attn_head make_head(int kind, double beta, const config *cf, const results *res) {
   return (hop_attn_head){.kind = (hop_attn_kind)kind, .beta = beta, .c = cf->poly_c, .sigma = cf->rbf_sigma,
                          .spline = res->spline};
 }
 
-/* A claims row with a printf-formatted measured value. */
-#define claim(res, id, what, paper, tol, verdict, ...) hop_claims_addf((res)->claims, id, what, paper, tol, verdict, __VA_ARGS__)
 
 /* ---- A1: the gradient is identity minus attention --------------------------------- */
-static int stage_gradient(const hop_cli *cli, const config *cf, results *res) {
+static int stage_gradient(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   size_t n = (size_t)cf->keys, d = (size_t)cf->dim;
-  double *x = malloc(n * d * sizeof *x), xi[MAX_N], g[MAX_N], xp[MAX_N];
+  double *kx = malloc(n * d * sizeof *kx), xi[MAX_N], g[MAX_N], xp[MAX_N];
   double complex *xc = malloc(d * sizeof *xc), *z = malloc(n * sizeof *z);
   hop_attn_work *w = hop_attn_work_alloc(n, d, 1);
   gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(0, 0, 0, RNG_GRADIENT));
   hop_file *f = hop_file_open(cli->out, "gradient.csv", "point,beta,rel_err_complex_step,rel_err_central");
-  int st = x && xc && z && w && r && f ? HOP_OK : hop_error_code() ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "gradient: out of memory");
+  int st = kx && xc && z && w && r && f ? HOP_OK : hop_error_code() ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "gradient: out of memory");
   double worst_c = 0, worst_d = 0;
   const double h_c = 1e-30, h_d = 1e-5;
   for (long t = 0; t < cf->points && !st; t++) {
     hop_attn_keys k;
     double beta = 0.1 * pow(40.0, gsl_rng_uniform(r)), ec = 0, ed = 0, gn = 0;
-    for (size_t j = 0; j < n * d; j++) x[j] = gsl_ran_gaussian(r, 1.0 / sqrt((double)d));
+    for (size_t j = 0; j < n * d; j++) kx[j] = gsl_ran_gaussian(r, 1.0 / sqrt((double)d));
     for (size_t j = 0; j < d; j++) xi[j] = gsl_ran_gaussian(r, 1.0);
     hop_attn_head h = make_head(HOP_ATTN_LINEAR, beta, cf, res);
-    if ((st = hop_attn_keys_init(&k, x, n, d)) || (st = hop_attn_grad(&k, &h, xi, g, w))) break;
+    if ((st = hop_attn_keys_init(&k, kx, n, d)) || (st = hop_attn_grad(&k, &h, xi, g, w))) break;
     for (size_t j = 0; j < d && !st; j++) {
       double complex e;
       double ep, em;
@@ -158,18 +151,18 @@ static int stage_gradient(const hop_cli *cli, const config *cf, results *res) {
     hop_file_printf(f, "%ld,%.6f,%.3e,%.3e\n", t, beta, ec, ed);
   }
   if (!st) {
-    claim(res, "A1", "grad E = identity minus attention (xi - X^T softmax(beta X xi)): largest normwise relative "
+    hop_claims_addf(x->claims, "A1", "grad E = identity minus attention (xi - X^T softmax(beta X xi)): largest normwise relative "
                      "error of the analytic gradient against the complex-step derivative (h = 1e-30, machine "
                      "precision) over random points, beta log-uniform in [0.1, 4]",
           "to machine precision", "<= 1e-13", worst_c <= 1e-13 ? "reproduced" : "not reproduced", "%.2e over %ld points",
           worst_c, cf->points);
-    claim(res, "A1-fd", "the same against central differences (h = 1e-5): agreement to the truncation and rounding "
+    hop_claims_addf(x->claims, "A1-fd", "the same against central differences (h = 1e-5): agreement to the truncation and rounding "
                         "error of the difference, which cannot show machine precision",
           "to machine precision", "<= 1e-8", worst_d <= 1e-8 ? "reproduced" : "not reproduced", "%.2e over %ld points",
           worst_d, cf->points);
   }
   st = hop_file_finish(&f, 1, st);
-  free(x), free(xc), free(z), hop_attn_work_free(w), gsl_rng_free(r);
+  free(kx), free(xc), free(z), hop_attn_work_free(w), gsl_rng_free(r);
   return st;
 }
 
@@ -246,7 +239,10 @@ static int energy_traces(const hop_cli *cli, const config *cf, const results *re
   return st;
 }
 
-static int stage_descent(const hop_cli *cli, const config *cf, results *res) {
+static int stage_descent(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   hop_jobs *q = hop_jobs_new(N_HEADS, sizeof(descent_job));
   hop_file *f[2] = {NULL, NULL};
   int st = q ? HOP_OK : hop_error_code();
@@ -260,7 +256,7 @@ static int stage_descent(const hop_cli *cli, const config *cf, results *res) {
     const descent_job *j = hop_jobs_at(q, (size_t)kind);
     hop_file_printf(f[0], "%s,%ld,%.1f,%.3e,%ld\n", hop_attn_kind_name(j->kind), cf->runs, j->mean_steps, j->max_rise, j->rises);
     if (kind == HOP_ATTN_LINEAR)
-      claim(res, "A2-descent", "iterating the update from random states (random unit keys, beta log-uniform in "
+      hop_claims_addf(x->claims, "A2-descent", "iterating the update from random states (random unit keys, beta log-uniform in "
                                "[0.1, 1000]) never raises E: largest rise (E(t+1) - E(t)) / (1 + |E(t)|) over all steps",
             "monotone decrease", "<= 1e-12 (rounding)", j->max_rise <= 1e-12 ? "reproduced" : "not reproduced",
             "%.2e over %ld runs (%ld of the steps rose, by rounding)", j->max_rise, cf->runs, j->rises);
@@ -268,7 +264,7 @@ static int stage_descent(const hop_cli *cli, const config *cf, results *res) {
       worst_nl = fmax(worst_nl, j->max_rise);
   }
   if (!st)
-    claim(res, "A4-descent", "non-linear heads (poly, spline, rbf; our reconstruction) keep the energy decreasing under "
+    hop_claims_addf(x->claims, "A4-descent", "non-linear heads (poly, spline, rbf; our reconstruction) keep the energy decreasing under "
                              "their (difference-of-convex CCCP) update: largest relative rise over the three heads",
           "energy decrease holds", "<= 1e-12 (rounding)", worst_nl <= 1e-12 ? "reproduced" : "not reproduced",
           "%.2e over %ld runs per head", worst_nl, cf->runs);
@@ -585,7 +581,10 @@ static double ramsauer_beta(const keyset *ks) {
   return found;
 }
 
-static int stage_wells(const hop_cli *cli, const config *cf, results *res) {
+static int stage_wells(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   size_t n = (size_t)cf->keys, d = (size_t)cf->dim, nb = (size_t)lround(cf->per_decade * log10(cf->beta_max / cf->beta_min)) + 1;
   int threads = (int)cli->threads;
   keyset sets[N_KEYSETS] = {{0}};
@@ -633,14 +632,14 @@ static int stage_wells(const hop_cli *cli, const config *cf, results *res) {
       snprintf(what, sizeof what, "wells (local minima of E found from %ld random starts) against beta in [%g, %g] for %zu random "
                "unit keys in %zu dimensions: one global-average well at small beta, metastable wells in between, one well per "
                "key at large beta, in that order", cf->starts, cf->beta_min, cf->beta_max, n, d);
-      claim(res, "A2-regimes", what, "three regimes (Ramsauer et al. 2021)", "all three, in order",
+      hop_claims_addf(x->claims, "A2-regimes", what, "three regimes (Ramsauer et al. 2021)", "all three, in order",
             three ? "reproduced" : "not reproduced", "global beta <= %.3g; metastable %.3g-%.3g; keys beta >= %.3g "
             "(%ld unconverged starts of %ld)", hi[REG_GLOBAL], lo[REG_METASTABLE], hi[REG_METASTABLE], lo[REG_KEYS], unconv,
             cf->starts * (long)nb);
     } else {
       snprintf(what, sizeof what, "the same for %zu unit keys in %ld clusters: the metastable regime holds a range where the "
                "wells are the %ld cluster averages", n, cf->clusters, cf->clusters);
-      claim(res, "A2-clusters", what, "metastable wells = averages of subsets", "a cluster-average range between global and keys",
+      hop_claims_addf(x->claims, "A2-clusters", what, "metastable wells = averages of subsets", "a cluster-average range between global and keys",
             three && count[REG_CLUSTERS] ? "reproduced" : "not reproduced", "global beta <= %.3g; cluster averages %.3g-%.3g "
             "(%ld grid points); keys beta >= %.3g", hi[REG_GLOBAL], lo[REG_CLUSTERS], hi[REG_CLUSTERS], count[REG_CLUSTERS],
             lo[REG_KEYS]);
@@ -649,12 +648,12 @@ static int stage_wells(const hop_cli *cli, const config *cf, results *res) {
     snprintf(what, sizeof what, "%s keys: where the single-well regime ends, against the average's branch followed in beta "
              "(lambda_min of the Hessian I - beta Cov_p(X) near 0) and the linearised prediction 1/lambda_max(Cov(X))",
              keyset_names[s]);
-    claim(res, s == KEYS_RANDOM ? "A2-split" : "A2-split-clusters", what, "beyond paper", "-", "beyond paper",
+    hop_claims_addf(x->claims, s == KEYS_RANDOM ? "A2-split" : "A2-split-clusters", what, "beyond paper", "-", "beyond paper",
           "last single well at beta %.4g (next grid beta %.4g); branch near-instability at beta %.4g (lambda_min %.3g); "
           "1/lambda_max(Cov) = %.4g", hi[REG_GLOBAL], hi[REG_GLOBAL] * pow(10.0, 1.0 / cf->per_decade), beta_c, lam_c, beta_u);
     snprintf(what, sizeof what, "%s keys: one well per key from beta at most Ramsauer et al.'s sufficient beta (Theorem 3: "
              "Delta_i >= 2/(beta n) + log(2(n-1) n beta M^2)/beta for every key)", keyset_names[s]);
-    claim(res, s == KEYS_RANDOM ? "A2-keys" : "A2-keys-clusters", what, "beyond paper (a sufficient condition)", "measured <= bound",
+    hop_claims_addf(x->claims, s == KEYS_RANDOM ? "A2-keys" : "A2-keys-clusters", what, "beyond paper (a sufficient condition)", "measured <= bound",
           count[REG_KEYS] && lo[REG_KEYS] <= beta_r ? "reproduced" : "not reproduced", "one well per key from beta %.4g; bound %.4g",
           count[REG_KEYS] ? lo[REG_KEYS] : INFINITY, beta_r);
   }
@@ -709,7 +708,10 @@ static int run_landscape(void *job, size_t index, int thread, void *ctx) {
   return st;
 }
 
-static int stage_landscape(const hop_cli *cli, const config *cf, results *res) {
+static int stage_landscape(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   size_t nb = cf->land_betas.n, g = (size_t)cf->grid;
   hop_jobs *q = hop_jobs_new(nb, sizeof(land_job));
   hop_file *f[2] = {NULL, NULL};
@@ -794,29 +796,47 @@ static void patch_tokens(const unsigned char *img, const double *emb, double *t)
 
 /* The MNIST test set of A3: 28 x 28 gray patch tokens, at least --images of them;
  * loaded and checked before any stage runs. */
-static int load_tokens_data(const config *cf, results *res) {
+static int load_tokens_data(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  size_t nb = (size_t)lround(cf->per_decade * log10(cf->beta_max / cf->beta_min)) + 1;
+  hop_progress_start(&res->prog, stderr, "context_wells",
+                     N_HEADS + 2 * nb + cf->land_betas.n + N_TASKS * cf->loads.n * (size_t)cf->seeds);
+  if (!(res->spline = hop_attn_spline_new(spline_u, spline_g, 6))) return hop_error_code();
   char lab_path[512];
   if (hop_data_path(res->mnist, sizeof res->mnist, "mnist/t10k-images-idx3-ubyte") ||
       hop_data_path(lab_path, sizeof lab_path, "mnist/t10k-labels-idx1-ubyte"))
     return hop_error_code();
   int st = hop_data_mnist_load(res->mnist, lab_path, &res->ds);
   if (!st) st = hop_data_expect(&res->ds, res->mnist, 1, 28, 28, (size_t)cf->images, "--images");
+  if (!st) st = hop_exp_dataset(x, res->mnist);
   return st;
 }
 
-static int stage_tokens(const hop_cli *cli, const config *cf, results *res) {
+/* The token check's arrays: embedding, projections, per-head slices, tokens, outputs. */
+typedef struct {
+  double emb[PATCH * PATCH * DM], wq[DM * DM], wk[DM * DM], wv[DM * DM], wo[DM * DM];
+  double hw[3][N_ATT_HEADS][DM * DK];                 /* W_Q, W_K, W_V columns of each head */
+  double t[TOKENS * DM], out[TOKENS * DM], want[TOKENS * DM]; /* tokens, ours, textbook */
+  double states[N_ATT_HEADS * TOKENS * DK];           /* updated states */
+  double q0[N_ATT_HEADS * TOKENS * DK], kk[TOKENS * DK]; /* queries, one head's keys */
+} token_work;
+
+static int stage_tokens(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   const hop_dataset ds = res->ds;
   int st = HOP_OK;
-  static double emb[PATCH * PATCH * DM], wq[DM * DM], wk[DM * DM], wv[DM * DM], wo[DM * DM], hw[3][N_ATT_HEADS][DM * DK];
-  static double t[TOKENS * DM], out[TOKENS * DM], want[TOKENS * DM], states[N_ATT_HEADS * TOKENS * DK];
+  token_work *tw = calloc(1, sizeof *tw);
   gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(0, 0, 0, RNG_TOKENS));
   hop_attn_work *w = hop_attn_work_alloc(TOKENS, DK, 1);
   hop_file *f = st ? NULL : hop_file_open(cli->out, "tokens.csv", "image,label,max_abs_output,max_abs_diff_textbook,"
                                                               "max_abs_diff_gradient_step,energy_before,energy_after");
-  if (!st && (!r || !w || !f)) st = hop_error_code() ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "tokens: out of memory");
+  if (!st && (!tw || !r || !w || !f)) st = hop_error_code() ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "tokens: out of memory");
   if (!st) {
-    for (size_t k = 0; k < PATCH * PATCH * DM; k++) emb[k] = gsl_ran_gaussian(r, 1.0 / PATCH);
-    double *ws[4] = {wq, wk, wv, wo};
+    for (size_t k = 0; k < PATCH * PATCH * DM; k++) tw->emb[k] = gsl_ran_gaussian(r, 1.0 / PATCH);
+    double *ws[4] = {tw->wq, tw->wk, tw->wv, tw->wo};
     for (int m = 0; m < 4; m++)
       for (size_t k = 0; k < DM * DM; k++) ws[m][k] = gsl_ran_gaussian(r, 1.0 / sqrt((double)DM));
   }
@@ -824,56 +844,54 @@ static int stage_tokens(const hop_cli *cli, const config *cf, results *res) {
   for (int h = 0; h < N_ATT_HEADS; h++) { /* head h: columns h*DK.. of W_Q, W_K, W_V; rows of W_O */
     for (int e = 0; e < DM; e++)
       for (int c = 0; c < DK; c++)
-        for (int m = 0; m < 3; m++) hw[m][h][e * DK + c] = (m == 0 ? wq : m == 1 ? wk : wv)[e * DM + h * DK + c];
-    heads[h] = (hop_attn_proj){DK, DK, hw[0][h], hw[1][h], hw[2][h], wo + h * DK * DM};
+        for (int m = 0; m < 3; m++) tw->hw[m][h][e * DK + c] = (m == 0 ? tw->wq : m == 1 ? tw->wk : tw->wv)[e * DM + h * DK + c];
+    heads[h] = (hop_attn_proj){DK, DK, tw->hw[0][h], tw->hw[1][h], tw->hw[2][h], tw->wo + h * DK * DM};
   }
   const double beta = 1.0 / sqrt((double)DK);
   double worst = 0.0, worst_grad = 0.0;
   long lowered = 0;
   for (long k = 0; k < cf->images && !st; k++) {
-    patch_tokens(ds.x + (size_t)k * 784, emb, t);
+    patch_tokens(ds.x + (size_t)k * 784, tw->emb, tw->t);
     double e0, e1, top = 0.0, diff = 0.0, gdiff = 0.0;
-    static double q0[N_ATT_HEADS * TOKENS * DK];
-    if ((st = hop_attn_self(t, TOKENS, DM, heads, N_ATT_HEADS, beta, out, states))) break;
-    textbook_attention(t, wq, wk, wv, wo, want);
-    for (size_t j = 0; j < TOKENS * DM; j++) top = fmax(top, fabs(want[j])), diff = fmax(diff, fabs(out[j] - want[j]));
-    /* the states' step is the unit gradient step xi - grad E(xi) from xi = Q */
+    if ((st = hop_attn_self(tw->t, TOKENS, DM, heads, N_ATT_HEADS, beta, tw->out, tw->states))) break;
+    textbook_attention(tw->t, tw->wq, tw->wk, tw->wv, tw->wo, tw->want);
+    for (size_t j = 0; j < TOKENS * DM; j++) top = fmax(top, fabs(tw->want[j])), diff = fmax(diff, fabs(tw->out[j] - tw->want[j]));
+    /* the tw->states' step is the unit gradient step xi - grad E(xi) from xi = Q */
     for (int h = 0; h < N_ATT_HEADS && !st; h++) {
       hop_attn_keys keys;
-      static double kk[TOKENS * DK];
       for (int a = 0; a < TOKENS; a++)
         for (int c = 0; c < DK; c++) {
           double sq = 0.0, sk = 0.0;
-          for (int e = 0; e < DM; e++) sq += t[a * DM + e] * hw[0][h][e * DK + c], sk += t[a * DM + e] * hw[1][h][e * DK + c];
-          q0[(h * TOKENS + a) * DK + c] = sq, kk[a * DK + c] = sk;
+          for (int e = 0; e < DM; e++) sq += tw->t[a * DM + e] * tw->hw[0][h][e * DK + c], sk += tw->t[a * DM + e] * tw->hw[1][h][e * DK + c];
+          tw->q0[(h * TOKENS + a) * DK + c] = sq, tw->kk[a * DK + c] = sk;
         }
-      if ((st = hop_attn_keys_init(&keys, kk, TOKENS, DK))) break;
+      if ((st = hop_attn_keys_init(&keys, tw->kk, TOKENS, DK))) break;
       for (int a = 0; a < TOKENS && !st; a++) {
         double g[DK];
-        const double *xi = q0 + (h * TOKENS + a) * DK;
+        const double *xi = tw->q0 + (h * TOKENS + a) * DK;
         if ((st = hop_attn_grad(&keys, &(hop_attn_head){.kind = HOP_ATTN_LINEAR, .beta = beta}, xi, g, w))) break;
-        for (int c = 0; c < DK; c++) gdiff = fmax(gdiff, fabs(xi[c] - g[c] - states[(h * TOKENS + a) * DK + c]));
+        for (int c = 0; c < DK; c++) gdiff = fmax(gdiff, fabs(xi[c] - g[c] - tw->states[(h * TOKENS + a) * DK + c]));
       }
     }
-    if (!st) st = hop_attn_self_energy(t, TOKENS, DM, heads, N_ATT_HEADS, beta, q0, &e0);
-    if (!st) st = hop_attn_self_energy(t, TOKENS, DM, heads, N_ATT_HEADS, beta, states, &e1);
+    if (!st) st = hop_attn_self_energy(tw->t, TOKENS, DM, heads, N_ATT_HEADS, beta, tw->q0, &e0);
+    if (!st) st = hop_attn_self_energy(tw->t, TOKENS, DM, heads, N_ATT_HEADS, beta, tw->states, &e1);
     if (st) break;
     lowered += e1 < e0;
     worst = fmax(worst, diff / top), worst_grad = fmax(worst_grad, gdiff);
     hop_file_printf(f, "%ld,%u,%.6g,%.3e,%.3e,%.12g,%.12g\n", k, ds.y[k], top, diff, gdiff, e0, e1);
   }
   if (!st) {
-    claim(res, "A3", "one Hopfield update of MNIST 7x7 patch tokens (16 tokens, sinusoidal positions, dm = 32, 4 heads of "
+    hop_claims_addf(x->claims, "A3", "one Hopfield update of MNIST 7x7 patch tokens (16 tokens, sinusoidal positions, dm = 32, 4 heads of "
                      "8, beta = 1/sqrt(8)): values read at the weights of one CCCP step on the energy, against multi-head "
                      "attention written out independently (Vaswani et al. Eq. 1): largest difference relative to the largest output",
           "equal (to 1e-12)", "<= 1e-12", worst <= 1e-12 ? "reproduced" : "not reproduced", "%.2e over %ld images", worst, cf->images);
-    claim(res, "A3-step", "the same images: the updated states equal the unit gradient step xi - grad E(xi) from the "
+    hop_claims_addf(x->claims, "A3-step", "the same images: the updated states equal the unit gradient step xi - grad E(xi) from the "
                           "queries, and the step lowers the total energy of the n states",
           "gradient of E = attention computation", "<= 1e-12; every image lower", worst_grad <= 1e-12 && lowered == cf->images ? "reproduced" : "not reproduced",
           "%.2e; energy lower on %ld of %ld images", worst_grad, lowered, cf->images);
   }
   st = hop_file_finish(&f, 1, st);
-  gsl_rng_free(r), hop_attn_work_free(w);
+  free(tw), gsl_rng_free(r), hop_attn_work_free(w);
   return st;
 }
 
@@ -969,7 +987,10 @@ static void compare_heads(const hop_jobs *q, const config *cf, int task, int sha
   }
 }
 
-static int stage_recall(const hop_cli *cli, const config *cf, results *res) {
+static int stage_recall(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   size_t nl = cf->loads.n, ns = (size_t)cf->seeds;
   hop_jobs *q = hop_jobs_new(N_TASKS * nl * ns, sizeof(recall_job));
   hop_file *f = NULL;
@@ -1004,7 +1025,7 @@ static int stage_recall(const hop_cli *cli, const config *cf, results *res) {
                "differences beyond 2 standard errors): non-linear heads (our reconstruction, no extra learned parameters) "
                "against the linear head, each at %s beta chosen on validation queries",
                t ? "key norms uniform in [0.5, 1.5]" : "unit", cf->rdim, cf->noise, cf->seeds, mode ? "the linear head's" : "its own");
-      claim(res, t ? (mode ? "A4-norms-shared" : "A4-norms") : (mode ? "A4-unit-shared" : "A4-unit"), what,
+      hop_claims_addf(x->claims, t ? (mode ? "A4-norms-shared" : "A4-norms") : (mode ? "A4-unit-shared" : "A4-unit"), what,
             "non-linear heads improve the model (qualitative)", "beyond paper", "beyond paper", "%s", text);
     }
   st = hop_file_finish(&f, 1, st);
@@ -1013,79 +1034,77 @@ static int stage_recall(const hop_cli *cli, const config *cf, results *res) {
 }
 
 /* ---- options and main -------------------------------------------------------------- */
-static int options(int argc, char **argv, hop_cli *cli, config *cf) {
-  hop_opt opts[] = {
-      {"points", HOP_OPT_INT, &cf->points, 1, 1e6, "random points of the gradient check (A1)", "100", .quick = "20"},
-      {"runs", HOP_OPT_INT, &cf->runs, 1, 1e7, "random runs per head of the descent check", "1000", .quick = "50"},
-      {"steps", HOP_OPT_INT, &cf->steps, 1, 1e6, "largest number of updates per descent run", "200", .quick = "50"},
-      {"keys", HOP_OPT_INT, &cf->keys, 2, MAX_N, "keys n of the well counts (and gradient, descent)", "16", .quick = NULL},
-      {"dim", HOP_OPT_INT, &cf->dim, 1, MAX_N, "their dimension d", "8", .quick = NULL},
-      {"clusters", HOP_OPT_INT, &cf->clusters, 2, MAX_N, "clusters of the clustered key set (must divide --keys)", "4", .quick = NULL},
-      {"starts", HOP_OPT_INT, &cf->starts, 1, 1e6, "random starts per beta of the well counts", "2000", .quick = "200"},
-      {"beta-min", HOP_OPT_DOUBLE, &cf->beta_min, 1e-6, 1e6, "smallest beta of the well counts", "0.1", .quick = NULL},
-      {"beta-max", HOP_OPT_DOUBLE, &cf->beta_max, 1e-6, 1e6, "largest beta of the well counts", "1000", .quick = NULL},
-      {"per-decade", HOP_OPT_DOUBLE, &cf->per_decade, 1, 1000, "betas per decade of the well counts", "10", .quick = "3"},
-      {"tol", HOP_OPT_DOUBLE, &cf->tol, 1e-15, 1e-2, "convergence: a step moves the state less than this", "1e-10", .quick = NULL},
-      {"merge", HOP_OPT_DOUBLE, &cf->merge, 1e-14, 1e-1, "end points closer than this are one fixed point", "1e-6", .quick = NULL},
-      {"max-iter", HOP_OPT_INT, &cf->max_iter, 1, 1e8, "cap on updates per start", "100000", .quick = "20000"},
-      {"grid", HOP_OPT_INT, &cf->grid, 3, 1001, "grid points per side of the 2-D landscape", "121", .quick = "21"},
-      {"landscape-betas", HOP_OPT_LIST, &cf->land_betas, 1e-3, 1e4, "betas of the 2-D landscape", "1,5,40", .quick = NULL},
-      {"images", HOP_OPT_INT, &cf->images, 1, 10000, "MNIST test images of the token check (A3)", "100", .quick = "5"},
-      {"loads", HOP_OPT_LIST, &cf->loads, 0.01, 64, "loads n/d of the recall task (A4)", "0.25,0.5,1,2,4,8", .quick = "1,4"},
-      {"recall-dim", HOP_OPT_INT, &cf->rdim, 2, 1024, "key and value dimension d of the recall task", "32", .quick = "16"},
-      {"seeds", HOP_OPT_INT, &cf->seeds, 1, MAX_SEEDS, "memories (seeds) per load of the recall task", "10", .quick = "3"},
-      {"queries", HOP_OPT_INT, &cf->queries, 1, 100000, "validation queries, and as many test queries, per seed", "1000", .quick = "200"},
-      {"noise", HOP_OPT_DOUBLE, &cf->noise, 0, 10, "norm of the Gaussian noise added to a key to make a query", "1.2", .quick = NULL},
-      {"tune-betas", HOP_OPT_LIST, &cf->tune_betas, 1e-3, 1e4, "betas tried on the validation queries", "0.5,1,2,4,8,16,32,64,128", .quick = "1,8,64"},
-      {"poly-c", HOP_OPT_DOUBLE, &cf->poly_c, 1e-6, 1e6, "c of the poly head (must exceed the largest squared key norm)", "4", .quick = NULL},
-      {"rbf-sigma", HOP_OPT_DOUBLE, &cf->rbf_sigma, 1e-3, 1e3, "width s of the rbf head", "1", .quick = NULL},
-  };
-  hop_cli_init(cli, "context_wells", "Attention as the stationary points of a Hopfield energy; context wells; non-linear heads (A1-A4).", 2385);
-  int rc = hop_cli_main(cli, argc, argv, opts, sizeof opts / sizeof *opts);
-  if (rc >= 0) return rc;
+/* What the table cannot say: beta range, key sets, the poly head's bound, memory. */
+static int check(hop_exp *x) {
+  const config *cf = x->cfg;
   const char *bad = NULL;
   if (cf->beta_min >= cf->beta_max) bad = "--beta-min must be below --beta-max";
   else if (cf->keys % cf->clusters) bad = "--clusters must divide --keys";
   else if (cf->clusters > cf->keys / 2) bad = "--clusters must leave at least 2 keys per cluster";
   else if (!(cf->poly_c > 1.5 * 1.5))
     bad = "--poly-c must exceed 2.25, the largest squared key norm (recall keys reach norm 1.5): the poly energy is unbounded below otherwise";
-  else if ((double)cf->starts * (double)(cf->keys + 3 * cf->dim) * 8.0 * (double)cli->threads > 8e9 ||
+  else if ((double)cf->starts * (double)(cf->keys + 3 * cf->dim) * 8.0 * (double)x->cli.threads > 8e9 ||
            (double)cf->grid * cf->grid * 2 * 8 * 4 * (double)cf->land_betas.n > 8e9 ||
-           (double)cf->queries * 2 * cf->rdim * 64.0 * 8 * 3 * (double)cli->threads > 8e9)
+           (double)cf->queries * 2 * cf->rdim * 64.0 * 8 * 3 * (double)x->cli.threads > 8e9)
     bad = "these sizes need more than 8 GB of memory";
-  if (bad) {
-    fprintf(stderr, "context_wells: %s\n", bad);
-    return 2;
-  }
-  return -1;
+  if (bad) HOP_ERROR(HOP_EINVAL, "%s", bad);
+  return HOP_OK;
 }
 
+static void results_free(hop_exp *x) {
+  results *res = x->res;
+  hop_progress_end(&res->prog);
+  hop_attn_spline_free(res->spline);
+  hop_data_free(&res->ds);
+}
+
+static void report(hop_exp *x) { fprintf(stderr, "context_wells: results in %s\n", x->cli.out); }
+
 int main(int argc, char **argv) {
-  gsl_set_error_handler_off(); /* GSL errors come back as statuses, never abort */
-  hop_cli cli;
   config cf;
-  int rc = options(argc, argv, &cli, &cf);
-  if (rc >= 0) return rc;
-  hop_math_blas_threads(1); /* tiny products: parallel over jobs instead, identical for any --threads */
-  results res = {.claims = hop_claims_new("context_wells"), .spline = hop_attn_spline_new(spline_u, spline_g, 6)};
-  size_t nb = (size_t)lround(cf.per_decade * log10(cf.beta_max / cf.beta_min)) + 1;
-  hop_progress_start(&res.prog, stderr, "context_wells", N_HEADS + 2 * nb + cf.land_betas.n + N_TASKS * cf.loads.n * (size_t)cf.seeds);
-  int st = res.claims && res.spline ? HOP_OK : fail("setup");
-  if (!st && load_tokens_data(&cf, &res)) {
-    hop_claims_free(res.claims), hop_attn_spline_free(res.spline), hop_data_free(&res.ds);
-    return hop_cli_fail_data(&cli, "MNIST (A3)");
-  }
-  if (!st && (st = stage_gradient(&cli, &cf, &res))) fail("gradient check (A1)");
-  if (!st && (st = stage_descent(&cli, &cf, &res))) fail("descent (A2, A4)");
-  if (!st && (st = stage_wells(&cli, &cf, &res))) fail("well counts (A2)");
-  if (!st && (st = stage_landscape(&cli, &cf, &res))) fail("landscape");
-  if (!st && (st = stage_tokens(&cli, &cf, &res))) fail("tokens (A3)");
-  if (!st && (st = stage_recall(&cli, &cf, &res))) fail("recall (A4)");
-  hop_progress_end(&res.prog);
-  if (!st && (st = hop_claims_write(res.claims, cli.out))) fail("claims");
-  const char *files[1] = {res.mnist};
-  if (!st && (st = hop_manifest_write(&cli, files, 1))) fail("manifest");
-  if (!st) fprintf(stderr, "context_wells: results in %s\n", cli.out);
-  hop_claims_free(res.claims), hop_attn_spline_free(res.spline), hop_data_free(&res.ds);
-  return st ? 1 : 0;
+  hop_opt opts[] = {
+      {"points", HOP_OPT_INT, &cf.points, 1, 1e6, "random points of the gradient check (A1)", "100", .quick = "20"},
+      {"runs", HOP_OPT_INT, &cf.runs, 1, 1e7, "random runs per head of the descent check", "1000", .quick = "50"},
+      {"steps", HOP_OPT_INT, &cf.steps, 1, 1e6, "largest number of updates per descent run", "200", .quick = "50"},
+      {"keys", HOP_OPT_INT, &cf.keys, 2, MAX_N, "keys n of the well counts (and gradient, descent)", "16", .quick = NULL},
+      {"dim", HOP_OPT_INT, &cf.dim, 1, MAX_N, "their dimension d", "8", .quick = NULL},
+      {"clusters", HOP_OPT_INT, &cf.clusters, 2, MAX_N, "clusters of the clustered key set (must divide --keys)", "4", .quick = NULL},
+      {"starts", HOP_OPT_INT, &cf.starts, 1, 1e6, "random starts per beta of the well counts", "2000", .quick = "200"},
+      {"beta-min", HOP_OPT_DOUBLE, &cf.beta_min, 1e-6, 1e6, "smallest beta of the well counts", "0.1", .quick = NULL},
+      {"beta-max", HOP_OPT_DOUBLE, &cf.beta_max, 1e-6, 1e6, "largest beta of the well counts", "1000", .quick = NULL},
+      {"per-decade", HOP_OPT_DOUBLE, &cf.per_decade, 1, 1000, "betas per decade of the well counts", "10", .quick = "3"},
+      {"tol", HOP_OPT_DOUBLE, &cf.tol, 1e-15, 1e-2, "convergence: a step moves the state less than this", "1e-10", .quick = NULL},
+      {"merge", HOP_OPT_DOUBLE, &cf.merge, 1e-14, 1e-1, "end points closer than this are one fixed point", "1e-6", .quick = NULL},
+      {"max-iter", HOP_OPT_INT, &cf.max_iter, 1, 1e8, "cap on updates per start", "100000", .quick = "20000"},
+      {"grid", HOP_OPT_INT, &cf.grid, 3, 1001, "grid points per side of the 2-D landscape", "121", .quick = "21"},
+      {"landscape-betas", HOP_OPT_LIST, &cf.land_betas, 1e-3, 1e4, "betas of the 2-D landscape", "1,5,40", .quick = NULL},
+      {"images", HOP_OPT_INT, &cf.images, 1, 10000, "MNIST test images of the token check (A3)", "100", .quick = "5"},
+      {"loads", HOP_OPT_LIST, &cf.loads, 0.01, 64, "loads n/d of the recall task (A4)", "0.25,0.5,1,2,4,8", .quick = "1,4"},
+      {"recall-dim", HOP_OPT_INT, &cf.rdim, 2, 1024, "key and value dimension d of the recall task", "32", .quick = "16"},
+      {"seeds", HOP_OPT_INT, &cf.seeds, 1, MAX_SEEDS, "memories (seeds) per load of the recall task", "10", .quick = "3"},
+      {"queries", HOP_OPT_INT, &cf.queries, 1, 100000, "validation queries, and as many test queries, per seed", "1000", .quick = "200"},
+      {"noise", HOP_OPT_DOUBLE, &cf.noise, 0, 10, "norm of the Gaussian noise added to a key to make a query", "1.2", .quick = NULL},
+      {"tune-betas", HOP_OPT_LIST, &cf.tune_betas, 1e-3, 1e4, "betas tried on the validation queries", "0.5,1,2,4,8,16,32,64,128", .quick = "1,8,64"},
+      {"poly-c", HOP_OPT_DOUBLE, &cf.poly_c, 1e-6, 1e6, "c of the poly head (must exceed the largest squared key norm)", "4", .quick = NULL},
+      {"rbf-sigma", HOP_OPT_DOUBLE, &cf.rbf_sigma, 1e-3, 1e3, "width s of the rbf head", "1", .quick = NULL},
+  };
+  static const hop_exp_stage stages[] = {
+      {"gradient check (A1)", stage_gradient}, {"descent (A2, A4)", stage_descent}, {"well counts (A2)", stage_wells},
+      {"landscape", stage_landscape},          {"tokens (A3)", stage_tokens},       {"recall (A4)", stage_recall}};
+  hop_exp_desc d = {.name = "context_wells",
+                    .summary = "Attention as the stationary points of a Hopfield energy; context wells; non-linear heads "
+                               "(A1-A4).",
+                    .seed = 2385,
+                    .opts = opts,
+                    .n_opts = sizeof opts / sizeof *opts,
+                    .cfg = &cf,
+                    .res_size = sizeof(results),
+                    .check = check,
+                    .load = load_tokens_data,
+                    .data_what = "MNIST (A3)",
+                    .stages = stages,
+                    .n_stages = sizeof stages / sizeof *stages,
+                    .report = report,
+                    .free = results_free};
+  return hop_exp_main(&d, argc, argv);
 }
