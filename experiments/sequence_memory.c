@@ -44,7 +44,6 @@
  * claims.csv, manifest.txt.
  * Command: bin/sequence_memory [--quick] [--seed N] [--threads N] (--help). */
 #define _POSIX_C_SOURCE 200809L
-#include <gsl/gsl_errno.h>
 #include <gsl/gsl_fit.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -54,12 +53,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hop_claims.h"
-#include "hop_cli.h"
+#include "hop_exp.h"
 #include "hop_data.h"
 #include "hop_error.h"
 #include "hop_file.h"
 #include "hop_jobs.h"
-#include "hop_manifest.h"
 #include "hop_math.h"
 #include "hop_movmnist.h"
 #include "hop_progress.h"
@@ -91,21 +89,21 @@ typedef struct {
   size_t ntaps;
 } kernel;
 
+/* The video, binarised: +1 above each pixel's median over the frames. */
 typedef struct {
-  hop_claims *claims;
+  size_t p, n;
+  signed char *xi; /* (p, n) */
+} movie;
+
+typedef struct {
   hop_dataset mn;      /* MNIST training digits of Moving MNIST, loaded and checked first */
+  movie mv;            /* the video, loaded and checked first */
   char mn_path[512];
   hop_progress prog;
   kernel kern[MAX_KERNELS];
   size_t nkern;
 } results;
 
-static int fail(const char *what) {
-  fprintf(stderr, "sequence_memory: %s: %s\n", what, hop_error_message());
-  return 1;
-}
-
-#define claim(res, id, what, paper, tol, verdict, ...) hop_claims_addf((res)->claims, id, what, paper, tol, verdict, __VA_ARGS__)
 
 static const char *model_name(hop_dam_f f) {
   static const char *poly[5] = {"?", "SeqNet", "x^2", "x^3", "x^4"};
@@ -113,11 +111,6 @@ static const char *model_name(hop_dam_f f) {
   return f.n >= 1 && f.n <= 4 ? poly[f.n] : "?";
 }
 
-static double overlap(const signed char *a, const signed char *b, size_t n) {
-  long m = 0;
-  for (size_t i = 0; i < n; i++) m += a[i] * b[i];
-  return (double)m / (double)n;
-}
 
 /* A trajectory goes on after a tie with +1 (the tie itself was counted as an error). */
 static void untie(signed char *s, size_t n) {
@@ -156,11 +149,6 @@ static void draw_pm1(gsl_rng *r, signed char *x, size_t count) {
 }
 
 /* ---- theory -------------------------------------------------------------------- */
-static double odd_factorial(int m) { /* m!! for odd m */
-  double r = 1;
-  for (int k = m; k > 1; k -= 2) r *= k;
-  return r;
-}
 static const double B_EXP = 1.9640275805679152; /* e^2 / cosh 2 */
 
 /* kind 0: transition capacity, 1: sequence capacity */
@@ -168,7 +156,7 @@ static double theory(hop_dam_f f, size_t n, int kind) {
   double N = (double)n;
   if (f.kind == HOP_DAM_EXP)
     return kind ? pow(B_EXP, N - 1) / (2 * N * log(B_EXP)) : pow(B_EXP, N - 1) / (2 * log(N));
-  double pt = pow(N, f.n) / (2 * odd_factorial(2 * f.n - 1) * log(N));
+  double pt = pow(N, f.n) / (2 * hop_math_double_factorial(2 * f.n - 1) * log(N));
   return kind ? pt / (f.n + 1) : pt;
 }
 
@@ -206,14 +194,17 @@ static int run_fig1(void *job, size_t index, int thread, void *ctx) {
     st = hop_seq_step(net, s, next);
     untie(next, n);
     memcpy(s, next, n);
-    j->ov[k] = overlap(s, xi + ((k + 1) % p) * n, n);
+    j->ov[k] = hop_math_overlap_pm1(s, xi + ((k + 1) % p) * n, n);
   }
   hop_progress_add(&c->res->prog, 1);
   hop_seq_free(net), free(xi), free(s), free(next), gsl_rng_free(r);
   return st;
 }
 
-static int stage_fig1(const hop_cli *cli, const config *cf, results *res) {
+static int stage_fig1(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   hop_jobs *q = hop_jobs_new(2 * (size_t)cf->fig1_draws, sizeof(fig1_job));
   int st = q ? HOP_OK : hop_error_code();
   for (long d = 0; d < cf->fig1_draws && !st; d++)
@@ -243,12 +234,12 @@ static int stage_fig1(const hop_cli *cli, const config *cf, results *res) {
     char desc[300];
     snprintf(desc, sizeof desc, "Fig. 1: SeqNet, N = %ld, P = %ld random patterns, run from xi^1: the overlap with the correct pattern falls "
              "far below 1 within a few steps (%ld draws)", cf->fig1_n, cf->fig1_p, cf->fig1_draws);
-    claim(res, "L1-SeqNet", desc, "falls far below 1 within a few steps", "every draw below 0.9 by step 5 and below 0.5 at the end",
+    hop_claims_addf(x->claims, "L1-SeqNet", desc, "falls far below 1 within a few steps", "every draw below 0.9 by step 5 and below 0.5 at the end",
           early == n_seq && gone == n_seq ? "reproduced" : "not reproduced",
           "below 0.9 by step 5: %zu of %zu draws; below 0.5 at step %ld: %zu; first step below 0.5: %.1f on average (by step 10 in %zu draws); "
           "final overlap %.3f", early, n_seq, cf->fig1_p - 1, gone, below_seq / (double)n_seq, lost, final_seq / (double)n_seq);
     snprintf(desc, sizeof desc, "Fig. 1: DenseNet x^2 on the same draws keeps the overlap ~1 through all %ld steps", cf->fig1_p - 1);
-    claim(res, "L1-DenseNet", desc, "~1 through all steps", ">= 0.99 at every step of every draw", min_dense >= 0.99 ? "reproduced" : "not reproduced",
+    hop_claims_addf(x->claims, "L1-DenseNet", desc, "~1 through all steps", ">= 0.99 at every step of every draw", min_dense >= 0.99 ? "reproduced" : "not reproduced",
           "smallest overlap over every step and draw: %.4f", min_dense);
   }
   hop_jobs_free(q);
@@ -349,7 +340,10 @@ static size_t group(hop_jobs *q, size_t k, size_t end, double *mean, double *sd,
   return m;
 }
 
-static int stage_capacity(const hop_cli *cli, const config *cf, results *res) {
+static int stage_capacity(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   hop_jobs *q = hop_jobs_new(cap_jobs(cf, res), sizeof(cap_job));
   int st = q ? HOP_OK : hop_error_code();
   push_sizes(q, &cf->exp_sizes, (hop_dam_f){HOP_DAM_EXP, 0}, 0, 0, cf->cap_trials, &st);
@@ -362,7 +356,6 @@ static int stage_capacity(const hop_cli *cli, const config *cf, results *res) {
   size_t kern_end = hop_jobs_count(q);
   push_sizes(q, &cf->self_sizes, (hop_dam_f){HOP_DAM_EXP, 0}, 0, 1, cf->cap_trials, &st);
   size_t count = hop_jobs_count(q);
-  hop_math_blas_threads(1); /* the jobs are the parallelism; every sum is exact anyway */
   shared sh = {cf, res, cli->seed, 1};
   if (!st) st = hop_jobs_run(q, run_cap, &sh, (int)cli->threads);
   /* their code restarts later repetitions from 1.25 x the best so far; here: the best of
@@ -379,7 +372,6 @@ static int stage_capacity(const hop_cli *cli, const config *cf, results *res) {
   }
   sh.phase = 2;
   if (!st) st = hop_jobs_run(q, run_cap, &sh, (int)cli->threads);
-  hop_math_blas_threads((int)cli->threads);
   hop_file *f[4] = {NULL, NULL, NULL, NULL};
   if (!st && (!(f[0] = hop_file_open(cli->out, "capacity_trials.csv", "model,kernel,param,self_term,N,kind,trial,P0,capacity,attempts,capped")) ||
               !(f[1] = hop_file_open(cli->out, "capacity.csv", "model,N,kind,trials,mean,sd,theory,ratio,capped")) ||
@@ -440,7 +432,7 @@ static int stage_capacity(const hop_cli *cli, const config *cf, results *res) {
                                 res->kern[j->kern].param, j->n, mean / base);
   }
   if (!st)
-    claim(res, "K4-capacity", "kernel (our reconstruction): sequence capacity of the exponential net with each kernel / with the delta kernel "
+    hop_claims_addf(x->claims, "K4-capacity", "kernel (our reconstruction): sequence capacity of the exponential net with each kernel / with the delta kernel "
           "(random patterns, the same protocol)", "not reported (abstract only)", "-", "beyond paper", "%s", kused ? ktext : "none");
   /* the other reading: the self term included, against the excluded one at the same N */
   char stext[400] = "";
@@ -459,7 +451,7 @@ static int stage_capacity(const hop_cli *cli, const config *cf, results *res) {
                                 j->kind ? "S" : "T", mean / th, mean / ex);
   }
   if (!st && sused)
-    claim(res, "L2-exp-self", "Fig. 2A, the other reading: the exponential DenseNet with the self term included in the overlap (every neuron "
+    hop_claims_addf(x->claims, "L2-exp-self", "Fig. 2A, the other reading: the exponential DenseNet with the self term included in the overlap (every neuron "
           "sees xi^k . S / N): capacity / theory, and in brackets / the self-excluded capacity at the same N",
           "not reported (the authors' code excludes the self term)", "-", "beyond paper", "%s", stext);
   st = hop_file_finish(f, 4, st);
@@ -484,26 +476,28 @@ static int stage_capacity(const hop_cli *cli, const config *cf, results *res) {
                nr, nmin, nmax, cf->cap_trials, kind ? "" : "");
       int exp_seq = models[m].kind == HOP_DAM_EXP && kind == 1;
       if (models[m].kind == HOP_DAM_EXP) { /* growth rate per neuron: ln P = a + g N */
-        double x[64], y[64], c0, c1, c00, c01, c11, sumsq;
+        double nx[64], y[64];
         size_t nf = 0;
         for (size_t k = 0; k < npts && nf < 64; k++)
-          if (pts[k].f.kind == HOP_DAM_EXP && pts[k].kind == kind && pts[k].mean > 0) x[nf] = (double)pts[k].n, y[nf++] = log(pts[k].mean);
-        if (nf >= 3 && !gsl_fit_linear(x, 1, y, 1, nf, &c0, &c1, &c00, &c01, &c11, &sumsq)) {
+          if (pts[k].f.kind == HOP_DAM_EXP && pts[k].kind == kind && pts[k].mean > 0) nx[nf] = (double)pts[k].n, y[nf++] = log(pts[k].mean);
+        hop_math_fit ft;
+        hop_math_linear_fit(nx, y, nf, 3, &ft);
+        if (ft.n >= 3) {
           snprintf(id, sizeof id, "L2-%s-exp-growth", kind ? "S" : "T");
           char gdesc[300];
           snprintf(gdesc, sizeof gdesc, "Fig. 2A: growth of the exponential DenseNet's %s capacity per neuron, ln P = a + g N fitted over N = %s",
                    kind ? "sequence" : "transition", cf->exp_sizes.text);
-          claim(res, id, gdesc, "ln b = 0.675 (theory)", "|g - 0.675| <= 2 SE", fabs(c1 - log(B_EXP)) <= 2 * sqrt(c11) ? "reproduced" : "not reproduced",
-                "g = %.3f +- %.3f (repeated patterns among P random ones, the birthday bound, would give ln 2 / 2 = 0.347)", c1, sqrt(c11));
+          hop_claims_addf(x->claims, id, gdesc, "ln b = 0.675 (theory)", "|g - 0.675| <= 2 SE", hop_claims_within_se(ft.b, log(B_EXP), ft.se_b, 2),
+                "g = %.3f +- %.3f (repeated patterns among P random ones, the birthday bound, would give ln 2 / 2 = 0.347)", ft.b, ft.se_b);
           snprintf(id, sizeof id, "L2-%s-%s", kind ? "S" : "T", model_name(models[m]));
         }
       }
       if (exp_seq) {
         snprintf(id, sizeof id, "L2-S-exp-deviation");
-        claim(res, id, desc, "significant deviation between theory and simulation (Fig. 2A caption)", "ratio outside [0.67, 1.5]",
+        hop_claims_addf(x->claims, id, desc, "significant deviation between theory and simulation (Fig. 2A caption)", "ratio outside [0.67, 1.5]",
               lo < 0.67 || hi > 1.5 ? "reproduced" : "not reproduced", "ratio %.2f..%.2f", lo, hi);
       } else
-        claim(res, id, desc, "simulation follows theory", "every ratio in [0.5, 2]", lo >= 0.5 && hi <= 2 ? "reproduced" : "not reproduced",
+        hop_claims_addf(x->claims, id, desc, "simulation follows theory", "every ratio in [0.5, 2]", lo >= 0.5 && hi <= 2 ? "reproduced" : "not reproduced",
               "ratio %.2f..%.2f", lo, hi);
     }
   hop_jobs_free(q);
@@ -561,7 +555,7 @@ static int serial(hop_seq *s, size_t steps, double *ov, size_t *best, int32_t *m
     st = hop_seq_step(s, a, b);
     untie(b, n);
     memcpy(a, b, n);
-    if (ov) ov[t - 1] = overlap(a, hop_seq_pattern(s, t % p), n);
+    if (ov) ov[t - 1] = hop_math_overlap_pm1(a, hop_seq_pattern(s, t % p), n);
     if (best) best[t - 1] = best_match(s, a, m, NULL);
     if (sp)
       for (size_t k = 0; k < N_STRIP; k++)
@@ -594,7 +588,10 @@ static int load_mnist(results *res) {
   return st;
 }
 
-static int stage_movmnist(const hop_cli *cli, const config *cf, results *res) {
+static int stage_movmnist(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   const hop_dataset mn = res->mn;
   int st = HOP_OK;
   size_t clips = (size_t)cf->mm_clips, frames = (size_t)cf->mm_frames, p = clips * frames, n = 784;
@@ -694,13 +691,13 @@ static int stage_movmnist(const hop_cli *cli, const config *cf, results *res) {
     char desc[400];
     snprintf(desc, sizeof desc, "Fig. 3A: Moving MNIST (%zu clips of %zu frames = %zu frames, N = 784, our generator and 28 x 28 rule): the "
              "polynomial DenseNets (and SeqNet) fail to recall the sequence", clips, frames, p);
-    claim(res, "L3-poly", desc, "polynomial nets fail", "an error in every one of SeqNet, x^2, x^3, x^4",
+    hop_claims_addf(x->claims, "L3-poly", desc, "polynomial nets fail", "an error in every one of SeqNet, x^2, x^3, x^4",
           poly_failed == poly_models ? "reproduced" : "not reproduced", "%zu of %zu fail; first wrong transition: SeqNet %.0f, x^2 %.0f, x^3 %.0f, x^4 %.0f "
           "(0: none)", poly_failed, poly_models, poly_first[0], poly_first[1], poly_first[2], poly_first[3]);
     snprintf(desc, sizeof desc, "Fig. 3A: the exponential DenseNet recalls all %zu frames of the Moving MNIST sequence perfectly (every "
              "transition, the wrap-around included); transitions out of frames that have an identical copy elsewhere (%zu frames in our "
              "set) cannot all be right for any network and are counted apart", p, twins);
-    claim(res, "L3-exp", desc, "whole sequence recalled perfectly", "0 wrong transitions out of unique frames",
+    hop_claims_addf(x->claims, "L3-exp", desc, "whole sequence recalled perfectly", "0 wrong transitions out of unique frames",
           exp_avoidable == 0 ? "reproduced" : "not reproduced", "%zu wrong out of unique frames; %zu wrong in all, of %zu (first at %zu); "
           "%zu frames with an identical twin", exp_avoidable, exp_wrong, p, exp_first, twins);
   }
@@ -709,10 +706,6 @@ static int stage_movmnist(const hop_cli *cli, const config *cf, results *res) {
 }
 
 /* ---- the video ---------------------------------------------------------------------- */
-typedef struct {
-  size_t p, n;
-  signed char *xi; /* (p, n) */
-} movie;
 
 static int cmp_u8(const void *a, const void *b) { return (int)*(const unsigned char *)a - (int)*(const unsigned char *)b; }
 
@@ -748,7 +741,10 @@ static int load_video(const config *cf, movie *mv, char *path, size_t cap) {
   return HOP_OK;
 }
 
-static int stage_video(const hop_cli *cli, results *res, const movie *mv) {
+static int stage_video(hop_exp *x) {
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
+  const movie *mv = &res->mv;
   size_t p = mv->p, n = mv->n;
   hop_file *f[3] = {NULL, NULL, NULL};
   int st = HOP_OK;
@@ -759,7 +755,7 @@ static int stage_video(const hop_cli *cli, results *res, const movie *mv) {
     st = hop_error_code();
   double *cons = malloc((p - 1) * sizeof *cons), cmin = 0, cmed = 0, cmax = 0;
   if (!cons) st = HOP_RAISE(HOP_ENOMEM, "video: out of memory");
-  for (size_t t = 0; t + 1 < p && !st; t++) cons[t] = overlap(mv->xi + t * n, mv->xi + (t + 1) * n, n);
+  for (size_t t = 0; t + 1 < p && !st; t++) cons[t] = hop_math_overlap_pm1(mv->xi + t * n, mv->xi + (t + 1) * n, n);
   if (!st) {
     gsl_sort(cons, 1, p - 1);
     cmin = cons[0], cmax = cons[p - 2], cmed = gsl_stats_median_from_sorted_data(cons, 1, p - 1);
@@ -767,7 +763,7 @@ static int stage_video(const hop_cli *cli, results *res, const movie *mv) {
   free(cons);
   size_t stride = p > 200 ? 4 : 1;
   for (size_t a = 0; a < p && !st; a += stride) {
-    for (size_t b = 0; b < p; b += stride) hop_file_printf(f[2], "%zu,%zu,%.4f\n", a, b, overlap(mv->xi + a * n, mv->xi + b * n, n));
+    for (size_t b = 0; b < p; b += stride) hop_file_printf(f[2], "%zu,%zu,%.4f\n", a, b, hop_math_overlap_pm1(mv->xi + a * n, mv->xi + b * n, n));
     hop_file_printf(f[2], "\n");
   }
   const hop_dam_f models[4] = {{HOP_DAM_POLY, 1}, {HOP_DAM_POLY, 2}, {HOP_DAM_POLY, 3}, {HOP_DAM_EXP, 0}};
@@ -804,11 +800,11 @@ static int stage_video(const hop_cli *cli, results *res, const movie *mv) {
     char desc[400];
     snprintf(desc, sizeof desc, "video (vtest.avi, %zu frames of 64 x 48 = %zu neurons, binarised at each pixel's median): overlaps of "
              "consecutive frames", p, n);
-    claim(res, "V1-overlaps", desc, "not reported", "-", "beyond paper",
+    hop_claims_addf(x->claims, "V1-overlaps", desc, "not reported", "-", "beyond paper",
           "%.2f..%.2f, median %.2f", cmin, cmax, cmed);
     snprintf(desc, sizeof desc, "video: wrong transitions of %zu for SeqNet, x^2, x^3 and the exponential DenseNet (how exponential separation copes "
              "with highly correlated frames)", p);
-    claim(res, "V2-recall", desc, "not reported (the source's abstract: movie frames are stored and recalled)", "-", "beyond paper",
+    hop_claims_addf(x->claims, "V2-recall", desc, "not reported (the source's abstract: movie frames are stored and recalled)", "-", "beyond paper",
           "SeqNet %zu, x^2 %zu, x^3 %zu, exp %zu", wrong_of[0], wrong_of[1], wrong_of[2], wrong_of[3]);
   }
   free(sp.img), free(wrong), free(ov);
@@ -816,7 +812,11 @@ static int stage_video(const hop_cli *cli, results *res, const movie *mv) {
 }
 
 /* ---- the temporal kernel (our reconstruction) ------------------------------------ */
-static int stage_kernel(const hop_cli *cli, const config *cf, results *res, const movie *mv) {
+static int stage_kernel(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
+  const movie *mv = &res->mv;
   size_t p = mv->p, n = mv->n, c = (size_t)cf->kernel_frame, draws = (size_t)cf->noise_draws;
   if (c + 12 >= p) c = p / 2; /* short --video-frames runs */
   hop_file *f[2] = {NULL, NULL};
@@ -875,9 +875,9 @@ static int stage_kernel(const hop_cli *cli, const config *cf, results *res, cons
         prev = bi;
         size_t want = orig[t % q]; /* the video frame the delta schedule shows at step t */
         if (draw == 0 && t + 40 >= c && t <= c + 40)
-          hop_file_printf(f[0], "%s,%g,%s,%zu,%zu,%.4f\n", kn->name, kn->param, cases[cs], t, orig[bi], overlap(a, mv->xi + want * n, n));
+          hop_file_printf(f[0], "%s,%g,%s,%zu,%zu,%.4f\n", kn->name, kn->param, cases[cs], t, orig[bi], hop_math_overlap_pm1(a, mv->xi + want * n, n));
         if (t == c) /* the step at which frame c is due (deleted: c+1 is stored there) */
-          rc = overlap(a, mv->xi + c * n, n), rc1 = overlap(a, mv->xi + (c + 1) * n, n);
+          rc = hop_math_overlap_pm1(a, mv->xi + c * n, n), rc1 = hop_math_overlap_pm1(a, mv->xi + (c + 1) * n, n);
         if (t == c + 10) offset = (long)orig[bi] - (long)want;
       }
       hop_seq_free(s);
@@ -901,19 +901,19 @@ static int stage_kernel(const hop_cli *cli, const config *cf, results *res, cons
     snprintf(desc, sizeof desc, "kernel (our reconstruction): video frame %zu replaced by noise in the stored sequence (%zu noise draws); mean "
              "overlap of the frame recalled at its step with the true frame, and draws back on the delta schedule 10 steps later; delta "
              "against the best Gaussian (sigma = %g)", c, draws, bg ? res->kern[bg].param : NAN);
-    claim(res, "K1-repair", desc, "not reported (abstract only)", "-", "beyond paper", "delta %.3f (%zu of %zu back on schedule), Gaussian %.3f "
+    hop_claims_addf(x->claims, "K1-repair", desc, "not reported (abstract only)", "-", "beyond paper", "delta %.3f (%zu of %zu back on schedule), Gaussian %.3f "
           "(%zu of %zu back on schedule, %zu ahead, %zu behind; %zu frozen on one frame to the end)", repair[0], back[0], draws,
           bg ? repair[bg] : NAN, bg ? back[bg] : 0, draws, bg ? ahead[bg] : 0, bg ? behind[bg] : 0, bg ? froze[bg] : 0);
     snprintf(desc, sizeof desc, "kernel: video frame %zu deleted; overlap of the frame recalled at its step with the deleted frame (no kernel "
              "can restore a frame never stored)", c);
-    claim(res, "K2-deleted", desc, "not reported (abstract only)", "-", "beyond paper", "delta %.3f, Gaussian %.3f", lost[0], bg ? lost[bg] : NAN);
+    hop_claims_addf(x->claims, "K2-deleted", desc, "not reported (abstract only)", "-", "beyond paper", "delta %.3f, Gaussian %.3f", lost[0], bg ? lost[bg] : NAN);
     char text[512];
     size_t used = 0;
     for (size_t k = 0; k < res->nkern && used < sizeof text; k++)
       used += (size_t)snprintf(text + used, sizeof text - used, frozen[k] >= 0 ? "%s%s %g: %.2f frames/step, %.0f stalls, frozen at frame %ld" :
                                "%s%s %g: %.2f frames/step, %.0f stalls", k ? "; " : "", res->kern[k].name, res->kern[k].param, speed[k], stalls[k],
                                frozen[k]);
-    claim(res, "K3-playback", "kernel: on the clean video, stored frames advanced per step over the whole run, stalls (steps on the same frame), "
+    hop_claims_addf(x->claims, "K3-playback", "kernel: on the clean video, stored frames advanced per step over the whole run, stalls (steps on the same frame), "
           "and the frame it freezes on (the run ends with 50 or more steps on one frame)",
           "not reported (abstract only)", "-", "beyond paper", "%s", text);
   }
@@ -922,37 +922,9 @@ static int stage_kernel(const hop_cli *cli, const config *cf, results *res, cons
 }
 
 /* ---- options and main ---------------------------------------------------------------- */
-static int options(int argc, char **argv, hop_cli *cli, config *cf) {
-  hop_opt opts[] = {
-      {"fig1-n", HOP_OPT_INT, &cf->fig1_n, 10, 10000, "Fig. 1: neurons N", "300", .quick = "100"},
-      {"fig1-p", HOP_OPT_INT, &cf->fig1_p, 3, MAX_FIG1 + 1, "Fig. 1: patterns P (the run takes P - 1 steps)", "100", .quick = "30"},
-      {"fig1-draws", HOP_OPT_INT, &cf->fig1_draws, 1, 1000, "Fig. 1: random sequences drawn", "20", .quick = "3"},
-      {"sizes1", HOP_OPT_LIST, &cf->sizes[0], 10, 2000, "Fig. 2A: sizes N of SeqNet", "10,20,30,40,50,60,70,80,90,100", .quick = "10,20"},
-      {"sizes2", HOP_OPT_LIST, &cf->sizes[1], 10, 2000, "Fig. 2A: sizes N of x^2", "10,20,30,40,50,60,70,80,90,100", .quick = "10,20"},
-      {"sizes3", HOP_OPT_LIST, &cf->sizes[2], 10, 2000, "Fig. 2A: sizes N of x^3", "10,15,20,25,30,35,40,50", .quick = "10"},
-      {"sizes4", HOP_OPT_LIST, &cf->sizes[3], 10, 2000, "Fig. 2A: sizes N of x^4", "10,12,14,16,18,20,22,25", .quick = "10"},
-      {"exp-sizes", HOP_OPT_LIST, &cf->exp_sizes, 6, 40, "Fig. 2A: sizes N of the exponential DenseNet", "10,11,12,13,14,15,16,18,20", .quick = "8,9,10"},
-      {"self-sizes", HOP_OPT_LIST, &cf->self_sizes, 6, 30, "Fig. 2A, other reading: sizes N of the exponential DenseNet with the self term included",
-       "10,12,14,16", .quick = "8"},
-      {"cap-trials", HOP_OPT_INT, &cf->cap_trials, 1, 1000, "Fig. 2A: repetitions of the capacity search", "20", .quick = "2"},
-      {"sequences", HOP_OPT_INT, &cf->sequences, 1, 10000, "Fig. 2A: sequences per attempt of the sequence capacity", "100", .quick = "10"},
-      {"cap-p-max", HOP_OPT_INT, &cf->cap_p_max, 4, 1e6, "Fig. 2A: cap on the starting P0 = 2 x theory", "200000", .quick = "5000"},
-      {"mm-clips", HOP_OPT_INT, &cf->mm_clips, 1, 100000, "Fig. 3A: Moving MNIST clips", "10000", .quick = "100"},
-      {"mm-frames", HOP_OPT_INT, &cf->mm_frames, 2, 1000, "Fig. 3A: frames per clip", "20", .quick = NULL},
-      {"mm-threshold", HOP_OPT_INT, &cf->mm_threshold, 1, 255, "Fig. 3A: 28 x 28 pixels >= this are +1", "64", .quick = NULL},
-      {"mm-steps", HOP_OPT_INT, &cf->mm_steps, 10, 100000, "Fig. 3A: traced serial steps of every model", "40", .quick = "10"},
-      {"mm-serial", HOP_OPT_INT, &cf->mm_serial, 10, 1000000, "Fig. 3A: serial steps of the exponential net", "2000", .quick = "100"},
-      {"video-frames", HOP_OPT_INT, &cf->video_frames, 0, 100000, "video: first frames used (0: all)", "0", .quick = "120"},
-      {"kernel-frame", HOP_OPT_INT, &cf->kernel_frame, 1, 100000, "kernel: the frame replaced by noise or deleted", "400", .quick = "60"},
-      {"noise-draws", HOP_OPT_INT, &cf->noise_draws, 1, 1000, "kernel: noise frames drawn for the noise case", "10", .quick = "2"},
-      {"sigmas", HOP_OPT_LIST, &cf->sigmas, 0.1, 5, "kernel: widths sigma of the Gaussian kernels", "0.5,1,2", .quick = "1"},
-      {"taus", HOP_OPT_LIST, &cf->taus, 0.1, 10, "kernel: time constants tau of the causal kernels", "0.5,1,2", .quick = "1"},
-      {"kernel-sizes", HOP_OPT_LIST, &cf->kcap_sizes, 6, 30, "kernel: sizes N of the kernel capacity runs", "12,14", .quick = "8"},
-      {"kernel-trials", HOP_OPT_INT, &cf->kernel_trials, 1, 1000, "kernel: repetitions of the kernel capacity search", "5", .quick = "2"},
-  };
-  hop_cli_init(cli, "sequence_memory", "Long-sequence Hopfield memory (Fig. 1, 2A, 3A) and a temporal kernel on a video (L1-L3, V, K).", 2306);
-  int rc = hop_cli_main(cli, argc, argv, opts, sizeof opts / sizeof *opts);
-  if (rc >= 0) return rc;
+/* What the table cannot say: exact integer fields, and the memory of Moving MNIST. */
+static int check(hop_exp *x) {
+  const config *cf = x->cfg;
   char bad[300] = "";
   for (int d = 1; d <= 4 && !*bad; d++) {
     double nmax = cf->sizes[d - 1].v[cf->sizes[d - 1].n - 1];
@@ -965,11 +937,8 @@ static int options(int argc, char **argv, hop_cli *cli, config *cf) {
   snprintf(what, sizeof what, "--mm-clips %ld x --mm-frames %ld = %.0f frames", cf->mm_clips, cf->mm_frames, mm);
   if (!*bad && hop_cli_check_memory(mm * 784 * 2.2, 0.8, what)) snprintf(bad, sizeof bad, "%s", hop_error_message());
   if (!*bad && mm * pow(785, 4) >= 4.6e18) snprintf(bad, sizeof bad, "%.0f Moving MNIST frames: x^4 fields would overflow int64", mm);
-  if (*bad) {
-    fprintf(stderr, "sequence_memory: %s\n", bad);
-    return 2;
-  }
-  return -1;
+  if (*bad) HOP_ERROR(HOP_EINVAL, "%s", bad);
+  return HOP_OK;
 }
 
 static int kernels(const config *cf, results *res) {
@@ -989,33 +958,79 @@ static int kernels(const config *cf, results *res) {
   return HOP_OK;
 }
 
-int main(int argc, char **argv) {
-  gsl_set_error_handler_off(); /* GSL errors come back as statuses, never abort */
-  hop_cli cli;
-  config cf;
-  int rc = options(argc, argv, &cli, &cf);
-  if (rc >= 0) return rc;
-  results res = {.claims = hop_claims_new("sequence_memory")};
-  int st = res.claims ? HOP_OK : fail("claims");
-  if (!st && (st = kernels(&cf, &res))) fail("kernels");
-  movie mv = {0};
+/* The kernels, then the video and the MNIST digits, before any long computation. */
+static int load(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
   char vpath[600];
-  if (!st && ((st = load_video(&cf, &mv, vpath, sizeof vpath)) || (st = load_mnist(&res)))) { /* before any long computation */
-    hop_claims_free(res.claims), hop_data_free(&res.mn), free(mv.xi);
-    return hop_cli_fail_data(&cli, "data");
+  int st = kernels(cf, res);
+  if (st) {
+    x->data_what = "kernels";
+    return st;
   }
-  size_t units = 2 * (size_t)cf.fig1_draws + cap_jobs(&cf, &res) + 5 + 4 + (2 + (size_t)cf.noise_draws) * res.nkern;
-  hop_progress_start(&res.prog, stderr, "sequence_memory", units);
-  if (!st && (st = stage_fig1(&cli, &cf, &res))) fail("Fig. 1");
-  if (!st && (st = stage_capacity(&cli, &cf, &res))) fail("Fig. 2A capacity");
-  if (!st && (st = stage_movmnist(&cli, &cf, &res))) fail("Fig. 3A Moving MNIST");
-  if (!st && (st = stage_video(&cli, &res, &mv))) fail("video");
-  if (!st && (st = stage_kernel(&cli, &cf, &res, &mv))) fail("temporal kernel");
-  hop_progress_end(&res.prog);
-  if (!st && (st = hop_claims_write(res.claims, cli.out))) fail("claims");
-  if (!st && (st = hop_manifest_write(&cli, NULL, 0))) fail("manifest");
-  if (!st) fprintf(stderr, "sequence_memory: results in %s\n", cli.out);
-  free(mv.xi), hop_data_free(&res.mn);
-  hop_claims_free(res.claims);
-  return st ? 1 : 0;
+  if ((st = load_video(cf, &res->mv, vpath, sizeof vpath)) || (st = load_mnist(res))) return st;
+  if ((st = hop_exp_dataset(x, vpath)) || (st = hop_exp_dataset(x, res->mn_path))) return st;
+  size_t units = 2 * (size_t)cf->fig1_draws + cap_jobs(cf, res) + 5 + 4 + (2 + (size_t)cf->noise_draws) * res->nkern;
+  hop_progress_start(&res->prog, stderr, "sequence_memory", units);
+  return HOP_OK;
+}
+
+static void results_free(hop_exp *x) {
+  results *res = x->res;
+  hop_progress_end(&res->prog);
+  free(res->mv.xi), hop_data_free(&res->mn);
+}
+
+static void report(hop_exp *x) { fprintf(stderr, "sequence_memory: results in %s\n", x->cli.out); }
+
+int main(int argc, char **argv) {
+  config cf;
+  hop_opt opts[] = {
+      {"fig1-n", HOP_OPT_INT, &cf.fig1_n, 10, 10000, "Fig. 1: neurons N", "300", .quick = "100"},
+      {"fig1-p", HOP_OPT_INT, &cf.fig1_p, 3, MAX_FIG1 + 1, "Fig. 1: patterns P (the run takes P - 1 steps)", "100", .quick = "30"},
+      {"fig1-draws", HOP_OPT_INT, &cf.fig1_draws, 1, 1000, "Fig. 1: random sequences drawn", "20", .quick = "3"},
+      {"sizes1", HOP_OPT_LIST, &cf.sizes[0], 10, 2000, "Fig. 2A: sizes N of SeqNet", "10,20,30,40,50,60,70,80,90,100", .quick = "10,20"},
+      {"sizes2", HOP_OPT_LIST, &cf.sizes[1], 10, 2000, "Fig. 2A: sizes N of x^2", "10,20,30,40,50,60,70,80,90,100", .quick = "10,20"},
+      {"sizes3", HOP_OPT_LIST, &cf.sizes[2], 10, 2000, "Fig. 2A: sizes N of x^3", "10,15,20,25,30,35,40,50", .quick = "10"},
+      {"sizes4", HOP_OPT_LIST, &cf.sizes[3], 10, 2000, "Fig. 2A: sizes N of x^4", "10,12,14,16,18,20,22,25", .quick = "10"},
+      {"exp-sizes", HOP_OPT_LIST, &cf.exp_sizes, 6, 40, "Fig. 2A: sizes N of the exponential DenseNet", "10,11,12,13,14,15,16,18,20", .quick = "8,9,10"},
+      {"self-sizes", HOP_OPT_LIST, &cf.self_sizes, 6, 30, "Fig. 2A, other reading: sizes N of the exponential DenseNet with the self term included",
+       "10,12,14,16", .quick = "8"},
+      {"cap-trials", HOP_OPT_INT, &cf.cap_trials, 1, 1000, "Fig. 2A: repetitions of the capacity search", "20", .quick = "2"},
+      {"sequences", HOP_OPT_INT, &cf.sequences, 1, 10000, "Fig. 2A: sequences per attempt of the sequence capacity", "100", .quick = "10"},
+      {"cap-p-max", HOP_OPT_INT, &cf.cap_p_max, 4, 1e6, "Fig. 2A: cap on the starting P0 = 2 x theory", "200000", .quick = "5000"},
+      {"mm-clips", HOP_OPT_INT, &cf.mm_clips, 1, 100000, "Fig. 3A: Moving MNIST clips", "10000", .quick = "100"},
+      {"mm-frames", HOP_OPT_INT, &cf.mm_frames, 2, 1000, "Fig. 3A: frames per clip", "20", .quick = NULL},
+      {"mm-threshold", HOP_OPT_INT, &cf.mm_threshold, 1, 255, "Fig. 3A: 28 x 28 pixels >= this are +1", "64", .quick = NULL},
+      {"mm-steps", HOP_OPT_INT, &cf.mm_steps, 10, 100000, "Fig. 3A: traced serial steps of every model", "40", .quick = "10"},
+      {"mm-serial", HOP_OPT_INT, &cf.mm_serial, 10, 1000000, "Fig. 3A: serial steps of the exponential net", "2000", .quick = "100"},
+      {"video-frames", HOP_OPT_INT, &cf.video_frames, 0, 100000, "video: first frames used (0: all)", "0", .quick = "120"},
+      {"kernel-frame", HOP_OPT_INT, &cf.kernel_frame, 1, 100000, "kernel: the frame replaced by noise or deleted", "400", .quick = "60"},
+      {"noise-draws", HOP_OPT_INT, &cf.noise_draws, 1, 1000, "kernel: noise frames drawn for the noise case", "10", .quick = "2"},
+      {"sigmas", HOP_OPT_LIST, &cf.sigmas, 0.1, 5, "kernel: widths sigma of the Gaussian kernels", "0.5,1,2", .quick = "1"},
+      {"taus", HOP_OPT_LIST, &cf.taus, 0.1, 10, "kernel: time constants tau of the causal kernels", "0.5,1,2", .quick = "1"},
+      {"kernel-sizes", HOP_OPT_LIST, &cf.kcap_sizes, 6, 30, "kernel: sizes N of the kernel capacity runs", "12,14", .quick = "8"},
+      {"kernel-trials", HOP_OPT_INT, &cf.kernel_trials, 1, 1000, "kernel: repetitions of the kernel capacity search", "5", .quick = "2"},
+  };
+  static const hop_exp_stage stages[] = {{"Fig. 1", stage_fig1},
+                                         {"Fig. 2A capacity", stage_capacity},
+                                         {"Fig. 3A Moving MNIST", stage_movmnist},
+                                         {"video", stage_video},
+                                         {"temporal kernel", stage_kernel}};
+  hop_exp_desc d = {.name = "sequence_memory",
+                    .summary = "Long-sequence Hopfield memory (Fig. 1, 2A, 3A) and a temporal kernel on a video (L1-L3, "
+                               "V, K).",
+                    .seed = 2306,
+                    .opts = opts,
+                    .n_opts = sizeof opts / sizeof *opts,
+                    .cfg = &cf,
+                    .res_size = sizeof(results),
+                    .check = check,
+                    .load = load,
+                    .data_what = "data",
+                    .stages = stages,
+                    .n_stages = sizeof stages / sizeof *stages,
+                    .report = report,
+                    .free = results_free};
+  return hop_exp_main(&d, argc, argv);
 }
