@@ -63,6 +63,7 @@
 #include "hop_progress.h"
 #include "hop_rng.h"
 #include "hop_seq.h"
+#include "hop_table.h"
 
 /* This program's random streams (the last argument of hop_rng_key; the values are part
  * of the results of record). */
@@ -84,6 +85,7 @@ typedef struct {
 /* the kernels: 0 is delta, then the Gaussians, then the causal ones */
 typedef struct {
   const char *name;
+  int type; /* index of name in kernel_names */
   double param;
   hop_seq_tap taps[HOP_SEQ_MAX_TAPS];
   size_t ntaps;
@@ -105,11 +107,14 @@ typedef struct {
 } results;
 
 
-static const char *model_name(hop_dam_f f) {
-  static const char *poly[5] = {"?", "SeqNet", "x^2", "x^3", "x^4"};
-  if (f.kind == HOP_DAM_EXP) return "exp";
-  return f.n >= 1 && f.n <= 4 ? poly[f.n] : "?";
+enum { N_MODEL_NAMES = 6 };
+static const char *const model_names[N_MODEL_NAMES] = {"?", "SeqNet", "x^2", "x^3", "x^4", "exp"};
+static const char *const kernel_names[3] = {"delta", "gauss", "causal"};
+static int model_index(hop_dam_f f) {
+  if (f.kind == HOP_DAM_EXP) return N_MODEL_NAMES - 1;
+  return f.n >= 1 && f.n <= 4 ? f.n : 0;
 }
+static const char *model_name(hop_dam_f f) { return model_names[model_index(f)]; }
 
 
 /* A trajectory goes on after a tie with +1 (the tie itself was counted as an error). */
@@ -152,8 +157,7 @@ static void draw_pm1(gsl_rng *r, signed char *x, size_t count) {
 static const double B_EXP = 1.9640275805679152; /* e^2 / cosh 2 */
 
 /* kind 0: transition capacity, 1: sequence capacity */
-static double theory(hop_dam_f f, size_t n, int kind) {
-  double N = (double)n;
+static double theory(hop_dam_f f, double N, int kind) {
   if (f.kind == HOP_DAM_EXP)
     return kind ? pow(B_EXP, N - 1) / (2 * N * log(B_EXP)) : pow(B_EXP, N - 1) / (2 * log(N));
   double pt = pow(N, f.n) / (2 * hop_math_double_factorial(2 * f.n - 1) * log(N));
@@ -249,9 +253,14 @@ static int stage_fig1(hop_exp *x) {
 /* ---- Fig. 2A: transition and sequence capacity against N ------------------------ */
 enum { RESTART = 5 }; /* repetitions from RESTART on start at 1.25 x the best of the first ones */
 
+enum { PART_GRID, PART_KERNEL, PART_SELF }; /* the Fig. 2A grid, the kernels, the self-term reading */
 typedef struct {
+  int part;              /* PART_* */
   hop_dam_f f;
-  int kern, kind, trial; /* kind 0: transition, 1: sequence */
+  int model;             /* model_index(f) */
+  int kern, ktype;       /* the kernel (res->kern) and its type (kernel_names) */
+  double param;          /* the kernel's parameter */
+  int kind, trial;       /* kind 0: transition, 1: sequence */
   int self;              /* 1: the self term included (the other reading) */
   size_t n, start;       /* start: 0 for 2 x theory, else 1.25 x the best of the first repetitions */
   /* results */
@@ -310,12 +319,17 @@ static int run_cap(void *job, size_t index, int thread, void *ctx) {
   return st;
 }
 
-/* Repetitions of one (model, kernel, reading, N, kind) are pushed consecutively. */
-static void push_sizes(hop_jobs *q, const hop_cli_numbers *sizes, hop_dam_f f, int kern, int self, long trials, int *st) {
-  for (size_t s = sizes->n; s-- > 0 && !*st;) /* the largest (slowest) first */
-    for (int kind = 0; kind < 2 && !*st; kind++)
-      for (long t = 0; t < trials && !*st; t++)
-        *st = hop_jobs_push(q, &(cap_job){.f = f, .kern = kern, .kind = kind, .trial = (int)t, .self = self, .n = (size_t)sizes->v[s]});
+/* Repetitions of one (part, model, kernel, reading, N, kind) are pushed consecutively. */
+static int push_sizes(hop_table *t, int part, const hop_cli_numbers *sizes, hop_dam_f f, const results *res, int kern,
+                      int self, long trials) {
+  int st = HOP_OK;
+  for (size_t s = sizes->n; s-- > 0 && !st;) /* the largest (slowest) first */
+    for (int kind = 0; kind < 2 && !st; kind++)
+      for (long r = 0; r < trials && !st; r++)
+        st = hop_table_push(t, &(cap_job){.part = part, .f = f, .model = model_index(f), .kern = kern,
+                                          .ktype = res->kern[kern].type, .param = res->kern[kern].param, .kind = kind,
+                                          .trial = (int)r, .self = self, .n = (size_t)sizes->v[s]});
+  return st;
 }
 
 static size_t cap_jobs(const config *cf, const results *res) {
@@ -325,182 +339,276 @@ static size_t cap_jobs(const config *cf, const results *res) {
          2 * cf->self_sizes.n * (size_t)cf->cap_trials;
 }
 
-/* Mean and sd of the capacities of the group of repetitions starting at job k. */
-static size_t group(hop_jobs *q, size_t k, size_t end, double *mean, double *sd, int *capped) {
-  const cap_job *j = hop_jobs_at(q, k);
-  double v[1000];
-  size_t m = 0;
-  *capped = 0;
-  for (size_t i = k; i < end && m < 1000; i++) {
-    const cap_job *u = hop_jobs_at(q, i);
-    if (u->f.kind != j->f.kind || u->f.n != j->f.n || u->kern != j->kern || u->self != j->self || u->n != j->n || u->kind != j->kind) break;
-    v[m++] = (double)u->cap, *capped |= u->capped;
-  }
-  hop_math_mean_sd(v, m, mean, sd);
-  return m;
+static const char *const kind_names[2] = {"transition", "sequence"}, *const self_names[2] = {"excluded", "included"};
+
+/* The searches: the Fig. 2A grid, each kernel (and the delta kernel as their baseline at
+ * the kernel sizes and trials), and the self-term reading; P0 comes from the theory line. */
+static hop_table *cap_table(const config *cf, const results *res) {
+  const hop_col cols[] = {
+      HOP_MARK(cap_job, part),
+      HOP_NAMED(cap_job, model, "model", 1, model_names, N_MODEL_NAMES),
+      HOP_NAMED(cap_job, ktype, "kernel", 0, kernel_names, 3),
+      HOP_VAL(cap_job, param, "param", HOP_COL_DOUBLE, "%g"),
+      HOP_NAMED(cap_job, self, "self_term", 1, self_names, 2),
+      HOP_KEY(cap_job, n, "N", HOP_COL_SIZE, NULL),
+      HOP_NAMED(cap_job, kind, "kind", 1, kind_names, 2),
+      HOP_KEY(cap_job, trial, "trial", HOP_COL_INT, NULL),
+      HOP_VAL(cap_job, p0, "P0", HOP_COL_SIZE, NULL),
+      HOP_VAL(cap_job, cap, "capacity", HOP_COL_SIZE, NULL),
+      HOP_VAL(cap_job, attempts, "attempts", HOP_COL_SIZE, NULL),
+      HOP_VAL(cap_job, capped, "capped", HOP_COL_INT, NULL),
+      HOP_MARK(cap_job, kern),
+  };
+  hop_table *t = hop_table_new(cap_jobs(cf, res), sizeof(cap_job), cols, sizeof cols / sizeof *cols);
+  int st = t ? HOP_OK : hop_error_code();
+  if (!st) st = push_sizes(t, PART_GRID, &cf->exp_sizes, (hop_dam_f){HOP_DAM_EXP, 0}, res, 0, 0, cf->cap_trials);
+  for (int d = 4; d >= 1 && !st; d--)
+    st = push_sizes(t, PART_GRID, &cf->sizes[d - 1], (hop_dam_f){HOP_DAM_POLY, d}, res, 0, 0, cf->cap_trials);
+  for (size_t k = 1; k < res->nkern && !st; k++)
+    st = push_sizes(t, PART_KERNEL, &cf->kcap_sizes, (hop_dam_f){HOP_DAM_EXP, 0}, res, (int)k, 0, cf->kernel_trials);
+  if (!st) st = push_sizes(t, PART_KERNEL, &cf->kcap_sizes, (hop_dam_f){HOP_DAM_EXP, 0}, res, 0, 0, cf->kernel_trials);
+  if (!st) st = push_sizes(t, PART_SELF, &cf->self_sizes, (hop_dam_f){HOP_DAM_EXP, 0}, res, 0, 1, cf->cap_trials);
+  if (st) hop_table_free(t);
+  return st ? NULL : t;
 }
 
-static int stage_capacity(hop_exp *x) {
-  const config *cf = x->cfg;
-  results *res = x->res;
-  const hop_cli *cli = &x->cli;
-  hop_jobs *q = hop_jobs_new(cap_jobs(cf, res), sizeof(cap_job));
-  int st = q ? HOP_OK : hop_error_code();
-  push_sizes(q, &cf->exp_sizes, (hop_dam_f){HOP_DAM_EXP, 0}, 0, 0, cf->cap_trials, &st);
-  for (int d = 4; d >= 1; d--) push_sizes(q, &cf->sizes[d - 1], (hop_dam_f){HOP_DAM_POLY, d}, 0, 0, cf->cap_trials, &st);
-  size_t grid_end = hop_jobs_count(q);
-  for (size_t k = 1; k < res->nkern; k++) push_sizes(q, &cf->kcap_sizes, (hop_dam_f){HOP_DAM_EXP, 0}, (int)k, 0, cf->kernel_trials, &st);
-  /* the delta kernel at the kernel sizes, with the kernels' trial count, as their baseline */
-  size_t kbase = hop_jobs_count(q);
-  push_sizes(q, &cf->kcap_sizes, (hop_dam_f){HOP_DAM_EXP, 0}, 0, 0, cf->kernel_trials, &st);
-  size_t kern_end = hop_jobs_count(q);
-  push_sizes(q, &cf->self_sizes, (hop_dam_f){HOP_DAM_EXP, 0}, 0, 1, cf->cap_trials, &st);
-  size_t count = hop_jobs_count(q);
-  shared sh = {cf, res, cli->seed, 1};
-  if (!st) st = hop_jobs_run(q, run_cap, &sh, (int)cli->threads);
-  /* their code restarts later repetitions from 1.25 x the best so far; here: the best of
-   * the first RESTART, so that the later ones still run in parallel */
-  for (size_t k = 0; k < count && !st; k++) {
-    cap_job *j = hop_jobs_at(q, k);
+/* Both phases: the first RESTART repetitions of every search, then the others from 1.25 x
+ * the best of those (their code restarts from the best so far; ours keeps the later
+ * repetitions parallel). */
+static int cap_run(hop_exp *x, hop_table *t) {
+  const results *res = x->res;
+  shared sh = {x->cfg, x->res, x->cli.seed, 1};
+  int st = hop_table_run(t, run_cap, &sh, (int)x->cli.threads);
+  for (size_t k = 0; k < hop_table_count(t) && !st; k++) {
+    cap_job *j = hop_table_at(t, k), probe = *j;
     if (j->trial < RESTART) continue;
     size_t best = 0;
-    for (size_t i = k - (size_t)j->trial; i < k - (size_t)j->trial + RESTART; i++) {
-      const cap_job *u = hop_jobs_at(q, i);
+    for (probe.trial = 0; probe.trial < RESTART; probe.trial++) {
+      const cap_job *u = hop_table_row(t, hop_table_find(t, &probe, 0));
       best = u->cap > best ? u->cap : best;
     }
     j->start = (size_t)ceil(1.25 * (double)best);
   }
   sh.phase = 2;
-  if (!st) st = hop_jobs_run(q, run_cap, &sh, (int)cli->threads);
-  hop_file *f[4] = {NULL, NULL, NULL, NULL};
-  if (!st && (!(f[0] = hop_file_open(cli->out, "capacity_trials.csv", "model,kernel,param,self_term,N,kind,trial,P0,capacity,attempts,capped")) ||
-              !(f[1] = hop_file_open(cli->out, "capacity.csv", "model,N,kind,trials,mean,sd,theory,ratio,capped")) ||
-              !(f[2] = hop_file_open(cli->out, "kernel_capacity.csv", "kernel,param,N,kind,trials,mean,sd,ratio_to_delta")) ||
-              !(f[3] = hop_file_open(cli->out, "capacity_self.csv", "model,N,kind,trials,mean,sd,theory,ratio,ratio_to_excluded"))))
-    st = hop_error_code();
-  size_t delta_jobs = grid_end;
-  for (size_t k = 0; k < count && !st; k++) {
-    const cap_job *j = hop_jobs_at(q, k);
-    hop_file_printf(f[0], "%s,%s,%g,%s,%zu,%s,%d,%zu,%zu,%zu,%d\n", model_name(j->f), res->kern[j->kern].name, res->kern[j->kern].param,
-                    j->self ? "included" : "excluded", j->n, j->kind ? "sequence" : "transition", j->trial, j->p0, j->cap, j->attempts, j->capped);
+  (void)res;
+  return st ? st : hop_table_run(t, run_cap, &sh, (int)x->cli.threads);
+}
+
+static int in_part(const void *row, const void *part) { return ((const cap_job *)row)->part == *(const int *)part; }
+
+/* One capacity summary: a group of searches, its theory line and ratios. */
+typedef struct {
+  int model, ktype, kind, capped;
+  size_t n, trials;
+  double param, mean, sd, theory, ratio, ratio_to; /* ratio_to: against the delta kernel, or the self-excluded net */
+} cap_point;
+
+/* The groups of one part by the given keys, as cap_points in a new table with cols. */
+static hop_table *cap_points(const hop_table *t, int part, const char *const *keys, size_t n_keys, const hop_col *cols,
+                             size_t n_cols) {
+  hop_table_group g[512], c[512];
+  size_t ng, nc;
+  if (hop_table_group_by(t, keys, n_keys, "capacity", in_part, &part, g, 512, &ng) ||
+      hop_table_group_by(t, keys, n_keys, "capped", in_part, &part, c, 512, &nc))
+    return NULL;
+  hop_table *pts = hop_table_new(ng ? ng : 1, sizeof(cap_point), cols, n_cols);
+  for (size_t i = 0; pts && i < ng; i++) {
+    const cap_job *j = hop_table_row(t, g[i].first);
+    double th = theory(j->f, j->n, j->kind);
+    cap_point p = {j->model, j->ktype, j->kind, c[i].max > 0, j->n, g[i].n, j->param, g[i].mean, g[i].sd, th, g[i].mean / th, NAN};
+    if (hop_table_push(pts, &p)) hop_table_free(pts), pts = NULL;
   }
-  /* means per (model, N, kind) over the delta-kernel grid, in the pushed order */
-  typedef struct {
-    hop_dam_f f;
-    size_t n;
-    int kind;
-    double mean, ratio;
-  } point;
-  point pts[512];
-  size_t npts = 0;
-  for (size_t k = 0; k < delta_jobs && !st;) {
-    const cap_job *j = hop_jobs_at(q, k);
-    double v[10000];
-    size_t m = 0;
-    int capped = 0;
-    for (; k < delta_jobs && m < 10000; k++) {
-      const cap_job *i = hop_jobs_at(q, k);
-      if (i->f.kind != j->f.kind || i->f.n != j->f.n || i->n != j->n || i->kind != j->kind) break;
-      v[m++] = (double)i->cap, capped |= i->capped;
-    }
-    double mean, sd, th = theory(j->f, j->n, j->kind);
-    hop_math_mean_sd(v, m, &mean, &sd);
-    hop_file_printf(f[1], "%s,%zu,%s,%zu,%.4g,%.4g,%.4g,%.4f,%d\n", model_name(j->f), j->n, j->kind ? "sequence" : "transition", m, mean, sd, th,
-                    mean / th, capped);
-    if (npts < 512) pts[npts++] = (point){j->f, j->n, j->kind, mean, mean / th};
+  return pts;
+}
+
+/* The point of pts with this model, N and kind (and kernel type, ktype >= 0), or NULL. */
+static const cap_point *point_at(const hop_table *pts, int model, int ktype, size_t n, int kind) {
+  for (size_t i = 0; i < hop_table_count(pts); i++) {
+    const cap_point *p = hop_table_row(pts, i);
+    if (p->model == model && (ktype < 0 || p->ktype == ktype) && p->n == n && p->kind == kind) return p;
   }
-  /* kernels: mean capacity against the delta kernel's at the same N, kind and trials */
-  char ktext[600] = "";
-  size_t kused = 0;
-  for (size_t k = delta_jobs; k < kern_end && !st;) {
-    const cap_job *j = hop_jobs_at(q, k);
-    double mean, sd, base = NAN, bs;
-    int capped;
-    size_t m = group(q, k, kern_end, &mean, &sd, &capped);
-    k += m;
-    for (size_t b = kbase; b < kern_end; b++) { /* the delta rows at the same N and kind */
-      const cap_job *u = hop_jobs_at(q, b);
-      if (u->n == j->n && u->kind == j->kind && u->trial == 0) {
-        group(q, b, kern_end, &base, &bs, &capped);
-        break;
-      }
-    }
-    hop_file_printf(f[2], "%s,%g,%zu,%s,%zu,%.4g,%.4g,%.4f\n", res->kern[j->kern].name, res->kern[j->kern].param, j->n,
-                    j->kind ? "sequence" : "transition", m, mean, sd, mean / base);
-    if (j->kind == 1 && j->kern != 0 && kused < sizeof ktext)
-      kused += (size_t)snprintf(ktext + kused, sizeof ktext - kused, "%s%s %g N=%zu: %.2f", kused ? "; " : "", res->kern[j->kern].name,
-                                res->kern[j->kern].param, j->n, mean / base);
+  return NULL;
+}
+
+/* capacity.csv: mean capacity per (model, N, kind) of the Fig. 2A grid, with theory. */
+static hop_table *write_grid(hop_exp *x, const hop_table *t) {
+  const hop_col cols[] = {HOP_NAMED(cap_point, model, "model", 1, model_names, N_MODEL_NAMES),
+                          HOP_KEY(cap_point, n, "N", HOP_COL_SIZE, NULL),
+                          HOP_NAMED(cap_point, kind, "kind", 1, kind_names, 2),
+                          HOP_VAL(cap_point, trials, "trials", HOP_COL_SIZE, NULL),
+                          HOP_VAL(cap_point, mean, "mean", HOP_COL_DOUBLE, "%.4g"),
+                          HOP_VAL(cap_point, sd, "sd", HOP_COL_DOUBLE, "%.4g"),
+                          HOP_VAL(cap_point, theory, "theory", HOP_COL_DOUBLE, "%.4g"),
+                          HOP_VAL(cap_point, ratio, "ratio", HOP_COL_DOUBLE, "%.4f"),
+                          HOP_VAL(cap_point, capped, "capped", HOP_COL_INT, NULL)};
+  static const char *const keys[] = {"model", "N", "kind"};
+  hop_table *pts = cap_points(t, PART_GRID, keys, 3, cols, sizeof cols / sizeof *cols);
+  if (pts && hop_table_write(pts, x->cli.out, "capacity.csv", NULL, NULL)) hop_table_free(pts), pts = NULL;
+  return pts;
+}
+
+/* kernel_capacity.csv (each kernel against the delta kernel at the same N and kind) and K4. */
+static int write_kernels(hop_exp *x, const hop_table *t) {
+  const hop_col cols[] = {HOP_NAMED(cap_point, ktype, "kernel", 0, kernel_names, 3),
+                          HOP_VAL(cap_point, param, "param", HOP_COL_DOUBLE, "%g"),
+                          HOP_KEY(cap_point, n, "N", HOP_COL_SIZE, NULL),
+                          HOP_NAMED(cap_point, kind, "kind", 1, kind_names, 2),
+                          HOP_VAL(cap_point, trials, "trials", HOP_COL_SIZE, NULL),
+                          HOP_VAL(cap_point, mean, "mean", HOP_COL_DOUBLE, "%.4g"),
+                          HOP_VAL(cap_point, sd, "sd", HOP_COL_DOUBLE, "%.4g"),
+                          HOP_VAL(cap_point, ratio_to, "ratio_to_delta", HOP_COL_DOUBLE, "%.4f")};
+  static const char *const keys[] = {"kern", "N", "kind"};
+  hop_table *pts = cap_points(t, PART_KERNEL, keys, 3, cols, sizeof cols / sizeof *cols);
+  if (!pts) return hop_error_code();
+  char text[600] = "";
+  size_t used = 0;
+  for (size_t i = 0; i < hop_table_count(pts); i++) {
+    cap_point *p = hop_table_at(pts, i);
+    const cap_point *base = point_at(pts, p->model, 0, p->n, p->kind);
+    p->ratio_to = base ? p->mean / base->mean : NAN;
+    if (p->kind == 1 && p->ktype != 0 && used < sizeof text)
+      used += (size_t)snprintf(text + used, sizeof text - used, "%s%s %g N=%zu: %.2f", used ? "; " : "",
+                               kernel_names[p->ktype], p->param, p->n, p->ratio_to);
   }
+  int st = hop_table_write(pts, x->cli.out, "kernel_capacity.csv", NULL, NULL);
+  hop_table_free(pts);
   if (!st)
-    hop_claims_addf(x->claims, "K4-capacity", "kernel (our reconstruction): sequence capacity of the exponential net with each kernel / with the delta kernel "
-          "(random patterns, the same protocol)", "not reported (abstract only)", "-", "beyond paper", "%s", kused ? ktext : "none");
-  /* the other reading: the self term included, against the excluded one at the same N */
-  char stext[400] = "";
-  size_t sused = 0;
-  for (size_t k = kern_end; k < count && !st;) {
-    const cap_job *j = hop_jobs_at(q, k);
-    double mean, sd, th = theory(j->f, j->n, j->kind), ex = NAN;
-    int capped;
-    k += group(q, k, count, &mean, &sd, &capped);
-    for (size_t i = 0; i < npts; i++)
-      if (pts[i].f.kind == HOP_DAM_EXP && pts[i].n == j->n && pts[i].kind == j->kind) ex = pts[i].mean;
-    hop_file_printf(f[3], "exp,%zu,%s,%ld,%.4g,%.4g,%.4g,%.4f,%.3f\n", j->n, j->kind ? "sequence" : "transition", cf->cap_trials, mean, sd, th,
-                    mean / th, mean / ex);
-    if (sused < sizeof stext)
-      sused += (size_t)snprintf(stext + sused, sizeof stext - sused, "%sN=%zu %s: %.2f of theory (x%.1f)", sused ? "; " : "", j->n,
-                                j->kind ? "S" : "T", mean / th, mean / ex);
+    hop_claims_addf(x->claims, "K4-capacity",
+                    "kernel (our reconstruction): sequence capacity of the exponential net with each kernel / with the "
+                    "delta kernel (random patterns, the same protocol)",
+                    "not reported (abstract only)", "-", HOP_CLAIMS_BEYOND, "%s", used ? text : "none");
+  return st;
+}
+
+/* capacity_self.csv (the self term included, against the excluded net of the grid) and
+ * L2-exp-self. */
+static int write_self(hop_exp *x, const hop_table *t, const hop_table *grid) {
+  const hop_col cols[] = {HOP_NAMED(cap_point, model, "model", 1, model_names, N_MODEL_NAMES),
+                          HOP_KEY(cap_point, n, "N", HOP_COL_SIZE, NULL),
+                          HOP_NAMED(cap_point, kind, "kind", 1, kind_names, 2),
+                          HOP_VAL(cap_point, trials, "trials", HOP_COL_SIZE, NULL),
+                          HOP_VAL(cap_point, mean, "mean", HOP_COL_DOUBLE, "%.4g"),
+                          HOP_VAL(cap_point, sd, "sd", HOP_COL_DOUBLE, "%.4g"),
+                          HOP_VAL(cap_point, theory, "theory", HOP_COL_DOUBLE, "%.4g"),
+                          HOP_VAL(cap_point, ratio, "ratio", HOP_COL_DOUBLE, "%.4f"),
+                          HOP_VAL(cap_point, ratio_to, "ratio_to_excluded", HOP_COL_DOUBLE, "%.3f")};
+  static const char *const keys[] = {"N", "kind"};
+  hop_table *pts = cap_points(t, PART_SELF, keys, 2, cols, sizeof cols / sizeof *cols);
+  if (!pts) return hop_error_code();
+  char text[400] = "";
+  size_t used = 0;
+  for (size_t i = 0; i < hop_table_count(pts); i++) {
+    cap_point *p = hop_table_at(pts, i);
+    const cap_point *ex = point_at(grid, p->model, -1, p->n, p->kind);
+    p->ratio_to = ex ? p->mean / ex->mean : NAN;
+    if (used < sizeof text)
+      used += (size_t)snprintf(text + used, sizeof text - used, "%sN=%zu %s: %.2f of theory (x%.1f)", used ? "; " : "", p->n,
+                               p->kind ? "S" : "T", p->ratio, p->ratio_to);
   }
-  if (!st && sused)
-    hop_claims_addf(x->claims, "L2-exp-self", "Fig. 2A, the other reading: the exponential DenseNet with the self term included in the overlap (every neuron "
-          "sees xi^k . S / N): capacity / theory, and in brackets / the self-excluded capacity at the same N",
-          "not reported (the authors' code excludes the self term)", "-", "beyond paper", "%s", stext);
-  st = hop_file_finish(f, 4, st);
-  /* claims: per model and kind, the ratio simulation / theory over the three largest N */
-  const hop_dam_f models[5] = {{HOP_DAM_POLY, 1}, {HOP_DAM_POLY, 2}, {HOP_DAM_POLY, 3}, {HOP_DAM_POLY, 4}, {HOP_DAM_EXP, 0}};
-  for (int m = 0; m < 5 && !st; m++)
+  int st = hop_table_write(pts, x->cli.out, "capacity_self.csv", NULL, NULL);
+  if (!st && hop_table_count(pts))
+    hop_claims_addf(x->claims, "L2-exp-self",
+                    "Fig. 2A, the other reading: the exponential DenseNet with the self term included in the overlap "
+                    "(every neuron sees xi^k . S / N): capacity / theory, and in brackets / the self-excluded capacity "
+                    "at the same N",
+                    "not reported (the authors' code excludes the self term)", "-", HOP_CLAIMS_BEYOND, "%s", text);
+  hop_table_free(pts);
+  return st;
+}
+
+/* capacity_theory.csv: the theory lines of Fig. 2A over each model's range of N (and the
+ * repeated-pattern line 2^((N+1)/2) over the exponential net's), for the figure. */
+static int write_theory(hop_exp *x, const hop_table *grid) {
+  hop_file *f = hop_file_open(x->cli.out, "capacity_theory.csv", "model,kind,N,theory");
+  if (!f) return hop_error_code();
+  for (int m = 1; m < N_MODEL_NAMES; m++) {
+    double lo = INFINITY, hi = -INFINITY;
+    hop_dam_f fm = m == N_MODEL_NAMES - 1 ? (hop_dam_f){HOP_DAM_EXP, 0} : (hop_dam_f){HOP_DAM_POLY, m};
+    for (size_t i = 0; i < hop_table_count(grid); i++) {
+      const cap_point *p = hop_table_row(grid, i);
+      if (p->model == m) lo = fmin(lo, (double)p->n), hi = fmax(hi, (double)p->n);
+    }
+    for (int kind = 0; kind < 3; kind++) /* a line per model and kind, then the repeated-pattern line */
+      for (int k = 0; k <= 200 && lo <= hi && (kind < 2 || m == N_MODEL_NAMES - 1); k++) {
+        double n = lo + (hi - lo) * k / 200.0;
+        if (kind < 2) hop_file_printf(f, "%s,%s,%.4f,%.6g\n", model_names[m], kind_names[kind], n, theory(fm, n, kind));
+        else hop_file_printf(f, "repeat,transition,%.4f,%.6g\n", n, pow(2, (n + 1) / 2));
+      }
+  }
+  return hop_file_close(f);
+}
+
+/* L2: per model and kind, simulation / theory over the three largest N; the exponential
+ * net's growth rate per neuron. */
+static void claim_growth(hop_exp *x, const hop_table *pts, int kind) {
+  const config *cf = x->cfg;
+  double nx[64], y[64];
+  size_t nf = 0;
+  for (size_t k = 0; k < hop_table_count(pts) && nf < 64; k++) {
+    const cap_point *p = hop_table_row(pts, k);
+    if (p->model == N_MODEL_NAMES - 1 && p->kind == kind && p->mean > 0) nx[nf] = (double)p->n, y[nf++] = log(p->mean);
+  }
+  hop_math_fit ft;
+  hop_math_linear_fit(nx, y, nf, 3, &ft);
+  if (ft.n < 3) return;
+  char id[40], desc[300];
+  snprintf(id, sizeof id, "L2-%s-exp-growth", kind ? "S" : "T");
+  snprintf(desc, sizeof desc,
+           "Fig. 2A: growth of the exponential DenseNet's %s capacity per neuron, ln P = a + g N fitted over N = %s",
+           kind_names[kind], cf->exp_sizes.text);
+  hop_claims_addf(x->claims, id, desc, "ln b = 0.675 (theory)", "|g - 0.675| <= 2 SE",
+                  hop_claims_within_se(ft.b, log(B_EXP), ft.se_b, 2),
+                  "g = %.3f +- %.3f (repeated patterns among P random ones, the birthday bound, would give ln 2 / 2 = "
+                  "0.347)",
+                  ft.b, ft.se_b);
+}
+
+static void claims_l2(hop_exp *x, const hop_table *pts) {
+  const config *cf = x->cfg;
+  for (int m = 1; m < N_MODEL_NAMES; m++)
     for (int kind = 0; kind < 2; kind++) {
       double lo = INFINITY, hi = 0;
       size_t nr = 0, nmin = 0, nmax = 0;
-      for (size_t k = 0; k < npts && nr < 3; k++) /* pushed largest N first */
-        if (pts[k].f.kind == models[m].kind && pts[k].f.n == models[m].n && pts[k].kind == kind) {
-          nr++, lo = fmin(lo, pts[k].ratio), hi = fmax(hi, pts[k].ratio);
-          nmin = nmin == 0 || pts[k].n < nmin ? pts[k].n : nmin, nmax = pts[k].n > nmax ? pts[k].n : nmax;
-        }
-      if (!nr) continue;
-      char id[40], desc[400];
-      snprintf(id, sizeof id, "L2-%s-%s", kind ? "S" : "T", model_name(models[m]));
-      snprintf(desc, sizeof desc, "Fig. 2A: %s capacity of %s%s against the theory line (%s), ratio simulation / theory at the %zu largest N (%zu..%zu), "
-               "%ld trials%s", kind ? "sequence" : "transition", model_name(models[m]), models[m].kind == HOP_DAM_EXP ? " DenseNet" : "",
-               models[m].kind == HOP_DAM_EXP ? (kind ? "b^(N-1) / (2 N ln b)" : "b^(N-1) / (2 ln N)")
-                                             : (kind ? "N^d / (2 (d+1) (2d-1)!! ln N)" : "N^d / (2 (2d-1)!! ln N)"),
-               nr, nmin, nmax, cf->cap_trials, kind ? "" : "");
-      int exp_seq = models[m].kind == HOP_DAM_EXP && kind == 1;
-      if (models[m].kind == HOP_DAM_EXP) { /* growth rate per neuron: ln P = a + g N */
-        double nx[64], y[64];
-        size_t nf = 0;
-        for (size_t k = 0; k < npts && nf < 64; k++)
-          if (pts[k].f.kind == HOP_DAM_EXP && pts[k].kind == kind && pts[k].mean > 0) nx[nf] = (double)pts[k].n, y[nf++] = log(pts[k].mean);
-        hop_math_fit ft;
-        hop_math_linear_fit(nx, y, nf, 3, &ft);
-        if (ft.n >= 3) {
-          snprintf(id, sizeof id, "L2-%s-exp-growth", kind ? "S" : "T");
-          char gdesc[300];
-          snprintf(gdesc, sizeof gdesc, "Fig. 2A: growth of the exponential DenseNet's %s capacity per neuron, ln P = a + g N fitted over N = %s",
-                   kind ? "sequence" : "transition", cf->exp_sizes.text);
-          hop_claims_addf(x->claims, id, gdesc, "ln b = 0.675 (theory)", "|g - 0.675| <= 2 SE", hop_claims_within_se(ft.b, log(B_EXP), ft.se_b, 2),
-                "g = %.3f +- %.3f (repeated patterns among P random ones, the birthday bound, would give ln 2 / 2 = 0.347)", ft.b, ft.se_b);
-          snprintf(id, sizeof id, "L2-%s-%s", kind ? "S" : "T", model_name(models[m]));
-        }
+      for (size_t k = 0; k < hop_table_count(pts) && nr < 3; k++) { /* pushed largest N first */
+        const cap_point *p = hop_table_row(pts, k);
+        if (p->model != m || p->kind != kind) continue;
+        nr++, lo = fmin(lo, p->ratio), hi = fmax(hi, p->ratio);
+        nmin = nmin == 0 || p->n < nmin ? p->n : nmin, nmax = p->n > nmax ? p->n : nmax;
       }
-      if (exp_seq) {
-        snprintf(id, sizeof id, "L2-S-exp-deviation");
-        hop_claims_addf(x->claims, id, desc, "significant deviation between theory and simulation (Fig. 2A caption)", "ratio outside [0.67, 1.5]",
-              lo < 0.67 || hi > 1.5 ? "reproduced" : "not reproduced", "ratio %.2f..%.2f", lo, hi);
-      } else
-        hop_claims_addf(x->claims, id, desc, "simulation follows theory", "every ratio in [0.5, 2]", lo >= 0.5 && hi <= 2 ? "reproduced" : "not reproduced",
-              "ratio %.2f..%.2f", lo, hi);
+      if (!nr) continue;
+      int is_exp = m == N_MODEL_NAMES - 1;
+      char id[40], desc[400];
+      snprintf(id, sizeof id, "L2-%s-%s", kind ? "S" : "T", model_names[m]);
+      snprintf(desc, sizeof desc,
+               "Fig. 2A: %s capacity of %s%s against the theory line (%s), ratio simulation / theory at the %zu "
+               "largest N (%zu..%zu), %ld trials",
+               kind_names[kind], model_names[m], is_exp ? " DenseNet" : "",
+               is_exp ? (kind ? "b^(N-1) / (2 N ln b)" : "b^(N-1) / (2 ln N)")
+                      : (kind ? "N^d / (2 (d+1) (2d-1)!! ln N)" : "N^d / (2 (2d-1)!! ln N)"),
+               nr, nmin, nmax, cf->cap_trials);
+      if (is_exp) claim_growth(x, pts, kind);
+      if (is_exp && kind == 1)
+        hop_claims_addf(x->claims, "L2-S-exp-deviation", desc,
+                        "significant deviation between theory and simulation (Fig. 2A caption)",
+                        "ratio outside [0.67, 1.5]", hop_claims_if(lo < 0.67 || hi > 1.5), "ratio %.2f..%.2f", lo, hi);
+      else
+        hop_claims_addf(x->claims, id, desc, "simulation follows theory", "every ratio in [0.5, 2]",
+                        hop_claims_if(lo >= 0.5 && hi <= 2), "ratio %.2f..%.2f", lo, hi);
     }
-  hop_jobs_free(q);
+}
+
+/* Fig. 2A: the capacity searches and their tables (capacity_trials.csv, capacity.csv,
+ * kernel_capacity.csv, capacity_self.csv, capacity_theory.csv), claims L2, K4. */
+static int stage_capacity(hop_exp *x) {
+  hop_table *t = cap_table(x->cfg, x->res), *grid = NULL;
+  int st = t ? cap_run(x, t) : hop_error_code();
+  if (!st) st = hop_table_write(t, x->cli.out, "capacity_trials.csv", NULL, NULL);
+  if (!st) st = (grid = write_grid(x, t)) ? HOP_OK : hop_error_code();
+  if (!st) st = write_kernels(x, t);
+  if (!st) st = write_self(x, t, grid);
+  if (!st) st = write_theory(x, grid);
+  if (!st) claims_l2(x, grid);
+  hop_table_free(t), hop_table_free(grid);
   return st;
 }
 
@@ -947,11 +1055,11 @@ static int kernels(const config *cf, results *res) {
   k[0].ntaps = hop_seq_kernel_delta(k[0].taps);
   size_t nk = 1;
   for (size_t s = 0; s < cf->sigmas.n && nk < MAX_KERNELS; s++, nk++) {
-    k[nk] = (kernel){.name = "gauss", .param = cf->sigmas.v[s]};
+    k[nk] = (kernel){.name = "gauss", .type = 1, .param = cf->sigmas.v[s]};
     if (!(k[nk].ntaps = hop_seq_kernel_gauss(cf->sigmas.v[s], (int)ceil(3 * cf->sigmas.v[s]), k[nk].taps))) return hop_error_code();
   }
   for (size_t s = 0; s < cf->taus.n && nk < MAX_KERNELS; s++, nk++) {
-    k[nk] = (kernel){.name = "causal", .param = cf->taus.v[s]};
+    k[nk] = (kernel){.name = "causal", .type = 2, .param = cf->taus.v[s]};
     if (!(k[nk].ntaps = hop_seq_kernel_causal(cf->taus.v[s], 4, k[nk].taps))) return hop_error_code();
   }
   res->nkern = nk;
