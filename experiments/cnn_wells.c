@@ -52,21 +52,19 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <gsl/gsl_eigen.h>
-#include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "hop_claims.h"
-#include "hop_cli.h"
+#include "hop_exp.h"
 #include "hop_cnn.h"
 #include "hop_data.h"
 #include "hop_error.h"
 #include "hop_file.h"
 #include "hop_grid.h"
 #include "hop_kmeans.h"
-#include "hop_manifest.h"
 #include "hop_math.h"
 #include "hop_optim.h"
 #include "hop_progress.h"
@@ -81,6 +79,7 @@ enum {
   RNG_KMEANS = 0x603, /* k-means++ seeding of one class's wells */
 };
 
+#define W1_PAPER 99.2 /* the source's test accuracy, percent */
 enum { N_SZ = 3, NC = 10, PX = HOP_CNN_SIDE * HOP_CNN_SIDE, MAXL = HOP_CLI_LIST_MAX, MAX_SEEDS = 10, MAX_EPOCHS = 50 };
 static const char *const size_names[N_SZ + 1] = {"small", "mid", "large", NULL};
 static const hop_cnn_arch archs[N_SZ] = {{16, 32, 64, NC}, {32, 64, 128, NC}, {32, 64, 256, NC}};
@@ -125,64 +124,21 @@ typedef struct {
   int best_size;  /* index into cf.sizes chosen on validation */
 } results;
 
-static int fail(const char *what) {
-  fprintf(stderr, "cnn_wells: %s: %s\n", what, hop_error_message());
-  return 1;
-}
-
 static double beta_of(const config *cf, size_t b) { return b < cf->betas.n ? cf->betas.v[b] : INFINITY; }
 
 /* ---- options ------------------------------------------------------------------------ */
-
-static int options(int argc, char **argv, hop_cli *cli, config *cf) {
-  hop_opt opts[] = {
-      {"sizes", HOP_OPT_WORDS, &cf->sizes, 0, 0, "CNN sizes (c1, c2, feat): small (16, 32, 64), mid (32, 64, 128), "
-       "large (32, 64, 256)", "small,mid,large", .quick = "small", .names = size_names},
-      {"seeds", HOP_OPT_INT, &cf->seeds, 1, MAX_SEEDS, "training seeds per size", "3", .quick = "1"},
-      {"epochs", HOP_OPT_INT, &cf->epochs, 1, MAX_EPOCHS, "training epochs (cosine learning-rate decay over them; "
-       "the epoch kept is chosen on validation)", "5", .quick = "2"},
-      {"train", HOP_OPT_INT, &cf->n_train, 0, 60000, "training images (0: every image not in the validation split)",
-       "0", .quick = "2000"},
-      {"val", HOP_OPT_INT, &cf->n_val, 100, 30000, "validation images, drawn from the training set", "5000",
-       .quick = "200"},
-      {"test", HOP_OPT_INT, &cf->n_test, 1, 10000, "test images scored", "10000", .quick = "300"},
-      {"batch", HOP_OPT_INT, &cf->batch, 2, 4096, "mini-batch size", "64", .quick = NULL},
-      {"chunks", HOP_OPT_INT, &cf->chunks, 1, 64, "chunks a batch is cut into (one per thread at a time; the results "
-       "depend on this, not on --threads)", "2", .quick = NULL},
-      {"lr", HOP_OPT_DOUBLE, &cf->lr, 1e-6, 10, "initial learning rate of SGD", "0.02", .quick = NULL},
-      {"momentum", HOP_OPT_DOUBLE, &cf->momentum, 0, 0.999, "SGD momentum", "0.9", .quick = NULL},
-      {"k", HOP_OPT_INTS, &cf->ks, 1, 1000, "wells per class", "1,2,5,10,20,50", .quick = "1,2,5"},
-      {"betas", HOP_OPT_LIST, &cf->betas, 1e-3, 1e5, "inverse temperatures swept (nearest prototype, beta = "
-       "infinity, is always added)", "1,2,5,10,20,50,100,200,500", .quick = "5,50"},
-      {"kmeans-iter", HOP_OPT_INT, &cf->kmeans_iter, 1, 10000, "largest number of Lloyd iterations", "100", .quick = NULL},
-      {"steps", HOP_OPT_INT, &cf->steps, 1, 1000, "gradient-descent steps of the second reading", "20", .quick = "5"},
-      {"eta", HOP_OPT_DOUBLE, &cf->eta, 1e-3, 1, "gradient-descent step size (1: the modern Hopfield update)", "1", .quick = NULL},
-      {"weights", HOP_OPT_STRING, &cf->weights, 0, 0, "evaluate the networks saved in this directory "
-       "(cnn_SIZE_seedN.bin, trained by a run with the same options) instead of training; training.csv is not written",
-       "none", .quick = NULL},
-  };
-  size_t nopts = sizeof opts / sizeof *opts;
-  hop_cli_init(cli, "cnn_wells", "CNN features + k-means wells of a multi-well Hopfield energy on MNIST "
-               "(claims W1-W4).", 2385);
-  int rc = hop_cli_main(cli, argc, argv, opts, nopts);
-  if (rc >= 0) return rc;
-  cf->reuse = strcmp(cf->weights, "none") != 0;
-  if (cf->chunks > cf->batch) {
-    fprintf(stderr, "cnn_wells: option --chunks: %ld chunks of a batch of %ld: at most one per image\n", cf->chunks, cf->batch);
-    return 2;
-  }
-  return -1;
-}
 
 /* ---- data ----------------------------------------------------------------------------- */
 
 /* MNIST, checked against what this program assumes (28x28 gray, enough images), split
  * into training and validation by a seeded shuffle, scaled to [0, 1]. */
-static int load(const hop_cli *cli, const config *cf, data *d) {
+static int load_mnist(hop_exp *x) {
+  const config *cf = x->cfg;
+  data *d = &((results *)x->res)->d;
   static const char *names[4] = {"mnist/train-images-idx3-ubyte", "mnist/train-labels-idx1-ubyte",
                                  "mnist/t10k-images-idx3-ubyte", "mnist/t10k-labels-idx1-ubyte"};
   for (int k = 0; k < 4; k++)
-    if (hop_data_path(d->files[k], sizeof d->files[k], names[k])) return hop_cli_fail_data(cli, "MNIST");
+    if (hop_data_path(d->files[k], sizeof d->files[k], names[k]) || hop_exp_dataset(x, d->files[k])) return hop_error_code();
   hop_dataset tr, te;
   memset(&tr, 0, sizeof tr), memset(&te, 0, sizeof te);
   size_t need = (size_t)cf->n_val + (size_t)(cf->n_train ? cf->n_train : 1);
@@ -193,7 +149,7 @@ static int load(const hop_cli *cli, const config *cf, data *d) {
   if (!st) st = hop_data_expect(&te, d->files[2], 1, HOP_CNN_SIDE, HOP_CNN_SIDE, (size_t)cf->n_test, "--test");
   if (st) {
     hop_data_free(&tr), hop_data_free(&te);
-    return hop_cli_fail_data(cli, "MNIST");
+    return hop_error_code();
   }
   d->n_va = (size_t)cf->n_val;
   d->n_tr = cf->n_train ? (size_t)cf->n_train : tr.n - d->n_va;
@@ -206,11 +162,10 @@ static int load(const hop_cli *cli, const config *cf, data *d) {
   if (!perm || !d->xtr || !d->xva || !d->xte || !d->ytr || !d->yva || !d->yte) {
     free(perm);
     hop_data_free(&tr), hop_data_free(&te);
-    HOP_RAISE(HOP_ENOMEM, "MNIST copies");
-    return fail("data");
+    return HOP_RAISE(HOP_ENOMEM, "MNIST copies");
   }
   for (size_t i = 0; i < tr.n; i++) perm[i] = i;
-  gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(0, 0, 0, RNG_SPLIT));
+  gsl_rng *r = hop_rng_alloc(x->cli.seed, hop_rng_key(0, 0, 0, RNG_SPLIT));
   gsl_ran_shuffle(r, perm, tr.n, sizeof *perm);
   gsl_rng_free(r);
   for (size_t i = 0; i < d->n_va + d->n_tr; i++) {
@@ -229,12 +184,10 @@ static int load(const hop_cli *cli, const config *cf, data *d) {
   for (size_t i = 0; i < cf->ks.n; i++) kmax = (size_t)cf->ks.v[i] > kmax ? (size_t)cf->ks.v[i] : kmax;
   for (int c = 0; c < NC; c++)
     if (d->count[c] < cmin) cmin = d->count[c], cls = c;
-  if (cmin < kmax) {
-    fprintf(stderr, "cnn_wells: option --k: %zu wells per class, but the training split holds only %zu images of "
-            "digit %d\n", kmax, cmin, cls);
-    return HOP_EXIT_DATA;
-  }
-  return 0;
+  if (cmin < kmax)
+    HOP_ERROR(HOP_EINVAL, "option --k: %zu wells per class, but the training split holds only %zu images of digit %d",
+              kmax, cmin, cls);
+  return HOP_OK;
 }
 
 static void data_free(data *d) {
@@ -346,7 +299,10 @@ static int train_one(const hop_cli *cli, const config *cf, const data *d, net_ru
   return st;
 }
 
-static int train_all(const hop_cli *cli, const config *cf, results *res) {
+static int train_all(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   hop_progress pg;
   char label[96] = "training";
   size_t total = 0;
@@ -507,7 +463,10 @@ static int wells_one(const hop_cli *cli, const config *cf, const data *d, net_ru
   return st;
 }
 
-static int sweep(const hop_cli *cli, const config *cf, results *res) {
+static int sweep(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   hop_progress pg;
   hop_progress_start(&pg, stderr, "features and wells", res->n_runs);
   int st = HOP_OK;
@@ -556,9 +515,12 @@ static double at_k(const config *cf, const net_run *u, size_t ik) {
   return u->acc_test[ik][bb];
 }
 
-static int summaries(const hop_cli *cli, const config *cf, results *res) {
+static int summaries(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   size_t S = (size_t)cf->seeds;
-  double x[MAX_SEEDS], best_val = -1.0;
+  double acc[MAX_SEEDS], best_val = -1.0;
   hop_file *f = hop_file_open(cli->out, "acc_k.csv", "size,k,mean,sd,min,max,nearest_mean,head_mean");
   hop_file *g = hop_file_open(cli->out, "sizes.csv", "size,feat,seeds,val_mean,test_mean,test_sd,test_min,test_max,"
                               "head_mean,head_sd,descent_mean,nearest_mean");
@@ -568,29 +530,35 @@ static int summaries(const hop_cli *cli, const config *cf, results *res) {
     for (size_t s = 0; s < S; s++) h[s] = u[s].head_test;
     stat4 hs = stats(h, S);
     for (size_t ik = 0; ik < cf->ks.n; ik++) {
-      for (size_t s = 0; s < S; s++) x[s] = at_k(cf, &u[s], ik), nr[s] = u[s].acc_test[ik][cf->betas.n];
-      stat4 a = stats(x, S), n = stats(nr, S);
+      for (size_t s = 0; s < S; s++) acc[s] = at_k(cf, &u[s], ik), nr[s] = u[s].acc_test[ik][cf->betas.n];
+      stat4 a = stats(acc, S), n = stats(nr, S);
       hop_file_printf(f, "%s,%g,%.3f,%.3f,%.2f,%.2f,%.3f,%.3f\n", size_names[u->size], cf->ks.v[ik], a.mean, a.sd, a.min,
                       a.max, n.mean, hs.mean);
     }
     double v[MAX_SEEDS], dsc[MAX_SEEDS];
     for (size_t s = 0; s < S; s++) {
-      x[s] = u[s].acc_test[u[s].sel_k][u[s].sel_b], v[s] = u[s].acc_val[u[s].sel_k][u[s].sel_b];
+      acc[s] = u[s].acc_test[u[s].sel_k][u[s].sel_b], v[s] = u[s].acc_val[u[s].sel_k][u[s].sel_b];
       dsc[s] = u[s].descent_test, nr[s] = u[s].acc_test[u[s].sel_k][cf->betas.n];
     }
-    stat4 t = stats(x, S), vv = stats(v, S), ds = stats(dsc, S), ns = stats(nr, S);
+    stat4 t = stats(acc, S), vv = stats(v, S), ds = stats(dsc, S), ns = stats(nr, S);
     hop_file_printf(g, "%s,%u,%zu,%.3f,%.3f,%.3f,%.2f,%.2f,%.3f,%.3f,%.3f,%.3f\n", size_names[u->size], archs[u->size].feat,
                     S, vv.mean, t.mean, t.sd, t.min, t.max, hs.mean, hs.sd, ds.mean, ns.mean);
     if (vv.mean > best_val) best_val = vv.mean, res->best_size = (int)i;
   }
   hop_file *fs[2] = {f, g};
-  int st = hop_file_finish(fs, 2, f && g ? HOP_OK : hop_error_code());
-  if (st) return st;
+  return hop_file_finish(fs, 2, f && g ? HOP_OK : hop_error_code());
+}
 
+/* W1-W3 and the readings beyond the paper, at the size chosen on validation. */
+static int claims_w(hop_exp *x) {
+  const config *cf = x->cfg;
+  const results *res = x->res;
+  size_t S = (size_t)cf->seeds;
+  double acc[MAX_SEEDS];
   /* W1: the size chosen on validation, its chosen (K, beta) per seed */
   const net_run *u = &res->runs[(size_t)res->best_size * S];
-  for (size_t s = 0; s < S; s++) x[s] = u[s].acc_test[u[s].sel_k][u[s].sel_b];
-  stat4 w1 = stats(x, S);
+  for (size_t s = 0; s < S; s++) acc[s] = u[s].acc_test[u[s].sel_k][u[s].sel_b];
+  stat4 w1 = stats(acc, S);
   double tol = fmax(2.0 * w1.sd, 0.18);
   char desc[600], meas[300];
   snprintf(desc, sizeof desc, "MNIST test accuracy %% of CNN + multi-well energy: size %s (chosen on validation), K and "
@@ -599,7 +567,7 @@ static int summaries(const hop_cli *cli, const config *cf, results *res) {
   snprintf(meas, sizeof meas, "%.2f (sd %.2f, range %.2f-%.2f)", w1.mean, w1.sd, w1.min, w1.max);
   char tl[64];
   snprintf(tl, sizeof tl, "+-%.2f", tol);
-  hop_claims_add(res->claims, "W1", desc, "99.2", meas, tl, fabs(w1.mean - 99.2) <= tol ? "reproduced" : "not reproduced");
+  hop_claims_add(x->claims, "W1", desc, "99.2", meas, tl, hop_claims_verdict(w1.mean, W1_PAPER, tol));
   /* W2: chosen K against K = 1 (paired over seeds), at the best size */
   size_t k1 = cf->ks.n;
   for (size_t ik = 0; ik < cf->ks.n; ik++)
@@ -615,7 +583,7 @@ static int summaries(const hop_cli *cli, const config *cf, results *res) {
              "validation (mean %.1f) minus K = 1 (beta chosen on validation), size %s, paired over %zu seeds; "
              "reproduced if the gain exceeds its seed sd and 0.05", ks.mean, size_names[u->size], S);
     snprintf(meas, sizeof meas, "%+.2f (sd %.2f)", g2.mean, g2.sd);
-    hop_claims_add(res->claims, "W2", desc, "rises (curve)", meas, "> max(sd, 0.05)",
+    hop_claims_add(x->claims, "W2", desc, "rises (curve)", meas, "> max(sd, 0.05)",
                    g2.mean > fmax(g2.sd, 0.05) ? "reproduced" : "not reproduced");
   }
   /* W3: chosen size against the smallest size given */
@@ -631,24 +599,24 @@ static int summaries(const hop_cli *cli, const config *cf, results *res) {
              size_names[u->size], size_names[sm->size], S);
     snprintf(meas, sizeof meas, "%+.2f (%.2f vs %.2f)", sa.mean - sb.mean, sa.mean, sb.mean);
     snprintf(tl, sizeof tl, "> %.2f", spread);
-    hop_claims_add(res->claims, "W3", desc, "matters (table)", meas, tl,
+    hop_claims_add(x->claims, "W3", desc, "matters (table)", meas, tl,
                    sa.mean - sb.mean > spread && u != sm ? "reproduced" : "not reproduced");
   }
   /* beyond the paper: the wells against the head and the nearest prototype, the descent reading */
   double hh[MAX_SEEDS], nn[MAX_SEEDS], dd[MAX_SEEDS];
   for (size_t s = 0; s < S; s++)
-    hh[s] = x[s] - u[s].head_test, nn[s] = x[s] - u[s].acc_test[u[s].sel_k][cf->betas.n], dd[s] = u[s].descent_test - x[s];
+    hh[s] = acc[s] - u[s].head_test, nn[s] = acc[s] - u[s].acc_test[u[s].sel_k][cf->betas.n], dd[s] = u[s].descent_test - acc[s];
   stat4 a = stats(hh, S), b = stats(nn, S), c = stats(dd, S);
   snprintf(desc, sizeof desc, "wells minus the CNN's own softmax head on the same features, test accuracy %%, size %s, "
            "paired over %zu seeds", size_names[u->size], S);
-  hop_claims_addf(res->claims, "W-head", desc, "-", "-", "beyond paper", "%+.2f (sd %.2f)", a.mean, a.sd);
+  hop_claims_addf(x->claims, "W-head", desc, "-", "-", "beyond paper", "%+.2f (sd %.2f)", a.mean, a.sd);
   snprintf(desc, sizeof desc, "wells (energy at the chosen beta) minus the nearest prototype (beta = infinity) at the "
            "same K, test accuracy %%, size %s", size_names[u->size]);
-  hop_claims_addf(res->claims, "W-nearest", desc, "-", "-", "beyond paper", "%+.2f (sd %.2f)", b.mean, b.sd);
+  hop_claims_addf(x->claims, "W-nearest", desc, "-", "-", "beyond paper", "%+.2f (sd %.2f)", b.mean, b.sd);
   snprintf(desc, sizeof desc, "second reading: %ld steps of gradient descent (eta %g) on the joint energy, class of the "
            "well reached, minus the argmin-energy reading, test accuracy %%, size %s", cf->steps, cf->eta,
            size_names[u->size]);
-  hop_claims_addf(res->claims, "W-descent", desc, "-", "-", "beyond paper", "%+.2f (sd %.2f)", c.mean, c.sd);
+  hop_claims_addf(x->claims, "W-descent", desc, "-", "-", "beyond paper", "%+.2f (sd %.2f)", c.mean, c.sd);
   return HOP_OK;
 }
 
@@ -702,7 +670,10 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-static int showcase(const hop_cli *cli, const config *cf, results *res) {
+static int showcase(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   const data *d = &res->d;
   const net_run *u = &res->runs[(size_t)res->best_size * (size_t)cf->seeds];
   const hop_wells *w = u->wells[u->sel_k];
@@ -778,7 +749,7 @@ static int showcase(const hop_cli *cli, const config *cf, results *res) {
              "the %zu misclassified test digits against the %zu correct ones (size %s, seed %ld, K %g, beta %g); "
              "the true class has the second-lowest energy in %.0f %% of the errors", n_err, n_ok, size_names[u->size],
              u->seed, cf->ks.v[u->sel_k], beta, 100.0 * (double)second_true / (double)n_err);
-    hop_claims_addf(res->claims, "W4", desc, "energies explain the decisions (figure)", "errors' gap < correct gap",
+    hop_claims_addf(x->claims, "W4", desc, "energies explain the decisions (figure)", "errors' gap < correct gap",
                     m_err < m_ok ? "reproduced" : "not reproduced", "%.4f vs %.4f", m_err, m_ok);
   }
   /* PCA of the test features with the wells */
@@ -803,48 +774,88 @@ static int showcase(const hop_cli *cli, const config *cf, results *res) {
   return st;
 }
 
-static void results_free(results *res) {
+/* MNIST, the runs, and under --weights every network file, before any computation. */
+static int load(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  int st = load_mnist(x);
+  if (st) return st;
+  res->n_runs = cf->sizes.n * (size_t)cf->seeds;
+  if (!(res->runs = calloc(res->n_runs, sizeof *res->runs))) return HOP_RAISE(HOP_ENOMEM, "%zu runs", res->n_runs);
+  for (size_t k = 0; k < res->n_runs; k++)
+    res->runs[k].size = cf->sizes.v[k / (size_t)cf->seeds], res->runs[k].seed = (long)(k % (size_t)cf->seeds);
+  x->data_what = "option --weights";
+  return cf->reuse ? check_weights(&x->cli, cf, res) : HOP_OK;
+}
+
+static int stage_train(hop_exp *x) { return ((const config *)x->cfg)->reuse ? HOP_OK : train_all(x); }
+
+static void results_free(hop_exp *x) {
+  results *res = x->res;
   for (size_t k = 0; res->runs && k < res->n_runs; k++) {
     net_run *u = &res->runs[k];
     free(u->ftr), free(u->fva), free(u->fte);
     for (size_t i = 0; i < MAXL; i++) hop_wells_free(u->wells[i]);
   }
   free(res->runs);
-  hop_claims_free(res->claims);
   data_free(&res->d);
 }
 
+/* What the table cannot say: chunks of a batch. */
+static int check(hop_exp *x) {
+  config *cf = x->cfg;
+  cf->reuse = strcmp(cf->weights, "none") != 0;
+  if (cf->chunks > cf->batch) {
+    HOP_ERROR(HOP_EINVAL, "option --chunks: %ld chunks of a batch of %ld: at most one per image", cf->chunks, cf->batch);
+  }
+  return HOP_OK;
+}
+
 int main(int argc, char **argv) {
-  gsl_set_error_handler_off();
-  hop_cli cli;
   config cf;
-  int rc = options(argc, argv, &cli, &cf);
-  if (rc >= 0) return rc;
-  results res;
-  memset(&res, 0, sizeof res);
-  if ((rc = load(&cli, &cf, &res.d))) {
-    data_free(&res.d);
-    return rc;
-  }
-  res.n_runs = cf.sizes.n * (size_t)cf.seeds;
-  res.runs = calloc(res.n_runs, sizeof *res.runs);
-  res.claims = hop_claims_new("cnn_wells");
-  int st = res.runs && res.claims ? HOP_OK : fail("allocation");
-  for (size_t i = 0; !st && i < cf.sizes.n; i++)
-    for (long s = 0; s < cf.seeds; s++) res.runs[i * (size_t)cf.seeds + (size_t)s].size = cf.sizes.v[i], res.runs[i * (size_t)cf.seeds + (size_t)s].seed = s;
-  if (!st && cf.reuse && check_weights(&cli, &cf, &res)) {
-    st = hop_cli_fail_data(&cli, "option --weights");
-    results_free(&res);
-    return st;
-  }
-  if (!st && !cf.reuse && (st = train_all(&cli, &cf, &res))) fail("training");
-  if (!st && (st = sweep(&cli, &cf, &res))) fail("features and wells");
-  if (!st && (st = summaries(&cli, &cf, &res))) fail("summaries and claims");
-  if (!st && (st = showcase(&cli, &cf, &res))) fail("figures of the chosen network");
-  if (!st) {
-    const char *files[4] = {res.d.files[0], res.d.files[1], res.d.files[2], res.d.files[3]};
-    if ((st = hop_claims_write(res.claims, cli.out) || hop_manifest_write(&cli, files, 4))) fail("claims and manifest");
-  }
-  results_free(&res);
-  return st ? 1 : 0;
+  hop_opt opts[] = {
+      {"sizes", HOP_OPT_WORDS, &cf.sizes, 0, 0, "CNN sizes (c1, c2, feat): small (16, 32, 64), mid (32, 64, 128), "
+       "large (32, 64, 256)", "small,mid,large", .quick = "small", .names = size_names},
+      {"seeds", HOP_OPT_INT, &cf.seeds, 1, MAX_SEEDS, "training seeds per size", "3", .quick = "1"},
+      {"epochs", HOP_OPT_INT, &cf.epochs, 1, MAX_EPOCHS, "training epochs (cosine learning-rate decay over them; "
+       "the epoch kept is chosen on validation)", "5", .quick = "2"},
+      {"train", HOP_OPT_INT, &cf.n_train, 0, 60000, "training images (0: every image not in the validation split)",
+       "0", .quick = "2000"},
+      {"val", HOP_OPT_INT, &cf.n_val, 100, 30000, "validation images, drawn from the training set", "5000",
+       .quick = "200"},
+      {"test", HOP_OPT_INT, &cf.n_test, 1, 10000, "test images scored", "10000", .quick = "300"},
+      {"batch", HOP_OPT_INT, &cf.batch, 2, 4096, "mini-batch size", "64", .quick = NULL},
+      {"chunks", HOP_OPT_INT, &cf.chunks, 1, 64, "chunks a batch is cut into (one per thread at a time; the results "
+       "depend on this, not on --threads)", "2", .quick = NULL},
+      {"lr", HOP_OPT_DOUBLE, &cf.lr, 1e-6, 10, "initial learning rate of SGD", "0.02", .quick = NULL},
+      {"momentum", HOP_OPT_DOUBLE, &cf.momentum, 0, 0.999, "SGD momentum", "0.9", .quick = NULL},
+      {"k", HOP_OPT_INTS, &cf.ks, 1, 1000, "wells per class", "1,2,5,10,20,50", .quick = "1,2,5"},
+      {"betas", HOP_OPT_LIST, &cf.betas, 1e-3, 1e5, "inverse temperatures swept (nearest prototype, beta = "
+       "infinity, is always added)", "1,2,5,10,20,50,100,200,500", .quick = "5,50"},
+      {"kmeans-iter", HOP_OPT_INT, &cf.kmeans_iter, 1, 10000, "largest number of Lloyd iterations", "100", .quick = NULL},
+      {"steps", HOP_OPT_INT, &cf.steps, 1, 1000, "gradient-descent steps of the second reading", "20", .quick = "5"},
+      {"eta", HOP_OPT_DOUBLE, &cf.eta, 1e-3, 1, "gradient-descent step size (1: the modern Hopfield update)", "1", .quick = NULL},
+      {"weights", HOP_OPT_STRING, &cf.weights, 0, 0, "evaluate the networks saved in this directory "
+       "(cnn_SIZE_seedN.bin, trained by a run with the same options) instead of training; training.csv is not written",
+       "none", .quick = NULL},
+  };
+  static const hop_exp_stage stages[] = {{"training", stage_train},
+                                         {"features and wells", sweep},
+                                         {"summaries", summaries},
+                                         {"claims", claims_w},
+                                         {"figures of the chosen network", showcase}};
+  hop_exp_desc d = {.name = "cnn_wells",
+                    .summary = "CNN features + k-means wells of a multi-well Hopfield energy on MNIST (claims W1-W4).",
+                    .seed = 2385,
+                    .opts = opts,
+                    .n_opts = sizeof opts / sizeof *opts,
+                    .cfg = &cf,
+                    .res_size = sizeof(results),
+                    .check = check,
+                    .load = load,
+                    .data_what = "MNIST",
+                    .stages = stages,
+                    .n_stages = sizeof stages / sizeof *stages,
+                    .free = results_free};
+  return hop_exp_main(&d, argc, argv);
 }

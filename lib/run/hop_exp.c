@@ -44,7 +44,8 @@ static int run(hop_exp *x) {
   }
   if (!(x->claims = hop_claims_new(d->name))) return fail(x, "claims");
   x->data_what = d->data_what ? d->data_what : "data";
-  if (d->load && d->load(x)) return hop_cli_fail_data(&x->cli, x->data_what);
+  if (d->load && d->load(x))
+    return hop_error_code() == HOP_ENOMEM ? fail(x, x->data_what) : hop_cli_fail_data(&x->cli, x->data_what);
   for (size_t k = 0; k < d->n_stages; k++) {
     x->stage = d->stages[k].name;
     if (d->stages[k].run(x)) return fail(x, x->stage);

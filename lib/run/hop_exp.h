@@ -12,7 +12,7 @@
  *   4. stage --out (hop_file_stage_begin) before any computation;
  *   5. desc->load(x): read and check the datasets (hop_exp_dataset records each file
  *      for the manifest); an error exits HOP_EXIT_DATA with a `make data` hint where
- *      fetching can help (hop_cli_fail_data);
+ *      fetching can help (hop_cli_fail_data), except HOP_ENOMEM (HOP_EXIT_RUN);
  *   6. the stages in order; the first failure prints "NAME: STAGE: reason" and exits
  *      HOP_EXIT_RUN, and the staging directory is removed (the previous result
  *      directory stays as it was);
