@@ -43,7 +43,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <gsl/gsl_randist.h>
-#include <gsl/gsl_errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -51,7 +50,7 @@
 #include <string.h>
 
 #include "hop_classical.h"
-#include "hop_cli.h"
+#include "hop_exp.h"
 #include "hop_corrupt.h"
 #include "hop_data.h"
 #include "hop_norm.h"
@@ -61,7 +60,6 @@
 #include "hop_file.h"
 #include "hop_grid.h"
 #include "hop_jobs.h"
-#include "hop_manifest.h"
 #include "hop_progress.h"
 #include "hop_rng.h"
 #include "hop_uhn.h"
@@ -115,11 +113,6 @@ typedef struct {
   float *tmp;          /* (h*w) blur scratch */
   float *s;            /* (BATCH, pmax) similarities for identification */
 } buffers;
-
-static int fail(const char *what) {
-  fprintf(stderr, "cifar_recall: %s: %s\n", what, hop_error_message());
-  return 1;
-}
 
 /* Corrupt one image (channels, 32, 32) in place. */
 static int corrupt(float *img, const colour *c, corruption k, double sigma, const config *cf,
@@ -302,77 +295,46 @@ static const setting *find(const results *res, const char *colour, corruption k,
 
 /* ---- stage 1: options ------------------------------------------------------------- */
 
-static int options(int argc, char **argv, hop_cli *cli, config *cf) {
-  hop_opt opts[] = {
-      {"sizes", HOP_OPT_INTS, &cf->sizes, 1, 1e9, "numbers P of stored images (accuracy vs P)",
-       "20,100,1000,10000,50000", .quick = "20,100,1000"},
-      {"similarities", HOP_OPT_WORDS, &cf->sims, 0, 0, "similarities of the fair comparison",
-       "dot,cosine,euclidean,manhattan,l1score", .quick = NULL, .names = sim_names},
-      {"corruptions", HOP_OPT_WORDS, &cf->corrs, 0, 0, "corruptions of the fair comparison", "noise,half,blur",
-       .quick = NULL, .names = corruption_names},
-      {"beta-rgb", HOP_OPT_LIST, &cf->beta_rgb, 1e-30, 1e30, "the students' L1-score betas, RGB", "1e5,1e6",
-       .quick = NULL},
-      {"beta-gray", HOP_OPT_LIST, &cf->beta_gray, 1e-30, 1e30, "the students' L1-score betas, gray",
-       "1e4,1e5", .quick = NULL},
-      {"seeds", HOP_OPT_INT, &cf->seeds, 1, 64, "draws (stored set, queries, noise) per number", "3", .quick = "2"},
-      {"queries", HOP_OPT_INT, &cf->queries, 1, 1e6, "corrupted queries per draw (at most P)", "100",
-       .quick = "20"},
-      {"max-steps", HOP_OPT_INT, &cf->max_steps, 1, 1000, "retrieval steps (students' RGB setting)", "5",
-       .quick = NULL},
-      {"tol", HOP_OPT_DOUBLE, &cf->tol, 0, 1e9, "stop when |q_new - q|_2 < tol", "1e-4", .quick = NULL},
-      {"beta-points", HOP_OPT_INT, &cf->grid_points, 2, 200, "betas per similarity in the sweep", "13",
-       .quick = "4"},
-      {"blur-sigma", HOP_OPT_DOUBLE, &cf->blur_sigma, 1e-3, 10, "Gaussian blur sigma (pixels)", "1",
-       .quick = NULL},
-      {"mask-fraction", HOP_OPT_DOUBLE, &cf->mask_fraction, 0, 1, "hidden pixels of 'pixels'", "0.5",
-       .quick = NULL},
-      {"correct-tol", HOP_OPT_DOUBLE, &cf->correct_tol, 1e-9, 255, "max |output - original| of a correct recall",
-       "0.5", .quick = NULL},
-      {"cifar", HOP_OPT_WORD, &cf->cifar, 0, 0, "the CIFAR-10 copy (auto: official if present)", "auto",
-       .quick = NULL, .names = copy_names},
-  };
-  hop_cli_init(cli, "cifar_recall",
-               "Recall of corrupted CIFAR-10 images by modern Hopfield retrieval: the students'\n"
-               "setting, a fair comparison of similarities, accuracy vs P (claims R1-R5).",
-               2385);
-  return hop_cli_main(cli, argc, argv, opts, sizeof opts / sizeof opts[0]);
-}
-
 /* ---- stage 2: data (exit status 2 on a missing copy or a bad size) ------------------ */
 
-static int load(const hop_cli *cli, const config *cf, results *res) {
+static int load(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
   char probe[512];
-  if (hop_data_path(probe, sizeof probe, "cifar-10/data_batch_1.bin")) return hop_cli_fail_data(cli, "CIFAR-10");
+  if (hop_data_path(probe, sizeof probe, "cifar-10/data_batch_1.bin")) return hop_error_code();
   FILE *pf = fopen(probe, "rb");
   int official = pf != NULL;
   if (pf) fclose(pf);
-  if (cf->cifar == COPY_OFFICIAL && !official) {
-    fprintf(stderr, "cifar_recall: option --cifar: the official CIFAR-10 is not in %s (run make data where it can be downloaded)\n", hop_data_dir());
-    return HOP_EXIT_DATA;
-  }
+  if (cf->cifar == COPY_OFFICIAL && !official)
+    HOP_ERROR(HOP_EINVAL, "option --cifar: the official CIFAR-10 is not in %s (run make data where it can be downloaded)",
+              hop_data_dir());
   if (cf->cifar == COPY_APPROX) official = 0;
   res->official = official;
   const char *copy = official ? "cifar-10" : "cifar-10-jpeg75";
   for (int k = 0; k < 5; k++) {
     char rel[64];
     snprintf(rel, sizeof rel, "%s/data_batch_%d.bin", copy, k + 1);
-    if (hop_data_path(res->paths[k], sizeof res->paths[k], rel)) return hop_cli_fail_data(cli, "CIFAR-10");
+    if (hop_data_path(res->paths[k], sizeof res->paths[k], rel)) return hop_error_code();
     res->pp[k] = res->paths[k];
   }
-  res->n_batches = cli->quick ? 1 : 5; /* --quick: the first 10,000 training images */
-  if (hop_data_cifar_load(res->pp, res->n_batches, 0, &res->ds)) return hop_cli_fail_data(cli, "CIFAR-10");
+  res->n_batches = x->cli.quick ? 1 : 5; /* --quick: the first 10,000 training images */
+  for (size_t k = 0; k < res->n_batches; k++)
+    if (hop_exp_dataset(x, res->paths[k])) return hop_error_code();
+  if (hop_data_cifar_load(res->pp, res->n_batches, 0, &res->ds)) return hop_error_code();
   /* what the run needs: 32 x 32 RGB images (the loader's only shape), at least the
    * students' 100 images and the largest P of --sizes */
   res->pmax = STUDENT_P;
   for (size_t i = 0; i < cf->sizes.n; i++) res->pmax = (size_t)cf->sizes.v[i] > res->pmax ? (size_t)cf->sizes.v[i] : res->pmax;
   char why[96];
   snprintf(why, sizeof why, "P = %zu (the students' %d images and --sizes)", res->pmax, STUDENT_P);
-  if (hop_data_expect(&res->ds, res->paths[0], 3, 32, 32, res->pmax, why)) return hop_cli_fail_data(cli, "CIFAR-10");
-  return 0;
+  if (hop_data_expect(&res->ds, res->paths[0], 3, 32, 32, res->pmax, why)) return hop_error_code();
+  return HOP_OK;
 }
 
 /* The two representations and the buffers. */
-static int prepare(const config *cf, results *res) {
+static int prepare(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
   const hop_dataset *ds = &res->ds;
   size_t pmax = res->pmax;
   res->cols[0] = (colour){.name = "gray", .channels = 1, .d = 1024, .n = ds->n, .noise = 5.0};
@@ -409,8 +371,10 @@ static int prepare(const config *cf, results *res) {
 
 /* ---- stage 3: the students' settings (students*.csv; claims R1-R3) ---------------- */
 
-static int claims_students(const config *cf, results *res) {
-  hop_claims *cl = res->claims;
+static int claims_students(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  hop_claims *cl = x->claims;
   char d[600], m[300], which[80];
   snprintf(which, sizeof which, "%s CIFAR-10", res->official ? "official" : "approximate (JPEG-75)");
   double bhi = cf->beta_rgb.v[cf->beta_rgb.n - 1], blo = cf->beta_rgb.v[0], bg = cf->beta_gray.v[cf->beta_gray.n - 1];
@@ -454,7 +418,10 @@ static int claims_students(const config *cf, results *res) {
   return HOP_OK;
 }
 
-static int students(const hop_cli *cli, const config *cf, results *res) {
+static int students(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   hop_file *fs = hop_file_open(cli->out, "students.csv",
                                "part,colour,corruption,sigma,P,similarity,beta,max_steps,seed,correct,identified,mse");
   hop_file *fss = hop_file_open(cli->out, "students_summary.csv",
@@ -492,14 +459,17 @@ static int students(const hop_cli *cli, const config *cf, results *res) {
     }
   }
   if ((status = hop_file_finish((hop_file *[]){fs, fss}, 2, status))) return status;
-  return claims_students(cf, res);
+  return claims_students(x);
 }
 
 /* ---- stage 4: image grids (grid_r*.csv) -------------------------------------------- */
 
 /* R1 (RGB, noise 5, largest beta), R2 (RGB, noise 5, smallest beta), R3 (gray, half
  * mask, largest beta); rows original, corrupted, L1-score recall, dot baseline. */
-static int grids(const hop_cli *cli, const config *cf, results *res) {
+static int grids(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   struct { const char *name; size_t c; corruption k; double sigma, beta; long steps; } g4[4] = {
       {"grid_r1.csv", 1, C_NOISE, 5, cf->beta_rgb.v[cf->beta_rgb.n - 1], cf->max_steps},
       {"grid_r2.csv", 1, C_NOISE, 5, cf->beta_rgb.v[0], cf->max_steps},
@@ -526,8 +496,10 @@ static int grids(const hop_cli *cli, const config *cf, results *res) {
 
 /* ---- stage 5: fair comparison, beta swept per similarity (claims R4, R5) ----------- */
 
-static void claims_sweep(const config *cf, const results *res) {
-  hop_claims *cl = res->claims;
+static void claims_sweep(hop_exp *x) {
+  const config *cf = x->cfg;
+  const results *res = x->res;
+  hop_claims *cl = x->claims;
   char d[600], m[300];
   int have_noise = 0;
   for (size_t ki = 0; ki < cf->corrs.n; ki++) have_noise |= cf->corrs.v[ki] == C_NOISE;
@@ -612,7 +584,10 @@ static int sweep_one(const hop_cli *cli, const config *cf, results *res, int ci,
   return status;
 }
 
-static int beta_sweep(const hop_cli *cli, const config *cf, results *res) {
+static int beta_sweep(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   const char *sweep_header = "colour,corruption,similarity,beta,split,correct,correct_sd,identified,mse,mse_sd";
   hop_file *f[3] = {hop_file_open(cli->out, "beta_sweep.csv", sweep_header),
                     hop_file_open(cli->out, "beta_sweep_validation.csv", sweep_header),
@@ -624,13 +599,16 @@ static int beta_sweep(const hop_cli *cli, const config *cf, results *res) {
       for (size_t si = 0; si < cf->sims.n && !status; si++)
         status = sweep_one(cli, cf, res, ci, (corruption)cf->corrs.v[ki], (hop_uhn_sim)cf->sims.v[si], f[0], f[1],
                            f[2]);
-  if (!(status = hop_file_finish(f, 3, status))) claims_sweep(cf, res);
+  if (!(status = hop_file_finish(f, 3, status))) claims_sweep(x);
   return status;
 }
 
 /* ---- stage 6: accuracy vs P at each similarity's validated beta -------------------- */
 
-static int accuracy_vs_p(const hop_cli *cli, const config *cf, results *res) {
+static int accuracy_vs_p(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   hop_file *fp = hop_file_open(cli->out, "accuracy_vs_p.csv",
                                "colour,corruption,similarity,beta,P,correct,correct_sd,identified,mse,mse_sd");
   int status = fp ? HOP_OK : hop_error_code();
@@ -657,7 +635,9 @@ static int accuracy_vs_p(const hop_cli *cli, const config *cf, results *res) {
 
 /* ---- stage 7: speed of one batched retrieval step against its two sgemm calls ------ */
 
-static int speed(const hop_cli *cli, results *res) {
+static int speed(hop_exp *x) {
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   const colour *c = &res->cols[1];
   buffers *b = &res->b;
   size_t pmax = res->pmax;
@@ -742,7 +722,10 @@ static int classical_draw(const hop_cli *cli, const config *cf, results *res, si
   return HOP_OK;
 }
 
-static int classical(const hop_cli *cli, const config *cf, results *res) {
+static int classical(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   const size_t n = 1024, ps[2] = {20, 100};
   hop_file *fc = hop_file_open(cli->out, "classical.csv", "P,corruption,seed,correct,mean_overlap,mse");
   hop_classical *net = hop_classical_alloc(n);
@@ -771,11 +754,13 @@ static int classical(const hop_cli *cli, const config *cf, results *res) {
   snprintf(d, sizeof d, "classical Hebbian network on binarised gray images, noise std 5: fraction "
            "recalled exactly (binarised original), P = 20 / 100");
   snprintf(m, sizeof m, "%.3f / %.3f", res->classical_correct[0], res->classical_correct[1]);
-  hop_claims_add(res->claims, "R-classical", d, "-", m, "-", "beyond paper");
+  hop_claims_add(x->claims, "R-classical", d, "-", m, "-", "beyond paper");
   return HOP_OK;
 }
 
-static void results_free(results *res) {
+static void results_free(hop_exp *x) {
+  results *res = x->res;
+  hop_progress_end(&res->prog);
   free(res->cols[0].all);
   free(res->cols[1].all);
   free(res->b.x);
@@ -788,38 +773,63 @@ static void results_free(results *res) {
   free(res->grid);
   free(res->grid2);
   hop_jobs_free(res->draws);
-  hop_claims_free(res->claims);
   hop_data_free(&res->ds);
 }
 
+static void report(hop_exp *x) {
+  const config *cf = x->cfg;
+  const setting *r1 = find(x->res, "rgb", C_NOISE, 5, 100, HOP_UHN_SIM_L1SCORE, cf->beta_rgb.v[cf->beta_rgb.n - 1]);
+  const setting *r1d = find(x->res, "rgb", C_NOISE, 5, 100, HOP_UHN_SIM_DOT, 1.0);
+  fprintf(stderr, "cifar_recall: R1 %.3f, baseline %.3f; results in %s\n", r1->sm.correct, r1d->sm.correct, x->cli.out);
+}
+
 int main(int argc, char **argv) {
-  gsl_set_error_handler_off(); /* GSL errors come back as statuses, never abort */
-  hop_cli cli;
   config cf;
-  int rc = options(argc, argv, &cli, &cf);
-  if (rc >= 0) return rc;
-  static results res; /* large (the students' settings); zeroed */
-  if ((rc = load(&cli, &cf, &res))) {
-    results_free(&res);
-    return rc;
-  }
-  int status = (res.claims = hop_claims_new("cifar_recall")) ? HOP_OK : fail("claims");
-  if (!status && (status = prepare(&cf, &res))) fail("allocation");
-  if (!status && (status = students(&cli, &cf, &res))) fail("students' settings");
-  if (!status && (status = grids(&cli, &cf, &res))) fail("image grids");
-  if (!status && (status = beta_sweep(&cli, &cf, &res))) fail("beta sweep");
-  if (!status && (status = accuracy_vs_p(&cli, &cf, &res))) fail("accuracy vs P");
-  if (!status && (status = speed(&cli, &res))) fail("speed");
-  if (!status && (status = classical(&cli, &cf, &res))) fail("classical baseline");
-  if (!status) hop_progress_end(&res.prog);
-  if (!status && (status = hop_claims_write(res.claims, cli.out))) fail("claims");
-  if (!status && (status = hop_manifest_write(&cli, res.pp, res.n_batches))) fail("manifest");
-  if (!status) {
-    const setting *r1 = find(&res, "rgb", C_NOISE, 5, 100, HOP_UHN_SIM_L1SCORE, cf.beta_rgb.v[cf.beta_rgb.n - 1]);
-    const setting *r1d = find(&res, "rgb", C_NOISE, 5, 100, HOP_UHN_SIM_DOT, 1.0);
-    fprintf(stderr, "cifar_recall: R1 %.3f, baseline %.3f; results in %s\n", r1->sm.correct, r1d->sm.correct,
-            cli.out);
-  }
-  results_free(&res);
-  return status ? 1 : 0;
+  hop_opt opts[] = {
+      {"sizes", HOP_OPT_INTS, &cf.sizes, 1, 1e9, "numbers P of stored images (accuracy vs P)",
+       "20,100,1000,10000,50000", .quick = "20,100,1000"},
+      {"similarities", HOP_OPT_WORDS, &cf.sims, 0, 0, "similarities of the fair comparison",
+       "dot,cosine,euclidean,manhattan,l1score", .quick = NULL, .names = sim_names},
+      {"corruptions", HOP_OPT_WORDS, &cf.corrs, 0, 0, "corruptions of the fair comparison", "noise,half,blur",
+       .quick = NULL, .names = corruption_names},
+      {"beta-rgb", HOP_OPT_LIST, &cf.beta_rgb, 1e-30, 1e30, "the students' L1-score betas, RGB", "1e5,1e6",
+       .quick = NULL},
+      {"beta-gray", HOP_OPT_LIST, &cf.beta_gray, 1e-30, 1e30, "the students' L1-score betas, gray",
+       "1e4,1e5", .quick = NULL},
+      {"seeds", HOP_OPT_INT, &cf.seeds, 1, 64, "draws (stored set, queries, noise) per number", "3", .quick = "2"},
+      {"queries", HOP_OPT_INT, &cf.queries, 1, 1e6, "corrupted queries per draw (at most P)", "100",
+       .quick = "20"},
+      {"max-steps", HOP_OPT_INT, &cf.max_steps, 1, 1000, "retrieval steps (students' RGB setting)", "5",
+       .quick = NULL},
+      {"tol", HOP_OPT_DOUBLE, &cf.tol, 0, 1e9, "stop when |q_new - q|_2 < tol", "1e-4", .quick = NULL},
+      {"beta-points", HOP_OPT_INT, &cf.grid_points, 2, 200, "betas per similarity in the sweep", "13",
+       .quick = "4"},
+      {"blur-sigma", HOP_OPT_DOUBLE, &cf.blur_sigma, 1e-3, 10, "Gaussian blur sigma (pixels)", "1",
+       .quick = NULL},
+      {"mask-fraction", HOP_OPT_DOUBLE, &cf.mask_fraction, 0, 1, "hidden pixels of 'pixels'", "0.5",
+       .quick = NULL},
+      {"correct-tol", HOP_OPT_DOUBLE, &cf.correct_tol, 1e-9, 255, "max |output - original| of a correct recall",
+       "0.5", .quick = NULL},
+      {"cifar", HOP_OPT_WORD, &cf.cifar, 0, 0, "the CIFAR-10 copy (auto: official if present)", "auto",
+       .quick = NULL, .names = copy_names},
+  };
+  static const hop_exp_stage stages[] = {{"allocation", prepare},       {"students' settings", students},
+                                         {"image grids", grids},          {"beta sweep", beta_sweep},
+                                         {"accuracy vs P", accuracy_vs_p}, {"speed", speed},
+                                         {"classical baseline", classical}};
+  hop_exp_desc d = {.name = "cifar_recall",
+                    .summary = "Recall of corrupted CIFAR-10 images by modern Hopfield retrieval: the students'\n"
+                               "setting, a fair comparison of similarities, accuracy vs P (claims R1-R5).",
+                    .seed = 2385,
+                    .opts = opts,
+                    .n_opts = sizeof opts / sizeof *opts,
+                    .cfg = &cf,
+                    .res_size = sizeof(results),
+                    .load = load,
+                    .data_what = "CIFAR-10",
+                    .stages = stages,
+                    .n_stages = sizeof stages / sizeof *stages,
+                    .report = report,
+                    .free = results_free};
+  return hop_exp_main(&d, argc, argv);
 }
