@@ -67,14 +67,13 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <gsl/gsl_randist.h>
-#include <gsl/gsl_errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hop_cli.h"
+#include "hop_exp.h"
 #include "hop_data.h"
 #include "hop_norm.h"
 #include "hop_error.h"
@@ -85,7 +84,6 @@
 #include "hop_file.h"
 #include "hop_grid.h"
 #include "hop_jobs.h"
-#include "hop_manifest.h"
 #include "hop_progress.h"
 #include "hop_rng.h"
 
@@ -183,11 +181,6 @@ typedef struct {
   hop_mhc *m;
   hop_mlp *mlp;
 } job;
-
-static int fail(const char *what) {
-  fprintf(stderr, "mhc: %s: %s\n", what, hop_error_message());
-  return 1;
-}
 
 /* ---- data -------------------------------------------------------------------------- */
 
@@ -622,10 +615,9 @@ static int run_job(void *rec, size_t index, int thread, void *ctx) {
   return HOP_OK;
 }
 
-/* Run a queue of jobs in parallel, each single-threaded (OpenBLAS on one thread inside),
- * so results do not depend on the thread count. */
+/* Run a queue of jobs in parallel, each single-threaded (OpenBLAS on one thread inside:
+ * the runner's policy), so results do not depend on the thread count. */
 static int run_jobs(hop_jobs *q, const dset *ds, const config *cf, hop_progress *prog, int threads) {
-  hop_math_blas_threads(1);
   run_ctx c = {ds, cf, prog};
   return hop_jobs_run(q, run_job, &c, threads);
 }
@@ -738,97 +730,47 @@ typedef struct {
 
 /* ---- stage 1: options ------------------------------------------------------------- */
 
-static int options(int argc, char **argv, hop_cli *cli, config *cf) {
-  hop_opt opts[] = {
-      {"datasets", HOP_OPT_WORDS, &cf->dsets, 0, 0, "of Table 1, mnist first (cifar-10 brings the exact subset)",
-       "mnist,fashion-mnist,cifar-10", .quick = NULL, .names = table1_names},
-      {"train", HOP_OPT_INT, &cf->n_train, 10, 1e6, "training images per run (paper: 10,000)", "10000", .quick = "100"},
-      {"epochs", HOP_OPT_INT, &cf->epochs, 1, 30, "MHC epochs (paper: 5)", "5", .quick = NULL},
-      {"seeds", HOP_OPT_INT, &cf->seeds, 1, 64, "runs per Table 1 entry and per curve point", "3", .quick = "2"},
-      {"val", HOP_OPT_INT, &cf->val, 10, 1e6, "validation images held out of each training set", "5000", .quick = "200"},
-      {"test", HOP_OPT_INT, &cf->test, 10, 1e6, "test images used (at most the test set)", "10000", .quick = "300"},
-      {"eta", HOP_OPT_DOUBLE, &cf->eta, 1e-9, 1e3, "learning rate eta of eq. 3 (paper 0.02)", "0.02", .quick = NULL},
-      {"beta", HOP_OPT_DOUBLE, &cf->beta, 1e-9, 1e6, "initial inverse temperature (paper 1)", "1", .quick = NULL},
-      {"steps", HOP_OPT_INT, &cf->steps, 1, 100000, "Euler steps per image, training and inference (paper 100)", "100",
-       .quick = NULL},
-      {"h0", HOP_OPT_DOUBLE, &cf->h0, 0, 10, "h starts uniform in [-h0, h0] (\"small random values\")", "0.01",
-       .quick = NULL},
-      {"sd-floor", HOP_OPT_DOUBLE, &cf->sd_floor, 1e-6, 1, "smallest sigma of standardisation (pixels in [0, 1])",
-       "0.05", .quick = NULL},
-      {"dt", HOP_OPT_LIST, &cf->dt, 1e-6, 1.0, "Euler steps swept on validation", "0.01,0.03,0.1", .quick = "0.1"},
-      {"standardise", HOP_OPT_WORDS, &cf->stds, 0, 0, "standardisations swept", "pixel,global", .quick = NULL,
-       .names = std_names},
-      {"reading", HOP_OPT_WORDS, &cf->readings, 0, 0, "readings of eq. 3 swept", "printed,damped", .quick = NULL,
-       .names = reading_names},
-      {"init-scale", HOP_OPT_LIST, &cf->init, 0, 10, "sd of the initial weights; the first is used in the main sweep",
-       "0.01,0.001,0.1", .quick = "0.01,0.1"},
-      {"noise", HOP_OPT_LIST, &cf->noise, 0, 100, "noise sigmas of Fig. 3b (standardised units; first 0)",
-       "0,0.5,1,2,3,4,6,8", .quick = "0,2,4"},
-      {"noise-f3a", HOP_OPT_DOUBLE, &cf->noise_f3a, 0, 100, "noise sigma of the noisy curve of Fig. 3a (paper 4.0)",
-       "4", .quick = NULL},
-      {"betas", HOP_OPT_LIST, &cf->beta_f3a, 1e-9, 1e6, "initial betas of Fig. 3a", "0.001,0.01,0.1,1,10,100",
-       .quick = "0.01,1"},
-      {"sizes", HOP_OPT_INTS, &cf->sizes, 10, 1e6, "training-set sizes of Fig. 9", "100,300,1000,3000,10000",
-       .quick = "50,100"},
-      {"f9-span", HOP_OPT_DOUBLE, &cf->f9_span, 1e-3, 100, "Fig. 9's other inference span, in units of tau_v",
-       "1", .quick = NULL},
-      {"readout-steps", HOP_OPT_INTS, &cf->rsteps, 1, 100000, "Euler steps of the early read-outs (Table 1 and Fig. 9 runs)",
-       "1,10", .quick = NULL},
-      {"mlp-epochs", HOP_OPT_INT, &cf->mlp_epochs, 1, 1000, "MLP epochs of Table 1 (paper 50)", "50", .quick = "10"},
-      {"mlp-lr", HOP_OPT_LIST, &cf->mlp_lr, 1e-9, 100, "MLP learning rates swept on validation", "0.003,0.01,0.03,0.1",
-       .quick = "0.01,0.1"},
-      {"mask", HOP_OPT_DOUBLE, &cf->mask, 0, 1, "fraction of image rows masked (from the bottom) in Fig. 2b/6", "0.4",
-       .quick = NULL},
-      {"proto-h", HOP_OPT_DOUBLE, &cf->proto_h, 1e-3, 1e3, "beta h of the clamped memory neuron in Fig. 2a", "10",
-       .quick = NULL},
-      {"ode-images", HOP_OPT_INT, &cf->ode_images, 1, 1e6, "test images integrated by rkf45 as a check", "500",
-       .quick = "20"},
-  };
-  hop_cli_init(cli, "mhc",
-               "Modern Hopfield Classifier (Joshi et al. 2023): Table 1, Figs. 2-5 and 9, with the\n"
-               "open choices swept on a validation split (claims T1, F2-F5, F9).",
-               2385);
-  int rc = hop_cli_main(cli, argc, argv, opts, sizeof opts / sizeof opts[0]);
-  if (rc >= 0) return rc;
-  cf->seed = cli->seed;
+/* What the table cannot say: mnist among the datasets, the Fig. 9 span, the noise list. */
+static int check(hop_exp *x) {
+  config *cf = x->cfg;
+  cf->seed = x->cli.seed;
   int has_mnist = 0;
   for (size_t i = 0; i < cf->dsets.n; i++) has_mnist |= cf->dsets.v[i] == DS_MNIST;
   if (!has_mnist) {
-    fprintf(stderr, "mhc: option --datasets: must include mnist (the sweeps and figures use it)\n");
-    return 2;
+    HOP_ERROR(HOP_EINVAL, "option --datasets: must include mnist (the sweeps and figures use it)");
   }
   for (size_t i = 0; i < cf->dt.n; i++)
     if (cf->f9_span * TAU_V / cf->dt.v[i] > 100000) {
-      fprintf(stderr, "mhc: option --f9-span: %g tau_v at dt %g is more than 100000 Euler steps\n", cf->f9_span,
+      HOP_ERROR(HOP_EINVAL, "option --f9-span: %g tau_v at dt %g is more than 100000 Euler steps", cf->f9_span,
               cf->dt.v[i]);
-      return 2;
     }
   if (cf->noise.v[0] != 0) {
-    fprintf(stderr, "mhc: option --noise: the list must start with 0 (the clean reference)\n");
-    return 2;
+    HOP_ERROR(HOP_EINVAL, "option --noise: the list must start with 0 (the clean reference)");
   }
-  return -1;
+  return HOP_OK;
 }
 
-/* ---- stage 2: data: MNIST always (sweeps and figures), the rest as asked; returns the
- *      exit status (3: missing data, or data that do not fit the run) or 0 ----------- */
+/* ---- stage 2: data: MNIST always (sweeps and figures), the rest as asked ---------- */
 
-static int load(const hop_cli *cli, const config *cf, results *res) {
+static int load(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
   dset *ds = res->ds;
   res->want[DS_MNIST] = 1;
   for (size_t i = 0; i < cf->dsets.n; i++) res->want[cf->dsets.v[i]] = 1;
   res->want[DS_SUBSET] = res->want[DS_SUBSET_JPEG] = res->want[DS_CIFAR];
   for (int k = 0; k < N_DS; k++) {
     if (!res->want[k]) continue;
-    if (prepare(k, cf, cli->quick, &ds[k])) return hop_cli_fail_data(cli, ds_names[k]);
+    x->data_what = ds_names[k];
+    if (prepare(k, cf, x->cli.quick, &ds[k])) return hop_error_code();
+    for (size_t q = 0; q < ds[k].n_files; q++)
+      if (hop_exp_dataset(x, ds[k].files[q])) return hop_error_code();
     for (size_t i = 0; i < cf->sizes.n; i++)
-      if (k == DS_MNIST && cf->sizes.v[i] > (double)(ds[k].n_train - ds[k].n_val)) {
-        fprintf(stderr, "mhc: option --sizes: %g is more than the %zu training images outside the validation split\n",
-                cf->sizes.v[i], ds[k].n_train - ds[k].n_val);
-        return HOP_EXIT_DATA;
-      }
+      if (k == DS_MNIST && cf->sizes.v[i] > (double)(ds[k].n_train - ds[k].n_val))
+        HOP_ERROR(HOP_EINVAL, "option --sizes: %g is more than the %zu training images outside the validation split",
+                  cf->sizes.v[i], ds[k].n_train - ds[k].n_val);
   }
-  return 0;
+  return HOP_OK;
 }
 
 /* ---- stage 3: the plan of runs ------------------------------------------------------- */
@@ -837,7 +779,10 @@ static int load(const hop_cli *cli, const config *cf, results *res) {
  * scale at the chosen point and both readings without the schedule; C: Table 1, the exact
  * CIFAR subset, Fig. 3a (training beta), Fig. 9. B and C get the chosen configuration
  * after A (and B). */
-static int plan(const hop_cli *cli, const config *cf, results *res) {
+static int plan(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   const dset *ds = res->ds;
   size_t ntr = (size_t)cf->n_train, E = (size_t)cf->epochs, S = (size_t)cf->seeds;
   res->nmain = cf->dt.n * cf->stds.n * cf->readings.n;
@@ -904,7 +849,10 @@ static int plan(const hop_cli *cli, const config *cf, results *res) {
 
 /* ---- stage 4: the validation sweep (sweep.csv, selected by validation accuracy) ---- */
 
-static int sweep(const hop_cli *cli, const config *cf, results *res) {
+static int sweep(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   double t0 = hop_cli_now();
   int threads = (int)cli->threads, st;
   if ((st = run_jobs(res->qa, res->ds, cf, &res->prog, threads))) return st;
@@ -951,7 +899,10 @@ static int sweep(const hop_cli *cli, const config *cf, results *res) {
 
 /* ---- stage 5: every other run at the chosen configuration (runs.csv, selected.csv) - */
 
-static int main_runs(const hop_cli *cli, const config *cf, results *res) {
+static int main_runs(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   size_t nc = hop_jobs_count(res->qc);
   for (size_t k = 0; k < nc; k++) {
     job *j = hop_jobs_at(res->qc, k);
@@ -993,8 +944,10 @@ static int main_runs(const hop_cli *cli, const config *cf, results *res) {
 
 /* ---- stage 6: Table 1 (table1.csv; claims T1) ---------------------------------------- */
 
-static void claims_table1(const config *cf, results *res) {
-  hop_claims *cl = res->claims;
+static void claims_table1(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  hop_claims *cl = x->claims;
   char d[700], m[200], pv[64];
   static const char *mshort[N_MODEL] = {"schedule", "fixed", "mlp", "constant"};
   static const char *mlong[N_MODEL] = {"MHC with the beta schedule", "MHC with beta fixed (eta decays)",
@@ -1040,7 +993,9 @@ static void claims_table1(const config *cf, results *res) {
   }
 }
 
-static int table1(const hop_cli *cli, const config *cf, results *res) {
+static int table1(hop_exp *x) {
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   hop_file *f = hop_file_open(cli->out, "table1.csv", "dataset,model,runs,diverged,accuracy,accuracy_sd,paper");
   if (!f) return hop_error_code();
   for (int d = 0; d < N_DS; d++)
@@ -1055,7 +1010,7 @@ static int table1(const hop_cli *cli, const config *cf, results *res) {
                       t->sd, pv);
     }
   int st = hop_file_close(f);
-  if (!st) claims_table1(cf, res);
+  if (!st) claims_table1(x);
   return st;
 }
 
@@ -1063,7 +1018,9 @@ static int table1(const hop_cli *cli, const config *cf, results *res) {
  *      claims F3a): chance at the smallest beta, saturation near 90 % clean and 53 %
  *      with noise at the largest ---- */
 
-static void claims_f3a(const config *cf, const results *res) {
+static void claims_f3a(hop_exp *x) {
+  const config *cf = x->cfg;
+  const results *res = x->res;
   char d[700], m[200];
   size_t nb = cf->beta_f3a.n;
   for (int rd = 0; rd < 2; rd++) {
@@ -1076,21 +1033,24 @@ static void claims_f3a(const config *cf, const results *res) {
              cf->beta_f3a.v[0]);
     snprintf(m, sizeof m, "%.2f", lo);
     snprintf(id, sizeof id, "F3a-%s-chance", rd ? "infer" : "train");
-    hop_claims_add(res->claims, id, d, "chance (10)", m, "<= 15", lo <= 15 ? "reproduced" : "not reproduced");
+    hop_claims_add(x->claims, id, d, "chance (10)", m, "<= 15", lo <= 15 ? "reproduced" : "not reproduced");
     snprintf(d, sizeof d, "Fig. 3a, %s: accuracy %% saturates near 90 (value at the largest beta, %g; best over "
              "betas %.2f)", what, cf->beta_f3a.v[nb - 1], res->bmax[rd][0]);
     snprintf(m, sizeof m, "%.2f", hi);
     snprintf(id, sizeof id, "F3a-%s-clean", rd ? "infer" : "train");
-    hop_claims_add(res->claims, id, d, "90", m, "2.0", hop_claims_verdict(hi, 90, 2.0));
+    hop_claims_add(x->claims, id, d, "90", m, "2.0", hop_claims_verdict(hi, 90, 2.0));
     snprintf(d, sizeof d, "Fig. 3a, %s: with noise sigma %g (standardised units) accuracy %% saturates near 53 "
              "(value at the largest beta; best over betas %.2f)", what, cf->noise_f3a, res->bmax[rd][1]);
     snprintf(m, sizeof m, "%.2f", hn);
     snprintf(id, sizeof id, "F3a-%s-noise", rd ? "infer" : "train");
-    hop_claims_add(res->claims, id, d, "53", m, "3.0", hop_claims_verdict(hn, 53, 3.0));
+    hop_claims_add(x->claims, id, d, "53", m, "3.0", hop_claims_verdict(hn, 53, 3.0));
   }
 }
 
-static int fig3a(const hop_cli *cli, const config *cf, results *res) {
+static int fig3a(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   res->bmax[0][0] = res->bmax[0][1] = res->bmax[1][0] = res->bmax[1][1] = -1;
   int ib = res->best.ib;
   hop_file *f = hop_file_open(cli->out, "beta_train.csv", "beta,sigma,accuracy");
@@ -1121,13 +1081,16 @@ static int fig3a(const hop_cli *cli, const config *cf, results *res) {
       hop_file_printf(f, "%g,%g,%.2f\n", cf->beta_f3a.v[a], q ? cf->noise_f3a : 0, acc);
     }
   if ((st = hop_file_close(f))) return st;
-  claims_f3a(cf, res);
+  claims_f3a(x);
   return HOP_OK;
 }
 
 /* ---- stage 8: Fig. 3b, accuracy vs noise of the MNIST Table 1 runs (noise.csv; F3b) - */
 
-static int fig3b(const hop_cli *cli, const config *cf, results *res) {
+static int fig3b(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   hop_file *f = hop_file_open(cli->out, "noise.csv", "sigma,model,runs,accuracy,accuracy_sd");
   if (!f) return hop_error_code();
   for (size_t k = 0; k < cf->noise.n; k++)
@@ -1148,7 +1111,7 @@ static int fig3b(const hop_cli *cli, const config *cf, results *res) {
   snprintf(d, sizeof d, "Fig. 3b: the schedule's gain over fixed beta (pp, MNIST) grows with noise: "
            "sigma 0 / %g / %g", cf->noise.v[k4], cf->noise.v[kl]);
   snprintf(m, sizeof m, "%.2f / %.2f / %.2f", g0, g4, gl);
-  hop_claims_add(res->claims, "F3b", d, "grows", m, "gain(max sigma) > gain(0) + 1",
+  hop_claims_add(x->claims, "F3b", d, "grows", m, "gain(max sigma) > gain(0) + 1",
                  gl > g0 + 1.0 ? "reproduced" : "not reproduced");
   return HOP_OK;
 }
@@ -1161,7 +1124,10 @@ static int fig3b(const hop_cli *cli, const config *cf, results *res) {
 enum { R_MLP, R_PAPER, R_SPAN, R_DT, R_DTSPAN, R_LIN, N_READ };
 static const char *f9_read_names[N_READ] = {"mlp", "paper", "span", "dt_per_size", "dt_per_size_span", "linear"};
 
-static int fig9(const hop_cli *cli, const config *cf, results *res) {
+static int fig9(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   hop_jobs *q = res->qc;
   double dt0 = res->best.dt;
   hop_file *f = hop_file_open(cli->out, "train_size.csv", "n_train,model,runs,accuracy,accuracy_sd");
@@ -1237,7 +1203,7 @@ static int fig9(const hop_cli *cli, const config *cf, results *res) {
            "training set (%g images); per size: %s", cf->sizes.v[0], per);
   double g = res->f9[0][M_SCHED].mean - res->f9[0][M_MLP].mean;
   snprintf(m, sizeof m, "%.2f", g);
-  hop_claims_add(res->claims, "F9", d, "> 0 (MHC slightly better)", m, "> 0", g > 0 ? "reproduced" : "not reproduced");
+  hop_claims_add(x->claims, "F9", d, "> 0 (MHC slightly better)", m, "> 0", g > 0 ? "reproduced" : "not reproduced");
   /* the other readings at the (up to) two smallest sizes */
   static const char *rid[N_READ] = {"", "", "F9-span", "F9-dt", "F9-dt-span", "F9-linear"};
   static const char *rdesc[N_READ] = {"", "",
@@ -1267,7 +1233,7 @@ static int fig9(const hop_cli *cli, const config *cf, results *res) {
              how, sizes_s, r == R_LIN ? "" : "; in brackets the same with the linear read-out of the same runs' weights");
     if (r == R_LIN) snprintf(m, sizeof m, "%s", vals);
     else snprintf(m, sizeof m, "%s (linear read-out: %s)", vals, lins);
-    hop_claims_add(res->claims, rid[r], d, "> 0 (MHC slightly better)", m, "> 0 at each", all ? "reproduced" : "not reproduced");
+    hop_claims_add(x->claims, rid[r], d, "> 0 (MHC slightly better)", m, "> 0 at each", all ? "reproduced" : "not reproduced");
   }
   return HOP_OK;
 }
@@ -1275,12 +1241,15 @@ static int fig9(const hop_cli *cli, const config *cf, results *res) {
 /* ---- stage 9b: what the dynamics add: the Table 1 runs read out without dynamics
  *      (argmax W^T x), after --readout-steps and after --steps (readout.csv; R-*) ----- */
 
-static int readout(const hop_cli *cli, const config *cf, results *res) {
+static int readout(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   hop_file *f = hop_file_open(cli->out, "readout.csv",
                               "dataset,model,readout,steps,position,runs,accuracy,accuracy_sd,agreement,agreement_sd");
   if (!f) return hop_error_code();
   static const char *mshort[N_MODEL] = {"schedule", "fixed", "mlp", "constant"};
-  hop_claims *cl = res->claims;
+  hop_claims *cl = x->claims;
   int st = HOP_OK;
   for (size_t i = 0; i < cf->dsets.n && !st; i++) {
     int ds = cf->dsets.v[i];
@@ -1323,7 +1292,10 @@ static int readout(const hop_cli *cli, const config *cf, results *res) {
  *      stream: h clamped to proto_h / beta on one memory neuron and 0 elsewhere (so f
  *      is one-hot to within exp(-proto_h) whatever the inference beta), v from noise - */
 
-static int fig4_fig2a(const hop_cli *cli, const config *cf, results *res) {
+static int fig4_fig2a(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   const dset *dm = &res->ds[DS_MNIST];
   const hop_mhc_params *pm = &res->pm;
   const hop_mhc *net = res->jm->m;
@@ -1359,7 +1331,7 @@ static int fig4_fig2a(const hop_cli *cli, const config *cf, results *res) {
              "after %zu Euler steps and E does not increase along the Euler steps (E %.4g -> %.4g)",
              dm->yte[0], pm->steps, e0, e100);
     snprintf(m, sizeof m, "winner %d, E %s", f4_label, e_rose ? "rose" : "never rose");
-    hop_claims_add(res->claims, "F4", d, "correct unit wins; converges", m, "-",
+    hop_claims_add(x->claims, "F4", d, "correct unit wins; converges", m, "-",
                    f4_label == dm->yte[0] && !e_rose ? "reproduced" : "not reproduced");
     for (int c = 0; c < NCLASS; c++) {
       for (size_t k = 0; k < nf; k++) v[k] = (float)gsl_ran_gaussian(r, 1.0);
@@ -1377,7 +1349,9 @@ static int fig4_fig2a(const hop_cli *cli, const config *cf, results *res) {
 
 /* ---- stage 11: Fig. 5, MNIST confusion matrices (confusion.csv; F5) --------------- */
 
-static int fig5(const hop_cli *cli, results *res) {
+static int fig5(hop_exp *x) {
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   hop_file *f = hop_file_open(cli->out, "confusion.csv", "model,true,predicted,count");
   if (!f) return hop_error_code();
   int diag[2] = {0, 0};
@@ -1395,14 +1369,17 @@ static int fig5(const hop_cli *cli, results *res) {
   double nt = (double)res->ds[DS_MNIST].n_test;
   snprintf(d, sizeof d, "Fig. 5: MNIST confusion matrices, diagonal share %% (MHC schedule / MLP, seed 0)");
   snprintf(m, sizeof m, "%.2f / %.2f", 100.0 * diag[0] / nt, 100.0 * diag[1] / nt);
-  hop_claims_add(res->claims, "F5", d, "-", m, "-", "beyond paper");
+  hop_claims_add(x->claims, "F5", d, "-", m, "-", "beyond paper");
   return HOP_OK;
 }
 
 /* ---- stage 12: Fig. 2b / 6, the bottom mask fraction of rows set to black, whole test
  *      set (completion.csv, grid_completion.csv; F2b) ---------------------------------- */
 
-static int fig2b(const hop_cli *cli, const config *cf, results *res) {
+static int fig2b(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   const dset *dm = &res->ds[DS_MNIST];
   size_t nf = dm->nf, nt = dm->n_test, stdm = (size_t)res->best.stdm;
   size_t rows = (size_t)lround(cf->mask * (double)dm->side);
@@ -1442,14 +1419,17 @@ static int fig2b(const hop_cli *cli, const config *cf, results *res) {
   snprintf(d, sizeof d, "Fig. 2b/6: test accuracy %% with the bottom %zu of %zu rows masked (%.0f %% of the image)",
            rows, dm->side, 100.0 * (double)rows / (double)dm->side);
   snprintf(m, sizeof m, "%.2f", 100.0 * (double)masked_ok / (double)nt);
-  hop_claims_add(res->claims, "F2b", d, "-", m, "-", "beyond paper");
+  hop_claims_add(x->claims, "F2b", d, "-", m, "-", "beyond paper");
   return HOP_OK;
 }
 
 /* ---- stage 13: rkf45 over the same span as the Euler steps, same initial h (ode.csv;
  *      claim ODE), and the speed report (speed.txt) ------------------------------------ */
 
-static int ode_and_speed(const hop_cli *cli, const config *cf, results *res) {
+static int ode_and_speed(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const hop_cli *cli = &x->cli;
   const dset *dm = &res->ds[DS_MNIST];
   size_t nf = dm->nf, nt = dm->n_test, stdm = (size_t)res->best.stdm;
   size_t no = (size_t)cf->ode_images < nt ? (size_t)cf->ode_images : nt, agree = 0, ok_ode = 0, ok_eul = 0;
@@ -1479,7 +1459,7 @@ static int ode_and_speed(const hop_cli *cli, const config *cf, results *res) {
   snprintf(d, sizeof d, "inference by adaptive rkf45 (tol 1e-6) over the same span as the Euler steps, %zu test "
            "images: accuracy %% and agreement with Euler (Euler accuracy %.2f)", no, acc_eul);
   snprintf(m, sizeof m, "%.2f, agreement %.2f", acc_ode, agr);
-  hop_claims_add(res->claims, "ODE", d, "-", m, "-", "beyond paper");
+  hop_claims_add(x->claims, "ODE", d, "-", m, "-", "beyond paper");
   f = hop_file_open(cli->out, "speed.txt", NULL);
   if (!f) return hop_error_code();
   hop_file_printf(f, "MNIST MHC training: %.0f img/s on one thread (%ld Euler steps each)\n"
@@ -1497,7 +1477,9 @@ static int ode_and_speed(const hop_cli *cli, const config *cf, results *res) {
 
 /* ---- stage 14: the readings of eq. 3 as swept (claims eq3-*) ------------------------- */
 
-static void claims_eq3(const config *cf, results *res) {
+static int claims_eq3(hop_exp *x) {
+  const config *cf = x->cfg;
+  const results *res = x->res;
   char d[700], m[200];
   const choice *best = &res->best;
   hop_jobs *qs[2] = {res->qa, res->qb};
@@ -1514,23 +1496,13 @@ static void claims_eq3(const config *cf, results *res) {
       else snprintf(m, sizeof m, "%.2f (max |W| %.3g)", j->acc[best->ib], j->max_w);
       char id[40];
       snprintf(id, sizeof id, "eq3-%s-%s", reading_names[j->c.reading], j->model == M_SCHED ? "schedule" : "fixed");
-      hop_claims_add(res->claims, id, d, "-", m, "-", "beyond paper");
+      hop_claims_add(x->claims, id, d, "-", m, "-", "beyond paper");
     }
+  return HOP_OK;
 }
 
-static int finish(hop_cli *cli, const config *cf, results *res) {
-  claims_eq3(cf, res);
-  int st = hop_claims_write(res->claims, cli->out);
-  if (st) return st;
-  const char *files[N_DS * 6];
-  size_t nfiles = 0;
-  for (int k = 0; k < N_DS; k++)
-    if (res->ds[k].present)
-      for (size_t q = 0; q < res->ds[k].n_files; q++) files[nfiles++] = res->ds[k].files[q];
-  return hop_manifest_write(cli, files, nfiles);
-}
-
-static void results_free(results *res) {
+static void results_free(hop_exp *x) {
+  results *res = x->res;
   hop_jobs *qs[3] = {res->qa, res->qb, res->qc};
   for (int q = 0; q < 3; q++) {
     for (size_t k = 0; qs[q] && k < hop_jobs_count(qs[q]); k++) {
@@ -1543,35 +1515,74 @@ static void results_free(results *res) {
   hop_mhc_work_free(res->w);
   free(res->lab);
   free(res->xm);
-  hop_claims_free(res->claims);
   for (int k = 0; k < N_DS; k++) dset_free(&res->ds[k]);
 }
 
 int main(int argc, char **argv) {
-  gsl_set_error_handler_off(); /* GSL errors come back as statuses, never abort */
-  hop_cli cli;
   config cf;
-  int rc = options(argc, argv, &cli, &cf);
-  if (rc >= 0) return rc;
-  static results res; /* large; zeroed */
-  if ((rc = load(&cli, &cf, &res))) {
-    results_free(&res);
-    return rc;
-  }
-  int st = (res.claims = hop_claims_new("mhc")) ? HOP_OK : fail("claims");
-  if (!st && (st = plan(&cli, &cf, &res))) fail("plan of runs");
-  if (!st && (st = sweep(&cli, &cf, &res))) fail("validation sweep");
-  if (!st && (st = main_runs(&cli, &cf, &res))) fail("runs");
-  if (!st && (st = table1(&cli, &cf, &res))) fail("table1.csv");
-  if (!st && (st = fig3a(&cli, &cf, &res))) fail("Fig. 3a");
-  if (!st && (st = fig3b(&cli, &cf, &res))) fail("noise.csv");
-  if (!st && (st = fig9(&cli, &cf, &res))) fail("Fig. 9");
-  if (!st && (st = readout(&cli, &cf, &res))) fail("readout.csv");
-  if (!st && (st = fig4_fig2a(&cli, &cf, &res))) fail("Figs. 4 and 2a");
-  if (!st && (st = fig5(&cli, &res))) fail("confusion.csv");
-  if (!st && (st = fig2b(&cli, &cf, &res))) fail("Fig. 2b/6");
-  if (!st && (st = ode_and_speed(&cli, &cf, &res))) fail("rkf45 inference");
-  if (!st && (st = finish(&cli, &cf, &res))) fail("claims and manifest");
-  results_free(&res);
-  return st ? 1 : 0;
+  hop_opt opts[] = {
+      {"datasets", HOP_OPT_WORDS, &cf.dsets, 0, 0, "of Table 1, mnist first (cifar-10 brings the exact subset)",
+       "mnist,fashion-mnist,cifar-10", .quick = NULL, .names = table1_names},
+      {"train", HOP_OPT_INT, &cf.n_train, 10, 1e6, "training images per run (paper: 10,000)", "10000", .quick = "100"},
+      {"epochs", HOP_OPT_INT, &cf.epochs, 1, 30, "MHC epochs (paper: 5)", "5", .quick = NULL},
+      {"seeds", HOP_OPT_INT, &cf.seeds, 1, 64, "runs per Table 1 entry and per curve point", "3", .quick = "2"},
+      {"val", HOP_OPT_INT, &cf.val, 10, 1e6, "validation images held out of each training set", "5000", .quick = "200"},
+      {"test", HOP_OPT_INT, &cf.test, 10, 1e6, "test images used (at most the test set)", "10000", .quick = "300"},
+      {"eta", HOP_OPT_DOUBLE, &cf.eta, 1e-9, 1e3, "learning rate eta of eq. 3 (paper 0.02)", "0.02", .quick = NULL},
+      {"beta", HOP_OPT_DOUBLE, &cf.beta, 1e-9, 1e6, "initial inverse temperature (paper 1)", "1", .quick = NULL},
+      {"steps", HOP_OPT_INT, &cf.steps, 1, 100000, "Euler steps per image, training and inference (paper 100)", "100",
+       .quick = NULL},
+      {"h0", HOP_OPT_DOUBLE, &cf.h0, 0, 10, "h starts uniform in [-h0, h0] (\"small random values\")", "0.01",
+       .quick = NULL},
+      {"sd-floor", HOP_OPT_DOUBLE, &cf.sd_floor, 1e-6, 1, "smallest sigma of standardisation (pixels in [0, 1])",
+       "0.05", .quick = NULL},
+      {"dt", HOP_OPT_LIST, &cf.dt, 1e-6, 1.0, "Euler steps swept on validation", "0.01,0.03,0.1", .quick = "0.1"},
+      {"standardise", HOP_OPT_WORDS, &cf.stds, 0, 0, "standardisations swept", "pixel,global", .quick = NULL,
+       .names = std_names},
+      {"reading", HOP_OPT_WORDS, &cf.readings, 0, 0, "readings of eq. 3 swept", "printed,damped", .quick = NULL,
+       .names = reading_names},
+      {"init-scale", HOP_OPT_LIST, &cf.init, 0, 10, "sd of the initial weights; the first is used in the main sweep",
+       "0.01,0.001,0.1", .quick = "0.01,0.1"},
+      {"noise", HOP_OPT_LIST, &cf.noise, 0, 100, "noise sigmas of Fig. 3b (standardised units; first 0)",
+       "0,0.5,1,2,3,4,6,8", .quick = "0,2,4"},
+      {"noise-f3a", HOP_OPT_DOUBLE, &cf.noise_f3a, 0, 100, "noise sigma of the noisy curve of Fig. 3a (paper 4.0)",
+       "4", .quick = NULL},
+      {"betas", HOP_OPT_LIST, &cf.beta_f3a, 1e-9, 1e6, "initial betas of Fig. 3a", "0.001,0.01,0.1,1,10,100",
+       .quick = "0.01,1"},
+      {"sizes", HOP_OPT_INTS, &cf.sizes, 10, 1e6, "training-set sizes of Fig. 9", "100,300,1000,3000,10000",
+       .quick = "50,100"},
+      {"f9-span", HOP_OPT_DOUBLE, &cf.f9_span, 1e-3, 100, "Fig. 9's other inference span, in units of tau_v",
+       "1", .quick = NULL},
+      {"readout-steps", HOP_OPT_INTS, &cf.rsteps, 1, 100000, "Euler steps of the early read-outs (Table 1 and Fig. 9 runs)",
+       "1,10", .quick = NULL},
+      {"mlp-epochs", HOP_OPT_INT, &cf.mlp_epochs, 1, 1000, "MLP epochs of Table 1 (paper 50)", "50", .quick = "10"},
+      {"mlp-lr", HOP_OPT_LIST, &cf.mlp_lr, 1e-9, 100, "MLP learning rates swept on validation", "0.003,0.01,0.03,0.1",
+       .quick = "0.01,0.1"},
+      {"mask", HOP_OPT_DOUBLE, &cf.mask, 0, 1, "fraction of image rows masked (from the bottom) in Fig. 2b/6", "0.4",
+       .quick = NULL},
+      {"proto-h", HOP_OPT_DOUBLE, &cf.proto_h, 1e-3, 1e3, "beta h of the clamped memory neuron in Fig. 2a", "10",
+       .quick = NULL},
+      {"ode-images", HOP_OPT_INT, &cf.ode_images, 1, 1e6, "test images integrated by rkf45 as a check", "500",
+       .quick = "20"},
+  };
+  static const hop_exp_stage stages[] = {
+      {"plan of runs", plan},     {"validation sweep", sweep},       {"runs", main_runs},
+      {"table1.csv", table1},     {"Fig. 3a", fig3a},                {"noise.csv", fig3b},
+      {"Fig. 9", fig9},           {"readout.csv", readout},          {"Figs. 4 and 2a", fig4_fig2a},
+      {"confusion.csv", fig5},    {"Fig. 2b/6", fig2b},              {"rkf45 inference", ode_and_speed},
+      {"claims (eq. 3)", claims_eq3}};
+  hop_exp_desc d = {.name = "mhc",
+                    .summary = "Modern Hopfield Classifier (Joshi et al. 2023): Table 1, Figs. 2-5 and 9, with the\n"
+                               "open choices swept on a validation split (claims T1, F2-F5, F9).",
+                    .seed = 2385,
+                    .opts = opts,
+                    .n_opts = sizeof opts / sizeof *opts,
+                    .cfg = &cf,
+                    .res_size = sizeof(results),
+                    .check = check,
+                    .load = load,
+                    .stages = stages,
+                    .n_stages = sizeof stages / sizeof *stages,
+                    .free = results_free};
+  return hop_exp_main(&d, argc, argv);
 }

@@ -62,7 +62,7 @@ typedef struct {
   void (*free)(hop_exp *x);     /* NULL, or frees what load and the stages allocated */
 } hop_exp_desc;
 
-#define HOP_EXP_MAX_FILES 16
+#define HOP_EXP_MAX_FILES 32
 /* What a stage sees: the parsed command line, the options, its results, the claims. */
 struct hop_exp {
   const hop_exp_desc *desc;
