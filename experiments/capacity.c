@@ -10,7 +10,7 @@
  * updates), after J. J. Hopfield, PNAS 79:2554 (1982) and D. J. Amit, H. Gutfreund &
  * H. Sompolinsky, Ann. Phys. 173:30 (1987) for 0.138.
  *
- * Method (lib/hop_classical.h).
+ * Method (lib/memory/hop_classical.h).
  *   Patterns  xi^mu in {+1,-1}^N, mu = 1..P, independent and unbiased.
  *   Weights   W = (1/N) sum_mu xi^mu xi^mu^T, W_ii = 0            (Hebb)
  *   Energy    E(s) = -1/2 s^T W s

@@ -7,7 +7,7 @@
  * reproduce (claims R1-R3), how much does the scale beta matter (R4), and how large is
  * the advantage against a correctly configured baseline (R5)?
  *
- * Method (lib/hop_uhn.h, the Universal Hopfield Network form of Millidge et al. 2022).
+ * Method (lib/memory/hop_uhn.h, the Universal Hopfield Network form of Millidge et al. 2022).
  *   Memory   X (P, d): P random CIFAR-10 training images, raw pixels 0..255, RGB
  *            (d = 3072, channel planes) or gray (d = 1024, ITU-R 601 luma).
  *   Update   q <- X^T sep(sim(X, q)), repeated up to --max-steps, stopping when
@@ -16,7 +16,7 @@
  *            their baseline: sim_i = x_i . q on raw pixels with beta = 1, softmax.
  *   Family   dot x.q, cosine x.q/(|x||q|), Euclidean -|x-q|_2, Manhattan -|x-q|_1, each
  *            with softmax(beta s) and beta swept on a log grid.
- *   Corruptions (lib/hop_corrupt.h): Gaussian noise clipped to 0..255 (std 5 gray; 10 in
+ *   Corruptions (lib/base/hop_corrupt.h): Gaussian noise clipped to 0..255 (std 5 gray; 10 in
  *            the students' RGB code, 5 in their write-up: both run), half mask (rows
  *            16-31 set to 0), Gaussian blur (--blur-sigma), random pixels (--mask-fraction).
  *   Metrics  per query: MSE on the 0..255 scale; "correct" when the output equals the
@@ -31,7 +31,7 @@
  *            differ by rounding alone) go to the lower MSE, or to the smaller beta
  *            when the MSEs agree to 1e-9 (relative).
  *   Classical Hebbian Hopfield network on binarised gray images (threshold 128) as the
- *            historic baseline (lib/hop_classical.h), asynchronous updates to a fixed point.
+ *            historic baseline (lib/memory/hop_classical.h), asynchronous updates to a fixed point.
  *
  * Data: data/cifar-10 (official) when present, else data/cifar-10-jpeg75 (the
  * approximate JPEG-75 copy; results say which, manifest.txt records checksums).

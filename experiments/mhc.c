@@ -8,7 +8,7 @@
  * Fashion-MNIST and CIFAR-10 (Table 1), helped by halving beta every epoch. Which of
  * their numbers and figures hold, and under which reading of what the paper leaves open?
  *
- * Model (lib/hop_mhc.h; paper eqs. 1-2, supplement eqs. 4-6). Feature neurons v (N_f =
+ * Model (lib/learn/hop_mhc.h; paper eqs. 1-2, supplement eqs. 4-6). Feature neurons v (N_f =
  * pixels), memory neurons h (N_h = 10), W (N_f x N_h) used both ways:
  *     tau_v dv/dt = -v + W f(h),   tau_h dh/dt = -h + W^T v,   f = softmax(beta h)
  *     tau_v = 1, tau_h = 0.1 (supplement), explicit Euler with step dt, 100 steps.
@@ -29,7 +29,7 @@
  *     ("global"); sigma floored at --sd-floor. Noise (Fig. 3): N(0, sigma^2) added to
  *     the standardised test image.
  * Baseline: an MLP "with identical neuron counts per layer": N_f inputs -> 10 softmax
- *     outputs, no hidden layer (lib/hop_mlp.h), minibatch SGD on cross-entropy, 50 epochs
+ *     outputs, no hidden layer (lib/learn/hop_mlp.h), minibatch SGD on cross-entropy, 50 epochs
  *     on the same images (Table 1), learning rate chosen on the validation split.
  *
  * What the dynamics add (a reviewer's question, not in the paper). With v clamped to x,

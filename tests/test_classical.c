@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Unit tests: lib/hop_classical (Hebbian storage, energy, async/sync dynamics). */
+/* Unit tests: lib/memory/hop_classical (Hebbian storage, energy, async/sync dynamics). */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 #include <math.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Unit tests: lib/hop_cli (common options, ranges, lists). */
+/* Unit tests: lib/run/hop_cli (common options, ranges, lists). */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Unit tests: lib/hop_data (IDX and CIFAR-10 loaders on files written here, including
+/* Unit tests: lib/base/hop_data (IDX and CIFAR-10 loaders on files written here, including
  * corrupted ones that must fail cleanly; normalisation helpers). */
 #include "helpers.h"
 #include <criterion/criterion.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Unit tests: lib/hop_math (stable softmax / log-sum-exp, CBLAS helpers). */
+/* Unit tests: lib/base/hop_math (stable softmax / log-sum-exp, CBLAS helpers). */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 #include <math.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Unit tests: lib/hop_mhc (Modern Hopfield Classifier). The energy is checked against
+/* Unit tests: lib/learn/hop_mhc (Modern Hopfield Classifier). The energy is checked against
  * its definition by finite differences, and along the dynamics where the theory says
  * it cannot increase: symmetric coupling (the same W both ways), g(v) = v (convex L_v),
  * f = softmax(beta h) = grad of the convex L_h = (1/beta) logsumexp(beta h); exactly for

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Unit tests: lib/hop_mlp (backprop checked by central finite differences). */
+/* Unit tests: lib/learn/hop_mlp (backprop checked by central finite differences). */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 #include <math.h>

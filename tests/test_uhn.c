@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Unit tests: lib/hop_uhn (UHN retrieval) and lib/hop_corrupt. */
+/* Unit tests: lib/memory/hop_uhn (UHN retrieval) and lib/base/hop_corrupt. */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 #include <math.h>

@@ -347,11 +347,6 @@ int hop_cli_stage(hop_cli *cli) {
   return -1;
 }
 
-int hop_cli_main(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nopts) {
-  int rc = hop_cli_start(cli, argc, argv, opts, nopts);
-  return rc >= 0 ? rc : hop_cli_stage(cli);
-}
-
 int hop_cli_fail_data(const hop_cli *cli, const char *what) {
   fprintf(stderr, "%s: %s: %s%s\n", cli->name, what, hop_error_message(),
           hop_error_code() == HOP_EINVAL || strstr(hop_error_message(), "make data")

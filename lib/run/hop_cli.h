@@ -2,7 +2,8 @@
 /* hop_cli.h: the common command line of every experiment program.
  *
  * Every experiment accepts --out DIR, --seed N, --quick, --threads N, --help and
- * --version (DESIGN.md), plus its own options described by a table of hop_opt.
+ * --version, plus its own options described by a table of hop_opt; hop_exp (the program
+ * frame) calls hop_cli_start and hop_cli_stage.
  * Parsing never prints: the program prints hop_cli_usage() or the error. */
 #ifndef HOP_CLI_H
 #define HOP_CLI_H
@@ -57,8 +58,8 @@ typedef struct {
   const char *name;     /* experiment name; default --out is results/<name> */
   const char *summary;  /* one line for --help */
   const char *out;      /* where the run writes: the staging directory of --out DIR during a
-                         * run (hop_cli_main), DIR itself after hop_manifest_write */
-  const char *out_final; /* --out DIR as given; NULL until hop_cli_main stages it */
+                         * run (hop_cli_stage), DIR itself after hop_manifest_write */
+  const char *out_final; /* --out DIR as given; NULL until hop_cli_stage stages it */
   unsigned long seed;   /* --seed N */
   int quick;            /* --quick: small sizes, seconds (tests and CI) */
   long threads;         /* --threads N (OpenMP and OpenBLAS) */
@@ -90,7 +91,7 @@ int hop_cli_fail_data(const hop_cli *cli, const char *what);
 /* Compare a memory request computed up front with the machine's physical memory, and
  * under an address-space limit (ulimit -v) the request plus the process's present size
  * plus HOP_CLI_VM_RESERVE (and at least HOP_CLI_VM_FLOOR) with that limit; HOP_ERANGE with the numbers when it does not
- * fit (physical memory * fraction). hop_cli_main checks a zero request, so every run
+ * fit (physical memory * fraction). hop_cli_stage checks a zero request, so every run
  * fails at once, never spinning inside OpenBLAS, under a limit too tight to start. */
 /* Measured on the 2-core machines: a tiny run holds ~181 MiB of address space at the
  * check and peaks near 325 MiB; under `ulimit -v 300000` OpenBLAS spins, under 350000 it runs. */
@@ -142,9 +143,6 @@ int hop_cli_start(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nop
  * exit status (HOP_EXIT_USAGE for an unusable --out name, HOP_EXIT_RUN when it cannot be
  * written), with the reason printed. */
 int hop_cli_stage(hop_cli *cli);
-
-/* hop_cli_start, then hop_cli_stage: -1 to go on, otherwise the exit status. */
-int hop_cli_main(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nopts);
 
 /* Monotonic seconds. */
 double hop_cli_now(void);
