@@ -40,5 +40,27 @@ ns=$(printf '%s\n' "$srcs" | grep -c .)
 for f in $srcs; do
   head -n 3 "$f" | grep -q 'SPDX-License-Identifier: GPL-3.0-or-later' && ok || bad "$f has no SPDX line in its first 3 lines"
 done
+
+# 4. lib/README.md's "used by" column names exactly the experiments whose source includes
+#    the header ("all experiments": every one); other words in it (the frame, bench) are
+#    not checked. The comparison first proves it can fire on a row that is wrong.
+exps=$(ls experiments/*.c | sed 's|.*/||; s|\.c$||' | sort)
+named() { # named CELL: the experiments a used-by cell names, sorted
+  case "$1" in *"all experiments"*) printf '%s\n' "$exps"; return;; esac
+  for e in $exps; do printf '%s\n' "$1" | grep -qw "$e" && echo "$e"; done
+}
+includers() { grep -l "#include \"$1\"" experiments/*.c 2>/dev/null | sed 's|.*/||; s|\.c$||' | sort; }
+[ "$(named "capacity" | tr '\n' ' ')" != "$(includers hop_dam.h | tr '\n' ' ')" ] && ok \
+  || bad "the used-by comparison cannot tell capacity from capacity_dense"
+rows=0
+while IFS='|' read -r _ h _ used _; do
+  h=$(printf '%s' "$h" | tr -d ' `')
+  case "$h" in hop_*.h) ;; *) continue;; esac
+  rows=$((rows + 1))
+  want=$(includers "$h" | tr '\n' ' '); got=$(named "$used" | tr '\n' ' ')
+  [ "$want" = "$got" ] && ok || bad "lib/README.md: $h used by '$got', but included by '$want'"
+done < lib/README.md
+n=$(find lib -name '*.h' | wc -l)
+[ "$rows" -eq "$n" ] && ok || bad "lib/README.md has $rows header rows for $n headers"
 echo "layout: $pass passed, $fail failed"
 [ $fail -eq 0 ]
