@@ -64,7 +64,7 @@ void hop_cnn_layout(const hop_cnn_arch *a, size_t off[8], size_t len[8]) {
 
 size_t hop_cnn_param_count(const hop_cnn_arch *a) {
   if (!a || !arch_ok(a)) {
-    hop_error_raise(HOP_EINVAL, __FILE__, __LINE__, "CNN architecture (c1 %u, c2 %u, feat %u, classes %u): each "
+    HOP_RAISE(HOP_EINVAL, "CNN architecture (c1 %u, c2 %u, feat %u, classes %u): each "
                     "width must be 1..%d and classes >= 2", a ? a->c1 : 0, a ? a->c2 : 0, a ? a->feat : 0,
                     a ? a->classes : 0, HOP_CNN_MAX_WIDTH);
     return 0;
@@ -288,7 +288,7 @@ double hop_cnn_backward(const hop_cnn *n, const unsigned char *y, size_t B, floa
                         hop_cnn_work *w) {
   const hop_cnn_arch *a = &n->a;
   if (!arch_eq(a, &w->a) || B != w->batch || B == 0) {
-    hop_error_raise(HOP_EBADLEN, __FILE__, __LINE__, "CNN backward of a batch of %zu after a forward pass of %zu", B,
+    HOP_RAISE(HOP_EBADLEN, "CNN backward of a batch of %zu after a forward pass of %zu", B,
                     w->batch);
     return NAN;
   }
@@ -297,7 +297,7 @@ double hop_cnn_backward(const hop_cnn *n, const unsigned char *y, size_t B, floa
   size_t hits = 0;
   for (size_t b = 0; b < B; b++) {
     if (y[b] >= nc) {
-      hop_error_raise(HOP_EINVAL, __FILE__, __LINE__, "label %u of image %zu is not below %zu classes", y[b], b, nc);
+      HOP_RAISE(HOP_EINVAL, "label %u of image %zu is not below %zu classes", y[b], b, nc);
       return NAN;
     }
     float *z = w->z + b * nc, *dz = w->dz + b * nc;
@@ -389,7 +389,7 @@ hop_cnn_par *hop_cnn_par_alloc(const hop_cnn_arch *a, size_t max_batch, size_t c
 double hop_cnn_par_grad(const hop_cnn *n, const float *x, const unsigned char *y, size_t B, float *grad,
                         size_t *correct, hop_cnn_par *p) {
   if (B == 0 || B > p->chunks * p->chunk) {
-    hop_error_raise(HOP_EBADLEN, __FILE__, __LINE__, "CNN batch %zu outside 1..%zu", B, p->chunks * p->chunk);
+    HOP_RAISE(HOP_EBADLEN, "CNN batch %zu outside 1..%zu", B, p->chunks * p->chunk);
     return NAN;
   }
   size_t cs = (B + p->chunks - 1) / p->chunks, used = (B + cs - 1) / cs, np = n->n_params;
@@ -409,7 +409,7 @@ double hop_cnn_par_grad(const hop_cnn *n, const float *x, const unsigned char *y
   size_t hits = 0;
   for (size_t k = 0; k < used; k++) {
     if (p->status[k]) {
-      hop_error_raise(p->status[k], __FILE__, __LINE__, "CNN chunk %zu of a batch of %zu failed", k, B);
+      HOP_RAISE(p->status[k], "CNN chunk %zu of a batch of %zu failed", k, B);
       return NAN;
     }
     size_t m = B - k * cs < cs ? B - k * cs : cs;

@@ -56,7 +56,7 @@ size_t hop_seq_kernel_delta(hop_seq_tap *taps) {
 
 size_t hop_seq_kernel_gauss(double sigma, int h, hop_seq_tap *taps) {
   if (!(sigma > 0) || !isfinite(sigma) || h < 0 || 2 * (long)h + 1 > HOP_SEQ_MAX_TAPS) {
-    hop_error_raise(HOP_EINVAL, __FILE__, __LINE__, "Gaussian kernel: sigma = %g, half-width %d (need sigma > 0, 2h+1 <= %d)",
+    HOP_RAISE(HOP_EINVAL, "Gaussian kernel: sigma = %g, half-width %d (need sigma > 0, 2h+1 <= %d)",
                     sigma, h, HOP_SEQ_MAX_TAPS);
     return 0;
   }
@@ -67,7 +67,7 @@ size_t hop_seq_kernel_gauss(double sigma, int h, hop_seq_tap *taps) {
 
 size_t hop_seq_kernel_causal(double tau, int h, hop_seq_tap *taps) {
   if (!(tau > 0) || !isfinite(tau) || h < 0 || (long)h + 1 > HOP_SEQ_MAX_TAPS) {
-    hop_error_raise(HOP_EINVAL, __FILE__, __LINE__, "causal kernel: tau = %g, length %d (need tau > 0, h+1 <= %d)", tau, h,
+    HOP_RAISE(HOP_EINVAL, "causal kernel: tau = %g, length %d (need tau > 0, h+1 <= %d)", tau, h,
                     HOP_SEQ_MAX_TAPS);
     return 0;
   }
