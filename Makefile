@@ -34,10 +34,10 @@ RESULTS  := $(EXPS:%=results/%/manifest.txt)
 FIGS     := $(foreach g,$(wildcard experiments/*.*.gp),results/$(subst .,/,$(basename $(notdir $(g)))).png)
 
 # Debian packages: build and tests / figures and data (README.md says why each).
-BUILD_PKGS := gcc make libgsl-dev libopenblas-dev zlib1g-dev libcriterion-dev clang libclang-rt-14-dev
+BUILD_PKGS := gcc make libgsl-dev libopenblas-dev zlib1g-dev libcriterion-dev clang libclang-rt-14-dev clang-format
 RUN_PKGS   := gnuplot-nox dataset-fashion-mnist curl ca-certificates ffmpeg
 
-.PHONY: all check test layout reproduce paper data deps deps-build clean distclean figures results bench fuzz
+.PHONY: all check test layout format reproduce paper data deps deps-build clean distclean figures results bench fuzz
 .DELETE_ON_ERROR:
 
 all: $(LIB) $(EXP_BIN) $(TEST_BIN)
@@ -69,12 +69,18 @@ test: $(TEST_BIN) $(EXP_BIN) layout
 	sh tests/robust.sh $(BUILD)
 	sh tests/extend.sh $(BUILD)
 
-# lib/README.md's two rules (header names unique across lib/*/; nothing outside lib/run/
-# prints, exits or writes files), and the paper's figure numbering; each check also
-# proves it can fire.
+# lib/README.md's rules (header names unique across lib/*/; nothing outside lib/run/
+# prints, exits or writes files; the used-by column), the paper's figure numbering, and
+# the layout of every C source (.clang-format; `make format` applies it); each check
+# also proves it can fire.
+C_SRCS := $(wildcard lib/*/*.[ch] experiments/*.c tests/*.[ch] tests/fuzz/*.[ch])
 layout:
 	sh tests/layout.sh
 	sh tests/paper.sh
+	sh tests/format.sh $(C_SRCS)
+
+format:
+	clang-format -i $(C_SRCS)
 
 # The smoke runs need the datasets of their experiments: check fetches or verifies them.
 ifeq ($(SANITIZE),1)

@@ -69,14 +69,14 @@
  * of the results of record). */
 enum {
   RNG_PATTERNS = 0x101, /* the patterns of one trial */
-  RNG_FLIPS = 0x102, /* the bits flipped in the starts of one trial */
-  RNG_START = 0x103, /* the update order of one start */
-  RNG_TRACE = 0x104, /* the traced start of the energy figure */
+  RNG_FLIPS = 0x102,    /* the bits flipped in the starts of one trial */
+  RNG_START = 0x103,    /* the update order of one start */
+  RNG_TRACE = 0x104,    /* the traced start of the energy figure */
 };
 
-#define MAX_LIST HOP_CLI_LIST_MAX
+#define MAX_LIST      HOP_CLI_LIST_MAX
 #define ALPHA_C_PAPER 0.138
-#define ALPHA_C_TOL 0.01
+#define ALPHA_C_TOL   0.01
 
 typedef struct {
   hop_cli_numbers sizes;      /* N values, increasing */
@@ -86,29 +86,29 @@ typedef struct {
   double alpha_min, alpha_max, alpha_step;
   long budget, min_trials, max_sweeps, sync_max_steps, trace_n;
   double fit_exponent, trace_flip;
-  size_t n_alpha;             /* loads on the grid (derived) */
+  size_t n_alpha; /* loads on the grid (derived) */
 } config;
 
 /* Results of one start. */
 typedef struct {
-  double m;          /* final overlap with the pattern (async) */
-  int sweeps;        /* async sweeps run */
-  int converged;     /* async reached a fixed point */
-  int rises;         /* async sweeps after which E was higher (must stay 0) */
-  int violations;    /* async end state not a fixed point of sgn(h) although converged */
-  int sync_end;      /* 0 fixed point, 2 two-cycle, -1 step cap */
-  int sync_rise;     /* E rose at some synchronous step */
-  int sync_lrise;    /* L rose at some synchronous step (must stay 0) */
-  int same;          /* sync fixed point == async fixed point */
+  double m;       /* final overlap with the pattern (async) */
+  int sweeps;     /* async sweeps run */
+  int converged;  /* async reached a fixed point */
+  int rises;      /* async sweeps after which E was higher (must stay 0) */
+  int violations; /* async end state not a fixed point of sgn(h) although converged */
+  int sync_end;   /* 0 fixed point, 2 two-cycle, -1 step cap */
+  int sync_rise;  /* E rose at some synchronous step */
+  int sync_lrise; /* L rose at some synchronous step (must stay 0) */
+  int same;       /* sync fixed point == async fixed point */
 } start_result;
 
 /* Per-thread scratch, allocated once per N. */
 typedef struct {
-  float *s, *h;       /* (n) async state and its fields */
-  float *a, *b, *c;   /* (n) synchronous states t-1, t, t+1 (rotated) */
-  float *hs;          /* (n) synchronous fields */
-  size_t *order;      /* (n) async update order */
-  gsl_rng *r;         /* re-seeded per start */
+  float *s, *h;     /* (n) async state and its fields */
+  float *a, *b, *c; /* (n) synchronous states t-1, t, t+1 (rotated) */
+  float *hs;        /* (n) synchronous fields */
+  size_t *order;    /* (n) async update order */
+  gsl_rng *r;       /* re-seeded per start */
 } scratch;
 
 /* Asynchronous dynamics from w->s (fields w->h) to a fixed point or the cap. */
@@ -174,11 +174,11 @@ static void run_sync(const hop_classical *net, scratch *w, const float *start, c
 
 /* Aggregates of one (N, alpha, flip) cell over trials. */
 typedef struct {
-  size_t p;                      /* patterns stored */
+  size_t p; /* patterns stored */
   long trials, starts;
-  double *frac;                  /* (trials, MAX_LIST) per-trial retrieved fraction per threshold */
-  double *mover;                 /* (trials) per-trial mean overlap */
-  double sweeps;                 /* total async sweeps */
+  double *frac;  /* (trials, MAX_LIST) per-trial retrieved fraction per threshold */
+  double *mover; /* (trials) per-trial mean overlap */
+  double sweeps; /* total async sweeps */
   long unconverged, rises, async_sweeps, violations, converged;
   long sync_runs, sync_fixed, sync_cycle2, sync_cap, sync_erise, sync_lrise, sync_same;
 } cell;
@@ -260,7 +260,8 @@ static int write_traces(const config *cf, uint64_t seed, hop_file *f) {
         int fl = hop_classical_async_update(net, w->s, w->h, w->order[u]);
         flips += (size_t)fl;
         if (fl || u + 1 == n)
-          hop_file_printf(f, "%.2f,async,%.6f,%.6f\n", alphas[a], (double)k + (double)(u + 1) / (double)n,
+          hop_file_printf(f, "%.2f,async,%.6f,%.6f\n", alphas[a],
+                          (double)k + (double)(u + 1) / (double)n,
                           hop_classical_energy_h(n, w->s, w->h));
       }
       if (!flips) break;
@@ -299,15 +300,17 @@ typedef struct {
 
 /* What later stages need from the trials. */
 typedef struct {
-  cell *cells;             /* (sizes, n_alpha, flips) */
-  long max_trials;         /* most trials of any N */
-  capacity_estimates est;  /* stage 4, for the summary line */
+  cell *cells;            /* (sizes, n_alpha, flips) */
+  long max_trials;        /* most trials of any N */
+  capacity_estimates est; /* stage 4, for the summary line */
 } results;
 
 static cell *cell_at(const results *res, const config *cf, size_t ni, size_t ai, size_t fi) {
   return &res->cells[(ni * cf->n_alpha + ai) * cf->flips.n + fi];
 }
-static double alpha_at(const config *cf, size_t ai) { return cf->alpha_min + (double)ai * cf->alpha_step; }
+static double alpha_at(const config *cf, size_t ai) {
+  return cf->alpha_min + (double)ai * cf->alpha_step;
+}
 static long trials_of(const config *cf, double n) {
   long t = (long)ceil((double)cf->budget / n);
   return t > cf->min_trials ? t : cf->min_trials;
@@ -318,21 +321,22 @@ static double trial_work(const config *cf) {
   double w = 0;
   for (size_t ni = 0; ni < cf->sizes.n; ni++)
     for (size_t ai = 0; ai < cf->n_alpha; ai++)
-      w += (double)trials_of(cf, cf->sizes.v[ni]) * ceil(alpha_at(cf, ai) * pow(cf->sizes.v[ni], 3) / 1e6);
+      w += (double)trials_of(cf, cf->sizes.v[ni]) *
+           ceil(alpha_at(cf, ai) * pow(cf->sizes.v[ni], 3) / 1e6);
   return w * (double)cf->flips.n;
 }
 
 /* The defaults, shared by the option table and the estimate's calibration: the default
  * run took 101 s on 2 threads (results/capacity/manifest.txt). */
-#define DEF_SIZES "100,200,500,1000,2000"
-#define DEF_ALPHA_MIN "0.05"
-#define DEF_ALPHA_MAX "0.25"
+#define DEF_SIZES      "100,200,500,1000,2000"
+#define DEF_ALPHA_MIN  "0.05"
+#define DEF_ALPHA_MAX  "0.25"
 #define DEF_ALPHA_STEP "0.01"
-#define DEF_FLIPS "0,0.1"
-#define DEF_BUDGET "10000"
+#define DEF_FLIPS      "0,0.1"
+#define DEF_BUDGET     "10000"
 #define DEF_MIN_TRIALS "3"
-#define CAL_SECONDS 101.0
-#define CAL_THREADS 2.0
+#define CAL_SECONDS    101.0
+#define CAL_THREADS    2.0
 
 static double estimate_seconds(const config *cf, long threads) {
   config d = *cf;
@@ -355,7 +359,8 @@ static int check(hop_exp *x) {
       HOP_ERROR(HOP_EINVAL, "option --sizes: whole numbers in increasing order");
     }
   if (cf->alpha_max < cf->alpha_min) {
-    HOP_ERROR(HOP_EINVAL, "option --alpha-max: %g is below --alpha-min %g", cf->alpha_max, cf->alpha_min);
+    HOP_ERROR(HOP_EINVAL, "option --alpha-max: %g is below --alpha-min %g", cf->alpha_max,
+              cf->alpha_min);
   }
   cf->n_alpha = (size_t)floor((cf->alpha_max - cf->alpha_min) / cf->alpha_step + 1e-9) + 1;
   if (cf->n_alpha > 2000) {
@@ -364,11 +369,12 @@ static int check(hop_exp *x) {
   for (size_t i = 0; i < cf->sizes.n; i++) {
     double pn = alpha_at(cf, cf->n_alpha - 1) * cf->sizes.v[i] * cf->sizes.v[i];
     if (pn >= 16777216.0) {
-      HOP_ERROR(HOP_EINVAL, "option --sizes: N = %g at alpha %g exceeds P N < 2^24 (exact fields)", cf->sizes.v[i],
-                cf->alpha_max);
+      HOP_ERROR(HOP_EINVAL, "option --sizes: N = %g at alpha %g exceeds P N < 2^24 (exact fields)",
+                cf->sizes.v[i], cf->alpha_max);
     }
   }
-  hop_cli_estimate(&x->cli, estimate_seconds(cf, x->cli.threads), CAL_SECONDS * CAL_THREADS / (double)x->cli.threads);
+  hop_cli_estimate(&x->cli, estimate_seconds(cf, x->cli.threads),
+                   CAL_SECONDS * CAL_THREADS / (double)x->cli.threads);
   return HOP_OK;
 }
 
@@ -383,7 +389,7 @@ typedef struct {
 /* What every start of one (trial, flip) shares; read-only inside the jobs. */
 typedef struct {
   const hop_classical *net;
-  scratch *ws;              /* (threads) per-thread scratch */
+  scratch *ws;               /* (threads) per-thread scratch */
   const float *xi, *st, *hf; /* (p, n) patterns, starts and their fields */
   const config *cf;
   uint64_t seed, n, ai, t, fi;
@@ -402,13 +408,14 @@ static int run_start(void *job, size_t index, int thread, void *ctx) {
   run_async(c->net, w, c->cf->max_sweeps, &j->res);
   j->res.m = hop_classical_overlap(w->s, c->xi + mu * n, n);
   j->res.sync_end = 0;
-  if (c->do_sync) run_sync(c->net, w, c->st + mu * n, c->hf + mu * n, c->cf->sync_max_steps, &j->res);
+  if (c->do_sync)
+    run_sync(c->net, w, c->st + mu * n, c->hf + mu * n, c->cf->sync_max_steps, &j->res);
   return HOP_OK;
 }
 
 /* Adds the starts of one trial (in pattern order) to its cell and writes the trial row. */
-static void reduce_trial(const config *cf, hop_jobs *q, size_t p, int do_sync, cell *c, hop_file *ftrial,
-                         size_t n, size_t fi, long t) {
+static void reduce_trial(const config *cf, hop_jobs *q, size_t p, int do_sync, cell *c,
+                         hop_file *ftrial, size_t n, size_t fi, long t) {
   double frac[MAX_LIST] = {0}, msum = 0.0, swsum = 0.0;
   long unconv = 0;
   size_t n_thr = cf->thr.n;
@@ -449,8 +456,8 @@ static void reduce_trial(const config *cf, hop_jobs *q, size_t p, int do_sync, c
 }
 
 /* Every trial of one N: patterns, flipped starts, the starts as jobs, the reduction. */
-static int trials_of_size(const hop_cli *cli, const config *cf, results *res, size_t ni, int threads,
-                          hop_file *ftrial, hop_progress *prog) {
+static int trials_of_size(const hop_cli *cli, const config *cf, results *res, size_t ni,
+                          int threads, hop_file *ftrial, hop_progress *prog) {
   size_t n = (size_t)cf->sizes.v[ni];
   long trials = trials_of(cf, (double)n);
   int do_sync = 0;
@@ -484,10 +491,12 @@ static int trials_of_size(const hop_cli *cli, const config *cf, results *res, si
         for (size_t mu = 0; mu < p; mu++) random_flips(r, st + mu * n, n, k, idx, idx + n);
         hop_classical_fields(net, st, p, hf);
         hop_jobs_clear(q);
-        for (size_t mu = 0; mu < p && !status; mu++) status = hop_jobs_push(q, &(start_job){.mu = mu});
+        for (size_t mu = 0; mu < p && !status; mu++)
+          status = hop_jobs_push(q, &(start_job){.mu = mu});
         start_ctx ctx = {net, ws, xi, st, hf, cf, cli->seed, n, ai, (uint64_t)t, fi, do_sync};
         if (!status) status = hop_jobs_run(q, run_start, &ctx, threads);
-        if (!status) reduce_trial(cf, q, p, do_sync, cell_at(res, cf, ni, ai, fi), ftrial, n, fi, t);
+        if (!status)
+          reduce_trial(cf, q, p, do_sync, cell_at(res, cf, ni, ai, fi), ftrial, n, fi, t);
       }
       hop_progress_add(prog, (size_t)ceil(alpha * (double)n * (double)n * (double)n / 1e6));
     }
@@ -559,21 +568,24 @@ static int write_retrieval(hop_exp *x) {
     return fr ? HOP_RAISE(HOP_ENOMEM, "retrieval buffer") : hop_error_code();
   }
   hop_file_printf(fr, "N,alpha,P,flip,trials,starts");
-  for (size_t h = 0; h < cf->thr.n; h++) hop_file_printf(fr, ",frac_m%g,se_m%g", cf->thr.v[h], cf->thr.v[h]);
+  for (size_t h = 0; h < cf->thr.n; h++)
+    hop_file_printf(fr, ",frac_m%g,se_m%g", cf->thr.v[h], cf->thr.v[h]);
   hop_file_printf(fr, ",mean_overlap,se_overlap,mean_sweeps,unconverged\n");
   for (size_t fi = 0; fi < cf->flips.n; fi++)
     for (size_t ni = 0; ni < cf->sizes.n; ni++)
       for (size_t ai = 0; ai < cf->n_alpha; ai++) {
         const cell *c = cell_at(res, cf, ni, ai, fi);
         double m, se;
-        hop_file_printf(fr, "%g,%.4f,%zu,%g,%ld,%ld", cf->sizes.v[ni], (double)c->p / cf->sizes.v[ni], c->p,
-                        cf->flips.v[fi], c->trials, c->starts);
+        hop_file_printf(fr, "%g,%.4f,%zu,%g,%ld,%ld", cf->sizes.v[ni],
+                        (double)c->p / cf->sizes.v[ni], c->p, cf->flips.v[fi], c->trials,
+                        c->starts);
         for (size_t h = 0; h < cf->thr.n; h++) {
           mean_se(c->frac + h, MAX_LIST, c->trials, buf, &m, &se);
           hop_file_printf(fr, ",%.6f,%.6f", m, se);
         }
         mean_se(c->mover, 1, c->trials, buf, &m, &se);
-        hop_file_printf(fr, ",%.6f,%.6f,%.4f,%ld\n", m, se, c->sweeps / (double)c->starts, c->unconverged);
+        hop_file_printf(fr, ",%.6f,%.6f,%.4f,%ld\n", m, se, c->sweeps / (double)c->starts,
+                        c->unconverged);
       }
   free(buf);
   return hop_file_close(fr);
@@ -582,9 +594,9 @@ static int write_retrieval(hop_exp *x) {
 /* ---- stage 4: capacity estimates (alpha50.csv, alpha_c.csv; claims C1) ------------- */
 
 /* alpha_50 of every N and the fits of one (threshold, flip); rows into fa and fc. */
-static void estimate_one(const config *cf, const results *res, size_t h, size_t fi, double *x, double *curve,
-                         double *buf, double *a50, double *fit, double *fit_se, double *cross, hop_file *fa,
-                         hop_file *fc) {
+static void estimate_one(const config *cf, const results *res, size_t h, size_t fi, double *x,
+                         double *curve, double *buf, double *a50, double *fit, double *fit_se,
+                         double *cross, hop_file *fa, hop_file *fc) {
   size_t n_sizes = cf->sizes.n, n_alpha = cf->n_alpha;
   double fx[MAX_LIST], se;
   for (size_t ni = 0; ni < n_sizes; ni++) {
@@ -601,11 +613,12 @@ static void estimate_one(const config *cf, const results *res, size_t h, size_t 
   hop_math_linear_fit(fx, a50, n_sizes, 3, &ft);
   *cross = NAN;
   if (n_sizes >= 2)
-    *cross = hop_math_curve_crossing(x, curve + (n_sizes - 1) * n_alpha, curve + (n_sizes - 2) * n_alpha, n_alpha,
-                                     a50[n_sizes - 1]);
-  hop_file_printf(fc, "%g,%g,%zu,%.5f,%.5f,%.5f,%.5f,%g,%g,%.5f,%g\n", cf->thr.v[h], cf->flips.v[fi], ft.n, ft.a,
-                  ft.se_a, ft.b, *cross, n_sizes >= 2 ? cf->sizes.v[n_sizes - 2] : NAN,
-                  cf->sizes.v[n_sizes - 1], a50[n_sizes - 1], cf->fit_exponent);
+    *cross = hop_math_curve_crossing(x, curve + (n_sizes - 1) * n_alpha,
+                                     curve + (n_sizes - 2) * n_alpha, n_alpha, a50[n_sizes - 1]);
+  hop_file_printf(fc, "%g,%g,%zu,%.5f,%.5f,%.5f,%.5f,%g,%g,%.5f,%g\n", cf->thr.v[h],
+                  cf->flips.v[fi], ft.n, ft.a, ft.se_a, ft.b, *cross,
+                  n_sizes >= 2 ? cf->sizes.v[n_sizes - 2] : NAN, cf->sizes.v[n_sizes - 1],
+                  a50[n_sizes - 1], cf->fit_exponent);
   *fit = ft.a;
   *fit_se = ft.se_a;
 }
@@ -616,19 +629,27 @@ static void claims_c1(const config *cf, const capacity_estimates *e, hop_claims 
   double nl = cf->sizes.v[n_sizes - 1];
   snprintf(tol, sizeof tol, "%g", ALPHA_C_TOL);
   snprintf(pv, sizeof pv, "%g", ALPHA_C_PAPER);
-  snprintf(d, sizeof d, "classical Hebbian network: load at which half the stored patterns are "
-                        "retrieved (overlap >= %g from the pattern itself) at finite N = %g (the paper states only "
-                        "the N -> infinity value)", cf->thr.v[0], nl);
+  snprintf(
+      d, sizeof d,
+      "classical Hebbian network: load at which half the stored patterns are "
+      "retrieved (overlap >= %g from the pattern itself) at finite N = %g (the paper states only "
+      "the N -> infinity value)",
+      cf->thr.v[0], nl);
   snprintf(m, sizeof m, "%.4f", e->a50_largest);
   hop_claims_add(cl, "C1-finite", d, "-", m, "-", "beyond paper");
-  snprintf(d, sizeof d, "the same, extrapolated to N -> infinity by alpha_50(N) = a + b N^-%g over "
-                        "N = %s", cf->fit_exponent, cf->sizes.text);
+  snprintf(d, sizeof d,
+           "the same, extrapolated to N -> infinity by alpha_50(N) = a + b N^-%g over "
+           "N = %s",
+           cf->fit_exponent, cf->sizes.text);
   snprintf(m, sizeof m, "%.4f +- %.4f", e->fit, e->fit_se);
   hop_claims_add(cl, "C1", d, pv, m, tol, hop_claims_verdict(e->fit, ALPHA_C_PAPER, ALPHA_C_TOL));
-  snprintf(d, sizeof d, "finite-size curves cross near alpha_c: where the N = %g curve falls below "
-                        "the N = %g curve", nl, n_sizes >= 2 ? cf->sizes.v[n_sizes - 2] : NAN);
+  snprintf(d, sizeof d,
+           "finite-size curves cross near alpha_c: where the N = %g curve falls below "
+           "the N = %g curve",
+           nl, n_sizes >= 2 ? cf->sizes.v[n_sizes - 2] : NAN);
   snprintf(m, sizeof m, "%.4f", e->cross);
-  hop_claims_add(cl, "C1-cross", d, pv, m, tol, hop_claims_verdict(e->cross, ALPHA_C_PAPER, ALPHA_C_TOL));
+  hop_claims_add(cl, "C1-cross", d, pv, m, tol,
+                 hop_claims_verdict(e->cross, ALPHA_C_PAPER, ALPHA_C_TOL));
   snprintf(d, sizeof d, "strict criterion: half-retrieval load with overlap >= 0.99 at N = %g", nl);
   snprintf(m, sizeof m, "%.4f", e->a50_99);
   hop_claims_add(cl, "C1-0.99", d, "-", m, "-", "beyond paper");
@@ -655,7 +676,9 @@ static int estimate_capacity(hop_exp *x) {
   hop_file *fc = hop_file_open(cli->out, "alpha_c.csv",
                                "threshold,flip,sizes_fitted,alpha_inf,alpha_inf_se,slope,"
                                "crossing,N_small,N_large,alpha50_largest,exponent");
-  int status = !xs || !curve || !buf ? HOP_RAISE(HOP_ENOMEM, "capacity estimates") : !fa || !fc ? hop_error_code() : 0;
+  int status = !xs || !curve || !buf ? HOP_RAISE(HOP_ENOMEM, "capacity estimates")
+               : !fa || !fc          ? hop_error_code()
+                                     : 0;
   for (size_t h = 0; h < cf->thr.n && !status; h++)
     for (size_t fi = 0; fi < cf->flips.n; fi++) {
       double fit, fit_se, cross;
@@ -683,33 +706,38 @@ static int estimate_capacity(hop_exp *x) {
 /* ---- stage 5: synchronous vs asynchronous (sync.csv; claims C2, C6) ---------------- */
 
 typedef struct {
-  long async_rises, async_sweeps, violations, converged, sync_runs, sync_erise, sync_lrise, sync_cap,
-      sync_fixed, sync_cycle;
+  long async_rises, async_sweeps, violations, converged, sync_runs, sync_erise, sync_lrise,
+      sync_cap, sync_fixed, sync_cycle;
   double best_cycle, best_cycle_alpha, best_cycle_n, best_cycle_flip;
 } sync_totals;
 
 static void claims_c2_c6(const sync_totals *s, hop_claims *cl) {
   char d[512], m[256];
-  snprintf(d, sizeof d, "same fixed points: converged asynchronous end states that are not fixed "
-                        "under the synchronous rule (s_i h_i < 0)");
+  snprintf(d, sizeof d,
+           "same fixed points: converged asynchronous end states that are not fixed "
+           "under the synchronous rule (s_i h_i < 0)");
   snprintf(m, sizeof m, "%ld of %ld", s->violations, s->converged);
   hop_claims_add(cl, "C2-fixed", d, "0", m, "0",
                  s->violations == 0 && s->converged > 0 ? "reproduced" : "not reproduced");
-  snprintf(d, sizeof d, "synchronous updates can fall into 2-cycles: largest fraction of "
-                        "synchronous runs ending in a 2-cycle (N = %g, alpha = %.2f, flip %g); "
-                        "cycles longer than 2 or unfinished runs: %ld", s->best_cycle_n,
-           s->best_cycle_alpha, s->best_cycle_flip, s->sync_cap);
+  snprintf(d, sizeof d,
+           "synchronous updates can fall into 2-cycles: largest fraction of "
+           "synchronous runs ending in a 2-cycle (N = %g, alpha = %.2f, flip %g); "
+           "cycles longer than 2 or unfinished runs: %ld",
+           s->best_cycle_n, s->best_cycle_alpha, s->best_cycle_flip, s->sync_cap);
   snprintf(m, sizeof m, "%.3f (%ld 2-cycles, %ld fixed points in %ld runs)", s->best_cycle,
            s->sync_cycle, s->sync_fixed, s->sync_runs);
   hop_claims_add(cl, "C2-cycles", d, "> 0 (qualitative)", m, "-",
                  s->best_cycle > 0 && s->sync_cap == 0 ? "reproduced" : "not reproduced");
-  snprintf(d, sizeof d, "energy monotone only for asynchronous updates: synchronous runs in which "
-                        "E rose at some step (the two-step function L rose in %ld)", s->sync_lrise);
+  snprintf(d, sizeof d,
+           "energy monotone only for asynchronous updates: synchronous runs in which "
+           "E rose at some step (the two-step function L rose in %ld)",
+           s->sync_lrise);
   snprintf(m, sizeof m, "%ld of %ld", s->sync_erise, s->sync_runs);
   hop_claims_add(cl, "C2-energy", d, "> 0 (qualitative)", m, "-",
                  s->sync_erise > 0 && s->sync_lrise == 0 ? "reproduced" : "not reproduced");
-  snprintf(d, sizeof d, "asynchronous energy never increases: sweeps after which E was higher, "
-                        "over every run of the experiment");
+  snprintf(d, sizeof d,
+           "asynchronous energy never increases: sweeps after which E was higher, "
+           "over every run of the experiment");
   snprintf(m, sizeof m, "%ld of %ld", s->async_rises, s->async_sweeps);
   hop_claims_add(cl, "C6", d, "0", m, "0",
                  s->async_rises == 0 && s->async_sweeps > 0 ? "reproduced" : "not reproduced");
@@ -723,7 +751,8 @@ static int write_sync(hop_exp *x) {
                                "N,alpha,P,flip,runs,frac_fixed,frac_cycle2,frac_cap,"
                                "frac_energy_rise,frac_lyapunov_rise,frac_same_fixed_point");
   if (!fs) return hop_error_code();
-  sync_totals s = {.best_cycle = -1.0, .best_cycle_alpha = NAN, .best_cycle_n = NAN, .best_cycle_flip = NAN};
+  sync_totals s = {
+      .best_cycle = -1.0, .best_cycle_alpha = NAN, .best_cycle_n = NAN, .best_cycle_flip = NAN};
   for (size_t ni = 0; ni < cf->sizes.n; ni++)
     for (size_t fi = 0; fi < cf->flips.n; fi++)
       for (size_t ai = 0; ai < cf->n_alpha; ai++) {
@@ -779,48 +808,63 @@ static void results_free(hop_exp *x) {
 static void report(hop_exp *x) {
   const config *cf = x->cfg;
   const capacity_estimates *e = &((results *)x->res)->est;
-  fprintf(stderr, "capacity: alpha_50(N=%g) = %.4f, extrapolated %.4f +- %.4f, crossing %.4f; results in %s\n",
-          cf->sizes.v[cf->sizes.n - 1], e->a50_largest, e->fit, e->fit_se, e->cross, x->cli.out);
+  fprintf(
+      stderr,
+      "capacity: alpha_50(N=%g) = %.4f, extrapolated %.4f +- %.4f, crossing %.4f; results in %s\n",
+      cf->sizes.v[cf->sizes.n - 1], e->a50_largest, e->fit, e->fit_se, e->cross, x->cli.out);
 }
 
 int main(int argc, char **argv) {
   config cf;
   hop_opt opts[] = {
-      {"sizes", HOP_OPT_INTS, &cf.sizes, 10, 4000, "network sizes N (increasing)", DEF_SIZES, .quick = "100,200,300"},
-      {"alpha-min", HOP_OPT_DOUBLE, &cf.alpha_min, 1e-3, 1.0, "smallest load P/N", DEF_ALPHA_MIN, .quick = NULL},
-      {"alpha-max", HOP_OPT_DOUBLE, &cf.alpha_max, 1e-3, 1.0, "largest load P/N", DEF_ALPHA_MAX, .quick = NULL},
-      {"alpha-step", HOP_OPT_DOUBLE, &cf.alpha_step, 1e-4, 1.0, "load step", DEF_ALPHA_STEP, .quick = "0.02"},
-      {"flips", HOP_OPT_LIST, &cf.flips, 0.0, 0.5, "fractions of bits flipped in the starts", DEF_FLIPS, .quick = NULL},
-      {"thresholds", HOP_OPT_LIST, &cf.thr, 0.01, 1.0, "overlaps counted as retrieval (first: primary)",
-       "0.9,0.95,0.99", .quick = NULL},
-      {"budget", HOP_OPT_INT, &cf.budget, 1, 1e9, "trials per N = max(min-trials, budget/N)", DEF_BUDGET,
-       .quick = "900"},
-      {"min-trials", HOP_OPT_INT, &cf.min_trials, 1, 1e6, "fewest trials per N", DEF_MIN_TRIALS, .quick = NULL},
-      {"max-sweeps", HOP_OPT_INT, &cf.max_sweeps, 1, 1e6, "cap on asynchronous sweeps", "100", .quick = NULL},
-      {"sync-sizes", HOP_OPT_LIST, &cf.sync_sizes, 10, 4000, "sizes with the synchronous comparison (subset of --sizes)",
-       "100,500", .quick = "100"},
-      {"sync-max-steps", HOP_OPT_INT, &cf.sync_max_steps, 3, 1e6, "cap on synchronous steps", "200", .quick = NULL},
-      {"fit-exponent", HOP_OPT_DOUBLE, &cf.fit_exponent, 0.05, 3.0, "finite-size fit alpha_50(N) = a + b N^-e", "0.5", .quick = NULL},
-      {"trace-n", HOP_OPT_INT, &cf.trace_n, 10, 4000, "N of the energy traces", "500", .quick = "100"},
-      {"trace-flip", HOP_OPT_DOUBLE, &cf.trace_flip, 0.0, 0.5, "flipped fraction of the traced start", "0.3", .quick = NULL},
+      {"sizes", HOP_OPT_INTS, &cf.sizes, 10, 4000, "network sizes N (increasing)", DEF_SIZES,
+       .quick = "100,200,300"},
+      {"alpha-min", HOP_OPT_DOUBLE, &cf.alpha_min, 1e-3, 1.0, "smallest load P/N", DEF_ALPHA_MIN,
+       .quick = NULL},
+      {"alpha-max", HOP_OPT_DOUBLE, &cf.alpha_max, 1e-3, 1.0, "largest load P/N", DEF_ALPHA_MAX,
+       .quick = NULL},
+      {"alpha-step", HOP_OPT_DOUBLE, &cf.alpha_step, 1e-4, 1.0, "load step", DEF_ALPHA_STEP,
+       .quick = "0.02"},
+      {"flips", HOP_OPT_LIST, &cf.flips, 0.0, 0.5, "fractions of bits flipped in the starts",
+       DEF_FLIPS, .quick = NULL},
+      {"thresholds", HOP_OPT_LIST, &cf.thr, 0.01, 1.0,
+       "overlaps counted as retrieval (first: primary)", "0.9,0.95,0.99", .quick = NULL},
+      {"budget", HOP_OPT_INT, &cf.budget, 1, 1e9, "trials per N = max(min-trials, budget/N)",
+       DEF_BUDGET, .quick = "900"},
+      {"min-trials", HOP_OPT_INT, &cf.min_trials, 1, 1e6, "fewest trials per N", DEF_MIN_TRIALS,
+       .quick = NULL},
+      {"max-sweeps", HOP_OPT_INT, &cf.max_sweeps, 1, 1e6, "cap on asynchronous sweeps", "100",
+       .quick = NULL},
+      {"sync-sizes", HOP_OPT_LIST, &cf.sync_sizes, 10, 4000,
+       "sizes with the synchronous comparison (subset of --sizes)", "100,500", .quick = "100"},
+      {"sync-max-steps", HOP_OPT_INT, &cf.sync_max_steps, 3, 1e6, "cap on synchronous steps", "200",
+       .quick = NULL},
+      {"fit-exponent", HOP_OPT_DOUBLE, &cf.fit_exponent, 0.05, 3.0,
+       "finite-size fit alpha_50(N) = a + b N^-e", "0.5", .quick = NULL},
+      {"trace-n", HOP_OPT_INT, &cf.trace_n, 10, 4000, "N of the energy traces", "500",
+       .quick = "100"},
+      {"trace-flip", HOP_OPT_DOUBLE, &cf.trace_flip, 0.0, 0.5,
+       "flipped fraction of the traced start", "0.3", .quick = NULL},
   };
   static const hop_exp_stage stages[] = {{"trials", run_trials},
                                          {"retrieval.csv", write_retrieval},
                                          {"capacity estimates", estimate_capacity},
                                          {"sync.csv", write_sync},
                                          {"energy traces", energy_traces}};
-  hop_exp_desc d = {.name = "capacity",
-                    .summary = "Storage capacity of the classical Hopfield network: retrieval vs load alpha = P/N,\n"
-                               "synchronous vs asynchronous updates, energy traces (claims C1, C2, C6).",
-                    .seed = 2385,
-                    .opts = opts,
-                    .n_opts = sizeof opts / sizeof *opts,
-                    .cfg = &cf,
-                    .res_size = sizeof(results),
-                    .check = check,
-                    .stages = stages,
-                    .n_stages = sizeof stages / sizeof *stages,
-                    .report = report,
-                    .free = results_free};
+  hop_exp_desc d = {
+      .name = "capacity",
+      .summary =
+          "Storage capacity of the classical Hopfield network: retrieval vs load alpha = P/N,\n"
+          "synchronous vs asynchronous updates, energy traces (claims C1, C2, C6).",
+      .seed = 2385,
+      .opts = opts,
+      .n_opts = sizeof opts / sizeof *opts,
+      .cfg = &cf,
+      .res_size = sizeof(results),
+      .check = check,
+      .stages = stages,
+      .n_stages = sizeof stages / sizeof *stages,
+      .report = report,
+      .free = results_free};
   return hop_exp_main(&d, argc, argv);
 }

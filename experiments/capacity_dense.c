@@ -56,8 +56,8 @@
 /* This program's random streams (the last argument of hop_rng_key; the values are part
  * of the results of record). */
 enum {
-  RNG_DENSE = 0x301, /* patterns, flips and orders of one trial */
-  RNG_COMPLEX = 0x302, /* the random simplicial complex of one seed */
+  RNG_DENSE = 0x301,       /* patterns, flips and orders of one trial */
+  RNG_COMPLEX = 0x302,     /* the random simplicial complex of one seed */
   RNG_DENSE_TRACE = 0x303, /* the traced start of each model */
 };
 
@@ -74,7 +74,6 @@ typedef struct {
   hop_progress prog;
 } results;
 
-
 /* A start: pattern mu with k random bits flipped, run to a fixed point; returns the
  * overlap with the pattern. */
 typedef struct {
@@ -90,7 +89,6 @@ static void start_state(scratch *w, const signed char *pattern, size_t k) {
   gsl_ran_choose(w->r, w->pick, k, w->order, w->n, sizeof *w->order);
   for (size_t q = 0; q < k; q++) w->s[w->pick[q]] = (signed char)-w->s[w->pick[q]];
 }
-
 
 /* ---- dense and exponential: retrieval against P -------------------------------- */
 typedef struct {
@@ -112,8 +110,10 @@ typedef struct {
 } shared;
 
 /* One trial: fraction retrieved over the sampled patterns, and whether all were. */
-static int dense_trial(const dense_job *j, const config *cf, hop_dam *d, scratch *w, size_t p, double *frac, int *all) {
-  size_t n = j->n, k = (size_t)lround(j->flip * (double)n), tested = p < (size_t)cf->samples ? p : (size_t)cf->samples;
+static int dense_trial(const dense_job *j, const config *cf, hop_dam *d, scratch *w, size_t p,
+                       double *frac, int *all) {
+  size_t n = j->n, k = (size_t)lround(j->flip * (double)n),
+         tested = p < (size_t)cf->samples ? p : (size_t)cf->samples;
   int st = hop_dam_store(d, w->xi, p);
   if (st) return st;
   for (int t = 0; t < N_THR; t++) frac[t] = 0.0, all[t] = 1;
@@ -143,10 +143,16 @@ static int run_dense(void *job, size_t index, int thread, void *ctx) {
   const shared *c = ctx;
   const config *cf = c->cf;
   size_t n = j->n, pmax = (size_t)cf->p_max;
-  scratch w = {n, malloc(n), malloc(pmax * n), malloc(n * sizeof(size_t)), malloc(n * sizeof(size_t)), gsl_rng_alloc(gsl_rng_mt19937)};
+  scratch w = {n,
+               malloc(n),
+               malloc(pmax * n),
+               malloc(n * sizeof(size_t)),
+               malloc(n * sizeof(size_t)),
+               gsl_rng_alloc(gsl_rng_mt19937)};
   hop_dam *d = hop_dam_alloc(n, pmax, j->f);
   int st = d ? HOP_OK : hop_error_code();
-  if (!st && (!w.s || !w.xi || !w.order || !w.pick || !w.r)) st = HOP_RAISE(HOP_ENOMEM, "dense: out of memory");
+  if (!st && (!w.s || !w.xi || !w.order || !w.pick || !w.r))
+    st = HOP_RAISE(HOP_ENOMEM, "dense: out of memory");
   uint64_t model = (uint64_t)j->f.kind * 16 + (uint64_t)j->f.n;
   int low = 0;
   for (size_t p = 1; p <= pmax && j->points < MAX_POINTS && !st && low < 2;) {
@@ -155,12 +161,15 @@ static int run_dense(void *job, size_t index, int thread, void *ctx) {
     for (long t = 0; t < cf->trials && !st; t++) {
       int a[N_THR];
       double fr[N_THR];
-      hop_rng_reseed(w.r, c->seed, hop_rng_key(model * 100000 + n, p * 1000 + (uint64_t)lround(j->flip * 100), (uint64_t)t, RNG_DENSE));
+      hop_rng_reseed(w.r, c->seed,
+                     hop_rng_key(model * 100000 + n, p * 1000 + (uint64_t)lround(j->flip * 100),
+                                 (uint64_t)t, RNG_DENSE));
       for (size_t q = 0; q < p * n; q++) w.xi[q] = gsl_rng_uniform(w.r) < 0.5 ? -1 : 1;
       st = dense_trial(j, cf, d, &w, p, fr, a);
       for (int q = 0; q < N_THR; q++) fsum[q] += fr[q], all[q] += a[q];
     }
-    for (int q = 0; q < N_THR; q++) frac[q] = fsum[q] / (double)cf->trials, all[q] /= (double)cf->trials;
+    for (int q = 0; q < N_THR; q++)
+      frac[q] = fsum[q] / (double)cf->trials, all[q] /= (double)cf->trials;
     j->p[j->points] = (double)p;
     memcpy(j->frac[j->points], frac, sizeof frac);
     memcpy(j->all[j->points], all, sizeof all);
@@ -188,10 +197,12 @@ static int stage_dense(hop_exp *x) {
   results *res = x->res;
   const hop_cli *cli = &x->cli;
   size_t units = cf->exp_sizes.n * cf->exp_flips.n + N_MIXES * cf->flips.n * (size_t)cf->sx_seeds;
-  for (size_t o = 0; o < cf->orders.n; o++) units += cf->sizes[(int)cf->orders.v[o] - 2].n * cf->flips.n;
+  for (size_t o = 0; o < cf->orders.n; o++)
+    units += cf->sizes[(int)cf->orders.v[o] - 2].n * cf->flips.n;
   hop_progress_start(&res->prog, stderr, "capacity_dense", units); /* ended by stage_energy */
   size_t total = 0;
-  for (size_t o = 0; o < cf->orders.n; o++) total += cf->sizes[(int)cf->orders.v[o] - 2].n * cf->flips.n;
+  for (size_t o = 0; o < cf->orders.n; o++)
+    total += cf->sizes[(int)cf->orders.v[o] - 2].n * cf->flips.n;
   total += cf->exp_sizes.n * cf->exp_flips.n;
   hop_jobs *q = hop_jobs_new(total, sizeof(dense_job));
   hop_file *f[3] = {NULL, NULL, NULL};
@@ -200,25 +211,41 @@ static int stage_dense(hop_exp *x) {
     int n = (int)cf->orders.v[o];
     for (size_t s = 0; s < cf->sizes[n - 2].n && !st; s++)
       for (size_t fl = 0; fl < cf->flips.n && !st; fl++)
-        st = hop_jobs_push(q, &(dense_job){.f = {HOP_DAM_POLY, n}, .n = (size_t)cf->sizes[n - 2].v[s], .flip = cf->flips.v[fl]});
+        st = hop_jobs_push(q, &(dense_job){.f = {HOP_DAM_POLY, n},
+                                           .n = (size_t)cf->sizes[n - 2].v[s],
+                                           .flip = cf->flips.v[fl]});
   }
   for (size_t s = 0; s < cf->exp_sizes.n && !st; s++)
     for (size_t fl = 0; fl < cf->exp_flips.n && !st; fl++)
-      st = hop_jobs_push(q, &(dense_job){.f = {HOP_DAM_EXP, 0}, .n = (size_t)cf->exp_sizes.v[s], .flip = cf->exp_flips.v[fl], .part = 1});
+      st = hop_jobs_push(q, &(dense_job){.f = {HOP_DAM_EXP, 0},
+                                         .n = (size_t)cf->exp_sizes.v[s],
+                                         .flip = cf->exp_flips.v[fl],
+                                         .part = 1});
   if (!st) st = hop_jobs_run(q, run_dense, &(shared){cf, res, cli->seed}, (int)cli->threads);
-  if (!st && (!(f[0] = hop_file_open(cli->out, "dense_retrieval.csv", "model,N,flip,P,trials,frac_0.9,frac_0.95,frac_0.99,all_0.9,all_0.95,all_0.99")) ||
-              !(f[1] = hop_file_open(cli->out, "dense_capacity.csv", "model,N,flip,threshold,P_half,P_all,capped,no_error_law")) ||
-              !(f[2] = hop_file_open(cli->out, "dense_fits.csv", "model,flip,threshold,measure,fit,slope,slope_se,intercept,points,reference"))))
+  if (!st &&
+      (!(f[0] = hop_file_open(
+             cli->out, "dense_retrieval.csv",
+             "model,N,flip,P,trials,frac_0.9,frac_0.95,frac_0.99,all_0.9,all_0.95,all_0.99")) ||
+       !(f[1] = hop_file_open(cli->out, "dense_capacity.csv",
+                              "model,N,flip,threshold,P_half,P_all,capped,no_error_law")) ||
+       !(f[2] = hop_file_open(
+             cli->out, "dense_fits.csv",
+             "model,flip,threshold,measure,fit,slope,slope_se,intercept,points,reference"))))
     st = hop_error_code();
   for (size_t k = 0; k < hop_jobs_count(q) && !st; k++) {
     const dense_job *j = hop_jobs_at(q, k);
     const char *name = hop_dam_f_name(j->f);
     for (size_t pt = 0; pt < j->points; pt++)
-      hop_file_printf(f[0], "%s,%zu,%g,%.0f,%ld,%.4f,%.4f,%.4f,%.3f,%.3f,%.3f\n", name, j->n, j->flip, j->p[pt], cf->trials, j->frac[pt][0],
-                      j->frac[pt][1], j->frac[pt][2], j->all[pt][0], j->all[pt][1], j->all[pt][2]);
-    double law = j->f.kind == HOP_DAM_POLY ? pow((double)j->n, j->f.n - 1) / (2 * hop_math_double_factorial(2 * j->f.n - 3) * log((double)j->n)) : NAN;
+      hop_file_printf(f[0], "%s,%zu,%g,%.0f,%ld,%.4f,%.4f,%.4f,%.3f,%.3f,%.3f\n", name, j->n,
+                      j->flip, j->p[pt], cf->trials, j->frac[pt][0], j->frac[pt][1], j->frac[pt][2],
+                      j->all[pt][0], j->all[pt][1], j->all[pt][2]);
+    double law = j->f.kind == HOP_DAM_POLY
+                     ? pow((double)j->n, j->f.n - 1) /
+                           (2 * hop_math_double_factorial(2 * j->f.n - 3) * log((double)j->n))
+                     : NAN;
     for (int t = 0; t < N_THR; t++)
-      hop_file_printf(f[1], "%s,%zu,%g,%g,%.4g,%.4g,%d,%.4g\n", name, j->n, j->flip, thresholds[t], j->cap_half[t], j->cap_all[t], j->capped, law);
+      hop_file_printf(f[1], "%s,%zu,%g,%g,%.4g,%.4g,%d,%.4g\n", name, j->n, j->flip, thresholds[t],
+                      j->cap_half[t], j->cap_all[t], j->capped, law);
   }
   /* C3: slopes per n, flip and threshold; claims at the primary threshold */
   for (size_t o = 0; o < cf->orders.n && !st; o++) {
@@ -239,21 +266,31 @@ static int stage_dense(hop_exp *x) {
           hop_math_fit ft;
           hop_math_linear_fit(lx, ys[v], m, 2, &ft);
           slope[v] = ft.b, err[v] = ft.se_b;
-          hop_file_printf(f[2], "x^%d,%g,%g,%s,%s,%.4f,%.4f,%.4f,%zu,%d\n", n, cf->flips.v[fl], thresholds[t], what[v], on[v], ft.b, ft.se_b,
-                          ft.a, ft.n, n - 1);
+          hop_file_printf(f[2], "x^%d,%g,%g,%s,%s,%.4f,%.4f,%.4f,%zu,%d\n", n, cf->flips.v[fl],
+                          thresholds[t], what[v], on[v], ft.b, ft.se_b, ft.a, ft.n, n - 1);
         }
         if (t != N_THR - 1 || cf->flips.v[fl] != 0.0) continue;
         char id[32], desc[400];
         for (int v = 0; v < 3; v += 2) {
           double tol = fmax(2 * err[v], 0.1 * (n - 1));
           snprintf(id, sizeof id, "C3-n%d-%s", n, v ? "all" : "half");
-          snprintf(desc, sizeof desc, "dense F = x^%d: log-log slope of %s against N (%s, starts at the stored patterns, "
-                   "overlap >= 0.99, N = %s)", n, v ? "P ln N at the no-error capacity P_all (Krotov & Hopfield's law "
-                   "N^(n-1) / (2 (2n-3)!! ln N))" : "the capacity P_half (half the patterns retrieved)",
-                   v ? "fitted on P ln N" : "fitted on P", cf->sizes[n - 2].text);
-          hop_claims_addf(x->claims, id, desc, n == 2 ? "1 (n - 1)" : n == 3 ? "2 (n - 1)" : "3 (n - 1)", "max(2 SE, 10 % of n - 1)",
-                fabs(slope[v] - (n - 1)) <= tol ? "reproduced" : "not reproduced", "%.3f +- %.3f (on P alone: %.3f +- %.3f)",
-                slope[v], err[v], v ? slope[1] : slope[0], v ? err[1] : err[0]);
+          snprintf(
+              desc, sizeof desc,
+              "dense F = x^%d: log-log slope of %s against N (%s, starts at the stored patterns, "
+              "overlap >= 0.99, N = %s)",
+              n,
+              v ? "P ln N at the no-error capacity P_all (Krotov & Hopfield's law "
+                  "N^(n-1) / (2 (2n-3)!! ln N))"
+                : "the capacity P_half (half the patterns retrieved)",
+              v ? "fitted on P ln N" : "fitted on P", cf->sizes[n - 2].text);
+          hop_claims_addf(x->claims, id, desc,
+                          n == 2   ? "1 (n - 1)"
+                          : n == 3 ? "2 (n - 1)"
+                                   : "3 (n - 1)",
+                          "max(2 SE, 10 % of n - 1)",
+                          fabs(slope[v] - (n - 1)) <= tol ? "reproduced" : "not reproduced",
+                          "%.3f +- %.3f (on P alone: %.3f +- %.3f)", slope[v], err[v],
+                          v ? slope[1] : slope[0], v ? err[1] : err[0]);
         }
       }
   }
@@ -270,24 +307,38 @@ static int stage_dense(hop_exp *x) {
       double rho = cf->exp_flips.v[fl], bound = entropy_i(1 - 2 * rho) / 2;
       hop_math_fit fh, fa;
       hop_math_linear_fit(nx, yh, m, 2, &fh);
-      hop_file_printf(f[2], "exp,%g,%g,half,lnP,%.4f,%.4f,%.4f,%zu,%.4f\n", rho, thresholds[t], fh.b, fh.se_b, fh.a, fh.n, bound);
+      hop_file_printf(f[2], "exp,%g,%g,half,lnP,%.4f,%.4f,%.4f,%zu,%.4f\n", rho, thresholds[t],
+                      fh.b, fh.se_b, fh.a, fh.n, bound);
       hop_math_linear_fit(nx, ya, m, 2, &fa);
-      hop_file_printf(f[2], "exp,%g,%g,all,lnP,%.4f,%.4f,%.4f,%zu,%.4f\n", rho, thresholds[t], fa.b, fa.se_b, fa.a, fa.n, bound);
+      hop_file_printf(f[2], "exp,%g,%g,all,lnP,%.4f,%.4f,%.4f,%zu,%.4f\n", rho, thresholds[t], fa.b,
+                      fa.se_b, fa.a, fa.n, bound);
       double bh = fh.b, seh = fh.se_b, ba = fa.b, sea = fa.se_b;
       if (t != N_THR - 1 || fl != 0) continue;
       char desc[400];
-      snprintf(desc, sizeof desc, "exponential F: ln P_all = a + b N over N = %s from %g %% flipped bits, overlap >= 0.99: "
-               "capacity exponential in N (b > 2 SE)", cf->exp_sizes.text, 100 * rho);
-      hop_claims_addf(x->claims, "C4", desc, "exponential in N", "b > 2 SE", ba > 2 * sea ? "reproduced" : "not reproduced",
-            "b = %.3f +- %.3f over %zu sizes (P_half: b = %.3f +- %.3f)", ba, sea, fa.n, bh, seh);
-      snprintf(desc, sizeof desc, "the same b against ln 2 / 2 = 0.347, the rho -> 0 limit of Demircigil et al.'s bound "
-               "(the source's 2^(N/2))");
-      hop_claims_addf(x->claims, "C4-ln2", desc, "0.347", "|b - 0.347| <= 2 SE", fabs(ba - log(2) / 2) <= 2 * sea ? "reproduced" : "not reproduced",
-            "%.3f +- %.3f", ba, sea);
-      snprintf(desc, sizeof desc, "the same b against Demircigil et al.'s bound at rho = %g: exp(alpha N) patterns are "
-               "retrievable for alpha < I(1 - 2 rho) / 2 = %.3f, so b should not fall below it", rho, bound);
-      hop_claims_addf(x->claims, "C4-bound", desc, "b >= I(1 - 2 rho)/2", "b + 2 SE >= bound", ba + 2 * sea >= bound ? "reproduced" : "not reproduced",
-            "%.3f +- %.3f against %.3f", ba, sea, bound);
+      snprintf(
+          desc, sizeof desc,
+          "exponential F: ln P_all = a + b N over N = %s from %g %% flipped bits, overlap >= 0.99: "
+          "capacity exponential in N (b > 2 SE)",
+          cf->exp_sizes.text, 100 * rho);
+      hop_claims_addf(x->claims, "C4", desc, "exponential in N", "b > 2 SE",
+                      ba > 2 * sea ? "reproduced" : "not reproduced",
+                      "b = %.3f +- %.3f over %zu sizes (P_half: b = %.3f +- %.3f)", ba, sea, fa.n,
+                      bh, seh);
+      snprintf(
+          desc, sizeof desc,
+          "the same b against ln 2 / 2 = 0.347, the rho -> 0 limit of Demircigil et al.'s bound "
+          "(the source's 2^(N/2))");
+      hop_claims_addf(x->claims, "C4-ln2", desc, "0.347", "|b - 0.347| <= 2 SE",
+                      fabs(ba - log(2) / 2) <= 2 * sea ? "reproduced" : "not reproduced",
+                      "%.3f +- %.3f", ba, sea);
+      snprintf(
+          desc, sizeof desc,
+          "the same b against Demircigil et al.'s bound at rho = %g: exp(alpha N) patterns are "
+          "retrievable for alpha < I(1 - 2 rho) / 2 = %.3f, so b should not fall below it",
+          rho, bound);
+      hop_claims_addf(x->claims, "C4-bound", desc, "b >= I(1 - 2 rho)/2", "b + 2 SE >= bound",
+                      ba + 2 * sea >= bound ? "reproduced" : "not reproduced",
+                      "%.3f +- %.3f against %.3f", ba, sea, bound);
     }
   st = hop_file_finish(f, 3, st);
   hop_jobs_free(q);
@@ -295,10 +346,13 @@ static int stage_dense(hop_exp *x) {
 }
 
 /* ---- C5: simplicial against pairwise at equal weights ---------------------------- */
-static const char *const mix_names[N_MIXES] = {"pairwise", "edges+triangles", "triangles", "thirds",
-                                               "tetrahedra", "diluted-edges", "diluted-triangles"};
+static const char *const mix_names[N_MIXES] = {
+    "pairwise",   "edges+triangles", "triangles",        "thirds",
+    "tetrahedra", "diluted-edges",   "diluted-triangles"};
 /* fractions of the budget per order; the diluted mixes have half the budget */
-static const double mix_parts[N_MIXES][3] = {{1, 0, 0}, {0.5, 0.5, 0}, {0, 1, 0}, {1.0 / 3, 1.0 / 3, 1.0 / 3}, {0, 0, 1}, {0.5, 0, 0}, {0, 0.5, 0}};
+static const double mix_parts[N_MIXES][3] = {
+    {1, 0, 0}, {0.5, 0.5, 0}, {0, 1, 0},  {1.0 / 3, 1.0 / 3, 1.0 / 3},
+    {0, 0, 1}, {0.5, 0, 0},   {0, 0.5, 0}};
 
 typedef struct {
   int mix, seed;
@@ -315,16 +369,25 @@ static int run_simplicial(void *job, size_t index, int thread, void *ctx) {
   const config *cf = c->cf;
   size_t n = (size_t)cf->sx_n, budget = n * (n - 1) / 2, counts[3], pcap = 4 * n;
   for (int k = 0; k < 3; k++) counts[k] = (size_t)lround(mix_parts[j->mix][k] * (double)budget);
-  gsl_rng *cr = hop_rng_alloc(c->seed, hop_rng_key((uint64_t)j->mix, (uint64_t)j->seed, 0, RNG_COMPLEX));
+  gsl_rng *cr =
+      hop_rng_alloc(c->seed, hop_rng_key((uint64_t)j->mix, (uint64_t)j->seed, 0, RNG_COMPLEX));
   hop_simplicial *net = cr ? hop_simplicial_alloc(n, counts, cr) : NULL;
-  scratch w = {n, malloc(n), malloc(pcap * n), malloc(n * sizeof(size_t)), malloc(n * sizeof(size_t)), gsl_rng_alloc(gsl_rng_mt19937)};
+  scratch w = {n,
+               malloc(n),
+               malloc(pcap * n),
+               malloc(n * sizeof(size_t)),
+               malloc(n * sizeof(size_t)),
+               gsl_rng_alloc(gsl_rng_mt19937)};
   int st = net ? HOP_OK : hop_error_code();
-  if (!st && (!w.s || !w.xi || !w.order || !w.pick || !w.r)) st = HOP_RAISE(HOP_ENOMEM, "simplicial: out of memory");
+  if (!st && (!w.s || !w.xi || !w.order || !w.pick || !w.r))
+    st = HOP_RAISE(HOP_ENOMEM, "simplicial: out of memory");
   double ps[MAX_POINTS], fr[N_THR][MAX_POINTS], al[N_THR][MAX_POINTS];
   int low = 0;
   size_t k = (size_t)lround(j->flip * (double)n);
   for (size_t p = 1; p <= pcap && j->points < MAX_POINTS && !st && low < 3; p++) {
-    hop_rng_reseed(w.r, c->seed, hop_rng_key((uint64_t)j->mix * 1000 + (uint64_t)j->seed, p, (uint64_t)lround(j->flip * 100), RNG_DENSE));
+    hop_rng_reseed(w.r, c->seed,
+                   hop_rng_key((uint64_t)j->mix * 1000 + (uint64_t)j->seed, p,
+                               (uint64_t)lround(j->flip * 100), RNG_DENSE));
     for (size_t q = 0; q < p * n; q++) w.xi[q] = gsl_rng_uniform(w.r) < 0.5 ? -1 : 1;
     if ((st = hop_simplicial_store(net, w.xi, p))) break;
     double frac[N_THR] = {0};
@@ -353,7 +416,8 @@ static int run_simplicial(void *job, size_t index, int thread, void *ctx) {
     for (size_t q = 0; q < j->points && al[t][q]; q++) j->cap_all[t] = ps[q];
   }
   hop_progress_add(&c->res->prog, 1);
-  hop_simplicial_free(net), gsl_rng_free(cr), free(w.s), free(w.xi), free(w.order), free(w.pick), gsl_rng_free(w.r);
+  hop_simplicial_free(net), gsl_rng_free(cr), free(w.s), free(w.xi), free(w.order), free(w.pick),
+      gsl_rng_free(w.r);
   return st;
 }
 
@@ -367,14 +431,19 @@ static int stage_simplicial(hop_exp *x) {
   int st = q ? HOP_OK : hop_error_code();
   for (int m = 0; m < N_MIXES && !st; m++)
     for (size_t fl = 0; fl < nf && !st; fl++)
-      for (size_t s = 0; s < ns && !st; s++) st = hop_jobs_push(q, &(sx_job){.mix = m, .seed = (int)s, .flip = cf->flips.v[fl]});
+      for (size_t s = 0; s < ns && !st; s++)
+        st = hop_jobs_push(q, &(sx_job){.mix = m, .seed = (int)s, .flip = cf->flips.v[fl]});
   if (!st) st = hop_jobs_run(q, run_simplicial, &(shared){cf, res, cli->seed}, (int)cli->threads);
-  if (!st && (!(f[0] = hop_file_open(cli->out, "simplicial.csv", "mix,edges,triangles,tetrahedra,flip,seed,threshold,P_half,P_all")) ||
-              !(f[1] = hop_file_open(cli->out, "simplicial_capacity.csv", "mix,weights,flip,threshold,P_half_mean,P_half_sd,"
-                                                                              "P_all_mean,P_all_sd,ratio_half,ratio_all,seeds"))))
+  if (!st &&
+      (!(f[0] = hop_file_open(cli->out, "simplicial.csv",
+                              "mix,edges,triangles,tetrahedra,flip,seed,threshold,P_half,P_all")) ||
+       !(f[1] = hop_file_open(cli->out, "simplicial_capacity.csv",
+                              "mix,weights,flip,threshold,P_half_mean,P_half_sd,"
+                              "P_all_mean,P_all_sd,ratio_half,ratio_all,seeds"))))
     st = hop_error_code();
   size_t n = (size_t)cf->sx_n, budget = n * (n - 1) / 2;
-  double base_half[HOP_CLI_LIST_MAX][N_THR], base_all[HOP_CLI_LIST_MAX][N_THR], prim[N_MIXES][64]; /* pairwise per flip; primary */
+  double base_half[HOP_CLI_LIST_MAX][N_THR], base_all[HOP_CLI_LIST_MAX][N_THR],
+      prim[N_MIXES][64]; /* pairwise per flip; primary */
   int have_zero = 0;
   for (size_t fl = 0; fl < nf; fl++) have_zero |= cf->flips.v[fl] == 0.0;
   for (int m = 0; m < N_MIXES && !st; m++)
@@ -384,15 +453,17 @@ static int stage_simplicial(hop_exp *x) {
         for (size_t s = 0; s < ns; s++) {
           const sx_job *j = hop_jobs_at(q, ((size_t)m * nf + fl) * ns + s);
           h[s] = j->cap_half[t], a[s] = j->cap_all[t];
-          hop_file_printf(f[0], "%s,%.0f,%.0f,%.0f,%g,%zu,%g,%.4g,%.0f\n", mix_names[m], round(mix_parts[m][0] * budget),
-                          round(mix_parts[m][1] * budget), round(mix_parts[m][2] * budget), j->flip, s, thresholds[t], h[s], a[s]);
+          hop_file_printf(f[0], "%s,%.0f,%.0f,%.0f,%g,%zu,%g,%.4g,%.0f\n", mix_names[m],
+                          round(mix_parts[m][0] * budget), round(mix_parts[m][1] * budget),
+                          round(mix_parts[m][2] * budget), j->flip, s, thresholds[t], h[s], a[s]);
         }
         hop_math_mean_sd(h, ns, &mh, &sh);
         hop_math_mean_sd(a, ns, &ma, &sa);
         if (m == 0) base_half[fl][t] = mh, base_all[fl][t] = ma;
         double weights = round((mix_parts[m][0] + mix_parts[m][1] + mix_parts[m][2]) * budget);
-        hop_file_printf(f[1], "%s,%.0f,%g,%g,%.3f,%.3f,%.2f,%.2f,%.3f,%.3f,%zu\n", mix_names[m], weights, cf->flips.v[fl], thresholds[t],
-                        mh, sh, ma, sa, mh / base_half[fl][t], ma / base_all[fl][t], ns);
+        hop_file_printf(f[1], "%s,%.0f,%g,%g,%.3f,%.3f,%.2f,%.2f,%.3f,%.3f,%zu\n", mix_names[m],
+                        weights, cf->flips.v[fl], thresholds[t], mh, sh, ma, sa,
+                        mh / base_half[fl][t], ma / base_all[fl][t], ns);
         if (t == N_THR - 1 && cf->flips.v[fl] == 0.0) memcpy(prim[m], h, ns * sizeof *h);
       }
   /* C5: each mix against the pairwise network with the same budget (the diluted
@@ -405,14 +476,19 @@ static int stage_simplicial(hop_exp *x) {
     hop_math_mean_sd(diff, ns, &md, &sd);
     hop_math_mean_sd(prim[m], ns, &mh, &sh);
     hop_math_mean_sd(prim[ref], ns, &mr, &sr);
-    double se = ns > 1 ? sd / sqrt((double)ns) : INFINITY, weights = round((mix_parts[m][0] + mix_parts[m][1] + mix_parts[m][2]) * budget);
+    double se = ns > 1 ? sd / sqrt((double)ns) : INFINITY,
+           weights = round((mix_parts[m][0] + mix_parts[m][1] + mix_parts[m][2]) * budget);
     char id[32], desc[400];
     snprintf(id, sizeof id, "C5-%s", m == 6 ? "diluted" : mix_names[m]);
-    snprintf(desc, sizeof desc, "simplicial, N = %zu, %s (%.0f weights): capacity P_half (overlap >= 0.99, starts at the stored "
-             "patterns) against %s with as many weights; %zu seeds, paired", n, mix_names[m], weights,
-             ref ? "random edges" : "the pairwise network (all edges)", ns);
-    hop_claims_addf(x->claims, id, desc, "simplicial stores more at equal weights (Burns & Fukai)", "ratio > 1 by more than 2 SE",
-          md > 2 * se ? "reproduced" : "not reproduced", "ratio %.2f (%.2f +- %.2f against %.2f +- %.2f)", mh / mr, mh, sh, mr, sr);
+    snprintf(desc, sizeof desc,
+             "simplicial, N = %zu, %s (%.0f weights): capacity P_half (overlap >= 0.99, starts at "
+             "the stored "
+             "patterns) against %s with as many weights; %zu seeds, paired",
+             n, mix_names[m], weights, ref ? "random edges" : "the pairwise network (all edges)",
+             ns);
+    hop_claims_addf(x->claims, id, desc, "simplicial stores more at equal weights (Burns & Fukai)",
+                    "ratio > 1 by more than 2 SE", md > 2 * se ? "reproduced" : "not reproduced",
+                    "ratio %.2f (%.2f +- %.2f against %.2f +- %.2f)", mh / mr, mh, sh, mr, sr);
   }
   st = hop_file_finish(f, 2, st);
   hop_jobs_free(q);
@@ -425,12 +501,20 @@ static int stage_energy(hop_exp *x) {
   const hop_cli *cli = &x->cli;
   hop_progress_end(&res->prog);
   enum { MODELS = 6, NT = 40, SXN = 100 };
-  static const hop_dam_f models[5] = {{HOP_DAM_POLY, 2}, {HOP_DAM_POLY, 3}, {HOP_DAM_POLY, 4}, {HOP_DAM_RECT, 3}, {HOP_DAM_EXP, 0}};
+  static const hop_dam_f models[5] = {
+      {HOP_DAM_POLY, 2}, {HOP_DAM_POLY, 3}, {HOP_DAM_POLY, 4}, {HOP_DAM_RECT, 3}, {HOP_DAM_EXP, 0}};
   static const size_t loads[MODELS] = {6, 60, 400, 60, 400, 30}; /* near each model's transition */
   hop_file *f = hop_file_open(cli->out, "energy.csv", "model,N,P,update,energy,normalised");
-  scratch w = {0, malloc(SXN), malloc(400 * SXN), malloc(SXN * sizeof(size_t)), malloc(SXN * sizeof(size_t)), NULL};
+  scratch w = {0,
+               malloc(SXN),
+               malloc(400 * SXN),
+               malloc(SXN * sizeof(size_t)),
+               malloc(SXN * sizeof(size_t)),
+               NULL};
   double *trace = malloc((3 * SXN + 1) * sizeof *trace);
-  int st = f && w.s && w.xi && w.order && w.pick && trace ? HOP_OK : hop_error_code() ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "traces: out of memory");
+  int st = f && w.s && w.xi && w.order && w.pick && trace ? HOP_OK
+           : hop_error_code()                             ? hop_error_code()
+                              : HOP_RAISE(HOP_ENOMEM, "traces: out of memory");
   double worst = -INFINITY;
   for (int md = 0; md < MODELS && !st; md++) {
     size_t n = md < 5 ? NT : SXN, p = loads[md], len = 0;
@@ -442,29 +526,38 @@ static int stage_energy(hop_exp *x) {
     hop_simplicial *sx = NULL;
     size_t thirds[3] = {1650, 1650, 1650};
     if (md < 5) {
-      if (!(d = hop_dam_alloc(n, p, models[md])) || (st = hop_dam_store(d, w.xi, p)) || (st = hop_dam_set_state(d, w.s))) st = st ? st : hop_error_code();
-    } else if (!(sx = hop_simplicial_alloc(n, thirds, w.r)) || (st = hop_simplicial_store(sx, w.xi, p)))
+      if (!(d = hop_dam_alloc(n, p, models[md])) || (st = hop_dam_store(d, w.xi, p)) ||
+          (st = hop_dam_set_state(d, w.s)))
+        st = st ? st : hop_error_code();
+    } else if (!(sx = hop_simplicial_alloc(n, thirds, w.r)) ||
+               (st = hop_simplicial_store(sx, w.xi, p)))
       st = st ? st : hop_error_code();
     for (size_t u = 0; u <= 3 * n && !st; u++) { /* three sweeps of single-neuron updates */
       if (u % n == 0) gsl_ran_shuffle(w.r, w.order, n, sizeof *w.order);
       trace[len++] = d ? hop_dam_energy(d) : hop_simplicial_energy(sx, w.s);
       if (u == 3 * n) break;
-      if (d) hop_dam_async_update(d, w.order[u % n]);
-      else hop_simplicial_async_update(sx, w.s, w.order[u % n]);
+      if (d)
+        hop_dam_async_update(d, w.order[u % n]);
+      else
+        hop_simplicial_async_update(sx, w.s, w.order[u % n]);
     }
     const char *name = md < 5 ? hop_dam_f_name(models[md]) : "simplicial thirds";
     for (size_t u = 0; u < len && !st; u++) {
       double span = trace[0] - trace[len - 1];
       if (u) worst = fmax(worst, trace[u] - trace[u - 1]);
-      hop_file_printf(f, "%s,%zu,%zu,%zu,%.10g,%.6f\n", name, n, p, u, trace[u], span > 0 ? (trace[u] - trace[len - 1]) / span : 0.0);
+      hop_file_printf(f, "%s,%zu,%zu,%zu,%.10g,%.6f\n", name, n, p, u, trace[u],
+                      span > 0 ? (trace[u] - trace[len - 1]) / span : 0.0);
     }
     hop_dam_free(d), hop_simplicial_free(sx), gsl_rng_free(w.r);
     w.r = NULL;
   }
   if (!st)
-    hop_claims_addf(x->claims, "C6-dense", "energy traces of the dense (x^2, x^3, x^4, rect x^3, exp) and simplicial networks under asynchronous "
-                           "updates from 30 % flipped bits: the largest rise of E between two updates",
-          "never increases", "<= 0", worst <= 0 ? "reproduced" : "not reproduced", "%.3g", worst);
+    hop_claims_addf(x->claims, "C6-dense",
+                    "energy traces of the dense (x^2, x^3, x^4, rect x^3, exp) and simplicial "
+                    "networks under asynchronous "
+                    "updates from 30 % flipped bits: the largest rise of E between two updates",
+                    "never increases", "<= 0", worst <= 0 ? "reproduced" : "not reproduced", "%.3g",
+                    worst);
   st = hop_file_finish(&f, 1, st);
   free(w.s), free(w.xi), free(w.order), free(w.pick), free(trace);
   return st;
@@ -478,7 +571,9 @@ static int check(hop_exp *x) {
   for (int k = 0; k < 3 && !*bad; k++) {
     double bound = 2.0 * cf->p_max * pow(cf->sizes[k].v[cf->sizes[k].n - 1], k + 2);
     if (bound >= 4.6e18)
-      snprintf(bad, sizeof bad, "N = %g and --p-max %ld give 2 P N^%d = %.3g >= 2^62: exact drives impossible", cf->sizes[k].v[cf->sizes[k].n - 1], cf->p_max, k + 2, bound);
+      snprintf(bad, sizeof bad,
+               "N = %g and --p-max %ld give 2 P N^%d = %.3g >= 2^62: exact drives impossible",
+               cf->sizes[k].v[cf->sizes[k].n - 1], cf->p_max, k + 2, bound);
   }
   double mem = (double)cf->p_max * 4000.0 * 2 * (double)x->cli.threads;
   if (!*bad && hop_cli_check_memory(mem, 0.8, "--p-max (patterns of every thread)"))
@@ -492,36 +587,48 @@ static void report(hop_exp *x) { fprintf(stderr, "capacity_dense: results in %s\
 int main(int argc, char **argv) {
   config cf;
   hop_opt opts[] = {
-      {"orders", HOP_OPT_INTS, &cf.orders, 2, 4, "powers n of F = x^n (each of 2, 3, 4 once)", "2,3,4", .quick = NULL},
-      {"sizes2", HOP_OPT_LIST, &cf.sizes[0], 8, 4000, "network sizes N for n = 2", "50,100,200,300,400", .quick = "50,100"},
-      {"sizes3", HOP_OPT_LIST, &cf.sizes[1], 8, 1000, "network sizes N for n = 3", "16,24,32,40,50,60", .quick = "16,24"},
-      {"sizes4", HOP_OPT_LIST, &cf.sizes[2], 8, 200, "network sizes N for n = 4", "10,12,14,16,20,24", .quick = "10,12"},
-      {"exp-sizes", HOP_OPT_LIST, &cf.exp_sizes, 4, 60, "network sizes N of the exponential network", "8,10,12,14,16,18,20,22,24,26",
+      {"orders", HOP_OPT_INTS, &cf.orders, 2, 4, "powers n of F = x^n (each of 2, 3, 4 once)",
+       "2,3,4", .quick = NULL},
+      {"sizes2", HOP_OPT_LIST, &cf.sizes[0], 8, 4000, "network sizes N for n = 2",
+       "50,100,200,300,400", .quick = "50,100"},
+      {"sizes3", HOP_OPT_LIST, &cf.sizes[1], 8, 1000, "network sizes N for n = 3",
+       "16,24,32,40,50,60", .quick = "16,24"},
+      {"sizes4", HOP_OPT_LIST, &cf.sizes[2], 8, 200, "network sizes N for n = 4",
+       "10,12,14,16,20,24", .quick = "10,12"},
+      {"exp-sizes", HOP_OPT_LIST, &cf.exp_sizes, 4, 60,
+       "network sizes N of the exponential network", "8,10,12,14,16,18,20,22,24,26",
        .quick = "8,10,12"},
-      {"flips", HOP_OPT_LIST, &cf.flips, 0, 0.45, "fractions of bits flipped in the starts (dense and simplicial)", "0,0.1", .quick = NULL},
-      {"exp-flips", HOP_OPT_LIST, &cf.exp_flips, 0.01, 0.45, "flipped fractions of the exponential network (first: the claims)", "0.1",
-       .quick = NULL},
+      {"flips", HOP_OPT_LIST, &cf.flips, 0, 0.45,
+       "fractions of bits flipped in the starts (dense and simplicial)", "0,0.1", .quick = NULL},
+      {"exp-flips", HOP_OPT_LIST, &cf.exp_flips, 0.01, 0.45,
+       "flipped fractions of the exponential network (first: the claims)", "0.1", .quick = NULL},
       {"trials", HOP_OPT_INT, &cf.trials, 1, 10000, "pattern sets per load P", "10", .quick = "3"},
-      {"samples", HOP_OPT_INT, &cf.samples, 1, 100000, "patterns tried per set for the fraction retrieved", "100", .quick = "30"},
-      {"growth", HOP_OPT_DOUBLE, &cf.growth, 1.01, 2, "factor between successive loads P", "1.1", .quick = "1.3"},
-      {"max-sweeps", HOP_OPT_INT, &cf.max_sweeps, 1, 1e6, "cap on asynchronous sweeps", "100", .quick = NULL},
+      {"samples", HOP_OPT_INT, &cf.samples, 1, 100000,
+       "patterns tried per set for the fraction retrieved", "100", .quick = "30"},
+      {"growth", HOP_OPT_DOUBLE, &cf.growth, 1.01, 2, "factor between successive loads P", "1.1",
+       .quick = "1.3"},
+      {"max-sweeps", HOP_OPT_INT, &cf.max_sweeps, 1, 1e6, "cap on asynchronous sweeps", "100",
+       .quick = NULL},
       {"p-max", HOP_OPT_INT, &cf.p_max, 2, 1e6, "largest load P tried", "20000", .quick = "2000"},
-      {"sx-n", HOP_OPT_INT, &cf.sx_n, 10, 1000, "neurons N of the simplicial comparison", "100", .quick = "40"},
-      {"sx-seeds", HOP_OPT_INT, &cf.sx_seeds, 1, 64, "seeds (complex and patterns) per simplicial mix", "10", .quick = "2"},
+      {"sx-n", HOP_OPT_INT, &cf.sx_n, 10, 1000, "neurons N of the simplicial comparison", "100",
+       .quick = "40"},
+      {"sx-seeds", HOP_OPT_INT, &cf.sx_seeds, 1, 64,
+       "seeds (complex and patterns) per simplicial mix", "10", .quick = "2"},
   };
   static const hop_exp_stage stages[] = {{"dense and exponential networks (C3, C4)", stage_dense},
                                          {"simplicial networks (C5)", stage_simplicial},
                                          {"energy traces (C6)", stage_energy}};
-  hop_exp_desc d = {.name = "capacity_dense",
-                    .summary = "Capacity of dense (x^n), exponential and simplicial Hopfield networks (C3-C6).",
-                    .seed = 2385,
-                    .opts = opts,
-                    .n_opts = sizeof opts / sizeof *opts,
-                    .cfg = &cf,
-                    .res_size = sizeof(results),
-                    .check = check,
-                    .stages = stages,
-                    .n_stages = sizeof stages / sizeof *stages,
-                    .report = report};
+  hop_exp_desc d = {
+      .name = "capacity_dense",
+      .summary = "Capacity of dense (x^n), exponential and simplicial Hopfield networks (C3-C6).",
+      .seed = 2385,
+      .opts = opts,
+      .n_opts = sizeof opts / sizeof *opts,
+      .cfg = &cf,
+      .res_size = sizeof(results),
+      .check = check,
+      .stages = stages,
+      .n_stages = sizeof stages / sizeof *stages,
+      .report = report};
   return hop_exp_main(&d, argc, argv);
 }

@@ -72,8 +72,8 @@ enum {
   RNG_CLASSICAL = 7, /* draws of the classical baseline */
 };
 
-#define MAXL HOP_CLI_LIST_MAX
-#define BATCH 100
+#define MAXL      HOP_CLI_LIST_MAX
+#define BATCH     100
 #define STUDENT_P 100 /* the students' setting: P = 100 stored images */
 
 typedef enum { C_NOISE, C_HALF, C_BLUR, C_PIXELS } corruption;
@@ -83,22 +83,22 @@ static const char *const copy_names[] = {"auto", "official", "approx", NULL};
 enum { COPY_AUTO, COPY_OFFICIAL, COPY_APPROX };
 
 typedef struct {
-  hop_cli_numbers sizes;          /* P of accuracy vs P */
-  hop_cli_names sims;             /* hop_uhn_sim values */
-  hop_cli_names corrs;            /* corruption values */
+  hop_cli_numbers sizes;               /* P of accuracy vs P */
+  hop_cli_names sims;                  /* hop_uhn_sim values */
+  hop_cli_names corrs;                 /* corruption values */
   hop_cli_numbers beta_rgb, beta_gray; /* the students' L1-score betas */
   long seeds, queries, max_steps, grid_points;
   double tol, blur_sigma, mask_fraction, correct_tol;
-  int cifar;                      /* COPY_* */
+  int cifar; /* COPY_* */
 } config;
 
 /* One colour representation of the whole training set. */
 typedef struct {
   const char *name; /* "rgb" or "gray" */
   size_t channels, d;
-  float *all;       /* (n, d) pixels 0..255 */
+  float *all; /* (n, d) pixels 0..255 */
   size_t n;
-  double noise;     /* default noise std of the fair comparison */
+  double noise; /* default noise std of the fair comparison */
 } colour;
 
 typedef struct {
@@ -107,22 +107,23 @@ typedef struct {
 
 /* Buffers for one run, sized for the largest P. */
 typedef struct {
-  float *x;            /* (pmax, d) stored patterns */
-  float *q, *orig;     /* (BATCH, d) queries and their originals */
+  float *x;        /* (pmax, d) stored patterns */
+  float *q, *orig; /* (BATCH, d) queries and their originals */
   size_t *idx, *scratch;
-  float *tmp;          /* (h*w) blur scratch */
-  float *s;            /* (BATCH, pmax) similarities for identification */
+  float *tmp; /* (h*w) blur scratch */
+  float *s;   /* (BATCH, pmax) similarities for identification */
 } buffers;
 
 /* Corrupt one image (channels, 32, 32) in place. */
 static int corrupt(float *img, const colour *c, corruption k, double sigma, const config *cf,
                    gsl_rng *r, buffers *b) {
   switch (k) {
-  case C_NOISE: return hop_corrupt_noise(img, c->d, r, sigma, 0.0f, 255.0f);
-  case C_HALF: hop_corrupt_half(img, c->channels, 32, 32, 0.0f, NULL); return HOP_OK;
-  case C_BLUR: return hop_corrupt_blur(img, c->channels, 32, 32, cf->blur_sigma, b->tmp);
-  case C_PIXELS:
-    return hop_corrupt_pixels(img, c->channels, 32, 32, r, cf->mask_fraction, 0.0f, NULL, b->scratch);
+    case C_NOISE: return hop_corrupt_noise(img, c->d, r, sigma, 0.0f, 255.0f);
+    case C_HALF: hop_corrupt_half(img, c->channels, 32, 32, 0.0f, NULL); return HOP_OK;
+    case C_BLUR: return hop_corrupt_blur(img, c->channels, 32, 32, cf->blur_sigma, b->tmp);
+    case C_PIXELS:
+      return hop_corrupt_pixels(img, c->channels, 32, 32, r, cf->mask_fraction, 0.0f, NULL,
+                                b->scratch);
   }
   return HOP_EINVAL;
 }
@@ -131,8 +132,10 @@ static int corrupt(float *img, const colour *c, corruption k, double sigma, cons
  * score. When grid is not NULL the first 8 originals, corrupted and recalled images are
  * copied there ((3, 8, d), scaled to [0, 1]). */
 static int run(const colour *c, size_t p, corruption k, double sigma, const hop_uhn_params *par,
-               const config *cf, uint64_t seed, uint64_t draw, buffers *b, score *out, float *grid) {
-  gsl_rng *r = hop_rng_alloc(seed, hop_rng_key(draw, p, (uint64_t)k, c->channels == 3 ? RNG_DRAW_RGB : RNG_DRAW_GRAY));
+               const config *cf, uint64_t seed, uint64_t draw, buffers *b, score *out,
+               float *grid) {
+  gsl_rng *r = hop_rng_alloc(
+      seed, hop_rng_key(draw, p, (uint64_t)k, c->channels == 3 ? RNG_DRAW_RGB : RNG_DRAW_GRAY));
   if (!r) return hop_error_code();
   size_t d = c->d, nq = p < (size_t)cf->queries ? p : (size_t)cf->queries;
   for (size_t i = 0; i < c->n; i++) b->idx[i] = i;
@@ -140,7 +143,8 @@ static int run(const colour *c, size_t p, corruption k, double sigma, const hop_
   for (size_t i = 0; i < p; i++) memcpy(b->x + i * d, c->all + b->idx[i] * d, d * sizeof *b->x);
   hop_uhn *m = hop_uhn_alloc(b->x, p, d);
   hop_uhn_work *w = m ? hop_uhn_work_alloc(m, BATCH) : NULL;
-  hop_uhn_params ide = {.sim = HOP_UHN_SIM_EUCLIDEAN, .sep = HOP_UHN_SEP_MAX, .beta = 1, .max_steps = 1};
+  hop_uhn_params ide = {
+      .sim = HOP_UHN_SIM_EUCLIDEAN, .sep = HOP_UHN_SEP_MAX, .beta = 1, .max_steps = 1};
   int status = m && w ? HOP_OK : hop_error_code();
   double correct = 0, ident = 0, mse = 0;
   for (size_t q0 = 0; q0 < nq && !status; q0 += BATCH) {
@@ -235,8 +239,9 @@ static int run_seeds(const colour *c, size_t p, corruption k, double sigma,
     id += sc->identified;
     if (rows)
       hop_file_printf(rows, "%s,%s,%s,%g,%zu,%s,%g,%ld,%ld,%.4f,%.4f,%.3f\n", tag, c->name,
-                      corruption_names[k], k == C_NOISE ? sigma : 0.0, p, hop_uhn_sim_name(par->sim),
-                      par->beta, (long)par->max_steps, s, sc->correct, sc->identified, sc->mse);
+                      corruption_names[k], k == C_NOISE ? sigma : 0.0, p,
+                      hop_uhn_sim_name(par->sim), par->beta, (long)par->max_steps, s, sc->correct,
+                      sc->identified, sc->mse);
   }
   hop_math_mean_sd(a, (size_t)n, &sm->correct, &sm->correct_sd);
   hop_math_mean_sd(m, (size_t)n, &sm->mse, &sm->mse_sd);
@@ -268,12 +273,12 @@ typedef struct {
   char paths[5][512];
   const char *pp[5];
   size_t n_batches;
-  int official;        /* the official CIFAR-10 (1) or the approximate JPEG-75 copy (0) */
-  size_t pmax;         /* largest P */
-  colour cols[2];      /* gray, rgb */
+  int official;   /* the official CIFAR-10 (1) or the approximate JPEG-75 copy (0) */
+  size_t pmax;    /* largest P */
+  colour cols[2]; /* gray, rgb */
   buffers b;
-  hop_jobs *draws;     /* job queue of run_seeds */
-  float *grid, *grid2; /* (4, 8, 3072), (3, 8, 3072) image-grid scratch */
+  hop_jobs *draws;            /* job queue of run_seeds */
+  float *grid, *grid2;        /* (4, 8, 3072), (3, 8, 3072) image-grid scratch */
   setting st[9 * (MAXL + 1)]; /* plan rows x (betas + baseline) */
   size_t nst;
   double best_beta[2][4][5], best_test[2][4][5], l1_range[2];
@@ -282,12 +287,12 @@ typedef struct {
   hop_progress prog;
 } results;
 
-static const setting *find(const results *res, const char *colour, corruption k, double sigma, size_t p,
-                           hop_uhn_sim sim, double beta) {
+static const setting *find(const results *res, const char *colour, corruption k, double sigma,
+                           size_t p, hop_uhn_sim sim, double beta) {
   for (size_t i = 0; i < res->nst; i++) {
     const setting *v = &res->st[i];
-    if (!strcmp(v->colour, colour) && v->k == k && v->sigma == sigma && v->p == p && v->sim == sim &&
-        v->beta == beta)
+    if (!strcmp(v->colour, colour) && v->k == k && v->sigma == sigma && v->p == p &&
+        v->sim == sim && v->beta == beta)
       return v;
   }
   return NULL;
@@ -306,7 +311,9 @@ static int load(hop_exp *x) {
   int official = pf != NULL;
   if (pf) fclose(pf);
   if (cf->cifar == COPY_OFFICIAL && !official)
-    HOP_ERROR(HOP_EINVAL, "option --cifar: the official CIFAR-10 is not in %s (run make data where it can be downloaded)",
+    HOP_ERROR(HOP_EINVAL,
+              "option --cifar: the official CIFAR-10 is not in %s (run make data where it can be "
+              "downloaded)",
               hop_data_dir());
   if (cf->cifar == COPY_APPROX) official = 0;
   res->official = official;
@@ -324,7 +331,8 @@ static int load(hop_exp *x) {
   /* what the run needs: 32 x 32 RGB images (the loader's only shape), at least the
    * students' 100 images and the largest P of --sizes */
   res->pmax = STUDENT_P;
-  for (size_t i = 0; i < cf->sizes.n; i++) res->pmax = (size_t)cf->sizes.v[i] > res->pmax ? (size_t)cf->sizes.v[i] : res->pmax;
+  for (size_t i = 0; i < cf->sizes.n; i++)
+    res->pmax = (size_t)cf->sizes.v[i] > res->pmax ? (size_t)cf->sizes.v[i] : res->pmax;
   char why[96];
   snprintf(why, sizeof why, "P = %zu (the students' %d images and --sizes)", res->pmax, STUDENT_P);
   if (hop_data_expect(&res->ds, res->paths[0], 3, 32, 32, res->pmax, why)) return hop_error_code();
@@ -352,8 +360,8 @@ static int prepare(hop_exp *x) {
   res->grid = malloc(4 * 8 * 3072 * sizeof *res->grid);
   res->grid2 = malloc(3 * 8 * 3072 * sizeof *res->grid2);
   res->draws = hop_jobs_new((size_t)cf->seeds, sizeof(draw_job));
-  if (!res->cols[0].all || !res->cols[1].all || !b->x || !b->q || !b->orig || !b->idx || !b->scratch ||
-      !b->tmp || !b->s || !res->grid || !res->grid2 || !res->draws)
+  if (!res->cols[0].all || !res->cols[1].all || !b->x || !b->q || !b->orig || !b->idx ||
+      !b->scratch || !b->tmp || !b->s || !res->grid || !res->grid2 || !res->draws)
     return HOP_RAISE(HOP_ENOMEM, "buffers for P up to %zu", pmax);
   hop_norm_gray(ds, res->cols[0].all);
   for (size_t k = 0; k < ds->n * 1024; k++) res->cols[0].all[k] *= 255.0f;
@@ -376,8 +384,10 @@ static int claims_students(hop_exp *x) {
   results *res = x->res;
   hop_claims *cl = x->claims;
   char d[600], m[300], which[80];
-  snprintf(which, sizeof which, "%s CIFAR-10", res->official ? "official" : "approximate (JPEG-75)");
-  double bhi = cf->beta_rgb.v[cf->beta_rgb.n - 1], blo = cf->beta_rgb.v[0], bg = cf->beta_gray.v[cf->beta_gray.n - 1];
+  snprintf(which, sizeof which, "%s CIFAR-10",
+           res->official ? "official" : "approximate (JPEG-75)");
+  double bhi = cf->beta_rgb.v[cf->beta_rgb.n - 1], blo = cf->beta_rgb.v[0],
+         bg = cf->beta_gray.v[cf->beta_gray.n - 1];
   const setting *r1 = find(res, "rgb", C_NOISE, 5, 100, HOP_UHN_SIM_L1SCORE, bhi);
   const setting *r1b = find(res, "rgb", C_NOISE, 10, 100, HOP_UHN_SIM_L1SCORE, bhi);
   const setting *r1d = find(res, "rgb", C_NOISE, 5, 100, HOP_UHN_SIM_DOT, 1.0);
@@ -385,9 +395,13 @@ static int claims_students(hop_exp *x) {
   const setting *r2b = find(res, "rgb", C_NOISE, 10, 100, HOP_UHN_SIM_L1SCORE, blo);
   const setting *r3 = find(res, "gray", C_HALF, 0, 100, HOP_UHN_SIM_L1SCORE, bg);
   if (!r1 || !r1b || !r1d || !r2 || !r2b || !r3)
-    return HOP_RAISE(HOP_EINVAL, "a setting of claims R1-R3 was not run (the students' plan and the claims disagree)");
-  snprintf(d, sizeof d, "100 RGB images, noise std 5, L1 score beta = %g, up to %ld steps: exact recall "
-           "(fraction of queries recalled to within %g of every pixel; %s)", bhi, cf->max_steps, cf->correct_tol, which);
+    return HOP_RAISE(
+        HOP_EINVAL,
+        "a setting of claims R1-R3 was not run (the students' plan and the claims disagree)");
+  snprintf(d, sizeof d,
+           "100 RGB images, noise std 5, L1 score beta = %g, up to %ld steps: exact recall "
+           "(fraction of queries recalled to within %g of every pixel; %s)",
+           bhi, cf->max_steps, cf->correct_tol, which);
   snprintf(m, sizeof m, "%.3f +- %.3f", r1->sm.correct, r1->sm.correct_sd);
   hop_claims_add(cl, "R1", d, "almost every image (>= 0.95)", m, ">= 0.95",
                  r1->sm.correct >= 0.95 ? "reproduced" : "not reproduced");
@@ -395,26 +409,37 @@ static int claims_students(hop_exp *x) {
   snprintf(m, sizeof m, "%.3f +- %.3f", r1b->sm.correct, r1b->sm.correct_sd);
   hop_claims_add(cl, "R1-std10", d, "almost every image (>= 0.95)", m, ">= 0.95",
                  r1b->sm.correct >= 0.95 ? "reproduced" : "not reproduced");
-  snprintf(d, sizeof d, "their baseline, dot product on raw pixels with beta = 1, same queries: exact "
-           "recall fraction (identified: %.3f)", r1d->sm.identified);
+  snprintf(d, sizeof d,
+           "their baseline, dot product on raw pixels with beta = 1, same queries: exact "
+           "recall fraction (identified: %.3f)",
+           r1d->sm.identified);
   snprintf(m, sizeof m, "%.3f +- %.3f", r1d->sm.correct, r1d->sm.correct_sd);
   hop_claims_add(cl, "R1-baseline", d, "fails (<= 0.05)", m, "<= 0.05",
                  r1d->sm.correct <= 0.05 ? "reproduced" : "not reproduced");
-  snprintf(d, sizeof d, "beta = %g instead of %g: recall degrades (exact fraction at least 0.2 lower, "
-           "MSE higher); MSE %.1f vs %.1f", blo, bhi, r2->sm.mse, r1->sm.mse);
+  snprintf(d, sizeof d,
+           "beta = %g instead of %g: recall degrades (exact fraction at least 0.2 lower, "
+           "MSE higher); MSE %.1f vs %.1f",
+           blo, bhi, r2->sm.mse, r1->sm.mse);
   snprintf(m, sizeof m, "%.3f vs %.3f", r2->sm.correct, r1->sm.correct);
   hop_claims_add(cl, "R2", d, "blended images", m, "drop >= 0.2",
-                 r2->sm.correct <= r1->sm.correct - 0.2 && r2->sm.mse > r1->sm.mse ? "reproduced" : "not reproduced");
-  snprintf(d, sizeof d, "the same with noise std 10 (the students' code); MSE %.1f vs %.1f", r2b->sm.mse,
-           r1b->sm.mse);
+                 r2->sm.correct <= r1->sm.correct - 0.2 && r2->sm.mse > r1->sm.mse
+                     ? "reproduced"
+                     : "not reproduced");
+  snprintf(d, sizeof d, "the same with noise std 10 (the students' code); MSE %.1f vs %.1f",
+           r2b->sm.mse, r1b->sm.mse);
   snprintf(m, sizeof m, "%.3f vs %.3f", r2b->sm.correct, r1b->sm.correct);
   hop_claims_add(cl, "R2-std10", d, "blended images", m, "drop >= 0.2",
-                 r2b->sm.correct <= r1b->sm.correct - 0.2 && r2b->sm.mse > r1b->sm.mse ? "reproduced" : "not reproduced");
-  snprintf(d, sizeof d, "100 gray images, half mask, beta = %g, 1 step: partial recall (some but not "
-           "almost all exact: exact < 0.95, identified > 0.05); identified %.3f", bg, r3->sm.identified);
+                 r2b->sm.correct <= r1b->sm.correct - 0.2 && r2b->sm.mse > r1b->sm.mse
+                     ? "reproduced"
+                     : "not reproduced");
+  snprintf(d, sizeof d,
+           "100 gray images, half mask, beta = %g, 1 step: partial recall (some but not "
+           "almost all exact: exact < 0.95, identified > 0.05); identified %.3f",
+           bg, r3->sm.identified);
   snprintf(m, sizeof m, "%.3f +- %.3f", r3->sm.correct, r3->sm.correct_sd);
-  hop_claims_add(cl, "R3", d, "partial recall", m, "0.05 < . < 0.95",
-                 r3->sm.correct < 0.95 && r3->sm.identified > 0.05 ? "reproduced" : "not reproduced");
+  hop_claims_add(
+      cl, "R3", d, "partial recall", m, "0.05 < . < 0.95",
+      r3->sm.correct < 0.95 && r3->sm.identified > 0.05 ? "reproduced" : "not reproduced");
   return HOP_OK;
 }
 
@@ -422,24 +447,37 @@ static int students(hop_exp *x) {
   const config *cf = x->cfg;
   results *res = x->res;
   const hop_cli *cli = &x->cli;
-  hop_file *fs = hop_file_open(cli->out, "students.csv",
-                               "part,colour,corruption,sigma,P,similarity,beta,max_steps,seed,correct,identified,mse");
+  hop_file *fs = hop_file_open(
+      cli->out, "students.csv",
+      "part,colour,corruption,sigma,P,similarity,beta,max_steps,seed,correct,identified,mse");
   hop_file *fss = hop_file_open(cli->out, "students_summary.csv",
-                                "colour,corruption,sigma,P,similarity,beta,max_steps,seeds,correct,correct_sd,identified,mse,mse_sd");
+                                "colour,corruption,sigma,P,similarity,beta,max_steps,seeds,correct,"
+                                "correct_sd,identified,mse,mse_sd");
   int status = fs && fss ? HOP_OK : hop_error_code();
-  struct { size_t c; corruption k; double sigma; size_t p; long steps; } plan[] = {
-      {1, C_NOISE, 5, 100, cf->max_steps}, {1, C_NOISE, 10, 100, cf->max_steps},
-      {1, C_NOISE, 5, 20, cf->max_steps},
-      {0, C_NOISE, 5, 20, 1},             {0, C_NOISE, 5, 100, 1},
-      {0, C_HALF, 0, 100, 1},             {1, C_HALF, 0, 100, cf->max_steps},
-      {1, C_BLUR, 0, 100, cf->max_steps},  {0, C_BLUR, 0, 100, 1}};
+  struct {
+    size_t c;
+    corruption k;
+    double sigma;
+    size_t p;
+    long steps;
+  } plan[] = {{1, C_NOISE, 5, 100, cf->max_steps},
+              {1, C_NOISE, 10, 100, cf->max_steps},
+              {1, C_NOISE, 5, 20, cf->max_steps},
+              {0, C_NOISE, 5, 20, 1},
+              {0, C_NOISE, 5, 100, 1},
+              {0, C_HALF, 0, 100, 1},
+              {1, C_HALF, 0, 100, cf->max_steps},
+              {1, C_BLUR, 0, 100, cf->max_steps},
+              {0, C_BLUR, 0, 100, 1}};
   for (size_t pi = 0; pi < sizeof plan / sizeof plan[0] && !status; pi++) {
     const colour *c = &res->cols[plan[pi].c];
     const hop_cli_numbers *betas = plan[pi].c ? &cf->beta_rgb : &cf->beta_gray;
     size_t nb = betas->n;
     for (size_t bi = 0; bi <= nb && !status; bi++) { /* bi == nb: their dot baseline, beta 1 */
-      hop_uhn_params par = {.sim = bi < nb ? HOP_UHN_SIM_L1SCORE : HOP_UHN_SIM_DOT, .sep = HOP_UHN_SEP_SOFTMAX,
-                            .beta = bi < nb ? betas->v[bi] : 1.0, .max_steps = (size_t)plan[pi].steps,
+      hop_uhn_params par = {.sim = bi < nb ? HOP_UHN_SIM_L1SCORE : HOP_UHN_SIM_DOT,
+                            .sep = HOP_UHN_SEP_SOFTMAX,
+                            .beta = bi < nb ? betas->v[bi] : 1.0,
+                            .max_steps = (size_t)plan[pi].steps,
                             .tol = cf->tol};
       setting *s = &res->st[res->nst++];
       memset(s, 0, sizeof *s);
@@ -449,8 +487,8 @@ static int students(hop_exp *x) {
       s->beta = par.beta;
       s->p = plan[pi].p;
       s->sim = par.sim;
-      status = run_seeds(c, plan[pi].p, plan[pi].k, plan[pi].sigma, &par, cf, cli->seed, 0, &res->b, res->draws,
-                         &s->sm, fs, "students");
+      status = run_seeds(c, plan[pi].p, plan[pi].k, plan[pi].sigma, &par, cf, cli->seed, 0, &res->b,
+                         res->draws, &s->sm, fs, "students");
       hop_file_printf(fss, "%s,%s,%g,%zu,%s,%g,%ld,%ld,%.4f,%.4f,%.4f,%.3f,%.3f\n", c->name,
                       corruption_names[plan[pi].k], plan[pi].sigma, plan[pi].p,
                       hop_uhn_sim_name(par.sim), par.beta, plan[pi].steps, cf->seeds, s->sm.correct,
@@ -470,22 +508,32 @@ static int grids(hop_exp *x) {
   const config *cf = x->cfg;
   results *res = x->res;
   const hop_cli *cli = &x->cli;
-  struct { const char *name; size_t c; corruption k; double sigma, beta; long steps; } g4[4] = {
-      {"grid_r1.csv", 1, C_NOISE, 5, cf->beta_rgb.v[cf->beta_rgb.n - 1], cf->max_steps},
-      {"grid_r2.csv", 1, C_NOISE, 5, cf->beta_rgb.v[0], cf->max_steps},
-      {"grid_r2_std10.csv", 1, C_NOISE, 10, cf->beta_rgb.v[0], cf->max_steps},
-      {"grid_r3.csv", 0, C_HALF, 0, cf->beta_gray.v[cf->beta_gray.n - 1], 1}};
+  struct {
+    const char *name;
+    size_t c;
+    corruption k;
+    double sigma, beta;
+    long steps;
+  } g4[4] = {{"grid_r1.csv", 1, C_NOISE, 5, cf->beta_rgb.v[cf->beta_rgb.n - 1], cf->max_steps},
+             {"grid_r2.csv", 1, C_NOISE, 5, cf->beta_rgb.v[0], cf->max_steps},
+             {"grid_r2_std10.csv", 1, C_NOISE, 10, cf->beta_rgb.v[0], cf->max_steps},
+             {"grid_r3.csv", 0, C_HALF, 0, cf->beta_gray.v[cf->beta_gray.n - 1], 1}};
   int status = HOP_OK;
   for (int g = 0; g < 4 && !status; g++) {
     const colour *c = &res->cols[g4[g].c];
     score sc;
-    hop_uhn_params l1 = {.sim = HOP_UHN_SIM_L1SCORE, .sep = HOP_UHN_SEP_SOFTMAX, .beta = g4[g].beta,
-                         .max_steps = (size_t)g4[g].steps, .tol = cf->tol};
+    hop_uhn_params l1 = {.sim = HOP_UHN_SIM_L1SCORE,
+                         .sep = HOP_UHN_SEP_SOFTMAX,
+                         .beta = g4[g].beta,
+                         .max_steps = (size_t)g4[g].steps,
+                         .tol = cf->tol};
     hop_uhn_params dot = l1;
     dot.sim = HOP_UHN_SIM_DOT;
     dot.beta = 1.0;
-    if ((status = run(c, 100, g4[g].k, g4[g].sigma, &l1, cf, cli->seed, 0, &res->b, &sc, res->grid)) ||
-        (status = run(c, 100, g4[g].k, g4[g].sigma, &dot, cf, cli->seed, 0, &res->b, &sc, res->grid2)))
+    if ((status =
+             run(c, 100, g4[g].k, g4[g].sigma, &l1, cf, cli->seed, 0, &res->b, &sc, res->grid)) ||
+        (status =
+             run(c, 100, g4[g].k, g4[g].sigma, &dot, cf, cli->seed, 0, &res->b, &sc, res->grid2)))
       break;
     memcpy(res->grid + 3 * 8 * c->d, res->grid2 + 2 * 8 * c->d, 8 * c->d * sizeof *res->grid);
     status = hop_grid_write(cli->out, g4[g].name, res->grid, 32, c->channels, 32, 32, 8, 1);
@@ -504,11 +552,13 @@ static void claims_sweep(hop_exp *x) {
   int have_noise = 0;
   for (size_t ki = 0; ki < cf->corrs.n; ki++) have_noise |= cf->corrs.v[ki] == C_NOISE;
   if (have_noise) {
-    snprintf(d, sizeof d, "scale greatly influences performance: range of the exact-recall fraction of "
+    snprintf(d, sizeof d,
+             "scale greatly influences performance: range of the exact-recall fraction of "
              "the L1 score over the beta sweep (noise, P = 100), RGB / gray");
     snprintf(m, sizeof m, "%.3f / %.3f", res->l1_range[1], res->l1_range[0]);
-    hop_claims_add(cl, "R4", d, "large (>= 0.5)", m, ">= 0.5",
-                   res->l1_range[1] >= 0.5 && res->l1_range[0] >= 0.5 ? "reproduced" : "not reproduced");
+    hop_claims_add(
+        cl, "R4", d, "large (>= 0.5)", m, ">= 0.5",
+        res->l1_range[1] >= 0.5 && res->l1_range[0] >= 0.5 ? "reproduced" : "not reproduced");
   }
   for (int ci = 0; ci < 2; ci++)
     for (size_t ki = 0; ki < cf->corrs.n; ki++) {
@@ -530,18 +580,20 @@ static void claims_sweep(hop_exp *x) {
       if (!have_l1 || bestv < 0) continue;
       char id[40];
       snprintf(id, sizeof id, "R5-%s-%s", res->cols[ci].name, corruption_names[k]);
-      snprintf(d, sizeof d, "fair comparison, %s, %s, P = 100, beta chosen on validation draws: exact "
-               "recall of the L1 score vs the best other similarity (%s)", res->cols[ci].name,
-               corruption_names[k], hop_uhn_sim_name(bestsim));
-      snprintf(m, sizeof m, "%.3f vs %.3f (difference %+.3f)", res->best_test[ci][k][HOP_UHN_SIM_L1SCORE], bestv,
+      snprintf(d, sizeof d,
+               "fair comparison, %s, %s, P = 100, beta chosen on validation draws: exact "
+               "recall of the L1 score vs the best other similarity (%s)",
+               res->cols[ci].name, corruption_names[k], hop_uhn_sim_name(bestsim));
+      snprintf(m, sizeof m, "%.3f vs %.3f (difference %+.3f)",
+               res->best_test[ci][k][HOP_UHN_SIM_L1SCORE], bestv,
                res->best_test[ci][k][HOP_UHN_SIM_L1SCORE] - bestv);
       hop_claims_add(cl, id, d, "-", m, "-", "beyond paper");
     }
 }
 
 /* The beta grid of one (colour, corruption, similarity): validation picks, test reports. */
-static int sweep_one(const hop_cli *cli, const config *cf, results *res, int ci, corruption k, hop_uhn_sim sim,
-                     hop_file *fb, hop_file *fbv, hop_file *fbest) {
+static int sweep_one(const hop_cli *cli, const config *cf, results *res, int ci, corruption k,
+                     hop_uhn_sim sim, hop_file *fb, hop_file *fbv, hop_file *fbest) {
   const colour *c = &res->cols[ci];
   double lo, hi, bv = -1, bmse = INFINITY, bb = NAN, amin = INFINITY, amax = -INFINITY;
   summary btest = {0};
@@ -549,11 +601,16 @@ static int sweep_one(const hop_cli *cli, const config *cf, results *res, int ci,
   beta_range(sim, &lo, &hi);
   for (long gi = 0; gi < cf->grid_points && !status; gi++) {
     double beta = pow(10.0, lo + (hi - lo) * (double)gi / (double)(cf->grid_points - 1));
-    hop_uhn_params par = {.sim = sim, .sep = HOP_UHN_SEP_SOFTMAX, .beta = beta,
-                          .max_steps = (size_t)cf->max_steps, .tol = cf->tol};
+    hop_uhn_params par = {.sim = sim,
+                          .sep = HOP_UHN_SEP_SOFTMAX,
+                          .beta = beta,
+                          .max_steps = (size_t)cf->max_steps,
+                          .tol = cf->tol};
     summary val, test;
-    if ((status = run_seeds(c, 100, k, c->noise, &par, cf, cli->seed, 1000, &res->b, res->draws, &val, NULL, "")) ||
-        (status = run_seeds(c, 100, k, c->noise, &par, cf, cli->seed, 2000, &res->b, res->draws, &test, NULL, "")))
+    if ((status = run_seeds(c, 100, k, c->noise, &par, cf, cli->seed, 1000, &res->b, res->draws,
+                            &val, NULL, "")) ||
+        (status = run_seeds(c, 100, k, c->noise, &par, cf, cli->seed, 2000, &res->b, res->draws,
+                            &test, NULL, "")))
       break;
     hop_file_printf(fbv, "%s,%s,%s,%.6g,validation,%.4f,%.4f,%.4f,%.3f,%.3f\n", c->name,
                     corruption_names[k], hop_uhn_sim_name(sim), beta, val.correct, val.correct_sd,
@@ -588,17 +645,19 @@ static int beta_sweep(hop_exp *x) {
   const config *cf = x->cfg;
   results *res = x->res;
   const hop_cli *cli = &x->cli;
-  const char *sweep_header = "colour,corruption,similarity,beta,split,correct,correct_sd,identified,mse,mse_sd";
+  const char *sweep_header =
+      "colour,corruption,similarity,beta,split,correct,correct_sd,identified,mse,mse_sd";
   hop_file *f[3] = {hop_file_open(cli->out, "beta_sweep.csv", sweep_header),
                     hop_file_open(cli->out, "beta_sweep_validation.csv", sweep_header),
                     hop_file_open(cli->out, "best_beta.csv",
-                                  "colour,corruption,similarity,best_beta,val_correct,test_correct,test_correct_sd,test_identified,test_mse,test_mse_sd")};
+                                  "colour,corruption,similarity,best_beta,val_correct,test_correct,"
+                                  "test_correct_sd,test_identified,test_mse,test_mse_sd")};
   int status = f[0] && f[1] && f[2] ? HOP_OK : hop_error_code();
   for (int ci = 0; ci < 2 && !status; ci++)
     for (size_t ki = 0; ki < cf->corrs.n && !status; ki++)
       for (size_t si = 0; si < cf->sims.n && !status; si++)
-        status = sweep_one(cli, cf, res, ci, (corruption)cf->corrs.v[ki], (hop_uhn_sim)cf->sims.v[si], f[0], f[1],
-                           f[2]);
+        status = sweep_one(cli, cf, res, ci, (corruption)cf->corrs.v[ki],
+                           (hop_uhn_sim)cf->sims.v[si], f[0], f[1], f[2]);
   if (!(status = hop_file_finish(f, 3, status))) claims_sweep(x);
   return status;
 }
@@ -609,8 +668,9 @@ static int accuracy_vs_p(hop_exp *x) {
   const config *cf = x->cfg;
   results *res = x->res;
   const hop_cli *cli = &x->cli;
-  hop_file *fp = hop_file_open(cli->out, "accuracy_vs_p.csv",
-                               "colour,corruption,similarity,beta,P,correct,correct_sd,identified,mse,mse_sd");
+  hop_file *fp =
+      hop_file_open(cli->out, "accuracy_vs_p.csv",
+                    "colour,corruption,similarity,beta,P,correct,correct_sd,identified,mse,mse_sd");
   int status = fp ? HOP_OK : hop_error_code();
   for (int ci = 0; ci < 2 && !status; ci++)
     for (size_t ki = 0; ki < cf->corrs.n && !status; ki++)
@@ -620,10 +680,14 @@ static int accuracy_vs_p(hop_exp *x) {
           corruption k = (corruption)cf->corrs.v[ki];
           hop_uhn_sim sim = (hop_uhn_sim)cf->sims.v[si];
           size_t p = (size_t)cf->sizes.v[pi];
-          hop_uhn_params par = {.sim = sim, .sep = HOP_UHN_SEP_SOFTMAX, .beta = res->best_beta[ci][k][sim],
-                                .max_steps = (size_t)cf->max_steps, .tol = cf->tol};
+          hop_uhn_params par = {.sim = sim,
+                                .sep = HOP_UHN_SEP_SOFTMAX,
+                                .beta = res->best_beta[ci][k][sim],
+                                .max_steps = (size_t)cf->max_steps,
+                                .tol = cf->tol};
           summary sm;
-          if ((status = run_seeds(c, p, k, c->noise, &par, cf, cli->seed, 3000, &res->b, res->draws, &sm, NULL, "")))
+          if ((status = run_seeds(c, p, k, c->noise, &par, cf, cli->seed, 3000, &res->b, res->draws,
+                                  &sm, NULL, "")))
             break;
           hop_file_printf(fp, "%s,%s,%s,%.6g,%zu,%.4f,%.4f,%.4f,%.3f,%.3f\n", c->name,
                           corruption_names[k], hop_uhn_sim_name(sim), par.beta, p, sm.correct,
@@ -649,7 +713,8 @@ static int speed(hop_exp *x) {
     hop_uhn_free(m);
     return hop_error_code();
   }
-  hop_uhn_params par = {.sim = HOP_UHN_SIM_DOT, .sep = HOP_UHN_SEP_SOFTMAX, .beta = 1e-6, .max_steps = 1};
+  hop_uhn_params par = {
+      .sim = HOP_UHN_SIM_DOT, .sep = HOP_UHN_SEP_SOFTMAX, .beta = 1e-6, .max_steps = 1};
   double tg = INFINITY, tr = INFINITY;
   for (int rep = 0; rep < 3; rep++) {
     double t0 = hop_cli_now();
@@ -666,9 +731,10 @@ static int speed(hop_exp *x) {
   double gf = 4.0 * BATCH * (double)pmax * (double)c->d / 1e9;
   hop_file *fsp = hop_file_open(cli->out, "speed.txt", NULL);
   if (!fsp) return hop_error_code();
-  hop_file_printf(fsp, "batched retrieval, P = %zu RGB images, %d queries, %ld threads\n"
-                       "cblas_sgemm (the two products alone): %.1f GFlop/s\n"
-                       "retrieval step (dot, softmax, projection): %.1f GFlop/s = %.0f %% of sgemm\n",
+  hop_file_printf(fsp,
+                  "batched retrieval, P = %zu RGB images, %d queries, %ld threads\n"
+                  "cblas_sgemm (the two products alone): %.1f GFlop/s\n"
+                  "retrieval step (dot, softmax, projection): %.1f GFlop/s = %.0f %% of sgemm\n",
                   pmax, BATCH, cli->threads, gf / tg, gf / tr, 100.0 * tg / tr);
   fprintf(stderr, "cifar_recall: sgemm %.1f GFlop/s, retrieval %.1f GFlop/s (%.0f %%) at P = %zu\n",
           gf / tg, gf / tr, 100.0 * tg / tr, pmax);
@@ -680,18 +746,20 @@ static int speed(hop_exp *x) {
 
 /* One draw of the classical baseline: P patterns stored, each recalled from its
  * corrupted version; one row of classical.csv. Returns the exact-recall fraction. */
-static int classical_draw(const hop_cli *cli, const config *cf, results *res, size_t p, corruption k, long sd,
-                          hop_classical *net, float *xi, float *s, float *h, float *img, size_t *order,
-                          hop_file *fc, double *correct_frac) {
+static int classical_draw(const hop_cli *cli, const config *cf, results *res, size_t p,
+                          corruption k, long sd, hop_classical *net, float *xi, float *s, float *h,
+                          float *img, size_t *order, hop_file *fc, double *correct_frac) {
   const colour *c = &res->cols[0];
   const size_t n = 1024;
   buffers *b = &res->b;
-  gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(4000 + (uint64_t)sd, p, (uint64_t)k, RNG_CLASSICAL));
+  gsl_rng *r =
+      hop_rng_alloc(cli->seed, hop_rng_key(4000 + (uint64_t)sd, p, (uint64_t)k, RNG_CLASSICAL));
   if (!r) return hop_error_code();
   for (size_t i = 0; i < c->n; i++) b->idx[i] = i;
   gsl_ran_shuffle(r, b->idx, c->n, sizeof *b->idx);
   for (size_t mu = 0; mu < p; mu++)
-    for (size_t j = 0; j < n; j++) xi[mu * n + j] = c->all[b->idx[mu] * n + j] > 127.5f ? 1.0f : -1.0f;
+    for (size_t j = 0; j < n; j++)
+      xi[mu * n + j] = c->all[b->idx[mu] * n + j] > 127.5f ? 1.0f : -1.0f;
   int status = hop_classical_store(net, xi, p);
   double correct = 0, overlap = 0, mse = 0;
   for (size_t mu = 0; mu < p && !status; mu++) {
@@ -716,8 +784,8 @@ static int classical_draw(const hop_cli *cli, const config *cf, results *res, si
   }
   gsl_rng_free(r);
   if (status) return status;
-  hop_file_printf(fc, "%zu,%s,%ld,%.4f,%.4f,%.1f\n", p, corruption_names[k], sd, correct / (double)p,
-                  overlap / (double)p, mse / (double)p);
+  hop_file_printf(fc, "%zu,%s,%ld,%.4f,%.4f,%.1f\n", p, corruption_names[k], sd,
+                  correct / (double)p, overlap / (double)p, mse / (double)p);
   *correct_frac = correct / (double)p;
   return HOP_OK;
 }
@@ -727,12 +795,16 @@ static int classical(hop_exp *x) {
   results *res = x->res;
   const hop_cli *cli = &x->cli;
   const size_t n = 1024, ps[2] = {20, 100};
-  hop_file *fc = hop_file_open(cli->out, "classical.csv", "P,corruption,seed,correct,mean_overlap,mse");
+  hop_file *fc =
+      hop_file_open(cli->out, "classical.csv", "P,corruption,seed,correct,mean_overlap,mse");
   hop_classical *net = hop_classical_alloc(n);
   float *xi = malloc(100 * n * sizeof *xi), *s = malloc(n * sizeof *s), *h = malloc(n * sizeof *h);
   float *img = malloc(n * sizeof *img);
   size_t *order = malloc(n * sizeof *order);
-  int status = !fc ? hop_error_code() : !net || !xi || !s || !h || !img || !order ? HOP_RAISE(HOP_ENOMEM, "classical baseline") : 0;
+  int status = !fc ? hop_error_code()
+               : !net || !xi || !s || !h || !img || !order
+                   ? HOP_RAISE(HOP_ENOMEM, "classical baseline")
+                   : 0;
   for (int pi = 0; pi < 2 && !status; pi++)
     for (int kk = 0; kk < 2 && !status; kk++) {
       corruption k = kk ? C_HALF : C_NOISE;
@@ -751,7 +823,8 @@ static int classical(hop_exp *x) {
   free(order);
   if ((status = hop_file_finish(&fc, 1, status))) return status;
   char d[600], m[300];
-  snprintf(d, sizeof d, "classical Hebbian network on binarised gray images, noise std 5: fraction "
+  snprintf(d, sizeof d,
+           "classical Hebbian network on binarised gray images, noise std 5: fraction "
            "recalled exactly (binarised original), P = 20 / 100");
   snprintf(m, sizeof m, "%.3f / %.3f", res->classical_correct[0], res->classical_correct[1]);
   hop_claims_add(x->claims, "R-classical", d, "-", m, "-", "beyond paper");
@@ -778,9 +851,11 @@ static void results_free(hop_exp *x) {
 
 static void report(hop_exp *x) {
   const config *cf = x->cfg;
-  const setting *r1 = find(x->res, "rgb", C_NOISE, 5, 100, HOP_UHN_SIM_L1SCORE, cf->beta_rgb.v[cf->beta_rgb.n - 1]);
+  const setting *r1 =
+      find(x->res, "rgb", C_NOISE, 5, 100, HOP_UHN_SIM_L1SCORE, cf->beta_rgb.v[cf->beta_rgb.n - 1]);
   const setting *r1d = find(x->res, "rgb", C_NOISE, 5, 100, HOP_UHN_SIM_DOT, 1.0);
-  fprintf(stderr, "cifar_recall: R1 %.3f, baseline %.3f; results in %s\n", r1->sm.correct, r1d->sm.correct, x->cli.out);
+  fprintf(stderr, "cifar_recall: R1 %.3f, baseline %.3f; results in %s\n", r1->sm.correct,
+          r1d->sm.correct, x->cli.out);
 }
 
 int main(int argc, char **argv) {
@@ -790,46 +865,50 @@ int main(int argc, char **argv) {
        "20,100,1000,10000,50000", .quick = "20,100,1000"},
       {"similarities", HOP_OPT_WORDS, &cf.sims, 0, 0, "similarities of the fair comparison",
        "dot,cosine,euclidean,manhattan,l1score", .quick = NULL, .names = sim_names},
-      {"corruptions", HOP_OPT_WORDS, &cf.corrs, 0, 0, "corruptions of the fair comparison", "noise,half,blur",
-       .quick = NULL, .names = corruption_names},
-      {"beta-rgb", HOP_OPT_LIST, &cf.beta_rgb, 1e-30, 1e30, "the students' L1-score betas, RGB", "1e5,1e6",
-       .quick = NULL},
+      {"corruptions", HOP_OPT_WORDS, &cf.corrs, 0, 0, "corruptions of the fair comparison",
+       "noise,half,blur", .quick = NULL, .names = corruption_names},
+      {"beta-rgb", HOP_OPT_LIST, &cf.beta_rgb, 1e-30, 1e30, "the students' L1-score betas, RGB",
+       "1e5,1e6", .quick = NULL},
       {"beta-gray", HOP_OPT_LIST, &cf.beta_gray, 1e-30, 1e30, "the students' L1-score betas, gray",
        "1e4,1e5", .quick = NULL},
-      {"seeds", HOP_OPT_INT, &cf.seeds, 1, 64, "draws (stored set, queries, noise) per number", "3", .quick = "2"},
+      {"seeds", HOP_OPT_INT, &cf.seeds, 1, 64, "draws (stored set, queries, noise) per number", "3",
+       .quick = "2"},
       {"queries", HOP_OPT_INT, &cf.queries, 1, 1e6, "corrupted queries per draw (at most P)", "100",
        .quick = "20"},
-      {"max-steps", HOP_OPT_INT, &cf.max_steps, 1, 1000, "retrieval steps (students' RGB setting)", "5",
+      {"max-steps", HOP_OPT_INT, &cf.max_steps, 1, 1000, "retrieval steps (students' RGB setting)",
+       "5", .quick = NULL},
+      {"tol", HOP_OPT_DOUBLE, &cf.tol, 0, 1e9, "stop when |q_new - q|_2 < tol", "1e-4",
        .quick = NULL},
-      {"tol", HOP_OPT_DOUBLE, &cf.tol, 0, 1e9, "stop when |q_new - q|_2 < tol", "1e-4", .quick = NULL},
-      {"beta-points", HOP_OPT_INT, &cf.grid_points, 2, 200, "betas per similarity in the sweep", "13",
-       .quick = "4"},
+      {"beta-points", HOP_OPT_INT, &cf.grid_points, 2, 200, "betas per similarity in the sweep",
+       "13", .quick = "4"},
       {"blur-sigma", HOP_OPT_DOUBLE, &cf.blur_sigma, 1e-3, 10, "Gaussian blur sigma (pixels)", "1",
        .quick = NULL},
       {"mask-fraction", HOP_OPT_DOUBLE, &cf.mask_fraction, 0, 1, "hidden pixels of 'pixels'", "0.5",
        .quick = NULL},
-      {"correct-tol", HOP_OPT_DOUBLE, &cf.correct_tol, 1e-9, 255, "max |output - original| of a correct recall",
-       "0.5", .quick = NULL},
-      {"cifar", HOP_OPT_WORD, &cf.cifar, 0, 0, "the CIFAR-10 copy (auto: official if present)", "auto",
-       .quick = NULL, .names = copy_names},
+      {"correct-tol", HOP_OPT_DOUBLE, &cf.correct_tol, 1e-9, 255,
+       "max |output - original| of a correct recall", "0.5", .quick = NULL},
+      {"cifar", HOP_OPT_WORD, &cf.cifar, 0, 0, "the CIFAR-10 copy (auto: official if present)",
+       "auto", .quick = NULL, .names = copy_names},
   };
-  static const hop_exp_stage stages[] = {{"allocation", prepare},       {"students' settings", students},
-                                         {"image grids", grids},          {"beta sweep", beta_sweep},
-                                         {"accuracy vs P", accuracy_vs_p}, {"speed", speed},
-                                         {"classical baseline", classical}};
-  hop_exp_desc d = {.name = "cifar_recall",
-                    .summary = "Recall of corrupted CIFAR-10 images by modern Hopfield retrieval: the students'\n"
-                               "setting, a fair comparison of similarities, accuracy vs P (claims R1-R5).",
-                    .seed = 2385,
-                    .opts = opts,
-                    .n_opts = sizeof opts / sizeof *opts,
-                    .cfg = &cf,
-                    .res_size = sizeof(results),
-                    .load = load,
-                    .data_what = "CIFAR-10",
-                    .stages = stages,
-                    .n_stages = sizeof stages / sizeof *stages,
-                    .report = report,
-                    .free = results_free};
+  static const hop_exp_stage stages[] = {
+      {"allocation", prepare},          {"students' settings", students}, {"image grids", grids},
+      {"beta sweep", beta_sweep},       {"accuracy vs P", accuracy_vs_p}, {"speed", speed},
+      {"classical baseline", classical}};
+  hop_exp_desc d = {
+      .name = "cifar_recall",
+      .summary =
+          "Recall of corrupted CIFAR-10 images by modern Hopfield retrieval: the students'\n"
+          "setting, a fair comparison of similarities, accuracy vs P (claims R1-R5).",
+      .seed = 2385,
+      .opts = opts,
+      .n_opts = sizeof opts / sizeof *opts,
+      .cfg = &cf,
+      .res_size = sizeof(results),
+      .load = load,
+      .data_what = "CIFAR-10",
+      .stages = stages,
+      .n_stages = sizeof stages / sizeof *stages,
+      .report = report,
+      .free = results_free};
   return hop_exp_main(&d, argc, argv);
 }

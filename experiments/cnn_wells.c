@@ -74,13 +74,20 @@
 /* This program's random streams (the last argument of hop_rng_key; the values are part
  * of the results of record). */
 enum {
-  RNG_SPLIT = 0x601, /* the validation split of the training images */
-  RNG_TRAIN = 0x602, /* initial weights and batch order of one network */
+  RNG_SPLIT = 0x601,  /* the validation split of the training images */
+  RNG_TRAIN = 0x602,  /* initial weights and batch order of one network */
   RNG_KMEANS = 0x603, /* k-means++ seeding of one class's wells */
 };
 
 #define W1_PAPER 99.2 /* the source's test accuracy, percent */
-enum { N_SZ = 3, NC = 10, PX = HOP_CNN_SIDE * HOP_CNN_SIDE, MAXL = HOP_CLI_LIST_MAX, MAX_SEEDS = 10, MAX_EPOCHS = 50 };
+enum {
+  N_SZ = 3,
+  NC = 10,
+  PX = HOP_CNN_SIDE * HOP_CNN_SIDE,
+  MAXL = HOP_CLI_LIST_MAX,
+  MAX_SEEDS = 10,
+  MAX_EPOCHS = 50
+};
 static const char *const size_names[N_SZ + 1] = {"small", "mid", "large", NULL};
 static const hop_cnn_arch archs[N_SZ] = {{16, 32, 64, NC}, {32, 64, 128, NC}, {32, 64, 256, NC}};
 
@@ -89,15 +96,15 @@ typedef struct {
   long seeds, epochs, n_train, n_val, n_test, batch, chunks, steps, kmeans_iter;
   double lr, momentum, eta;
   hop_cli_numbers ks, betas;
-  const char *weights;  /* "none" or a directory of trained networks to evaluate */
-  int reuse;            /* weights != "none" */
+  const char *weights; /* "none" or a directory of trained networks to evaluate */
+  int reuse;           /* weights != "none" */
 } config;
 
 typedef struct {
   size_t n_tr, n_va, n_te;
   float *xtr, *xva, *xte;
   unsigned char *ytr, *yva, *yte;
-  size_t count[NC];  /* training images per class */
+  size_t count[NC]; /* training images per class */
   char files[4][512];
 } data;
 
@@ -107,24 +114,26 @@ typedef struct {
   int best_epoch;
   double loss[MAX_EPOCHS], train_acc[MAX_EPOCHS], val_acc[MAX_EPOCHS];
   double head_val, head_test;
-  float *ftr, *fva, *fte;        /* L2-normalised features */
-  hop_wells *wells[MAXL];        /* per K */
+  float *ftr, *fva, *fte; /* L2-normalised features */
+  hop_wells *wells[MAXL]; /* per K */
   /* accuracy per K and beta (the last index, n_betas, is beta = infinity) */
   double acc_val[MAXL][MAXL + 1], acc_test[MAXL][MAXL + 1];
-  size_t sel_k, sel_b;           /* chosen on validation */
-  size_t best_finite_b;          /* the best finite beta at sel_k (for the descent) */
+  size_t sel_k, sel_b;  /* chosen on validation */
+  size_t best_finite_b; /* the best finite beta at sel_k (for the descent) */
   double descent_test, descent_val;
 } net_run;
 
 typedef struct {
   data d;
-  net_run *runs;  /* size-major: runs[i * seeds + s] for the i-th size of --sizes */
+  net_run *runs; /* size-major: runs[i * seeds + s] for the i-th size of --sizes */
   size_t n_runs;
   hop_claims *claims;
-  int best_size;  /* index into cf.sizes chosen on validation */
+  int best_size; /* index into cf.sizes chosen on validation */
 } results;
 
-static double beta_of(const config *cf, size_t b) { return b < cf->betas.n ? cf->betas.v[b] : INFINITY; }
+static double beta_of(const config *cf, size_t b) {
+  return b < cf->betas.n ? cf->betas.v[b] : INFINITY;
+}
 
 /* ---- options ------------------------------------------------------------------------ */
 
@@ -138,15 +147,19 @@ static int load_mnist(hop_exp *x) {
   static const char *names[4] = {"mnist/train-images-idx3-ubyte", "mnist/train-labels-idx1-ubyte",
                                  "mnist/t10k-images-idx3-ubyte", "mnist/t10k-labels-idx1-ubyte"};
   for (int k = 0; k < 4; k++)
-    if (hop_data_path(d->files[k], sizeof d->files[k], names[k]) || hop_exp_dataset(x, d->files[k])) return hop_error_code();
+    if (hop_data_path(d->files[k], sizeof d->files[k], names[k]) || hop_exp_dataset(x, d->files[k]))
+      return hop_error_code();
   hop_dataset tr, te;
   memset(&tr, 0, sizeof tr), memset(&te, 0, sizeof te);
   size_t need = (size_t)cf->n_val + (size_t)(cf->n_train ? cf->n_train : 1);
   int st = hop_data_mnist_load(d->files[0], d->files[1], &tr);
   if (!st) st = hop_data_mnist_load(d->files[2], d->files[3], &te);
   /* this CNN takes 1 x 28 x 28 images; the splits need --val + --train and --test */
-  if (!st) st = hop_data_expect(&tr, d->files[0], 1, HOP_CNN_SIDE, HOP_CNN_SIDE, need, "--val + --train");
-  if (!st) st = hop_data_expect(&te, d->files[2], 1, HOP_CNN_SIDE, HOP_CNN_SIDE, (size_t)cf->n_test, "--test");
+  if (!st)
+    st = hop_data_expect(&tr, d->files[0], 1, HOP_CNN_SIDE, HOP_CNN_SIDE, need, "--val + --train");
+  if (!st)
+    st = hop_data_expect(&te, d->files[2], 1, HOP_CNN_SIDE, HOP_CNN_SIDE, (size_t)cf->n_test,
+                         "--test");
   if (st) {
     hop_data_free(&tr), hop_data_free(&te);
     return hop_error_code();
@@ -171,8 +184,10 @@ static int load_mnist(hop_exp *x) {
   for (size_t i = 0; i < d->n_va + d->n_tr; i++) {
     float *x = i < d->n_va ? d->xva + i * PX : d->xtr + (i - d->n_va) * PX;
     for (size_t k = 0; k < PX; k++) x[k] = (float)tr.x[perm[i] * PX + k] / 255.0f;
-    if (i < d->n_va) d->yva[i] = tr.y[perm[i]];
-    else d->ytr[i - d->n_va] = tr.y[perm[i]], d->count[tr.y[perm[i]]]++;
+    if (i < d->n_va)
+      d->yva[i] = tr.y[perm[i]];
+    else
+      d->ytr[i - d->n_va] = tr.y[perm[i]], d->count[tr.y[perm[i]]]++;
   }
   for (size_t i = 0; i < d->n_te * PX; i++) d->xte[i] = (float)te.x[i] / 255.0f;
   memcpy(d->yte, te.y, d->n_te);
@@ -181,12 +196,15 @@ static int load_mnist(hop_exp *x) {
   /* k-means needs at least K training images of every class */
   size_t kmax = 0, cmin = (size_t)-1;
   int cls = 0;
-  for (size_t i = 0; i < cf->ks.n; i++) kmax = (size_t)cf->ks.v[i] > kmax ? (size_t)cf->ks.v[i] : kmax;
+  for (size_t i = 0; i < cf->ks.n; i++)
+    kmax = (size_t)cf->ks.v[i] > kmax ? (size_t)cf->ks.v[i] : kmax;
   for (int c = 0; c < NC; c++)
     if (d->count[c] < cmin) cmin = d->count[c], cls = c;
   if (cmin < kmax)
-    HOP_ERROR(HOP_EINVAL, "option --k: %zu wells per class, but the training split holds only %zu images of digit %d",
-              kmax, cmin, cls);
+    HOP_ERROR(
+        HOP_EINVAL,
+        "option --k: %zu wells per class, but the training split holds only %zu images of digit %d",
+        kmax, cmin, cls);
   return HOP_OK;
 }
 
@@ -199,8 +217,16 @@ static void data_free(data *d) {
 /* The fingerprint of how a network is trained (written into its weights file). */
 static uint64_t recipe(const hop_cli *cli, const config *cf, const data *d, int size, long seed) {
   uint64_t h = hop_rng_derive(cli->seed, 0x0c44);
-  const double v[] = {size, (double)seed, (double)cf->epochs, cf->lr, cf->momentum, (double)cf->batch,
-                      (double)cf->chunks, (double)d->n_tr, (double)d->n_va, HOP_CNN_FORMAT};
+  const double v[] = {size,
+                      (double)seed,
+                      (double)cf->epochs,
+                      cf->lr,
+                      cf->momentum,
+                      (double)cf->batch,
+                      (double)cf->chunks,
+                      (double)d->n_tr,
+                      (double)d->n_va,
+                      HOP_CNN_FORMAT};
   for (size_t k = 0; k < sizeof v / sizeof *v; k++) {
     uint64_t u;
     memcpy(&u, &v[k], sizeof u);
@@ -229,29 +255,37 @@ static int save_weights(const hop_cli *cli, const hop_cnn *net, uint64_t rec, co
   unsigned char *enc = malloc(len);
   hop_file *f = enc ? hop_file_open(cli->out, name, NULL) : NULL;
   int st;
-  if (!f) st = enc ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "weights buffer");
-  else if ((st = hop_cnn_encode(net, rec, enc, len)) || fwrite(enc, 1, len, hop_file_stream(f)) != len)
-    hop_file_discard(f), st = st ? st : HOP_RAISE(HOP_EIO, "cannot write '%s/%s': %s", cli->out, name, strerror(errno));
-  else st = hop_file_close(f);
+  if (!f)
+    st = enc ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "weights buffer");
+  else if ((st = hop_cnn_encode(net, rec, enc, len)) ||
+           fwrite(enc, 1, len, hop_file_stream(f)) != len)
+    hop_file_discard(f),
+        st = st ? st
+                : HOP_RAISE(HOP_EIO, "cannot write '%s/%s': %s", cli->out, name, strerror(errno));
+  else
+    st = hop_file_close(f);
   free(enc);
   return st;
 }
 
-static int train_one(const hop_cli *cli, const config *cf, const data *d, net_run *run, hop_progress *pg,
-                     char *label, size_t label_cap) {
+static int train_one(const hop_cli *cli, const config *cf, const data *d, net_run *run,
+                     hop_progress *pg, char *label, size_t label_cap) {
   const hop_cnn_arch *a = &archs[run->size];
   hop_cnn *net = hop_cnn_alloc(a);
   hop_cnn_par *par = net ? hop_cnn_par_alloc(a, (size_t)cf->batch, (size_t)cf->chunks) : NULL;
-  gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key((uint64_t)run->size, (uint64_t)run->seed, 0, RNG_TRAIN));
+  gsl_rng *r =
+      hop_rng_alloc(cli->seed, hop_rng_key((uint64_t)run->size, (uint64_t)run->seed, 0, RNG_TRAIN));
   hop_optim_params op = {.kind = HOP_OPTIM_SGD, .lr = cf->lr, .momentum = cf->momentum};
   hop_optim *o = net ? hop_optim_alloc(&op, net->n_params) : NULL;
   size_t B = (size_t)cf->batch;
-  float *g = net ? malloc(net->n_params * sizeof *g) : NULL, *best = net ? malloc(net->n_params * sizeof *best) : NULL;
+  float *g = net ? malloc(net->n_params * sizeof *g) : NULL,
+        *best = net ? malloc(net->n_params * sizeof *best) : NULL;
   float *xb = malloc(B * PX * sizeof *xb), *logits = malloc(d->n_va * NC * sizeof *logits);
   unsigned char *yb = malloc(B);
   size_t *order = malloc(d->n_tr * sizeof *order);
-  int st = net && par && r && o && g && best && xb && logits && yb && order ? HOP_OK
-                                                                            : HOP_RAISE(HOP_ENOMEM, "training buffers");
+  int st = net && par && r && o && g && best && xb && logits && yb && order
+               ? HOP_OK
+               : HOP_RAISE(HOP_ENOMEM, "training buffers");
   if (!st) hop_cnn_init(net, r);
   for (size_t i = 0; i < d->n_tr; i++) order[i] = i;
   double best_val = -1.0;
@@ -268,13 +302,15 @@ static int train_one(const hop_cli *cli, const config *cf, const data *d, net_ru
       }
       double l = hop_cnn_par_grad(net, xb, yb, m, g, &c, par);
       if (!isfinite(l)) {
-        st = hop_error_code() ? hop_error_code() : HOP_RAISE(HOP_EDOM, "the training loss is not finite");
+        st = hop_error_code() ? hop_error_code()
+                              : HOP_RAISE(HOP_EDOM, "the training loss is not finite");
         break;
       }
       hop_optim_step(o, net->params, g, NULL);
       loss += l * (double)m, hits += c;
-      snprintf(label, label_cap, "%-5s seed %ld epoch %ld/%ld loss %.4f acc %5.2f%%", size_names[run->size], run->seed,
-               e + 1, cf->epochs, loss / (double)(s0 + m), 100.0 * (double)hits / (double)(s0 + m));
+      snprintf(label, label_cap, "%-5s seed %ld epoch %ld/%ld loss %.4f acc %5.2f%%",
+               size_names[run->size], run->seed, e + 1, cf->epochs, loss / (double)(s0 + m),
+               100.0 * (double)hits / (double)(s0 + m));
       hop_progress_add(pg, m * flop_units(a));
     }
     if (st || (st = hop_cnn_par_forward(net, d->xva, d->n_va, NULL, logits, par))) break;
@@ -287,8 +323,10 @@ static int train_one(const hop_cli *cli, const config *cf, const data *d, net_ru
       memcpy(best, net->params, net->n_params * sizeof *best);
     }
     if (!pg->tty)
-      fprintf(stderr, "cnn_wells: %s seed %ld epoch %ld: loss %.4f, training %.2f %%, validation %.2f %%\n",
-              size_names[run->size], run->seed, e + 1, run->loss[e], run->train_acc[e], run->val_acc[e]);
+      fprintf(stderr,
+              "cnn_wells: %s seed %ld epoch %ld: loss %.4f, training %.2f %%, validation %.2f %%\n",
+              size_names[run->size], run->seed, e + 1, run->loss[e], run->train_acc[e],
+              run->val_acc[e]);
   }
   if (!st) { /* the weights file */
     memcpy(net->params, best, net->n_params * sizeof *best);
@@ -306,20 +344,23 @@ static int train_all(hop_exp *x) {
   hop_progress pg;
   char label[96] = "training";
   size_t total = 0;
-  for (size_t k = 0; k < res->n_runs; k++) total += (size_t)cf->epochs * res->d.n_tr * flop_units(&archs[res->runs[k].size]);
+  for (size_t k = 0; k < res->n_runs; k++)
+    total += (size_t)cf->epochs * res->d.n_tr * flop_units(&archs[res->runs[k].size]);
   hop_progress_start(&pg, stderr, label, total);
   int st = HOP_OK;
-  for (size_t k = 0; k < res->n_runs && !st; k++) st = train_one(cli, cf, &res->d, &res->runs[k], &pg, label, sizeof label);
+  for (size_t k = 0; k < res->n_runs && !st; k++)
+    st = train_one(cli, cf, &res->d, &res->runs[k], &pg, label, sizeof label);
   snprintf(label, sizeof label, "training");
   hop_progress_end(&pg);
   if (st) return st;
-  hop_file *f = hop_file_open(cli->out, "training.csv", "size,seed,epoch,loss,train_acc,val_acc,kept");
+  hop_file *f =
+      hop_file_open(cli->out, "training.csv", "size,seed,epoch,loss,train_acc,val_acc,kept");
   if (!f) return hop_error_code();
   for (size_t k = 0; k < res->n_runs; k++) {
     const net_run *u = &res->runs[k];
     for (long e = 0; e < cf->epochs; e++)
-      hop_file_printf(f, "%s,%ld,%ld,%.5f,%.3f,%.2f,%d\n", size_names[u->size], u->seed, e + 1, u->loss[e], u->train_acc[e],
-                      u->val_acc[e], u->best_epoch == e + 1);
+      hop_file_printf(f, "%s,%ld,%ld,%.5f,%.3f,%.2f,%d\n", size_names[u->size], u->seed, e + 1,
+                      u->loss[e], u->train_acc[e], u->val_acc[e], u->best_epoch == e + 1);
   }
   return hop_file_close(f);
 }
@@ -337,16 +378,21 @@ static void l2_normalise(float *x, size_t n, size_t d) {
 
 /* Reloads a network from its weights file (checking the recipe), computes its features
  * and the head's accuracies. */
-static hop_cnn *load_weights(const hop_cli *cli, const config *cf, const data *d, const net_run *run, uint64_t *rec) {
+static hop_cnn *load_weights(const hop_cli *cli, const config *cf, const data *d,
+                             const net_run *run, uint64_t *rec) {
   char path[1024];
   const char *dir = cf->reuse ? cf->weights : cli->out;
-  if (snprintf(path, sizeof path, "%s/cnn_%s_seed%ld.bin", dir, size_names[run->size], run->seed) >= (int)sizeof path)
+  if (snprintf(path, sizeof path, "%s/cnn_%s_seed%ld.bin", dir, size_names[run->size], run->seed) >=
+      (int)sizeof path)
     HOP_ERROR_NULL(HOP_ERANGE, "weights path too long: %s", dir);
   hop_cnn *net = hop_cnn_load(path, &archs[run->size], rec);
   if (net && *rec != recipe(cli, cf, d, run->size, run->seed)) {
     hop_cnn_free(net);
-    HOP_ERROR_NULL(HOP_EFORMAT, "%s: trained with other options than this run's (seed, epochs, lr, momentum, batch, "
-                   "chunks, --train or --val differ)", path);
+    HOP_ERROR_NULL(
+        HOP_EFORMAT,
+        "%s: trained with other options than this run's (seed, epochs, lr, momentum, batch, "
+        "chunks, --train or --val differ)",
+        path);
   }
   return net;
 }
@@ -378,10 +424,13 @@ static int features(const hop_cli *cli, const config *cf, const data *d, net_run
   run->ftr = malloc(d->n_tr * f * sizeof(float));
   run->fva = malloc(d->n_va * f * sizeof(float));
   run->fte = malloc(d->n_te * f * sizeof(float));
-  int st = par && lg && run->ftr && run->fva && run->fte ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "features");
+  int st =
+      par && lg && run->ftr && run->fva && run->fte ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "features");
   if (!st) st = hop_cnn_par_forward(net, d->xtr, d->n_tr, run->ftr, NULL, par);
-  if (!st && !(st = hop_cnn_par_forward(net, d->xva, d->n_va, run->fva, lg, par))) run->head_val = accuracy(lg, d->yva, d->n_va, NC);
-  if (!st && !(st = hop_cnn_par_forward(net, d->xte, d->n_te, run->fte, lg, par))) run->head_test = accuracy(lg, d->yte, d->n_te, NC);
+  if (!st && !(st = hop_cnn_par_forward(net, d->xva, d->n_va, run->fva, lg, par)))
+    run->head_val = accuracy(lg, d->yva, d->n_va, NC);
+  if (!st && !(st = hop_cnn_par_forward(net, d->xte, d->n_te, run->fte, lg, par)))
+    run->head_test = accuracy(lg, d->yte, d->n_te, NC);
   if (!st) {
     l2_normalise(run->ftr, d->n_tr, f);
     l2_normalise(run->fva, d->n_va, f);
@@ -402,9 +451,11 @@ static double label_acc(const unsigned char *pred, const unsigned char *y, size_
 /* k-means per class for every K, then every beta on validation and test; the choice
  * of (K, beta) on validation; the descent reading at the choice. */
 static int wells_one(const hop_cli *cli, const config *cf, const data *d, net_run *run) {
-  size_t f = archs[run->size].feat, nb = cf->betas.n + 1, nmax = d->n_va > d->n_te ? d->n_va : d->n_te;
+  size_t f = archs[run->size].feat, nb = cf->betas.n + 1,
+         nmax = d->n_va > d->n_te ? d->n_va : d->n_te;
   size_t kmax = 0;
-  for (size_t i = 0; i < cf->ks.n; i++) kmax = (size_t)cf->ks.v[i] > kmax ? (size_t)cf->ks.v[i] : kmax;
+  for (size_t i = 0; i < cf->ks.n; i++)
+    kmax = (size_t)cf->ks.v[i] > kmax ? (size_t)cf->ks.v[i] : kmax;
   size_t cmax = 0;
   for (int c = 0; c < NC; c++) cmax = d->count[c] > cmax ? d->count[c] : cmax;
   float *xc = malloc(cmax * f * sizeof *xc), *d2 = malloc(nmax * NC * kmax * sizeof *d2), *s = NULL;
@@ -420,9 +471,12 @@ static int wells_one(const hop_cli *cli, const config *cf, const data *d, net_ru
       size_t n = 0;
       for (size_t i = 0; i < d->n_tr; i++)
         if (d->ytr[i] == c) memcpy(xc + n++ * f, run->ftr + i * f, f * sizeof *xc);
-      gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key((uint64_t)(run->size * MAX_SEEDS + run->seed), K, (uint64_t)c,
-                                                        RNG_KMEANS));
-      st = r ? hop_kmeans(xc, n, f, K, (size_t)cf->kmeans_iter, r, w->mu + (size_t)c * K * f, NULL, NULL) : HOP_ENOMEM;
+      gsl_rng *r = hop_rng_alloc(
+          cli->seed,
+          hop_rng_key((uint64_t)(run->size * MAX_SEEDS + run->seed), K, (uint64_t)c, RNG_KMEANS));
+      st = r ? hop_kmeans(xc, n, f, K, (size_t)cf->kmeans_iter, r, w->mu + (size_t)c * K * f, NULL,
+                          NULL)
+             : HOP_ENOMEM;
       gsl_rng_free(r);
     }
     for (int set = 0; set < 2 && !st; set++) {
@@ -444,7 +498,8 @@ static int wells_one(const hop_cli *cli, const config *cf, const data *d, net_ru
         if (run->acc_val[ik][b] > bv) bv = run->acc_val[ik][b], run->sel_k = ik, run->sel_b = b;
     bv = -1.0;
     for (size_t b = 0; b + 1 < nb; b++)
-      if (run->acc_val[run->sel_k][b] > bv) bv = run->acc_val[run->sel_k][b], run->best_finite_b = b;
+      if (run->acc_val[run->sel_k][b] > bv)
+        bv = run->acc_val[run->sel_k][b], run->best_finite_b = b;
   }
   if (!st) { /* descent on the joint energy from each feature, at the chosen K and best finite beta */
     const hop_wells *w = run->wells[run->sel_k];
@@ -454,9 +509,11 @@ static int wells_one(const hop_cli *cli, const config *cf, const data *d, net_ru
     for (int set = 0; set < 2 && !st; set++) {
       size_t n = set ? d->n_te : d->n_va;
       memcpy(s, set ? run->fte : run->fva, n * f * sizeof *s);
-      st = hop_wells_descend_batch(w, s, n, cf->betas.v[run->best_finite_b], cf->eta, (size_t)cf->steps, wl, d2);
+      st = hop_wells_descend_batch(w, s, n, cf->betas.v[run->best_finite_b], cf->eta,
+                                   (size_t)cf->steps, wl, d2);
       for (size_t i = 0; i < n && !st; i++) lab[i] = (unsigned char)(wl[i] / w->k);
-      if (!st) *(set ? &run->descent_test : &run->descent_val) = label_acc(lab, set ? d->yte : d->yva, n);
+      if (!st)
+        *(set ? &run->descent_test : &run->descent_val) = label_acc(lab, set ? d->yte : d->yva, n);
     }
   }
   free(xc), free(d2), free(e), free(lab), free(s), free(wl);
@@ -471,25 +528,28 @@ static int sweep(hop_exp *x) {
   hop_progress_start(&pg, stderr, "features and wells", res->n_runs);
   int st = HOP_OK;
   for (size_t k = 0; k < res->n_runs && !st; k++) {
-    if (!(st = features(cli, cf, &res->d, &res->runs[k]))) st = wells_one(cli, cf, &res->d, &res->runs[k]);
+    if (!(st = features(cli, cf, &res->d, &res->runs[k])))
+      st = wells_one(cli, cf, &res->d, &res->runs[k]);
     hop_progress_add(&pg, 1);
   }
   hop_progress_end(&pg);
   if (st) return st;
   hop_file *f = hop_file_open(cli->out, "wells.csv", "size,seed,k,beta,val_acc,test_acc");
-  hop_file *g = hop_file_open(cli->out, "selected.csv", "size,seed,epoch,head_val,head_test,k,beta,wells_val,wells_test,"
+  hop_file *g = hop_file_open(cli->out, "selected.csv",
+                              "size,seed,epoch,head_val,head_test,k,beta,wells_val,wells_test,"
                               "nearest_val,nearest_test,descent_beta,descent_val,descent_test");
   for (size_t k = 0; f && g && k < res->n_runs; k++) {
     const net_run *u = &res->runs[k];
     size_t nb = cf->betas.n + 1, ik = u->sel_k;
     for (size_t i = 0; i < cf->ks.n; i++)
       for (size_t b = 0; b < nb; b++)
-        hop_file_printf(f, "%s,%ld,%g,%g,%.2f,%.2f\n", size_names[u->size], u->seed, cf->ks.v[i], beta_of(cf, b),
-                        u->acc_val[i][b], u->acc_test[i][b]);
-    hop_file_printf(g, "%s,%ld,%d,%.2f,%.2f,%g,%g,%.2f,%.2f,%.2f,%.2f,%g,%.2f,%.2f\n", size_names[u->size], u->seed,
-                    u->best_epoch, u->head_val, u->head_test, cf->ks.v[ik], beta_of(cf, u->sel_b), u->acc_val[ik][u->sel_b],
-                    u->acc_test[ik][u->sel_b], u->acc_val[ik][nb - 1], u->acc_test[ik][nb - 1], cf->betas.v[u->best_finite_b],
-                    u->descent_val, u->descent_test);
+        hop_file_printf(f, "%s,%ld,%g,%g,%.2f,%.2f\n", size_names[u->size], u->seed, cf->ks.v[i],
+                        beta_of(cf, b), u->acc_val[i][b], u->acc_test[i][b]);
+    hop_file_printf(g, "%s,%ld,%d,%.2f,%.2f,%g,%g,%.2f,%.2f,%.2f,%.2f,%g,%.2f,%.2f\n",
+                    size_names[u->size], u->seed, u->best_epoch, u->head_val, u->head_test,
+                    cf->ks.v[ik], beta_of(cf, u->sel_b), u->acc_val[ik][u->sel_b],
+                    u->acc_test[ik][u->sel_b], u->acc_val[ik][nb - 1], u->acc_test[ik][nb - 1],
+                    cf->betas.v[u->best_finite_b], u->descent_val, u->descent_test);
   }
   hop_file *fs[2] = {f, g};
   return hop_file_finish(fs, 2, f && g ? HOP_OK : hop_error_code());
@@ -497,7 +557,9 @@ static int sweep(hop_exp *x) {
 
 /* ---- summaries and claims ----------------------------------------------------------------- */
 
-typedef struct { double mean, sd, min, max; } stat4;
+typedef struct {
+  double mean, sd, min, max;
+} stat4;
 
 static stat4 stats(const double *x, size_t n) {
   stat4 s = {0, 0, INFINITY, -INFINITY};
@@ -521,8 +583,10 @@ static int summaries(hop_exp *x) {
   const hop_cli *cli = &x->cli;
   size_t S = (size_t)cf->seeds;
   double acc[MAX_SEEDS], best_val = -1.0;
-  hop_file *f = hop_file_open(cli->out, "acc_k.csv", "size,k,mean,sd,min,max,nearest_mean,head_mean");
-  hop_file *g = hop_file_open(cli->out, "sizes.csv", "size,feat,seeds,val_mean,test_mean,test_sd,test_min,test_max,"
+  hop_file *f =
+      hop_file_open(cli->out, "acc_k.csv", "size,k,mean,sd,min,max,nearest_mean,head_mean");
+  hop_file *g = hop_file_open(cli->out, "sizes.csv",
+                              "size,feat,seeds,val_mean,test_mean,test_sd,test_min,test_max,"
                               "head_mean,head_sd,descent_mean,nearest_mean");
   for (size_t i = 0; f && g && i < cf->sizes.n; i++) {
     const net_run *u = &res->runs[i * S];
@@ -530,10 +594,11 @@ static int summaries(hop_exp *x) {
     for (size_t s = 0; s < S; s++) h[s] = u[s].head_test;
     stat4 hs = stats(h, S);
     for (size_t ik = 0; ik < cf->ks.n; ik++) {
-      for (size_t s = 0; s < S; s++) acc[s] = at_k(cf, &u[s], ik), nr[s] = u[s].acc_test[ik][cf->betas.n];
+      for (size_t s = 0; s < S; s++)
+        acc[s] = at_k(cf, &u[s], ik), nr[s] = u[s].acc_test[ik][cf->betas.n];
       stat4 a = stats(acc, S), n = stats(nr, S);
-      hop_file_printf(f, "%s,%g,%.3f,%.3f,%.2f,%.2f,%.3f,%.3f\n", size_names[u->size], cf->ks.v[ik], a.mean, a.sd, a.min,
-                      a.max, n.mean, hs.mean);
+      hop_file_printf(f, "%s,%g,%.3f,%.3f,%.2f,%.2f,%.3f,%.3f\n", size_names[u->size], cf->ks.v[ik],
+                      a.mean, a.sd, a.min, a.max, n.mean, hs.mean);
     }
     double v[MAX_SEEDS], dsc[MAX_SEEDS];
     for (size_t s = 0; s < S; s++) {
@@ -541,8 +606,9 @@ static int summaries(hop_exp *x) {
       dsc[s] = u[s].descent_test, nr[s] = u[s].acc_test[u[s].sel_k][cf->betas.n];
     }
     stat4 t = stats(acc, S), vv = stats(v, S), ds = stats(dsc, S), ns = stats(nr, S);
-    hop_file_printf(g, "%s,%u,%zu,%.3f,%.3f,%.3f,%.2f,%.2f,%.3f,%.3f,%.3f,%.3f\n", size_names[u->size], archs[u->size].feat,
-                    S, vv.mean, t.mean, t.sd, t.min, t.max, hs.mean, hs.sd, ds.mean, ns.mean);
+    hop_file_printf(g, "%s,%u,%zu,%.3f,%.3f,%.3f,%.2f,%.2f,%.3f,%.3f,%.3f,%.3f\n",
+                    size_names[u->size], archs[u->size].feat, S, vv.mean, t.mean, t.sd, t.min,
+                    t.max, hs.mean, hs.sd, ds.mean, ns.mean);
     if (vv.mean > best_val) best_val = vv.mean, res->best_size = (int)i;
   }
   hop_file *fs[2] = {f, g};
@@ -561,27 +627,36 @@ static int claims_w(hop_exp *x) {
   stat4 w1 = stats(acc, S);
   double tol = fmax(2.0 * w1.sd, 0.18);
   char desc[600], meas[300];
-  snprintf(desc, sizeof desc, "MNIST test accuracy %% of CNN + multi-well energy: size %s (chosen on validation), K and "
-           "beta chosen on validation per network, mean over %zu training seeds; tolerance max(2 sd over seeds, 0.18 = "
-           "2 binomial SE at 99.2 %% on 10,000 images)", size_names[u->size], S);
+  snprintf(
+      desc, sizeof desc,
+      "MNIST test accuracy %% of CNN + multi-well energy: size %s (chosen on validation), K and "
+      "beta chosen on validation per network, mean over %zu training seeds; tolerance max(2 sd "
+      "over seeds, 0.18 = "
+      "2 binomial SE at 99.2 %% on 10,000 images)",
+      size_names[u->size], S);
   snprintf(meas, sizeof meas, "%.2f (sd %.2f, range %.2f-%.2f)", w1.mean, w1.sd, w1.min, w1.max);
   char tl[64];
   snprintf(tl, sizeof tl, "+-%.2f", tol);
-  hop_claims_add(x->claims, "W1", desc, "99.2", meas, tl, hop_claims_verdict(w1.mean, W1_PAPER, tol));
+  hop_claims_add(x->claims, "W1", desc, "99.2", meas, tl,
+                 hop_claims_verdict(w1.mean, W1_PAPER, tol));
   /* W2: chosen K against K = 1 (paired over seeds), at the best size */
   size_t k1 = cf->ks.n;
   for (size_t ik = 0; ik < cf->ks.n; ik++)
     if (cf->ks.v[ik] == 1) k1 = ik;
   if (k1 < cf->ks.n) {
     double gain[MAX_SEEDS];
-    for (size_t s = 0; s < S; s++) gain[s] = u[s].acc_test[u[s].sel_k][u[s].sel_b] - at_k(cf, &u[s], k1);
+    for (size_t s = 0; s < S; s++)
+      gain[s] = u[s].acc_test[u[s].sel_k][u[s].sel_b] - at_k(cf, &u[s], k1);
     stat4 g2 = stats(gain, S);
     double kk[MAX_SEEDS];
     for (size_t s = 0; s < S; s++) kk[s] = cf->ks.v[u[s].sel_k];
     stat4 ks = stats(kk, S);
-    snprintf(desc, sizeof desc, "accuracy rises with the number of wells: test accuracy %% at the K chosen on "
-             "validation (mean %.1f) minus K = 1 (beta chosen on validation), size %s, paired over %zu seeds; "
-             "reproduced if the gain exceeds its seed sd and 0.05", ks.mean, size_names[u->size], S);
+    snprintf(desc, sizeof desc,
+             "accuracy rises with the number of wells: test accuracy %% at the K chosen on "
+             "validation (mean %.1f) minus K = 1 (beta chosen on validation), size %s, paired over "
+             "%zu seeds; "
+             "reproduced if the gain exceeds its seed sd and 0.05",
+             ks.mean, size_names[u->size], S);
     snprintf(meas, sizeof meas, "%+.2f (sd %.2f)", g2.mean, g2.sd);
     hop_claims_add(x->claims, "W2", desc, "rises (curve)", meas, "> max(sd, 0.05)",
                    g2.mean > fmax(g2.sd, 0.05) ? "reproduced" : "not reproduced");
@@ -594,9 +669,11 @@ static int claims_w(hop_exp *x) {
       a[s] = u[s].acc_test[u[s].sel_k][u[s].sel_b], b[s] = sm[s].acc_test[sm[s].sel_k][sm[s].sel_b];
     stat4 sa = stats(a, S), sb = stats(b, S);
     double spread = sqrt(sa.sd * sa.sd + sb.sd * sb.sd);
-    snprintf(desc, sizeof desc, "a larger feature extractor matters: test accuracy %% of size %s (chosen on validation) "
-             "minus size %s, means over %zu seeds; reproduced if the gain exceeds the combined seed sd",
-             size_names[u->size], size_names[sm->size], S);
+    snprintf(
+        desc, sizeof desc,
+        "a larger feature extractor matters: test accuracy %% of size %s (chosen on validation) "
+        "minus size %s, means over %zu seeds; reproduced if the gain exceeds the combined seed sd",
+        size_names[u->size], size_names[sm->size], S);
     snprintf(meas, sizeof meas, "%+.2f (%.2f vs %.2f)", sa.mean - sb.mean, sa.mean, sb.mean);
     snprintf(tl, sizeof tl, "> %.2f", spread);
     hop_claims_add(x->claims, "W3", desc, "matters (table)", meas, tl,
@@ -605,18 +682,29 @@ static int claims_w(hop_exp *x) {
   /* beyond the paper: the wells against the head and the nearest prototype, the descent reading */
   double hh[MAX_SEEDS], nn[MAX_SEEDS], dd[MAX_SEEDS];
   for (size_t s = 0; s < S; s++)
-    hh[s] = acc[s] - u[s].head_test, nn[s] = acc[s] - u[s].acc_test[u[s].sel_k][cf->betas.n], dd[s] = u[s].descent_test - acc[s];
+    hh[s] = acc[s] - u[s].head_test, nn[s] = acc[s] - u[s].acc_test[u[s].sel_k][cf->betas.n],
+    dd[s] = u[s].descent_test - acc[s];
   stat4 a = stats(hh, S), b = stats(nn, S), c = stats(dd, S);
-  snprintf(desc, sizeof desc, "wells minus the CNN's own softmax head on the same features, test accuracy %%, size %s, "
-           "paired over %zu seeds", size_names[u->size], S);
-  hop_claims_addf(x->claims, "W-head", desc, "-", "-", "beyond paper", "%+.2f (sd %.2f)", a.mean, a.sd);
-  snprintf(desc, sizeof desc, "wells (energy at the chosen beta) minus the nearest prototype (beta = infinity) at the "
-           "same K, test accuracy %%, size %s", size_names[u->size]);
-  hop_claims_addf(x->claims, "W-nearest", desc, "-", "-", "beyond paper", "%+.2f (sd %.2f)", b.mean, b.sd);
-  snprintf(desc, sizeof desc, "second reading: %ld steps of gradient descent (eta %g) on the joint energy, class of the "
-           "well reached, minus the argmin-energy reading, test accuracy %%, size %s", cf->steps, cf->eta,
+  snprintf(
+      desc, sizeof desc,
+      "wells minus the CNN's own softmax head on the same features, test accuracy %%, size %s, "
+      "paired over %zu seeds",
+      size_names[u->size], S);
+  hop_claims_addf(x->claims, "W-head", desc, "-", "-", "beyond paper", "%+.2f (sd %.2f)", a.mean,
+                  a.sd);
+  snprintf(desc, sizeof desc,
+           "wells (energy at the chosen beta) minus the nearest prototype (beta = infinity) at the "
+           "same K, test accuracy %%, size %s",
            size_names[u->size]);
-  hop_claims_addf(x->claims, "W-descent", desc, "-", "-", "beyond paper", "%+.2f (sd %.2f)", c.mean, c.sd);
+  hop_claims_addf(x->claims, "W-nearest", desc, "-", "-", "beyond paper", "%+.2f (sd %.2f)", b.mean,
+                  b.sd);
+  snprintf(
+      desc, sizeof desc,
+      "second reading: %ld steps of gradient descent (eta %g) on the joint energy, class of the "
+      "well reached, minus the argmin-energy reading, test accuracy %%, size %s",
+      cf->steps, cf->eta, size_names[u->size]);
+  hop_claims_addf(x->claims, "W-descent", desc, "-", "-", "beyond paper", "%+.2f (sd %.2f)", c.mean,
+                  c.sd);
   return HOP_OK;
 }
 
@@ -642,7 +730,9 @@ static int pca2(const float *x, size_t n, size_t d, double *mean, double *axes) 
     }
   for (size_t a = 0; a < d; a++)
     for (size_t b = 0; b < a; b++) gsl_matrix_set(cov, a, b, gsl_matrix_get(cov, b, a));
-  int st = gsl_eigen_symmv(cov, val, vec, ws) ? HOP_RAISE(HOP_EDOM, "PCA eigen decomposition failed") : HOP_OK;
+  int st = gsl_eigen_symmv(cov, val, vec, ws)
+               ? HOP_RAISE(HOP_EDOM, "PCA eigen decomposition failed")
+               : HOP_OK;
   if (!st) {
     gsl_eigen_symmv_sort(val, vec, GSL_EIGEN_SORT_VAL_DESC);
     for (int k = 0; k < 2; k++) {
@@ -680,7 +770,8 @@ static int showcase(hop_exp *x) {
   size_t f = w->d, n = d->n_te, nw = NC * w->k;
   double beta = beta_of(cf, u->sel_b);
   float *d2 = malloc(n * nw * sizeof *d2);
-  double *e = malloc(n * NC * sizeof *e), *mean = malloc(f * sizeof *mean), *axes = malloc(2 * f * sizeof *axes);
+  double *e = malloc(n * NC * sizeof *e), *mean = malloc(f * sizeof *mean),
+         *axes = malloc(2 * f * sizeof *axes);
   unsigned char *lab = malloc(n);
   int st = d2 && e && mean && axes && lab ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "showcase buffers");
   if (!st) st = hop_wells_dist2(w, u->fte, n, d2);
@@ -688,8 +779,9 @@ static int showcase(hop_exp *x) {
   if (!st) hop_wells_argmin(e, n, NC, lab);
   hop_file *fh = st ? NULL : hop_file_open(cli->out, "showcase.csv", "size,seed,k,beta,test_acc");
   if (!st && !fh) st = hop_error_code();
-  if (fh) hop_file_printf(fh, "%s,%ld,%g,%g,%.2f\n", size_names[u->size], u->seed, cf->ks.v[u->sel_k], beta,
-                          u->acc_test[u->sel_k][u->sel_b]);
+  if (fh)
+    hop_file_printf(fh, "%s,%ld,%g,%g,%.2f\n", size_names[u->size], u->seed, cf->ks.v[u->sel_k],
+                    beta, u->acc_test[u->sel_k][u->sel_b]);
   if (!st) st = hop_file_close(fh);
   /* confusion matrix */
   hop_file *fc = st ? NULL : hop_file_open(cli->out, "confusion.csv", "true,predicted,count");
@@ -710,13 +802,18 @@ static int showcase(hop_exp *x) {
     for (size_t c = 0; c < NC; c++)
       if (c != lo && ei[c] < ei[sec]) sec = c;
     double gap = ei[sec] - ei[lo];
-    if (lab[i] == d->yte[i]) gap_ok[n_ok++] = gap;
-    else gap_err[n_err++] = gap, second_true += sec == d->yte[i];
+    if (lab[i] == d->yte[i])
+      gap_ok[n_ok++] = gap;
+    else
+      gap_err[n_err++] = gap, second_true += sec == d->yte[i];
   }
   if (!st && (!gap_ok || !gap_err)) st = HOP_RAISE(HOP_ENOMEM, "gaps");
   /* energy bars: the first 4 correct and the first 4 misclassified test digits */
-  hop_file *fe = st ? NULL : hop_file_open(cli->out, "energy.csv", "panel,test_index,true,predicted,class,energy_above_min");
-  hop_file *fm = st ? NULL : hop_file_open(cli->out, "misclassified.csv", "test_index,true,predicted,gap");
+  hop_file *fe = st ? NULL
+                    : hop_file_open(cli->out, "energy.csv",
+                                    "panel,test_index,true,predicted,class,energy_above_min");
+  hop_file *fm =
+      st ? NULL : hop_file_open(cli->out, "misclassified.csv", "test_index,true,predicted,gap");
   size_t shown_ok = 0, shown_err = 0, n_grid = 0, grid_cap = 40;
   float *grid = malloc(grid_cap * PX * sizeof *grid);
   if (!st && (!fe || !fm || !grid)) st = grid ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "grid");
@@ -739,18 +836,23 @@ static int showcase(hop_exp *x) {
   }
   hop_file *fs[2] = {fe, fm};
   st = hop_file_finish(fs, 2, st);
-  if (!st && n_grid) st = hop_grid_write(cli->out, "grid_misclassified.csv", grid, n_grid, 1, 28, 28, 10, 12);
+  if (!st && n_grid)
+    st = hop_grid_write(cli->out, "grid_misclassified.csv", grid, n_grid, 1, 28, 28, 10, 12);
   if (!st && n_err && n_ok) {
     qsort(gap_ok, n_ok, sizeof *gap_ok, cmp_double);
     qsort(gap_err, n_err, sizeof *gap_err, cmp_double);
     double m_ok = gap_ok[n_ok / 2], m_err = gap_err[n_err / 2];
     char desc[500];
-    snprintf(desc, sizeof desc, "readable decisions: median energy gap (second-lowest minus lowest class energy) of "
-             "the %zu misclassified test digits against the %zu correct ones (size %s, seed %ld, K %g, beta %g); "
-             "the true class has the second-lowest energy in %.0f %% of the errors", n_err, n_ok, size_names[u->size],
-             u->seed, cf->ks.v[u->sel_k], beta, 100.0 * (double)second_true / (double)n_err);
-    hop_claims_addf(x->claims, "W4", desc, "energies explain the decisions (figure)", "errors' gap < correct gap",
-                    m_err < m_ok ? "reproduced" : "not reproduced", "%.4f vs %.4f", m_err, m_ok);
+    snprintf(desc, sizeof desc,
+             "readable decisions: median energy gap (second-lowest minus lowest class energy) of "
+             "the %zu misclassified test digits against the %zu correct ones (size %s, seed %ld, K "
+             "%g, beta %g); "
+             "the true class has the second-lowest energy in %.0f %% of the errors",
+             n_err, n_ok, size_names[u->size], u->seed, cf->ks.v[u->sel_k], beta,
+             100.0 * (double)second_true / (double)n_err);
+    hop_claims_addf(x->claims, "W4", desc, "energies explain the decisions (figure)",
+                    "errors' gap < correct gap", m_err < m_ok ? "reproduced" : "not reproduced",
+                    "%.4f vs %.4f", m_err, m_ok);
   }
   /* PCA of the test features with the wells */
   if (!st) st = pca2(u->fte, n, f, mean, axes);
@@ -781,14 +883,18 @@ static int load(hop_exp *x) {
   int st = load_mnist(x);
   if (st) return st;
   res->n_runs = cf->sizes.n * (size_t)cf->seeds;
-  if (!(res->runs = calloc(res->n_runs, sizeof *res->runs))) return HOP_RAISE(HOP_ENOMEM, "%zu runs", res->n_runs);
+  if (!(res->runs = calloc(res->n_runs, sizeof *res->runs)))
+    return HOP_RAISE(HOP_ENOMEM, "%zu runs", res->n_runs);
   for (size_t k = 0; k < res->n_runs; k++)
-    res->runs[k].size = cf->sizes.v[k / (size_t)cf->seeds], res->runs[k].seed = (long)(k % (size_t)cf->seeds);
+    res->runs[k].size = cf->sizes.v[k / (size_t)cf->seeds],
+    res->runs[k].seed = (long)(k % (size_t)cf->seeds);
   x->data_what = "option --weights";
   return cf->reuse ? check_weights(&x->cli, cf, res) : HOP_OK;
 }
 
-static int stage_train(hop_exp *x) { return ((const config *)x->cfg)->reuse ? HOP_OK : train_all(x); }
+static int stage_train(hop_exp *x) {
+  return ((const config *)x->cfg)->reuse ? HOP_OK : train_all(x);
+}
 
 static void results_free(hop_exp *x) {
   results *res = x->res;
@@ -806,7 +912,8 @@ static int check(hop_exp *x) {
   config *cf = x->cfg;
   cf->reuse = strcmp(cf->weights, "none") != 0;
   if (cf->chunks > cf->batch) {
-    HOP_ERROR(HOP_EINVAL, "option --chunks: %ld chunks of a batch of %ld: at most one per image", cf->chunks, cf->batch);
+    HOP_ERROR(HOP_EINVAL, "option --chunks: %ld chunks of a batch of %ld: at most one per image",
+              cf->chunks, cf->batch);
   }
   return HOP_OK;
 }
@@ -814,29 +921,43 @@ static int check(hop_exp *x) {
 int main(int argc, char **argv) {
   config cf;
   hop_opt opts[] = {
-      {"sizes", HOP_OPT_WORDS, &cf.sizes, 0, 0, "CNN sizes (c1, c2, feat): small (16, 32, 64), mid (32, 64, 128), "
-       "large (32, 64, 256)", "small,mid,large", .quick = "small", .names = size_names},
+      {"sizes", HOP_OPT_WORDS, &cf.sizes, 0, 0,
+       "CNN sizes (c1, c2, feat): small (16, 32, 64), mid (32, 64, 128), "
+       "large (32, 64, 256)",
+       "small,mid,large", .quick = "small", .names = size_names},
       {"seeds", HOP_OPT_INT, &cf.seeds, 1, MAX_SEEDS, "training seeds per size", "3", .quick = "1"},
-      {"epochs", HOP_OPT_INT, &cf.epochs, 1, MAX_EPOCHS, "training epochs (cosine learning-rate decay over them; "
-       "the epoch kept is chosen on validation)", "5", .quick = "2"},
-      {"train", HOP_OPT_INT, &cf.n_train, 0, 60000, "training images (0: every image not in the validation split)",
-       "0", .quick = "2000"},
-      {"val", HOP_OPT_INT, &cf.n_val, 100, 30000, "validation images, drawn from the training set", "5000",
-       .quick = "200"},
+      {"epochs", HOP_OPT_INT, &cf.epochs, 1, MAX_EPOCHS,
+       "training epochs (cosine learning-rate decay over them; "
+       "the epoch kept is chosen on validation)",
+       "5", .quick = "2"},
+      {"train", HOP_OPT_INT, &cf.n_train, 0, 60000,
+       "training images (0: every image not in the validation split)", "0", .quick = "2000"},
+      {"val", HOP_OPT_INT, &cf.n_val, 100, 30000, "validation images, drawn from the training set",
+       "5000", .quick = "200"},
       {"test", HOP_OPT_INT, &cf.n_test, 1, 10000, "test images scored", "10000", .quick = "300"},
       {"batch", HOP_OPT_INT, &cf.batch, 2, 4096, "mini-batch size", "64", .quick = NULL},
-      {"chunks", HOP_OPT_INT, &cf.chunks, 1, 64, "chunks a batch is cut into (one per thread at a time; the results "
-       "depend on this, not on --threads)", "2", .quick = NULL},
-      {"lr", HOP_OPT_DOUBLE, &cf.lr, 1e-6, 10, "initial learning rate of SGD", "0.02", .quick = NULL},
+      {"chunks", HOP_OPT_INT, &cf.chunks, 1, 64,
+       "chunks a batch is cut into (one per thread at a time; the results "
+       "depend on this, not on --threads)",
+       "2", .quick = NULL},
+      {"lr", HOP_OPT_DOUBLE, &cf.lr, 1e-6, 10, "initial learning rate of SGD", "0.02",
+       .quick = NULL},
       {"momentum", HOP_OPT_DOUBLE, &cf.momentum, 0, 0.999, "SGD momentum", "0.9", .quick = NULL},
       {"k", HOP_OPT_INTS, &cf.ks, 1, 1000, "wells per class", "1,2,5,10,20,50", .quick = "1,2,5"},
-      {"betas", HOP_OPT_LIST, &cf.betas, 1e-3, 1e5, "inverse temperatures swept (nearest prototype, beta = "
-       "infinity, is always added)", "1,2,5,10,20,50,100,200,500", .quick = "5,50"},
-      {"kmeans-iter", HOP_OPT_INT, &cf.kmeans_iter, 1, 10000, "largest number of Lloyd iterations", "100", .quick = NULL},
-      {"steps", HOP_OPT_INT, &cf.steps, 1, 1000, "gradient-descent steps of the second reading", "20", .quick = "5"},
-      {"eta", HOP_OPT_DOUBLE, &cf.eta, 1e-3, 1, "gradient-descent step size (1: the modern Hopfield update)", "1", .quick = NULL},
-      {"weights", HOP_OPT_STRING, &cf.weights, 0, 0, "evaluate the networks saved in this directory "
-       "(cnn_SIZE_seedN.bin, trained by a run with the same options) instead of training; training.csv is not written",
+      {"betas", HOP_OPT_LIST, &cf.betas, 1e-3, 1e5,
+       "inverse temperatures swept (nearest prototype, beta = "
+       "infinity, is always added)",
+       "1,2,5,10,20,50,100,200,500", .quick = "5,50"},
+      {"kmeans-iter", HOP_OPT_INT, &cf.kmeans_iter, 1, 10000, "largest number of Lloyd iterations",
+       "100", .quick = NULL},
+      {"steps", HOP_OPT_INT, &cf.steps, 1, 1000, "gradient-descent steps of the second reading",
+       "20", .quick = "5"},
+      {"eta", HOP_OPT_DOUBLE, &cf.eta, 1e-3, 1,
+       "gradient-descent step size (1: the modern Hopfield update)", "1", .quick = NULL},
+      {"weights", HOP_OPT_STRING, &cf.weights, 0, 0,
+       "evaluate the networks saved in this directory "
+       "(cnn_SIZE_seedN.bin, trained by a run with the same options) instead of training; "
+       "training.csv is not written",
        "none", .quick = NULL},
   };
   static const hop_exp_stage stages[] = {{"training", stage_train},
@@ -844,18 +965,20 @@ int main(int argc, char **argv) {
                                          {"summaries", summaries},
                                          {"claims", claims_w},
                                          {"figures of the chosen network", showcase}};
-  hop_exp_desc d = {.name = "cnn_wells",
-                    .summary = "CNN features + k-means wells of a multi-well Hopfield energy on MNIST (claims W1-W4).",
-                    .seed = 2385,
-                    .opts = opts,
-                    .n_opts = sizeof opts / sizeof *opts,
-                    .cfg = &cf,
-                    .res_size = sizeof(results),
-                    .check = check,
-                    .load = load,
-                    .data_what = "MNIST",
-                    .stages = stages,
-                    .n_stages = sizeof stages / sizeof *stages,
-                    .free = results_free};
+  hop_exp_desc d = {
+      .name = "cnn_wells",
+      .summary =
+          "CNN features + k-means wells of a multi-well Hopfield energy on MNIST (claims W1-W4).",
+      .seed = 2385,
+      .opts = opts,
+      .n_opts = sizeof opts / sizeof *opts,
+      .cfg = &cf,
+      .res_size = sizeof(results),
+      .check = check,
+      .load = load,
+      .data_what = "MNIST",
+      .stages = stages,
+      .n_stages = sizeof stages / sizeof *stages,
+      .free = results_free};
   return hop_exp_main(&d, argc, argv);
 }

@@ -81,19 +81,29 @@
  * of the results of record). */
 enum {
   RNG_GRADIENT = 0x201, /* keys, states and betas of the gradient check */
-  RNG_DESCENT = 0x202, /* keys, starts and betas of the descent runs */
-  RNG_KEYS = 0x203, /* the key sets of the well counts */
-  RNG_STARTS = 0x204, /* the starts of one beta of the well counts */
-  RNG_TOKENS = 0x205, /* embedding and projections of the token check */
-  RNG_RECALL = 0x206, /* memory and queries of one recall run */
+  RNG_DESCENT = 0x202,  /* keys, starts and betas of the descent runs */
+  RNG_KEYS = 0x203,     /* the key sets of the well counts */
+  RNG_STARTS = 0x204,   /* the starts of one beta of the well counts */
+  RNG_TOKENS = 0x205,   /* embedding and projections of the token check */
+  RNG_RECALL = 0x206,   /* memory and queries of one recall run */
 };
 
-enum { N_HEADS = 4, N_TASKS = 2, PATCH = 7, TOKENS = 16, DM = 32, N_ATT_HEADS = 4, DK = 8, MAX_N = 4096 };
+enum {
+  N_HEADS = 4,
+  N_TASKS = 2,
+  PATCH = 7,
+  TOKENS = 16,
+  DM = 32,
+  N_ATT_HEADS = 4,
+  DK = 8,
+  MAX_N = 4096
+};
 static const char *const task_names[N_TASKS] = {"unit", "norms"};
 static const double spline_u[] = {-2, -1, 0, 0.5, 1, 1.5}, spline_g[] = {-2, -1, 0, 0.75, 2, 3.5};
 
 typedef struct {
-  long points, runs, steps, keys, dim, clusters, starts, max_iter, grid, images, seeds, queries, rdim;
+  long points, runs, steps, keys, dim, clusters, starts, max_iter, grid, images, seeds, queries,
+      rdim;
   double beta_min, beta_max, per_decade, tol, merge, noise, poly_c, rbf_sigma;
   hop_cli_numbers land_betas, loads, tune_betas;
 } config;
@@ -101,15 +111,17 @@ typedef struct {
 typedef struct {
   hop_attn_spline *spline;
   hop_progress prog;
-  char mnist[512];    /* the images file A3 reads */
-  hop_dataset ds;     /* the MNIST test set of A3, loaded and checked before any stage */
+  char mnist[512]; /* the images file A3 reads */
+  hop_dataset ds;  /* the MNIST test set of A3, loaded and checked before any stage */
 } results;
 
 static hop_attn_head make_head(int kind, double beta, const config *cf, const results *res) {
-  return (hop_attn_head){.kind = (hop_attn_kind)kind, .beta = beta, .c = cf->poly_c, .sigma = cf->rbf_sigma,
+  return (hop_attn_head){.kind = (hop_attn_kind)kind,
+                         .beta = beta,
+                         .c = cf->poly_c,
+                         .sigma = cf->rbf_sigma,
                          .spline = res->spline};
 }
-
 
 /* ---- A1: the gradient is identity minus attention --------------------------------- */
 static int stage_gradient(hop_exp *x) {
@@ -121,8 +133,11 @@ static int stage_gradient(hop_exp *x) {
   double complex *xc = malloc(d * sizeof *xc), *z = malloc(n * sizeof *z);
   hop_attn_work *w = hop_attn_work_alloc(n, d, 1);
   gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(0, 0, 0, RNG_GRADIENT));
-  hop_file *f = hop_file_open(cli->out, "gradient.csv", "point,beta,rel_err_complex_step,rel_err_central");
-  int st = kx && xc && z && w && r && f ? HOP_OK : hop_error_code() ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "gradient: out of memory");
+  hop_file *f =
+      hop_file_open(cli->out, "gradient.csv", "point,beta,rel_err_complex_step,rel_err_central");
+  int st = kx && xc && z && w && r && f ? HOP_OK
+           : hop_error_code()           ? hop_error_code()
+                                        : HOP_RAISE(HOP_ENOMEM, "gradient: out of memory");
   double worst_c = 0, worst_d = 0;
   const double h_c = 1e-30, h_d = 1e-5;
   for (long t = 0; t < cf->points && !st; t++) {
@@ -151,15 +166,20 @@ static int stage_gradient(hop_exp *x) {
     hop_file_printf(f, "%ld,%.6f,%.3e,%.3e\n", t, beta, ec, ed);
   }
   if (!st) {
-    hop_claims_addf(x->claims, "A1", "grad E = identity minus attention (xi - X^T softmax(beta X xi)): largest normwise relative "
-                     "error of the analytic gradient against the complex-step derivative (h = 1e-30, machine "
-                     "precision) over random points, beta log-uniform in [0.1, 4]",
-          "to machine precision", "<= 1e-13", worst_c <= 1e-13 ? "reproduced" : "not reproduced", "%.2e over %ld points",
-          worst_c, cf->points);
-    hop_claims_addf(x->claims, "A1-fd", "the same against central differences (h = 1e-5): agreement to the truncation and rounding "
-                        "error of the difference, which cannot show machine precision",
-          "to machine precision", "<= 1e-8", worst_d <= 1e-8 ? "reproduced" : "not reproduced", "%.2e over %ld points",
-          worst_d, cf->points);
+    hop_claims_addf(
+        x->claims, "A1",
+        "grad E = identity minus attention (xi - X^T softmax(beta X xi)): largest normwise "
+        "relative "
+        "error of the analytic gradient against the complex-step derivative (h = 1e-30, machine "
+        "precision) over random points, beta log-uniform in [0.1, 4]",
+        "to machine precision", "<= 1e-13", worst_c <= 1e-13 ? "reproduced" : "not reproduced",
+        "%.2e over %ld points", worst_c, cf->points);
+    hop_claims_addf(
+        x->claims, "A1-fd",
+        "the same against central differences (h = 1e-5): agreement to the truncation and rounding "
+        "error of the difference, which cannot show machine precision",
+        "to machine precision", "<= 1e-8", worst_d <= 1e-8 ? "reproduced" : "not reproduced",
+        "%.2e over %ld points", worst_d, cf->points);
   }
   st = hop_file_finish(&f, 1, st);
   free(kx), free(xc), free(z), hop_attn_work_free(w), gsl_rng_free(r);
@@ -198,7 +218,9 @@ static int run_descent(void *job, size_t index, int thread, void *ctx) {
     double e, e2, moved = 1;
     if ((st = hop_attn_keys_init(&k, x, n, d)) || (st = hop_attn_energy(&k, &h, q, &e, w))) break;
     for (long s = 0; s < c->cf->steps && moved > 0 && !st; s++, total++) {
-      if ((st = hop_attn_step(&k, &h, q, 1, &moved, w)) || (st = hop_attn_energy(&k, &h, q, &e2, w))) break;
+      if ((st = hop_attn_step(&k, &h, q, 1, &moved, w)) ||
+          (st = hop_attn_energy(&k, &h, q, &e2, w)))
+        break;
       double rise = (e2 - e) / (1 + fabs(e));
       j->max_rise = fmax(j->max_rise, rise);
       j->rises += rise > 0;
@@ -215,11 +237,13 @@ static int run_descent(void *job, size_t index, int thread, void *ctx) {
 static int energy_traces(const hop_cli *cli, const config *cf, const results *res, hop_file *f) {
   enum { RUNS = 3, STEPS = 60 };
   size_t n = (size_t)cf->keys, d = (size_t)cf->dim;
-  double *x = malloc(n * d * sizeof *x), *q = malloc(d * sizeof *q), *q0 = malloc(RUNS * d * sizeof *q0);
+  double *x = malloc(n * d * sizeof *x), *q = malloc(d * sizeof *q),
+         *q0 = malloc(RUNS * d * sizeof *q0);
   double *trace = malloc((STEPS + 1) * sizeof *trace);
   hop_attn_work *w = hop_attn_work_alloc(n, d, 1);
   gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(0, 0, 1, RNG_DESCENT));
-  int st = x && q && q0 && trace && w && r ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "traces: out of memory");
+  int st =
+      x && q && q0 && trace && w && r ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "traces: out of memory");
   hop_attn_keys k;
   if (!st) {
     for (size_t i = 0; i < n; i++) gsl_ran_dir_nd(r, d, x + i * d);
@@ -231,9 +255,11 @@ static int energy_traces(const hop_cli *cli, const config *cf, const results *re
       hop_attn_head h = make_head(kind, 4.0, cf, res);
       memcpy(q, q0 + run * d, d * sizeof *q);
       for (int s = 0; s <= STEPS && !st; s++)
-        if (!(st = hop_attn_energy(&k, &h, q, &trace[s], w)) && s < STEPS) st = hop_attn_step(&k, &h, q, 1, NULL, w);
+        if (!(st = hop_attn_energy(&k, &h, q, &trace[s], w)) && s < STEPS)
+          st = hop_attn_step(&k, &h, q, 1, NULL, w);
       for (int s = 0; s <= STEPS && !st; s++)
-        hop_file_printf(f, "%s,%d,%d,%.15g,%.3e\n", hop_attn_kind_name(h.kind), run, s, trace[s], trace[s] - trace[STEPS]);
+        hop_file_printf(f, "%s,%d,%d,%.15g,%.3e\n", hop_attn_kind_name(h.kind), run, s, trace[s],
+                        trace[s] - trace[STEPS]);
     }
   free(x), free(q), free(q0), free(trace), hop_attn_work_free(w), gsl_rng_free(r);
   return st;
@@ -246,28 +272,39 @@ static int stage_descent(hop_exp *x) {
   hop_jobs *q = hop_jobs_new(N_HEADS, sizeof(descent_job));
   hop_file *f[2] = {NULL, NULL};
   int st = q ? HOP_OK : hop_error_code();
-  for (int kind = 0; kind < N_HEADS && !st; kind++) st = hop_jobs_push(q, &(descent_job){.kind = kind});
+  for (int kind = 0; kind < N_HEADS && !st; kind++)
+    st = hop_jobs_push(q, &(descent_job){.kind = kind});
   if (!st) st = hop_jobs_run(q, run_descent, &(shared){cf, res, cli->seed}, (int)cli->threads);
-  if (!st && (!(f[0] = hop_file_open(cli->out, "descent.csv", "head,runs,mean_steps,max_relative_rise,steps_with_a_rise")) ||
-              !(f[1] = hop_file_open(cli->out, "energy.csv", "head,run,iteration,energy,above_final"))))
+  if (!st &&
+      (!(f[0] = hop_file_open(cli->out, "descent.csv",
+                              "head,runs,mean_steps,max_relative_rise,steps_with_a_rise")) ||
+       !(f[1] = hop_file_open(cli->out, "energy.csv", "head,run,iteration,energy,above_final"))))
     st = hop_error_code();
   double worst_nl = -INFINITY;
   for (int kind = 0; kind < N_HEADS && !st; kind++) {
     const descent_job *j = hop_jobs_at(q, (size_t)kind);
-    hop_file_printf(f[0], "%s,%ld,%.1f,%.3e,%ld\n", hop_attn_kind_name(j->kind), cf->runs, j->mean_steps, j->max_rise, j->rises);
+    hop_file_printf(f[0], "%s,%ld,%.1f,%.3e,%ld\n", hop_attn_kind_name(j->kind), cf->runs,
+                    j->mean_steps, j->max_rise, j->rises);
     if (kind == HOP_ATTN_LINEAR)
-      hop_claims_addf(x->claims, "A2-descent", "iterating the update from random states (random unit keys, beta log-uniform in "
-                               "[0.1, 1000]) never raises E: largest rise (E(t+1) - E(t)) / (1 + |E(t)|) over all steps",
-            "monotone decrease", "<= 1e-12 (rounding)", j->max_rise <= 1e-12 ? "reproduced" : "not reproduced",
-            "%.2e over %ld runs (%ld of the steps rose, by rounding)", j->max_rise, cf->runs, j->rises);
+      hop_claims_addf(
+          x->claims, "A2-descent",
+          "iterating the update from random states (random unit keys, beta log-uniform in "
+          "[0.1, 1000]) never raises E: largest rise (E(t+1) - E(t)) / (1 + |E(t)|) over all steps",
+          "monotone decrease", "<= 1e-12 (rounding)",
+          j->max_rise <= 1e-12 ? "reproduced" : "not reproduced",
+          "%.2e over %ld runs (%ld of the steps rose, by rounding)", j->max_rise, cf->runs,
+          j->rises);
     else
       worst_nl = fmax(worst_nl, j->max_rise);
   }
   if (!st)
-    hop_claims_addf(x->claims, "A4-descent", "non-linear heads (poly, spline, rbf; our reconstruction) keep the energy decreasing under "
-                             "their (difference-of-convex CCCP) update: largest relative rise over the three heads",
-          "energy decrease holds", "<= 1e-12 (rounding)", worst_nl <= 1e-12 ? "reproduced" : "not reproduced",
-          "%.2e over %ld runs per head", worst_nl, cf->runs);
+    hop_claims_addf(
+        x->claims, "A4-descent",
+        "non-linear heads (poly, spline, rbf; our reconstruction) keep the energy decreasing under "
+        "their (difference-of-convex CCCP) update: largest relative rise over the three heads",
+        "energy decrease holds", "<= 1e-12 (rounding)",
+        worst_nl <= 1e-12 ? "reproduced" : "not reproduced", "%.2e over %ld runs per head",
+        worst_nl, cf->runs);
   if (!st) st = energy_traces(cli, cf, res, f[1]);
   st = hop_file_finish(f, 2, st);
   hop_jobs_free(q);
@@ -282,19 +319,19 @@ static const char *const regime_names[N_REGIMES] = {"global", "metastable", "clu
 
 typedef struct {
   size_t n, d, groups;
-  double *x;      /* (n, d) keys */
-  double *means;  /* (groups, d) cluster means (groups = 1 for random keys: their mean) */
-  double *sep;    /* (n) distance of each key to its nearest other key */
+  double *x;       /* (n, d) keys */
+  double *means;   /* (groups, d) cluster means (groups = 1 for random keys: their mean) */
+  double *sep;     /* (n) distance of each key to its nearest other key */
   double mean_sep; /* smallest distance between two cluster means (INFINITY for one) */
 } keyset;
 
 /* Fixed-point iteration of the linear head from every start; end points clustered. */
 typedef struct {
   size_t n, d, max_states;
-  double *q, *old;       /* (max_states, d) */
+  double *q, *old; /* (max_states, d) */
   size_t *active;
-  double *fixed;         /* (max_states, d) the stepped batch, then the distinct end points */
-  double *p;             /* (n) weights at one point */
+  double *fixed; /* (max_states, d) the stepped batch, then the distinct end points */
+  double *p;     /* (n) weights at one point */
   gsl_eigen_symm_workspace *eig;
   gsl_matrix *hess;
   gsl_vector *eval;
@@ -324,23 +361,27 @@ static iterate_work *iterate_alloc(size_t n, size_t d, size_t states) {
   it->hess = gsl_matrix_alloc(d, d);
   it->eval = gsl_vector_alloc(d);
   it->w = hop_attn_work_alloc(n, d, states);
-  if (!it->q || !it->old || !it->active || !it->fixed || !it->p || !it->eig || !it->hess || !it->eval || !it->w) {
+  if (!it->q || !it->old || !it->active || !it->fixed || !it->p || !it->eig || !it->hess ||
+      !it->eval || !it->w) {
     iterate_free(it);
-    HOP_ERROR_NULL(HOP_ENOMEM, "cannot allocate the iteration of %zu states of dimension %zu", states, d);
+    HOP_ERROR_NULL(HOP_ENOMEM, "cannot allocate the iteration of %zu states of dimension %zu",
+                   states, d);
   }
   return it;
 }
 
 /* Iterate the states it->q (m, d) until each moves less than tol in one step, or max_iter
  * steps; converged[s] says which did. Returns a status. */
-static int iterate(iterate_work *it, const hop_attn_keys *k, const hop_attn_head *h, size_t m, double tol,
-                   long max_iter, unsigned char *converged, long *iters) {
+static int iterate(iterate_work *it, const hop_attn_keys *k, const hop_attn_head *h, size_t m,
+                   double tol, long max_iter, unsigned char *converged, long *iters) {
   size_t d = it->d, na = m;
-  if (m == 0 || m > it->max_states) HOP_ERROR(HOP_EBADLEN, "%zu states do not fit the iteration made for %zu", m, it->max_states);
+  if (m == 0 || m > it->max_states)
+    HOP_ERROR(HOP_EBADLEN, "%zu states do not fit the iteration made for %zu", m, it->max_states);
   for (size_t s = 0; s < m; s++) it->active[s] = s, converged[s] = 0;
   long t = 0;
   for (; t < max_iter && na > 0; t++) {
-    for (size_t a = 0; a < na; a++) memcpy(it->old + a * d, it->q + it->active[a] * d, d * sizeof(double));
+    for (size_t a = 0; a < na; a++)
+      memcpy(it->old + a * d, it->q + it->active[a] * d, d * sizeof(double));
     memcpy(it->fixed, it->old, na * d * sizeof(double)); /* the batch, stepped in place */
     int st = hop_attn_step(k, h, it->fixed, na, NULL, it->w);
     if (st) return st;
@@ -349,8 +390,10 @@ static int iterate(iterate_work *it, const hop_attn_keys *k, const hop_attn_head
       double dist = 0.0;
       for (size_t j = 0; j < d; j++) dist += pow(it->fixed[a * d + j] - it->old[a * d + j], 2);
       memcpy(it->q + it->active[a] * d, it->fixed + a * d, d * sizeof(double));
-      if (sqrt(dist) < tol) converged[it->active[a]] = 1;
-      else it->active[keep++] = it->active[a];
+      if (sqrt(dist) < tol)
+        converged[it->active[a]] = 1;
+      else
+        it->active[keep++] = it->active[a];
     }
     na = keep;
   }
@@ -359,9 +402,11 @@ static int iterate(iterate_work *it, const hop_attn_keys *k, const hop_attn_head
 }
 
 /* Smallest eigenvalue of the Hessian I - beta Cov_p(X) at xi. */
-static int hessian_min(iterate_work *it, const hop_attn_keys *k, double beta, const double *xi, double *lmin) {
+static int hessian_min(iterate_work *it, const hop_attn_keys *k, double beta, const double *xi,
+                       double *lmin) {
   size_t n = k->n, d = k->d;
-  int st = hop_attn_weights(k, &(hop_attn_head){.kind = HOP_ATTN_LINEAR, .beta = beta}, xi, 1, it->p, it->w);
+  int st = hop_attn_weights(k, &(hop_attn_head){.kind = HOP_ATTN_LINEAR, .beta = beta}, xi, 1,
+                            it->p, it->w);
   if (st) return st;
   double mean[MAX_N] = {0};
   for (size_t i = 0; i < n; i++)
@@ -437,7 +482,8 @@ static int run_wells(void *job, size_t index, int thread, void *ctx) {
   unsigned char *conv = malloc(S);
   unsigned char *is_well = malloc(S), *key_hit = calloc(n, 1), *mean_hit = calloc(ks->groups, 1);
   gsl_rng *r = hop_rng_alloc(c->seed, hop_rng_key((uint64_t)j->set, j->b, 0, RNG_STARTS));
-  if (!st && (!conv || !is_well || !key_hit || !mean_hit || !r)) st = HOP_RAISE(HOP_ENOMEM, "wells: out of memory");
+  if (!st && (!conv || !is_well || !key_hit || !mean_hit || !r))
+    st = HOP_RAISE(HOP_ENOMEM, "wells: out of memory");
   hop_attn_head h = {.kind = HOP_ATTN_LINEAR, .beta = j->beta};
   if (!st) {
     for (size_t s = 0; s < S * d; s++) it->q[s] = gsl_ran_gaussian(r, 1.0);
@@ -464,31 +510,38 @@ static int run_wells(void *job, size_t index, int thread, void *ctx) {
     double dk, dm;
     size_t ik = nearest(ks->x, n, d, xi, &dk), im = nearest(ks->means, ks->groups, d, xi, &dm);
     j->wells++;
-    if (dk < ks->sep[ik] / 4 && !key_hit[ik]) key_hit[ik] = 1, j->at_keys++;
-    else if (ks->groups > 1 && dm < ks->mean_sep / 4 && !mean_hit[im]) mean_hit[im] = 1, j->at_means++;
+    if (dk < ks->sep[ik] / 4 && !key_hit[ik])
+      key_hit[ik] = 1, j->at_keys++;
+    else if (ks->groups > 1 && dm < ks->mean_sep / 4 && !mean_hit[im])
+      mean_hit[im] = 1, j->at_means++;
     double mean[MAX_N] = {0};
     for (size_t i = 0; i < n; i++)
       for (size_t l = 0; l < d; l++) mean[l] += ks->x[i * d + l] / (double)n;
     j->global_dist = sqrt(dist2(xi, mean, d));
   }
   if (j->wells != 1) j->global_dist = NAN;
-  j->regime = j->wells == 1 ? REG_GLOBAL
+  j->regime = j->wells == 1                                    ? REG_GLOBAL
               : (j->wells == (long)n && j->at_keys == (long)n) ? REG_KEYS
-              : (ks->groups > 1 && j->wells == (long)ks->groups && j->at_means == (long)ks->groups) ? REG_CLUSTERS
-              : REG_METASTABLE;
+              : (ks->groups > 1 && j->wells == (long)ks->groups && j->at_means == (long)ks->groups)
+                  ? REG_CLUSTERS
+                  : REG_METASTABLE;
   hop_progress_add(&c->res->prog, 1);
   free(conv), free(is_well), free(key_hit), free(mean_hit), gsl_rng_free(r);
   return st;
 }
 
-static void keyset_free(keyset *ks) {
-  free(ks->x), free(ks->means), free(ks->sep);
-}
+static void keyset_free(keyset *ks) { free(ks->x), free(ks->means), free(ks->sep); }
 
 /* Random unit keys (groups = 1), or groups clusters: unit centres, members the centre
  * plus Gaussian noise of norm about 0.25, normalised. */
 static int keyset_make(keyset *ks, size_t n, size_t d, size_t groups, gsl_rng *r) {
-  *ks = (keyset){n, d, groups, malloc(n * d * sizeof(double)), calloc(groups * d, sizeof(double)), malloc(n * sizeof(double)), INFINITY};
+  *ks = (keyset){n,
+                 d,
+                 groups,
+                 malloc(n * d * sizeof(double)),
+                 calloc(groups * d, sizeof(double)),
+                 malloc(n * sizeof(double)),
+                 INFINITY};
   if (!ks->x || !ks->means || !ks->sep) return HOP_RAISE(HOP_ENOMEM, "keys: out of memory");
   double centre[MAX_N];
   size_t per = n / groups;
@@ -496,9 +549,11 @@ static int keyset_make(keyset *ks, size_t n, size_t d, size_t groups, gsl_rng *r
     gsl_ran_dir_nd(r, d, centre);
     for (size_t m = 0; m < per; m++) {
       double *x = ks->x + (g * per + m) * d, norm = 0.0;
-      if (groups == 1) gsl_ran_dir_nd(r, d, x);
+      if (groups == 1)
+        gsl_ran_dir_nd(r, d, x);
       else {
-        for (size_t j = 0; j < d; j++) x[j] = centre[j] + gsl_ran_gaussian(r, 0.25 / sqrt((double)d)), norm += x[j] * x[j];
+        for (size_t j = 0; j < d; j++)
+          x[j] = centre[j] + gsl_ran_gaussian(r, 0.25 / sqrt((double)d)), norm += x[j] * x[j];
         for (size_t j = 0; j < d; j++) x[j] /= sqrt(norm);
       }
       for (size_t j = 0; j < d; j++) ks->means[g * d + j] += x[j] / (double)per;
@@ -510,7 +565,8 @@ static int keyset_make(keyset *ks, size_t n, size_t d, size_t groups, gsl_rng *r
       if (l != i) ks->sep[i] = fmin(ks->sep[i], sqrt(dist2(ks->x + i * d, ks->x + l * d, d)));
   }
   for (size_t g = 0; g < groups; g++)
-    for (size_t l = g + 1; l < groups; l++) ks->mean_sep = fmin(ks->mean_sep, sqrt(dist2(ks->means + g * d, ks->means + l * d, d)));
+    for (size_t l = g + 1; l < groups; l++)
+      ks->mean_sep = fmin(ks->mean_sep, sqrt(dist2(ks->means + g * d, ks->means + l * d, d)));
   return HOP_OK;
 }
 
@@ -522,8 +578,8 @@ static int keyset_make(keyset *ks, size_t n, size_t d, size_t groups, gsl_rng *r
  * bifurcation of keys without symmetry); *lam_b: lambda_min there; INFINITY and NaN if
  * none below beta_max. *beta_u = 1 / lambda_max(Cov(X)) under uniform weights: the
  * small-beta (linearised) prediction for the average's loss of stability. */
-static int branch_of_the_average(iterate_work *it, const keyset *ks, const config *cf, double *beta_b, double *lam_b,
-                                 double *beta_u) {
+static int branch_of_the_average(iterate_work *it, const keyset *ks, const config *cf,
+                                 double *beta_b, double *lam_b, double *beta_u) {
   hop_attn_keys k;
   int st = hop_attn_keys_init(&k, ks->x, ks->n, ks->d);
   double *xi = it->q, prev_b = 0, prev_l = 1, last[MAX_N], l0 = 0.0;
@@ -540,7 +596,9 @@ static int branch_of_the_average(iterate_work *it, const keyset *ks, const confi
     double l;
     hop_attn_head h = {.kind = HOP_ATTN_LINEAR, .beta = b};
     memcpy(last, xi, ks->d * sizeof *xi);
-    if ((st = iterate(it, &k, &h, 1, cf->tol, cf->max_iter, &conv, &iters)) || (st = hessian_min(it, &k, b, xi, &l))) break;
+    if ((st = iterate(it, &k, &h, 1, cf->tol, cf->max_iter, &conv, &iters)) ||
+        (st = hessian_min(it, &k, b, xi, &l)))
+      break;
     if (l <= 0) {
       *beta_b = exp(log(prev_b) + (log(b) - log(prev_b)) * prev_l / (prev_l - l)), *lam_b = 0.0;
       break;
@@ -585,7 +643,8 @@ static int stage_wells(hop_exp *x) {
   const config *cf = x->cfg;
   results *res = x->res;
   const hop_cli *cli = &x->cli;
-  size_t n = (size_t)cf->keys, d = (size_t)cf->dim, nb = (size_t)lround(cf->per_decade * log10(cf->beta_max / cf->beta_min)) + 1;
+  size_t n = (size_t)cf->keys, d = (size_t)cf->dim,
+         nb = (size_t)lround(cf->per_decade * log10(cf->beta_max / cf->beta_min)) + 1;
   int threads = (int)cli->threads;
   keyset sets[N_KEYSETS] = {{0}};
   iterate_work **work = calloc((size_t)threads, sizeof *work);
@@ -599,11 +658,17 @@ static int stage_wells(hop_exp *x) {
   if (!st) st = keyset_make(&sets[KEYS_CLUSTERS], n, d, (size_t)cf->clusters, r);
   for (int s = 0; s < N_KEYSETS && !st; s++)
     for (size_t b = 0; b < nb && !st; b++)
-      st = hop_jobs_push(q, &(wells_job){.set = s, .b = b, .beta = cf->beta_min * pow(10.0, (double)b / cf->per_decade)});
+      st = hop_jobs_push(
+          q, &(wells_job){
+                 .set = s, .b = b, .beta = cf->beta_min * pow(10.0, (double)b / cf->per_decade)});
   if (!st) st = hop_jobs_run(q, run_wells, &(wells_ctx){cf, res, cli->seed, sets, work}, threads);
-  if (!st && (!(f[0] = hop_file_open(cli->out, "wells.csv", "keys,beta,wells,wells_at_keys,wells_at_cluster_means,saddles,"
-                                                             "marginal,unconverged,iterations,global_well_to_mean,regime")) ||
-              !(f[1] = hop_file_open(cli->out, "regimes.csv", "keys,regime,beta_from,beta_to,grid_points,predicted_beta,linearised_beta"))))
+  if (!st &&
+      (!(f[0] = hop_file_open(cli->out, "wells.csv",
+                              "keys,beta,wells,wells_at_keys,wells_at_cluster_means,saddles,"
+                              "marginal,unconverged,iterations,global_well_to_mean,regime")) ||
+       !(f[1] = hop_file_open(
+             cli->out, "regimes.csv",
+             "keys,regime,beta_from,beta_to,grid_points,predicted_beta,linearised_beta"))))
     st = hop_error_code();
   for (int s = 0; s < N_KEYSETS && !st; s++) {
     double lo[N_REGIMES], hi[N_REGIMES], beta_c, lam_c, beta_u, beta_r = ramsauer_beta(&sets[s]);
@@ -612,50 +677,81 @@ static int stage_wells(hop_exp *x) {
     for (int g = 0; g < N_REGIMES; g++) lo[g] = INFINITY, hi[g] = -INFINITY;
     for (size_t b = 0; b < nb; b++) {
       const wells_job *j = hop_jobs_at(q, (size_t)s * nb + b);
-      hop_file_printf(f[0], "%s,%.6g,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%.3e,%s\n", keyset_names[s], j->beta, j->wells, j->at_keys,
-                      j->at_means, j->saddles, j->marginal, j->unconverged, j->iters, j->global_dist, regime_names[j->regime]);
+      hop_file_printf(f[0], "%s,%.6g,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%.3e,%s\n", keyset_names[s],
+                      j->beta, j->wells, j->at_keys, j->at_means, j->saddles, j->marginal,
+                      j->unconverged, j->iters, j->global_dist, regime_names[j->regime]);
       lo[j->regime] = fmin(lo[j->regime], j->beta), hi[j->regime] = fmax(hi[j->regime], j->beta);
       count[j->regime]++;
       unconv += j->unconverged;
-      if (j->regime == REG_GLOBAL && last != REG_GLOBAL) order_ok = 0; /* global only at the start */
-      if (last == REG_KEYS && j->regime != REG_KEYS) order_ok = 0;      /* keys to the end */
+      if (j->regime == REG_GLOBAL && last != REG_GLOBAL)
+        order_ok = 0;                                              /* global only at the start */
+      if (last == REG_KEYS && j->regime != REG_KEYS) order_ok = 0; /* keys to the end */
       last = j->regime;
     }
     if ((st = branch_of_the_average(work[0], &sets[s], cf, &beta_c, &lam_c, &beta_u))) break;
     for (int g = 0; g < N_REGIMES; g++)
       if (count[g])
-        hop_file_printf(f[1], "%s,%s,%.6g,%.6g,%ld,%.6g,%.6g\n", keyset_names[s], regime_names[g], lo[g], hi[g], count[g],
-                        g == REG_GLOBAL ? beta_c : g == REG_KEYS ? beta_r : NAN, g == REG_GLOBAL ? beta_u : NAN);
-    int three = count[REG_GLOBAL] && count[REG_KEYS] && (count[REG_METASTABLE] || count[REG_CLUSTERS]) && order_ok;
+        hop_file_printf(f[1], "%s,%s,%.6g,%.6g,%ld,%.6g,%.6g\n", keyset_names[s], regime_names[g],
+                        lo[g], hi[g], count[g],
+                        g == REG_GLOBAL ? beta_c
+                        : g == REG_KEYS ? beta_r
+                                        : NAN,
+                        g == REG_GLOBAL ? beta_u : NAN);
+    int three = count[REG_GLOBAL] && count[REG_KEYS] &&
+                (count[REG_METASTABLE] || count[REG_CLUSTERS]) && order_ok;
     char what[600];
     if (s == KEYS_RANDOM) {
-      snprintf(what, sizeof what, "wells (local minima of E found from %ld random starts) against beta in [%g, %g] for %zu random "
-               "unit keys in %zu dimensions: one global-average well at small beta, metastable wells in between, one well per "
-               "key at large beta, in that order", cf->starts, cf->beta_min, cf->beta_max, n, d);
-      hop_claims_addf(x->claims, "A2-regimes", what, "three regimes (Ramsauer et al. 2021)", "all three, in order",
-            three ? "reproduced" : "not reproduced", "global beta <= %.3g; metastable %.3g-%.3g; keys beta >= %.3g "
-            "(%ld unconverged starts of %ld)", hi[REG_GLOBAL], lo[REG_METASTABLE], hi[REG_METASTABLE], lo[REG_KEYS], unconv,
-            cf->starts * (long)nb);
+      snprintf(what, sizeof what,
+               "wells (local minima of E found from %ld random starts) against beta in [%g, %g] "
+               "for %zu random "
+               "unit keys in %zu dimensions: one global-average well at small beta, metastable "
+               "wells in between, one well per "
+               "key at large beta, in that order",
+               cf->starts, cf->beta_min, cf->beta_max, n, d);
+      hop_claims_addf(x->claims, "A2-regimes", what, "three regimes (Ramsauer et al. 2021)",
+                      "all three, in order", three ? "reproduced" : "not reproduced",
+                      "global beta <= %.3g; metastable %.3g-%.3g; keys beta >= %.3g "
+                      "(%ld unconverged starts of %ld)",
+                      hi[REG_GLOBAL], lo[REG_METASTABLE], hi[REG_METASTABLE], lo[REG_KEYS], unconv,
+                      cf->starts * (long)nb);
     } else {
-      snprintf(what, sizeof what, "the same for %zu unit keys in %ld clusters: the metastable regime holds a range where the "
-               "wells are the %ld cluster averages", n, cf->clusters, cf->clusters);
-      hop_claims_addf(x->claims, "A2-clusters", what, "metastable wells = averages of subsets", "a cluster-average range between global and keys",
-            three && count[REG_CLUSTERS] ? "reproduced" : "not reproduced", "global beta <= %.3g; cluster averages %.3g-%.3g "
-            "(%ld grid points); keys beta >= %.3g", hi[REG_GLOBAL], lo[REG_CLUSTERS], hi[REG_CLUSTERS], count[REG_CLUSTERS],
-            lo[REG_KEYS]);
+      snprintf(what, sizeof what,
+               "the same for %zu unit keys in %ld clusters: the metastable regime holds a range "
+               "where the "
+               "wells are the %ld cluster averages",
+               n, cf->clusters, cf->clusters);
+      hop_claims_addf(x->claims, "A2-clusters", what, "metastable wells = averages of subsets",
+                      "a cluster-average range between global and keys",
+                      three && count[REG_CLUSTERS] ? "reproduced" : "not reproduced",
+                      "global beta <= %.3g; cluster averages %.3g-%.3g "
+                      "(%ld grid points); keys beta >= %.3g",
+                      hi[REG_GLOBAL], lo[REG_CLUSTERS], hi[REG_CLUSTERS], count[REG_CLUSTERS],
+                      lo[REG_KEYS]);
     }
     /* how the single-well regime ends: at the average's (near) loss of stability, or earlier */
-    snprintf(what, sizeof what, "%s keys: where the single-well regime ends, against the average's branch followed in beta "
-             "(lambda_min of the Hessian I - beta Cov_p(X) near 0) and the linearised prediction 1/lambda_max(Cov(X))",
-             keyset_names[s]);
-    hop_claims_addf(x->claims, s == KEYS_RANDOM ? "A2-split" : "A2-split-clusters", what, "beyond paper", "-", "beyond paper",
-          "last single well at beta %.4g (next grid beta %.4g); branch near-instability at beta %.4g (lambda_min %.3g); "
-          "1/lambda_max(Cov) = %.4g", hi[REG_GLOBAL], hi[REG_GLOBAL] * pow(10.0, 1.0 / cf->per_decade), beta_c, lam_c, beta_u);
-    snprintf(what, sizeof what, "%s keys: one well per key from beta at most Ramsauer et al.'s sufficient beta (Theorem 3: "
-             "Delta_i >= 2/(beta n) + log(2(n-1) n beta M^2)/beta for every key)", keyset_names[s]);
-    hop_claims_addf(x->claims, s == KEYS_RANDOM ? "A2-keys" : "A2-keys-clusters", what, "beyond paper (a sufficient condition)", "measured <= bound",
-          count[REG_KEYS] && lo[REG_KEYS] <= beta_r ? "reproduced" : "not reproduced", "one well per key from beta %.4g; bound %.4g",
-          count[REG_KEYS] ? lo[REG_KEYS] : INFINITY, beta_r);
+    snprintf(
+        what, sizeof what,
+        "%s keys: where the single-well regime ends, against the average's branch followed in beta "
+        "(lambda_min of the Hessian I - beta Cov_p(X) near 0) and the linearised prediction "
+        "1/lambda_max(Cov(X))",
+        keyset_names[s]);
+    hop_claims_addf(x->claims, s == KEYS_RANDOM ? "A2-split" : "A2-split-clusters", what,
+                    "beyond paper", "-", "beyond paper",
+                    "last single well at beta %.4g (next grid beta %.4g); branch near-instability "
+                    "at beta %.4g (lambda_min %.3g); "
+                    "1/lambda_max(Cov) = %.4g",
+                    hi[REG_GLOBAL], hi[REG_GLOBAL] * pow(10.0, 1.0 / cf->per_decade), beta_c, lam_c,
+                    beta_u);
+    snprintf(
+        what, sizeof what,
+        "%s keys: one well per key from beta at most Ramsauer et al.'s sufficient beta (Theorem 3: "
+        "Delta_i >= 2/(beta n) + log(2(n-1) n beta M^2)/beta for every key)",
+        keyset_names[s]);
+    hop_claims_addf(x->claims, s == KEYS_RANDOM ? "A2-keys" : "A2-keys-clusters", what,
+                    "beyond paper (a sufficient condition)", "measured <= bound",
+                    count[REG_KEYS] && lo[REG_KEYS] <= beta_r ? "reproduced" : "not reproduced",
+                    "one well per key from beta %.4g; bound %.4g",
+                    count[REG_KEYS] ? lo[REG_KEYS] : INFINITY, beta_r);
   }
   st = hop_file_finish(f, 2, st);
   for (int t = 0; work && t < threads; t++) iterate_free(work[t]);
@@ -666,7 +762,8 @@ static int stage_wells(hop_exp *x) {
 
 /* ---- the 2-D landscape: E, wells and basins at three betas ------------------------- */
 enum { LAND_KEYS = 5 };
-static const double land_keys[LAND_KEYS * 2] = {0.985, 0.174, 0.766, 0.643, 0.342, 0.940, -1.0, 0.0, -0.174, -0.985};
+static const double land_keys[LAND_KEYS * 2] = {0.985, 0.174, 0.766, 0.643,  0.342,
+                                                0.940, -1.0,  0.0,   -0.174, -0.985};
 
 typedef struct {
   double beta;
@@ -691,7 +788,8 @@ static int run_landscape(void *job, size_t index, int thread, void *ctx) {
   j->energy = malloc(m * sizeof *j->energy);
   j->well = malloc(m * sizeof *j->well);
   int st = hop_attn_keys_init(&k, land_keys, LAND_KEYS, 2);
-  if (!st && (!it || !conv || !fixed || !j->energy || !j->well)) st = HOP_RAISE(HOP_ENOMEM, "landscape: out of memory");
+  if (!st && (!it || !conv || !fixed || !j->energy || !j->well))
+    st = HOP_RAISE(HOP_ENOMEM, "landscape: out of memory");
   for (size_t p = 0; p < m && !st; p++) {
     it->q[2 * p] = -1.4 + 2.8 * (double)(p % g) / (double)(g - 1);
     it->q[2 * p + 1] = -1.4 + 2.8 * (double)(p / g) / (double)(g - 1);
@@ -716,7 +814,8 @@ static int stage_landscape(hop_exp *x) {
   hop_jobs *q = hop_jobs_new(nb, sizeof(land_job));
   hop_file *f[2] = {NULL, NULL};
   int st = q ? HOP_OK : hop_error_code();
-  for (size_t b = 0; b < nb && !st; b++) st = hop_jobs_push(q, &(land_job){.beta = cf->land_betas.v[b]});
+  for (size_t b = 0; b < nb && !st; b++)
+    st = hop_jobs_push(q, &(land_job){.beta = cf->land_betas.v[b]});
   if (!st) st = hop_jobs_run(q, run_landscape, &(shared){cf, res, cli->seed}, (int)cli->threads);
   if (!st && (!(f[0] = hop_file_open(cli->out, "landscape.csv", "beta,x,y,energy,well")) ||
               !(f[1] = hop_file_open(cli->out, "fixed2d.csv", "beta,kind,index,x,y"))))
@@ -724,13 +823,18 @@ static int stage_landscape(hop_exp *x) {
   for (size_t b = 0; b < nb && !st; b++) {
     const land_job *j = hop_jobs_at(q, b);
     for (size_t p = 0; p < g * g; p++) {
-      hop_file_printf(f[0], "%g,%.4f,%.4f,%.6g,%d\n", j->beta, -1.4 + 2.8 * (double)(p % g) / (double)(g - 1),
+      hop_file_printf(f[0], "%g,%.4f,%.4f,%.6g,%d\n", j->beta,
+                      -1.4 + 2.8 * (double)(p % g) / (double)(g - 1),
                       -1.4 + 2.8 * (double)(p / g) / (double)(g - 1), j->energy[p], j->well[p]);
       if (p % g == g - 1) hop_file_printf(f[0], "\n"); /* a blank line ends each scan */
     }
     hop_file_printf(f[0], "\n"); /* two between betas: gnuplot's index */
-    for (size_t w = 0; w < j->nf; w++) hop_file_printf(f[1], "%g,well,%zu,%.6f,%.6f\n", j->beta, w, j->fixed[2 * w], j->fixed[2 * w + 1]);
-    for (size_t i = 0; i < LAND_KEYS; i++) hop_file_printf(f[1], "%g,key,%zu,%.6f,%.6f\n", j->beta, i, land_keys[2 * i], land_keys[2 * i + 1]);
+    for (size_t w = 0; w < j->nf; w++)
+      hop_file_printf(f[1], "%g,well,%zu,%.6f,%.6f\n", j->beta, w, j->fixed[2 * w],
+                      j->fixed[2 * w + 1]);
+    for (size_t i = 0; i < LAND_KEYS; i++)
+      hop_file_printf(f[1], "%g,key,%zu,%.6f,%.6f\n", j->beta, i, land_keys[2 * i],
+                      land_keys[2 * i + 1]);
   }
   st = hop_file_finish(f, 2, st);
   for (size_t b = 0; q && b < hop_jobs_count(q); b++) {
@@ -744,8 +848,8 @@ static int stage_landscape(hop_exp *x) {
 /* ---- A3: one update on real token embeddings = attention computed independently --- */
 /* Attention as in Vaswani et al. (2017), Eq. 1 and Sec. 3.2.2, written out with loops:
  * head_h = softmax(Q_h K_h^T / sqrt(dk)) V_h, out = Concat(head_1..head_H) W_O. */
-static void textbook_attention(const double *t, const double *wq, const double *wk, const double *wv, const double *wo,
-                               double *out) {
+static void textbook_attention(const double *t, const double *wq, const double *wk,
+                               const double *wv, const double *wo, double *out) {
   static double qkv[3][TOKENS][DM], concat[TOKENS][DM];
   const double *w3[3] = {wq, wk, wv};
   for (int m = 0; m < 3; m++) /* Q, K, V for all heads at once: (TOKENS, DM) = T W */
@@ -800,8 +904,9 @@ static int load_tokens_data(hop_exp *x) {
   const config *cf = x->cfg;
   results *res = x->res;
   size_t nb = (size_t)lround(cf->per_decade * log10(cf->beta_max / cf->beta_min)) + 1;
-  hop_progress_start(&res->prog, stderr, "context_wells",
-                     N_HEADS + 2 * nb + cf->land_betas.n + N_TASKS * cf->loads.n * (size_t)cf->seeds);
+  hop_progress_start(
+      &res->prog, stderr, "context_wells",
+      N_HEADS + 2 * nb + cf->land_betas.n + N_TASKS * cf->loads.n * (size_t)cf->seeds);
   if (!(res->spline = hop_attn_spline_new(spline_u, spline_g, 6))) return hop_error_code();
   char lab_path[512];
   if (hop_data_path(res->mnist, sizeof res->mnist, "mnist/t10k-images-idx3-ubyte") ||
@@ -816,10 +921,10 @@ static int load_tokens_data(hop_exp *x) {
 /* The token check's arrays: embedding, projections, per-head slices, tokens, outputs. */
 typedef struct {
   double emb[PATCH * PATCH * DM], wq[DM * DM], wk[DM * DM], wv[DM * DM], wo[DM * DM];
-  double hw[3][N_ATT_HEADS][DM * DK];                 /* W_Q, W_K, W_V columns of each head */
+  double hw[3][N_ATT_HEADS][DM * DK]; /* W_Q, W_K, W_V columns of each head */
   double t[TOKENS * DM], out[TOKENS * DM], want[TOKENS * DM]; /* tokens, ours, textbook */
-  double states[N_ATT_HEADS * TOKENS * DK];           /* updated states */
-  double q0[N_ATT_HEADS * TOKENS * DK], kk[TOKENS * DK]; /* queries, one head's keys */
+  double states[N_ATT_HEADS * TOKENS * DK];                   /* updated states */
+  double q0[N_ATT_HEADS * TOKENS * DK], kk[TOKENS * DK];      /* queries, one head's keys */
 } token_work;
 
 static int stage_tokens(hop_exp *x) {
@@ -831,9 +936,12 @@ static int stage_tokens(hop_exp *x) {
   token_work *tw = calloc(1, sizeof *tw);
   gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(0, 0, 0, RNG_TOKENS));
   hop_attn_work *w = hop_attn_work_alloc(TOKENS, DK, 1);
-  hop_file *f = st ? NULL : hop_file_open(cli->out, "tokens.csv", "image,label,max_abs_output,max_abs_diff_textbook,"
-                                                              "max_abs_diff_gradient_step,energy_before,energy_after");
-  if (!st && (!tw || !r || !w || !f)) st = hop_error_code() ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "tokens: out of memory");
+  hop_file *f = st ? NULL
+                   : hop_file_open(cli->out, "tokens.csv",
+                                   "image,label,max_abs_output,max_abs_diff_textbook,"
+                                   "max_abs_diff_gradient_step,energy_before,energy_after");
+  if (!st && (!tw || !r || !w || !f))
+    st = hop_error_code() ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "tokens: out of memory");
   if (!st) {
     for (size_t k = 0; k < PATCH * PATCH * DM; k++) tw->emb[k] = gsl_ran_gaussian(r, 1.0 / PATCH);
     double *ws[4] = {tw->wq, tw->wk, tw->wv, tw->wo};
@@ -844,8 +952,12 @@ static int stage_tokens(hop_exp *x) {
   for (int h = 0; h < N_ATT_HEADS; h++) { /* head h: columns h*DK.. of W_Q, W_K, W_V; rows of W_O */
     for (int e = 0; e < DM; e++)
       for (int c = 0; c < DK; c++)
-        for (int m = 0; m < 3; m++) tw->hw[m][h][e * DK + c] = (m == 0 ? tw->wq : m == 1 ? tw->wk : tw->wv)[e * DM + h * DK + c];
-    heads[h] = (hop_attn_proj){DK, DK, tw->hw[0][h], tw->hw[1][h], tw->hw[2][h], tw->wo + h * DK * DM};
+        for (int m = 0; m < 3; m++)
+          tw->hw[m][h][e * DK + c] = (m == 0   ? tw->wq
+                                      : m == 1 ? tw->wk
+                                               : tw->wv)[e * DM + h * DK + c];
+    heads[h] =
+        (hop_attn_proj){DK, DK, tw->hw[0][h], tw->hw[1][h], tw->hw[2][h], tw->wo + h * DK * DM};
   }
   const double beta = 1.0 / sqrt((double)DK);
   double worst = 0.0, worst_grad = 0.0;
@@ -853,42 +965,59 @@ static int stage_tokens(hop_exp *x) {
   for (long k = 0; k < cf->images && !st; k++) {
     patch_tokens(ds.x + (size_t)k * 784, tw->emb, tw->t);
     double e0, e1, top = 0.0, diff = 0.0, gdiff = 0.0;
-    if ((st = hop_attn_self(tw->t, TOKENS, DM, heads, N_ATT_HEADS, beta, tw->out, tw->states))) break;
+    if ((st = hop_attn_self(tw->t, TOKENS, DM, heads, N_ATT_HEADS, beta, tw->out, tw->states)))
+      break;
     textbook_attention(tw->t, tw->wq, tw->wk, tw->wv, tw->wo, tw->want);
-    for (size_t j = 0; j < TOKENS * DM; j++) top = fmax(top, fabs(tw->want[j])), diff = fmax(diff, fabs(tw->out[j] - tw->want[j]));
+    for (size_t j = 0; j < TOKENS * DM; j++)
+      top = fmax(top, fabs(tw->want[j])), diff = fmax(diff, fabs(tw->out[j] - tw->want[j]));
     /* the tw->states' step is the unit gradient step xi - grad E(xi) from xi = Q */
     for (int h = 0; h < N_ATT_HEADS && !st; h++) {
       hop_attn_keys keys;
       for (int a = 0; a < TOKENS; a++)
         for (int c = 0; c < DK; c++) {
           double sq = 0.0, sk = 0.0;
-          for (int e = 0; e < DM; e++) sq += tw->t[a * DM + e] * tw->hw[0][h][e * DK + c], sk += tw->t[a * DM + e] * tw->hw[1][h][e * DK + c];
+          for (int e = 0; e < DM; e++)
+            sq += tw->t[a * DM + e] * tw->hw[0][h][e * DK + c],
+                sk += tw->t[a * DM + e] * tw->hw[1][h][e * DK + c];
           tw->q0[(h * TOKENS + a) * DK + c] = sq, tw->kk[a * DK + c] = sk;
         }
       if ((st = hop_attn_keys_init(&keys, tw->kk, TOKENS, DK))) break;
       for (int a = 0; a < TOKENS && !st; a++) {
         double g[DK];
         const double *xi = tw->q0 + (h * TOKENS + a) * DK;
-        if ((st = hop_attn_grad(&keys, &(hop_attn_head){.kind = HOP_ATTN_LINEAR, .beta = beta}, xi, g, w))) break;
-        for (int c = 0; c < DK; c++) gdiff = fmax(gdiff, fabs(xi[c] - g[c] - tw->states[(h * TOKENS + a) * DK + c]));
+        if ((st = hop_attn_grad(&keys, &(hop_attn_head){.kind = HOP_ATTN_LINEAR, .beta = beta}, xi,
+                                g, w)))
+          break;
+        for (int c = 0; c < DK; c++)
+          gdiff = fmax(gdiff, fabs(xi[c] - g[c] - tw->states[(h * TOKENS + a) * DK + c]));
       }
     }
     if (!st) st = hop_attn_self_energy(tw->t, TOKENS, DM, heads, N_ATT_HEADS, beta, tw->q0, &e0);
-    if (!st) st = hop_attn_self_energy(tw->t, TOKENS, DM, heads, N_ATT_HEADS, beta, tw->states, &e1);
+    if (!st)
+      st = hop_attn_self_energy(tw->t, TOKENS, DM, heads, N_ATT_HEADS, beta, tw->states, &e1);
     if (st) break;
     lowered += e1 < e0;
     worst = fmax(worst, diff / top), worst_grad = fmax(worst_grad, gdiff);
     hop_file_printf(f, "%ld,%u,%.6g,%.3e,%.3e,%.12g,%.12g\n", k, ds.y[k], top, diff, gdiff, e0, e1);
   }
   if (!st) {
-    hop_claims_addf(x->claims, "A3", "one Hopfield update of MNIST 7x7 patch tokens (16 tokens, sinusoidal positions, dm = 32, 4 heads of "
-                     "8, beta = 1/sqrt(8)): values read at the weights of one CCCP step on the energy, against multi-head "
-                     "attention written out independently (Vaswani et al. Eq. 1): largest difference relative to the largest output",
-          "equal (to 1e-12)", "<= 1e-12", worst <= 1e-12 ? "reproduced" : "not reproduced", "%.2e over %ld images", worst, cf->images);
-    hop_claims_addf(x->claims, "A3-step", "the same images: the updated states equal the unit gradient step xi - grad E(xi) from the "
-                          "queries, and the step lowers the total energy of the n states",
-          "gradient of E = attention computation", "<= 1e-12; every image lower", worst_grad <= 1e-12 && lowered == cf->images ? "reproduced" : "not reproduced",
-          "%.2e; energy lower on %ld of %ld images", worst_grad, lowered, cf->images);
+    hop_claims_addf(x->claims, "A3",
+                    "one Hopfield update of MNIST 7x7 patch tokens (16 tokens, sinusoidal "
+                    "positions, dm = 32, 4 heads of "
+                    "8, beta = 1/sqrt(8)): values read at the weights of one CCCP step on the "
+                    "energy, against multi-head "
+                    "attention written out independently (Vaswani et al. Eq. 1): largest "
+                    "difference relative to the largest output",
+                    "equal (to 1e-12)", "<= 1e-12",
+                    worst <= 1e-12 ? "reproduced" : "not reproduced", "%.2e over %ld images", worst,
+                    cf->images);
+    hop_claims_addf(
+        x->claims, "A3-step",
+        "the same images: the updated states equal the unit gradient step xi - grad E(xi) from the "
+        "queries, and the step lowers the total energy of the n states",
+        "gradient of E = attention computation", "<= 1e-12; every image lower",
+        worst_grad <= 1e-12 && lowered == cf->images ? "reproduced" : "not reproduced",
+        "%.2e; energy lower on %ld of %ld images", worst_grad, lowered, cf->images);
   }
   st = hop_file_finish(&f, 1, st);
   free(tw), gsl_rng_free(r), hop_attn_work_free(w);
@@ -907,12 +1036,13 @@ typedef struct {
 
 /* Accuracy of head h over b queries q (b, d) with targets y: out = P V, recalled = the
  * value with the largest out . v_j. */
-static int recall_accuracy(const hop_attn_keys *k, const hop_attn_head *h, const double *vals, const double *q,
-                           const size_t *y, size_t b, double *p, double *out, double *sc, hop_attn_work *w, double *acc) {
+static int recall_accuracy(const hop_attn_keys *k, const hop_attn_head *h, const double *vals,
+                           const double *q, const size_t *y, size_t b, double *p, double *out,
+                           double *sc, hop_attn_work *w, double *acc) {
   size_t n = k->n, d = k->d;
   int st = hop_attn_weights(k, h, q, b, p, w);
   if (st) return st;
-  hop_math_gemm(b, d, n, 1.0, p, vals, 0, 0.0, out); /* P V */
+  hop_math_gemm(b, d, n, 1.0, p, vals, 0, 0.0, out);  /* P V */
   hop_math_gemm(b, n, d, 1.0, out, vals, 1, 0.0, sc); /* (P V) V^T */
   size_t hits = 0;
   for (size_t m = 0; m < b; m++) hits += hop_math_argmax(sc + m * n, n) == y[m];
@@ -925,13 +1055,20 @@ static int run_recall(void *job, size_t index, int thread, void *ctx) {
   recall_job *j = job;
   const shared *c = ctx;
   const config *cf = c->cf;
-  size_t d = (size_t)cf->rdim, n = (size_t)fmax(1.0, round(j->load * (double)d)), b = (size_t)cf->queries;
-  double *x = malloc(n * d * sizeof *x), *vals = malloc(n * d * sizeof *vals), *q = malloc(2 * b * d * sizeof *q);
-  double *p = malloc(b * n * sizeof *p), *out = malloc(b * d * sizeof *out), *sc = malloc(b * n * sizeof *sc);
+  size_t d = (size_t)cf->rdim, n = (size_t)fmax(1.0, round(j->load * (double)d)),
+         b = (size_t)cf->queries;
+  double *x = malloc(n * d * sizeof *x), *vals = malloc(n * d * sizeof *vals),
+         *q = malloc(2 * b * d * sizeof *q);
+  double *p = malloc(b * n * sizeof *p), *out = malloc(b * d * sizeof *out),
+         *sc = malloc(b * n * sizeof *sc);
   size_t *y = malloc(2 * b * sizeof *y);
   hop_attn_work *w = hop_attn_work_alloc(n, d, b);
-  gsl_rng *r = hop_rng_alloc(c->seed, hop_rng_key((uint64_t)j->task, (uint64_t)lround(j->load * 1000), (uint64_t)j->seed, RNG_RECALL));
-  int st = x && vals && q && p && out && sc && y && w && r ? HOP_OK : hop_error_code() ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "recall: out of memory");
+  gsl_rng *r =
+      hop_rng_alloc(c->seed, hop_rng_key((uint64_t)j->task, (uint64_t)lround(j->load * 1000),
+                                         (uint64_t)j->seed, RNG_RECALL));
+  int st = x && vals && q && p && out && sc && y && w && r ? HOP_OK
+           : hop_error_code()                              ? hop_error_code()
+                              : HOP_RAISE(HOP_ENOMEM, "recall: out of memory");
   hop_attn_keys k;
   if (!st) {
     for (size_t i = 0; i < n; i++) {
@@ -942,31 +1079,37 @@ static int run_recall(void *job, size_t index, int thread, void *ctx) {
     }
     for (size_t m = 0; m < 2 * b; m++) { /* validation queries first, then test queries */
       y[m] = gsl_rng_uniform_int(r, n);
-      for (size_t l = 0; l < d; l++) q[m * d + l] = x[y[m] * d + l] + gsl_ran_gaussian(r, cf->noise / sqrt((double)d));
+      for (size_t l = 0; l < d; l++)
+        q[m * d + l] = x[y[m] * d + l] + gsl_ran_gaussian(r, cf->noise / sqrt((double)d));
     }
     st = hop_attn_keys_init(&k, x, n, d);
   }
-  for (int h = 0; h < N_HEADS && !st; h++) { /* beta chosen on the validation queries: the best, the smallest on ties */
+  for (int h = 0; h < N_HEADS && !st;
+       h++) { /* beta chosen on the validation queries: the best, the smallest on ties */
     double best = -1.0;
     for (size_t t = 0; t < cf->tune_betas.n && !st; t++) {
       double acc;
       hop_attn_head hd = make_head(h, cf->tune_betas.v[t], cf, c->res);
-      if (!(st = recall_accuracy(&k, &hd, vals, q, y, b, p, out, sc, w, &acc)) && acc > best) best = acc, j->beta[h] = hd.beta;
+      if (!(st = recall_accuracy(&k, &hd, vals, q, y, b, p, out, sc, w, &acc)) && acc > best)
+        best = acc, j->beta[h] = hd.beta;
     }
   }
   for (int h = 0; h < N_HEADS && !st; h++) {
-    hop_attn_head own = make_head(h, j->beta[h], cf, c->res), lin = make_head(h, j->beta[HOP_ATTN_LINEAR], cf, c->res);
+    hop_attn_head own = make_head(h, j->beta[h], cf, c->res),
+                  lin = make_head(h, j->beta[HOP_ATTN_LINEAR], cf, c->res);
     if (!(st = recall_accuracy(&k, &own, vals, q + b * d, y + b, b, p, out, sc, w, &j->tuned[h])))
       st = recall_accuracy(&k, &lin, vals, q + b * d, y + b, b, p, out, sc, w, &j->shared_beta[h]);
   }
   hop_progress_add(&c->res->prog, 1);
-  free(x), free(vals), free(q), free(p), free(out), free(sc), free(y), hop_attn_work_free(w), gsl_rng_free(r);
+  free(x), free(vals), free(q), free(p), free(out), free(sc), free(y), hop_attn_work_free(w),
+      gsl_rng_free(r);
   return st;
 }
 
 /* Where head h differs from the linear head: paired differences over the seeds, beyond
  * two standard errors of their mean. */
-static void compare_heads(const hop_jobs *q, const config *cf, int task, int shared_beta, char *text, size_t cap) {
+static void compare_heads(const hop_jobs *q, const config *cf, int task, int shared_beta,
+                          char *text, size_t cap) {
   size_t used = 0, nl = cf->loads.n, ns = (size_t)cf->seeds;
   text[0] = '\0';
   for (int h = 1; h < N_HEADS; h++) {
@@ -980,10 +1123,14 @@ static void compare_heads(const hop_jobs *q, const config *cf, int task, int sha
       hop_math_mean_sd(diff, ns, &mean, &sd);
       double se = ns > 1 ? sd / sqrt((double)ns) : INFINITY;
       char *list = mean > 2 * se ? helps : mean < -2 * se ? hurts : NULL;
-      if (list) snprintf(list + strlen(list), 128 - strlen(list), "%s%g (%+.3f)", *list ? " " : "", cf->loads.v[l], mean);
+      if (list)
+        snprintf(list + strlen(list), 128 - strlen(list), "%s%g (%+.3f)", *list ? " " : "",
+                 cf->loads.v[l], mean);
     }
-    used += (size_t)snprintf(text + used, cap > used ? cap - used : 0, "%s%s: better at loads %s; worse at %s", h > 1 ? "; " : "",
-                             hop_attn_kind_name((hop_attn_kind)h), *helps ? helps : "none", *hurts ? hurts : "none");
+    used += (size_t)snprintf(text + used, cap > used ? cap - used : 0,
+                             "%s%s: better at loads %s; worse at %s", h > 1 ? "; " : "",
+                             hop_attn_kind_name((hop_attn_kind)h), *helps ? helps : "none",
+                             *hurts ? hurts : "none");
   }
 }
 
@@ -997,9 +1144,12 @@ static int stage_recall(hop_exp *x) {
   int st = q ? HOP_OK : hop_error_code();
   for (int t = 0; t < N_TASKS && !st; t++)
     for (size_t l = 0; l < nl && !st; l++)
-      for (size_t s = 0; s < ns && !st; s++) st = hop_jobs_push(q, &(recall_job){.task = t, .load = cf->loads.v[l], .seed = (long)s});
+      for (size_t s = 0; s < ns && !st; s++)
+        st = hop_jobs_push(q, &(recall_job){.task = t, .load = cf->loads.v[l], .seed = (long)s});
   if (!st) st = hop_jobs_run(q, run_recall, &(shared){cf, res, cli->seed}, (int)cli->threads);
-  if (!st && !(f = hop_file_open(cli->out, "recall.csv", "keys,load,n,head,beta_mode,accuracy_mean,accuracy_sd,beta_median,seeds")))
+  if (!st && !(f = hop_file_open(
+                   cli->out, "recall.csv",
+                   "keys,load,n,head,beta_mode,accuracy_mean,accuracy_sd,beta_median,seeds")))
     st = hop_error_code();
   for (int t = 0; t < N_TASKS && !st; t++)
     for (size_t l = 0; l < nl; l++)
@@ -1014,19 +1164,28 @@ static int stage_recall(hop_exp *x) {
           hop_math_mean_sd(acc, ns, &mean, &sd);
           gsl_sort(bet, 1, ns);
           bm = gsl_stats_median_from_sorted_data(bet, 1, ns);
-          hop_file_printf(f, "%s,%g,%.0f,%s,%s,%.4f,%.4f,%g,%zu\n", task_names[t], cf->loads.v[l], fmax(1.0, round(cf->loads.v[l] * (double)cf->rdim)),
-                          hop_attn_kind_name((hop_attn_kind)h), mode ? "linear_beta" : "own_beta", mean, sd, bm, ns);
+          hop_file_printf(f, "%s,%g,%.0f,%s,%s,%.4f,%.4f,%g,%zu\n", task_names[t], cf->loads.v[l],
+                          fmax(1.0, round(cf->loads.v[l] * (double)cf->rdim)),
+                          hop_attn_kind_name((hop_attn_kind)h), mode ? "linear_beta" : "own_beta",
+                          mean, sd, bm, ns);
         }
   for (int t = 0; t < N_TASKS && !st; t++)
     for (int mode = 0; mode < 2; mode++) {
       char text[600], what[600];
       compare_heads(q, cf, t, mode, text, sizeof text);
-      snprintf(what, sizeof what, "recall of key-value pairs from noisy keys (%s keys, d = %ld, noise norm %g; %ld seeds, paired "
-               "differences beyond 2 standard errors): non-linear heads (our reconstruction, no extra learned parameters) "
+      snprintf(what, sizeof what,
+               "recall of key-value pairs from noisy keys (%s keys, d = %ld, noise norm %g; %ld "
+               "seeds, paired "
+               "differences beyond 2 standard errors): non-linear heads (our reconstruction, no "
+               "extra learned parameters) "
                "against the linear head, each at %s beta chosen on validation queries",
-               t ? "key norms uniform in [0.5, 1.5]" : "unit", cf->rdim, cf->noise, cf->seeds, mode ? "the linear head's" : "its own");
-      hop_claims_addf(x->claims, t ? (mode ? "A4-norms-shared" : "A4-norms") : (mode ? "A4-unit-shared" : "A4-unit"), what,
-            "non-linear heads improve the model (qualitative)", "beyond paper", "beyond paper", "%s", text);
+               t ? "key norms uniform in [0.5, 1.5]" : "unit", cf->rdim, cf->noise, cf->seeds,
+               mode ? "the linear head's" : "its own");
+      hop_claims_addf(
+          x->claims,
+          t ? (mode ? "A4-norms-shared" : "A4-norms") : (mode ? "A4-unit-shared" : "A4-unit"), what,
+          "non-linear heads improve the model (qualitative)", "beyond paper", "beyond paper", "%s",
+          text);
     }
   st = hop_file_finish(&f, 1, st);
   hop_jobs_free(q);
@@ -1038,12 +1197,18 @@ static int stage_recall(hop_exp *x) {
 static int check(hop_exp *x) {
   const config *cf = x->cfg;
   const char *bad = NULL;
-  if (cf->beta_min >= cf->beta_max) bad = "--beta-min must be below --beta-max";
-  else if (cf->keys % cf->clusters) bad = "--clusters must divide --keys";
-  else if (cf->clusters > cf->keys / 2) bad = "--clusters must leave at least 2 keys per cluster";
+  if (cf->beta_min >= cf->beta_max)
+    bad = "--beta-min must be below --beta-max";
+  else if (cf->keys % cf->clusters)
+    bad = "--clusters must divide --keys";
+  else if (cf->clusters > cf->keys / 2)
+    bad = "--clusters must leave at least 2 keys per cluster";
   else if (!(cf->poly_c > 1.5 * 1.5))
-    bad = "--poly-c must exceed 2.25, the largest squared key norm (recall keys reach norm 1.5): the poly energy is unbounded below otherwise";
-  else if ((double)cf->starts * (double)(cf->keys + 3 * cf->dim) * 8.0 * (double)x->cli.threads > 8e9 ||
+    bad =
+        "--poly-c must exceed 2.25, the largest squared key norm (recall keys reach norm 1.5): the "
+        "poly energy is unbounded below otherwise";
+  else if ((double)cf->starts * (double)(cf->keys + 3 * cf->dim) * 8.0 * (double)x->cli.threads >
+               8e9 ||
            (double)cf->grid * cf->grid * 2 * 8 * 4 * (double)cf->land_betas.n > 8e9 ||
            (double)cf->queries * 2 * cf->rdim * 64.0 * 8 * 3 * (double)x->cli.threads > 8e9)
     bad = "these sizes need more than 8 GB of memory";
@@ -1063,37 +1228,63 @@ static void report(hop_exp *x) { fprintf(stderr, "context_wells: results in %s\n
 int main(int argc, char **argv) {
   config cf;
   hop_opt opts[] = {
-      {"points", HOP_OPT_INT, &cf.points, 1, 1e6, "random points of the gradient check (A1)", "100", .quick = "20"},
-      {"runs", HOP_OPT_INT, &cf.runs, 1, 1e7, "random runs per head of the descent check", "1000", .quick = "50"},
-      {"steps", HOP_OPT_INT, &cf.steps, 1, 1e6, "largest number of updates per descent run", "200", .quick = "50"},
-      {"keys", HOP_OPT_INT, &cf.keys, 2, MAX_N, "keys n of the well counts (and gradient, descent)", "16", .quick = NULL},
+      {"points", HOP_OPT_INT, &cf.points, 1, 1e6, "random points of the gradient check (A1)", "100",
+       .quick = "20"},
+      {"runs", HOP_OPT_INT, &cf.runs, 1, 1e7, "random runs per head of the descent check", "1000",
+       .quick = "50"},
+      {"steps", HOP_OPT_INT, &cf.steps, 1, 1e6, "largest number of updates per descent run", "200",
+       .quick = "50"},
+      {"keys", HOP_OPT_INT, &cf.keys, 2, MAX_N, "keys n of the well counts (and gradient, descent)",
+       "16", .quick = NULL},
       {"dim", HOP_OPT_INT, &cf.dim, 1, MAX_N, "their dimension d", "8", .quick = NULL},
-      {"clusters", HOP_OPT_INT, &cf.clusters, 2, MAX_N, "clusters of the clustered key set (must divide --keys)", "4", .quick = NULL},
-      {"starts", HOP_OPT_INT, &cf.starts, 1, 1e6, "random starts per beta of the well counts", "2000", .quick = "200"},
-      {"beta-min", HOP_OPT_DOUBLE, &cf.beta_min, 1e-6, 1e6, "smallest beta of the well counts", "0.1", .quick = NULL},
-      {"beta-max", HOP_OPT_DOUBLE, &cf.beta_max, 1e-6, 1e6, "largest beta of the well counts", "1000", .quick = NULL},
-      {"per-decade", HOP_OPT_DOUBLE, &cf.per_decade, 1, 1000, "betas per decade of the well counts", "10", .quick = "3"},
-      {"tol", HOP_OPT_DOUBLE, &cf.tol, 1e-15, 1e-2, "convergence: a step moves the state less than this", "1e-10", .quick = NULL},
-      {"merge", HOP_OPT_DOUBLE, &cf.merge, 1e-14, 1e-1, "end points closer than this are one fixed point", "1e-6", .quick = NULL},
-      {"max-iter", HOP_OPT_INT, &cf.max_iter, 1, 1e8, "cap on updates per start", "100000", .quick = "20000"},
-      {"grid", HOP_OPT_INT, &cf.grid, 3, 1001, "grid points per side of the 2-D landscape", "121", .quick = "21"},
-      {"landscape-betas", HOP_OPT_LIST, &cf.land_betas, 1e-3, 1e4, "betas of the 2-D landscape", "1,5,40", .quick = NULL},
-      {"images", HOP_OPT_INT, &cf.images, 1, 10000, "MNIST test images of the token check (A3)", "100", .quick = "5"},
-      {"loads", HOP_OPT_LIST, &cf.loads, 0.01, 64, "loads n/d of the recall task (A4)", "0.25,0.5,1,2,4,8", .quick = "1,4"},
-      {"recall-dim", HOP_OPT_INT, &cf.rdim, 2, 1024, "key and value dimension d of the recall task", "32", .quick = "16"},
-      {"seeds", HOP_OPT_INT, &cf.seeds, 1, MAX_SEEDS, "memories (seeds) per load of the recall task", "10", .quick = "3"},
-      {"queries", HOP_OPT_INT, &cf.queries, 1, 100000, "validation queries, and as many test queries, per seed", "1000", .quick = "200"},
-      {"noise", HOP_OPT_DOUBLE, &cf.noise, 0, 10, "norm of the Gaussian noise added to a key to make a query", "1.2", .quick = NULL},
-      {"tune-betas", HOP_OPT_LIST, &cf.tune_betas, 1e-3, 1e4, "betas tried on the validation queries", "0.5,1,2,4,8,16,32,64,128", .quick = "1,8,64"},
-      {"poly-c", HOP_OPT_DOUBLE, &cf.poly_c, 1e-6, 1e6, "c of the poly head (must exceed the largest squared key norm)", "4", .quick = NULL},
-      {"rbf-sigma", HOP_OPT_DOUBLE, &cf.rbf_sigma, 1e-3, 1e3, "width s of the rbf head", "1", .quick = NULL},
+      {"clusters", HOP_OPT_INT, &cf.clusters, 2, MAX_N,
+       "clusters of the clustered key set (must divide --keys)", "4", .quick = NULL},
+      {"starts", HOP_OPT_INT, &cf.starts, 1, 1e6, "random starts per beta of the well counts",
+       "2000", .quick = "200"},
+      {"beta-min", HOP_OPT_DOUBLE, &cf.beta_min, 1e-6, 1e6, "smallest beta of the well counts",
+       "0.1", .quick = NULL},
+      {"beta-max", HOP_OPT_DOUBLE, &cf.beta_max, 1e-6, 1e6, "largest beta of the well counts",
+       "1000", .quick = NULL},
+      {"per-decade", HOP_OPT_DOUBLE, &cf.per_decade, 1, 1000, "betas per decade of the well counts",
+       "10", .quick = "3"},
+      {"tol", HOP_OPT_DOUBLE, &cf.tol, 1e-15, 1e-2,
+       "convergence: a step moves the state less than this", "1e-10", .quick = NULL},
+      {"merge", HOP_OPT_DOUBLE, &cf.merge, 1e-14, 1e-1,
+       "end points closer than this are one fixed point", "1e-6", .quick = NULL},
+      {"max-iter", HOP_OPT_INT, &cf.max_iter, 1, 1e8, "cap on updates per start", "100000",
+       .quick = "20000"},
+      {"grid", HOP_OPT_INT, &cf.grid, 3, 1001, "grid points per side of the 2-D landscape", "121",
+       .quick = "21"},
+      {"landscape-betas", HOP_OPT_LIST, &cf.land_betas, 1e-3, 1e4, "betas of the 2-D landscape",
+       "1,5,40", .quick = NULL},
+      {"images", HOP_OPT_INT, &cf.images, 1, 10000, "MNIST test images of the token check (A3)",
+       "100", .quick = "5"},
+      {"loads", HOP_OPT_LIST, &cf.loads, 0.01, 64, "loads n/d of the recall task (A4)",
+       "0.25,0.5,1,2,4,8", .quick = "1,4"},
+      {"recall-dim", HOP_OPT_INT, &cf.rdim, 2, 1024, "key and value dimension d of the recall task",
+       "32", .quick = "16"},
+      {"seeds", HOP_OPT_INT, &cf.seeds, 1, MAX_SEEDS,
+       "memories (seeds) per load of the recall task", "10", .quick = "3"},
+      {"queries", HOP_OPT_INT, &cf.queries, 1, 100000,
+       "validation queries, and as many test queries, per seed", "1000", .quick = "200"},
+      {"noise", HOP_OPT_DOUBLE, &cf.noise, 0, 10,
+       "norm of the Gaussian noise added to a key to make a query", "1.2", .quick = NULL},
+      {"tune-betas", HOP_OPT_LIST, &cf.tune_betas, 1e-3, 1e4,
+       "betas tried on the validation queries", "0.5,1,2,4,8,16,32,64,128", .quick = "1,8,64"},
+      {"poly-c", HOP_OPT_DOUBLE, &cf.poly_c, 1e-6, 1e6,
+       "c of the poly head (must exceed the largest squared key norm)", "4", .quick = NULL},
+      {"rbf-sigma", HOP_OPT_DOUBLE, &cf.rbf_sigma, 1e-3, 1e3, "width s of the rbf head", "1",
+       .quick = NULL},
   };
   static const hop_exp_stage stages[] = {
-      {"gradient check (A1)", stage_gradient}, {"descent (A2, A4)", stage_descent}, {"well counts (A2)", stage_wells},
-      {"landscape", stage_landscape},          {"tokens (A3)", stage_tokens},       {"recall (A4)", stage_recall}};
+      {"gradient check (A1)", stage_gradient}, {"descent (A2, A4)", stage_descent},
+      {"well counts (A2)", stage_wells},       {"landscape", stage_landscape},
+      {"tokens (A3)", stage_tokens},           {"recall (A4)", stage_recall}};
   hop_exp_desc d = {.name = "context_wells",
-                    .summary = "Attention as the stationary points of a Hopfield energy; context wells; non-linear heads "
-                               "(A1-A4).",
+                    .summary =
+                        "Attention as the stationary points of a Hopfield energy; context wells; "
+                        "non-linear heads "
+                        "(A1-A4).",
                     .seed = 2385,
                     .opts = opts,
                     .n_opts = sizeof opts / sizeof *opts,

@@ -26,14 +26,16 @@
 
 enum { N = 200, P = 10 };
 enum { RNG_PATTERNS = 0, RNG_JOB = 0x106 }; /* this program's random streams */
-#define E1_FLIP 0.1                         /* the claim's start: 10 % of the bits flipped */
+#define E1_FLIP     0.1                     /* the claim's start: 10 % of the bits flipped */
 #define E1_RECALLED 0.95                    /* "all" recalled, allowing one pattern in 20 */
 
 typedef struct {
   hop_cli_numbers flips; /* fractions of bits flipped */
 } config;
 
-typedef struct { double flip, overlap, recalled; } flip_job; /* input; then results */
+typedef struct {
+  double flip, overlap, recalled;
+} flip_job; /* input; then results */
 
 typedef struct {
   float xi[P * N];    /* the stored patterns */
@@ -41,7 +43,10 @@ typedef struct {
   hop_jobs *q;        /* one flip_job per --flips entry, in order */
 } results;
 
-typedef struct { const results *res; unsigned long seed; } shared;
+typedef struct {
+  const results *res;
+  unsigned long seed;
+} shared;
 
 static int recall(void *job, size_t index, int thread, void *ctx) {
   (void)thread;
@@ -75,10 +80,12 @@ static int stage_recall(hop_exp *x) {
   if (!r) return hop_error_code();
   hop_rng_pm1(r, res->xi, P * N);
   gsl_rng_free(r);
-  if (!(res->net = hop_classical_alloc(N)) || !(res->q = hop_jobs_new(cf->flips.n, sizeof(flip_job))))
+  if (!(res->net = hop_classical_alloc(N)) ||
+      !(res->q = hop_jobs_new(cf->flips.n, sizeof(flip_job))))
     return hop_error_code();
   int st = hop_classical_store(res->net, res->xi, P);
-  for (size_t k = 0; k < cf->flips.n && !st; k++) st = hop_jobs_push(res->q, &(flip_job){.flip = cf->flips.v[k]});
+  for (size_t k = 0; k < cf->flips.n && !st; k++)
+    st = hop_jobs_push(res->q, &(flip_job){.flip = cf->flips.v[k]});
   if (st) return st;
   return hop_jobs_run(res->q, recall, &(shared){res, x->cli.seed}, (int)x->cli.threads);
 }
@@ -87,7 +94,8 @@ static void claim_e1(hop_exp *x, const flip_job *j) {
   hop_claims_addf(x->claims, "E1",
                   "N = 200, P = 10 (load 0.05): fraction of patterns recalled (overlap >= 0.99) "
                   "from 10 % flipped bits",
-                  "all (1.0)", ">= 0.95", hop_claims_at_least(j->recalled, E1_RECALLED), "%.2f", j->recalled);
+                  "all (1.0)", ">= 0.95", hop_claims_at_least(j->recalled, E1_RECALLED), "%.2f",
+                  j->recalled);
 }
 
 /* Stage 2: recall.csv, one row per flip fraction, and the claim at E1_FLIP. */
@@ -112,18 +120,19 @@ static void results_free(hop_exp *x) {
 
 int main(int argc, char **argv) {
   config cf;
-  hop_opt opts[] = {{"flips", HOP_OPT_LIST, &cf.flips, 0, 0.5, "fractions of bits flipped", "0,0.1,0.2,0.3,0.4",
-                     .quick = "0,0.1"}};
+  hop_opt opts[] = {{"flips", HOP_OPT_LIST, &cf.flips, 0, 0.5, "fractions of bits flipped",
+                     "0,0.1,0.2,0.3,0.4", .quick = "0,0.1"}};
   static const hop_exp_stage stages[] = {{"recall", stage_recall}, {"recall.csv", stage_write}};
-  hop_exp_desc d = {.name = "example",
-                    .summary = "Template: recall of a classical Hopfield network from noisy starts (claim E1).",
-                    .seed = 2385,
-                    .opts = opts,
-                    .n_opts = sizeof opts / sizeof *opts,
-                    .cfg = &cf,
-                    .res_size = sizeof(results),
-                    .stages = stages,
-                    .n_stages = sizeof stages / sizeof *stages,
-                    .free = results_free};
+  hop_exp_desc d = {
+      .name = "example",
+      .summary = "Template: recall of a classical Hopfield network from noisy starts (claim E1).",
+      .seed = 2385,
+      .opts = opts,
+      .n_opts = sizeof opts / sizeof *opts,
+      .cfg = &cf,
+      .res_size = sizeof(results),
+      .stages = stages,
+      .n_stages = sizeof stages / sizeof *stages,
+      .free = results_free};
   return hop_exp_main(&d, argc, argv);
 }

@@ -92,33 +92,35 @@
  * RNG_TIMECOURSE, RNG_MASK, RNG_ODE (third), go through hop_rng_chain at the place they
  * had before the purposes were named, so that their draws are kept. */
 enum {
-  RNG_SPLIT = 0x5711, /* validation split and image order of a dataset */
-  RNG_TIMECOURSE = 0x44, /* Fig. 4 initial state, then the Fig. 2a noise */
-  RNG_MASK = 0x2b, /* initial states of the masked-completion inference */
-  RNG_ODE = 0x0de, /* initial states of the Euler / rkf45 comparison */
-  RNG_TRAIN = 0x7a, /* an MHC training run (order, weights, states) */
-  RNG_TRAIN_MLP = 0x3f, /* an MLP training run */
-  RNG_EVAL = 0xe1, /* initial states of an evaluation */
+  RNG_SPLIT = 0x5711,     /* validation split and image order of a dataset */
+  RNG_TIMECOURSE = 0x44,  /* Fig. 4 initial state, then the Fig. 2a noise */
+  RNG_MASK = 0x2b,        /* initial states of the masked-completion inference */
+  RNG_ODE = 0x0de,        /* initial states of the Euler / rkf45 comparison */
+  RNG_TRAIN = 0x7a,       /* an MHC training run (order, weights, states) */
+  RNG_TRAIN_MLP = 0x3f,   /* an MLP training run */
+  RNG_EVAL = 0xe1,        /* initial states of an evaluation */
   RNG_EVAL_NOISE = 0x401, /* the noise added to evaluation inputs */
 };
 
-#define MAXL HOP_CLI_LIST_MAX
-#define NCLASS 10
+#define MAXL      HOP_CLI_LIST_MAX
+#define NCLASS    10
 #define MLP_BATCH 100
-#define TAU_V 1.0 /* time constants of feature and memory neurons (paper) */
-#define TAU_H 0.1
+#define TAU_V     1.0 /* time constants of feature and memory neurons (paper) */
+#define TAU_H     0.1
 
 /* DS_SUBSET: the exact CIFAR-10 subset; DS_SUBSET_JPEG: the same 4,000 + 1,000 images
  * from the approximate JPEG-75 copy (the first records of its batch 1 and test batch). */
 enum { DS_MNIST, DS_FASHION, DS_CIFAR, DS_SUBSET, DS_SUBSET_JPEG, N_DS };
-static const char *const ds_names[N_DS + 1] = {"mnist", "fashion-mnist", "cifar-10", "cifar-10-subset", "cifar-10-subset-jpeg75", NULL};
+static const char *const ds_names[N_DS + 1] = {
+    "mnist", "fashion-mnist", "cifar-10", "cifar-10-subset", "cifar-10-subset-jpeg75", NULL};
 /* the datasets --datasets may name (the subsets come with cifar-10) */
 static const char *const table1_names[4] = {"mnist", "fashion-mnist", "cifar-10", NULL};
 static const char *const std_names[3] = {"pixel", "global", NULL};
 static const char *const reading_names[3] = {"printed", "damped", NULL};
 static const char *ib_names[2] = {"initial", "final"};
 /* Table 1 of the paper, percent: rows MHC with schedule, without, MLP */
-static const double paper_t1[3][3] = {{90.13, 82.8, 47.31}, {85.2, 77.13, 41.68}, {90.67, 83.0, 48.73}};
+static const double paper_t1[3][3] = {
+    {90.13, 82.8, 47.31}, {85.2, 77.13, 41.68}, {90.67, 83.0, 48.73}};
 
 /* One dataset: labels, standardised images for each standardisation, split. */
 typedef struct {
@@ -126,14 +128,15 @@ typedef struct {
   size_t nf, ch, side;
   size_t n_train, n_test, n_val; /* training rows 0..n_val-1 are the validation split */
   unsigned char *ytr, *yte;
-  float *x[2][2];   /* [standardisation][0 train, 1 test] (n, nf) */
+  float *x[2][2]; /* [standardisation][0 train, 1 test] (n, nf) */
   float *mean[2], *sd[2];
   char files[6][512];
   size_t n_files;
 } dset;
 
 enum { P_SWEEP, P_INIT, P_READ, P_MLPLR, P_T1, P_SUB, P_F3A, P_F9, N_PART };
-static const char *part_names[N_PART] = {"sweep", "init", "readings", "mlp_lr", "table1", "subset", "beta_train", "train_size"};
+static const char *part_names[N_PART] = {"sweep",  "init",   "readings",   "mlp_lr",
+                                         "table1", "subset", "beta_train", "train_size"};
 /* M_FIXED: beta fixed, eta still decays; M_CONST: beta and eta both fixed (the other
  * reading of "without temperature scheduling") */
 enum { M_SCHED, M_FIXED, M_MLP, M_CONST, N_MODEL };
@@ -159,17 +162,17 @@ typedef struct {
   choice c;
   double beta, lr;
   size_t n_train, seed, epochs;
-  int split;        /* 0: validation, 1: test */
-  int noise_evals;  /* also evaluate at every --noise sigma (Fig. 3b) */
-  int f3a_noise;    /* also evaluate at --noise-f3a (Fig. 3a) */
-  int keep;         /* keep the trained model for the figures */
-  int readout;      /* also the linear read-out and the read-outs after --readout-steps */
-  int val_too;      /* Fig. 9: also the validation split, at --steps and over --f9-span */
-  double dt_fixed;  /* Fig. 9: the Euler step of this run (0: the sweep's) */
+  int split;       /* 0: validation, 1: test */
+  int noise_evals; /* also evaluate at every --noise sigma (Fig. 3b) */
+  int f3a_noise;   /* also evaluate at --noise-f3a (Fig. 3a) */
+  int keep;        /* keep the trained model for the figures */
+  int readout;     /* also the linear read-out and the read-outs after --readout-steps */
+  int val_too;     /* Fig. 9: also the validation split, at --steps and over --f9-span */
+  double dt_fixed; /* Fig. 9: the Euler step of this run (0: the sweep's) */
   /* results */
-  double acc[2];    /* [inference beta] accuracy (MLP: both the same) */
+  double acc[2]; /* [inference beta] accuracy (MLP: both the same) */
   double acc_noise[MAXL], acc_f3a_noise;
-  int diverged;     /* epoch (1-based) in which training diverged, 0 if it did not */
+  int diverged; /* epoch (1-based) in which training diverged, 0 if it did not */
   double max_w, train_rate;
   unsigned conf[NCLASS * NCLASS];
   /* read-outs of the test split (readout): accuracy and agreement (%) with the labels after
@@ -177,7 +180,7 @@ typedef struct {
   double acc_lin, agree_lin, acc_rs[MAXL], agree_rs[MAXL];
   double acc_span, agree_span, agree_span_lin;
   size_t span_steps;
-  double val_full, val_span;  /* validation accuracy (val_too) */
+  double val_full, val_span; /* validation accuracy (val_too) */
   hop_mhc *m;
   hop_mlp *mlp;
 } job;
@@ -190,8 +193,10 @@ static int load_raw(int which, int quick, hop_dataset *tr, hop_dataset *te, dset
   memset(tr, 0, sizeof *tr);
   memset(te, 0, sizeof *te);
   if (which == DS_MNIST || which == DS_FASHION) {
-    const char *dir = which == DS_MNIST ? "mnist" : "fashion-mnist", *gz = which == DS_MNIST ? "" : ".gz";
-    const char *names[4] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
+    const char *dir = which == DS_MNIST ? "mnist" : "fashion-mnist",
+               *gz = which == DS_MNIST ? "" : ".gz";
+    const char *names[4] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                            "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
     for (int k = 0; k < 4; k++) {
       char rel[128];
       snprintf(rel, sizeof rel, "%s/%s%s", dir, names[k], gz);
@@ -217,14 +222,19 @@ static int load_raw(int which, int quick, hop_dataset *tr, hop_dataset *te, dset
         bpp[k] = bp[k];
         snprintf(d->files[k], sizeof d->files[k], "%.*s", (int)sizeof d->files[k] - 1, bp[k]);
       }
-      if (hop_data_path(p[0], sizeof p[0], "cifar-10-jpeg75/test_batch.bin")) return hop_error_code();
+      if (hop_data_path(p[0], sizeof p[0], "cifar-10-jpeg75/test_batch.bin"))
+        return hop_error_code();
       snprintf(d->files[5], sizeof d->files[5], "%.*s", (int)sizeof d->files[5] - 1, p[0]);
       d->n_files = 6;
       np = quick ? 1 : 5;
     } else { /* the exact subset, or the same records of the JPEG-75 copy */
       int jpeg = which == DS_SUBSET_JPEG;
-      if (hop_data_path(bp[0], sizeof bp[0], jpeg ? "cifar-10-jpeg75/data_batch_1.bin" : "cifar-10-subset/data_batch_1_first4000.bin") ||
-          hop_data_path(p[0], sizeof p[0], jpeg ? "cifar-10-jpeg75/test_batch.bin" : "cifar-10-subset/test_batch_first1000.bin"))
+      if (hop_data_path(bp[0], sizeof bp[0],
+                        jpeg ? "cifar-10-jpeg75/data_batch_1.bin"
+                             : "cifar-10-subset/data_batch_1_first4000.bin") ||
+          hop_data_path(
+              p[0], sizeof p[0],
+              jpeg ? "cifar-10-jpeg75/test_batch.bin" : "cifar-10-subset/test_batch_first1000.bin"))
         return hop_error_code();
       bpp[0] = bp[0];
       snprintf(d->files[0], sizeof d->files[0], "%.*s", (int)sizeof d->files[0] - 1, bp[0]);
@@ -239,8 +249,12 @@ static int load_raw(int which, int quick, hop_dataset *tr, hop_dataset *te, dset
     if (!s) s = hop_data_cifar_load(tp, 1, sub ? 1000 : 0, te);
     /* the students' subset is 4,000 training and 1,000 test images, whichever copy */
     int subset = which == DS_SUBSET || which == DS_SUBSET_JPEG;
-    if (!s) s = hop_data_expect(tr, bp[0], 3, 32, 32, subset ? 4000 : 1, subset ? "the students' subset" : NULL);
-    if (!s) s = hop_data_expect(te, p[0], 3, 32, 32, subset ? 1000 : 1, subset ? "the students' subset" : NULL);
+    if (!s)
+      s = hop_data_expect(tr, bp[0], 3, 32, 32, subset ? 4000 : 1,
+                          subset ? "the students' subset" : NULL);
+    if (!s)
+      s = hop_data_expect(te, p[0], 3, 32, 32, subset ? 1000 : 1,
+                          subset ? "the students' subset" : NULL);
   }
   return s;
 }
@@ -265,7 +279,8 @@ static int prepare(int which, const config *cf, int quick, dset *d) {
     size_t n = te.n;
     hop_data_free(&tr);
     hop_data_free(&te);
-    HOP_ERROR(HOP_EINVAL, "%s: %zu test images, fewer than --test %ld", d->files[d->n_files == 4 ? 2 : d->n_files - 1], n, cf->test);
+    HOP_ERROR(HOP_EINVAL, "%s: %zu test images, fewer than --test %ld",
+              d->files[d->n_files == 4 ? 2 : d->n_files - 1], n, cf->test);
   }
   d->n_test = te.n < (size_t)cf->test ? te.n : (size_t)cf->test;
   d->n_val = subset ? 0 : (size_t)cf->val;
@@ -304,7 +319,8 @@ static int prepare(int which, const config *cf, int quick, dset *d) {
   memcpy(d->yte, te.y, te.n);
   int s = HOP_OK;
   for (int m = 0; m < 2 && !s; m++) {
-    s = hop_norm_stats(raw + d->n_val * nf, d->n_train - d->n_val, nf, m == 0, cf->sd_floor, d->mean[m], d->sd[m]);
+    s = hop_norm_stats(raw + d->n_val * nf, d->n_train - d->n_val, nf, m == 0, cf->sd_floor,
+                       d->mean[m], d->sd[m]);
     if (m == 1)
       for (size_t k = 1; k < nf; k++) d->mean[1][k] = d->mean[1][0], d->sd[1][k] = d->sd[1][0];
     memcpy(d->x[m][0], raw, d->n_train * nf * sizeof(float));
@@ -337,8 +353,11 @@ static double epoch_eta(const job *j, const config *cf, size_t e) {
 }
 
 static hop_mhc_params infer_params(const job *j, const config *cf, int ib) {
-  hop_mhc_params p = {.beta = ib ? epoch_beta(j, j->epochs - 1) : j->beta, .dt = j->c.dt,
-                      .steps = (size_t)cf->steps, .eta = cf->eta, .reading = (hop_mhc_reading)j->c.reading,
+  hop_mhc_params p = {.beta = ib ? epoch_beta(j, j->epochs - 1) : j->beta,
+                      .dt = j->c.dt,
+                      .steps = (size_t)cf->steps,
+                      .eta = cf->eta,
+                      .reading = (hop_mhc_reading)j->c.reading,
                       .h0 = cf->h0};
   return p;
 }
@@ -346,13 +365,14 @@ static hop_mhc_params infer_params(const job *j, const config *cf, int ib) {
 /* The evaluation images of a run (validation or test split, n of them), with Gaussian
  * noise of sd sigma added into xbuf when sigma > 0: the same draws for every model of a
  * dataset and seed, so that models are compared on identical inputs. */
-static const float *eval_inputs(const job *j, const dset *d, const config *cf, double sigma, float *xbuf,
-                                size_t *n) {
+static const float *eval_inputs(const job *j, const dset *d, const config *cf, double sigma,
+                                float *xbuf, size_t *n) {
   size_t nf = d->nf;
   const float *x = j->split ? d->x[j->c.stdm][1] : d->x[j->c.stdm][0];
   *n = j->split ? d->n_test : d->n_val;
   if (!(sigma > 0)) return x;
-  gsl_rng *rn = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, (uint64_t)(sigma * 1000), RNG_EVAL_NOISE));
+  gsl_rng *rn = hop_rng_alloc(
+      cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, (uint64_t)(sigma * 1000), RNG_EVAL_NOISE));
   for (size_t k = 0; k < *n * nf; k++) xbuf[k] = x[k] + (float)gsl_ran_gaussian_ziggurat(rn, sigma);
   gsl_rng_free(rn);
   return xbuf;
@@ -431,8 +451,8 @@ static double pct(size_t k, size_t n) { return 100.0 * (double)k / (double)n; }
  * eval_mhc's): the accuracy after --steps (returned), the read-outs (readout) and the span
  * (span > 0) on the split (0 validation, 1 test); conf as in eval_mhc. lab holds
  * (MAXL + 3) * n labels. */
-static int eval_readouts(job *j, const dset *d, const config *cf, int split, size_t span, size_t *lab,
-                         unsigned *conf, hop_mhc_work *w, double *acc) {
+static int eval_readouts(job *j, const dset *d, const config *cf, int split, size_t span,
+                         size_t *lab, unsigned *conf, hop_mhc_work *w, double *acc) {
   size_t n = split ? d->n_test : d->n_val, at[MAXL + 2];
   const float *x = d->x[j->c.stdm][split];
   const unsigned char *y = split ? d->yte : d->ytr;
@@ -490,7 +510,8 @@ static size_t input_scale(size_t nf) { return nf / 784 ? nf / 784 : 1; }
 
 static int run_mhc(job *j, const dset *d, const config *cf, hop_progress *prog) {
   size_t nf = d->nf;
-  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, j->n_train, RNG_TRAIN));
+  gsl_rng *r =
+      hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, j->n_train, RNG_TRAIN));
   size_t *ord = r ? draw_train(d, r) : NULL;
   hop_mhc_work *w = hop_mhc_work_alloc(nf, NCLASS);
   j->m = hop_mhc_alloc(nf, NCLASS, TAU_V, TAU_H);
@@ -502,9 +523,13 @@ static int run_mhc(job *j, const dset *d, const config *cf, hop_progress *prog) 
   double t0 = hop_cli_now();
   size_t trained = 0;
   for (size_t e = 0; e < j->epochs && !j->diverged; e++) {
-    hop_mhc_params p = {.beta = epoch_beta(j, e), .dt = j->c.dt, .steps = (size_t)cf->steps,
-                        .eta = epoch_eta(j, cf, e), .reading = (hop_mhc_reading)j->c.reading,
-                        .h0 = cf->h0, .exact = 0};
+    hop_mhc_params p = {.beta = epoch_beta(j, e),
+                        .dt = j->c.dt,
+                        .steps = (size_t)cf->steps,
+                        .eta = epoch_eta(j, cf, e),
+                        .reading = (hop_mhc_reading)j->c.reading,
+                        .h0 = cf->h0,
+                        .exact = 0};
     gsl_ran_shuffle(r, ord, j->n_train, sizeof *ord);
     for (size_t i = 0; i < j->n_train; i++) {
       if (hop_mhc_train_image(j->m, d->x[j->c.stdm][0] + ord[i] * nf, d->ytr[ord[i]], &p, r, w)) {
@@ -541,7 +566,8 @@ static int run_mhc(job *j, const dset *d, const config *cf, hop_progress *prog) 
     if (!s && j->noise_evals)
       for (size_t k = 0; k < cf->noise.n; k++)
         j->acc_noise[k] = eval_mhc(j, d, cf, j->c.ib, cf->noise.v[k], 1 + k, xbuf, lab, NULL, w);
-    if (!s && j->f3a_noise) j->acc_f3a_noise = eval_mhc(j, d, cf, j->c.ib, cf->noise_f3a, 99, xbuf, lab, NULL, w);
+    if (!s && j->f3a_noise)
+      j->acc_f3a_noise = eval_mhc(j, d, cf, j->c.ib, cf->noise_f3a, 99, xbuf, lab, NULL, w);
   }
   free(lab), free(xbuf), free(ord);
   hop_mhc_work_free(w);
@@ -555,7 +581,8 @@ static int run_mhc(job *j, const dset *d, const config *cf, hop_progress *prog) 
 
 static int run_mlp(job *j, const dset *d, const config *cf, hop_progress *prog) {
   size_t nf = d->nf, sizes[2] = {nf, NCLASS};
-  gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, j->n_train, RNG_TRAIN_MLP));
+  gsl_rng *r =
+      hop_rng_alloc(cf->seed, hop_rng_key((uint64_t)j->ds, j->seed, j->n_train, RNG_TRAIN_MLP));
   size_t *ord = r ? draw_train(d, r) : NULL;
   j->mlp = hop_mlp_alloc(sizes, 2);
   hop_mlp *g = hop_mlp_alloc(sizes, 2);
@@ -585,7 +612,8 @@ static int run_mlp(job *j, const dset *d, const config *cf, hop_progress *prog) 
     j->train_rate = tt > 0 ? (double)(j->n_train * j->epochs) / tt : 0;
     j->acc[0] = j->acc[1] = eval_mlp(j, d, 0, cf, NULL, pred, j->conf, w);
     if (j->noise_evals)
-      for (size_t k = 0; k < cf->noise.n; k++) j->acc_noise[k] = eval_mlp(j, d, cf->noise.v[k], cf, xbuf, pred, NULL, w);
+      for (size_t k = 0; k < cf->noise.n; k++)
+        j->acc_noise[k] = eval_mlp(j, d, cf->noise.v[k], cf, xbuf, pred, NULL, w);
   }
   free(ord), free(xb), free(xbuf);
   hop_mlp_free(g);
@@ -610,14 +638,18 @@ static int run_job(void *rec, size_t index, int thread, void *ctx) {
   (void)thread;
   job *j = rec;
   const run_ctx *c = ctx;
-  int s = j->model == M_MLP ? run_mlp(j, &c->ds[j->ds], c->cf, c->prog) : run_mhc(j, &c->ds[j->ds], c->cf, c->prog);
-  if (s) HOP_ERROR(s, "%s run on %s failed: %s", part_names[j->part], ds_names[j->ds], hop_error_message());
+  int s = j->model == M_MLP ? run_mlp(j, &c->ds[j->ds], c->cf, c->prog)
+                            : run_mhc(j, &c->ds[j->ds], c->cf, c->prog);
+  if (s)
+    HOP_ERROR(s, "%s run on %s failed: %s", part_names[j->part], ds_names[j->ds],
+              hop_error_message());
   return HOP_OK;
 }
 
 /* Run a queue of jobs in parallel, each single-threaded (OpenBLAS on one thread inside:
  * the runner's policy), so results do not depend on the thread count. */
-static int run_jobs(hop_jobs *q, const dset *ds, const config *cf, hop_progress *prog, int threads) {
+static int run_jobs(hop_jobs *q, const dset *ds, const config *cf, hop_progress *prog,
+                    int threads) {
   run_ctx c = {ds, cf, prog};
   return hop_jobs_run(q, run_job, &c, threads);
 }
@@ -638,29 +670,43 @@ typedef struct {
 
 /* One number of a run (see the job's results): accuracy at the chosen inference beta,
  * clean or at noise k, its read-outs, agreements and validation accuracies. */
-enum { F_ACC, F_NOISE, F_LIN, F_AGLIN, F_RS, F_AGRS, F_SPAN, F_AGSPAN, F_AGSPANLIN, F_VAL, F_VALSPAN, F_DLIN };
+enum {
+  F_ACC,
+  F_NOISE,
+  F_LIN,
+  F_AGLIN,
+  F_RS,
+  F_AGRS,
+  F_SPAN,
+  F_AGSPAN,
+  F_AGSPANLIN,
+  F_VAL,
+  F_VALSPAN,
+  F_DLIN
+};
 
 static double field(const job *j, int f, size_t k) {
   switch (f) {
-  case F_ACC: return j->acc[j->c.ib];
-  case F_NOISE: return j->acc_noise[k];
-  case F_LIN: return j->acc_lin;
-  case F_AGLIN: return j->agree_lin;
-  case F_RS: return j->acc_rs[k];
-  case F_AGRS: return j->agree_rs[k];
-  case F_SPAN: return j->acc_span;
-  case F_AGSPAN: return j->agree_span;
-  case F_AGSPANLIN: return j->agree_span_lin;
-  case F_VAL: return j->val_full;
-  case F_VALSPAN: return j->val_span;
-  default: return j->acc[j->c.ib] - j->acc_lin; /* F_DLIN: what the dynamics change */
+    case F_ACC: return j->acc[j->c.ib];
+    case F_NOISE: return j->acc_noise[k];
+    case F_LIN: return j->acc_lin;
+    case F_AGLIN: return j->agree_lin;
+    case F_RS: return j->acc_rs[k];
+    case F_AGRS: return j->agree_rs[k];
+    case F_SPAN: return j->acc_span;
+    case F_AGSPAN: return j->agree_span;
+    case F_AGSPANLIN: return j->agree_span_lin;
+    case F_VAL: return j->val_full;
+    case F_VALSPAN: return j->val_span;
+    default: return j->acc[j->c.ib] - j->acc_lin; /* F_DLIN: what the dynamics change */
   }
 }
 
 /* Mean and sd of field f (k: a --noise or --readout-steps index) over the runs of part /
  * ds / model, and of n_train and dt when not 0; a run whose value is not finite
  * (diverged) is counted apart. */
-static stat collect(hop_jobs *q, int part, int ds, int model, size_t n_train, double dt, int f, size_t k) {
+static stat collect(hop_jobs *q, int part, int ds, int model, size_t n_train, double dt, int f,
+                    size_t k) {
   stat s = {0};
   size_t n = hop_jobs_count(q), m = 0;
   double *a = malloc((n ? n : 1) * sizeof *a);
@@ -681,13 +727,15 @@ static stat collect(hop_jobs *q, int part, int ds, int model, size_t n_train, do
 }
 
 static int write_run_row(hop_file *f, const job *j) {
-  return hop_file_printf(f, "%s,%s,%s,%s,%s,%g,%g,%s,%g,%g,%zu,%zu,%zu,%s,%.2f,%.2f,%d,%.4g\n",
-                         part_names[j->part], ds_names[j->ds], model_names[j->model], std_names[j->c.stdm],
-                         reading_names[j->c.reading], j->c.dt, j->c.init, ib_names[j->c.ib], j->beta, j->lr,
-                         j->n_train, j->epochs, j->seed, j->split ? "test" : "validation", j->acc[0], j->acc[1],
-                         j->diverged, j->max_w);
+  return hop_file_printf(
+      f, "%s,%s,%s,%s,%s,%g,%g,%s,%g,%g,%zu,%zu,%zu,%s,%.2f,%.2f,%d,%.4g\n", part_names[j->part],
+      ds_names[j->ds], model_names[j->model], std_names[j->c.stdm], reading_names[j->c.reading],
+      j->c.dt, j->c.init, ib_names[j->c.ib], j->beta, j->lr, j->n_train, j->epochs, j->seed,
+      j->split ? "test" : "validation", j->acc[0], j->acc[1], j->diverged, j->max_w);
 }
-#define RUN_HEADER "part,dataset,model,standardise,reading,dt,init_scale,infer_beta,beta,lr,n_train,epochs,seed,split,acc_beta_initial,acc_beta_final,diverged_epoch,max_abs_w"
+#define RUN_HEADER                                                                               \
+  "part,dataset,model,standardise,reading,dt,init_scale,infer_beta,beta,lr,n_train,epochs,seed," \
+  "split,acc_beta_initial,acc_beta_final,diverged_epoch,max_abs_w"
 
 /* Image (nf) in standardised units back to pixels, u = x sd + mean, then clipped to
  * [0, 1] (minmax = 0), or stretched to its own range (minmax = 1: states far from any
@@ -711,19 +759,19 @@ static void to_unit(const float *x, const dset *d, int stdm, int minmax, float *
 typedef struct {
   dset ds[N_DS];
   int want[N_DS];
-  hop_jobs *qa, *qb, *qc;  /* A: main sweep + MLP rate; B: init scale, readings; C: the rest */
-  size_t nmain;            /* MHC runs of the main sweep (the first of qa) */
+  hop_jobs *qa, *qb, *qc; /* A: main sweep + MLP rate; B: init scale, readings; C: the rest */
+  size_t nmain;           /* MHC runs of the main sweep (the first of qa) */
   choice best;
   double best_acc, best_lr, best_lr_acc;
-  double t_jobs;           /* wall time of all runs */
+  double t_jobs; /* wall time of all runs */
   stat t1[N_DS][N_MODEL], nz[MAXL][N_MODEL], f9[MAXL][3];
   stat f9r[MAXL][6], f9lin[MAXL][6]; /* Fig. 9 readings (R_*) and their runs' linear read-outs */
   double btr[MAXL][2], binf[MAXL][2], bmax[2][2]; /* Fig. 3a [beta][clean, noise] */
-  const job *jm, *jl;      /* the kept MNIST seed-0 models: MHC with schedule, MLP */
-  hop_mhc_params pm;       /* inference parameters of jm */
+  const job *jm, *jl; /* the kept MNIST seed-0 models: MHC with schedule, MLP */
+  hop_mhc_params pm;  /* inference parameters of jm */
   hop_mhc_work *w;
-  size_t *lab;             /* (n_test) labels */
-  float *xm;               /* (n_test, nf) inputs */
+  size_t *lab; /* (n_test) labels */
+  float *xm;   /* (n_test, nf) inputs */
   hop_claims *claims;
   hop_progress prog;
 } results;
@@ -741,8 +789,8 @@ static int check(hop_exp *x) {
   }
   for (size_t i = 0; i < cf->dt.n; i++)
     if (cf->f9_span * TAU_V / cf->dt.v[i] > 100000) {
-      HOP_ERROR(HOP_EINVAL, "option --f9-span: %g tau_v at dt %g is more than 100000 Euler steps", cf->f9_span,
-              cf->dt.v[i]);
+      HOP_ERROR(HOP_EINVAL, "option --f9-span: %g tau_v at dt %g is more than 100000 Euler steps",
+                cf->f9_span, cf->dt.v[i]);
     }
   if (cf->noise.v[0] != 0) {
     HOP_ERROR(HOP_EINVAL, "option --noise: the list must start with 0 (the clean reference)");
@@ -767,8 +815,10 @@ static int load(hop_exp *x) {
       if (hop_exp_dataset(x, ds[k].files[q])) return hop_error_code();
     for (size_t i = 0; i < cf->sizes.n; i++)
       if (k == DS_MNIST && cf->sizes.v[i] > (double)(ds[k].n_train - ds[k].n_val))
-        HOP_ERROR(HOP_EINVAL, "option --sizes: %g is more than the %zu training images outside the validation split",
-                  cf->sizes.v[i], ds[k].n_train - ds[k].n_val);
+        HOP_ERROR(
+            HOP_EINVAL,
+            "option --sizes: %g is more than the %zu training images outside the validation split",
+            cf->sizes.v[i], ds[k].n_train - ds[k].n_val);
   }
   return HOP_OK;
 }
@@ -788,61 +838,123 @@ static int plan(hop_exp *x) {
   res->nmain = cf->dt.n * cf->stds.n * cf->readings.n;
   res->qa = hop_jobs_new(res->nmain + cf->mlp_lr.n, sizeof(job));
   res->qb = hop_jobs_new(cf->init.n + cf->readings.n, sizeof(job));
-  res->qc = hop_jobs_new(N_MODEL * S * cf->dsets.n + 2 * 3 * S + cf->beta_f3a.n + (1 + cf->dt.n) * S * cf->sizes.n, sizeof(job));
+  res->qc = hop_jobs_new(
+      N_MODEL * S * cf->dsets.n + 2 * 3 * S + cf->beta_f3a.n + (1 + cf->dt.n) * S * cf->sizes.n,
+      sizeof(job));
   if (!res->qa || !res->qb || !res->qc) return hop_error_code();
   int st = HOP_OK;
   for (size_t a = 0; a < cf->dt.n; a++)
     for (size_t b = 0; b < cf->stds.n; b++)
       for (size_t c = 0; c < cf->readings.n; c++)
-        st |= hop_jobs_push(res->qa, &(job){.part = P_SWEEP, .ds = DS_MNIST, .model = M_SCHED, .beta = cf->beta,
-                                            .n_train = ntr, .epochs = E, .split = 0,
-                                            .c = {.stdm = cf->stds.v[b], .reading = cf->readings.v[c],
-                                                  .dt = cf->dt.v[a], .init = cf->init.v[0]}});
+        st |= hop_jobs_push(res->qa, &(job){.part = P_SWEEP,
+                                            .ds = DS_MNIST,
+                                            .model = M_SCHED,
+                                            .beta = cf->beta,
+                                            .n_train = ntr,
+                                            .epochs = E,
+                                            .split = 0,
+                                            .c = {.stdm = cf->stds.v[b],
+                                                  .reading = cf->readings.v[c],
+                                                  .dt = cf->dt.v[a],
+                                                  .init = cf->init.v[0]}});
   for (size_t a = 0; a < cf->mlp_lr.n; a++)
-    st |= hop_jobs_push(res->qa, &(job){.part = P_MLPLR, .ds = DS_MNIST, .model = M_MLP, .lr = cf->mlp_lr.v[a],
-                                        .n_train = ntr, .epochs = (size_t)cf->mlp_epochs, .split = 0,
+    st |= hop_jobs_push(res->qa, &(job){.part = P_MLPLR,
+                                        .ds = DS_MNIST,
+                                        .model = M_MLP,
+                                        .lr = cf->mlp_lr.v[a],
+                                        .n_train = ntr,
+                                        .epochs = (size_t)cf->mlp_epochs,
+                                        .split = 0,
                                         .c = {.stdm = cf->stds.v[0]}});
   for (size_t a = 1; a < cf->init.n; a++)
-    st |= hop_jobs_push(res->qb, &(job){.part = P_INIT, .ds = DS_MNIST, .model = M_SCHED, .beta = cf->beta,
-                                        .n_train = ntr, .epochs = E, .split = 0, .c = {.init = cf->init.v[a]}});
+    st |= hop_jobs_push(res->qb, &(job){.part = P_INIT,
+                                        .ds = DS_MNIST,
+                                        .model = M_SCHED,
+                                        .beta = cf->beta,
+                                        .n_train = ntr,
+                                        .epochs = E,
+                                        .split = 0,
+                                        .c = {.init = cf->init.v[a]}});
   for (size_t c = 0; c < cf->readings.n; c++)
-    st |= hop_jobs_push(res->qb, &(job){.part = P_READ, .ds = DS_MNIST, .model = M_FIXED, .beta = cf->beta,
-                                        .n_train = ntr, .epochs = E, .split = 0, .c = {.reading = cf->readings.v[c]}});
+    st |= hop_jobs_push(res->qb, &(job){.part = P_READ,
+                                        .ds = DS_MNIST,
+                                        .model = M_FIXED,
+                                        .beta = cf->beta,
+                                        .n_train = ntr,
+                                        .epochs = E,
+                                        .split = 0,
+                                        .c = {.reading = cf->readings.v[c]}});
   for (size_t i = 0; i < cf->dsets.n; i++) {
     int d = cf->dsets.v[i];
     for (size_t s = 0; s < S; s++)
       for (int m = 0; m < (d == DS_CIFAR ? 3 : N_MODEL); m++) /* constant: MNIST, Fashion (time) */
-        st |= hop_jobs_push(res->qc, &(job){.part = P_T1, .ds = d, .model = m, .beta = cf->beta,
-                                            .n_train = ntr < ds[d].n_train - ds[d].n_val ? ntr : ds[d].n_train - ds[d].n_val,
-                                            .epochs = m == M_MLP ? (size_t)cf->mlp_epochs : E, .seed = s, .split = 1,
-                                            .noise_evals = d == DS_MNIST, .readout = m != M_MLP,
-                                            .keep = d == DS_MNIST && s == 0 && (m == M_SCHED || m == M_MLP)});
+        st |= hop_jobs_push(
+            res->qc,
+            &(job){.part = P_T1,
+                   .ds = d,
+                   .model = m,
+                   .beta = cf->beta,
+                   .n_train = ntr < ds[d].n_train - ds[d].n_val ? ntr : ds[d].n_train - ds[d].n_val,
+                   .epochs = m == M_MLP ? (size_t)cf->mlp_epochs : E,
+                   .seed = s,
+                   .split = 1,
+                   .noise_evals = d == DS_MNIST,
+                   .readout = m != M_MLP,
+                   .keep = d == DS_MNIST && s == 0 && (m == M_SCHED || m == M_MLP)});
   }
   for (int d = DS_SUBSET; d <= DS_SUBSET_JPEG && res->want[DS_SUBSET]; d++)
     for (size_t s = 0; s < S; s++)
       for (int m = 0; m < 3; m++)
-        st |= hop_jobs_push(res->qc, &(job){.part = P_SUB, .ds = d, .model = m, .beta = cf->beta,
-                                            .n_train = cli->quick && ntr < ds[d].n_train ? ntr : ds[d].n_train,
-                                            .epochs = m == M_MLP ? (size_t)cf->mlp_epochs : E, .seed = s, .split = 1});
+        st |= hop_jobs_push(
+            res->qc, &(job){.part = P_SUB,
+                            .ds = d,
+                            .model = m,
+                            .beta = cf->beta,
+                            .n_train = cli->quick && ntr < ds[d].n_train ? ntr : ds[d].n_train,
+                            .epochs = m == M_MLP ? (size_t)cf->mlp_epochs : E,
+                            .seed = s,
+                            .split = 1});
   for (size_t a = 0; a < cf->beta_f3a.n; a++)
-    st |= hop_jobs_push(res->qc, &(job){.part = P_F3A, .ds = DS_MNIST, .model = M_SCHED, .beta = cf->beta_f3a.v[a],
-                                        .n_train = ntr, .epochs = E, .seed = 0, .split = 1, .f3a_noise = 1});
+    st |= hop_jobs_push(res->qc, &(job){.part = P_F3A,
+                                        .ds = DS_MNIST,
+                                        .model = M_SCHED,
+                                        .beta = cf->beta_f3a.v[a],
+                                        .n_train = ntr,
+                                        .epochs = E,
+                                        .seed = 0,
+                                        .split = 1,
+                                        .f3a_noise = 1});
   /* Fig. 9: the MLP, and the MHC at every dt of the sweep (the sweep's choice gives the
    * paper's curve; the others let validation choose dt per size) */
   for (size_t a = 0; a < cf->sizes.n; a++)
     for (size_t s = 0; s < S; s++) {
       for (size_t b = 0; b < cf->dt.n; b++)
-        st |= hop_jobs_push(res->qc, &(job){.part = P_F9, .ds = DS_MNIST, .model = M_SCHED, .beta = cf->beta,
-                                            .n_train = (size_t)cf->sizes.v[a], .epochs = E, .seed = s, .split = 1,
-                                            .readout = 1, .val_too = 1, .dt_fixed = cf->dt.v[b]});
-      st |= hop_jobs_push(res->qc, &(job){.part = P_F9, .ds = DS_MNIST, .model = M_MLP, .beta = cf->beta,
-                                          .n_train = (size_t)cf->sizes.v[a], .epochs = E, .seed = s, .split = 1});
+        st |= hop_jobs_push(res->qc, &(job){.part = P_F9,
+                                            .ds = DS_MNIST,
+                                            .model = M_SCHED,
+                                            .beta = cf->beta,
+                                            .n_train = (size_t)cf->sizes.v[a],
+                                            .epochs = E,
+                                            .seed = s,
+                                            .split = 1,
+                                            .readout = 1,
+                                            .val_too = 1,
+                                            .dt_fixed = cf->dt.v[b]});
+      st |= hop_jobs_push(res->qc, &(job){.part = P_F9,
+                                          .ds = DS_MNIST,
+                                          .model = M_MLP,
+                                          .beta = cf->beta,
+                                          .n_train = (size_t)cf->sizes.v[a],
+                                          .epochs = E,
+                                          .seed = s,
+                                          .split = 1});
     }
   if (st) return HOP_EBADLEN; /* the lists above outgrew the queues: recorded by hop_jobs_push */
   size_t units = 0;
   hop_jobs *qs[3] = {res->qa, res->qb, res->qc};
   for (int q = 0; q < 3; q++)
-    for (size_t k = 0; k < hop_jobs_count(qs[q]); k++) units += job_units(hop_jobs_at(qs[q], k), ds);
+    for (size_t k = 0; k < hop_jobs_count(qs[q]); k++)
+      units += job_units(hop_jobs_at(qs[q], k), ds);
   hop_progress_start(&res->prog, stderr, "mhc", units);
   return HOP_OK;
 }
@@ -867,7 +979,8 @@ static int sweep(hop_exp *x) {
         res->best.ib = ib;
       }
   }
-  if (res->best_acc < 0) return HOP_RAISE(HOP_EDOM, "every configuration of the sweep diverged; nothing to select");
+  if (res->best_acc < 0)
+    return HOP_RAISE(HOP_EDOM, "every configuration of the sweep diverged; nothing to select");
   size_t na = hop_jobs_count(res->qa), nb = hop_jobs_count(res->qb);
   for (size_t k = 0; k < na; k++) ((job *)hop_jobs_at(res->qa, k))->c.ib = res->best.ib;
   res->best_lr = cf->mlp_lr.v[0];
@@ -879,8 +992,10 @@ static int sweep(hop_exp *x) {
   for (size_t k = 0; k < nb; k++) {
     job *j = hop_jobs_at(res->qb, k);
     choice c = res->best;
-    if (j->part == P_INIT) c.init = j->c.init;
-    else c.reading = j->c.reading;
+    if (j->part == P_INIT)
+      c.init = j->c.init;
+    else
+      c.reading = j->c.reading;
     j->c = c;
   }
   if ((st = run_jobs(res->qb, res->ds, cf, &res->prog, threads))) return st;
@@ -893,7 +1008,8 @@ static int sweep(hop_exp *x) {
   /* the sweep is written now: a long run interrupted later keeps it */
   hop_file *fs = hop_file_open(cli->out, "sweep.csv", RUN_HEADER);
   if (!fs) return hop_error_code();
-  for (size_t k = 0; k < na + nb; k++) st |= write_run_row(fs, hop_jobs_at(k < na ? res->qa : res->qb, k < na ? k : k - na));
+  for (size_t k = 0; k < na + nb; k++)
+    st |= write_run_row(fs, hop_jobs_at(k < na ? res->qa : res->qb, k < na ? k : k - na));
   return hop_file_finish(&fs, 1, st ? HOP_EIO : HOP_OK);
 }
 
@@ -922,15 +1038,20 @@ static int main_runs(hop_exp *x) {
   const choice *b = &res->best;
   f = hop_file_open(cli->out, "selected.csv", "what,value,validation_accuracy");
   if (!f) return hop_error_code();
-  hop_file_printf(f, "dt,%g,%.2f\nstandardise,%s,%.2f\nreading,%s,%.2f\ninfer_beta,%s,%.2f\ninit_scale,%g,%.2f\nmlp_lr,%g,%.2f\n",
-                  b->dt, res->best_acc, std_names[b->stdm], res->best_acc, reading_names[b->reading], res->best_acc,
-                  ib_names[b->ib], res->best_acc, b->init, res->best_acc, res->best_lr, res->best_lr_acc);
+  hop_file_printf(f,
+                  "dt,%g,%.2f\nstandardise,%s,%.2f\nreading,%s,%.2f\ninfer_beta,%s,%.2f\ninit_"
+                  "scale,%g,%.2f\nmlp_lr,%g,%.2f\n",
+                  b->dt, res->best_acc, std_names[b->stdm], res->best_acc,
+                  reading_names[b->reading], res->best_acc, ib_names[b->ib], res->best_acc, b->init,
+                  res->best_acc, res->best_lr, res->best_lr_acc);
   if ((st = hop_file_close(f))) return st;
   /* the kept MNIST seed-0 models and what their figures need */
   for (size_t k = 0; k < nc; k++) {
     const job *j = hop_jobs_at(res->qc, k);
-    if (j->keep && j->model == M_SCHED) res->jm = j;
-    else if (j->keep && j->model == M_MLP) res->jl = j;
+    if (j->keep && j->model == M_SCHED)
+      res->jm = j;
+    else if (j->keep && j->model == M_MLP)
+      res->jl = j;
   }
   const dset *dm = &res->ds[DS_MNIST];
   res->w = hop_mhc_work_alloc(dm->nf, NCLASS);
@@ -950,8 +1071,9 @@ static void claims_table1(hop_exp *x) {
   hop_claims *cl = x->claims;
   char d[700], m[200], pv[64];
   static const char *mshort[N_MODEL] = {"schedule", "fixed", "mlp", "constant"};
-  static const char *mlong[N_MODEL] = {"MHC with the beta schedule", "MHC with beta fixed (eta decays)",
-                                       "2-layer MLP", "MHC with beta and eta fixed"};
+  static const char *mlong[N_MODEL] = {"MHC with the beta schedule",
+                                       "MHC with beta fixed (eta decays)", "2-layer MLP",
+                                       "MHC with beta and eta fixed"};
   static const char *dshort[3] = {"mnist", "fashion", "cifar"};
   for (size_t i = 0; i < cf->dsets.n; i++) {
     int dd = cf->dsets.v[i];
@@ -959,9 +1081,12 @@ static void claims_table1(hop_exp *x) {
       const stat *t = &res->t1[dd][mo];
       if (t->n + t->diverged == 0) continue;
       double paper = paper_t1[mo == M_CONST ? M_FIXED : mo][dd];
-      snprintf(d, sizeof d, "Table 1, %s, %s: test accuracy %% over %zu runs (%zu diverged)%s; %zu training images, %s%s",
-               ds_names[dd], mlong[mo], t->n, t->diverged, dd == DS_CIFAR ? " on the approximate JPEG-75 copy" : "",
-               (size_t)cf->n_train, mo == M_MLP ? "50 epochs" : "5 epochs",
+      snprintf(d, sizeof d,
+               "Table 1, %s, %s: test accuracy %% over %zu runs (%zu diverged)%s; %zu training "
+               "images, %s%s",
+               ds_names[dd], mlong[mo], t->n, t->diverged,
+               dd == DS_CIFAR ? " on the approximate JPEG-75 copy" : "", (size_t)cf->n_train,
+               mo == M_MLP ? "50 epochs" : "5 epochs",
                mo == M_CONST ? "; the paper's row without scheduling, second reading" : "");
       snprintf(m, sizeof m, "%.2f +- %.2f", t->mean, t->sd);
       snprintf(pv, sizeof pv, "%.2f", paper);
@@ -971,7 +1096,9 @@ static void claims_table1(hop_exp *x) {
     }
     const stat *a = &res->t1[dd][M_SCHED], *b = &res->t1[dd][M_FIXED];
     double gap = a->mean - b->mean, pgap = paper_t1[0][dd] - paper_t1[1][dd];
-    snprintf(d, sizeof d, "Table 1, %s: the schedule's gain over fixed beta (eta decaying in both), percentage points",
+    snprintf(d, sizeof d,
+             "Table 1, %s: the schedule's gain over fixed beta (eta decaying in both), percentage "
+             "points",
              ds_names[dd]);
     snprintf(m, sizeof m, "%.2f", gap);
     snprintf(pv, sizeof pv, "%.2f", pgap);
@@ -981,11 +1108,15 @@ static void claims_table1(hop_exp *x) {
   }
   if (res->want[DS_SUBSET]) {
     for (int mo = 0; mo < 3; mo++) {
-      snprintf(d, sizeof d, "CIFAR-10, the same %zu training and %zu test images from the exact files and from the "
-               "approximate JPEG-75 copy, %s: test accuracy %%, exact vs JPEG-75 (Table 1 protocol otherwise)",
-               res->ds[DS_SUBSET].n_train, res->ds[DS_SUBSET].n_test, mlong[mo]);
-      snprintf(m, sizeof m, "%.2f +- %.2f vs %.2f +- %.2f", res->t1[DS_SUBSET][mo].mean, res->t1[DS_SUBSET][mo].sd,
-               res->t1[DS_SUBSET_JPEG][mo].mean, res->t1[DS_SUBSET_JPEG][mo].sd);
+      snprintf(
+          d, sizeof d,
+          "CIFAR-10, the same %zu training and %zu test images from the exact files and from the "
+          "approximate JPEG-75 copy, %s: test accuracy %%, exact vs JPEG-75 (Table 1 protocol "
+          "otherwise)",
+          res->ds[DS_SUBSET].n_train, res->ds[DS_SUBSET].n_test, mlong[mo]);
+      snprintf(m, sizeof m, "%.2f +- %.2f vs %.2f +- %.2f", res->t1[DS_SUBSET][mo].mean,
+               res->t1[DS_SUBSET][mo].sd, res->t1[DS_SUBSET_JPEG][mo].mean,
+               res->t1[DS_SUBSET_JPEG][mo].sd);
       char id[40];
       snprintf(id, sizeof id, "T1-cifar-exact-vs-jpeg-%s", mshort[mo]);
       hop_claims_add(cl, id, d, "-", m, "-", "beyond paper");
@@ -996,7 +1127,8 @@ static void claims_table1(hop_exp *x) {
 static int table1(hop_exp *x) {
   results *res = x->res;
   const hop_cli *cli = &x->cli;
-  hop_file *f = hop_file_open(cli->out, "table1.csv", "dataset,model,runs,diverged,accuracy,accuracy_sd,paper");
+  hop_file *f = hop_file_open(cli->out, "table1.csv",
+                              "dataset,model,runs,diverged,accuracy,accuracy_sd,paper");
   if (!f) return hop_error_code();
   for (int d = 0; d < N_DS; d++)
     for (int m = 0; m < N_MODEL; m++) {
@@ -1006,8 +1138,8 @@ static int table1(hop_exp *x) {
       if (t->n + t->diverged == 0) continue; /* not run */
       char pv[32] = "";
       if (d < DS_SUBSET) snprintf(pv, sizeof pv, "%.2f", paper_t1[m == M_CONST ? M_FIXED : m][d]);
-      hop_file_printf(f, "%s,%s,%zu,%zu,%.2f,%.2f,%s\n", ds_names[d], model_names[m], t->n, t->diverged, t->mean,
-                      t->sd, pv);
+      hop_file_printf(f, "%s,%s,%zu,%zu,%.2f,%.2f,%s\n", ds_names[d], model_names[m], t->n,
+                      t->diverged, t->mean, t->sd, pv);
     }
   int st = hop_file_close(f);
   if (!st) claims_table1(x);
@@ -1029,18 +1161,24 @@ static void claims_f3a(hop_exp *x) {
     const double(*b)[2] = rd ? res->binf : res->btr;
     double lo = b[0][0], hi = b[nb - 1][0], hn = b[nb - 1][1];
     char id[40];
-    snprintf(d, sizeof d, "Fig. 3a, %s: MNIST test accuracy %% at the smallest beta (%g) is at chance (<= 15)", what,
-             cf->beta_f3a.v[0]);
+    snprintf(d, sizeof d,
+             "Fig. 3a, %s: MNIST test accuracy %% at the smallest beta (%g) is at chance (<= 15)",
+             what, cf->beta_f3a.v[0]);
     snprintf(m, sizeof m, "%.2f", lo);
     snprintf(id, sizeof id, "F3a-%s-chance", rd ? "infer" : "train");
-    hop_claims_add(x->claims, id, d, "chance (10)", m, "<= 15", lo <= 15 ? "reproduced" : "not reproduced");
-    snprintf(d, sizeof d, "Fig. 3a, %s: accuracy %% saturates near 90 (value at the largest beta, %g; best over "
-             "betas %.2f)", what, cf->beta_f3a.v[nb - 1], res->bmax[rd][0]);
+    hop_claims_add(x->claims, id, d, "chance (10)", m, "<= 15",
+                   lo <= 15 ? "reproduced" : "not reproduced");
+    snprintf(d, sizeof d,
+             "Fig. 3a, %s: accuracy %% saturates near 90 (value at the largest beta, %g; best over "
+             "betas %.2f)",
+             what, cf->beta_f3a.v[nb - 1], res->bmax[rd][0]);
     snprintf(m, sizeof m, "%.2f", hi);
     snprintf(id, sizeof id, "F3a-%s-clean", rd ? "infer" : "train");
     hop_claims_add(x->claims, id, d, "90", m, "2.0", hop_claims_verdict(hi, 90, 2.0));
-    snprintf(d, sizeof d, "Fig. 3a, %s: with noise sigma %g (standardised units) accuracy %% saturates near 53 "
-             "(value at the largest beta; best over betas %.2f)", what, cf->noise_f3a, res->bmax[rd][1]);
+    snprintf(d, sizeof d,
+             "Fig. 3a, %s: with noise sigma %g (standardised units) accuracy %% saturates near 53 "
+             "(value at the largest beta; best over betas %.2f)",
+             what, cf->noise_f3a, res->bmax[rd][1]);
     snprintf(m, sizeof m, "%.2f", hn);
     snprintf(id, sizeof id, "F3a-%s-noise", rd ? "infer" : "train");
     hop_claims_add(x->claims, id, d, "53", m, "3.0", hop_claims_verdict(hn, 53, 3.0));
@@ -1058,9 +1196,11 @@ static int fig3a(hop_exp *x) {
   for (size_t k = 0; k < hop_jobs_count(res->qc); k++) {
     const job *j = hop_jobs_at(res->qc, k);
     if (j->part != P_F3A) continue;
-    hop_file_printf(f, "%g,0,%.2f\n%g,%g,%.2f\n", j->beta, j->acc[ib], j->beta, cf->noise_f3a, j->acc_f3a_noise);
+    hop_file_printf(f, "%g,0,%.2f\n%g,%g,%.2f\n", j->beta, j->acc[ib], j->beta, cf->noise_f3a,
+                    j->acc_f3a_noise);
     for (size_t a = 0; a < cf->beta_f3a.n; a++)
-      if (j->beta == cf->beta_f3a.v[a]) res->btr[a][0] = j->acc[ib], res->btr[a][1] = j->acc_f3a_noise;
+      if (j->beta == cf->beta_f3a.v[a])
+        res->btr[a][0] = j->acc[ib], res->btr[a][1] = j->acc_f3a_noise;
     res->bmax[0][0] = fmax(res->bmax[0][0], j->acc[ib]);
     res->bmax[0][1] = fmax(res->bmax[0][1], j->acc_f3a_noise);
   }
@@ -1075,7 +1215,8 @@ static int fig3a(hop_exp *x) {
       job tmpj = *res->jm;
       tmpj.beta = cf->beta_f3a.v[a];
       tmpj.model = M_FIXED; /* so that both inference readings use this beta */
-      double acc = eval_mhc(&tmpj, dm, cf, 0, q ? cf->noise_f3a : 0, 200 + a, res->xm, res->lab, NULL, res->w);
+      double acc = eval_mhc(&tmpj, dm, cf, 0, q ? cf->noise_f3a : 0, 200 + a, res->xm, res->lab,
+                            NULL, res->w);
       res->binf[a][q] = acc;
       res->bmax[1][q] = fmax(res->bmax[1][q], acc);
       hop_file_printf(f, "%g,%g,%.2f\n", cf->beta_f3a.v[a], q ? cf->noise_f3a : 0, acc);
@@ -1097,7 +1238,8 @@ static int fig3b(hop_exp *x) {
     for (int m = 0; m < N_MODEL; m++) {
       stat *z = &res->nz[k][m];
       *z = collect(res->qc, P_T1, DS_MNIST, m, 0, 0, F_NOISE, k);
-      hop_file_printf(f, "%g,%s,%zu,%.2f,%.2f\n", cf->noise.v[k], model_names[m], z->n, z->mean, z->sd);
+      hop_file_printf(f, "%g,%s,%zu,%.2f,%.2f\n", cf->noise.v[k], model_names[m], z->n, z->mean,
+                      z->sd);
     }
   int st = hop_file_close(f);
   if (st) return st;
@@ -1108,8 +1250,10 @@ static int fig3b(hop_exp *x) {
   double g0 = res->nz[0][M_SCHED].mean - res->nz[0][M_FIXED].mean,
          g4 = res->nz[k4][M_SCHED].mean - res->nz[k4][M_FIXED].mean,
          gl = res->nz[kl][M_SCHED].mean - res->nz[kl][M_FIXED].mean;
-  snprintf(d, sizeof d, "Fig. 3b: the schedule's gain over fixed beta (pp, MNIST) grows with noise: "
-           "sigma 0 / %g / %g", cf->noise.v[k4], cf->noise.v[kl]);
+  snprintf(d, sizeof d,
+           "Fig. 3b: the schedule's gain over fixed beta (pp, MNIST) grows with noise: "
+           "sigma 0 / %g / %g",
+           cf->noise.v[k4], cf->noise.v[kl]);
   snprintf(m, sizeof m, "%.2f / %.2f / %.2f", g0, g4, gl);
   hop_claims_add(x->claims, "F3b", d, "grows", m, "gain(max sigma) > gain(0) + 1",
                  gl > g0 + 1.0 ? "reproduced" : "not reproduced");
@@ -1122,7 +1266,8 @@ static int fig3b(hop_exp *x) {
  *      F9-*) -------------------------------------------------------------------------- */
 
 enum { R_MLP, R_PAPER, R_SPAN, R_DT, R_DTSPAN, R_LIN, N_READ };
-static const char *f9_read_names[N_READ] = {"mlp", "paper", "span", "dt_per_size", "dt_per_size_span", "linear"};
+static const char *f9_read_names[N_READ] = {
+    "mlp", "paper", "span", "dt_per_size", "dt_per_size_span", "linear"};
 
 static int fig9(hop_exp *x) {
   const config *cf = x->cfg;
@@ -1130,20 +1275,24 @@ static int fig9(hop_exp *x) {
   const hop_cli *cli = &x->cli;
   hop_jobs *q = res->qc;
   double dt0 = res->best.dt;
-  hop_file *f = hop_file_open(cli->out, "train_size.csv", "n_train,model,runs,accuracy,accuracy_sd");
+  hop_file *f =
+      hop_file_open(cli->out, "train_size.csv", "n_train,model,runs,accuracy,accuracy_sd");
   if (!f) return hop_error_code();
   for (size_t a = 0; a < cf->sizes.n; a++)
     for (int m = 0; m < 3; m += 2) {
       stat *t = &res->f9[a][m];
       *t = collect(q, P_F9, DS_MNIST, m, (size_t)cf->sizes.v[a], m == M_MLP ? 0 : dt0, F_ACC, 0);
-      hop_file_printf(f, "%g,%s,%zu,%.2f,%.2f\n", cf->sizes.v[a], model_names[m], t->n, t->mean, t->sd);
+      hop_file_printf(f, "%g,%s,%zu,%.2f,%.2f\n", cf->sizes.v[a], model_names[m], t->n, t->mean,
+                      t->sd);
     }
   int st = hop_file_close(f);
   if (st) return st;
   /* every dt at every size; validation picks one per size for each inference span */
-  f = hop_file_open(cli->out, "train_size_dt.csv",
-                    "n_train,dt,span_steps,runs,validation_accuracy,validation_accuracy_span,accuracy,accuracy_sd,"
-                    "accuracy_span,accuracy_span_sd,linear_accuracy,linear_accuracy_sd,chosen_by_validation");
+  f = hop_file_open(
+      cli->out, "train_size_dt.csv",
+      "n_train,dt,span_steps,runs,validation_accuracy,validation_accuracy_span,accuracy,accuracy_"
+      "sd,"
+      "accuracy_span,accuracy_span_sd,linear_accuracy,linear_accuracy_sd,chosen_by_validation");
   if (!f) return hop_error_code();
   double pick[MAXL][2];
   for (size_t a = 0; a < cf->sizes.n; a++) {
@@ -1151,10 +1300,12 @@ static int fig9(hop_exp *x) {
     double bv[2] = {-1, -1};
     for (size_t b = 0; b < cf->dt.n; b++)
       for (int w = 0; w < 2; w++) {
-        double v = collect(q, P_F9, DS_MNIST, M_SCHED, nt, cf->dt.v[b], w ? F_VALSPAN : F_VAL, 0).mean;
+        double v =
+            collect(q, P_F9, DS_MNIST, M_SCHED, nt, cf->dt.v[b], w ? F_VALSPAN : F_VAL, 0).mean;
         if (v > bv[w]) bv[w] = v, pick[a][w] = cf->dt.v[b];
       }
-    if (bv[0] < 0 || bv[1] < 0) return HOP_RAISE(HOP_EDOM, "Fig. 9 at %zu images: every dt diverged", nt);
+    if (bv[0] < 0 || bv[1] < 0)
+      return HOP_RAISE(HOP_EDOM, "Fig. 9 at %zu images: every dt diverged", nt);
     for (size_t b = 0; b < cf->dt.n; b++) {
       double dt = cf->dt.v[b];
       stat v0 = collect(q, P_F9, DS_MNIST, M_SCHED, nt, dt, F_VAL, 0),
@@ -1162,16 +1313,20 @@ static int fig9(hop_exp *x) {
            t0 = collect(q, P_F9, DS_MNIST, M_SCHED, nt, dt, F_ACC, 0),
            t1 = collect(q, P_F9, DS_MNIST, M_SCHED, nt, dt, F_SPAN, 0),
            tl = collect(q, P_F9, DS_MNIST, M_SCHED, nt, dt, F_LIN, 0);
-      const char *ch = pick[a][0] == dt && pick[a][1] == dt ? "both" : pick[a][0] == dt ? "steps"
-                       : pick[a][1] == dt ? "span" : "-";
-      hop_file_printf(f, "%zu,%g,%zu,%zu,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%s\n", nt, dt, span_steps(dt, cf),
-                      t0.n, v0.mean, v1.mean, t0.mean, t0.sd, t1.mean, t1.sd, tl.mean, tl.sd, ch);
+      const char *ch = pick[a][0] == dt && pick[a][1] == dt ? "both"
+                       : pick[a][0] == dt                   ? "steps"
+                       : pick[a][1] == dt                   ? "span"
+                                                            : "-";
+      hop_file_printf(f, "%zu,%g,%zu,%zu,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%s\n", nt, dt,
+                      span_steps(dt, cf), t0.n, v0.mean, v1.mean, t0.mean, t0.sd, t1.mean, t1.sd,
+                      tl.mean, tl.sd, ch);
     }
   }
   if ((st = hop_file_close(f))) return st;
-  f = hop_file_open(cli->out, "train_size_readings.csv",
-                    "n_train,reading,dt,steps,runs,accuracy,accuracy_sd,linear_accuracy,linear_accuracy_sd,"
-                    "agreement_with_linear");
+  f = hop_file_open(
+      cli->out, "train_size_readings.csv",
+      "n_train,reading,dt,steps,runs,accuracy,accuracy_sd,linear_accuracy,linear_accuracy_sd,"
+      "agreement_with_linear");
   if (!f) return hop_error_code();
   for (size_t a = 0; a < cf->sizes.n; a++) {
     size_t nt = (size_t)cf->sizes.v[a];
@@ -1189,24 +1344,30 @@ static int fig9(hop_exp *x) {
       stat l = collect(q, P_F9, DS_MNIST, M_SCHED, nt, dt, F_LIN, 0);
       stat g = collect(q, P_F9, DS_MNIST, M_SCHED, nt, dt, span ? F_AGSPANLIN : F_AGLIN, 0);
       res->f9lin[a][r] = l;
-      hop_file_printf(f, "%zu,%s,%g,%zu,%zu,%.2f,%.2f,%.2f,%.2f,%.2f\n", nt, f9_read_names[r], dt, steps, t->n,
-                      t->mean, t->sd, l.mean, l.sd, r == R_LIN ? 100.0 : g.mean);
+      hop_file_printf(f, "%zu,%s,%g,%zu,%zu,%.2f,%.2f,%.2f,%.2f,%.2f\n", nt, f9_read_names[r], dt,
+                      steps, t->n, t->mean, t->sd, l.mean, l.sd, r == R_LIN ? 100.0 : g.mean);
     }
   }
   if ((st = hop_file_close(f))) return st;
   char d[700], m[300], per[300] = "";
   size_t len = 0;
   for (size_t a = 0; a < cf->sizes.n && len < sizeof per - 40; a++)
-    len += (size_t)snprintf(per + len, sizeof per - len, "%s%g: %+.2f", a ? ", " : "", cf->sizes.v[a],
-                            res->f9[a][M_SCHED].mean - res->f9[a][M_MLP].mean);
-  snprintf(d, sizeof d, "Fig. 9: MHC (schedule) minus MLP, 5 epochs each, MNIST test accuracy pp, at the smallest "
-           "training set (%g images); per size: %s", cf->sizes.v[0], per);
+    len += (size_t)snprintf(per + len, sizeof per - len, "%s%g: %+.2f", a ? ", " : "",
+                            cf->sizes.v[a], res->f9[a][M_SCHED].mean - res->f9[a][M_MLP].mean);
+  snprintf(
+      d, sizeof d,
+      "Fig. 9: MHC (schedule) minus MLP, 5 epochs each, MNIST test accuracy pp, at the smallest "
+      "training set (%g images); per size: %s",
+      cf->sizes.v[0], per);
   double g = res->f9[0][M_SCHED].mean - res->f9[0][M_MLP].mean;
   snprintf(m, sizeof m, "%.2f", g);
-  hop_claims_add(x->claims, "F9", d, "> 0 (MHC slightly better)", m, "> 0", g > 0 ? "reproduced" : "not reproduced");
+  hop_claims_add(x->claims, "F9", d, "> 0 (MHC slightly better)", m, "> 0",
+                 g > 0 ? "reproduced" : "not reproduced");
   /* the other readings at the (up to) two smallest sizes */
   static const char *rid[N_READ] = {"", "", "F9-span", "F9-dt", "F9-dt-span", "F9-linear"};
-  static const char *rdesc[N_READ] = {"", "",
+  static const char *rdesc[N_READ] = {
+      "",
+      "",
       "inference over %g tau_v at the sweep's dt (%zu steps of %g)",
       "dt chosen per size on the validation split from the sweep's list, %ld steps",
       "dt chosen per size on the validation split, inference over %g tau_v",
@@ -1214,26 +1375,40 @@ static int fig9(hop_exp *x) {
   size_t ns = cf->sizes.n < 2 ? cf->sizes.n : 2;
   for (int r = R_SPAN; r < N_READ; r++) {
     char how[200], vals[200] = "", lins[200] = "";
-    if (r == R_SPAN) snprintf(how, sizeof how, rdesc[r], cf->f9_span, span_steps(dt0, cf), dt0);
-    else if (r == R_DT) snprintf(how, sizeof how, rdesc[r], cf->steps);
-    else if (r == R_DTSPAN) snprintf(how, sizeof how, rdesc[r], cf->f9_span);
-    else snprintf(how, sizeof how, "%s", rdesc[r]);
+    if (r == R_SPAN)
+      snprintf(how, sizeof how, rdesc[r], cf->f9_span, span_steps(dt0, cf), dt0);
+    else if (r == R_DT)
+      snprintf(how, sizeof how, rdesc[r], cf->steps);
+    else if (r == R_DTSPAN)
+      snprintf(how, sizeof how, rdesc[r], cf->f9_span);
+    else
+      snprintf(how, sizeof how, "%s", rdesc[r]);
     int all = 1;
     size_t lv = 0, ll = 0;
     for (size_t a = 0; a < ns; a++) {
-      double gm = res->f9r[a][r].mean - res->f9r[a][R_MLP].mean, gl = res->f9lin[a][r].mean - res->f9r[a][R_MLP].mean;
+      double gm = res->f9r[a][r].mean - res->f9r[a][R_MLP].mean,
+             gl = res->f9lin[a][r].mean - res->f9r[a][R_MLP].mean;
       all &= gm > 0;
       lv += (size_t)snprintf(vals + lv, sizeof vals - lv, "%s%+.2f", a ? " / " : "", gm);
       ll += (size_t)snprintf(lins + ll, sizeof lins - ll, "%s%+.2f", a ? " / " : "", gl);
     }
     char sizes_s[64];
-    if (ns == 2) snprintf(sizes_s, sizeof sizes_s, "%g / %g", cf->sizes.v[0], cf->sizes.v[1]);
-    else snprintf(sizes_s, sizeof sizes_s, "%g", cf->sizes.v[0]);
-    snprintf(d, sizeof d, "Fig. 9 read with %s: MHC minus MLP, MNIST test accuracy pp, at %s training images%s",
-             how, sizes_s, r == R_LIN ? "" : "; in brackets the same with the linear read-out of the same runs' weights");
-    if (r == R_LIN) snprintf(m, sizeof m, "%s", vals);
-    else snprintf(m, sizeof m, "%s (linear read-out: %s)", vals, lins);
-    hop_claims_add(x->claims, rid[r], d, "> 0 (MHC slightly better)", m, "> 0 at each", all ? "reproduced" : "not reproduced");
+    if (ns == 2)
+      snprintf(sizes_s, sizeof sizes_s, "%g / %g", cf->sizes.v[0], cf->sizes.v[1]);
+    else
+      snprintf(sizes_s, sizeof sizes_s, "%g", cf->sizes.v[0]);
+    snprintf(d, sizeof d,
+             "Fig. 9 read with %s: MHC minus MLP, MNIST test accuracy pp, at %s training images%s",
+             how, sizes_s,
+             r == R_LIN
+                 ? ""
+                 : "; in brackets the same with the linear read-out of the same runs' weights");
+    if (r == R_LIN)
+      snprintf(m, sizeof m, "%s", vals);
+    else
+      snprintf(m, sizeof m, "%s (linear read-out: %s)", vals, lins);
+    hop_claims_add(x->claims, rid[r], d, "> 0 (MHC slightly better)", m, "> 0 at each",
+                   all ? "reproduced" : "not reproduced");
   }
   return HOP_OK;
 }
@@ -1245,8 +1420,9 @@ static int readout(hop_exp *x) {
   const config *cf = x->cfg;
   results *res = x->res;
   const hop_cli *cli = &x->cli;
-  hop_file *f = hop_file_open(cli->out, "readout.csv",
-                              "dataset,model,readout,steps,position,runs,accuracy,accuracy_sd,agreement,agreement_sd");
+  hop_file *f = hop_file_open(
+      cli->out, "readout.csv",
+      "dataset,model,readout,steps,position,runs,accuracy,accuracy_sd,agreement,agreement_sd");
   if (!f) return hop_error_code();
   static const char *mshort[N_MODEL] = {"schedule", "fixed", "mlp", "constant"};
   hop_claims *cl = x->claims;
@@ -1257,30 +1433,42 @@ static int readout(hop_exp *x) {
       if (m == M_MLP) continue;
       stat full = collect(res->qc, P_T1, ds, m, 0, 0, F_ACC, 0);
       if (full.n == 0) continue; /* constant: not run on CIFAR-10 */
-      stat lin = collect(res->qc, P_T1, ds, m, 0, 0, F_LIN, 0), al = collect(res->qc, P_T1, ds, m, 0, 0, F_AGLIN, 0);
-      hop_file_printf(f, "%s,%s,linear,0,0,%zu,%.2f,%.2f,%.2f,%.2f\n", ds_names[ds], model_names[m], lin.n, lin.mean,
-                      lin.sd, al.mean, al.sd);
+      stat lin = collect(res->qc, P_T1, ds, m, 0, 0, F_LIN, 0),
+           al = collect(res->qc, P_T1, ds, m, 0, 0, F_AGLIN, 0);
+      hop_file_printf(f, "%s,%s,linear,0,0,%zu,%.2f,%.2f,%.2f,%.2f\n", ds_names[ds], model_names[m],
+                      lin.n, lin.mean, lin.sd, al.mean, al.sd);
       for (size_t k = 0; k < cf->rsteps.n; k++) {
-        stat a = collect(res->qc, P_T1, ds, m, 0, 0, F_RS, k), g = collect(res->qc, P_T1, ds, m, 0, 0, F_AGRS, k);
-        hop_file_printf(f, "%s,%s,steps,%g,%zu,%zu,%.2f,%.2f,%.2f,%.2f\n", ds_names[ds], model_names[m],
-                        cf->rsteps.v[k], k + 1, a.n, a.mean, a.sd, g.mean, g.sd);
+        stat a = collect(res->qc, P_T1, ds, m, 0, 0, F_RS, k),
+             g = collect(res->qc, P_T1, ds, m, 0, 0, F_AGRS, k);
+        hop_file_printf(f, "%s,%s,steps,%g,%zu,%zu,%.2f,%.2f,%.2f,%.2f\n", ds_names[ds],
+                        model_names[m], cf->rsteps.v[k], k + 1, a.n, a.mean, a.sd, g.mean, g.sd);
       }
-      hop_file_printf(f, "%s,%s,steps,%ld,%zu,%zu,%.2f,%.2f,100.00,0.00\n", ds_names[ds], model_names[m], cf->steps,
-                      cf->rsteps.n + 1, full.n, full.mean, full.sd);
+      hop_file_printf(f, "%s,%s,steps,%ld,%zu,%zu,%.2f,%.2f,100.00,0.00\n", ds_names[ds],
+                      model_names[m], cf->steps, cf->rsteps.n + 1, full.n, full.mean, full.sd);
       /* the claim: the dynamics' change (paired per run) against the seed spread */
       stat dl = collect(res->qc, P_T1, ds, m, 0, 0, F_DLIN, 0);
       double spread = fmax(full.sd, lin.sd);
       int beyond = fabs(dl.mean) > spread;
       char id[64], d[700], v[300];
-      snprintf(id, sizeof id, "R-%s-%s", ds == DS_CIFAR ? "cifar" : ds == DS_FASHION ? "fashion" : "mnist", mshort[m]);
-      snprintf(d, sizeof d, "Table 1, %s, %s: what the dynamics add. Test accuracy after %ld Euler steps minus the "
-               "linear read-out argmax(W^T x) of the same weights (no dynamics), pp, mean and sd over %zu runs; "
-               "seed spread = the larger sd over runs of the two accuracies; agreement = test images on which the "
-               "two labels agree", ds_names[ds], model_names[m], cf->steps, dl.n);
-      snprintf(v, sizeof v, "%+.2f +- %.2f (seed spread %.2f; agreement %.2f %%): %s", dl.mean, dl.sd, spread, al.mean,
+      snprintf(id, sizeof id, "R-%s-%s",
+               ds == DS_CIFAR     ? "cifar"
+               : ds == DS_FASHION ? "fashion"
+                                  : "mnist",
+               mshort[m]);
+      snprintf(
+          d, sizeof d,
+          "Table 1, %s, %s: what the dynamics add. Test accuracy after %ld Euler steps minus the "
+          "linear read-out argmax(W^T x) of the same weights (no dynamics), pp, mean and sd over "
+          "%zu runs; "
+          "seed spread = the larger sd over runs of the two accuracies; agreement = test images on "
+          "which the "
+          "two labels agree",
+          ds_names[ds], model_names[m], cf->steps, dl.n);
+      snprintf(v, sizeof v, "%+.2f +- %.2f (seed spread %.2f; agreement %.2f %%): %s", dl.mean,
+               dl.sd, spread, al.mean,
                beyond ? "larger than the seed spread" : "within the seed spread");
-      st = hop_claims_add(cl, id, d, "- (the text says the dynamics classify)", v, "|difference| > seed spread",
-                          "beyond paper");
+      st = hop_claims_add(cl, id, d, "- (the text says the dynamics classify)", v,
+                          "|difference| > seed spread", "beyond paper");
     }
   }
   int cs = hop_file_close(f);
@@ -1302,7 +1490,9 @@ static int fig4_fig2a(hop_exp *x) {
   size_t nf = dm->nf;
   gsl_rng *r = hop_rng_alloc(cf->seed, hop_rng_chain(DS_MNIST, 0, RNG_TIMECOURSE, 0));
   float *v = malloc(nf * sizeof *v), *img = malloc(NCLASS * nf * sizeof *img), h[NCLASS];
-  hop_file *f = r && v && img ? hop_file_open(cli->out, "timecourse.csv", "step,t,h0,h1,h2,h3,h4,h5,h6,h7,h8,h9,energy,label") : NULL;
+  hop_file *f = r && v && img ? hop_file_open(cli->out, "timecourse.csv",
+                                              "step,t,h0,h1,h2,h3,h4,h5,h6,h7,h8,h9,energy,label")
+                              : NULL;
   int st = f ? HOP_OK : r && v && img ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "Fig. 4 buffers");
   int e_rose = 0, f4_label = 0;
   double e_prev = INFINITY, e0 = NAN, e100 = NAN;
@@ -1327,7 +1517,8 @@ static int fig4_fig2a(hop_exp *x) {
   }
   if (!st) {
     char d[700], m[200];
-    snprintf(d, sizeof d, "Fig. 4: for the first test image (label %d) the memory neuron of the true class wins "
+    snprintf(d, sizeof d,
+             "Fig. 4: for the first test image (label %d) the memory neuron of the true class wins "
              "after %zu Euler steps and E does not increase along the Euler steps (E %.4g -> %.4g)",
              dm->yte[0], pm->steps, e0, e100);
     snprintf(m, sizeof m, "winner %d, E %s", f4_label, e_rose ? "rose" : "never rose");
@@ -1336,10 +1527,12 @@ static int fig4_fig2a(hop_exp *x) {
     for (int c = 0; c < NCLASS; c++) {
       for (size_t k = 0; k < nf; k++) v[k] = (float)gsl_ran_gaussian(r, 1.0);
       for (int j = 0; j < NCLASS; j++) h[j] = j == c ? (float)(cf->proto_h / pm->beta) : 0.0f;
-      for (size_t s = 0; s < 10 * pm->steps; s++) hop_mhc_step(net, v, h, pm->beta, pm->dt, HOP_MHC_CLAMP_H, res->w);
+      for (size_t s = 0; s < 10 * pm->steps; s++)
+        hop_mhc_step(net, v, h, pm->beta, pm->dt, HOP_MHC_CLAMP_H, res->w);
       to_unit(v, dm, res->best.stdm, 1, img + c * nf);
     }
-    st = hop_grid_write(cli->out, "grid_prototypes.csv", img, NCLASS, 1, dm->side, dm->side, NCLASS, 2);
+    st = hop_grid_write(cli->out, "grid_prototypes.csv", img, NCLASS, 1, dm->side, dm->side, NCLASS,
+                        2);
   }
   gsl_rng_free(r);
   free(v);
@@ -1359,7 +1552,8 @@ static int fig5(hop_exp *x) {
     const job *j = m ? res->jl : res->jm;
     for (int a = 0; a < NCLASS; a++)
       for (int b = 0; b < NCLASS; b++) {
-        hop_file_printf(f, "%s,%d,%d,%u\n", model_names[m ? M_MLP : M_SCHED], a, b, j->conf[a * NCLASS + b]);
+        hop_file_printf(f, "%s,%d,%d,%u\n", model_names[m ? M_MLP : M_SCHED], a, b,
+                        j->conf[a * NCLASS + b]);
         if (a == b) diag[m] += (int)j->conf[a * NCLASS + b];
       }
   }
@@ -1367,7 +1561,8 @@ static int fig5(hop_exp *x) {
   if (st) return st;
   char d[700], m[200];
   double nt = (double)res->ds[DS_MNIST].n_test;
-  snprintf(d, sizeof d, "Fig. 5: MNIST confusion matrices, diagonal share %% (MHC schedule / MLP, seed 0)");
+  snprintf(d, sizeof d,
+           "Fig. 5: MNIST confusion matrices, diagonal share %% (MHC schedule / MLP, seed 0)");
   snprintf(m, sizeof m, "%.2f / %.2f", 100.0 * diag[0] / nt, 100.0 * diag[1] / nt);
   hop_claims_add(x->claims, "F5", d, "-", m, "-", "beyond paper");
   return HOP_OK;
@@ -1386,7 +1581,8 @@ static int fig2b(hop_exp *x) {
   float *xm = res->xm;
   for (size_t i = 0; i < nt; i++) {
     memcpy(xm + i * nf, dm->x[stdm][1] + i * nf, nf * sizeof *xm);
-    for (size_t k = (dm->side - rows) * dm->side; k < nf; k++) xm[i * nf + k] = (0.0f - dm->mean[stdm][k]) / dm->sd[stdm][k];
+    for (size_t k = (dm->side - rows) * dm->side; k < nf; k++)
+      xm[i * nf + k] = (0.0f - dm->mean[stdm][k]) / dm->sd[stdm][k];
   }
   gsl_rng *rm = hop_rng_alloc(cf->seed, hop_rng_chain(DS_MNIST, 0, RNG_MASK, 0));
   float *vout = malloc(nt * nf * sizeof *vout), *img = malloc(3 * NCLASS * nf * sizeof *img);
@@ -1396,7 +1592,8 @@ static int fig2b(hop_exp *x) {
   if (!st) {
     hop_mhc_infer_batch(res->jm->m, xm, nt, &res->pm, rm, res->lab, vout, NULL, res->w);
     for (size_t i = 0; i < nt; i++) masked_ok += res->lab[i] == dm->yte[i];
-    if (!(f = hop_file_open(cli->out, "completion.csv", "column,test_index,label,predicted"))) st = hop_error_code();
+    if (!(f = hop_file_open(cli->out, "completion.csv", "column,test_index,label,predicted")))
+      st = hop_error_code();
   }
   if (!st) {
     for (int c = 0; c < NCLASS; c++) {
@@ -1409,15 +1606,18 @@ static int fig2b(hop_exp *x) {
       hop_file_printf(f, "%d,%zu,%d,%zu\n", c, i, dm->yte[i], res->lab[i]);
     }
     if (!(st = hop_file_close(f)))
-      st = hop_grid_write(cli->out, "grid_completion.csv", img, 3 * NCLASS, 1, dm->side, dm->side, NCLASS, 2);
+      st = hop_grid_write(cli->out, "grid_completion.csv", img, 3 * NCLASS, 1, dm->side, dm->side,
+                          NCLASS, 2);
   }
   gsl_rng_free(rm);
   free(vout);
   free(img);
   if (st) return st;
   char d[700], m[200];
-  snprintf(d, sizeof d, "Fig. 2b/6: test accuracy %% with the bottom %zu of %zu rows masked (%.0f %% of the image)",
-           rows, dm->side, 100.0 * (double)rows / (double)dm->side);
+  snprintf(
+      d, sizeof d,
+      "Fig. 2b/6: test accuracy %% with the bottom %zu of %zu rows masked (%.0f %% of the image)",
+      rows, dm->side, 100.0 * (double)rows / (double)dm->side);
   snprintf(m, sizeof m, "%.2f", 100.0 * (double)masked_ok / (double)nt);
   hop_claims_add(x->claims, "F2b", d, "-", m, "-", "beyond paper");
   return HOP_OK;
@@ -1432,15 +1632,18 @@ static int ode_and_speed(hop_exp *x) {
   const hop_cli *cli = &x->cli;
   const dset *dm = &res->ds[DS_MNIST];
   size_t nf = dm->nf, nt = dm->n_test, stdm = (size_t)res->best.stdm;
-  size_t no = (size_t)cf->ode_images < nt ? (size_t)cf->ode_images : nt, agree = 0, ok_ode = 0, ok_eul = 0;
+  size_t no = (size_t)cf->ode_images < nt ? (size_t)cf->ode_images : nt, agree = 0, ok_ode = 0,
+         ok_eul = 0;
   gsl_rng *ra = hop_rng_alloc(cf->seed, hop_rng_chain(DS_MNIST, 0, RNG_ODE, 0)),
           *rb = hop_rng_alloc(cf->seed, hop_rng_chain(DS_MNIST, 0, RNG_ODE, 0));
   int st = ra && rb ? HOP_OK : hop_error_code();
   double t_ode = hop_cli_now();
-  if (!st) hop_mhc_infer_batch(res->jm->m, dm->x[stdm][1], no, &res->pm, ra, res->lab, NULL, NULL, res->w);
+  if (!st)
+    hop_mhc_infer_batch(res->jm->m, dm->x[stdm][1], no, &res->pm, ra, res->lab, NULL, NULL, res->w);
   for (size_t i = 0; i < no && !st; i++) {
     size_t lo;
-    st = hop_mhc_infer_ode(res->jm->m, dm->x[stdm][1] + i * nf, &res->pm, rb, 1e-6, 1e-6, NULL, NULL, &lo, res->w);
+    st = hop_mhc_infer_ode(res->jm->m, dm->x[stdm][1] + i * nf, &res->pm, rb, 1e-6, 1e-6, NULL,
+                           NULL, &lo, res->w);
     agree += lo == res->lab[i];
     ok_ode += lo == dm->yte[i];
     ok_eul += res->lab[i] == dm->yte[i];
@@ -1451,19 +1654,22 @@ static int ode_and_speed(hop_exp *x) {
   if (st) return st;
   hop_file *f = hop_file_open(cli->out, "ode.csv", "method,images,accuracy,agreement_with_euler");
   if (!f) return hop_error_code();
-  double acc_eul = 100.0 * (double)ok_eul / (double)no, acc_ode = 100.0 * (double)ok_ode / (double)no,
-         agr = 100.0 * (double)agree / (double)no;
+  double acc_eul = 100.0 * (double)ok_eul / (double)no,
+         acc_ode = 100.0 * (double)ok_ode / (double)no, agr = 100.0 * (double)agree / (double)no;
   hop_file_printf(f, "euler,%zu,%.2f,100\nrkf45,%zu,%.2f,%.2f\n", no, acc_eul, no, acc_ode, agr);
   if ((st = hop_file_close(f))) return st;
   char d[700], m[200];
-  snprintf(d, sizeof d, "inference by adaptive rkf45 (tol 1e-6) over the same span as the Euler steps, %zu test "
-           "images: accuracy %% and agreement with Euler (Euler accuracy %.2f)", no, acc_eul);
+  snprintf(d, sizeof d,
+           "inference by adaptive rkf45 (tol 1e-6) over the same span as the Euler steps, %zu test "
+           "images: accuracy %% and agreement with Euler (Euler accuracy %.2f)",
+           no, acc_eul);
   snprintf(m, sizeof m, "%.2f, agreement %.2f", acc_ode, agr);
   hop_claims_add(x->claims, "ODE", d, "-", m, "-", "beyond paper");
   f = hop_file_open(cli->out, "speed.txt", NULL);
   if (!f) return hop_error_code();
-  hop_file_printf(f, "MNIST MHC training: %.0f img/s on one thread (%ld Euler steps each)\n"
-                     "rkf45 inference: %.0f img/s; all training runs: %.1f s on %ld threads\n",
+  hop_file_printf(f,
+                  "MNIST MHC training: %.0f img/s on one thread (%ld Euler steps each)\n"
+                  "rkf45 inference: %.0f img/s; all training runs: %.1f s on %ld threads\n",
                   res->jm->train_rate, cf->steps, (double)no / t_ode, res->t_jobs, cli->threads);
   for (size_t k = 0; k < hop_jobs_count(res->qc); k++) {
     const job *j = hop_jobs_at(res->qc, k);
@@ -1486,16 +1692,21 @@ static int claims_eq3(hop_exp *x) {
   for (int q = 0; q < 2; q++)
     for (size_t k = 0; k < hop_jobs_count(qs[q]); k++) {
       const job *j = hop_jobs_at(qs[q], k);
-      if (j->part != P_READ &&
-          !(j->part == P_SWEEP && j->c.dt == best->dt && j->c.stdm == best->stdm && j->c.init == cf->init.v[0]))
+      if (j->part != P_READ && !(j->part == P_SWEEP && j->c.dt == best->dt &&
+                                 j->c.stdm == best->stdm && j->c.init == cf->init.v[0]))
         continue;
-      snprintf(d, sizeof d, "eq. 3 read as %s (phi = exp(%s|W|)), %s, MNIST validation accuracy %% (dt %g, %s "
-               "standardisation)", reading_names[j->c.reading], j->c.reading == 0 ? "+" : "-",
+      snprintf(d, sizeof d,
+               "eq. 3 read as %s (phi = exp(%s|W|)), %s, MNIST validation accuracy %% (dt %g, %s "
+               "standardisation)",
+               reading_names[j->c.reading], j->c.reading == 0 ? "+" : "-",
                j->model == M_SCHED ? "beta schedule" : "beta fixed", j->c.dt, std_names[j->c.stdm]);
-      if (j->diverged) snprintf(m, sizeof m, "diverged in epoch %d", j->diverged);
-      else snprintf(m, sizeof m, "%.2f (max |W| %.3g)", j->acc[best->ib], j->max_w);
+      if (j->diverged)
+        snprintf(m, sizeof m, "diverged in epoch %d", j->diverged);
+      else
+        snprintf(m, sizeof m, "%.2f (max |W| %.3g)", j->acc[best->ib], j->max_w);
       char id[40];
-      snprintf(id, sizeof id, "eq3-%s-%s", reading_names[j->c.reading], j->model == M_SCHED ? "schedule" : "fixed");
+      snprintf(id, sizeof id, "eq3-%s-%s", reading_names[j->c.reading],
+               j->model == M_SCHED ? "schedule" : "fixed");
       hop_claims_add(x->claims, id, d, "-", m, "-", "beyond paper");
     }
   return HOP_OK;
@@ -1521,68 +1732,88 @@ static void results_free(hop_exp *x) {
 int main(int argc, char **argv) {
   config cf;
   hop_opt opts[] = {
-      {"datasets", HOP_OPT_WORDS, &cf.dsets, 0, 0, "of Table 1, mnist first (cifar-10 brings the exact subset)",
-       "mnist,fashion-mnist,cifar-10", .quick = NULL, .names = table1_names},
-      {"train", HOP_OPT_INT, &cf.n_train, 10, 1e6, "training images per run (paper: 10,000)", "10000", .quick = "100"},
+      {"datasets", HOP_OPT_WORDS, &cf.dsets, 0, 0,
+       "of Table 1, mnist first (cifar-10 brings the exact subset)", "mnist,fashion-mnist,cifar-10",
+       .quick = NULL, .names = table1_names},
+      {"train", HOP_OPT_INT, &cf.n_train, 10, 1e6, "training images per run (paper: 10,000)",
+       "10000", .quick = "100"},
       {"epochs", HOP_OPT_INT, &cf.epochs, 1, 30, "MHC epochs (paper: 5)", "5", .quick = NULL},
-      {"seeds", HOP_OPT_INT, &cf.seeds, 1, 64, "runs per Table 1 entry and per curve point", "3", .quick = "2"},
-      {"val", HOP_OPT_INT, &cf.val, 10, 1e6, "validation images held out of each training set", "5000", .quick = "200"},
-      {"test", HOP_OPT_INT, &cf.test, 10, 1e6, "test images used (at most the test set)", "10000", .quick = "300"},
-      {"eta", HOP_OPT_DOUBLE, &cf.eta, 1e-9, 1e3, "learning rate eta of eq. 3 (paper 0.02)", "0.02", .quick = NULL},
-      {"beta", HOP_OPT_DOUBLE, &cf.beta, 1e-9, 1e6, "initial inverse temperature (paper 1)", "1", .quick = NULL},
-      {"steps", HOP_OPT_INT, &cf.steps, 1, 100000, "Euler steps per image, training and inference (paper 100)", "100",
+      {"seeds", HOP_OPT_INT, &cf.seeds, 1, 64, "runs per Table 1 entry and per curve point", "3",
+       .quick = "2"},
+      {"val", HOP_OPT_INT, &cf.val, 10, 1e6, "validation images held out of each training set",
+       "5000", .quick = "200"},
+      {"test", HOP_OPT_INT, &cf.test, 10, 1e6, "test images used (at most the test set)", "10000",
+       .quick = "300"},
+      {"eta", HOP_OPT_DOUBLE, &cf.eta, 1e-9, 1e3, "learning rate eta of eq. 3 (paper 0.02)", "0.02",
        .quick = NULL},
-      {"h0", HOP_OPT_DOUBLE, &cf.h0, 0, 10, "h starts uniform in [-h0, h0] (\"small random values\")", "0.01",
+      {"beta", HOP_OPT_DOUBLE, &cf.beta, 1e-9, 1e6, "initial inverse temperature (paper 1)", "1",
        .quick = NULL},
-      {"sd-floor", HOP_OPT_DOUBLE, &cf.sd_floor, 1e-6, 1, "smallest sigma of standardisation (pixels in [0, 1])",
-       "0.05", .quick = NULL},
-      {"dt", HOP_OPT_LIST, &cf.dt, 1e-6, 1.0, "Euler steps swept on validation", "0.01,0.03,0.1", .quick = "0.1"},
-      {"standardise", HOP_OPT_WORDS, &cf.stds, 0, 0, "standardisations swept", "pixel,global", .quick = NULL,
-       .names = std_names},
-      {"reading", HOP_OPT_WORDS, &cf.readings, 0, 0, "readings of eq. 3 swept", "printed,damped", .quick = NULL,
-       .names = reading_names},
-      {"init-scale", HOP_OPT_LIST, &cf.init, 0, 10, "sd of the initial weights; the first is used in the main sweep",
-       "0.01,0.001,0.1", .quick = "0.01,0.1"},
-      {"noise", HOP_OPT_LIST, &cf.noise, 0, 100, "noise sigmas of Fig. 3b (standardised units; first 0)",
-       "0,0.5,1,2,3,4,6,8", .quick = "0,2,4"},
-      {"noise-f3a", HOP_OPT_DOUBLE, &cf.noise_f3a, 0, 100, "noise sigma of the noisy curve of Fig. 3a (paper 4.0)",
-       "4", .quick = NULL},
-      {"betas", HOP_OPT_LIST, &cf.beta_f3a, 1e-9, 1e6, "initial betas of Fig. 3a", "0.001,0.01,0.1,1,10,100",
-       .quick = "0.01,1"},
-      {"sizes", HOP_OPT_INTS, &cf.sizes, 10, 1e6, "training-set sizes of Fig. 9", "100,300,1000,3000,10000",
-       .quick = "50,100"},
-      {"f9-span", HOP_OPT_DOUBLE, &cf.f9_span, 1e-3, 100, "Fig. 9's other inference span, in units of tau_v",
-       "1", .quick = NULL},
-      {"readout-steps", HOP_OPT_INTS, &cf.rsteps, 1, 100000, "Euler steps of the early read-outs (Table 1 and Fig. 9 runs)",
-       "1,10", .quick = NULL},
-      {"mlp-epochs", HOP_OPT_INT, &cf.mlp_epochs, 1, 1000, "MLP epochs of Table 1 (paper 50)", "50", .quick = "10"},
-      {"mlp-lr", HOP_OPT_LIST, &cf.mlp_lr, 1e-9, 100, "MLP learning rates swept on validation", "0.003,0.01,0.03,0.1",
+      {"steps", HOP_OPT_INT, &cf.steps, 1, 100000,
+       "Euler steps per image, training and inference (paper 100)", "100", .quick = NULL},
+      {"h0", HOP_OPT_DOUBLE, &cf.h0, 0, 10,
+       "h starts uniform in [-h0, h0] (\"small random values\")", "0.01", .quick = NULL},
+      {"sd-floor", HOP_OPT_DOUBLE, &cf.sd_floor, 1e-6, 1,
+       "smallest sigma of standardisation (pixels in [0, 1])", "0.05", .quick = NULL},
+      {"dt", HOP_OPT_LIST, &cf.dt, 1e-6, 1.0, "Euler steps swept on validation", "0.01,0.03,0.1",
+       .quick = "0.1"},
+      {"standardise", HOP_OPT_WORDS, &cf.stds, 0, 0, "standardisations swept", "pixel,global",
+       .quick = NULL, .names = std_names},
+      {"reading", HOP_OPT_WORDS, &cf.readings, 0, 0, "readings of eq. 3 swept", "printed,damped",
+       .quick = NULL, .names = reading_names},
+      {"init-scale", HOP_OPT_LIST, &cf.init, 0, 10,
+       "sd of the initial weights; the first is used in the main sweep", "0.01,0.001,0.1",
        .quick = "0.01,0.1"},
-      {"mask", HOP_OPT_DOUBLE, &cf.mask, 0, 1, "fraction of image rows masked (from the bottom) in Fig. 2b/6", "0.4",
-       .quick = NULL},
-      {"proto-h", HOP_OPT_DOUBLE, &cf.proto_h, 1e-3, 1e3, "beta h of the clamped memory neuron in Fig. 2a", "10",
-       .quick = NULL},
-      {"ode-images", HOP_OPT_INT, &cf.ode_images, 1, 1e6, "test images integrated by rkf45 as a check", "500",
-       .quick = "20"},
+      {"noise", HOP_OPT_LIST, &cf.noise, 0, 100,
+       "noise sigmas of Fig. 3b (standardised units; first 0)", "0,0.5,1,2,3,4,6,8",
+       .quick = "0,2,4"},
+      {"noise-f3a", HOP_OPT_DOUBLE, &cf.noise_f3a, 0, 100,
+       "noise sigma of the noisy curve of Fig. 3a (paper 4.0)", "4", .quick = NULL},
+      {"betas", HOP_OPT_LIST, &cf.beta_f3a, 1e-9, 1e6, "initial betas of Fig. 3a",
+       "0.001,0.01,0.1,1,10,100", .quick = "0.01,1"},
+      {"sizes", HOP_OPT_INTS, &cf.sizes, 10, 1e6, "training-set sizes of Fig. 9",
+       "100,300,1000,3000,10000", .quick = "50,100"},
+      {"f9-span", HOP_OPT_DOUBLE, &cf.f9_span, 1e-3, 100,
+       "Fig. 9's other inference span, in units of tau_v", "1", .quick = NULL},
+      {"readout-steps", HOP_OPT_INTS, &cf.rsteps, 1, 100000,
+       "Euler steps of the early read-outs (Table 1 and Fig. 9 runs)", "1,10", .quick = NULL},
+      {"mlp-epochs", HOP_OPT_INT, &cf.mlp_epochs, 1, 1000, "MLP epochs of Table 1 (paper 50)", "50",
+       .quick = "10"},
+      {"mlp-lr", HOP_OPT_LIST, &cf.mlp_lr, 1e-9, 100, "MLP learning rates swept on validation",
+       "0.003,0.01,0.03,0.1", .quick = "0.01,0.1"},
+      {"mask", HOP_OPT_DOUBLE, &cf.mask, 0, 1,
+       "fraction of image rows masked (from the bottom) in Fig. 2b/6", "0.4", .quick = NULL},
+      {"proto-h", HOP_OPT_DOUBLE, &cf.proto_h, 1e-3, 1e3,
+       "beta h of the clamped memory neuron in Fig. 2a", "10", .quick = NULL},
+      {"ode-images", HOP_OPT_INT, &cf.ode_images, 1, 1e6,
+       "test images integrated by rkf45 as a check", "500", .quick = "20"},
   };
-  static const hop_exp_stage stages[] = {
-      {"plan of runs", plan},     {"validation sweep", sweep},       {"runs", main_runs},
-      {"table1.csv", table1},     {"Fig. 3a", fig3a},                {"noise.csv", fig3b},
-      {"Fig. 9", fig9},           {"readout.csv", readout},          {"Figs. 4 and 2a", fig4_fig2a},
-      {"confusion.csv", fig5},    {"Fig. 2b/6", fig2b},              {"rkf45 inference", ode_and_speed},
-      {"claims (eq. 3)", claims_eq3}};
-  hop_exp_desc d = {.name = "mhc",
-                    .summary = "Modern Hopfield Classifier (Joshi et al. 2023): Table 1, Figs. 2-5 and 9, with the\n"
-                               "open choices swept on a validation split (claims T1, F2-F5, F9).",
-                    .seed = 2385,
-                    .opts = opts,
-                    .n_opts = sizeof opts / sizeof *opts,
-                    .cfg = &cf,
-                    .res_size = sizeof(results),
-                    .check = check,
-                    .load = load,
-                    .stages = stages,
-                    .n_stages = sizeof stages / sizeof *stages,
-                    .free = results_free};
+  static const hop_exp_stage stages[] = {{"plan of runs", plan},
+                                         {"validation sweep", sweep},
+                                         {"runs", main_runs},
+                                         {"table1.csv", table1},
+                                         {"Fig. 3a", fig3a},
+                                         {"noise.csv", fig3b},
+                                         {"Fig. 9", fig9},
+                                         {"readout.csv", readout},
+                                         {"Figs. 4 and 2a", fig4_fig2a},
+                                         {"confusion.csv", fig5},
+                                         {"Fig. 2b/6", fig2b},
+                                         {"rkf45 inference", ode_and_speed},
+                                         {"claims (eq. 3)", claims_eq3}};
+  hop_exp_desc d = {
+      .name = "mhc",
+      .summary =
+          "Modern Hopfield Classifier (Joshi et al. 2023): Table 1, Figs. 2-5 and 9, with the\n"
+          "open choices swept on a validation split (claims T1, F2-F5, F9).",
+      .seed = 2385,
+      .opts = opts,
+      .n_opts = sizeof opts / sizeof *opts,
+      .cfg = &cf,
+      .res_size = sizeof(results),
+      .check = check,
+      .load = load,
+      .stages = stages,
+      .n_stages = sizeof stages / sizeof *stages,
+      .free = results_free};
   return hop_exp_main(&d, argc, argv);
 }

@@ -68,18 +68,18 @@
 /* This program's random streams (the last argument of hop_rng_key; the values are part
  * of the results of record). */
 enum {
-  RNG_FIG1 = 0x501, /* the patterns of one Fig. 1 draw */
-  RNG_CAP = 0x502, /* the sequences of one capacity attempt */
+  RNG_FIG1 = 0x501,     /* the patterns of one Fig. 1 draw */
+  RNG_CAP = 0x502,      /* the sequences of one capacity attempt */
   RNG_MOVMNIST = 0x503, /* the Moving MNIST clips */
-  RNG_NOISE = 0x504, /* the noise frame of the kernel runs */
+  RNG_NOISE = 0x504,    /* the noise frame of the kernel runs */
 };
 
 enum { MAX_KERNELS = 16, N_STRIP = 10, VIDEO_W = 64, VIDEO_H = 48 };
 
 typedef struct {
   hop_cli_numbers sizes[4], exp_sizes, sigmas, taus, kcap_sizes, self_sizes;
-  long fig1_n, fig1_p, fig1_draws, cap_trials, sequences, cap_p_max, mm_clips, mm_frames, mm_threshold, mm_steps, mm_serial,
-      video_frames, kernel_frame, kernel_trials, noise_draws;
+  long fig1_n, fig1_p, fig1_draws, cap_trials, sequences, cap_p_max, mm_clips, mm_frames,
+      mm_threshold, mm_steps, mm_serial, video_frames, kernel_frame, kernel_trials, noise_draws;
 } config;
 
 /* the kernels: 0 is delta, then the Gaussians, then the causal ones */
@@ -98,14 +98,13 @@ typedef struct {
 } movie;
 
 typedef struct {
-  hop_dataset mn;      /* MNIST training digits of Moving MNIST, loaded and checked first */
-  movie mv;            /* the video, loaded and checked first */
+  hop_dataset mn; /* MNIST training digits of Moving MNIST, loaded and checked first */
+  movie mv;       /* the video, loaded and checked first */
   char mn_path[512];
   hop_progress prog;
   kernel kern[MAX_KERNELS];
   size_t nkern;
 } results;
-
 
 enum { N_MODEL_NAMES = 6 };
 static const char *const model_names[N_MODEL_NAMES] = {"?", "SeqNet", "x^2", "x^3", "x^4", "exp"};
@@ -115,7 +114,6 @@ static int model_index(hop_dam_f f) {
   return f.n >= 1 && f.n <= 4 ? f.n : 0;
 }
 static const char *model_name(hop_dam_f f) { return model_names[model_index(f)]; }
-
 
 /* A trajectory goes on after a tie with +1 (the tie itself was counted as an error). */
 static void untie(signed char *s, size_t n) {
@@ -128,7 +126,8 @@ static void untie(signed char *s, size_t n) {
 static hop_seq *delta_net(size_t n, size_t p, hop_dam_f f, const signed char *xi, int *st) {
   hop_seq_tap t[1];
   hop_seq *s = hop_seq_alloc(n, p, f, t, hop_seq_kernel_delta(t));
-  if (!s) *st = hop_error_code();
+  if (!s)
+    *st = hop_error_code();
   else if ((*st = hop_seq_store(s, xi, p))) {
     hop_seq_free(s);
     s = NULL;
@@ -212,7 +211,8 @@ static int stage_fig1(hop_exp *x) {
   hop_jobs *q = hop_jobs_new(2 * (size_t)cf->fig1_draws, sizeof(fig1_job));
   int st = q ? HOP_OK : hop_error_code();
   for (long d = 0; d < cf->fig1_draws && !st; d++)
-    for (int m = 1; m <= 2 && !st; m++) st = hop_jobs_push(q, &(fig1_job){.model = m, .draw = (int)d});
+    for (int m = 1; m <= 2 && !st; m++)
+      st = hop_jobs_push(q, &(fig1_job){.model = m, .draw = (int)d});
   if (!st) st = hop_jobs_run(q, run_fig1, &(shared){cf, res, cli->seed, 0}, (int)cli->threads);
   hop_file *f = st ? NULL : hop_file_open(cli->out, "fig1.csv", "model,draw,step,overlap");
   if (!st && !f) st = hop_error_code();
@@ -220,7 +220,9 @@ static int stage_fig1(hop_exp *x) {
   size_t lost = 0, n_seq = 0, early = 0, gone = 0;
   for (size_t k = 0; k < hop_jobs_count(q) && !st; k++) {
     const fig1_job *j = hop_jobs_at(q, k);
-    for (size_t t = 0; t < j->steps; t++) hop_file_printf(f, "%s,%d,%zu,%.4f\n", j->model == 1 ? "SeqNet" : "x^2", j->draw, t + 1, j->ov[t]);
+    for (size_t t = 0; t < j->steps; t++)
+      hop_file_printf(f, "%s,%d,%zu,%.4f\n", j->model == 1 ? "SeqNet" : "x^2", j->draw, t + 1,
+                      j->ov[t]);
     if (j->model == 1) {
       size_t first = j->steps + 1;
       for (size_t t = 0; t < j->steps && first > j->steps; t++)
@@ -236,15 +238,26 @@ static int stage_fig1(hop_exp *x) {
   st = hop_file_finish(&f, 1, st);
   if (!st && n_seq) {
     char desc[300];
-    snprintf(desc, sizeof desc, "Fig. 1: SeqNet, N = %ld, P = %ld random patterns, run from xi^1: the overlap with the correct pattern falls "
-             "far below 1 within a few steps (%ld draws)", cf->fig1_n, cf->fig1_p, cf->fig1_draws);
-    hop_claims_addf(x->claims, "L1-SeqNet", desc, "falls far below 1 within a few steps", "every draw below 0.9 by step 5 and below 0.5 at the end",
-          early == n_seq && gone == n_seq ? "reproduced" : "not reproduced",
-          "below 0.9 by step 5: %zu of %zu draws; below 0.5 at step %ld: %zu; first step below 0.5: %.1f on average (by step 10 in %zu draws); "
-          "final overlap %.3f", early, n_seq, cf->fig1_p - 1, gone, below_seq / (double)n_seq, lost, final_seq / (double)n_seq);
-    snprintf(desc, sizeof desc, "Fig. 1: DenseNet x^2 on the same draws keeps the overlap ~1 through all %ld steps", cf->fig1_p - 1);
-    hop_claims_addf(x->claims, "L1-DenseNet", desc, "~1 through all steps", ">= 0.99 at every step of every draw", min_dense >= 0.99 ? "reproduced" : "not reproduced",
-          "smallest overlap over every step and draw: %.4f", min_dense);
+    snprintf(desc, sizeof desc,
+             "Fig. 1: SeqNet, N = %ld, P = %ld random patterns, run from xi^1: the overlap with "
+             "the correct pattern falls "
+             "far below 1 within a few steps (%ld draws)",
+             cf->fig1_n, cf->fig1_p, cf->fig1_draws);
+    hop_claims_addf(x->claims, "L1-SeqNet", desc, "falls far below 1 within a few steps",
+                    "every draw below 0.9 by step 5 and below 0.5 at the end",
+                    early == n_seq && gone == n_seq ? "reproduced" : "not reproduced",
+                    "below 0.9 by step 5: %zu of %zu draws; below 0.5 at step %ld: %zu; first step "
+                    "below 0.5: %.1f on average (by step 10 in %zu draws); "
+                    "final overlap %.3f",
+                    early, n_seq, cf->fig1_p - 1, gone, below_seq / (double)n_seq, lost,
+                    final_seq / (double)n_seq);
+    snprintf(desc, sizeof desc,
+             "Fig. 1: DenseNet x^2 on the same draws keeps the overlap ~1 through all %ld steps",
+             cf->fig1_p - 1);
+    hop_claims_addf(x->claims, "L1-DenseNet", desc, "~1 through all steps",
+                    ">= 0.99 at every step of every draw",
+                    min_dense >= 0.99 ? "reproduced" : "not reproduced",
+                    "smallest overlap over every step and draw: %.4f", min_dense);
   }
   hop_jobs_free(q);
   return st;
@@ -253,16 +266,20 @@ static int stage_fig1(hop_exp *x) {
 /* ---- Fig. 2A: transition and sequence capacity against N ------------------------ */
 enum { RESTART = 5 }; /* repetitions from RESTART on start at 1.25 x the best of the first ones */
 
-enum { PART_GRID, PART_KERNEL, PART_SELF }; /* the Fig. 2A grid, the kernels, the self-term reading */
+enum {
+  PART_GRID,
+  PART_KERNEL,
+  PART_SELF
+}; /* the Fig. 2A grid, the kernels, the self-term reading */
 typedef struct {
-  int part;              /* PART_* */
+  int part; /* PART_* */
   hop_dam_f f;
-  int model;             /* model_index(f) */
-  int kern, ktype;       /* the kernel (res->kern) and its type (kernel_names) */
-  double param;          /* the kernel's parameter */
-  int kind, trial;       /* kind 0: transition, 1: sequence */
-  int self;              /* 1: the self term included (the other reading) */
-  size_t n, start;       /* start: 0 for 2 x theory, else 1.25 x the best of the first repetitions */
+  int model;       /* model_index(f) */
+  int kern, ktype; /* the kernel (res->kern) and its type (kernel_names) */
+  double param;    /* the kernel's parameter */
+  int kind, trial; /* kind 0: transition, 1: sequence */
+  int self;        /* 1: the self term included (the other reading) */
+  size_t n, start; /* start: 0 for 2 x theory, else 1.25 x the best of the first repetitions */
   /* results */
   size_t p0, cap, attempts;
   int capped; /* P0 was cut at --cap-p-max */
@@ -293,11 +310,15 @@ static int run_cap(void *job, size_t index, int thread, void *ctx) {
     int ok = 1;
     long seqs = j->kind ? cf->sequences : 1;
     for (long q = 0; q < seqs && ok && !st; q++) {
-      hop_rng_reseed(r, c->seed, hop_rng_key(model * 100000 + n, (uint64_t)j->kind * 1000000 + (uint64_t)j->trial * 1000 + (uint64_t)j->kern + 100 * (uint64_t)j->self,
-                                              j->attempts * 100000 + (uint64_t)q, RNG_CAP));
+      hop_rng_reseed(r, c->seed,
+                     hop_rng_key(model * 100000 + n,
+                                 (uint64_t)j->kind * 1000000 + (uint64_t)j->trial * 1000 +
+                                     (uint64_t)j->kern + 100 * (uint64_t)j->self,
+                                 j->attempts * 100000 + (uint64_t)q, RNG_CAP));
       draw_pm1(r, xi, p * n);
       size_t checked = 0;
-      if (!(st = hop_seq_store(s, xi, p))) st = hop_seq_transitions(s, 0, j->kind ? p - 1 : p, 1, wrong, &checked);
+      if (!(st = hop_seq_store(s, xi, p)))
+        st = hop_seq_transitions(s, 0, j->kind ? p - 1 : p, 1, wrong, &checked);
       if (!st && checked && wrong[checked - 1]) ok = 0;
     }
     j->attempts++;
@@ -320,26 +341,35 @@ static int run_cap(void *job, size_t index, int thread, void *ctx) {
 }
 
 /* Repetitions of one (part, model, kernel, reading, N, kind) are pushed consecutively. */
-static int push_sizes(hop_table *t, int part, const hop_cli_numbers *sizes, hop_dam_f f, const results *res, int kern,
-                      int self, long trials) {
+static int push_sizes(hop_table *t, int part, const hop_cli_numbers *sizes, hop_dam_f f,
+                      const results *res, int kern, int self, long trials) {
   int st = HOP_OK;
   for (size_t s = sizes->n; s-- > 0 && !st;) /* the largest (slowest) first */
     for (int kind = 0; kind < 2 && !st; kind++)
       for (long r = 0; r < trials && !st; r++)
-        st = hop_table_push(t, &(cap_job){.part = part, .f = f, .model = model_index(f), .kern = kern,
-                                          .ktype = res->kern[kern].type, .param = res->kern[kern].param, .kind = kind,
-                                          .trial = (int)r, .self = self, .n = (size_t)sizes->v[s]});
+        st = hop_table_push(t, &(cap_job){.part = part,
+                                          .f = f,
+                                          .model = model_index(f),
+                                          .kern = kern,
+                                          .ktype = res->kern[kern].type,
+                                          .param = res->kern[kern].param,
+                                          .kind = kind,
+                                          .trial = (int)r,
+                                          .self = self,
+                                          .n = (size_t)sizes->v[s]});
   return st;
 }
 
 static size_t cap_jobs(const config *cf, const results *res) {
   size_t total = cf->exp_sizes.n;
   for (int d = 0; d < 4; d++) total += cf->sizes[d].n;
-  return 2 * total * (size_t)cf->cap_trials + 2 * res->nkern * cf->kcap_sizes.n * (size_t)cf->kernel_trials +
+  return 2 * total * (size_t)cf->cap_trials +
+         2 * res->nkern * cf->kcap_sizes.n * (size_t)cf->kernel_trials +
          2 * cf->self_sizes.n * (size_t)cf->cap_trials;
 }
 
-static const char *const kind_names[2] = {"transition", "sequence"}, *const self_names[2] = {"excluded", "included"};
+static const char *const kind_names[2] = {"transition", "sequence"}, *const self_names[2] = {
+                                                                         "excluded", "included"};
 
 /* The searches: the Fig. 2A grid, each kernel (and the delta kernel as their baseline at
  * the kernel sizes and trials), and the self-term reading; P0 comes from the theory line. */
@@ -359,15 +389,24 @@ static hop_table *cap_table(const config *cf, const results *res) {
       HOP_VAL(cap_job, capped, "capped", HOP_COL_INT, NULL),
       HOP_MARK(cap_job, kern),
   };
-  hop_table *t = hop_table_new(cap_jobs(cf, res), sizeof(cap_job), cols, sizeof cols / sizeof *cols);
+  hop_table *t =
+      hop_table_new(cap_jobs(cf, res), sizeof(cap_job), cols, sizeof cols / sizeof *cols);
   int st = t ? HOP_OK : hop_error_code();
-  if (!st) st = push_sizes(t, PART_GRID, &cf->exp_sizes, (hop_dam_f){HOP_DAM_EXP, 0}, res, 0, 0, cf->cap_trials);
+  if (!st)
+    st = push_sizes(t, PART_GRID, &cf->exp_sizes, (hop_dam_f){HOP_DAM_EXP, 0}, res, 0, 0,
+                    cf->cap_trials);
   for (int d = 4; d >= 1 && !st; d--)
-    st = push_sizes(t, PART_GRID, &cf->sizes[d - 1], (hop_dam_f){HOP_DAM_POLY, d}, res, 0, 0, cf->cap_trials);
+    st = push_sizes(t, PART_GRID, &cf->sizes[d - 1], (hop_dam_f){HOP_DAM_POLY, d}, res, 0, 0,
+                    cf->cap_trials);
   for (size_t k = 1; k < res->nkern && !st; k++)
-    st = push_sizes(t, PART_KERNEL, &cf->kcap_sizes, (hop_dam_f){HOP_DAM_EXP, 0}, res, (int)k, 0, cf->kernel_trials);
-  if (!st) st = push_sizes(t, PART_KERNEL, &cf->kcap_sizes, (hop_dam_f){HOP_DAM_EXP, 0}, res, 0, 0, cf->kernel_trials);
-  if (!st) st = push_sizes(t, PART_SELF, &cf->self_sizes, (hop_dam_f){HOP_DAM_EXP, 0}, res, 0, 1, cf->cap_trials);
+    st = push_sizes(t, PART_KERNEL, &cf->kcap_sizes, (hop_dam_f){HOP_DAM_EXP, 0}, res, (int)k, 0,
+                    cf->kernel_trials);
+  if (!st)
+    st = push_sizes(t, PART_KERNEL, &cf->kcap_sizes, (hop_dam_f){HOP_DAM_EXP, 0}, res, 0, 0,
+                    cf->kernel_trials);
+  if (!st)
+    st = push_sizes(t, PART_SELF, &cf->self_sizes, (hop_dam_f){HOP_DAM_EXP, 0}, res, 0, 1,
+                    cf->cap_trials);
   if (st) hop_table_free(t);
   return st ? NULL : t;
 }
@@ -394,18 +433,21 @@ static int cap_run(hop_exp *x, hop_table *t) {
   return st ? st : hop_table_run(t, run_cap, &sh, (int)x->cli.threads);
 }
 
-static int in_part(const void *row, const void *part) { return ((const cap_job *)row)->part == *(const int *)part; }
+static int in_part(const void *row, const void *part) {
+  return ((const cap_job *)row)->part == *(const int *)part;
+}
 
 /* One capacity summary: a group of searches, its theory line and ratios. */
 typedef struct {
   int model, ktype, kind, capped;
   size_t n, trials;
-  double param, mean, sd, theory, ratio, ratio_to; /* ratio_to: against the delta kernel, or the self-excluded net */
+  double param, mean, sd, theory, ratio,
+      ratio_to; /* ratio_to: against the delta kernel, or the self-excluded net */
 } cap_point;
 
 /* The groups of one part by the given keys, as cap_points in a new table with cols. */
-static hop_table *cap_points(const hop_table *t, int part, const char *const *keys, size_t n_keys, const hop_col *cols,
-                             size_t n_cols) {
+static hop_table *cap_points(const hop_table *t, int part, const char *const *keys, size_t n_keys,
+                             const hop_col *cols, size_t n_cols) {
   hop_table_group g[512], c[512];
   size_t ng, nc;
   if (hop_table_group_by(t, keys, n_keys, "capacity", in_part, &part, g, 512, &ng) ||
@@ -415,7 +457,8 @@ static hop_table *cap_points(const hop_table *t, int part, const char *const *ke
   for (size_t i = 0; pts && i < ng; i++) {
     const cap_job *j = hop_table_row(t, g[i].first);
     double th = theory(j->f, j->n, j->kind);
-    cap_point p = {j->model, j->ktype, j->kind, c[i].max > 0, j->n, g[i].n, j->param, g[i].mean, g[i].sd, th, g[i].mean / th, NAN};
+    cap_point p = {j->model, j->ktype,  j->kind, c[i].max > 0, j->n,           g[i].n,
+                   j->param, g[i].mean, g[i].sd, th,           g[i].mean / th, NAN};
     if (hop_table_push(pts, &p)) hop_table_free(pts), pts = NULL;
   }
   return pts;
@@ -425,7 +468,8 @@ static hop_table *cap_points(const hop_table *t, int part, const char *const *ke
 static const cap_point *point_at(const hop_table *pts, int model, int ktype, size_t n, int kind) {
   for (size_t i = 0; i < hop_table_count(pts); i++) {
     const cap_point *p = hop_table_row(pts, i);
-    if (p->model == model && (ktype < 0 || p->ktype == ktype) && p->n == n && p->kind == kind) return p;
+    if (p->model == model && (ktype < 0 || p->ktype == ktype) && p->n == n && p->kind == kind)
+      return p;
   }
   return NULL;
 }
@@ -443,7 +487,8 @@ static hop_table *write_grid(hop_exp *x, const hop_table *t) {
                           HOP_VAL(cap_point, capped, "capped", HOP_COL_INT, NULL)};
   static const char *const keys[] = {"model", "N", "kind"};
   hop_table *pts = cap_points(t, PART_GRID, keys, 3, cols, sizeof cols / sizeof *cols);
-  if (pts && hop_table_write(pts, x->cli.out, "capacity.csv", NULL, NULL)) hop_table_free(pts), pts = NULL;
+  if (pts && hop_table_write(pts, x->cli.out, "capacity.csv", NULL, NULL))
+    hop_table_free(pts), pts = NULL;
   return pts;
 }
 
@@ -467,31 +512,35 @@ static int write_kernels(hop_exp *x, const hop_table *t) {
     const cap_point *base = point_at(pts, p->model, 0, p->n, p->kind);
     p->ratio_to = base ? p->mean / base->mean : NAN;
     if (p->kind == 1 && p->ktype != 0 && used < sizeof text)
-      used += (size_t)snprintf(text + used, sizeof text - used, "%s%s %g N=%zu: %.2f", used ? "; " : "",
-                               kernel_names[p->ktype], p->param, p->n, p->ratio_to);
+      used +=
+          (size_t)snprintf(text + used, sizeof text - used, "%s%s %g N=%zu: %.2f", used ? "; " : "",
+                           kernel_names[p->ktype], p->param, p->n, p->ratio_to);
   }
   int st = hop_table_write(pts, x->cli.out, "kernel_capacity.csv", NULL, NULL);
   hop_table_free(pts);
   if (!st)
     hop_claims_addf(x->claims, "K4-capacity",
-                    "kernel (our reconstruction): sequence capacity of the exponential net with each kernel / with the "
+                    "kernel (our reconstruction): sequence capacity of the exponential net with "
+                    "each kernel / with the "
                     "delta kernel (random patterns, the same protocol)",
-                    "not reported (abstract only)", "-", HOP_CLAIMS_BEYOND, "%s", used ? text : "none");
+                    "not reported (abstract only)", "-", HOP_CLAIMS_BEYOND, "%s",
+                    used ? text : "none");
   return st;
 }
 
 /* capacity_self.csv (the self term included, against the excluded net of the grid) and
  * L2-exp-self. */
 static int write_self(hop_exp *x, const hop_table *t, const hop_table *grid) {
-  const hop_col cols[] = {HOP_NAMED(cap_point, model, "model", 1, model_names, N_MODEL_NAMES),
-                          HOP_KEY(cap_point, n, "N", HOP_COL_SIZE, NULL),
-                          HOP_NAMED(cap_point, kind, "kind", 1, kind_names, 2),
-                          HOP_VAL(cap_point, trials, "trials", HOP_COL_SIZE, NULL),
-                          HOP_VAL(cap_point, mean, "mean", HOP_COL_DOUBLE, "%.4g"),
-                          HOP_VAL(cap_point, sd, "sd", HOP_COL_DOUBLE, "%.4g"),
-                          HOP_VAL(cap_point, theory, "theory", HOP_COL_DOUBLE, "%.4g"),
-                          HOP_VAL(cap_point, ratio, "ratio", HOP_COL_DOUBLE, "%.4f"),
-                          HOP_VAL(cap_point, ratio_to, "ratio_to_excluded", HOP_COL_DOUBLE, "%.3f")};
+  const hop_col cols[] = {
+      HOP_NAMED(cap_point, model, "model", 1, model_names, N_MODEL_NAMES),
+      HOP_KEY(cap_point, n, "N", HOP_COL_SIZE, NULL),
+      HOP_NAMED(cap_point, kind, "kind", 1, kind_names, 2),
+      HOP_VAL(cap_point, trials, "trials", HOP_COL_SIZE, NULL),
+      HOP_VAL(cap_point, mean, "mean", HOP_COL_DOUBLE, "%.4g"),
+      HOP_VAL(cap_point, sd, "sd", HOP_COL_DOUBLE, "%.4g"),
+      HOP_VAL(cap_point, theory, "theory", HOP_COL_DOUBLE, "%.4g"),
+      HOP_VAL(cap_point, ratio, "ratio", HOP_COL_DOUBLE, "%.4f"),
+      HOP_VAL(cap_point, ratio_to, "ratio_to_excluded", HOP_COL_DOUBLE, "%.3f")};
   static const char *const keys[] = {"N", "kind"};
   hop_table *pts = cap_points(t, PART_SELF, keys, 2, cols, sizeof cols / sizeof *cols);
   if (!pts) return hop_error_code();
@@ -502,16 +551,20 @@ static int write_self(hop_exp *x, const hop_table *t, const hop_table *grid) {
     const cap_point *ex = point_at(grid, p->model, -1, p->n, p->kind);
     p->ratio_to = ex ? p->mean / ex->mean : NAN;
     if (used < sizeof text)
-      used += (size_t)snprintf(text + used, sizeof text - used, "%sN=%zu %s: %.2f of theory (x%.1f)", used ? "; " : "", p->n,
-                               p->kind ? "S" : "T", p->ratio, p->ratio_to);
+      used +=
+          (size_t)snprintf(text + used, sizeof text - used, "%sN=%zu %s: %.2f of theory (x%.1f)",
+                           used ? "; " : "", p->n, p->kind ? "S" : "T", p->ratio, p->ratio_to);
   }
   int st = hop_table_write(pts, x->cli.out, "capacity_self.csv", NULL, NULL);
   if (!st && hop_table_count(pts))
     hop_claims_addf(x->claims, "L2-exp-self",
-                    "Fig. 2A, the other reading: the exponential DenseNet with the self term included in the overlap "
-                    "(every neuron sees xi^k . S / N): capacity / theory, and in brackets / the self-excluded capacity "
+                    "Fig. 2A, the other reading: the exponential DenseNet with the self term "
+                    "included in the overlap "
+                    "(every neuron sees xi^k . S / N): capacity / theory, and in brackets / the "
+                    "self-excluded capacity "
                     "at the same N",
-                    "not reported (the authors' code excludes the self term)", "-", HOP_CLAIMS_BEYOND, "%s", text);
+                    "not reported (the authors' code excludes the self term)", "-",
+                    HOP_CLAIMS_BEYOND, "%s", text);
   hop_table_free(pts);
   return st;
 }
@@ -523,16 +576,21 @@ static int write_theory(hop_exp *x, const hop_table *grid) {
   if (!f) return hop_error_code();
   for (int m = 1; m < N_MODEL_NAMES; m++) {
     double lo = INFINITY, hi = -INFINITY;
-    hop_dam_f fm = m == N_MODEL_NAMES - 1 ? (hop_dam_f){HOP_DAM_EXP, 0} : (hop_dam_f){HOP_DAM_POLY, m};
+    hop_dam_f fm =
+        m == N_MODEL_NAMES - 1 ? (hop_dam_f){HOP_DAM_EXP, 0} : (hop_dam_f){HOP_DAM_POLY, m};
     for (size_t i = 0; i < hop_table_count(grid); i++) {
       const cap_point *p = hop_table_row(grid, i);
       if (p->model == m) lo = fmin(lo, (double)p->n), hi = fmax(hi, (double)p->n);
     }
-    for (int kind = 0; kind < 3; kind++) /* a line per model and kind, then the repeated-pattern line */
+    for (int kind = 0; kind < 3;
+         kind++) /* a line per model and kind, then the repeated-pattern line */
       for (int k = 0; k <= 200 && lo <= hi && (kind < 2 || m == N_MODEL_NAMES - 1); k++) {
         double n = lo + (hi - lo) * k / 200.0;
-        if (kind < 2) hop_file_printf(f, "%s,%s,%.4f,%.6g\n", model_names[m], kind_names[kind], n, theory(fm, n, kind));
-        else hop_file_printf(f, "repeat,transition,%.4f,%.6g\n", n, pow(2, (n + 1) / 2));
+        if (kind < 2)
+          hop_file_printf(f, "%s,%s,%.4f,%.6g\n", model_names[m], kind_names[kind], n,
+                          theory(fm, n, kind));
+        else
+          hop_file_printf(f, "repeat,transition,%.4f,%.6g\n", n, pow(2, (n + 1) / 2));
       }
   }
   return hop_file_close(f);
@@ -546,7 +604,8 @@ static void claim_growth(hop_exp *x, const hop_table *pts, int kind) {
   size_t nf = 0;
   for (size_t k = 0; k < hop_table_count(pts) && nf < 64; k++) {
     const cap_point *p = hop_table_row(pts, k);
-    if (p->model == N_MODEL_NAMES - 1 && p->kind == kind && p->mean > 0) nx[nf] = (double)p->n, y[nf++] = log(p->mean);
+    if (p->model == N_MODEL_NAMES - 1 && p->kind == kind && p->mean > 0)
+      nx[nf] = (double)p->n, y[nf++] = log(p->mean);
   }
   hop_math_fit ft;
   hop_math_linear_fit(nx, y, nf, 3, &ft);
@@ -554,11 +613,13 @@ static void claim_growth(hop_exp *x, const hop_table *pts, int kind) {
   char id[40], desc[300];
   snprintf(id, sizeof id, "L2-%s-exp-growth", kind ? "S" : "T");
   snprintf(desc, sizeof desc,
-           "Fig. 2A: growth of the exponential DenseNet's %s capacity per neuron, ln P = a + g N fitted over N = %s",
+           "Fig. 2A: growth of the exponential DenseNet's %s capacity per neuron, ln P = a + g N "
+           "fitted over N = %s",
            kind_names[kind], cf->exp_sizes.text);
   hop_claims_addf(x->claims, id, desc, "ln b = 0.675 (theory)", "|g - 0.675| <= 2 SE",
                   hop_claims_within_se(ft.b, log(B_EXP), ft.se_b, 2),
-                  "g = %.3f +- %.3f (repeated patterns among P random ones, the birthday bound, would give ln 2 / 2 = "
+                  "g = %.3f +- %.3f (repeated patterns among P random ones, the birthday bound, "
+                  "would give ln 2 / 2 = "
                   "0.347)",
                   ft.b, ft.se_b);
 }
@@ -580,7 +641,8 @@ static void claims_l2(hop_exp *x, const hop_table *pts) {
       char id[40], desc[400];
       snprintf(id, sizeof id, "L2-%s-%s", kind ? "S" : "T", model_names[m]);
       snprintf(desc, sizeof desc,
-               "Fig. 2A: %s capacity of %s%s against the theory line (%s), ratio simulation / theory at the %zu "
+               "Fig. 2A: %s capacity of %s%s against the theory line (%s), ratio simulation / "
+               "theory at the %zu "
                "largest N (%zu..%zu), %ld trials",
                kind_names[kind], model_names[m], is_exp ? " DenseNet" : "",
                is_exp ? (kind ? "b^(N-1) / (2 N ln b)" : "b^(N-1) / (2 ln N)")
@@ -590,7 +652,8 @@ static void claims_l2(hop_exp *x, const hop_table *pts) {
       if (is_exp && kind == 1)
         hop_claims_addf(x->claims, "L2-S-exp-deviation", desc,
                         "significant deviation between theory and simulation (Fig. 2A caption)",
-                        "ratio outside [0.67, 1.5]", hop_claims_if(lo < 0.67 || hi > 1.5), "ratio %.2f..%.2f", lo, hi);
+                        "ratio outside [0.67, 1.5]", hop_claims_if(lo < 0.67 || hi > 1.5),
+                        "ratio %.2f..%.2f", lo, hi);
       else
         hop_claims_addf(x->claims, id, desc, "simulation follows theory", "every ratio in [0.5, 2]",
                         hop_claims_if(lo >= 0.5 && hi <= 2), "ratio %.2f..%.2f", lo, hi);
@@ -632,7 +695,8 @@ static int strip_new(strip *s, size_t w, size_t h, size_t rows) {
 static void strip_put(strip *s, size_t row, size_t col, const signed char *frame) {
   size_t W = N_STRIP * (s->w + 2);
   for (size_t y = 0; y < s->h; y++)
-    for (size_t x = 0; x < s->w; x++) s->img[(row * (s->h + 2) + y) * W + col * (s->w + 2) + x] = frame[y * s->w + x];
+    for (size_t x = 0; x < s->w; x++)
+      s->img[(row * (s->h + 2) + y) * W + col * (s->w + 2) + x] = frame[y * s->w + x];
 }
 
 static int strip_write(const strip *s, const char *dir, const char *name) {
@@ -650,7 +714,8 @@ static int strip_write(const strip *s, const char *dir, const char *name) {
 /* Run `steps` steps from pattern 0; at each step the overlap with the scheduled pattern
  * (t mod p) and, if best != NULL, the best-matching stored pattern. Frames at the strip
  * steps go into row `row` of strip sp (when given). */
-static int serial(hop_seq *s, size_t steps, double *ov, size_t *best, int32_t *m, const size_t *strip_steps, strip *sp, size_t row) {
+static int serial(hop_seq *s, size_t steps, double *ov, size_t *best, int32_t *m,
+                  const size_t *strip_steps, strip *sp, size_t row) {
   size_t n = hop_seq_neurons(s), p = hop_seq_patterns(s);
   signed char *a = malloc(n), *b = malloc(n);
   if (!a || !b) {
@@ -692,7 +757,8 @@ static int load_mnist(results *res) {
       hop_data_path(lp, sizeof lp, "mnist/train-labels-idx1-ubyte"))
     return hop_error_code();
   int st = hop_data_mnist_load(res->mn_path, lp, &res->mn);
-  if (!st) st = hop_data_expect(&res->mn, res->mn_path, 1, 28, 28, 2, "a Moving MNIST clip (two digits)");
+  if (!st)
+    st = hop_data_expect(&res->mn, res->mn_path, 1, 28, 28, 2, "a Moving MNIST clip (two digits)");
   return st;
 }
 
@@ -706,7 +772,8 @@ static int stage_movmnist(hop_exp *x) {
   signed char *xi = malloc(p * n);
   hashed *hash = malloc(p * sizeof *hash);
   unsigned char *twin = calloc(p, 1); /* frames with an identical copy elsewhere in the sequence */
-  if (!xi || !hash || !twin) st = HOP_RAISE(HOP_ENOMEM, "Moving MNIST: %zu frames do not fit in memory", p);
+  if (!xi || !hash || !twin)
+    st = HOP_RAISE(HOP_ENOMEM, "Moving MNIST: %zu frames do not fit in memory", p);
   int nomem = 0;
 #pragma omp parallel if (!st) reduction(| : nomem)
   {
@@ -750,15 +817,21 @@ static int stage_movmnist(hop_exp *x) {
   free(hash);
   size_t twins = 0;
   for (size_t k = 0; k < p && !st; k++) twins += twin[k];
-  const hop_dam_f models[5] = {{HOP_DAM_POLY, 1}, {HOP_DAM_POLY, 2}, {HOP_DAM_POLY, 3}, {HOP_DAM_POLY, 4}, {HOP_DAM_EXP, 0}};
+  const hop_dam_f models[5] = {
+      {HOP_DAM_POLY, 1}, {HOP_DAM_POLY, 2}, {HOP_DAM_POLY, 3}, {HOP_DAM_POLY, 4}, {HOP_DAM_EXP, 0}};
   size_t steps = (size_t)cf->mm_steps, strip_steps[N_STRIP];
-  for (size_t k = 0; k < N_STRIP; k++) strip_steps[k] = k < 6 ? k : 5 + (k - 5) * (steps - 5) / (N_STRIP - 5);
+  for (size_t k = 0; k < N_STRIP; k++)
+    strip_steps[k] = k < 6 ? k : 5 + (k - 5) * (steps - 5) / (N_STRIP - 5);
   strip sp = {0};
   hop_file *f[2] = {NULL, NULL};
   if (!st) st = strip_new(&sp, 28, 28, 4);
-  if (!st && (!(f[0] = hop_file_open(cli->out, "movmnist.csv", "model,N,P,transitions_checked,transitions_wrong,first_wrong,bits_wrong_there,"
-                                                                 "wrong_from_unique_frames,serial_steps,serial_exact,frames_with_a_twin,ink")) ||
-              !(f[1] = hop_file_open(cli->out, "movmnist_trace.csv", "model,step,overlap_correct,best_match,offset_from_schedule"))))
+  if (!st &&
+      (!(f[0] = hop_file_open(
+             cli->out, "movmnist.csv",
+             "model,N,P,transitions_checked,transitions_wrong,first_wrong,bits_wrong_there,"
+             "wrong_from_unique_frames,serial_steps,serial_exact,frames_with_a_twin,ink")) ||
+       !(f[1] = hop_file_open(cli->out, "movmnist_trace.csv",
+                              "model,step,overlap_correct,best_match,offset_from_schedule"))))
     st = hop_error_code();
   for (size_t k = 0; k < N_STRIP && !st; k++) strip_put(&sp, 0, k, xi + (strip_steps[k] % p) * n);
   size_t poly_failed = 0, poly_models = 0, exp_wrong = 0, exp_first = 0, exp_avoidable = 0;
@@ -767,7 +840,8 @@ static int stage_movmnist(hop_exp *x) {
   double *ov = malloc((cf->mm_serial > (long)steps ? (size_t)cf->mm_serial : steps) * sizeof *ov);
   size_t *best = malloc(steps * sizeof *best);
   int32_t *mo = malloc(p * sizeof *mo);
-  if (!st && (!wrong || !ov || !best || !mo)) st = HOP_RAISE(HOP_ENOMEM, "Moving MNIST: out of memory");
+  if (!st && (!wrong || !ov || !best || !mo))
+    st = HOP_RAISE(HOP_ENOMEM, "Moving MNIST: out of memory");
   const int strip_row[5] = {-1, 1, 2, -1, 3}; /* x^2, x^3 and exp under the stored frames */
   for (int m = 0; m < 5 && !st; m++) {
     hop_seq *s = delta_net(n, p, models[m], xi, &st);
@@ -781,15 +855,21 @@ static int stage_movmnist(hop_exp *x) {
         avoidable += !twin[k];
       }
     size_t runs = is_exp ? (size_t)cf->mm_serial : steps, exact = 0;
-    if (!st) st = serial(s, steps, ov, best, mo, strip_steps, strip_row[m] < 0 ? NULL : &sp, (size_t)(strip_row[m] < 0 ? 0 : strip_row[m]));
+    if (!st)
+      st = serial(s, steps, ov, best, mo, strip_steps, strip_row[m] < 0 ? NULL : &sp,
+                  (size_t)(strip_row[m] < 0 ? 0 : strip_row[m]));
     for (size_t k = 0; k < steps && !st; k++)
-      hop_file_printf(f[1], "%s,%zu,%.4f,%zu,%ld\n", model_name(models[m]), k + 1, ov[k], best[k], (long)best[k] - (long)((k + 1) % p));
+      hop_file_printf(f[1], "%s,%zu,%.4f,%zu,%ld\n", model_name(models[m]), k + 1, ov[k], best[k],
+                      (long)best[k] - (long)((k + 1) % p));
     if (!st && is_exp && runs > steps) st = serial(s, runs, ov, NULL, mo, strip_steps, NULL, 0);
     for (size_t k = 0; k < runs && !st; k++) exact += ov[k] == 1.0;
-    hop_file_printf(f[0], "%s,%zu,%zu,%zu,%zu,%zu,%u,%zu,%zu,%zu,%zu,%.4f\n", model_name(models[m]), n, p, checked, nwrong, first,
-                    first ? wrong[first - 1] : 0, avoidable, runs, exact, twins, ink);
-    if (is_exp) exp_wrong = nwrong, exp_first = first, exp_avoidable = avoidable;
-    else poly_models++, poly_failed += nwrong > 0, poly_first[m] = (double)first;
+    hop_file_printf(f[0], "%s,%zu,%zu,%zu,%zu,%zu,%u,%zu,%zu,%zu,%zu,%.4f\n", model_name(models[m]),
+                    n, p, checked, nwrong, first, first ? wrong[first - 1] : 0, avoidable, runs,
+                    exact, twins, ink);
+    if (is_exp)
+      exp_wrong = nwrong, exp_first = first, exp_avoidable = avoidable;
+    else
+      poly_models++, poly_failed += nwrong > 0, poly_first[m] = (double)first;
     hop_seq_free(s);
     hop_progress_add(&res->prog, 1);
   }
@@ -797,17 +877,31 @@ static int stage_movmnist(hop_exp *x) {
   if (!st) st = strip_write(&sp, cli->out, "grid_movmnist.csv");
   if (!st) {
     char desc[400];
-    snprintf(desc, sizeof desc, "Fig. 3A: Moving MNIST (%zu clips of %zu frames = %zu frames, N = 784, our generator and 28 x 28 rule): the "
-             "polynomial DenseNets (and SeqNet) fail to recall the sequence", clips, frames, p);
-    hop_claims_addf(x->claims, "L3-poly", desc, "polynomial nets fail", "an error in every one of SeqNet, x^2, x^3, x^4",
-          poly_failed == poly_models ? "reproduced" : "not reproduced", "%zu of %zu fail; first wrong transition: SeqNet %.0f, x^2 %.0f, x^3 %.0f, x^4 %.0f "
-          "(0: none)", poly_failed, poly_models, poly_first[0], poly_first[1], poly_first[2], poly_first[3]);
-    snprintf(desc, sizeof desc, "Fig. 3A: the exponential DenseNet recalls all %zu frames of the Moving MNIST sequence perfectly (every "
-             "transition, the wrap-around included); transitions out of frames that have an identical copy elsewhere (%zu frames in our "
-             "set) cannot all be right for any network and are counted apart", p, twins);
-    hop_claims_addf(x->claims, "L3-exp", desc, "whole sequence recalled perfectly", "0 wrong transitions out of unique frames",
-          exp_avoidable == 0 ? "reproduced" : "not reproduced", "%zu wrong out of unique frames; %zu wrong in all, of %zu (first at %zu); "
-          "%zu frames with an identical twin", exp_avoidable, exp_wrong, p, exp_first, twins);
+    snprintf(desc, sizeof desc,
+             "Fig. 3A: Moving MNIST (%zu clips of %zu frames = %zu frames, N = 784, our generator "
+             "and 28 x 28 rule): the "
+             "polynomial DenseNets (and SeqNet) fail to recall the sequence",
+             clips, frames, p);
+    hop_claims_addf(
+        x->claims, "L3-poly", desc, "polynomial nets fail",
+        "an error in every one of SeqNet, x^2, x^3, x^4",
+        poly_failed == poly_models ? "reproduced" : "not reproduced",
+        "%zu of %zu fail; first wrong transition: SeqNet %.0f, x^2 %.0f, x^3 %.0f, x^4 %.0f "
+        "(0: none)",
+        poly_failed, poly_models, poly_first[0], poly_first[1], poly_first[2], poly_first[3]);
+    snprintf(desc, sizeof desc,
+             "Fig. 3A: the exponential DenseNet recalls all %zu frames of the Moving MNIST "
+             "sequence perfectly (every "
+             "transition, the wrap-around included); transitions out of frames that have an "
+             "identical copy elsewhere (%zu frames in our "
+             "set) cannot all be right for any network and are counted apart",
+             p, twins);
+    hop_claims_addf(x->claims, "L3-exp", desc, "whole sequence recalled perfectly",
+                    "0 wrong transitions out of unique frames",
+                    exp_avoidable == 0 ? "reproduced" : "not reproduced",
+                    "%zu wrong out of unique frames; %zu wrong in all, of %zu (first at %zu); "
+                    "%zu frames with an identical twin",
+                    exp_avoidable, exp_wrong, p, exp_first, twins);
   }
   free(sp.img), free(xi), free(twin), free(wrong), free(ov), free(best), free(mo);
   return st;
@@ -815,7 +909,9 @@ static int stage_movmnist(hop_exp *x) {
 
 /* ---- the video ---------------------------------------------------------------------- */
 
-static int cmp_u8(const void *a, const void *b) { return (int)*(const unsigned char *)a - (int)*(const unsigned char *)b; }
+static int cmp_u8(const void *a, const void *b) {
+  return (int)*(const unsigned char *)a - (int)*(const unsigned char *)b;
+}
 
 static int load_video(const config *cf, movie *mv, char *path, size_t cap) {
   hop_dataset d;
@@ -824,13 +920,18 @@ static int load_video(const config *cf, movie *mv, char *path, size_t cap) {
   if (st == HOP_EIO) {
     char why[400];
     snprintf(why, sizeof why, "%s", hop_error_message());
-    return HOP_RAISE(HOP_EIO, "%s (the decoded frames of OpenCV's vtest.avi): run make data, which needs ffmpeg (apt-get install ffmpeg) and "
-                     "vtest.avi (Debian's opencv-doc, or OpenCV's samples/data/vtest.avi in %s/video/)", why, hop_data_dir());
+    return HOP_RAISE(
+        HOP_EIO,
+        "%s (the decoded frames of OpenCV's vtest.avi): run make data, which needs ffmpeg (apt-get "
+        "install ffmpeg) and "
+        "vtest.avi (Debian's opencv-doc, or OpenCV's samples/data/vtest.avi in %s/video/)",
+        why, hop_data_dir());
   }
   if (st) return st;
   if (d.n < 3) {
     hop_data_free(&d);
-    return HOP_RAISE(HOP_EFORMAT, "%s: %zu frames; the video experiments need at least 3", path, d.n);
+    return HOP_RAISE(HOP_EFORMAT, "%s: %zu frames; the video experiments need at least 3", path,
+                     d.n);
   }
   mv->p = d.n, mv->n = d.dim;
   mv->xi = malloc(mv->p * mv->n);
@@ -856,14 +957,17 @@ static int stage_video(hop_exp *x) {
   size_t p = mv->p, n = mv->n;
   hop_file *f[3] = {NULL, NULL, NULL};
   int st = HOP_OK;
-  if (!(f[0] = hop_file_open(cli->out, "video.csv", "model,frames,N,consecutive_min,consecutive_median,consecutive_max,transitions_wrong,"
-                                                     "first_wrong,serial_steps,serial_exact,final_overlap")) ||
+  if (!(f[0] = hop_file_open(
+            cli->out, "video.csv",
+            "model,frames,N,consecutive_min,consecutive_median,consecutive_max,transitions_wrong,"
+            "first_wrong,serial_steps,serial_exact,final_overlap")) ||
       !(f[1] = hop_file_open(cli->out, "video_recall.csv", "model,step,overlap_correct")) ||
       !(f[2] = hop_file_open(cli->out, "grid_overlaps.csv", "i,j,overlap")))
     st = hop_error_code();
   double *cons = malloc((p - 1) * sizeof *cons), cmin = 0, cmed = 0, cmax = 0;
   if (!cons) st = HOP_RAISE(HOP_ENOMEM, "video: out of memory");
-  for (size_t t = 0; t + 1 < p && !st; t++) cons[t] = hop_math_overlap_pm1(mv->xi + t * n, mv->xi + (t + 1) * n, n);
+  for (size_t t = 0; t + 1 < p && !st; t++)
+    cons[t] = hop_math_overlap_pm1(mv->xi + t * n, mv->xi + (t + 1) * n, n);
   if (!st) {
     gsl_sort(cons, 1, p - 1);
     cmin = cons[0], cmax = cons[p - 2], cmed = gsl_stats_median_from_sorted_data(cons, 1, p - 1);
@@ -871,10 +975,13 @@ static int stage_video(hop_exp *x) {
   free(cons);
   size_t stride = p > 200 ? 4 : 1;
   for (size_t a = 0; a < p && !st; a += stride) {
-    for (size_t b = 0; b < p; b += stride) hop_file_printf(f[2], "%zu,%zu,%.4f\n", a, b, hop_math_overlap_pm1(mv->xi + a * n, mv->xi + b * n, n));
+    for (size_t b = 0; b < p; b += stride)
+      hop_file_printf(f[2], "%zu,%zu,%.4f\n", a, b,
+                      hop_math_overlap_pm1(mv->xi + a * n, mv->xi + b * n, n));
     hop_file_printf(f[2], "\n");
   }
-  const hop_dam_f models[4] = {{HOP_DAM_POLY, 1}, {HOP_DAM_POLY, 2}, {HOP_DAM_POLY, 3}, {HOP_DAM_EXP, 0}};
+  const hop_dam_f models[4] = {
+      {HOP_DAM_POLY, 1}, {HOP_DAM_POLY, 2}, {HOP_DAM_POLY, 3}, {HOP_DAM_EXP, 0}};
   size_t strip_steps[N_STRIP], wrong_of[4] = {0};
   for (size_t k = 0; k < N_STRIP; k++) strip_steps[k] = 1 + k * (p - 2) / (N_STRIP - 1);
   strip sp = {0};
@@ -896,8 +1003,9 @@ static int stage_video(hop_exp *x) {
       exact += ov[k] == 1.0;
     }
     if (!st)
-      hop_file_printf(f[0], "%s,%zu,%zu,%.4f,%.4f,%.4f,%zu,%zu,%zu,%zu,%.4f\n", model_name(models[m]), p, n, cmin, cmed, cmax, nwrong, first,
-                      p - 1, exact, ov[p - 2]);
+      hop_file_printf(f[0], "%s,%zu,%zu,%.4f,%.4f,%.4f,%zu,%zu,%zu,%zu,%.4f\n",
+                      model_name(models[m]), p, n, cmin, cmed, cmax, nwrong, first, p - 1, exact,
+                      ov[p - 2]);
     wrong_of[m] = nwrong;
     hop_seq_free(s);
     hop_progress_add(&res->prog, 1);
@@ -906,14 +1014,22 @@ static int stage_video(hop_exp *x) {
   if (!st) st = strip_write(&sp, cli->out, "grid_video.csv");
   if (!st) {
     char desc[400];
-    snprintf(desc, sizeof desc, "video (vtest.avi, %zu frames of 64 x 48 = %zu neurons, binarised at each pixel's median): overlaps of "
-             "consecutive frames", p, n);
+    snprintf(desc, sizeof desc,
+             "video (vtest.avi, %zu frames of 64 x 48 = %zu neurons, binarised at each pixel's "
+             "median): overlaps of "
+             "consecutive frames",
+             p, n);
     hop_claims_addf(x->claims, "V1-overlaps", desc, "not reported", "-", "beyond paper",
-          "%.2f..%.2f, median %.2f", cmin, cmax, cmed);
-    snprintf(desc, sizeof desc, "video: wrong transitions of %zu for SeqNet, x^2, x^3 and the exponential DenseNet (how exponential separation copes "
-             "with highly correlated frames)", p);
-    hop_claims_addf(x->claims, "V2-recall", desc, "not reported (the source's abstract: movie frames are stored and recalled)", "-", "beyond paper",
-          "SeqNet %zu, x^2 %zu, x^3 %zu, exp %zu", wrong_of[0], wrong_of[1], wrong_of[2], wrong_of[3]);
+                    "%.2f..%.2f, median %.2f", cmin, cmax, cmed);
+    snprintf(desc, sizeof desc,
+             "video: wrong transitions of %zu for SeqNet, x^2, x^3 and the exponential DenseNet "
+             "(how exponential separation copes "
+             "with highly correlated frames)",
+             p);
+    hop_claims_addf(x->claims, "V2-recall", desc,
+                    "not reported (the source's abstract: movie frames are stored and recalled)",
+                    "-", "beyond paper", "SeqNet %zu, x^2 %zu, x^3 %zu, exp %zu", wrong_of[0],
+                    wrong_of[1], wrong_of[2], wrong_of[3]);
   }
   free(sp.img), free(wrong), free(ov);
   return st;
@@ -929,21 +1045,27 @@ static int stage_kernel(hop_exp *x) {
   if (c + 12 >= p) c = p / 2; /* short --video-frames runs */
   hop_file *f[2] = {NULL, NULL};
   int st = HOP_OK;
-  if (!(f[0] = hop_file_open(cli->out, "kernel_trace.csv", "kernel,param,case,step,best_frame,overlap_schedule")) ||
-      !(f[1] = hop_file_open(cli->out, "kernel_summary.csv", "kernel,param,case,draw,steps,speed,stalls,backward,exact_frames,"
-                                                              "overlap_at_c_with_frame_c,overlap_at_c_with_frame_c+1,offset_at_c+10,frozen_from_step,frozen_at_frame")))
+  if (!(f[0] = hop_file_open(cli->out, "kernel_trace.csv",
+                             "kernel,param,case,step,best_frame,overlap_schedule")) ||
+      !(f[1] = hop_file_open(cli->out, "kernel_summary.csv",
+                             "kernel,param,case,draw,steps,speed,stalls,backward,exact_frames,"
+                             "overlap_at_c_with_frame_c,overlap_at_c_with_frame_c+1,offset_at_c+10,"
+                             "frozen_from_step,frozen_at_frame")))
     st = hop_error_code();
   signed char *xi = malloc(p * n), *a = malloc(n), *b = malloc(n);
   int32_t *m = malloc(p * sizeof *m);
   size_t *orig = malloc(p * sizeof *orig);
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-  if (!st && (!xi || !a || !b || !m || !orig || !r)) st = HOP_RAISE(HOP_ENOMEM, "kernel: out of memory");
+  if (!st && (!xi || !a || !b || !m || !orig || !r))
+    st = HOP_RAISE(HOP_ENOMEM, "kernel: out of memory");
   const char *cases[3] = {"clean", "noise", "deleted"};
   /* per kernel: repair (mean over the noise draws), draws back on schedule at c+10, the
    * deleted case's overlap with the lost frame, clean playback speed and stalls */
-  double repair[MAX_KERNELS] = {0}, lost[MAX_KERNELS] = {0}, speed[MAX_KERNELS] = {0}, stalls[MAX_KERNELS] = {0};
+  double repair[MAX_KERNELS] = {0}, lost[MAX_KERNELS] = {0}, speed[MAX_KERNELS] = {0},
+         stalls[MAX_KERNELS] = {0};
   long frozen[MAX_KERNELS];
-  size_t back[MAX_KERNELS] = {0}, ahead[MAX_KERNELS] = {0}, behind[MAX_KERNELS] = {0}, froze[MAX_KERNELS] = {0};
+  size_t back[MAX_KERNELS] = {0}, ahead[MAX_KERNELS] = {0}, behind[MAX_KERNELS] = {0},
+         froze[MAX_KERNELS] = {0};
   for (size_t k = 0; k < res->nkern && !st; k++)
     for (size_t run = 0; run < draws + 2 && !st; run++) {
       int cs = run == 0 ? 0 : run <= draws ? 1 : 2;
@@ -983,20 +1105,27 @@ static int stage_kernel(hop_exp *x) {
         prev = bi;
         size_t want = orig[t % q]; /* the video frame the delta schedule shows at step t */
         if (draw == 0 && t + 40 >= c && t <= c + 40)
-          hop_file_printf(f[0], "%s,%g,%s,%zu,%zu,%.4f\n", kn->name, kn->param, cases[cs], t, orig[bi], hop_math_overlap_pm1(a, mv->xi + want * n, n));
+          hop_file_printf(f[0], "%s,%g,%s,%zu,%zu,%.4f\n", kn->name, kn->param, cases[cs], t,
+                          orig[bi], hop_math_overlap_pm1(a, mv->xi + want * n, n));
         if (t == c) /* the step at which frame c is due (deleted: c+1 is stored there) */
-          rc = hop_math_overlap_pm1(a, mv->xi + c * n, n), rc1 = hop_math_overlap_pm1(a, mv->xi + (c + 1) * n, n);
+          rc = hop_math_overlap_pm1(a, mv->xi + c * n, n),
+          rc1 = hop_math_overlap_pm1(a, mv->xi + (c + 1) * n, n);
         if (t == c + 10) offset = (long)orig[bi] - (long)want;
       }
       hop_seq_free(s);
       if (st) break;
       /* frozen: the run ends with at least 50 steps on one stored frame */
-      long frozen_step = steps + 1 - still_from >= 50 ? (long)still_from : -1, frozen_frame = frozen_step > 0 ? (long)orig[prev] : -1;
-      hop_file_printf(f[1], "%s,%g,%s,%zu,%zu,%.4f,%zu,%zu,%zu,%.4f,%.4f,%ld,%ld,%ld\n", kn->name, kn->param, cases[cs], draw, steps,
-                      (double)advance / (double)steps, nst, nback, exact, rc, rc1, offset, frozen_step, frozen_frame);
-      if (cs == 0) speed[k] = (double)advance / (double)steps, stalls[k] = (double)nst, frozen[k] = frozen_frame;
+      long frozen_step = steps + 1 - still_from >= 50 ? (long)still_from : -1,
+           frozen_frame = frozen_step > 0 ? (long)orig[prev] : -1;
+      hop_file_printf(f[1], "%s,%g,%s,%zu,%zu,%.4f,%zu,%zu,%zu,%.4f,%.4f,%ld,%ld,%ld\n", kn->name,
+                      kn->param, cases[cs], draw, steps, (double)advance / (double)steps, nst,
+                      nback, exact, rc, rc1, offset, frozen_step, frozen_frame);
+      if (cs == 0)
+        speed[k] = (double)advance / (double)steps, stalls[k] = (double)nst,
+        frozen[k] = frozen_frame;
       if (cs == 1)
-        repair[k] += rc / (double)draws, back[k] += offset == 0, ahead[k] += offset > 0, behind[k] += offset < 0, froze[k] += frozen_step > 0;
+        repair[k] += rc / (double)draws, back[k] += offset == 0, ahead[k] += offset > 0,
+            behind[k] += offset<0, froze[k] += frozen_step> 0;
       if (cs == 2) lost[k] = rc;
       hop_progress_add(&res->prog, 1);
     }
@@ -1006,24 +1135,39 @@ static int stage_kernel(hop_exp *x) {
     for (size_t k = 1; k < res->nkern; k++)
       if (!strcmp(res->kern[k].name, "gauss") && (bg == 0 || repair[k] > repair[bg])) bg = k;
     char desc[400];
-    snprintf(desc, sizeof desc, "kernel (our reconstruction): video frame %zu replaced by noise in the stored sequence (%zu noise draws); mean "
-             "overlap of the frame recalled at its step with the true frame, and draws back on the delta schedule 10 steps later; delta "
-             "against the best Gaussian (sigma = %g)", c, draws, bg ? res->kern[bg].param : NAN);
-    hop_claims_addf(x->claims, "K1-repair", desc, "not reported (abstract only)", "-", "beyond paper", "delta %.3f (%zu of %zu back on schedule), Gaussian %.3f "
-          "(%zu of %zu back on schedule, %zu ahead, %zu behind; %zu frozen on one frame to the end)", repair[0], back[0], draws,
-          bg ? repair[bg] : NAN, bg ? back[bg] : 0, draws, bg ? ahead[bg] : 0, bg ? behind[bg] : 0, bg ? froze[bg] : 0);
-    snprintf(desc, sizeof desc, "kernel: video frame %zu deleted; overlap of the frame recalled at its step with the deleted frame (no kernel "
-             "can restore a frame never stored)", c);
-    hop_claims_addf(x->claims, "K2-deleted", desc, "not reported (abstract only)", "-", "beyond paper", "delta %.3f, Gaussian %.3f", lost[0], bg ? lost[bg] : NAN);
+    snprintf(desc, sizeof desc,
+             "kernel (our reconstruction): video frame %zu replaced by noise in the stored "
+             "sequence (%zu noise draws); mean "
+             "overlap of the frame recalled at its step with the true frame, and draws back on the "
+             "delta schedule 10 steps later; delta "
+             "against the best Gaussian (sigma = %g)",
+             c, draws, bg ? res->kern[bg].param : NAN);
+    hop_claims_addf(
+        x->claims, "K1-repair", desc, "not reported (abstract only)", "-", "beyond paper",
+        "delta %.3f (%zu of %zu back on schedule), Gaussian %.3f "
+        "(%zu of %zu back on schedule, %zu ahead, %zu behind; %zu frozen on one frame to the end)",
+        repair[0], back[0], draws, bg ? repair[bg] : NAN, bg ? back[bg] : 0, draws,
+        bg ? ahead[bg] : 0, bg ? behind[bg] : 0, bg ? froze[bg] : 0);
+    snprintf(desc, sizeof desc,
+             "kernel: video frame %zu deleted; overlap of the frame recalled at its step with the "
+             "deleted frame (no kernel "
+             "can restore a frame never stored)",
+             c);
+    hop_claims_addf(x->claims, "K2-deleted", desc, "not reported (abstract only)", "-",
+                    "beyond paper", "delta %.3f, Gaussian %.3f", lost[0], bg ? lost[bg] : NAN);
     char text[512];
     size_t used = 0;
     for (size_t k = 0; k < res->nkern && used < sizeof text; k++)
-      used += (size_t)snprintf(text + used, sizeof text - used, frozen[k] >= 0 ? "%s%s %g: %.2f frames/step, %.0f stalls, frozen at frame %ld" :
-                               "%s%s %g: %.2f frames/step, %.0f stalls", k ? "; " : "", res->kern[k].name, res->kern[k].param, speed[k], stalls[k],
-                               frozen[k]);
-    hop_claims_addf(x->claims, "K3-playback", "kernel: on the clean video, stored frames advanced per step over the whole run, stalls (steps on the same frame), "
-          "and the frame it freezes on (the run ends with 50 or more steps on one frame)",
-          "not reported (abstract only)", "-", "beyond paper", "%s", text);
+      used += (size_t)snprintf(
+          text + used, sizeof text - used,
+          frozen[k] >= 0 ? "%s%s %g: %.2f frames/step, %.0f stalls, frozen at frame %ld"
+                         : "%s%s %g: %.2f frames/step, %.0f stalls",
+          k ? "; " : "", res->kern[k].name, res->kern[k].param, speed[k], stalls[k], frozen[k]);
+    hop_claims_addf(x->claims, "K3-playback",
+                    "kernel: on the clean video, stored frames advanced per step over the whole "
+                    "run, stalls (steps on the same frame), "
+                    "and the frame it freezes on (the run ends with 50 or more steps on one frame)",
+                    "not reported (abstract only)", "-", "beyond paper", "%s", text);
   }
   free(xi), free(a), free(b), free(m), free(orig), gsl_rng_free(r);
   return st;
@@ -1038,13 +1182,19 @@ static int check(hop_exp *x) {
     double nmax = cf->sizes[d - 1].v[cf->sizes[d - 1].n - 1];
     for (size_t k = 0; k < cf->sizes[d - 1].n; k++) nmax = fmax(nmax, cf->sizes[d - 1].v[k]);
     double bound = (double)cf->cap_p_max * pow(nmax + 1, d);
-    if (bound >= 4.6e18) snprintf(bad, sizeof bad, "--sizes%d up to %g with --cap-p-max %ld: exact integer fields impossible", d, nmax, cf->cap_p_max);
+    if (bound >= 4.6e18)
+      snprintf(bad, sizeof bad,
+               "--sizes%d up to %g with --cap-p-max %ld: exact integer fields impossible", d, nmax,
+               cf->cap_p_max);
   }
   double mm = (double)cf->mm_clips * (double)cf->mm_frames;
   char what[120];
-  snprintf(what, sizeof what, "--mm-clips %ld x --mm-frames %ld = %.0f frames", cf->mm_clips, cf->mm_frames, mm);
-  if (!*bad && hop_cli_check_memory(mm * 784 * 2.2, 0.8, what)) snprintf(bad, sizeof bad, "%s", hop_error_message());
-  if (!*bad && mm * pow(785, 4) >= 4.6e18) snprintf(bad, sizeof bad, "%.0f Moving MNIST frames: x^4 fields would overflow int64", mm);
+  snprintf(what, sizeof what, "--mm-clips %ld x --mm-frames %ld = %.0f frames", cf->mm_clips,
+           cf->mm_frames, mm);
+  if (!*bad && hop_cli_check_memory(mm * 784 * 2.2, 0.8, what))
+    snprintf(bad, sizeof bad, "%s", hop_error_message());
+  if (!*bad && mm * pow(785, 4) >= 4.6e18)
+    snprintf(bad, sizeof bad, "%.0f Moving MNIST frames: x^4 fields would overflow int64", mm);
   if (*bad) HOP_ERROR(HOP_EINVAL, "%s", bad);
   return HOP_OK;
 }
@@ -1056,11 +1206,14 @@ static int kernels(const config *cf, results *res) {
   size_t nk = 1;
   for (size_t s = 0; s < cf->sigmas.n && nk < MAX_KERNELS; s++, nk++) {
     k[nk] = (kernel){.name = "gauss", .type = 1, .param = cf->sigmas.v[s]};
-    if (!(k[nk].ntaps = hop_seq_kernel_gauss(cf->sigmas.v[s], (int)ceil(3 * cf->sigmas.v[s]), k[nk].taps))) return hop_error_code();
+    if (!(k[nk].ntaps =
+              hop_seq_kernel_gauss(cf->sigmas.v[s], (int)ceil(3 * cf->sigmas.v[s]), k[nk].taps)))
+      return hop_error_code();
   }
   for (size_t s = 0; s < cf->taus.n && nk < MAX_KERNELS; s++, nk++) {
     k[nk] = (kernel){.name = "causal", .type = 2, .param = cf->taus.v[s]};
-    if (!(k[nk].ntaps = hop_seq_kernel_causal(cf->taus.v[s], 4, k[nk].taps))) return hop_error_code();
+    if (!(k[nk].ntaps = hop_seq_kernel_causal(cf->taus.v[s], 4, k[nk].taps)))
+      return hop_error_code();
   }
   res->nkern = nk;
   return HOP_OK;
@@ -1078,7 +1231,8 @@ static int load(hop_exp *x) {
   }
   if ((st = load_video(cf, &res->mv, vpath, sizeof vpath)) || (st = load_mnist(res))) return st;
   if ((st = hop_exp_dataset(x, vpath)) || (st = hop_exp_dataset(x, res->mn_path))) return st;
-  size_t units = 2 * (size_t)cf->fig1_draws + cap_jobs(cf, res) + 5 + 4 + (2 + (size_t)cf->noise_draws) * res->nkern;
+  size_t units = 2 * (size_t)cf->fig1_draws + cap_jobs(cf, res) + 5 + 4 +
+                 (2 + (size_t)cf->noise_draws) * res->nkern;
   hop_progress_start(&res->prog, stderr, "sequence_memory", units);
   return HOP_OK;
 }
@@ -1095,50 +1249,76 @@ int main(int argc, char **argv) {
   config cf;
   hop_opt opts[] = {
       {"fig1-n", HOP_OPT_INT, &cf.fig1_n, 10, 10000, "Fig. 1: neurons N", "300", .quick = "100"},
-      {"fig1-p", HOP_OPT_INT, &cf.fig1_p, 3, MAX_FIG1 + 1, "Fig. 1: patterns P (the run takes P - 1 steps)", "100", .quick = "30"},
-      {"fig1-draws", HOP_OPT_INT, &cf.fig1_draws, 1, 1000, "Fig. 1: random sequences drawn", "20", .quick = "3"},
-      {"sizes1", HOP_OPT_LIST, &cf.sizes[0], 10, 2000, "Fig. 2A: sizes N of SeqNet", "10,20,30,40,50,60,70,80,90,100", .quick = "10,20"},
-      {"sizes2", HOP_OPT_LIST, &cf.sizes[1], 10, 2000, "Fig. 2A: sizes N of x^2", "10,20,30,40,50,60,70,80,90,100", .quick = "10,20"},
-      {"sizes3", HOP_OPT_LIST, &cf.sizes[2], 10, 2000, "Fig. 2A: sizes N of x^3", "10,15,20,25,30,35,40,50", .quick = "10"},
-      {"sizes4", HOP_OPT_LIST, &cf.sizes[3], 10, 2000, "Fig. 2A: sizes N of x^4", "10,12,14,16,18,20,22,25", .quick = "10"},
-      {"exp-sizes", HOP_OPT_LIST, &cf.exp_sizes, 6, 40, "Fig. 2A: sizes N of the exponential DenseNet", "10,11,12,13,14,15,16,18,20", .quick = "8,9,10"},
-      {"self-sizes", HOP_OPT_LIST, &cf.self_sizes, 6, 30, "Fig. 2A, other reading: sizes N of the exponential DenseNet with the self term included",
+      {"fig1-p", HOP_OPT_INT, &cf.fig1_p, 3, MAX_FIG1 + 1,
+       "Fig. 1: patterns P (the run takes P - 1 steps)", "100", .quick = "30"},
+      {"fig1-draws", HOP_OPT_INT, &cf.fig1_draws, 1, 1000, "Fig. 1: random sequences drawn", "20",
+       .quick = "3"},
+      {"sizes1", HOP_OPT_LIST, &cf.sizes[0], 10, 2000, "Fig. 2A: sizes N of SeqNet",
+       "10,20,30,40,50,60,70,80,90,100", .quick = "10,20"},
+      {"sizes2", HOP_OPT_LIST, &cf.sizes[1], 10, 2000, "Fig. 2A: sizes N of x^2",
+       "10,20,30,40,50,60,70,80,90,100", .quick = "10,20"},
+      {"sizes3", HOP_OPT_LIST, &cf.sizes[2], 10, 2000, "Fig. 2A: sizes N of x^3",
+       "10,15,20,25,30,35,40,50", .quick = "10"},
+      {"sizes4", HOP_OPT_LIST, &cf.sizes[3], 10, 2000, "Fig. 2A: sizes N of x^4",
+       "10,12,14,16,18,20,22,25", .quick = "10"},
+      {"exp-sizes", HOP_OPT_LIST, &cf.exp_sizes, 6, 40,
+       "Fig. 2A: sizes N of the exponential DenseNet", "10,11,12,13,14,15,16,18,20",
+       .quick = "8,9,10"},
+      {"self-sizes", HOP_OPT_LIST, &cf.self_sizes, 6, 30,
+       "Fig. 2A, other reading: sizes N of the exponential DenseNet with the self term included",
        "10,12,14,16", .quick = "8"},
-      {"cap-trials", HOP_OPT_INT, &cf.cap_trials, 1, 1000, "Fig. 2A: repetitions of the capacity search", "20", .quick = "2"},
-      {"sequences", HOP_OPT_INT, &cf.sequences, 1, 10000, "Fig. 2A: sequences per attempt of the sequence capacity", "100", .quick = "10"},
-      {"cap-p-max", HOP_OPT_INT, &cf.cap_p_max, 4, 1e6, "Fig. 2A: cap on the starting P0 = 2 x theory", "200000", .quick = "5000"},
-      {"mm-clips", HOP_OPT_INT, &cf.mm_clips, 1, 100000, "Fig. 3A: Moving MNIST clips", "10000", .quick = "100"},
-      {"mm-frames", HOP_OPT_INT, &cf.mm_frames, 2, 1000, "Fig. 3A: frames per clip", "20", .quick = NULL},
-      {"mm-threshold", HOP_OPT_INT, &cf.mm_threshold, 1, 255, "Fig. 3A: 28 x 28 pixels >= this are +1", "64", .quick = NULL},
-      {"mm-steps", HOP_OPT_INT, &cf.mm_steps, 10, 100000, "Fig. 3A: traced serial steps of every model", "40", .quick = "10"},
-      {"mm-serial", HOP_OPT_INT, &cf.mm_serial, 10, 1000000, "Fig. 3A: serial steps of the exponential net", "2000", .quick = "100"},
-      {"video-frames", HOP_OPT_INT, &cf.video_frames, 0, 100000, "video: first frames used (0: all)", "0", .quick = "120"},
-      {"kernel-frame", HOP_OPT_INT, &cf.kernel_frame, 1, 100000, "kernel: the frame replaced by noise or deleted", "400", .quick = "60"},
-      {"noise-draws", HOP_OPT_INT, &cf.noise_draws, 1, 1000, "kernel: noise frames drawn for the noise case", "10", .quick = "2"},
-      {"sigmas", HOP_OPT_LIST, &cf.sigmas, 0.1, 5, "kernel: widths sigma of the Gaussian kernels", "0.5,1,2", .quick = "1"},
-      {"taus", HOP_OPT_LIST, &cf.taus, 0.1, 10, "kernel: time constants tau of the causal kernels", "0.5,1,2", .quick = "1"},
-      {"kernel-sizes", HOP_OPT_LIST, &cf.kcap_sizes, 6, 30, "kernel: sizes N of the kernel capacity runs", "12,14", .quick = "8"},
-      {"kernel-trials", HOP_OPT_INT, &cf.kernel_trials, 1, 1000, "kernel: repetitions of the kernel capacity search", "5", .quick = "2"},
+      {"cap-trials", HOP_OPT_INT, &cf.cap_trials, 1, 1000,
+       "Fig. 2A: repetitions of the capacity search", "20", .quick = "2"},
+      {"sequences", HOP_OPT_INT, &cf.sequences, 1, 10000,
+       "Fig. 2A: sequences per attempt of the sequence capacity", "100", .quick = "10"},
+      {"cap-p-max", HOP_OPT_INT, &cf.cap_p_max, 4, 1e6,
+       "Fig. 2A: cap on the starting P0 = 2 x theory", "200000", .quick = "5000"},
+      {"mm-clips", HOP_OPT_INT, &cf.mm_clips, 1, 100000, "Fig. 3A: Moving MNIST clips", "10000",
+       .quick = "100"},
+      {"mm-frames", HOP_OPT_INT, &cf.mm_frames, 2, 1000, "Fig. 3A: frames per clip", "20",
+       .quick = NULL},
+      {"mm-threshold", HOP_OPT_INT, &cf.mm_threshold, 1, 255,
+       "Fig. 3A: 28 x 28 pixels >= this are +1", "64", .quick = NULL},
+      {"mm-steps", HOP_OPT_INT, &cf.mm_steps, 10, 100000,
+       "Fig. 3A: traced serial steps of every model", "40", .quick = "10"},
+      {"mm-serial", HOP_OPT_INT, &cf.mm_serial, 10, 1000000,
+       "Fig. 3A: serial steps of the exponential net", "2000", .quick = "100"},
+      {"video-frames", HOP_OPT_INT, &cf.video_frames, 0, 100000,
+       "video: first frames used (0: all)", "0", .quick = "120"},
+      {"kernel-frame", HOP_OPT_INT, &cf.kernel_frame, 1, 100000,
+       "kernel: the frame replaced by noise or deleted", "400", .quick = "60"},
+      {"noise-draws", HOP_OPT_INT, &cf.noise_draws, 1, 1000,
+       "kernel: noise frames drawn for the noise case", "10", .quick = "2"},
+      {"sigmas", HOP_OPT_LIST, &cf.sigmas, 0.1, 5, "kernel: widths sigma of the Gaussian kernels",
+       "0.5,1,2", .quick = "1"},
+      {"taus", HOP_OPT_LIST, &cf.taus, 0.1, 10, "kernel: time constants tau of the causal kernels",
+       "0.5,1,2", .quick = "1"},
+      {"kernel-sizes", HOP_OPT_LIST, &cf.kcap_sizes, 6, 30,
+       "kernel: sizes N of the kernel capacity runs", "12,14", .quick = "8"},
+      {"kernel-trials", HOP_OPT_INT, &cf.kernel_trials, 1, 1000,
+       "kernel: repetitions of the kernel capacity search", "5", .quick = "2"},
   };
   static const hop_exp_stage stages[] = {{"Fig. 1", stage_fig1},
                                          {"Fig. 2A capacity", stage_capacity},
                                          {"Fig. 3A Moving MNIST", stage_movmnist},
                                          {"video", stage_video},
                                          {"temporal kernel", stage_kernel}};
-  hop_exp_desc d = {.name = "sequence_memory",
-                    .summary = "Long-sequence Hopfield memory (Fig. 1, 2A, 3A) and a temporal kernel on a video (L1-L3, "
-                               "V, K).",
-                    .seed = 2306,
-                    .opts = opts,
-                    .n_opts = sizeof opts / sizeof *opts,
-                    .cfg = &cf,
-                    .res_size = sizeof(results),
-                    .check = check,
-                    .load = load,
-                    .data_what = "data",
-                    .stages = stages,
-                    .n_stages = sizeof stages / sizeof *stages,
-                    .report = report,
-                    .free = results_free};
+  hop_exp_desc d = {
+      .name = "sequence_memory",
+      .summary =
+          "Long-sequence Hopfield memory (Fig. 1, 2A, 3A) and a temporal kernel on a video (L1-L3, "
+          "V, K).",
+      .seed = 2306,
+      .opts = opts,
+      .n_opts = sizeof opts / sizeof *opts,
+      .cfg = &cf,
+      .res_size = sizeof(results),
+      .check = check,
+      .load = load,
+      .data_what = "data",
+      .stages = stages,
+      .n_stages = sizeof stages / sizeof *stages,
+      .report = report,
+      .free = results_free};
   return hop_exp_main(&d, argc, argv);
 }

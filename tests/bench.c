@@ -39,8 +39,8 @@
 #include "hop_optim.h"
 #include "hop_mhc.h" /* (no gsl_randist.h: its gsl_cblas.h clashes with cblas.h) */
 
-typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, int,
-                         const double *, int, double, double *, int);
+typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, int, const double *,
+                         int, double, double *, int);
 
 /* Best of reps wall times of one dgemm C = A B, all (n, n). */
 static double time_dgemm(dgemm_fn f, int n, const double *a, const double *b, double *c, int reps) {
@@ -62,12 +62,14 @@ static void openblas_dgemm(int o, int ta, int tb, int m, int n, int k, double al
 
 /* Peak popcount throughput: XOR + popcount + add over an L1-resident block, the inner
  * operation of the sequence networks' overlap pass; words per second on one thread. */
-__attribute__((target("avx512f,avx512vpopcntdq"))) static double popcount_peak_avx512(const uint64_t *w, size_t words, long reps) {
+__attribute__((target("avx512f,avx512vpopcntdq"))) static double popcount_peak_avx512(
+    const uint64_t *w, size_t words, long reps) {
   __m512i acc = _mm512_setzero_si512(), q = _mm512_set1_epi64(0x5555aaaa3333ccccLL);
   double t0 = hop_cli_now();
   for (long r = 0; r < reps; r++)
     for (size_t k = 0; k + 8 <= words; k += 8)
-      acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_loadu_si512((const void *)(w + k)), q)));
+      acc = _mm512_add_epi64(
+          acc, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_loadu_si512((const void *)(w + k)), q)));
   double t = hop_cli_now() - t0;
   volatile long sink = _mm512_reduce_add_epi64(acc);
   (void)sink;
@@ -111,7 +113,8 @@ int main(int argc, char **argv) {
     printf("dgemm %dx%d   GSL CBLAS %7.2f GFlop/s   ratio OpenBLAS / GSL CBLAS = %.1f\n", n, n,
            flop / t_ref / 1e9, t_ref / t_open);
     if (t_ref / t_open < 3.0) {
-      printf("bench: OpenBLAS is less than 3x faster than the reference CBLAS: wrong BLAS linked?\n");
+      printf(
+          "bench: OpenBLAS is less than 3x faster than the reference CBLAS: wrong BLAS linked?\n");
       status = 1;
     }
   } else {
@@ -131,8 +134,8 @@ int main(int argc, char **argv) {
     hop_classical_fields(net, xi, p, hf);
     double t1 = hop_cli_now();
     for (size_t m = 0; m < p; m++)
-      cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)nn, (int)nn, 1.0f, net->c, (int)nn,
-                  xi + m * nn, 1, 0.0f, hf + m * nn, 1);
+      cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)nn, (int)nn, 1.0f, net->c, (int)nn, xi + m * nn,
+                  1, 0.0f, hf + m * nn, 1);
     double t2 = hop_cli_now();
     tb = t1 - t0 < tb ? t1 - t0 : tb;
     tv = t2 - t1 < tv ? t2 - t1 : tv;
@@ -149,7 +152,8 @@ int main(int argc, char **argv) {
   for (size_t k = 0; k < B * D; k++) q[k] = (float)gsl_rng_uniform(r);
   hop_uhn *um = hop_uhn_alloc(mem, P, D);
   hop_uhn_work *uw = hop_uhn_work_alloc(um, B);
-  hop_uhn_params par = {.sim = HOP_UHN_SIM_DOT, .sep = HOP_UHN_SEP_SOFTMAX, .beta = 1e-3, .max_steps = 1};
+  hop_uhn_params par = {
+      .sim = HOP_UHN_SIM_DOT, .sep = HOP_UHN_SEP_SOFTMAX, .beta = 1e-3, .max_steps = 1};
   double tg = 1e300, tr = 1e300;
   for (int rep = 0; rep < 3; rep++) {
     double t0 = hop_cli_now();
@@ -162,8 +166,10 @@ int main(int argc, char **argv) {
     tr = t2 - t1 < tr ? t2 - t1 : tr;
   }
   double gflop = 4.0 * (double)B * (double)P * (double)D / 1e9;
-  printf("retrieval P=%zu d=%zu B=%zu   sgemm %.1f GFlop/s, retrieval step %.1f GFlop/s = %.0f %% of sgemm\n",
-         P, D, B, gflop / tg, gflop / tr, 100.0 * tg / tr);
+  printf(
+      "retrieval P=%zu d=%zu B=%zu   sgemm %.1f GFlop/s, retrieval step %.1f GFlop/s = %.0f %% of "
+      "sgemm\n",
+      P, D, B, gflop / tg, gflop / tr, 100.0 * tg / tr);
   if (tg / tr < 0.6) {
     printf("bench: retrieval below 60 %% of the sgemm rate\n");
     status = 1;
@@ -179,7 +185,8 @@ int main(int argc, char **argv) {
     hop_mhc *mh = hop_mhc_alloc(nf, nh, 1.0, 0.1);
     hop_mhc_work *mw = hop_mhc_work_alloc(nf, nh);
     if (!mh || !mw) return 1;
-    hop_mhc_params mp = {.beta = 1, .dt = 0.1, .steps = 100, .eta = 0.02, .reading = HOP_MHC_DAMPED, .h0 = 0.01};
+    hop_mhc_params mp = {
+        .beta = 1, .dt = 0.1, .steps = 100, .eta = 0.02, .reading = HOP_MHC_DAMPED, .h0 = 0.01};
     double rate[4];
     for (int exact = 0; exact <= 1; exact++) {
       hop_mhc_init(mh, r, 1, 0.01);
@@ -192,7 +199,8 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < n; i++) hop_mhc_infer(mh, x + i * nf, &mp, r, NULL, NULL, mw);
     double t1 = hop_cli_now();
     size_t lab;
-    for (size_t i = 0; i < n / 5; i++) hop_mhc_infer_ode(mh, x + i * nf, &mp, r, 1e-6, 1e-6, NULL, NULL, &lab, mw);
+    for (size_t i = 0; i < n / 5; i++)
+      hop_mhc_infer_ode(mh, x + i * nf, &mp, r, 1e-6, 1e-6, NULL, NULL, &lab, mw);
     size_t *labs = malloc(n * sizeof *labs);
     if (!labs) return 1;
     double t2 = hop_cli_now();
@@ -201,9 +209,12 @@ int main(int argc, char **argv) {
     free(labs);
     rate[2] = (double)n / (t1 - t0);
     rate[3] = (double)(n / 5) / (hop_cli_now() - t1);
-    printf("MHC 784->10, 100 steps/image, 1 thread   train %.0f img/s (exp carried), %.0f img/s (expf per step); "
-           "infer %.0f img/s (Euler), %.0f img/s (Euler, batched sgemm), %.0f img/s (rkf45, tol 1e-6)\n",
-           rate[0], rate[1], rate[2], rate_b, rate[3]);
+    printf(
+        "MHC 784->10, 100 steps/image, 1 thread   train %.0f img/s (exp carried), %.0f img/s (expf "
+        "per step); "
+        "infer %.0f img/s (Euler), %.0f img/s (Euler, batched sgemm), %.0f img/s (rkf45, tol "
+        "1e-6)\n",
+        rate[0], rate[1], rate[2], rate_b, rate[3]);
     hop_mhc_work_free(mw);
     hop_mhc_free(mh);
     free(x);
@@ -224,8 +235,11 @@ int main(int argc, char **argv) {
       hop_dam_async_sweep(d, order);
       sweeps++;
     } while ((t = hop_cli_now() - t0) < 0.5);
-    printf("dense x^3 N=%d P=%d, 1 thread   %.0f asynchronous sweeps/s = %.2f G (pattern, neuron) terms/s "
-           "(a sweep is O(P N) = %d terms)\n", DN, DP, sweeps / t, sweeps * (double)DN * DP / t / 1e9, DN * DP);
+    printf(
+        "dense x^3 N=%d P=%d, 1 thread   %.0f asynchronous sweeps/s = %.2f G (pattern, neuron) "
+        "terms/s "
+        "(a sweep is O(P N) = %d terms)\n",
+        DN, DP, sweeps / t, sweeps * (double)DN * DP / t / 1e9, DN * DP);
     hop_dam_free(d);
     free(dx);
   }
@@ -236,7 +250,8 @@ int main(int argc, char **argv) {
     uint32_t *wrong = malloc(SQ * sizeof *wrong);
     uint64_t *blk = malloc(512 * sizeof *blk);
     hop_seq_tap tap[1];
-    hop_seq *sq = hop_seq_alloc(SN, SP, (hop_dam_f){HOP_DAM_EXP, 0}, tap, hop_seq_kernel_delta(tap));
+    hop_seq *sq =
+        hop_seq_alloc(SN, SP, (hop_dam_f){HOP_DAM_EXP, 0}, tap, hop_seq_kernel_delta(tap));
     if (!sx || !out || !wrong || !blk || !sq) return 1;
     for (size_t k = 0; k < SP * SN; k++) sx[k] = gsl_rng_uniform(r) < 0.5 ? -1 : 1;
     for (size_t k = 0; k < 512; k++) blk[k] = gsl_rng_get(r) * 0x9e3779b97f4a7c15ULL;
@@ -252,12 +267,17 @@ int main(int argc, char **argv) {
     hop_seq_transitions(sq, 0, SQ, 0, wrong, &checked);
     double tt = hop_cli_now() - t1;
     int simd = hop_seq_simd(), threads = omp_get_max_threads();
-    double peak = simd ? popcount_peak_avx512(blk, 512, 200000) : popcount_peak_plain(blk, 512, 20000);
-    double rate = (double)SQ * (double)SP * (double)words / tt; /* words XOR-popcounted per second */
-    printf("exp DenseNet P=%zu N=%d   %.0f serial steps/s (1 thread); batched transitions %.0f steps/s on %d threads; "
-           "overlap pass %.2f G words/s = %.0f %% of the %s popcount peak (%.2f G words/s per thread x %d)\n",
-           SP, SN, steps / t, SQ / tt, threads, rate / 1e9, 100 * rate / (peak * threads), simd ? "AVX-512 VPOPCNTDQ" : "scalar",
-           peak / 1e9, threads);
+    double peak =
+        simd ? popcount_peak_avx512(blk, 512, 200000) : popcount_peak_plain(blk, 512, 20000);
+    double rate =
+        (double)SQ * (double)SP * (double)words / tt; /* words XOR-popcounted per second */
+    printf(
+        "exp DenseNet P=%zu N=%d   %.0f serial steps/s (1 thread); batched transitions %.0f "
+        "steps/s on %d threads; "
+        "overlap pass %.2f G words/s = %.0f %% of the %s popcount peak (%.2f G words/s per thread "
+        "x %d)\n",
+        SP, SN, steps / t, SQ / tt, threads, rate / 1e9, 100 * rate / (peak * threads),
+        simd ? "AVX-512 VPOPCNTDQ" : "scalar", peak / 1e9, threads);
     hop_seq_free(sq);
     free(sx), free(out), free(wrong), free(blk);
   }
@@ -268,21 +288,25 @@ int main(int argc, char **argv) {
     hop_cnn_par *par = hop_cnn_par_alloc(&ca, CB, 2);
     hop_optim_params op = {.kind = HOP_OPTIM_SGD, .lr = 0.01, .momentum = 0.9};
     hop_optim *o = net ? hop_optim_alloc(&op, net->n_params) : NULL;
-    float *cx = malloc((size_t)CN * 784 * sizeof *cx), *g = net ? malloc(net->n_params * sizeof *g) : NULL;
+    float *cx = malloc((size_t)CN * 784 * sizeof *cx),
+          *g = net ? malloc(net->n_params * sizeof *g) : NULL;
     unsigned char *cy = malloc(CN);
     int sq = 2048;
-    float *sa = malloc((size_t)sq * sq * sizeof *sa), *sb = malloc((size_t)sq * sq * sizeof *sb), *sc = malloc((size_t)sq * sq * sizeof *sc);
+    float *sa = malloc((size_t)sq * sq * sizeof *sa), *sb = malloc((size_t)sq * sq * sizeof *sb),
+          *sc = malloc((size_t)sq * sq * sizeof *sc);
     if (!net || !par || !o || !cx || !g || !cy || !sa || !sb || !sc) return 1;
     hop_cnn_init(net, r);
     for (size_t i = 0; i < (size_t)CN * 784; i++) cx[i] = (float)gsl_rng_uniform(r);
     for (size_t i = 0; i < CN; i++) cy[i] = (unsigned char)gsl_rng_uniform_int(r, 10);
-    for (size_t i = 0; i < (size_t)sq * sq; i++) sa[i] = (float)(i % 97) / 97.0f, sb[i] = (float)(i % 89) / 89.0f;
+    for (size_t i = 0; i < (size_t)sq * sq; i++)
+      sa[i] = (float)(i % 97) / 97.0f, sb[i] = (float)(i % 89) / 89.0f;
     int threads = omp_get_max_threads();
     hop_math_blas_threads(threads);
     double t_sg = 1e300;
     for (int rep = 0; rep < 3; rep++) {
       double t0 = hop_cli_now();
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, sq, sq, sq, 1.0f, sa, sq, sb, sq, 0.0f, sc, sq);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, sq, sq, sq, 1.0f, sa, sq, sb, sq, 0.0f,
+                  sc, sq);
       double t = hop_cli_now() - t0;
       t_sg = t < t_sg ? t : t_sg;
     }
@@ -298,22 +322,35 @@ int main(int argc, char **argv) {
     double t3[3] = {times[1], times[2], times[3]};
     for (int i = 0; i < 3; i++)
       for (int j = i + 1; j < 3; j++)
-        if (t3[j] < t3[i]) { double tmp = t3[i]; t3[i] = t3[j]; t3[j] = tmp; }
+        if (t3[j] < t3[i]) {
+          double tmp = t3[i];
+          t3[i] = t3[j];
+          t3[j] = tmp;
+        }
     double ours = t3[1] * 60000.0 / CN, rate = hop_cnn_flops(&ca) * CN / t3[1];
-    printf("CNN 1-32-64-128-10, batch 64, %d threads   %.2f s per 60,000 images, %.0f GFlop/s = %.0f %% of cblas_sgemm "
-           "%dx%d (%.0f GFlop/s)\n", threads, ours, rate / 1e9, 100.0 * rate / sg_rate, sq, sq, sg_rate / 1e9);
+    printf(
+        "CNN 1-32-64-128-10, batch 64, %d threads   %.2f s per 60,000 images, %.0f GFlop/s = %.0f "
+        "%% of cblas_sgemm "
+        "%dx%d (%.0f GFlop/s)\n",
+        threads, ours, rate / 1e9, 100.0 * rate / sg_rate, sq, sq, sg_rate / 1e9);
     char cmd[256], line[256] = "";
-    snprintf(cmd, sizeof cmd, "for p in python3 /usr/bin/python3; do $p -c 'import torch' 2>/dev/null && "
-             "exec $p tests/bench_torch.py %d %d; done; echo none", CN, threads);
+    snprintf(cmd, sizeof cmd,
+             "for p in python3 /usr/bin/python3; do $p -c 'import torch' 2>/dev/null && "
+             "exec $p tests/bench_torch.py %d %d; done; echo none",
+             CN, threads);
     FILE *pp = popen(cmd, "r");
     if (pp && fgets(line, sizeof line, pp)) {
       char ver[64];
       double theirs;
       if (sscanf(line, "torch %63s %lf", ver, &theirs) == 2)
-        printf("CNN in PyTorch %s, same network and threads   %.2f s per 60,000 images; ours is %.2fx as fast\n", ver,
-               theirs, theirs / ours);
+        printf(
+            "CNN in PyTorch %s, same network and threads   %.2f s per 60,000 images; ours is %.2fx "
+            "as fast\n",
+            ver, theirs, theirs / ours);
       else
-        printf("CNN in PyTorch: python3 cannot import torch (Debian: python3-torch); comparison skipped\n");
+        printf(
+            "CNN in PyTorch: python3 cannot import torch (Debian: python3-torch); comparison "
+            "skipped\n");
     }
     if (pp) pclose(pp);
     hop_optim_free(o), hop_cnn_par_free(par), hop_cnn_free(net);

@@ -29,16 +29,16 @@ typedef struct {
 } check_model;
 
 typedef struct {
-  double max_rise;   /* largest (E(t+1) - E(t)) / (1 + |E(t)|) over every step; <= 0 ideally */
-  double min_fall;   /* smallest total fall E(0) - E(end) over the runs */
-  size_t steps;      /* steps taken in all */
+  double max_rise; /* largest (E(t+1) - E(t)) / (1 + |E(t)|) over every step; <= 0 ideally */
+  double min_fall; /* smallest total fall E(0) - E(end) over the runs */
+  size_t steps;    /* steps taken in all */
 } check_descent_result;
 
 /* runs starts of steps updates each; fails if a rise exceeds tol or if some run's energy
  * fell by less than min_fall in all. Returns what it saw (for messages or claims). */
-static inline check_descent_result check_descent(const char *what, const check_model *mod, void *ctx,
-                                                 gsl_rng *r, size_t runs, size_t steps, double tol,
-                                                 double min_fall) {
+static inline check_descent_result check_descent(const char *what, const check_model *mod,
+                                                 void *ctx, gsl_rng *r, size_t runs, size_t steps,
+                                                 double tol, double min_fall) {
   check_descent_result res = {-INFINITY, INFINITY, 0};
   for (size_t k = 0; k < runs; k++) {
     mod->start(ctx, r);
@@ -54,8 +54,10 @@ static inline check_descent_result check_descent(const char *what, const check_m
     }
     if (e0 - e < res.min_fall) res.min_fall = e0 - e;
   }
-  cr_assert_geq(res.min_fall, min_fall, "%s: some run's energy fell by only %g (wanted >= %g): "
-                                        "the check would be vacuous", what, res.min_fall, min_fall);
+  cr_assert_geq(res.min_fall, min_fall,
+                "%s: some run's energy fell by only %g (wanted >= %g): "
+                "the check would be vacuous",
+                what, res.min_fall, min_fall);
   return res;
 }
 
@@ -64,8 +66,9 @@ static inline check_descent_result check_descent(const char *what, const check_m
  * directions random unit directions: |fd - g.u| <= tol (|fd| + |g.u|) / 2 + abs_tol, where
  * fd = (f(+eps) - f(-eps)) / 2 eps; fails if |g.u| < min_deriv in any direction.
  * Returns the worst relative error seen. */
-static inline double check_gradient(const char *what, double (*f)(void *ctx, const double *u, double t),
-                                    void *ctx, const double *g, size_t n, gsl_rng *r, size_t directions,
+static inline double check_gradient(const char *what,
+                                    double (*f)(void *ctx, const double *u, double t), void *ctx,
+                                    const double *g, size_t n, gsl_rng *r, size_t directions,
                                     double eps, double tol, double abs_tol, double min_deriv) {
   double *u = malloc(n * sizeof *u), worst = 0.0;
   cr_assert_not_null(u);
@@ -82,8 +85,10 @@ static inline double check_gradient(const char *what, double (*f)(void *ctx, con
     }
     double fd = (f(ctx, u, eps) - f(ctx, u, -eps)) / (2.0 * eps);
     f(ctx, u, 0.0); /* leave the caller's state at x0 */
-    cr_assert_geq(fabs(an), min_deriv, "%s: direction %zu: directional derivative %.3g is ~0, "
-                                      "the check would pass for any gradient", what, k, an);
+    cr_assert_geq(fabs(an), min_deriv,
+                  "%s: direction %zu: directional derivative %.3g is ~0, "
+                  "the check would pass for any gradient",
+                  what, k, an);
     double err = fabs(fd - an), rel = err / (0.5 * (fabs(fd) + fabs(an)));
     if (rel > worst) worst = rel;
     cr_assert_leq(err, tol * 0.5 * (fabs(fd) + fabs(an)) + abs_tol,

@@ -28,7 +28,8 @@ static hop_attn_spline *spline(void) {
 
 /* A head as a compound literal (an lvalue, so &head(...) works). */
 #define head(kind_, beta_, s_) \
-  ((hop_attn_head){.kind = (hop_attn_kind)(kind_), .beta = (beta_), .c = 2.0, .sigma = 0.7, .spline = (s_)})
+  ((hop_attn_head){            \
+      .kind = (hop_attn_kind)(kind_), .beta = (beta_), .c = 2.0, .sigma = 0.7, .spline = (s_)})
 
 Test(attn, linear_step_is_attention_written_out) {
   gsl_rng *r = hop_rng_alloc(2385, 1);
@@ -36,7 +37,8 @@ Test(attn, linear_step_is_attention_written_out) {
   unit_keys(r, x, N, D);
   for (size_t j = 0; j < 3 * D; j++) q[j] = gsl_ran_gaussian(r, 1.0);
   double beta = 2.5;
-  for (size_t m = 0; m < 3; m++) { /* xi_new = sum_i x_i exp(beta x_i.xi) / sum_k exp(beta x_k.xi) */
+  for (size_t m = 0; m < 3;
+       m++) { /* xi_new = sum_i x_i exp(beta x_i.xi) / sum_k exp(beta x_k.xi) */
     double s[N], z = 0.0;
     for (size_t i = 0; i < N; i++) {
       double u = 0.0;
@@ -57,7 +59,8 @@ Test(attn, linear_step_is_attention_written_out) {
   for (size_t j = 0; j < D; j++) q0[j] = q[D + j];
   cr_assert_eq(hop_attn_grad(&k, &h, q0, g, w), HOP_OK);
   cr_assert_eq(hop_attn_step(&k, &h, q, 3, NULL, w), HOP_OK);
-  for (size_t j = 0; j < 3 * D; j++) cr_assert(fabs(q[j] - want[j]) < 1e-14, "component %zu: %.17g vs %.17g", j, q[j], want[j]);
+  for (size_t j = 0; j < 3 * D; j++)
+    cr_assert(fabs(q[j] - want[j]) < 1e-14, "component %zu: %.17g vs %.17g", j, q[j], want[j]);
   for (size_t j = 0; j < D; j++) /* the step is xi - grad E */
     cr_assert(fabs(q[D + j] - (q0[j] - g[j])) < 1e-14);
   hop_attn_work_free(w);
@@ -225,8 +228,10 @@ Test(attn, batched_and_one_by_one_agree) {
     hop_attn_head h = head((hop_attn_kind)kind, 3.0, s);
     for (size_t j = 0; j < 5 * D; j++) qa[j] = qb[j] = gsl_ran_gaussian(r, 1.0);
     cr_assert_eq(hop_attn_step(&k, &h, qa, 5, NULL, w), HOP_OK);
-    for (size_t m = 0; m < 5; m++) cr_assert_eq(hop_attn_step(&k, &h, qb + m * D, 1, NULL, w), HOP_OK);
-    for (size_t j = 0; j < 5 * D; j++) cr_assert(fabs(qa[j] - qb[j]) < 1e-14, "%s", hop_attn_kind_name(h.kind));
+    for (size_t m = 0; m < 5; m++)
+      cr_assert_eq(hop_attn_step(&k, &h, qb + m * D, 1, NULL, w), HOP_OK);
+    for (size_t j = 0; j < 5 * D; j++)
+      cr_assert(fabs(qa[j] - qb[j]) < 1e-14, "%s", hop_attn_kind_name(h.kind));
   }
   hop_attn_work_free(w);
   hop_attn_spline_free(s);
@@ -240,7 +245,8 @@ Test(attn, spline_reproduces_a_line_and_continues_linearly) {
   for (double v = -3; v <= 4; v += 0.37) {
     double gv, dg, d2;
     hop_attn_spline_eval(s, v, &gv, &dg, &d2);
-    cr_assert(fabs(gv - (2 * v + 1)) < 1e-13 && fabs(dg - 2) < 1e-13 && fabs(d2) < 1e-12, "u = %g", v);
+    cr_assert(fabs(gv - (2 * v + 1)) < 1e-13 && fabs(dg - 2) < 1e-13 && fabs(d2) < 1e-12, "u = %g",
+              v);
   }
   hop_attn_spline_free(s);
   /* a convex-then-steep spline: C^1 at the end knots, L from its smallest g'' */
@@ -278,7 +284,8 @@ Test(attn, refuses_bad_parameters_and_sizes) {
   cr_assert_eq(hop_error_code(), HOP_ERANGE);
   hop_attn_work *w = hop_attn_work_alloc(2, 2, 1);
   const double betas[] = {0, -1, NAN, INFINITY};
-  for (int b = 0; b < 4; b++) cr_assert_eq(hop_attn_energy(&k, &head(HOP_ATTN_LINEAR, betas[b], NULL), q, &e, w), HOP_EINVAL);
+  for (int b = 0; b < 4; b++)
+    cr_assert_eq(hop_attn_energy(&k, &head(HOP_ATTN_LINEAR, betas[b], NULL), q, &e, w), HOP_EINVAL);
   hop_attn_head p = head(HOP_ATTN_POLY, 1, NULL);
   p.c = 4.0; /* = M^2: unbounded */
   cr_assert_eq(hop_attn_energy(&k, &p, q, &e, w), HOP_EINVAL);
@@ -297,7 +304,8 @@ Test(attn, refuses_bad_parameters_and_sizes) {
 
 /* Self-attention against multi-head attention written as loops: for each head, each
  * query token a: w_ab = exp(beta q_a.k_b) / sum, o_a = sum_b w_ab v_b; out = sum_h o W_O. */
-static void naive_mha(const double *t, size_t n, size_t dm, const hop_attn_proj *hs, size_t nh, double beta, double *out) {
+static void naive_mha(const double *t, size_t n, size_t dm, const hop_attn_proj *hs, size_t nh,
+                      double beta, double *out) {
   for (size_t a = 0; a < n * dm; a++) out[a] = 0.0;
   for (size_t h = 0; h < nh; h++) {
     const hop_attn_proj *p = hs + h;
@@ -307,7 +315,8 @@ static void naive_mha(const double *t, size_t n, size_t dm, const hop_attn_proj 
         double s = 0.0;
         for (size_t c = 0; c < p->dk; c++) {
           double qa = 0.0, kb = 0.0;
-          for (size_t m = 0; m < dm; m++) qa += t[a * dm + m] * p->wq[m * p->dk + c], kb += t[b * dm + m] * p->wk[m * p->dk + c];
+          for (size_t m = 0; m < dm; m++)
+            qa += t[a * dm + m] * p->wq[m * p->dk + c], kb += t[b * dm + m] * p->wk[m * p->dk + c];
           s += qa * kb;
         }
         wts[b] = s;
@@ -335,8 +344,10 @@ Test(attn, self_attention_is_multi_head_attention_and_a_descent_step) {
   hop_attn_proj hs[H];
   for (size_t j = 0; j < T * DM; j++) t[j] = gsl_ran_gaussian(r, 1.0);
   for (int h = 0; h < H; h++) {
-    for (size_t j = 0; j < DM * DK; j++) wq[h][j] = gsl_ran_gaussian(r, 0.5), wk[h][j] = gsl_ran_gaussian(r, 0.5);
-    for (size_t j = 0; j < DM * DV; j++) wv[h][j] = gsl_ran_gaussian(r, 0.5), wo[h][j] = gsl_ran_gaussian(r, 0.5);
+    for (size_t j = 0; j < DM * DK; j++)
+      wq[h][j] = gsl_ran_gaussian(r, 0.5), wk[h][j] = gsl_ran_gaussian(r, 0.5);
+    for (size_t j = 0; j < DM * DV; j++)
+      wv[h][j] = gsl_ran_gaussian(r, 0.5), wo[h][j] = gsl_ran_gaussian(r, 0.5);
     hs[h] = (hop_attn_proj){DK, DV, wq[h], wk[h], wv[h], wo[h]};
     for (size_t a = 0; a < T; a++) /* the starting states: Q = T W_Q */
       for (size_t c = 0; c < DK; c++) {
@@ -348,7 +359,8 @@ Test(attn, self_attention_is_multi_head_attention_and_a_descent_step) {
   double beta = 1.0 / sqrt(DK), e0, e1;
   cr_assert_eq(hop_attn_self(t, T, DM, hs, H, beta, out, states), HOP_OK);
   naive_mha(t, T, DM, hs, H, beta, want);
-  for (size_t j = 0; j < T * DM; j++) cr_assert(fabs(out[j] - want[j]) < 1e-12 * (1 + fabs(want[j])), "out[%zu]", j);
+  for (size_t j = 0; j < T * DM; j++)
+    cr_assert(fabs(out[j] - want[j]) < 1e-12 * (1 + fabs(want[j])), "out[%zu]", j);
   cr_assert_eq(hop_attn_self_energy(t, T, DM, hs, H, beta, q0, &e0), HOP_OK);
   cr_assert_eq(hop_attn_self_energy(t, T, DM, hs, H, beta, states, &e1), HOP_OK);
   cr_assert(e1 < e0, "the attention step did not lower the energy: %.17g -> %.17g", e0, e1);

@@ -44,7 +44,8 @@ Test(classical, store_rejects_bad_input) {
   cr_assert_null(hop_classical_alloc(0));
   hop_classical *big = hop_classical_alloc(1024);
   static float one[1024];
-  cr_assert_eq(hop_classical_store(big, one, 16384), HOP_ERANGE); /* p*n = 2^24, checked before xi is read */
+  cr_assert_eq(hop_classical_store(big, one, 16384),
+               HOP_ERANGE); /* p*n = 2^24, checked before xi is read */
   hop_classical_free(big);
 }
 

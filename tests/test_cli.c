@@ -28,7 +28,8 @@ static void setup(void) {
       {"similarity", HOP_OPT_STRING, &name, 0, 0, "name", "dot", .quick = NULL},
       {"sync", HOP_OPT_FLAG, &flag, 0, 0, "flag", "off", .quick = NULL},
       {"betas", HOP_OPT_LIST, &betas, 0.5, 8, "list", "1,2.385,4", .quick = "1"},
-      {"sims", HOP_OPT_WORDS, &sims, 0, 0, "words", "dot,l1", .quick = "cosine", .names = sim_names},
+      {"sims", HOP_OPT_WORDS, &sims, 0, 0, "words", "dot,l1", .quick = "cosine",
+       .names = sim_names},
       {"mode", HOP_OPT_WORD, &mode, 0, 0, "one word", "auto", .quick = NULL, .names = mode_names},
   };
   memcpy(opts, o, sizeof o);
@@ -43,8 +44,9 @@ static int parse(hop_cli *cli, int argc, char **argv, int *action) {
 Test(cli, defaults_and_values) {
   hop_cli cli;
   int action;
-  char *argv[] = {"demo", "--max-sweeps", "7", "--beta=0.125", "--similarity", "l1",
-                  "--sync", "--seed", "3", "--out", "/tmp/x", "--quick", "--threads", "1"};
+  char *argv[] = {
+      "demo", "--max-sweeps", "7",      "--beta=0.125", "--similarity", "l1", "--sync", "--seed",
+      "3",    "--out",        "/tmp/x", "--quick",      "--threads",    "1"};
   cr_assert_eq(parse(&cli, 14, argv, &action), HOP_OK, "%s", hop_error_message());
   cr_assert_eq(action, HOP_CLI_RUN);
   cr_assert_eq(sweeps, 7);
@@ -150,7 +152,8 @@ Test(cli, number_lists) {
   cr_assert_eq(hop_cli_list("1,2,1", "sizes", 0, 9, v, 4), 0);
   cr_assert(strstr(hop_error_message(), "1 is repeated"), "%s", hop_error_message());
   cr_assert_eq(hop_cli_list("2,2.0", "sizes", 0, 9, v, 4), 0);
-  cr_assert_eq(hop_cli_list("1,2,3,4", "sizes", 0, 9, v, 4), 4, "distinct values pass: %s", hop_error_message());
+  cr_assert_eq(hop_cli_list("1,2,3,4", "sizes", 0, 9, v, 4), 4, "distinct values pass: %s",
+               hop_error_message());
 }
 
 Test(cli, whole_number_lists_and_ranges_that_fit_the_arithmetic) {
@@ -177,7 +180,8 @@ Test(cli, whole_number_lists_and_ranges_that_fit_the_arithmetic) {
 Test(cli, memory_requests_are_compared_with_the_machine) {
   cr_assert_eq(hop_cli_check_memory(1e6, 0.8, "a small run"), HOP_OK);
   cr_assert_eq(hop_cli_check_memory(1e18, 0.8, "P x N = 1e18 bytes"), HOP_ERANGE);
-  cr_assert(strstr(hop_error_message(), "P x N = 1e18 bytes needs") && strstr(hop_error_message(), "GiB of memory"),
+  cr_assert(strstr(hop_error_message(), "P x N = 1e18 bytes needs") &&
+                strstr(hop_error_message(), "GiB of memory"),
             "%s", hop_error_message());
 }
 
@@ -187,12 +191,14 @@ Test(cli, name_lists) {
   cr_assert_eq(hop_cli_words("global,pix,pixel", "standardise", names, 3, k, 3), 3);
   cr_assert(k[0] == 1 && k[1] == 2 && k[2] == 0, "%d %d %d", k[0], k[1], k[2]);
   cr_assert_eq(hop_cli_words("pixels", "standardise", names, 3, k, 3), 0);
-  cr_assert(strstr(hop_error_message(), "--standardise") && strstr(hop_error_message(), "'pixels'"));
+  cr_assert(strstr(hop_error_message(), "--standardise") &&
+            strstr(hop_error_message(), "'pixels'"));
   cr_assert_eq(hop_cli_words("pixel,", "standardise", names, 3, k, 3), 0);
   cr_assert_eq(hop_cli_words("", "standardise", names, 3, k, 3), 0);
   cr_assert_eq(hop_cli_words("pixel,,global", "standardise", names, 3, k, 3), 0);
   cr_assert_eq(hop_cli_words("pix,pix,pix,pix", "standardise", names, 3, k, 3), 0);
-  cr_assert(strstr(hop_error_message(), "'pix' is repeated"), "a repeated name is refused: %s", hop_error_message());
+  cr_assert(strstr(hop_error_message(), "'pix' is repeated"), "a repeated name is refused: %s",
+            hop_error_message());
   cr_assert_eq(hop_cli_words("global,pix,global", "standardise", names, 3, k, 3), 0);
   cr_assert(strstr(hop_error_message(), "repeated"));
 }

@@ -38,26 +38,30 @@ static void reference_logits(const hop_cnn *n, const float *x, double *z) {
       for (int j = 0; j < 24; j++) {
         double s = n->b1[o];
         for (int u = 0; u < 5; u++)
-          for (int v = 0; v < 5; v++) s += (double)n->w1[o * 25 + u * 5 + v] * x[(i + u) * 28 + j + v];
+          for (int v = 0; v < 5; v++)
+            s += (double)n->w1[o * 25 + u * 5 + v] * x[(i + u) * 28 + j + v];
         c1[o][i][j] = s > 0 ? s : 0;
       }
   for (size_t o = 0; o < a->c1; o++)
     for (int i = 0; i < 12; i++)
       for (int j = 0; j < 12; j++)
-        p1[o][i][j] = fmax(fmax(c1[o][2 * i][2 * j], c1[o][2 * i][2 * j + 1]), fmax(c1[o][2 * i + 1][2 * j], c1[o][2 * i + 1][2 * j + 1]));
+        p1[o][i][j] = fmax(fmax(c1[o][2 * i][2 * j], c1[o][2 * i][2 * j + 1]),
+                           fmax(c1[o][2 * i + 1][2 * j], c1[o][2 * i + 1][2 * j + 1]));
   for (size_t o = 0; o < a->c2; o++)
     for (int i = 0; i < 8; i++)
       for (int j = 0; j < 8; j++) {
         double s = n->b2[o];
         for (size_t ci = 0; ci < a->c1; ci++)
           for (int u = 0; u < 5; u++)
-            for (int v = 0; v < 5; v++) s += (double)n->w2[(o * a->c1 + ci) * 25 + u * 5 + v] * p1[ci][i + u][j + v];
+            for (int v = 0; v < 5; v++)
+              s += (double)n->w2[(o * a->c1 + ci) * 25 + u * 5 + v] * p1[ci][i + u][j + v];
         c2[o][i][j] = s > 0 ? s : 0;
       }
   for (size_t o = 0; o < a->c2; o++)
     for (int i = 0; i < 4; i++)
       for (int j = 0; j < 4; j++)
-        p2[o * 16 + i * 4 + j] = fmax(fmax(c2[o][2 * i][2 * j], c2[o][2 * i][2 * j + 1]), fmax(c2[o][2 * i + 1][2 * j], c2[o][2 * i + 1][2 * j + 1]));
+        p2[o * 16 + i * 4 + j] = fmax(fmax(c2[o][2 * i][2 * j], c2[o][2 * i][2 * j + 1]),
+                                      fmax(c2[o][2 * i + 1][2 * j], c2[o][2 * i + 1][2 * j + 1]));
   size_t fl = a->c2 * 16;
   for (size_t f = 0; f < a->feat; f++) {
     double s = n->b3[f];
@@ -84,7 +88,8 @@ Test(cnn, forward_matches_direct_convolution) {
     double ref[5];
     reference_logits(n, x + b * PX, ref);
     for (int c = 0; c < 5; c++) {
-      cr_assert_float_eq(z[b * 5 + c], ref[c], 1e-4 * (1 + fabs(ref[c])), "image %zu class %d: %g vs %g", b, c, z[b * 5 + c], ref[c]);
+      cr_assert_float_eq(z[b * 5 + c], ref[c], 1e-4 * (1 + fabs(ref[c])),
+                         "image %zu class %d: %g vs %g", b, c, z[b * 5 + c], ref[c]);
       spread += fabs(ref[c] - ref[0]);
     }
   }
@@ -110,7 +115,8 @@ typedef struct {
 
 static double cnn_at(void *ctx, const double *u, double t) {
   cnn_line *c = ctx;
-  for (size_t i = 0; i < c->len; i++) c->n->params[c->off + i] = (float)(c->p0[c->off + i] + t * u[i]);
+  for (size_t i = 0; i < c->len; i++)
+    c->n->params[c->off + i] = (float)(c->p0[c->off + i] + t * u[i]);
   cr_assert_eq(hop_cnn_forward(c->n, c->x, c->batch, NULL, NULL, c->w), HOP_OK);
   return hop_cnn_backward(c->n, c->y, c->batch, NULL, NULL, c->w);
 }
@@ -130,7 +136,8 @@ Test(cnn, backward_of_every_layer_by_central_differences) {
   cr_assert(isfinite(hop_cnn_backward(n, y, B, g, NULL, w)));
   size_t off[8], len[8];
   hop_cnn_layout(&SMALL, off, len);
-  static const char *names[8] = {"conv1 w", "conv1 b", "conv2 w", "conv2 b", "fc w", "fc b", "head w", "head b"};
+  static const char *names[8] = {"conv1 w", "conv1 b", "conv2 w", "conv2 b",
+                                 "fc w",    "fc b",    "head w",  "head b"};
   for (int l = 0; l < 8; l++) {
     double *gd = malloc(len[l] * sizeof *gd);
     for (size_t i = 0; i < len[l]; i++) gd[i] = g[off[l] + i];
@@ -155,7 +162,8 @@ Test(cnn, chunked_batch_equals_one_batch_for_any_thread_count) {
   hop_cnn_work *w = hop_cnn_work_alloc(&SMALL, B);
   hop_cnn_par *p3 = hop_cnn_par_alloc(&SMALL, B, 3);
   cr_assert_not_null(p3);
-  float *g1 = malloc(n->n_params * sizeof *g1), *g3 = malloc(n->n_params * sizeof *g3), *g3b = malloc(n->n_params * sizeof *g3b);
+  float *g1 = malloc(n->n_params * sizeof *g1), *g3 = malloc(n->n_params * sizeof *g3),
+        *g3b = malloc(n->n_params * sizeof *g3b);
   size_t c1, c3;
   hop_cnn_forward(n, x, B, NULL, NULL, w);
   double l1 = hop_cnn_backward(n, y, B, g1, &c1, w);
@@ -166,7 +174,8 @@ Test(cnn, chunked_batch_equals_one_batch_for_any_thread_count) {
   cr_assert_float_eq(l1, l3, 1e-6, "loss %g vs chunked %g", l1, l3);
   cr_assert_eq(c1, c3);
   cr_assert_eq(l3, l3b, "1 thread %.17g, 2 threads %.17g", l3, l3b);
-  cr_assert_eq(memcmp(g3, g3b, n->n_params * sizeof *g3), 0, "chunked gradients differ between thread counts");
+  cr_assert_eq(memcmp(g3, g3b, n->n_params * sizeof *g3), 0,
+               "chunked gradients differ between thread counts");
   double worst = 0.0, scale = 0.0;
   for (size_t i = 0; i < n->n_params; i++) {
     worst = fmax(worst, fabs((double)g1[i] - g3[i]));
@@ -180,7 +189,8 @@ Test(cnn, chunked_batch_equals_one_batch_for_any_thread_count) {
   hop_cnn_forward(n, x, B, f1, NULL, w);
   cr_assert_eq(hop_cnn_par_forward(n, x, B, f3, NULL, p2), HOP_OK);
   for (size_t i = 0; i < B * 6; i++) cr_assert_float_eq(f1[i], f3[i], 1e-5);
-  cr_assert(isnan(hop_cnn_par_grad(n, x, y, 13, g3, NULL, p3)), "a batch above the chunks' capacity must be refused");
+  cr_assert(isnan(hop_cnn_par_grad(n, x, y, 13, g3, NULL, p3)),
+            "a batch above the chunks' capacity must be refused");
   cr_assert_eq(hop_error_code(), HOP_EBADLEN);
   free(g1), free(g3), free(g3b);
   hop_cnn_par_free(p2);
@@ -206,7 +216,8 @@ Test(cnn, shapes_and_labels_are_checked) {
   unsigned char bad[2] = {0, 5};
   cr_assert(isnan(hop_cnn_backward(n, bad, 2, NULL, NULL, w)));
   cr_assert_eq(hop_error_code(), HOP_EINVAL);
-  cr_assert(isnan(hop_cnn_backward(n, y, 1, NULL, NULL, w)), "a backward pass of another batch size");
+  cr_assert(isnan(hop_cnn_backward(n, y, 1, NULL, NULL, w)),
+            "a backward pass of another batch size");
   hop_cnn_arch zero = {0, 4, 6, 5};
   cr_assert_null(hop_cnn_alloc(&zero));
   cr_assert_eq(hop_cnn_param_count(&SMALL), 3 * 25 + 3 + 4 * 75 + 4 + 6 * 64 + 6 + 5 * 6 + 5);
@@ -252,7 +263,8 @@ Test(cnn, weights_file_round_trip_and_every_damage_named) {
   cr_assert_eq(hop_error_code(), HOP_EINVAL);
   cr_assert(strstr(hop_error_message(), "expected"), "%s", hop_error_message());
   /* not a weights file, and a missing one */
-  file_write(dir, "text.bin", "hello, world, this is not a network at all, just some text.", 59, path, sizeof path);
+  file_write(dir, "text.bin", "hello, world, this is not a network at all, just some text.", 59,
+             path, sizeof path);
   cr_assert_null(hop_cnn_load(path, NULL, NULL));
   cr_assert(strstr(hop_error_message(), "magic"), "%s", hop_error_message());
   snprintf(path, sizeof path, "%s/none.bin", dir);
@@ -263,7 +275,8 @@ Test(cnn, weights_file_round_trip_and_every_damage_named) {
   for (size_t k = 0; k < 44; k++) {
     memcpy(bad, buf, len);
     bad[k] ^= 0x01;
-    cr_assert_null(hop_cnn_decode(bad, len, NULL, NULL, "mem"), "header byte %zu flipped was accepted", k);
+    cr_assert_null(hop_cnn_decode(bad, len, NULL, NULL, "mem"),
+                   "header byte %zu flipped was accepted", k);
   }
   free(buf), free(bad);
   hop_cnn_free(n);
@@ -285,7 +298,8 @@ Test(optim, sgd_momentum_and_adam_follow_their_formulas) {
   hop_optim_free(o);
   /* Adam's first step moves every coordinate by lr sign(g) (up to eps) */
   float q[3] = {1.0f, -2.0f, 0.5f}, h[3] = {0.5f, -1e-3f, 4.0f};
-  hop_optim_params ap = {.kind = HOP_OPTIM_ADAM, .lr = 0.01, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8};
+  hop_optim_params ap = {
+      .kind = HOP_OPTIM_ADAM, .lr = 0.01, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8};
   o = hop_optim_alloc(&ap, 3);
   hop_optim_step(o, q, h, NULL);
   cr_assert_float_eq(q[0], 0.99f, 1e-6);
@@ -305,7 +319,8 @@ Test(optim, training_lowers_the_loss) {
   unsigned char y[B];
   hop_cnn *n = small_net(r, x, y, B);
   for (size_t b = 0; b < B; b++) /* a bright band whose row says the label, on noise */
-    for (size_t i = 0; i < PX; i++) x[b * PX + i] = 0.3f * x[b * PX + i] + (i / 28 / 5 == y[b] ? 1.0f : 0.0f);
+    for (size_t i = 0; i < PX; i++)
+      x[b * PX + i] = 0.3f * x[b * PX + i] + (i / 28 / 5 == y[b] ? 1.0f : 0.0f);
   hop_cnn_par *p = hop_cnn_par_alloc(&SMALL, B, 2);
   float *g = malloc(n->n_params * sizeof *g);
   hop_optim_params sp = {.kind = HOP_OPTIM_SGD, .lr = 0.05, .momentum = 0.9};

@@ -18,7 +18,8 @@ static void pm1(gsl_rng *r, signed char *x, size_t n) {
 }
 
 /* E(s) = -sum_mu F(xi^mu . s) straight from the definition. */
-static double brute_energy(hop_dam_f f, const signed char *xi, size_t p, size_t n, const signed char *s) {
+static double brute_energy(hop_dam_f f, const signed char *xi, size_t p, size_t n,
+                           const signed char *s) {
   double e = 0.0;
   for (size_t mu = 0; mu < p; mu++) {
     long m = 0;
@@ -28,7 +29,8 @@ static double brute_energy(hop_dam_f f, const signed char *xi, size_t p, size_t 
   return e;
 }
 
-static const hop_dam_f fs[] = {{HOP_DAM_POLY, 2}, {HOP_DAM_POLY, 3}, {HOP_DAM_POLY, 4}, {HOP_DAM_RECT, 3}, {HOP_DAM_EXP, 0}};
+static const hop_dam_f fs[] = {
+    {HOP_DAM_POLY, 2}, {HOP_DAM_POLY, 3}, {HOP_DAM_POLY, 4}, {HOP_DAM_RECT, 3}, {HOP_DAM_EXP, 0}};
 
 Test(dam, hand_worked_three_neurons) {
   /* xi^1 = (+,+,+), xi^2 = (+,-,+), s = (+,+,-): m = (1, -1). F = x^3:
@@ -60,15 +62,20 @@ Test(dam, drive_is_the_energy_difference_for_every_f) {
       hop_dam *d = hop_dam_alloc(N, P, fs[k]);
       hop_dam_store(d, xi, P);
       hop_dam_set_state(d, s);
-      cr_assert_float_eq(hop_dam_energy(d), brute_energy(fs[k], xi, P, N, s), 1e-9 * (1 + fabs(hop_dam_energy(d))));
+      cr_assert_float_eq(hop_dam_energy(d), brute_energy(fs[k], xi, P, N, s),
+                         1e-9 * (1 + fabs(hop_dam_energy(d))));
       for (size_t i = 0; i < N; i++) {
         signed char up[N], dn[N];
         memcpy(up, s, N), memcpy(dn, s, N);
         up[i] = 1, dn[i] = -1;
-        double diff = brute_energy(fs[k], xi, P, N, dn) - brute_energy(fs[k], xi, P, N, up), dr = hop_dam_drive(d, i);
+        double diff = brute_energy(fs[k], xi, P, N, dn) - brute_energy(fs[k], xi, P, N, up),
+               dr = hop_dam_drive(d, i);
         int want = (diff > 1e-9 * (1 + fabs(diff))) - (diff < -1e-9 * (1 + fabs(diff)));
-        cr_assert_eq((dr > 0) - (dr < 0), want, "%s: neuron %zu: drive %g, E(-) - E(+) = %g", hop_dam_f_name(fs[k]), i, dr, diff);
-        if (fs[k].kind != HOP_DAM_EXP) cr_assert_float_eq(dr, diff, 1e-9, "%s: the drive is the energy difference", hop_dam_f_name(fs[k]));
+        cr_assert_eq((dr > 0) - (dr < 0), want, "%s: neuron %zu: drive %g, E(-) - E(+) = %g",
+                     hop_dam_f_name(fs[k]), i, dr, diff);
+        if (fs[k].kind != HOP_DAM_EXP)
+          cr_assert_float_eq(dr, diff, 1e-9, "%s: the drive is the energy difference",
+                             hop_dam_f_name(fs[k]));
       }
       hop_dam_free(d);
     }
@@ -171,7 +178,9 @@ static int sx_step(void *ctx) {
   hop_simplicial_async_update(c->sx, c->s, gsl_rng_uniform_int(c->r, FN));
   return 0;
 }
-static double sx_energy(void *ctx) { return hop_simplicial_energy(((flow *)ctx)->sx, ((flow *)ctx)->s); }
+static double sx_energy(void *ctx) {
+  return hop_simplicial_energy(((flow *)ctx)->sx, ((flow *)ctx)->s);
+}
 
 Test(dam, energy_never_increases_for_every_f_and_simplicial_networks) {
   gsl_rng *r = hop_rng_alloc(2385, 43);

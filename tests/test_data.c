@@ -18,10 +18,15 @@ TestSuite(data, .init = setup);
 static size_t idx_bytes(unsigned char *buf, unsigned rank, const unsigned *dims,
                         const unsigned char *payload, size_t len) {
   size_t k = 0;
-  buf[k++] = 0; buf[k++] = 0; buf[k++] = 0x08; buf[k++] = (unsigned char)rank;
+  buf[k++] = 0;
+  buf[k++] = 0;
+  buf[k++] = 0x08;
+  buf[k++] = (unsigned char)rank;
   for (unsigned d = 0; d < rank; d++) {
-    buf[k++] = (unsigned char)(dims[d] >> 24); buf[k++] = (unsigned char)(dims[d] >> 16);
-    buf[k++] = (unsigned char)(dims[d] >> 8); buf[k++] = (unsigned char)dims[d];
+    buf[k++] = (unsigned char)(dims[d] >> 24);
+    buf[k++] = (unsigned char)(dims[d] >> 16);
+    buf[k++] = (unsigned char)(dims[d] >> 8);
+    buf[k++] = (unsigned char)dims[d];
   }
   memcpy(buf + k, payload, len);
   return k + len;
@@ -42,7 +47,8 @@ static void images_and_labels(char *ip, char *lp, int gz) {
   if (gz) {
     snprintf(ip, 256, "%s/img.gz", dir);
     gz_write(ip, buf, n);
-  } else file_write(dir, "img", buf, n, ip, 256);
+  } else
+    file_write(dir, "img", buf, n, ip, 256);
   n = idx_bytes(buf, 1, d1, lab, 3);
   file_write(dir, "lab", buf, n, lp, 256);
 }
@@ -71,7 +77,8 @@ static void expect_idx_error(const unsigned char *bytes, size_t len, int gz, int
   if (gz) {
     snprintf(path, sizeof path, "%s/bad.gz", dir);
     gz_write(path, bytes, len);
-  } else file_write(dir, "bad", bytes, len, path, sizeof path);
+  } else
+    file_write(dir, "bad", bytes, len, path, sizeof path);
   hop_data_idx idx;
   int s = hop_data_idx_read(path, &idx);
   cr_assert_eq(s, code, "expected %d got %d: %s", code, s, hop_error_message());
@@ -101,7 +108,7 @@ Test(data, idx_corrupted_files_fail_cleanly) {
     n = idx_bytes(buf, 2, d2, payload, 20); /* trailing bytes */
     expect_idx_error(buf, n, gz, HOP_EFORMAT, "wrong length");
     expect_idx_error(buf, 6, gz, HOP_EFORMAT, "truncated header"); /* header cut */
-    expect_idx_error(buf, 2, gz, HOP_EFORMAT, "truncated");      /* not even a magic */
+    expect_idx_error(buf, 2, gz, HOP_EFORMAT, "truncated");        /* not even a magic */
     unsigned zero[2] = {4, 0};
     n = idx_bytes(buf, 2, zero, payload, 0);
     expect_idx_error(buf, n, gz, HOP_EFORMAT, "zero");
@@ -178,7 +185,8 @@ Test(data, cifar_bad_files_fail_cleanly) {
   hop_dataset ds;
   file_write(dir, "short.bin", rec, 3073 + 100, p, sizeof p);
   cr_assert_eq(hop_data_cifar_load(paths, 1, 0, &ds), HOP_EFORMAT);
-  cr_assert(strstr(hop_error_message(), "wrong length") && strstr(hop_error_message(), "short.bin"));
+  cr_assert(strstr(hop_error_message(), "wrong length") &&
+            strstr(hop_error_message(), "short.bin"));
   file_write(dir, "empty.bin", rec, 0, p, sizeof p);
   cr_assert_eq(hop_data_cifar_load(paths, 1, 0, &ds), HOP_EFORMAT);
   rec[3073] = 200; /* label of record 1 */
@@ -215,8 +223,8 @@ Test(data, a_file_that_changes_between_check_and_read_is_refused) {
     file_write(dir, "changing.bin", rec, 2 * 3073, p, sizeof p);
     change_to = cases[c];
     cr_assert_eq(hop_data_cifar_load(paths, 1, 0, &ds), HOP_EFORMAT, "case %d", c);
-    cr_assert(strstr(hop_error_message(), "changing.bin") && strstr(hop_error_message(), "changed"), "%s",
-              hop_error_message());
+    cr_assert(strstr(hop_error_message(), "changing.bin") && strstr(hop_error_message(), "changed"),
+              "%s", hop_error_message());
     cr_assert_null(ds.x);
   }
   /* the raw video frames, and a plain IDX file larger than zlib's buffer */
@@ -240,14 +248,17 @@ Test(data, what_an_experiment_needs_is_checked_with_named_files) {
   hop_dataset ds = {.n = 50, .channels = 1, .height = 28, .width = 28, .dim = 784};
   cr_assert_eq(hop_data_expect(&ds, "train.idx", 1, 28, 28, 50, NULL), HOP_OK);
   cr_assert_eq(hop_data_expect(&ds, "train.idx", 3, 32, 32, 1, NULL), HOP_EFORMAT);
-  cr_assert(strstr(hop_error_message(), "train.idx: images of 1 x 28 x 28") && strstr(hop_error_message(), "needs 3 x 32 x 32"),
+  cr_assert(strstr(hop_error_message(), "train.idx: images of 1 x 28 x 28") &&
+                strstr(hop_error_message(), "needs 3 x 32 x 32"),
             "%s", hop_error_message());
   ds.width = 20; /* not square: never read as 28 x 28 */
   cr_assert_eq(hop_data_expect(&ds, "t10k.idx", 1, 28, 28, 1, NULL), HOP_EFORMAT);
   ds.width = 28;
-  cr_assert_eq(hop_data_expect(&ds, "batch.bin", 1, 28, 28, 100, "the students' P = 100"), HOP_EINVAL);
-  cr_assert(strstr(hop_error_message(), "batch.bin: 50 records, but the students' P = 100 needs 100"), "%s",
-            hop_error_message());
+  cr_assert_eq(hop_data_expect(&ds, "batch.bin", 1, 28, 28, 100, "the students' P = 100"),
+               HOP_EINVAL);
+  cr_assert(
+      strstr(hop_error_message(), "batch.bin: 50 records, but the students' P = 100 needs 100"),
+      "%s", hop_error_message());
 }
 
 Test(data, normalisation_helpers) {

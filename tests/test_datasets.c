@@ -19,8 +19,10 @@ static int have(const char *rel) {
   return f != NULL;
 }
 
-#define NEED(rel) \
-  do { if (!have(rel)) cr_skip_test("dataset %s missing: run `make data`", rel); } while (0)
+#define NEED(rel)                                                             \
+  do {                                                                        \
+    if (!have(rel)) cr_skip_test("dataset %s missing: run `make data`", rel); \
+  } while (0)
 
 static void load_idx_pair(const char *img, const char *lab, hop_dataset *ds) {
   char ip[512], lp[512];
@@ -47,8 +49,8 @@ Test(datasets, mnist_counts_and_test_label_histogram) {
 Test(datasets, fashion_mnist_gz_balanced_classes) {
   NEED("fashion-mnist/t10k-images-idx3-ubyte.gz");
   hop_dataset te;
-  load_idx_pair("fashion-mnist/t10k-images-idx3-ubyte.gz", "fashion-mnist/t10k-labels-idx1-ubyte.gz",
-                &te);
+  load_idx_pair("fashion-mnist/t10k-images-idx3-ubyte.gz",
+                "fashion-mnist/t10k-labels-idx1-ubyte.gz", &te);
   cr_assert(te.n == 10000 && te.dim == 784);
   size_t got[10] = {0};
   for (size_t i = 0; i < te.n; i++) got[te.y[i]]++;
@@ -70,7 +72,8 @@ Test(datasets, cifar_jpeg75_copy_agrees_with_exact_subset) {
   double err = 0.0;
   for (size_t i = 0; i < 4000; i++) {
     cr_assert_eq(approx.y[i], exact.y[i], "label of image %zu", i);
-    for (size_t j = 0; j < 3072; j++) err += fabs((double)approx.x[i * 3072 + j] - exact.x[i * 3072 + j]);
+    for (size_t j = 0; j < 3072; j++)
+      err += fabs((double)approx.x[i * 3072 + j] - exact.x[i * 3072 + j]);
   }
   err /= 4000.0 * 3072.0;
   cr_assert(fabs(err - 5.81) < 0.01, "mean absolute pixel error %.3f, SOURCE.md says 5.81", err);

@@ -31,6 +31,7 @@ Test(error, long_reason_is_truncated_not_overflowed) {
 }
 
 Test(error, every_code_has_a_name) {
-  for (int c = HOP_OK; c <= HOP_EMAXITER; c++) cr_assert_str_neq(hop_error_name(c), "unknown error");
+  for (int c = HOP_OK; c <= HOP_EMAXITER; c++)
+    cr_assert_str_neq(hop_error_name(c), "unknown error");
   cr_assert_str_eq(hop_error_name(999), "unknown error");
 }

@@ -18,8 +18,12 @@
 
 /* ---- hop_exp ------------------------------------------------------------------------ */
 
-typedef struct { long fail_at; } frame_cfg;
-typedef struct { int ran[3]; } frame_res;
+typedef struct {
+  long fail_at;
+} frame_cfg;
+typedef struct {
+  int ran[3];
+} frame_res;
 
 static int stage_write(hop_exp *x) {
   ((frame_res *)x->res)->ran[0] = 1;
@@ -36,20 +40,34 @@ static int stage_last(hop_exp *x) {
   return HOP_OK;
 }
 static int check_opts(hop_exp *x) {
-  return ((frame_cfg *)x->cfg)->fail_at == 9 ? HOP_RAISE(HOP_EINVAL, "option --fail-at: 9 is refused here") : HOP_OK;
+  return ((frame_cfg *)x->cfg)->fail_at == 9
+             ? HOP_RAISE(HOP_EINVAL, "option --fail-at: 9 is refused here")
+             : HOP_OK;
 }
 static int load_data(hop_exp *x) {
-  return ((frame_cfg *)x->cfg)->fail_at == 7 ? HOP_RAISE(HOP_EFORMAT, "data/x.bin: truncated") : HOP_OK;
+  return ((frame_cfg *)x->cfg)->fail_at == 7 ? HOP_RAISE(HOP_EFORMAT, "data/x.bin: truncated")
+                                             : HOP_OK;
 }
 
 /* Run the frame with --out dir/out --fail-at n, stderr into dir/err; returns the status. */
 static int run_frame(const char *dir, const char *fail_at, char *err, size_t n) {
   frame_cfg cf;
-  hop_opt opts[] = {{"fail-at", HOP_OPT_INT, &cf.fail_at, 0, 10, "stage that fails", "0", .quick = NULL}};
-  static const hop_exp_stage stages[] = {{"first", stage_write}, {"second", stage_maybe_fail}, {"third", stage_last}};
-  hop_exp_desc d = {.name = "frametest", .summary = "frame test", .seed = 2385, .opts = opts, .n_opts = 1,
-                    .cfg = &cf, .res_size = sizeof(frame_res), .check = check_opts, .load = load_data,
-                    .data_what = "test data", .stages = stages, .n_stages = 3};
+  hop_opt opts[] = {
+      {"fail-at", HOP_OPT_INT, &cf.fail_at, 0, 10, "stage that fails", "0", .quick = NULL}};
+  static const hop_exp_stage stages[] = {
+      {"first", stage_write}, {"second", stage_maybe_fail}, {"third", stage_last}};
+  hop_exp_desc d = {.name = "frametest",
+                    .summary = "frame test",
+                    .seed = 2385,
+                    .opts = opts,
+                    .n_opts = 1,
+                    .cfg = &cf,
+                    .res_size = sizeof(frame_res),
+                    .check = check_opts,
+                    .load = load_data,
+                    .data_what = "test data",
+                    .stages = stages,
+                    .n_stages = 3};
   char out[256], errp[256];
   snprintf(out, sizeof out, "%s/out", dir);
   snprintf(errp, sizeof errp, "%s/err", dir);
@@ -130,9 +148,11 @@ static hop_table *sample_table(void) {
   hop_table *t = hop_table_new(16, sizeof(row), cols, 5);
   cr_assert_not_null(t, "%s", hop_error_message());
   /* group (alpha, 10) gets 2.385, 1.5, 4.25, 3.125, 0.75 interleaved with the others */
-  const row rows[] = {{0, 0, 10, 2.385, 1}, {0, 1, 10, 9.0, 2}, {0, 0, 10, 1.5, 3}, {0, 0, 20, 7.0, 4},
-                      {0, 0, 10, 4.25, 5},  {0, 0, 10, 3.125, 6}, {1, 0, 10, 100.0, 7}, {0, 0, 10, 0.75, 8}};
-  for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) cr_assert_eq(hop_table_push(t, &rows[k]), HOP_OK);
+  const row rows[] = {{0, 0, 10, 2.385, 1}, {0, 1, 10, 9.0, 2},  {0, 0, 10, 1.5, 3},
+                      {0, 0, 20, 7.0, 4},   {0, 0, 10, 4.25, 5}, {0, 0, 10, 3.125, 6},
+                      {1, 0, 10, 100.0, 7}, {0, 0, 10, 0.75, 8}};
+  for (size_t k = 0; k < sizeof rows / sizeof *rows; k++)
+    cr_assert_eq(hop_table_push(t, &rows[k]), HOP_OK);
   return t;
 }
 
@@ -146,20 +166,27 @@ Test(table, grouped_statistics_match_independent_values) {
   hop_table_group g[8];
   size_t ng;
   static const char *const keys[] = {"model", "N"};
-  cr_assert_eq(hop_table_group_by(t, keys, 2, "value", part0, NULL, g, 8, &ng), HOP_OK, "%s", hop_error_message());
+  cr_assert_eq(hop_table_group_by(t, keys, 2, "value", part0, NULL, g, 8, &ng), HOP_OK, "%s",
+               hop_error_message());
   cr_assert_eq(ng, 3, "groups in order of first row: (alpha,10) (beta,10) (alpha,20)");
-  cr_assert_eq(g[0].first, 0); cr_assert_eq(g[1].first, 1); cr_assert_eq(g[2].first, 3);
+  cr_assert_eq(g[0].first, 0);
+  cr_assert_eq(g[1].first, 1);
+  cr_assert_eq(g[2].first, 3);
   cr_assert_eq(g[0].n, 5, "the part-1 row is not kept");
   /* Python: statistics.mean / stdev of [2.385, 1.5, 4.25, 3.125, 0.75] */
   cr_assert_float_eq(g[0].mean, 2.402, 1e-12);
   cr_assert_float_eq(g[0].sd, 1.3675553005271852, 1e-12);
-  cr_assert_eq(g[0].min, 0.75); cr_assert_eq(g[0].max, 4.25);
-  cr_assert_eq(g[1].n, 1); cr_assert_eq(g[1].sd, 0.0); cr_assert_eq(g[1].mean, 9.0);
+  cr_assert_eq(g[0].min, 0.75);
+  cr_assert_eq(g[0].max, 4.25);
+  cr_assert_eq(g[1].n, 1);
+  cr_assert_eq(g[1].sd, 0.0);
+  cr_assert_eq(g[1].mean, 9.0);
   /* all rows, by the hidden part marker too */
   static const char *const keys3[] = {"part", "model", "N"};
   cr_assert_eq(hop_table_group_by(t, keys3, 3, "count", NULL, NULL, g, 8, &ng), HOP_OK);
   cr_assert_eq(ng, 4);
-  cr_assert_eq(g[3].first, 6); cr_assert_eq(g[3].mean, 7.0);
+  cr_assert_eq(g[3].first, 6);
+  cr_assert_eq(g[3].mean, 7.0);
   /* errors: a value column as a key, an unknown column, too many groups */
   static const char *const bad[] = {"value"};
   cr_assert_eq(hop_table_group_by(t, bad, 1, "value", NULL, NULL, g, 8, &ng), HOP_EINVAL);
@@ -186,7 +213,8 @@ Test(table, header_always_matches_the_rows) {
   cr_assert_eq(hop_table_write(t, dir, "t.csv", part0, NULL), HOP_OK, "%s", hop_error_message());
   snprintf(path, sizeof path, "%s/t.csv", dir);
   file_read(path, text, sizeof text);
-  const char *want = "model,N,value,count\nalpha,10,2.3850,1\nbeta,10,9.0000,2\nalpha,10,1.5000,3\n";
+  const char *want =
+      "model,N,value,count\nalpha,10,2.3850,1\nbeta,10,9.0000,2\nalpha,10,1.5000,3\n";
   cr_assert(!strncmp(text, want, strlen(want)), "got:\n%s", text);
   /* every line has as many fields as the header */
   size_t fields = 0, lines = 0;
@@ -213,7 +241,8 @@ Test(table, header_always_matches_the_rows) {
 
 Test(claims, each_rule_at_its_boundary) {
   const char *yes = "reproduced", *no = "not reproduced";
-  cr_assert_str_eq(hop_claims_if(1), yes); cr_assert_str_eq(hop_claims_if(0), no);
+  cr_assert_str_eq(hop_claims_if(1), yes);
+  cr_assert_str_eq(hop_claims_if(0), no);
   cr_assert_str_eq(hop_claims_verdict(1.75, 1.5, 0.25), yes, "|m - p| = tol holds");
   cr_assert_str_eq(hop_claims_verdict(1.25, 1.5, 0.25), yes);
   cr_assert_str_eq(hop_claims_verdict(nextafter(1.75, 2), 1.5, 0.25), no);
@@ -221,11 +250,16 @@ Test(claims, each_rule_at_its_boundary) {
   cr_assert_str_eq(hop_claims_within_se(2.5, 2.0, 0.25, 2), yes, "exactly 2 SE");
   cr_assert_str_eq(hop_claims_within_se(nextafter(2.5, 3), 2.0, 0.25, 2), no);
   cr_assert_str_eq(hop_claims_within_se(2.0, 2.0, NAN, 2), no, "no standard error, no verdict");
-  cr_assert_str_eq(hop_claims_at_most(0.5, 0.5), yes); cr_assert_str_eq(hop_claims_at_most(nextafter(0.5, 1), 0.5), no);
-  cr_assert_str_eq(hop_claims_at_least(0.95, 0.95), yes); cr_assert_str_eq(hop_claims_at_least(0.94, 0.95), no);
-  cr_assert_str_eq(hop_claims_above(0.0, 0.0), no, "a sign is strict"); cr_assert_str_eq(hop_claims_above(1e-300, 0.0), yes);
-  cr_assert_str_eq(hop_claims_below(15, 15), no); cr_assert_str_eq(hop_claims_below(14.99, 15), yes);
-  cr_assert_str_eq(hop_claims_at_least(NAN, 0), no); cr_assert_str_eq(hop_claims_below(NAN, 0), no);
+  cr_assert_str_eq(hop_claims_at_most(0.5, 0.5), yes);
+  cr_assert_str_eq(hop_claims_at_most(nextafter(0.5, 1), 0.5), no);
+  cr_assert_str_eq(hop_claims_at_least(0.95, 0.95), yes);
+  cr_assert_str_eq(hop_claims_at_least(0.94, 0.95), no);
+  cr_assert_str_eq(hop_claims_above(0.0, 0.0), no, "a sign is strict");
+  cr_assert_str_eq(hop_claims_above(1e-300, 0.0), yes);
+  cr_assert_str_eq(hop_claims_below(15, 15), no);
+  cr_assert_str_eq(hop_claims_below(14.99, 15), yes);
+  cr_assert_str_eq(hop_claims_at_least(NAN, 0), no);
+  cr_assert_str_eq(hop_claims_below(NAN, 0), no);
 }
 
 /* ---- shared numerics ------------------------------------------------------------------ */
@@ -233,7 +267,8 @@ Test(claims, each_rule_at_its_boundary) {
 Test(numerics, linear_fit_against_the_textbook_formulas) {
   /* Python, textbook least squares: a = 1.7536436474627992, b = 1.106447920640977,
    * se(a) = 0.18725045792062872, se(b) = 0.04164335749780686 */
-  double x[] = {1.0, 2.0, NAN, 3.5, 4.0, 6.25, INFINITY, 7.0}, y[] = {2.9, 4.1, 1.0, 5.3, 6.2, 8.9, 3.0, 9.4};
+  double x[] = {1.0, 2.0, NAN, 3.5, 4.0, 6.25, INFINITY, 7.0},
+         y[] = {2.9, 4.1, 1.0, 5.3, 6.2, 8.9, 3.0, 9.4};
   hop_math_fit f;
   hop_math_linear_fit(x, y, 8, 3, &f);
   cr_assert_eq(f.n, 6, "the NaN and infinite points are left out");
@@ -250,9 +285,12 @@ Test(numerics, linear_fit_against_the_textbook_formulas) {
 }
 
 Test(numerics, double_factorial_and_overlap) {
-  cr_assert_eq(hop_math_double_factorial(-1), 1.0); cr_assert_eq(hop_math_double_factorial(0), 1.0);
-  cr_assert_eq(hop_math_double_factorial(1), 1.0); cr_assert_eq(hop_math_double_factorial(7), 105.0);
-  cr_assert_eq(hop_math_double_factorial(8), 384.0); cr_assert_eq(hop_math_double_factorial(21), 13749310575.0);
+  cr_assert_eq(hop_math_double_factorial(-1), 1.0);
+  cr_assert_eq(hop_math_double_factorial(0), 1.0);
+  cr_assert_eq(hop_math_double_factorial(1), 1.0);
+  cr_assert_eq(hop_math_double_factorial(7), 105.0);
+  cr_assert_eq(hop_math_double_factorial(8), 384.0);
+  cr_assert_eq(hop_math_double_factorial(21), 13749310575.0);
   signed char a[5] = {1, -1, 1, 1, -1}, b[5] = {1, 1, 1, -1, -1};
   cr_assert_eq(hop_math_overlap_pm1(a, b, 5), 0.2);
   cr_assert_eq(hop_math_overlap_pm1(a, a, 5), 1.0);
@@ -271,9 +309,12 @@ Test(numerics, sgemm_squared_distances_match_the_direct_sum) {
     for (int t = 0; t < D; t++) xn += (double)x[i * D + t] * x[i * D + t];
     for (int j = 0; j < M; j++) {
       double d = 0;
-      for (int t = 0; t < D; t++) d += ((double)x[i * D + t] - c[j * D + t]) * ((double)x[i * D + t] - c[j * D + t]);
-      cr_assert_float_eq(out[i * M + j], d, 1e-4 * (1 + d), "(%d, %d): %g vs %g", i, j, out[i * M + j], d);
-      cr_assert_float_eq(rank[i * M + j] + xn, d, 1e-4 * (1 + d), "the ranking form leaves out |x|^2");
+      for (int t = 0; t < D; t++)
+        d += ((double)x[i * D + t] - c[j * D + t]) * ((double)x[i * D + t] - c[j * D + t]);
+      cr_assert_float_eq(out[i * M + j], d, 1e-4 * (1 + d), "(%d, %d): %g vs %g", i, j,
+                         out[i * M + j], d);
+      cr_assert_float_eq(rank[i * M + j] + xn, d, 1e-4 * (1 + d),
+                         "the ranking form leaves out |x|^2");
     }
   }
   cr_assert(out[0] > 0.1, "a distance that is not trivially zero");

@@ -111,7 +111,8 @@ Test(math, gemm_and_gram_match_naive_loops) {
 }
 
 Test(math, blas_identifies_openblas) {
-  cr_assert(strstr(hop_math_blas_config(), "OpenBLAS") != NULL, "BLAS is '%s'", hop_math_blas_config());
+  cr_assert(strstr(hop_math_blas_config(), "OpenBLAS") != NULL, "BLAS is '%s'",
+            hop_math_blas_config());
 }
 
 Test(math, argmax_takes_the_first_largest_and_skips_nan) {
@@ -151,7 +152,9 @@ Test(math, crossings_of_sampled_curves) {
 Test(math, check_pm1_accepts_only_plus_minus_one_and_names_the_entry) {
   signed char ok[5] = {1, -1, -1, 1, 1}, bad[5] = {1, -1, 0, 1, 2};
   cr_assert_eq(hop_math_check_pm1(ok, 5, "pattern"), HOP_OK);
-  cr_assert_eq(hop_math_check_pm1(bad, 2, "pattern"), HOP_OK, "only the first count entries are read");
+  cr_assert_eq(hop_math_check_pm1(bad, 2, "pattern"), HOP_OK,
+               "only the first count entries are read");
   cr_assert_eq(hop_math_check_pm1(bad, 5, "state"), HOP_EINVAL);
-  cr_assert(strstr(hop_error_message(), "state[2] = 0") != NULL, "message: %s", hop_error_message());
+  cr_assert(strstr(hop_error_message(), "state[2] = 0") != NULL, "message: %s",
+            hop_error_message());
 }

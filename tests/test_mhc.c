@@ -120,7 +120,8 @@ Test(mhc, energy_never_increases_along_the_exact_flow) {
   hop_mhc_work *w = hop_mhc_work_alloc(NF, NH);
   float x[NF], v[NF], h[NH];
   random_state(r, x, h);
-  hop_mhc_params p = {.beta = 3.0, .dt = 0.05, .steps = 1, .eta = 1, .reading = HOP_MHC_DAMPED, .h0 = 0.1};
+  hop_mhc_params p = {
+      .beta = 3.0, .dt = 0.05, .steps = 1, .eta = 1, .reading = HOP_MHC_DAMPED, .h0 = 0.1};
   double last = INFINITY;
   size_t label;
   for (size_t steps = 1; steps <= 64; steps *= 2) {
@@ -145,12 +146,15 @@ Test(mhc, euler_and_adaptive_integration_agree_and_reach_a_fixed_point) {
   hop_mhc_work *w = hop_mhc_work_alloc(NF, NH);
   float x[NF], h[NH], va[NF], ha[NH], vb[NF], hb[NH];
   random_state(r, x, h);
-  hop_mhc_params p = {.beta = 2.0, .dt = 0.001, .steps = 10000, .eta = 1, .reading = HOP_MHC_DAMPED, .h0 = 0.1};
+  hop_mhc_params p = {
+      .beta = 2.0, .dt = 0.001, .steps = 10000, .eta = 1, .reading = HOP_MHC_DAMPED, .h0 = 0.1};
   size_t la = hop_mhc_infer(m, x, &p, ra, va, ha, w), lb;
   cr_assert_eq(hop_mhc_infer_ode(m, x, &p, rb, 1e-8, 1e-8, vb, hb, &lb, w), HOP_OK);
   cr_assert_eq(la, lb);
-  for (int i = 0; i < NF; i++) cr_assert(fabsf(va[i] - vb[i]) < 5e-3, "v[%d] %g vs %g", i, va[i], vb[i]);
-  for (int j = 0; j < NH; j++) cr_assert(fabsf(ha[j] - hb[j]) < 5e-3, "h[%d] %g vs %g", j, ha[j], hb[j]);
+  for (int i = 0; i < NF; i++)
+    cr_assert(fabsf(va[i] - vb[i]) < 5e-3, "v[%d] %g vs %g", i, va[i], vb[i]);
+  for (int j = 0; j < NH; j++)
+    cr_assert(fabsf(ha[j] - hb[j]) < 5e-3, "h[%d] %g vs %g", j, ha[j], hb[j]);
   /* t = 10 tau_v: close to the fixed point v = W f(h), h = W^T v */
   float v2[NF], h2[NH];
   memcpy(v2, vb, sizeof v2);
@@ -175,7 +179,12 @@ Test(mhc, one_training_step_by_hand) {
   for (int reading = 0; reading <= 1; reading++) {
     memcpy(m->w, w0, sizeof w0);
     float h[2] = {0.2f, -0.1f};
-    hop_mhc_params p = {.beta = 1.7, .dt = 0.1, .steps = 1, .eta = 0.02, .reading = (hop_mhc_reading)reading, .h0 = 0};
+    hop_mhc_params p = {.beta = 1.7,
+                        .dt = 0.1,
+                        .steps = 1,
+                        .eta = 0.02,
+                        .reading = (hop_mhc_reading)reading,
+                        .h0 = 0};
     hop_mhc_train_step(m, x, h, 0, &p, w);
     double f0 = 1.0 / (1.0 + exp(1.7 * (-0.1 - 0.2))), f[2] = {f0, 1.0 - f0}, t[2] = {1, 0};
     double sgn = reading == HOP_MHC_PRINTED ? 1.0 : -1.0;
@@ -201,17 +210,21 @@ Test(mhc, learns_separable_classes_with_the_local_rule) {
   for (int n = 0; n < N; n++) { /* class c: features 8c..8c+7 raised by 2 */
     int c = n % C;
     y[n] = (float)c;
-    for (int i = 0; i < F; i++) x[n * F + i] = (float)gsl_ran_gaussian(r, 1.0) + (i / 8 == c ? 2.0f : 0.0f);
+    for (int i = 0; i < F; i++)
+      x[n * F + i] = (float)gsl_ran_gaussian(r, 1.0) + (i / 8 == c ? 2.0f : 0.0f);
   }
   hop_mhc *m = hop_mhc_alloc(F, C, 1.0, 0.1);
   hop_mhc_work *w = hop_mhc_work_alloc(F, C);
   hop_mhc_init(m, r, 1, 0.01);
-  hop_mhc_params p = {.beta = 1.0, .dt = 0.1, .steps = 100, .eta = 0.02, .reading = HOP_MHC_DAMPED, .h0 = 0.01};
+  hop_mhc_params p = {
+      .beta = 1.0, .dt = 0.1, .steps = 100, .eta = 0.02, .reading = HOP_MHC_DAMPED, .h0 = 0.01};
   for (int epoch = 0; epoch < 2; epoch++)
     for (int n = 0; n < N / 2; n++)
-      cr_assert_eq(hop_mhc_train_image(m, x + n * F, (size_t)y[n], &p, r, w), HOP_OK, "%s", hop_error_message());
+      cr_assert_eq(hop_mhc_train_image(m, x + n * F, (size_t)y[n], &p, r, w), HOP_OK, "%s",
+                   hop_error_message());
   int correct = 0;
-  for (int n = N / 2; n < N; n++) correct += hop_mhc_infer(m, x + n * F, &p, r, NULL, NULL, w) == (size_t)y[n];
+  for (int n = N / 2; n < N; n++)
+    correct += hop_mhc_infer(m, x + n * F, &p, r, NULL, NULL, w) == (size_t)y[n];
   cr_assert_gt(correct, (int)(0.9 * N / 2), "held-out accuracy %d / %d", correct, N / 2);
   hop_mhc_work_free(w);
   hop_mhc_free(m);
@@ -228,7 +241,8 @@ Test(mhc, bad_arguments_fail_cleanly) {
   /* more memory neurons than the dynamics' stack arrays hold: refused (overflowed before) */
   cr_assert_null(hop_mhc_alloc(10, HOP_MHC_MAX_H + 1, 1, 0.1));
   cr_assert_eq(hop_error_code(), HOP_EBADLEN, "%s", hop_error_message());
-  hop_mhc_params ok = {.beta = 1, .dt = 0.1, .steps = 100, .eta = 0.02, .reading = HOP_MHC_DAMPED, .h0 = 0.01};
+  hop_mhc_params ok = {
+      .beta = 1, .dt = 0.1, .steps = 100, .eta = 0.02, .reading = HOP_MHC_DAMPED, .h0 = 0.01};
   cr_assert_eq(hop_mhc_params_check(&ok), HOP_OK);
   hop_mhc_params p = ok;
   p.dt = 0;
@@ -260,7 +274,8 @@ Test(mhc, bad_arguments_fail_cleanly) {
   wild.eta = 1e6;
   hop_mhc_init(m, r, 1, 1.0);
   int s = HOP_OK;
-  for (int k = 0; k < 50 && s == HOP_OK; k++) s = hop_mhc_train_image(m, x, (size_t)(k % 2), &wild, r, w);
+  for (int k = 0; k < 50 && s == HOP_OK; k++)
+    s = hop_mhc_train_image(m, x, (size_t)(k % 2), &wild, r, w);
   cr_assert_eq(s, HOP_EDOM);
   size_t label;
   cr_assert_eq(hop_mhc_infer_ode(m, x, &ok, r, -1, 0, NULL, NULL, &label, w), HOP_EINVAL);
@@ -281,8 +296,13 @@ Test(mhc, carried_exponential_follows_the_exact_path) {
     hop_mhc *a = hop_mhc_alloc(F, C, 1.0, 0.1), *b = hop_mhc_alloc(F, C, 1.0, 0.1);
     hop_mhc_init(a, r, 1, 0.05);
     memcpy(b->w, a->w, F * C * sizeof *a->w);
-    hop_mhc_params p = {.beta = 1.0, .dt = 0.1, .steps = 100, .eta = 0.02,
-                        .reading = (hop_mhc_reading)reading, .h0 = 0.01, .exact = 1};
+    hop_mhc_params p = {.beta = 1.0,
+                        .dt = 0.1,
+                        .steps = 100,
+                        .eta = 0.02,
+                        .reading = (hop_mhc_reading)reading,
+                        .h0 = 0.01,
+                        .exact = 1};
     gsl_rng *ra = hop_rng_alloc(3, 3), *rb = hop_rng_alloc(3, 3);
     for (int n = 0; n < N; n++) {
       p.exact = 1;
@@ -301,7 +321,8 @@ Test(mhc, carried_exponential_follows_the_exact_path) {
     for (int n = 0; n < N; n++) {
       hop_rng_reseed(ra, 4, (uint64_t)n);
       hop_rng_reseed(rb, 4, (uint64_t)n);
-      same += hop_mhc_infer(a, x + n * F, &p, ra, NULL, NULL, w) == hop_mhc_infer(b, x + n * F, &p, rb, NULL, NULL, w);
+      same += hop_mhc_infer(a, x + n * F, &p, ra, NULL, NULL, w) ==
+              hop_mhc_infer(b, x + n * F, &p, rb, NULL, NULL, w);
     }
     cr_assert_eq(same, N, "reading %d: %d of %d predictions agree", reading, same, N);
     hop_mhc_free(a);
@@ -321,7 +342,8 @@ Test(mhc, batched_inference_matches_image_by_image) {
   hop_mhc_work *w = hop_mhc_work_alloc(NF, NH);
   static float x[N * NF], vb[N * NF], hb[N * NH];
   for (int k = 0; k < N * NF; k++) x[k] = (float)gsl_ran_gaussian(r, 1.0);
-  hop_mhc_params p = {.beta = 2.0, .dt = 0.05, .steps = 100, .eta = 1, .reading = HOP_MHC_DAMPED, .h0 = 0.1};
+  hop_mhc_params p = {
+      .beta = 2.0, .dt = 0.05, .steps = 100, .eta = 1, .reading = HOP_MHC_DAMPED, .h0 = 0.1};
   size_t lb[N];
   hop_mhc_infer_batch(m, x, N, &p, rb, lb, vb, hb, w);
   int agree = 0;
@@ -329,9 +351,11 @@ Test(mhc, batched_inference_matches_image_by_image) {
     float va[NF], ha[NH];
     size_t la = hop_mhc_infer(m, x + n * NF, &p, ra, va, ha, w);
     for (int i = 0; i < NF; i++)
-      cr_assert(fabsf(va[i] - vb[n * NF + i]) < 1e-4f, "image %d v[%d] %g vs %g", n, i, va[i], vb[n * NF + i]);
+      cr_assert(fabsf(va[i] - vb[n * NF + i]) < 1e-4f, "image %d v[%d] %g vs %g", n, i, va[i],
+                vb[n * NF + i]);
     for (int j = 0; j < NH; j++)
-      cr_assert(fabsf(ha[j] - hb[n * NH + j]) < 1e-4f, "image %d h[%d] %g vs %g", n, j, ha[j], hb[n * NH + j]);
+      cr_assert(fabsf(ha[j] - hb[n * NH + j]) < 1e-4f, "image %d h[%d] %g vs %g", n, j, ha[j],
+                hb[n * NH + j]);
     agree += la == lb[n];
   }
   cr_assert_eq(agree, N, "labels agree for %d of %d images", agree, N);
@@ -349,7 +373,8 @@ Test(mhc, checkpoints_read_the_same_trajectories_as_separate_runs) {
   hop_mhc_work *w = hop_mhc_work_alloc(NF, NH);
   static float x[N * NF];
   for (int k = 0; k < N * NF; k++) x[k] = (float)gsl_ran_gaussian(r, 1.0);
-  hop_mhc_params p = {.beta = 2.0, .dt = 0.05, .steps = 999, .eta = 1, .reading = HOP_MHC_DAMPED, .h0 = 0.1};
+  hop_mhc_params p = {
+      .beta = 2.0, .dt = 0.05, .steps = 999, .eta = 1, .reading = HOP_MHC_DAMPED, .h0 = 0.1};
   size_t at[4] = {0, 1, 7, 100}, lab[4 * N], one[N];
   gsl_rng *ra = hop_rng_alloc(6, 6);
   cr_assert_eq(hop_mhc_infer_batch_at(m, x, N, &p, ra, at, 4, lab, w), HOP_OK);
@@ -360,10 +385,12 @@ Test(mhc, checkpoints_read_the_same_trajectories_as_separate_runs) {
     q.steps = at[k];
     hop_mhc_infer_batch(m, x, N, &q, rb, one, NULL, NULL, w);
     gsl_rng_free(rb);
-    for (int n = 0; n < N; n++) cr_assert_eq(lab[k * N + n], one[n], "checkpoint %zu, image %d", at[k], n);
+    for (int n = 0; n < N; n++)
+      cr_assert_eq(lab[k * N + n], one[n], "checkpoint %zu, image %d", at[k], n);
     for (int n = 0; k && n < N; n++) changed += lab[k * N + n] != lab[(k - 1) * N + n];
   }
-  cr_assert_gt(changed, 0, "the labels never change between checkpoints: the test would be vacuous");
+  cr_assert_gt(changed, 0,
+               "the labels never change between checkpoints: the test would be vacuous");
   size_t bad[2] = {5, 5};
   cr_assert_eq(hop_mhc_infer_batch_at(m, x, N, &p, ra, bad, 2, lab, w), HOP_EINVAL);
   cr_assert_eq(hop_mhc_infer_batch_at(m, x, N, &p, ra, bad, 0, lab, w), HOP_EINVAL);
@@ -393,23 +420,28 @@ Test(mhc, linear_readout_is_argmax_wtx_and_one_step_at_dt_tau_h) {
     for (int j = 0; j < NH; j++) {
       double s = 0;
       for (int i = 0; i < NF; i++) s += (double)m->w[j * NF + i] * x[n * NF + i];
-      if (s > best) second = best, best = s, arg = (size_t)j;
-      else if (s > second) second = s;
+      if (s > best)
+        second = best, best = s, arg = (size_t)j;
+      else if (s > second)
+        second = s;
     }
     if (best - second > 1e-4) cr_assert_eq(lin[n], arg, "image %d: %zu vs %zu", n, lin[n], arg);
     distinct += !classes[arg]++;
   }
   cr_assert_gt(distinct, 2, "every image reads out the same class: the test would be vacuous");
   /* dt = tau_h: the first Euler step sets h to W^T x, whatever h started from */
-  hop_mhc_params p = {.beta = 2.0, .dt = m->tau_h, .steps = 1, .eta = 1, .reading = HOP_MHC_DAMPED, .h0 = 0.5};
+  hop_mhc_params p = {
+      .beta = 2.0, .dt = m->tau_h, .steps = 1, .eta = 1, .reading = HOP_MHC_DAMPED, .h0 = 0.5};
   size_t at[2] = {0, 1};
   cr_assert_eq(hop_mhc_infer_batch_at(m, x, N, &p, ra, at, 2, lab, w), HOP_OK);
   int same0 = 0;
   for (int n = 0; n < N; n++) {
-    cr_assert_eq(lab[N + n], lin[n], "image %d: one step %zu vs read-out %zu", n, lab[N + n], lin[n]);
+    cr_assert_eq(lab[N + n], lin[n], "image %d: one step %zu vs read-out %zu", n, lab[N + n],
+                 lin[n]);
     same0 += lab[n] == lin[n];
   }
-  cr_assert_lt(same0, N, "the random initial h already agrees everywhere: the test would be vacuous");
+  cr_assert_lt(same0, N,
+               "the random initial h already agrees everywhere: the test would be vacuous");
   hop_mhc_work_free(w);
   hop_mhc_free(m);
   gsl_rng_free(r);

@@ -88,7 +88,8 @@ Test(mlp, trains_on_separable_data) {
   static unsigned char y[N], pred[N];
   for (int n = 0; n < N; n++) {
     y[n] = (unsigned char)(n % C);
-    for (int i = 0; i < F; i++) x[n * F + i] = (float)gsl_ran_gaussian(r, 1.0) + (i % C == y[n] ? 1.5f : 0.0f);
+    for (int i = 0; i < F; i++)
+      x[n * F + i] = (float)gsl_ran_gaussian(r, 1.0) + (i % C == y[n] ? 1.5f : 0.0f);
   }
   size_t s[2] = {F, C};
   hop_mlp *m = hop_mlp_alloc(s, 2), *g = hop_mlp_alloc(s, 2);

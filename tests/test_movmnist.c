@@ -46,7 +46,8 @@ Test(movmnist, clips_move_at_the_stated_speed_and_repeat_for_a_seed) {
     cr_assert(lit == 1 || lit == 2, "frame %d has %d lit pixels", f, lit);
   }
   int moved = 0;
-  for (int f = 1; f < 20; f++) { /* each lit pixel of frame f is within 4.6 px of one of frame f-1 */
+  for (int f = 1; f < 20;
+       f++) { /* each lit pixel of frame f is within 4.6 px of one of frame f-1 */
     for (int k = 0; k < 4096; k++) {
       if (a[f * 4096 + k] != 255) continue;
       double best = 1e9;

@@ -31,8 +31,8 @@ static void ref(const char *file, const char *name, double *out, size_t n) {
   while (fgets(line, sizeof line, f))
     if (!strncmp(line, want, strlen(want))) {
       size_t count = strtoul(line + strlen(want), NULL, 10);
-      cr_assert_eq(count, n, "%s: block %s has %zu values, the test expects %zu (regenerate: %s)", path, name,
-                   count, n, REGEN);
+      cr_assert_eq(count, n, "%s: block %s has %zu values, the test expects %zu (regenerate: %s)",
+                   path, name, count, n, REGEN);
       for (size_t k = 0; k < n; k++) {
         cr_assert_not_null(fgets(line, sizeof line, f), "%s: block %s ends early", path, name);
         out[k] = strtod(line, NULL);
@@ -49,11 +49,13 @@ static void to_float(const double *d, float *f, size_t n) {
 }
 
 /* |got - want| <= tol (1 + |want|) for every entry. */
-static void expect_near(const char *what, const float *got, const double *want, size_t n, double tol) {
+static void expect_near(const char *what, const float *got, const double *want, size_t n,
+                        double tol) {
   for (size_t k = 0; k < n; k++)
-    cr_assert(fabs((double)got[k] - want[k]) <= tol * (1.0 + fabs(want[k])),
-              "%s[%zu]: library %.9g, reference %.9g (if the model changed on purpose, regenerate: %s)", what, k,
-              (double)got[k], want[k], REGEN);
+    cr_assert(
+        fabs((double)got[k] - want[k]) <= tol * (1.0 + fabs(want[k])),
+        "%s[%zu]: library %.9g, reference %.9g (if the model changed on purpose, regenerate: %s)",
+        what, k, (double)got[k], want[k], REGEN);
 }
 
 Test(reference, classical_energy_fields_and_updates) {
@@ -74,7 +76,8 @@ Test(reference, classical_energy_fields_and_updates) {
   for (int i = 0; i < N; i++) order[i] = (size_t)ord_d[i];
   hop_classical *net = hop_classical_alloc(N);
   cr_assert_eq(hop_classical_store(net, xi, P), HOP_OK);
-  cr_assert_float_eq(hop_classical_energy(net, s), e, 1e-12, "energy vs reference (regenerate: %s)", REGEN);
+  cr_assert_float_eq(hop_classical_energy(net, s), e, 1e-12, "energy vs reference (regenerate: %s)",
+                     REGEN);
   hop_classical_fields(net, s, 1, h);
   expect_near("fields", h, h_ref, N, 0);
   cr_assert_float_eq(hop_classical_energy_h(N, s, h), e, 1e-12);
@@ -105,22 +108,26 @@ Test(reference, uhn_one_step_per_similarity_and_energy) {
     snprintf(key, sizeof key, "step_%s", names[k]);
     ref("uhn.txt", key, want, B * D);
     to_float(q_d, q, B * D);
-    hop_uhn_params par = {.sim = (hop_uhn_sim)k, .sep = HOP_UHN_SEP_SOFTMAX,
-                          .beta = k == HOP_UHN_SIM_L1SCORE ? beta_l1 : beta, .max_steps = 1, .tol = 0};
+    hop_uhn_params par = {.sim = (hop_uhn_sim)k,
+                          .sep = HOP_UHN_SEP_SOFTMAX,
+                          .beta = k == HOP_UHN_SIM_L1SCORE ? beta_l1 : beta,
+                          .max_steps = 1,
+                          .tol = 0};
     cr_assert_eq(hop_uhn_step(m, q, B, &par, NULL, NULL, w), HOP_OK, "%s", hop_error_message());
     expect_near(key, q, want, B * D, 2e-5);
   }
   to_float(q_d, q, B * D);
   ref("uhn.txt", "energy", &e, 1);
-  cr_assert(fabs(hop_uhn_energy(m, q, beta, w) - e) <= 1e-5 * (1 + fabs(e)), "energy %.9g vs reference %.9g",
-            hop_uhn_energy(m, q, beta, w), e);
+  cr_assert(fabs(hop_uhn_energy(m, q, beta, w) - e) <= 1e-5 * (1 + fabs(e)),
+            "energy %.9g vs reference %.9g", hop_uhn_energy(m, q, beta, w), e);
   hop_uhn_work_free(w);
   hop_uhn_free(m);
 }
 
 Test(reference, mhc_training_step_inference_and_energy) {
   enum { NF = 7, NH = 3 };
-  double prm[6], w_d[NH * NF], x_d[NF], h_d[NH], want_w[NH * NF], want_h[NH], ip[2], iv[NF], ih[NH], il, e;
+  double prm[6], w_d[NH * NF], x_d[NF], h_d[NH], want_w[NH * NF], want_h[NH], ip[2], iv[NF], ih[NH],
+      il, e;
   ref("mhc.txt", "params", prm, 6);
   ref("mhc.txt", "w", w_d, NH * NF);
   ref("mhc.txt", "x", x_d, NF);
@@ -138,8 +145,12 @@ Test(reference, mhc_training_step_inference_and_energy) {
     ref("mhc.txt", kh, want_h, NH);
     to_float(w_d, m->w, NH * NF);
     to_float(h_d, h, NH);
-    hop_mhc_params p = {.beta = prm[2], .dt = prm[3], .eta = prm[4], .steps = 1,
-                        .reading = r ? HOP_MHC_DAMPED : HOP_MHC_PRINTED, .exact = 1};
+    hop_mhc_params p = {.beta = prm[2],
+                        .dt = prm[3],
+                        .eta = prm[4],
+                        .steps = 1,
+                        .reading = r ? HOP_MHC_DAMPED : HOP_MHC_PRINTED,
+                        .exact = 1};
     hop_mhc_train_step(m, x, h, (size_t)prm[5], &p, w);
     expect_near(kw, m->w, want_w, NH * NF, 1e-6);
     expect_near(kh, h, want_h, NH, 1e-6);
@@ -147,8 +158,8 @@ Test(reference, mhc_training_step_inference_and_energy) {
   to_float(w_d, m->w, NH * NF);
   to_float(h_d, h, NH);
   ref("mhc.txt", "energy", &e, 1);
-  cr_assert(fabs(hop_mhc_energy(m, x, h, prm[2], w) - e) <= 1e-5 * (1 + fabs(e)), "energy %.9g vs reference %.9g",
-            hop_mhc_energy(m, x, h, prm[2], w), e);
+  cr_assert(fabs(hop_mhc_energy(m, x, h, prm[2], w) - e) <= 1e-5 * (1 + fabs(e)),
+            "energy %.9g vs reference %.9g", hop_mhc_energy(m, x, h, prm[2], w), e);
   ref("mhc.txt", "infer_params", ip, 2);
   ref("mhc.txt", "infer_v", iv, NF);
   ref("mhc.txt", "infer_h", ih, NH);
@@ -168,7 +179,8 @@ Test(reference, self_attention_equals_pytorch_multi_head_attention) {
   /* torch.nn.MultiheadAttention (float64) on 16 MNIST patch tokens of dimension 32, 4
    * heads of 8: head h uses columns 8h.. of W_Q, W_K, W_V and rows 8h.. of W_O. */
   enum { T = 16, DM = 32, H = 4, DK = 8 };
-  static double t[T * DM], wq[DM * DM], wk[DM * DM], wv[DM * DM], wo[DM * DM], want[T * DM], out[T * DM];
+  static double t[T * DM], wq[DM * DM], wk[DM * DM], wv[DM * DM], wo[DM * DM], want[T * DM],
+      out[T * DM];
   static double hq[H][DM * DK], hk[H][DM * DK], hv[H][DM * DK];
   ref("attention.txt", "tokens", t, T * DM);
   ref("attention.txt", "wq", wq, DM * DM);

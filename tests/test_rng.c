@@ -54,13 +54,16 @@ Test(rng, pm1_is_balanced_plus_minus_one) {
 Test(rng, four_part_keys) {
   /* the chained derivation, and every part matters (including order); 0x104 and 0x103
    * are capacity's trace and start purposes */
-  cr_assert_eq(hop_rng_key(1, 2, 3, 0x104), hop_rng_derive(hop_rng_derive(hop_rng_derive(1, 2), 3), 0x104));
+  cr_assert_eq(hop_rng_key(1, 2, 3, 0x104),
+               hop_rng_derive(hop_rng_derive(hop_rng_derive(1, 2), 3), 0x104));
   uint64_t k = hop_rng_key(1, 2, 3, 0x104);
   cr_assert_neq(k, hop_rng_key(1, 2, 3, 0x103));
   cr_assert_neq(k, hop_rng_key(1, 3, 2, 0x104));
   cr_assert_neq(k, hop_rng_key(0, 2, 3, 0x104));
   /* mhc's four older streams put the purpose first or third through hop_rng_chain */
-  cr_assert_eq(hop_rng_chain(0x5711, 4, 0, 0), hop_rng_derive(hop_rng_derive(hop_rng_derive(0x5711, 4), 0), 0));
-  cr_assert_eq(hop_rng_chain(0, 0, 0x0de, 0), hop_rng_derive(hop_rng_derive(hop_rng_derive(0, 0), 0x0de), 0));
+  cr_assert_eq(hop_rng_chain(0x5711, 4, 0, 0),
+               hop_rng_derive(hop_rng_derive(hop_rng_derive(0x5711, 4), 0), 0));
+  cr_assert_eq(hop_rng_chain(0, 0, 0x0de, 0),
+               hop_rng_derive(hop_rng_derive(hop_rng_derive(0, 0), 0x0de), 0));
   cr_assert_neq(hop_rng_chain(0, 0, 0x0de, 0), hop_rng_key(0, 0, 0, 0x0de));
 }

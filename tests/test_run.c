@@ -53,7 +53,8 @@ Test(out, a_stage_finishes_all_its_files_or_none) {
   cr_assert_eq(hop_file_finish(f, 2, HOP_EDOM), HOP_EDOM, "a failed stage keeps its status");
   for (int k = 0; k < 4; k++) cr_assert(!file_exists(p[k]), "%s left by a failed stage", p[k]);
   hop_file *g[3] = {hop_file_open(dir, "c.csv", "c"), NULL, hop_file_open(dir, "d.csv", "d")};
-  cr_assert_eq(hop_file_finish(g, 3, HOP_ENOMEM), HOP_ENOMEM, "NULL entries (files never opened) are accepted");
+  cr_assert_eq(hop_file_finish(g, 3, HOP_ENOMEM), HOP_ENOMEM,
+               "NULL entries (files never opened) are accepted");
   hop_file *h[2] = {hop_file_open(dir, "c.csv", "c"), hop_file_open(dir, "d.csv", "d")};
   cr_assert_eq(hop_file_finish(h, 2, HOP_OK), HOP_OK);
   cr_assert(file_exists(p[0]) && file_exists(p[1]) && !file_exists(p[2]) && !file_exists(p[3]));
@@ -74,8 +75,10 @@ Test(out, a_link_or_file_planted_at_the_temporary_name_is_refused) {
   file_write(dir, "victim", "keep", 4, victim, sizeof victim);
   snprintf(link, sizeof link, "%s/.e.csv.tmp", dir);
   cr_assert_eq(symlink(victim, link), 0);
-  cr_assert_null(hop_file_open(dir, "e.csv", "x"), "a symbolic link at the temporary name must not be followed");
-  cr_assert(strstr(hop_error_message(), ".e.csv.tmp") && strstr(hop_error_message(), "exists"), "%s", hop_error_message());
+  cr_assert_null(hop_file_open(dir, "e.csv", "x"),
+                 "a symbolic link at the temporary name must not be followed");
+  cr_assert(strstr(hop_error_message(), ".e.csv.tmp") && strstr(hop_error_message(), "exists"),
+            "%s", hop_error_message());
   cr_assert_eq(file_read(victim, text, sizeof text), 4);
   cr_assert_str_eq(text, "keep", "the link's target is untouched");
 }
@@ -173,7 +176,8 @@ Test(out, a_signal_removes_the_staging_directory_and_keeps_its_exit_status) {
   kill(pid, SIGTERM);
   int status;
   waitpid(pid, &status, 0);
-  cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM, "ended by SIGTERM's default action (status %d)", status);
+  cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM,
+            "ended by SIGTERM's default action (status %d)", status);
   cr_assert(!file_exists(stage), "SIGTERM removes the staging directory");
   cr_assert(file_exists(p), "and leaves the previous run");
   close(fds[0]), close(fds[1]);
@@ -196,20 +200,24 @@ Test(out, csv_fields_are_quoted_when_needed) {
 Test(out, claims_rows_and_verdicts) {
   hop_claims *c = hop_claims_new("capacity");
   cr_assert_eq(hop_claims_add(c, "C1", "collapse near 0.138, finite N", "0.138", "0.141", "0.01",
-                              hop_claims_verdict(0.141, 0.138, 0.01)), HOP_OK);
+                              hop_claims_verdict(0.141, 0.138, 0.01)),
+               HOP_OK);
   cr_assert_eq(hop_claims_add(c, "C9", "d", "p", "m", "t", "maybe"), HOP_EINVAL);
   cr_assert_eq(hop_claims_add(c, "X", "extra", "-", "3", "-", "beyond paper"), HOP_OK);
-  cr_assert_eq(hop_claims_addf(c, "Y", "formatted", "1", "-", "beyond paper", "%.2f +- %d", 0.125, 3), HOP_OK);
+  cr_assert_eq(
+      hop_claims_addf(c, "Y", "formatted", "1", "-", "beyond paper", "%.2f +- %d", 0.125, 3),
+      HOP_OK);
   cr_assert_eq(hop_claims_addf(c, "Z", "d", "p", "t", "maybe", "%d", 1), HOP_EINVAL);
   cr_assert_eq(hop_claims_write(c, dir), HOP_OK);
   hop_claims_free(c);
   char p[256], text[512];
   snprintf(p, sizeof p, "%s/claims.csv", dir);
   file_read(p, text, sizeof text);
-  cr_assert_str_eq(text, HOP_CLAIMS_HEADER "\n"
-                         "capacity,C1,\"collapse near 0.138, finite N\",0.138,0.141,0.01,reproduced\n"
-                         "capacity,X,extra,-,3,-,beyond paper\n"
-                         "capacity,Y,formatted,1,0.12 +- 3,-,beyond paper\n");
+  cr_assert_str_eq(text, HOP_CLAIMS_HEADER
+                   "\n"
+                   "capacity,C1,\"collapse near 0.138, finite N\",0.138,0.141,0.01,reproduced\n"
+                   "capacity,X,extra,-,3,-,beyond paper\n"
+                   "capacity,Y,formatted,1,0.12 +- 3,-,beyond paper\n");
   cr_assert_str_eq(hop_claims_verdict(0.2, 0.138, 0.01), "not reproduced");
   cr_assert_str_eq(hop_claims_verdict(NAN, 0.138, 0.01), "not reproduced");
 }
@@ -290,12 +298,13 @@ Test(jobs, results_in_push_order_for_any_thread_count) {
   for (int threads = 1; threads <= 2; threads++) {
     hop_jobs *q = hop_jobs_new(40, sizeof(square_job));
     cr_assert_not_null(q);
-    for (size_t k = 0; k < 40; k++) cr_assert_eq(hop_jobs_push(q, &(square_job){.in = 40 - k, .thread = -1}), HOP_OK);
+    for (size_t k = 0; k < 40; k++)
+      cr_assert_eq(hop_jobs_push(q, &(square_job){.in = 40 - k, .thread = -1}), HOP_OK);
     cr_assert_eq(hop_jobs_push(q, &(square_job){.in = 1}), HOP_EBADLEN, "a full queue must refuse");
     cr_assert_eq(hop_jobs_count(q), 40);
     cr_assert_eq(hop_jobs_run(q, square, &scale, threads), HOP_EDOM, "job 27 (in = 13) fails");
-    cr_assert(strstr(hop_error_message(), "job 27") && strstr(hop_error_message(), "refuses 13"), "%s",
-              hop_error_message());
+    cr_assert(strstr(hop_error_message(), "job 27") && strstr(hop_error_message(), "refuses 13"),
+              "%s", hop_error_message());
     for (size_t k = 0; k < 40; k++) {
       const square_job *j = hop_jobs_at(q, k);
       if (j->in == 13) continue;

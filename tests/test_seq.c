@@ -18,8 +18,9 @@ static void pm1(gsl_rng *r, signed char *x, size_t n) {
   for (size_t k = 0; k < n; k++) x[k] = gsl_rng_uniform(r) < 0.5 ? -1 : 1;
 }
 
-static const hop_dam_f POLY1 = {HOP_DAM_POLY, 1}, POLY2 = {HOP_DAM_POLY, 2}, POLY3 = {HOP_DAM_POLY, 3},
-                       RECT3 = {HOP_DAM_RECT, 3}, EXPF = {HOP_DAM_EXP, 0};
+static const hop_dam_f POLY1 = {HOP_DAM_POLY, 1}, POLY2 = {HOP_DAM_POLY, 2},
+                       POLY3 = {HOP_DAM_POLY, 3}, RECT3 = {HOP_DAM_RECT, 3},
+                       EXPF = {HOP_DAM_EXP, 0};
 
 static hop_seq *net(size_t n, size_t p, hop_dam_f f, const signed char *xi) {
   hop_seq_tap t[1];
@@ -31,8 +32,9 @@ static hop_seq *net(size_t n, size_t p, hop_dam_f f, const signed char *xi) {
 
 /* h_i = sum_k sum_taps w xi_i^{k+o} F(a), a = xi^k . S - xi_i^k S_i, straight from the
  * definition (exp: F(a - max_k xi^k . S), the library's common factor). */
-static void naive_field_self(const signed char *xi, size_t p, size_t n, hop_dam_f f, const hop_seq_tap *taps, size_t nt,
-                             const signed char *st, double *h, int self) {
+static void naive_field_self(const signed char *xi, size_t p, size_t n, hop_dam_f f,
+                             const hop_seq_tap *taps, size_t nt, const signed char *st, double *h,
+                             int self) {
   long mmax = -100000;
   for (size_t k = 0; k < p; k++) {
     long m = 0;
@@ -45,7 +47,9 @@ static void naive_field_self(const signed char *xi, size_t p, size_t n, hop_dam_
       long a = 0;
       for (size_t j = 0; j < n; j++)
         if (j != i || self) a += xi[k * n + j] * st[j];
-      double F = f.kind == HOP_DAM_EXP ? exp((double)(a - mmax)) : f.kind == HOP_DAM_RECT ? (a > 0 ? pow(a, f.n) : 0) : pow(a, f.n);
+      double F = f.kind == HOP_DAM_EXP    ? exp((double)(a - mmax))
+                 : f.kind == HOP_DAM_RECT ? (a > 0 ? pow(a, f.n) : 0)
+                                          : pow(a, f.n);
       for (size_t t = 0; t < nt; t++) {
         long k1 = ((long)k + taps[t].offset) % (long)p;
         if (k1 < 0) k1 += (long)p;
@@ -56,8 +60,8 @@ static void naive_field_self(const signed char *xi, size_t p, size_t n, hop_dam_
   }
 }
 
-static void naive_field(const signed char *xi, size_t p, size_t n, hop_dam_f f, const hop_seq_tap *taps, size_t nt,
-                        const signed char *st, double *h) {
+static void naive_field(const signed char *xi, size_t p, size_t n, hop_dam_f f,
+                        const hop_seq_tap *taps, size_t nt, const signed char *st, double *h) {
   naive_field_self(xi, p, n, f, taps, nt, st, h, 0);
 }
 
@@ -71,13 +75,15 @@ Test(seq, hand_worked_four_neurons_three_patterns) {
   signed char xi[12] = {1, 1, 1, 1, 1, -1, 1, -1, 1, 1, -1, -1}, out[4];
   double h[4];
   const double e2 = exp(-2), e4 = exp(-4);
-  const double want[3][4] = {{1, -3, 5, -3}, {11, -7, 9, -9}, {1 + 2 * e4, -1 + e2 + e4, 1 - e4 + e2, -1}};
+  const double want[3][4] = {
+      {1, -3, 5, -3}, {11, -7, 9, -9}, {1 + 2 * e4, -1 + e2 + e4, 1 - e4 + e2, -1}};
   const hop_dam_f fs[3] = {POLY1, POLY2, EXPF};
   for (int m = 0; m < 3; m++) {
     hop_seq *s = net(4, 3, fs[m], xi);
     cr_assert_eq(hop_seq_field(s, xi, h), HOP_OK);
     for (int i = 0; i < 4; i++)
-      cr_assert_float_eq(m == 2 ? h[i] * exp(1) : h[i], want[m][i], 1e-14, "model %d neuron %d: %g", m, i, h[i]);
+      cr_assert_float_eq(m == 2 ? h[i] * exp(1) : h[i], want[m][i], 1e-14, "model %d neuron %d: %g",
+                         m, i, h[i]);
     cr_assert_eq(hop_seq_step(s, xi, out), HOP_OK);
     cr_assert_arr_eq(out, xi + 4, 4, "model %d does not move xi^1 to xi^2", m);
     uint32_t wrong[3];
@@ -121,7 +127,8 @@ Test(seq, every_model_and_kernel_against_the_definition) {
   signed char xi[P * N], st[N], out[N];
   double h[N], ref[N];
   hop_seq_tap kern[3][HOP_SEQ_MAX_TAPS];
-  size_t nk[3] = {hop_seq_kernel_delta(kern[0]), hop_seq_kernel_gauss(1.0, 2, kern[1]), hop_seq_kernel_causal(2.0, 3, kern[2])};
+  size_t nk[3] = {hop_seq_kernel_delta(kern[0]), hop_seq_kernel_gauss(1.0, 2, kern[1]),
+                  hop_seq_kernel_causal(2.0, 3, kern[2])};
   const hop_dam_f fs[5] = {POLY1, POLY2, POLY3, RECT3, EXPF};
   for (int kk = 0; kk < 3; kk++)
     for (int m = 0; m < 5; m++)
@@ -134,8 +141,8 @@ Test(seq, every_model_and_kernel_against_the_definition) {
         hop_seq_step(s, st, out);
         naive_field(xi, P, N, fs[m], kern[kk], nk[kk], st, ref);
         for (size_t i = 0; i < N; i++) {
-          cr_assert(fabs(h[i] - ref[i]) <= 1e-12 * (1 + fabs(ref[i])), "kernel %d f %d neuron %zu: %.17g vs %.17g", kk, m, i,
-                    h[i], ref[i]);
+          cr_assert(fabs(h[i] - ref[i]) <= 1e-12 * (1 + fabs(ref[i])),
+                    "kernel %d f %d neuron %zu: %.17g vs %.17g", kk, m, i, h[i], ref[i]);
           if (fabs(ref[i]) > 1e-9 * (1 + fabs(ref[i]))) cr_assert_eq(out[i], ref[i] > 0 ? 1 : -1);
         }
         hop_seq_free(s);
@@ -150,7 +157,8 @@ Test(seq, every_model_and_kernel_against_the_definition) {
       hop_seq_field(s, st, h);
       naive_field_self(xi, P, N, fs[m], kern[1], nk[1], st, ref, 1);
       for (size_t i = 0; i < N; i++)
-        cr_assert(fabs(h[i] - ref[i]) <= 1e-12 * (1 + fabs(ref[i])), "self included, f %d neuron %zu: %.17g vs %.17g", m, i, h[i], ref[i]);
+        cr_assert(fabs(h[i] - ref[i]) <= 1e-12 * (1 + fabs(ref[i])),
+                  "self included, f %d neuron %zu: %.17g vs %.17g", m, i, h[i], ref[i]);
       cr_assert_eq(hop_seq_set_self(s, 2), HOP_EINVAL);
       hop_seq_free(s);
     }
@@ -223,14 +231,16 @@ Test(seq, certified_pruning_gives_the_full_sum) {
       }
       hop_seq_free(s);
     }
-  cr_assert(cert > 1000 && full > 100, "pruning was not exercised both ways: %lu certified, %lu full", (unsigned long)cert,
+  cr_assert(cert > 1000 && full > 100,
+            "pruning was not exercised both ways: %lu certified, %lu full", (unsigned long)cert,
             (unsigned long)full);
   free(xi);
   gsl_rng_free(r);
 }
 
 /* Transitions in a batch equal single steps from each stored pattern. */
-static void transitions_match(hop_dam_f f, size_t n, size_t p, const hop_seq_tap *k, size_t nk, int threads) {
+static void transitions_match(hop_dam_f f, size_t n, size_t p, const hop_seq_tap *k, size_t nk,
+                              int threads) {
   gsl_rng *r = hop_rng_alloc(99, 5);
   signed char *xi = malloc(p * n), *out = malloc(n);
   uint32_t *wrong = malloc(p * sizeof *wrong), *again = malloc(p * sizeof *again);
@@ -249,7 +259,8 @@ static void transitions_match(hop_dam_f f, size_t n, size_t p, const hop_seq_tap
     cr_assert_eq(wrong[t], e, "%s, transition %zu: %u vs %u", hop_dam_f_name(f), t, wrong[t], e);
     errors += e > 0;
   }
-  cr_assert(errors > 0 && errors < p, "%s: %zu of %zu transitions wrong: the comparison is vacuous", hop_dam_f_name(f), errors, p);
+  cr_assert(errors > 0 && errors < p, "%s: %zu of %zu transitions wrong: the comparison is vacuous",
+            hop_dam_f_name(f), errors, p);
   /* stop at the first error: the same prefix */
   cr_assert_eq(hop_seq_transitions(s, 0, p, 1, again, &checked), HOP_OK);
   size_t first = 0;
@@ -267,10 +278,10 @@ static void transitions_match(hop_dam_f f, size_t n, size_t p, const hop_seq_tap
 Test(seq, batched_transitions_equal_single_steps) {
   hop_seq_tap d[1], g[HOP_SEQ_MAX_TAPS];
   size_t nd = hop_seq_kernel_delta(d), ng = hop_seq_kernel_gauss(0.5, 1, g);
-  transitions_match(POLY2, 40, 80, d, nd, 2);   /* dgemm engine, around capacity */
-  transitions_match(POLY2, 30, 40, d, nd, 1);   /* loop engine (p < 64) */
+  transitions_match(POLY2, 40, 80, d, nd, 2); /* dgemm engine, around capacity */
+  transitions_match(POLY2, 30, 40, d, nd, 1); /* loop engine (p < 64) */
   transitions_match(POLY1, 60, 20, d, nd, 2);
-  transitions_match(POLY2, 40, 80, g, ng, 2);   /* loop engine (non-integer taps) */
+  transitions_match(POLY2, 40, 80, g, ng, 2); /* loop engine (non-integer taps) */
   transitions_match(EXPF, 12, 300, d, nd, 2);
   transitions_match(EXPF, 12, 300, g, ng, 1);
 }
@@ -293,7 +304,7 @@ Test(seq, refusals) {
   hop_seq *s = hop_seq_alloc(4, 2, POLY2, t, nt);
   signed char st[4] = {1, -1, 1, -1}, xi[8] = {1, 1, 1, 1, 1, -1, 1, 0}, out[4];
   cr_assert_eq(hop_seq_step(s, st, out), HOP_EINVAL); /* nothing stored */
-  cr_assert_eq(hop_seq_store(s, xi, 2), HOP_EINVAL);   /* a 0 */
+  cr_assert_eq(hop_seq_store(s, xi, 2), HOP_EINVAL);  /* a 0 */
   xi[7] = -1;
   cr_assert_eq(hop_seq_store(s, xi, 3), HOP_EBADLEN);
   cr_assert_eq(hop_seq_store(s, xi, 2), HOP_OK);

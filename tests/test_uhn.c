@@ -38,12 +38,16 @@ Test(uhn, stored_patterns_are_fixed_points_at_large_beta) {
     hop_uhn *m = hop_uhn_alloc(x, P, D);
     hop_uhn_work *w = hop_uhn_work_alloc(m, 1);
     /* beta large against the similarity gaps: dot/cosine gaps ~1e-2, distances ~1 */
-    hop_uhn_params par = {.sim = (hop_uhn_sim)sim, .sep = HOP_UHN_SEP_SOFTMAX,
-                          .beta = sim <= HOP_UHN_SIM_COSINE ? 1e5 : 1e3, .max_steps = 3, .tol = 0};
+    hop_uhn_params par = {.sim = (hop_uhn_sim)sim,
+                          .sep = HOP_UHN_SEP_SOFTMAX,
+                          .beta = sim <= HOP_UHN_SIM_COSINE ? 1e5 : 1e3,
+                          .max_steps = 3,
+                          .tol = 0};
     if (sim == HOP_UHN_SIM_L1SCORE) par.beta = 1e5;
     for (int k = 0; k < P; k++) {
       memcpy(q, x + k * D, sizeof q);
-      cr_assert_eq(hop_uhn_retrieve(m, q, 1, &par, NULL, NULL, w), HOP_OK, "%s", hop_error_message());
+      cr_assert_eq(hop_uhn_retrieve(m, q, 1, &par, NULL, NULL, w), HOP_OK, "%s",
+                   hop_error_message());
       for (int j = 0; j < D; j++)
         cr_assert(fabsf(q[j] - x[k * D + j]) < 1e-4f, "%s: pattern %d moved at %d: %g vs %g",
                   hop_uhn_sim_name((hop_uhn_sim)sim), k, j, q[j], x[k * D + j]);
@@ -67,10 +71,15 @@ Test(uhn, beta_to_zero_returns_the_mean_of_the_patterns) {
   hop_uhn_work *w = hop_uhn_work_alloc(m, 1);
   for (int sim = HOP_UHN_SIM_DOT; sim <= HOP_UHN_SIM_L1SCORE; sim++) {
     for (int j = 0; j < D; j++) q[j] = (float)gsl_rng_uniform(r);
-    hop_uhn_params par = {.sim = (hop_uhn_sim)sim, .sep = HOP_UHN_SEP_SOFTMAX, .beta = 1e-9, .max_steps = 1, .tol = 0};
+    hop_uhn_params par = {.sim = (hop_uhn_sim)sim,
+                          .sep = HOP_UHN_SEP_SOFTMAX,
+                          .beta = 1e-9,
+                          .max_steps = 1,
+                          .tol = 0};
     cr_assert_eq(hop_uhn_retrieve(m, q, 1, &par, NULL, NULL, w), HOP_OK);
     for (int j = 0; j < D; j++)
-      cr_assert(fabsf(q[j] - mean[j]) < 1e-5f, "%s: %g vs mean %g", hop_uhn_sim_name((hop_uhn_sim)sim), q[j], mean[j]);
+      cr_assert(fabsf(q[j] - mean[j]) < 1e-5f, "%s: %g vs mean %g",
+                hop_uhn_sim_name((hop_uhn_sim)sim), q[j], mean[j]);
   }
   hop_uhn_work_free(w);
   hop_uhn_free(m);
@@ -88,14 +97,20 @@ Test(uhn, clamped_components_never_change) {
   }
   hop_uhn *m = hop_uhn_alloc(x, P, D);
   hop_uhn_work *w = hop_uhn_work_alloc(m, 3);
-  hop_uhn_params par = {.sim = HOP_UHN_SIM_MANHATTAN, .sep = HOP_UHN_SEP_SOFTMAX, .beta = 2.385, .max_steps = 10, .tol = 0};
+  hop_uhn_params par = {.sim = HOP_UHN_SIM_MANHATTAN,
+                        .sep = HOP_UHN_SEP_SOFTMAX,
+                        .beta = 2.385,
+                        .max_steps = 10,
+                        .tol = 0};
   size_t steps;
   cr_assert_eq(hop_uhn_retrieve(m, q, 3, &par, mask, &steps, w), HOP_OK);
   cr_assert_eq(steps, 10);
   int changed = 0;
   for (int k = 0; k < 3 * D; k++) {
-    if (mask[k]) cr_assert_eq(q[k], q0[k], "clamped component %d changed", k);
-    else changed += q[k] != q0[k];
+    if (mask[k])
+      cr_assert_eq(q[k], q0[k], "clamped component %d changed", k);
+    else
+      changed += q[k] != q0[k];
   }
   cr_assert_gt(changed, D, "the free components hardly moved (%d)", changed);
   hop_uhn_work_free(w);
@@ -120,8 +135,11 @@ static void uhn_flow_start(void *ctx, gsl_rng *r) {
   c->m = hop_uhn_alloc(c->x, P, D);
   if (!c->w) c->w = hop_uhn_work_alloc(c->m, 1);
   for (int j = 0; j < D; j++) c->q[j] = (float)gsl_ran_gaussian(r, 2.0);
-  c->par = (hop_uhn_params){.sim = HOP_UHN_SIM_DOT, .sep = HOP_UHN_SEP_SOFTMAX, .beta = 0.1 + c->run++,
-                            .max_steps = 1, .tol = 0};
+  c->par = (hop_uhn_params){.sim = HOP_UHN_SIM_DOT,
+                            .sep = HOP_UHN_SEP_SOFTMAX,
+                            .beta = 0.1 + c->run++,
+                            .max_steps = 1,
+                            .tol = 0};
 }
 static int uhn_flow_step(void *ctx) {
   uhn_flow *c = ctx;
@@ -148,7 +166,8 @@ Test(uhn, a_batch_larger_than_the_scratch_is_refused) {
   patterns(r, x, 0);
   hop_uhn *m = hop_uhn_alloc(x, P, D);
   hop_uhn_work *w = hop_uhn_work_alloc(m, 2);
-  hop_uhn_params par = {.sim = HOP_UHN_SIM_DOT, .sep = HOP_UHN_SEP_SOFTMAX, .beta = 1, .max_steps = 1};
+  hop_uhn_params par = {
+      .sim = HOP_UHN_SIM_DOT, .sep = HOP_UHN_SEP_SOFTMAX, .beta = 1, .max_steps = 1};
   cr_assert_eq(hop_uhn_step(m, q, 3, &par, NULL, NULL, w), HOP_EBADLEN);
   cr_assert_eq(hop_uhn_step(m, q, 2, &par, NULL, NULL, w), HOP_OK);
   hop_uhn_work_free(w);
@@ -165,14 +184,22 @@ Test(uhn, batched_and_one_by_one_agree) {
   hop_uhn_work *w = hop_uhn_work_alloc(m, 7);
   for (int sim = HOP_UHN_SIM_DOT; sim <= HOP_UHN_SIM_L1SCORE; sim++)
     for (int sep = HOP_UHN_SEP_SOFTMAX; sep <= HOP_UHN_SEP_MAX; sep++) {
-      hop_uhn_params par = {.sim = (hop_uhn_sim)sim, .sep = (hop_uhn_sep)sep, .beta = 3.0, .power = 2.5, .max_steps = 3, .tol = 0};
-      if (sep == HOP_UHN_SEP_IDENTITY) par.max_steps = 1; /* unnormalised: one step keeps values finite */
+      hop_uhn_params par = {.sim = (hop_uhn_sim)sim,
+                            .sep = (hop_uhn_sep)sep,
+                            .beta = 3.0,
+                            .power = 2.5,
+                            .max_steps = 3,
+                            .tol = 0};
+      if (sep == HOP_UHN_SEP_IDENTITY)
+        par.max_steps = 1; /* unnormalised: one step keeps values finite */
       memcpy(qb, qa, sizeof qa);
       cr_assert_eq(hop_uhn_retrieve(m, qa, 7, &par, NULL, NULL, w), HOP_OK);
-      for (int k = 0; k < 7; k++) cr_assert_eq(hop_uhn_retrieve(m, qb + k * D, 1, &par, NULL, NULL, w), HOP_OK);
+      for (int k = 0; k < 7; k++)
+        cr_assert_eq(hop_uhn_retrieve(m, qb + k * D, 1, &par, NULL, NULL, w), HOP_OK);
       for (int k = 0; k < 7 * D; k++)
         cr_assert(fabsf(qa[k] - qb[k]) <= 1e-5f * (1.0f + fabsf(qa[k])), "%s/%s: %g vs %g",
-                  hop_uhn_sim_name((hop_uhn_sim)sim), hop_uhn_sep_name((hop_uhn_sep)sep), qa[k], qb[k]);
+                  hop_uhn_sim_name((hop_uhn_sim)sim), hop_uhn_sep_name((hop_uhn_sep)sep), qa[k],
+                  qb[k]);
       memcpy(qa, qb, sizeof qa);
     }
   hop_uhn_work_free(w);
@@ -182,7 +209,8 @@ Test(uhn, batched_and_one_by_one_agree) {
 
 Test(uhn, separations) {
   float s[4] = {0.5f, -1.0f, 2.0f, 2.0f};
-  hop_uhn_params par = {.sim = HOP_UHN_SIM_DOT, .sep = HOP_UHN_SEP_MAX, .beta = 1, .power = 2, .max_steps = 1};
+  hop_uhn_params par = {
+      .sim = HOP_UHN_SIM_DOT, .sep = HOP_UHN_SEP_MAX, .beta = 1, .power = 2, .max_steps = 1};
   cr_assert_eq(hop_uhn_separate(s, 1, 4, &par), HOP_OK);
   cr_assert(s[0] == 0 && s[1] == 0 && s[2] == 1 && s[3] == 0); /* first of the tied maxima */
   float t[4] = {0.5f, -1.0f, 2.0f, 1.0f};
@@ -202,15 +230,16 @@ Test(uhn, separations) {
   cr_assert(strstr(hop_error_message(), "'l2'"));
   cr_assert_eq(hop_uhn_sep_parse("power", &sp), HOP_OK);
   cr_assert_eq(hop_uhn_sep_parse("soft", &sp), HOP_EINVAL);
-  hop_uhn_params bad = {.sim = HOP_UHN_SIM_DOT, .sep = HOP_UHN_SEP_SOFTMAX, .beta = 0, .max_steps = 1};
+  hop_uhn_params bad = {
+      .sim = HOP_UHN_SIM_DOT, .sep = HOP_UHN_SEP_SOFTMAX, .beta = 0, .max_steps = 1};
   cr_assert_eq(hop_uhn_params_check(&bad), HOP_EINVAL);
   cr_assert(strstr(hop_error_message(), "beta"));
   cr_assert_null(hop_uhn_alloc(s, 0, 4));
 }
 
 /* The independent reference: double-precision loops, no BLAS. */
-static void naive_step(const float *x, size_t p, size_t d, const float *q, hop_uhn_sim sim, double beta,
-                       double *out, double *s) {
+static void naive_step(const float *x, size_t p, size_t d, const float *q, hop_uhn_sim sim,
+                       double beta, double *out, double *s) {
   double qq = 0.0;
   for (size_t j = 0; j < d; j++) qq += (double)q[j] * q[j];
   for (size_t i = 0; i < p; i++) {
@@ -222,10 +251,11 @@ static void naive_step(const float *x, size_t p, size_t d, const float *q, hop_u
       l2 += (a - b) * (a - b);
       xx += a * a;
     }
-    s[i] = sim == HOP_UHN_SIM_DOT ? beta * dot
-         : sim == HOP_UHN_SIM_COSINE ? beta * dot / sqrt(xx * qq)
-         : sim == HOP_UHN_SIM_EUCLIDEAN ? -beta * sqrt(l2)
-         : sim == HOP_UHN_SIM_MANHATTAN ? -beta * l1 : beta / (1.0 + l1);
+    s[i] = sim == HOP_UHN_SIM_DOT         ? beta * dot
+           : sim == HOP_UHN_SIM_COSINE    ? beta * dot / sqrt(xx * qq)
+           : sim == HOP_UHN_SIM_EUCLIDEAN ? -beta * sqrt(l2)
+           : sim == HOP_UHN_SIM_MANHATTAN ? -beta * l1
+                                          : beta / (1.0 + l1);
   }
   double mx = -INFINITY, z = 0.0;
   for (size_t i = 0; i < p; i++) mx = fmax(mx, s[i]);
@@ -261,26 +291,33 @@ Test(uhn, ten_thousand_cifar_images_against_a_naive_implementation) {
     }
     float qin[4 * 3072];
     memcpy(qin, q, sizeof q);
-    hop_uhn_params par = {.sim = (hop_uhn_sim)sim, .sep = HOP_UHN_SEP_SOFTMAX, .beta = betas[sim], .max_steps = 1, .tol = 0};
+    hop_uhn_params par = {.sim = (hop_uhn_sim)sim,
+                          .sep = HOP_UHN_SEP_SOFTMAX,
+                          .beta = betas[sim],
+                          .max_steps = 1,
+                          .tol = 0};
     cr_assert_eq(hop_uhn_step(m, q, 4, &par, NULL, NULL, w), HOP_OK);
     for (int k = 0; k < 4; k++) {
       naive_step(x, p, d, qin + k * d, (hop_uhn_sim)sim, betas[sim], ref, s);
       double err = 0.0, wmax = 0.0;
       for (size_t i = 0; i < p; i++) wmax = fmax(wmax, s[i]);
       for (size_t j = 0; j < d; j++) err = fmax(err, fabs(q[k * d + j] - ref[j]));
-      cr_assert_lt(err, 2e-3, "%s query %d: max error %g (largest weight %g)", hop_uhn_sim_name((hop_uhn_sim)sim), k, err, wmax);
+      cr_assert_lt(err, 2e-3, "%s query %d: max error %g (largest weight %g)",
+                   hop_uhn_sim_name((hop_uhn_sim)sim), k, err, wmax);
     }
   }
   /* how exact |x - q|^2 = |x|^2 + |q|^2 - 2 x.q is in float on these images: relative to
    * |x|^2 + |q|^2 (about 1e3 here), the error stays below 1e-6 */
-  hop_uhn_params e = {.sim = HOP_UHN_SIM_EUCLIDEAN, .sep = HOP_UHN_SEP_SOFTMAX, .beta = 1, .max_steps = 1};
+  hop_uhn_params e = {
+      .sim = HOP_UHN_SIM_EUCLIDEAN, .sep = HOP_UHN_SEP_SOFTMAX, .beta = 1, .max_steps = 1};
   float *sim_out = malloc(p * sizeof *sim_out);
   cr_assert_eq(hop_uhn_similarity(m, q, 1, &e, sim_out, w), HOP_OK);
   double qq = 0.0;
   for (size_t j = 0; j < d; j++) qq += (double)q[j] * q[j];
   for (size_t i = 0; i < p; i++) {
     double exact = 0.0;
-    for (size_t j = 0; j < d; j++) exact += ((double)x[i * d + j] - q[j]) * ((double)x[i * d + j] - q[j]);
+    for (size_t j = 0; j < d; j++)
+      exact += ((double)x[i * d + j] - q[j]) * ((double)x[i * d + j] - q[j]);
     double got = (double)sim_out[i] * sim_out[i];
     worst_d2 = fmax(worst_d2, fabs(got - exact) / (qq + m->sq[i]));
   }
@@ -310,14 +347,14 @@ Test(corrupt, noise_half_pixels_blur) {
     s += y[k] - 128.0;
     ss += (y[k] - 128.0) * (y[k] - 128.0);
   }
-  cr_assert_lt(fabs(s / N), 1.0);                 /* 5 sd of the mean: 10/sqrt(3072) = 0.18 */
+  cr_assert_lt(fabs(s / N), 1.0); /* 5 sd of the mean: 10/sqrt(3072) = 0.18 */
   cr_assert_lt(fabs(sqrt(ss / N) - 10.0), 0.7);
   memcpy(y, x, sizeof x);
-  hop_corrupt_noise(y, N, r, 1e4, 0.0f, 255.0f);  /* clipping */
+  hop_corrupt_noise(y, N, r, 1e4, 0.0f, 255.0f); /* clipping */
   for (int k = 0; k < N; k++) cr_assert(y[k] >= 0 && y[k] <= 255);
   cr_assert_eq(hop_corrupt_noise(y, N, r, -1, 0, 1), HOP_EINVAL);
   memcpy(y, x, sizeof x);
-  hop_corrupt_half(y, C, H, W, 0.0f, mask);        /* rows 16..31 of every channel */
+  hop_corrupt_half(y, C, H, W, 0.0f, mask); /* rows 16..31 of every channel */
   for (int c = 0; c < C; c++)
     for (int row = 0; row < H; row++) {
       int at = (c * H + row) * W + 5;

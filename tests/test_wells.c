@@ -43,7 +43,8 @@ Test(kmeans, finds_hand_made_clusters_deterministically) {
   }
   cr_assert(map[0] != map[1] && map[1] != map[2] && map[0] != map[2]);
   /* inertia about 3 * N * D * 0.09 for sd 0.3 */
-  cr_assert(in.inertia > 0.5 * N * D * 0.09 && in.inertia < 2.0 * N * D * 0.09, "inertia %g", in.inertia);
+  cr_assert(in.inertia > 0.5 * N * D * 0.09 && in.inertia < 2.0 * N * D * 0.09, "inertia %g",
+            in.inertia);
   /* the same seed gives the same centres */
   hop_rng_reseed(s, 7, 1);
   cr_assert_eq(hop_kmeans(x, N, D, NC, 100, s, c2, a2, NULL), HOP_OK);
@@ -67,13 +68,17 @@ Test(kmeans, assignment_equals_brute_force) {
     size_t bj = 0;
     for (size_t j = 0; j < K; j++) {
       double s = 0.0;
-      for (size_t t = 0; t < DD; t++) s += ((double)x[i * DD + t] - c[j * DD + t]) * ((double)x[i * DD + t] - c[j * DD + t]);
+      for (size_t t = 0; t < DD; t++)
+        s += ((double)x[i * DD + t] - c[j * DD + t]) * ((double)x[i * DD + t] - c[j * DD + t]);
       if (s < best) best = s, bj = j;
     }
     /* equal, or a near tie that float rounding may break either way */
     double mine = 0.0;
-    for (size_t t = 0; t < DD; t++) mine += ((double)x[i * DD + t] - c[a[i] * DD + t]) * ((double)x[i * DD + t] - c[a[i] * DD + t]);
-    cr_assert(a[i] == bj || mine - best < 1e-5 * (1 + best), "point %zu: %zu (%g) vs brute force %zu (%g)", i, a[i], mine, bj, best);
+    for (size_t t = 0; t < DD; t++)
+      mine +=
+          ((double)x[i * DD + t] - c[a[i] * DD + t]) * ((double)x[i * DD + t] - c[a[i] * DD + t]);
+    cr_assert(a[i] == bj || mine - best < 1e-5 * (1 + best),
+              "point %zu: %zu (%g) vs brute force %zu (%g)", i, a[i], mine, bj, best);
     cr_assert_float_eq(d2[i], mine, 1e-12 * (1 + mine));
     total += mine;
   }
@@ -117,13 +122,16 @@ Test(wells, energies_equal_the_formula_and_the_limits) {
         double q[2], sum = 0.0;
         for (size_t k = 0; k < 2; k++) {
           q[k] = 0.0;
-          for (size_t t = 0; t < 5; t++) q[k] += ((double)s[i * 5 + t] - w->mu[(c * 2 + k) * 5 + t]) * ((double)s[i * 5 + t] - w->mu[(c * 2 + k) * 5 + t]);
+          for (size_t t = 0; t < 5; t++)
+            q[k] += ((double)s[i * 5 + t] - w->mu[(c * 2 + k) * 5 + t]) *
+                    ((double)s[i * 5 + t] - w->mu[(c * 2 + k) * 5 + t]);
         }
         double lo = fmin(q[0], q[1]);
         for (size_t k = 0; k < 2; k++) sum += exp(-betas[b] * (q[k] - lo) / 2);
         double ref = lo / 2 - log(sum / 2) / betas[b];
-        cr_assert_float_eq(e[i * 3 + c], ref, 1e-5 * (1 + fabs(ref)), "beta %g state %zu class %zu: %g vs %g", betas[b], i, c,
-                           e[i * 3 + c], ref);
+        cr_assert_float_eq(e[i * 3 + c], ref, 1e-5 * (1 + fabs(ref)),
+                           "beta %g state %zu class %zu: %g vs %g", betas[b], i, c, e[i * 3 + c],
+                           ref);
       }
   }
   /* beta = infinity is the nearest prototype, and large beta approaches it */
@@ -216,15 +224,18 @@ Test(wells, descent_never_raises_the_energy) {
     memcpy(s0, c.s, sizeof s0);
     for (int t = 0; t < 30; t++) descent_step(&c);
     size_t well, taken, best = 0;
-    cr_assert_eq(hop_wells_descend(w, s0, c.beta, c.eta, 30, 0.0, &well, &taken, c.scratch), HOP_OK);
+    cr_assert_eq(hop_wells_descend(w, s0, c.beta, c.eta, 30, 0.0, &well, &taken, c.scratch),
+                 HOP_OK);
     cr_assert_eq(taken, 30);
     double bd = INFINITY;
     for (size_t j = 0; j < 6; j++) {
       double q = 0.0;
-      for (int i = 0; i < 5; i++) q += ((double)c.s[i] - w->mu[j * 5 + i]) * ((double)c.s[i] - w->mu[j * 5 + i]);
+      for (int i = 0; i < 5; i++)
+        q += ((double)c.s[i] - w->mu[j * 5 + i]) * ((double)c.s[i] - w->mu[j * 5 + i]);
       if (q < bd) bd = q, best = j;
     }
-    cr_assert_eq(well, best, "trial %d: descent ended nearest well %zu, the explicit path at %zu", trial, well, best);
+    cr_assert_eq(well, best, "trial %d: descent ended nearest well %zu, the explicit path at %zu",
+                 trial, well, best);
   }
   size_t well;
   float s[5] = {0};
@@ -253,7 +264,9 @@ Test(wells, batched_descent_reaches_the_same_wells) {
     agree += one == wells[i];
     for (size_t j = 0; j < 6; j++) {
       double q = 0.0;
-      for (int t = 0; t < 5; t++) q += ((double)s0[i * 5 + t] - w->mu[j * 5 + t]) * ((double)s0[i * 5 + t] - w->mu[j * 5 + t]);
+      for (int t = 0; t < 5; t++)
+        q +=
+            ((double)s0[i * 5 + t] - w->mu[j * 5 + t]) * ((double)s0[i * 5 + t] - w->mu[j * 5 + t]);
       if (q < bd) bd = q, near0 = j;
     }
     moved += near0 != wells[i];

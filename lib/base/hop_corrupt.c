@@ -29,7 +29,8 @@ void hop_corrupt_half(float *x, size_t c, size_t h, size_t w, float value, unsig
 
 int hop_corrupt_pixels(float *x, size_t c, size_t h, size_t w, gsl_rng *r, double fraction,
                        float value, unsigned char *mask, size_t *scratch) {
-  if (!(fraction >= 0 && fraction <= 1)) HOP_ERROR(HOP_EINVAL, "mask fraction %g outside [0, 1]", fraction);
+  if (!(fraction >= 0 && fraction <= 1))
+    HOP_ERROR(HOP_EINVAL, "mask fraction %g outside [0, 1]", fraction);
   size_t hw = h * w, k = (size_t)llround(fraction * (double)hw);
   if (mask)
     for (size_t i = 0; i < c * hw; i++) mask[i] = 1;
@@ -62,7 +63,8 @@ int hop_corrupt_blur(float *x, size_t c, size_t h, size_t w, double sigma, float
   if (!(sigma > 0) || sigma > 100) HOP_ERROR(HOP_EINVAL, "blur sigma = %g outside (0, 100]", sigma);
   int rad = (int)ceil(3.0 * sigma);
   double kern[601], z = 0.0;
-  for (int k = -rad; k <= rad; k++) z += kern[k + rad] = exp(-(double)k * k / (2.0 * sigma * sigma));
+  for (int k = -rad; k <= rad; k++)
+    z += kern[k + rad] = exp(-(double)k * k / (2.0 * sigma * sigma));
   for (int k = 0; k <= 2 * rad; k++) kern[k] /= z;
   long H = (long)h, W = (long)w;
   for (size_t ch = 0; ch < c; ch++) {

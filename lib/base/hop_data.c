@@ -93,20 +93,23 @@ int hop_data_idx_read(const char *path, hop_data_idx *out) {
     goto done;
   }
   if (head[2] != 0x08) {
-    status = HOP_RAISE(HOP_EFORMAT, "%s: data type 0x%02x not supported (only 0x08, unsigned "
-                                    "byte)", path, head[2]);
+    status = HOP_RAISE(HOP_EFORMAT,
+                       "%s: data type 0x%02x not supported (only 0x08, unsigned "
+                       "byte)",
+                       path, head[2]);
     goto done;
   }
   if (head[3] < 1 || head[3] > HOP_DATA_IDX_MAX_RANK) {
-    status = HOP_RAISE(HOP_EFORMAT, "%s: rank %u outside 1..%d", path, head[3], HOP_DATA_IDX_MAX_RANK);
+    status =
+        HOP_RAISE(HOP_EFORMAT, "%s: rank %u outside 1..%d", path, head[3], HOP_DATA_IDX_MAX_RANK);
     goto done;
   }
   out->rank = head[3];
   unsigned char dbytes[4 * HOP_DATA_IDX_MAX_RANK];
   r = gzread(g, dbytes, 4 * out->rank);
   if (r != (int)(4 * out->rank)) {
-    status = HOP_RAISE(HOP_EFORMAT, "%s: truncated header: %u dimensions announced", path,
-                       out->rank);
+    status =
+        HOP_RAISE(HOP_EFORMAT, "%s: truncated header: %u dimensions announced", path, out->rank);
     goto done;
   }
   size_t count = 1;
@@ -127,8 +130,10 @@ int hop_data_idx_read(const char *path, hop_data_idx *out) {
   }
   /* A plain file's length is known before allocation. */
   if (is_plain && (uintmax_t)st.st_size != (uintmax_t)(4 + 4 * out->rank + count)) {
-    status = HOP_RAISE(HOP_EFORMAT, "%s: wrong length: header announces %zu data bytes, file "
-                                    "holds %jd", path, count, (intmax_t)st.st_size - 4 - 4 * out->rank);
+    status = HOP_RAISE(HOP_EFORMAT,
+                       "%s: wrong length: header announces %zu data bytes, file "
+                       "holds %jd",
+                       path, count, (intmax_t)st.st_size - 4 - 4 * out->rank);
     goto done;
   }
   after_size_check(path);
@@ -167,8 +172,8 @@ int hop_data_mnist_load(const char *images_path, const char *labels_path, hop_da
   if (im.rank != 3) {
     unsigned rank = im.rank;
     hop_data_idx_free(&im);
-    HOP_ERROR(HOP_EFORMAT, "%s: images need rank 3 (n, rows, cols), file has rank %u",
-              images_path, rank);
+    HOP_ERROR(HOP_EFORMAT, "%s: images need rank 3 (n, rows, cols), file has rank %u", images_path,
+              rank);
   }
   if ((s = hop_data_idx_read(labels_path, &lb))) {
     hop_data_idx_free(&im);
@@ -213,8 +218,10 @@ int hop_data_cifar_load(const char *const *paths, size_t n_paths, size_t max_n, 
     if (stat(paths[k], &st)) HOP_ERROR(HOP_EIO, "%s: cannot open: %s", paths[k], strerror(errno));
     if (!S_ISREG(st.st_mode)) HOP_ERROR(HOP_EIO, "%s: not a regular file", paths[k]);
     if (st.st_size == 0 || st.st_size % CIFAR_RECORD)
-      HOP_ERROR(HOP_EFORMAT, "%s: wrong length: %jd bytes is not a positive multiple of the "
-                             "%u-byte record", paths[k], (intmax_t)st.st_size, CIFAR_RECORD);
+      HOP_ERROR(HOP_EFORMAT,
+                "%s: wrong length: %jd bytes is not a positive multiple of the "
+                "%u-byte record",
+                paths[k], (intmax_t)st.st_size, CIFAR_RECORD);
     if ((size_t)st.st_size > HOP_DATA_MAX_BYTES)
       HOP_ERROR(HOP_ERANGE, "%s: larger than %zu bytes", paths[k], HOP_DATA_MAX_BYTES);
     sizes[k] = st.st_size;
@@ -242,7 +249,8 @@ int hop_data_cifar_load(const char *const *paths, size_t n_paths, size_t max_n, 
         fclose(f);
         hop_data_free(out);
         if (r != CIFAR_RECORD)
-          HOP_ERROR(HOP_EFORMAT, "%s: truncated record %zu (file changed while read?)", paths[k], i);
+          HOP_ERROR(HOP_EFORMAT, "%s: truncated record %zu (file changed while read?)", paths[k],
+                    i);
         HOP_ERROR(HOP_EFORMAT, "%s: label %u of record %zu is not in 0..9", paths[k], rec[0], i);
       }
       out->y[i] = rec[0];
@@ -257,16 +265,22 @@ int hop_data_cifar_load(const char *const *paths, size_t n_paths, size_t max_n, 
       hop_data_free(out);
       HOP_ERROR(HOP_EIO, "%s: read error", paths[k]);
     }
-    if ((i < n && i - first != in_file) || (i == n && i - first < in_file && k + 1 == n_paths && !max_n) || grew) {
+    if ((i < n && i - first != in_file) ||
+        (i == n && i - first < in_file && k + 1 == n_paths && !max_n) || grew) {
       size_t got = i - first;
       hop_data_free(out);
-      HOP_ERROR(HOP_EFORMAT, "%s: read %zu records where its size promised %zu%s: the file changed while being read",
-                paths[k], got, in_file, grew ? " (and it grew)" : "");
+      HOP_ERROR(
+          HOP_EFORMAT,
+          "%s: read %zu records where its size promised %zu%s: the file changed while being read",
+          paths[k], got, in_file, grew ? " (and it grew)" : "");
     }
   }
   if (i != n) {
     hop_data_free(out);
-    HOP_ERROR(HOP_EFORMAT, "CIFAR-10: read %zu of the %zu records the files promised: a file changed while being read", i, n);
+    HOP_ERROR(
+        HOP_EFORMAT,
+        "CIFAR-10: read %zu of the %zu records the files promised: a file changed while being read",
+        i, n);
   }
   out->n = n;
   out->channels = 3;
@@ -276,13 +290,16 @@ int hop_data_cifar_load(const char *const *paths, size_t n_paths, size_t max_n, 
   return HOP_OK;
 }
 
-int hop_data_expect(const hop_dataset *ds, const char *path, size_t channels, size_t height, size_t width,
-                    size_t min_n, const char *why) {
+int hop_data_expect(const hop_dataset *ds, const char *path, size_t channels, size_t height,
+                    size_t width, size_t min_n, const char *why) {
   if (ds->channels != channels || ds->height != height || ds->width != width)
-    HOP_ERROR(HOP_EFORMAT, "%s: images of %zu x %zu x %zu (channels x height x width); this experiment needs %zu x %zu x %zu",
+    HOP_ERROR(HOP_EFORMAT,
+              "%s: images of %zu x %zu x %zu (channels x height x width); this experiment needs "
+              "%zu x %zu x %zu",
               path, ds->channels, ds->height, ds->width, channels, height, width);
   if (ds->n < min_n)
-    HOP_ERROR(HOP_EINVAL, "%s: %zu records, but %s needs %zu", path, ds->n, why ? why : "the experiment", min_n);
+    HOP_ERROR(HOP_EINVAL, "%s: %zu records, but %s needs %zu", path, ds->n,
+              why ? why : "the experiment", min_n);
   return HOP_OK;
 }
 
@@ -297,8 +314,8 @@ int hop_data_path(char *buf, size_t n, const char *relative) {
   return HOP_OK;
 }
 
-
-int hop_data_frames_load(const char *path, size_t width, size_t height, size_t max_frames, hop_dataset *out) {
+int hop_data_frames_load(const char *path, size_t width, size_t height, size_t max_frames,
+                         hop_dataset *out) {
   memset(out, 0, sizeof *out);
   if (width == 0 || height == 0 || width > 4096 || height > 4096)
     HOP_ERROR(HOP_EINVAL, "%s: frame size %zu x %zu outside 1..4096", path, width, height);
@@ -307,9 +324,12 @@ int hop_data_frames_load(const char *path, size_t width, size_t height, size_t m
   if (stat(path, &st)) HOP_ERROR(HOP_EIO, "%s: cannot open: %s", path, strerror(errno));
   size_t bytes = (size_t)st.st_size;
   if (bytes == 0 || bytes % frame)
-    HOP_ERROR(HOP_EFORMAT, "%s: %zu bytes is not a whole number of %zu x %zu frames (%zu bytes each): truncated or another size",
+    HOP_ERROR(HOP_EFORMAT,
+              "%s: %zu bytes is not a whole number of %zu x %zu frames (%zu bytes each): truncated "
+              "or another size",
               path, bytes, width, height, frame);
-  if (bytes > HOP_DATA_MAX_BYTES) HOP_ERROR(HOP_ERANGE, "%s: %zu bytes exceed the loader's limit", path, bytes);
+  if (bytes > HOP_DATA_MAX_BYTES)
+    HOP_ERROR(HOP_ERANGE, "%s: %zu bytes exceed the loader's limit", path, bytes);
   size_t n = bytes / frame;
   if (max_frames && n > max_frames) n = max_frames;
   after_size_check(path);
@@ -326,9 +346,12 @@ int hop_data_frames_load(const char *path, size_t width, size_t height, size_t m
   fclose(f);
   if (err || got != n || extra) {
     free(x);
-    HOP_ERROR(HOP_EFORMAT, "%s: read %zu of the %zu frames its size promised%s: the file changed while being read", path, got, n,
-              extra ? " and then more" : "");
+    HOP_ERROR(
+        HOP_EFORMAT,
+        "%s: read %zu of the %zu frames its size promised%s: the file changed while being read",
+        path, got, n, extra ? " and then more" : "");
   }
-  out->n = n, out->channels = 1, out->height = height, out->width = width, out->dim = frame, out->x = x;
+  out->n = n, out->channels = 1, out->height = height, out->width = width, out->dim = frame,
+  out->x = x;
   return HOP_OK;
 }

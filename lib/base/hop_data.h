@@ -17,10 +17,10 @@
 
 /* One IDX file (LeCun et al.; unsigned-byte type 0x08 only). */
 typedef struct {
-  unsigned rank;                  /* number of dimensions, 1..HOP_DATA_IDX_MAX_RANK */
-  size_t dims[HOP_DATA_IDX_MAX_RANK];  /* dimension sizes, dims[0] = item count */
-  size_t count;                   /* product of dims */
-  unsigned char *data;            /* (count) bytes, row-major */
+  unsigned rank;                      /* number of dimensions, 1..HOP_DATA_IDX_MAX_RANK */
+  size_t dims[HOP_DATA_IDX_MAX_RANK]; /* dimension sizes, dims[0] = item count */
+  size_t count;                       /* product of dims */
+  unsigned char *data;                /* (count) bytes, row-major */
 } hop_data_idx;
 
 /* Read an IDX file, gzip-compressed or plain (zlib's gz functions read both). */
@@ -29,13 +29,13 @@ void hop_data_idx_free(hop_data_idx *idx);
 
 /* A labelled image set. */
 typedef struct {
-  size_t n;           /* images */
-  size_t channels;    /* 1 (gray) or 3 (RGB) */
+  size_t n;        /* images */
+  size_t channels; /* 1 (gray) or 3 (RGB) */
   size_t height, width;
-  size_t dim;         /* channels * height * width */
-  unsigned char *x;   /* (n, channels, height, width) pixel bytes, channel planes */
-  unsigned char *y;   /* (n) labels, each < n_classes */
-  size_t n_classes;   /* 10 for MNIST, Fashion-MNIST, CIFAR-10 */
+  size_t dim;       /* channels * height * width */
+  unsigned char *x; /* (n, channels, height, width) pixel bytes, channel planes */
+  unsigned char *y; /* (n) labels, each < n_classes */
+  size_t n_classes; /* 10 for MNIST, Fashion-MNIST, CIFAR-10 */
 } hop_dataset;
 
 /* MNIST / Fashion-MNIST: images (rank 3, n x rows x cols) and labels (rank 1, n);
@@ -50,7 +50,8 @@ int hop_data_cifar_load(const char *const *paths, size_t n_paths, size_t max_n, 
  * `-f rawvideo -vf format=gray` writes them). The file must hold a whole number of
  * frames; it is read to the end and the count compared with its size. max_frames > 0
  * keeps the first max_frames. No labels (y = NULL, n_classes = 0). */
-int hop_data_frames_load(const char *path, size_t width, size_t height, size_t max_frames, hop_dataset *out);
+int hop_data_frames_load(const char *path, size_t width, size_t height, size_t max_frames,
+                         hop_dataset *out);
 
 void hop_data_free(hop_dataset *ds);
 
@@ -59,8 +60,8 @@ void hop_data_free(hop_dataset *ds);
  * (HOP_EFORMAT naming path, what was expected and what was found) and at least min_n
  * records (HOP_EINVAL: the data are well-formed, but `why`, a fixed setting or an
  * option, asks for more). */
-int hop_data_expect(const hop_dataset *ds, const char *path, size_t channels, size_t height, size_t width,
-                    size_t min_n, const char *why);
+int hop_data_expect(const hop_dataset *ds, const char *path, size_t channels, size_t height,
+                    size_t width, size_t min_n, const char *why);
 
 /* For tests only: when set, the loaders call it with the path between checking a
  * file's size and reading its data, so a test can change the file in that window. */

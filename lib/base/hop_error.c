@@ -6,10 +6,10 @@
 #include <stdio.h>
 
 static _Thread_local struct {
-  int code;             /* last status raised, HOP_OK if none */
-  int line;             /* line that raised it */
-  const char *file;     /* source file that raised it */
-  char message[512];    /* formatted reason */
+  int code;          /* last status raised, HOP_OK if none */
+  int line;          /* line that raised it */
+  const char *file;  /* source file that raised it */
+  char message[512]; /* formatted reason */
 } last = {HOP_OK, 0, "", ""};
 
 int hop_error_raise(int code, const char *file, int line, const char *fmt, ...) {
@@ -37,15 +37,15 @@ void hop_error_clear(void) {
 
 const char *hop_error_name(int code) {
   switch (code) {
-  case HOP_OK: return "success";
-  case HOP_EINVAL: return "invalid argument";
-  case HOP_ENOMEM: return "out of memory";
-  case HOP_EIO: return "input/output error";
-  case HOP_EFORMAT: return "malformed file";
-  case HOP_EDOM: return "input outside the domain";
-  case HOP_ERANGE: return "size out of range";
-  case HOP_EMAXITER: return "iteration cap reached";
-  case HOP_EBADLEN: return "size does not fit the workspace";
-  default: return "unknown error";
+    case HOP_OK: return "success";
+    case HOP_EINVAL: return "invalid argument";
+    case HOP_ENOMEM: return "out of memory";
+    case HOP_EIO: return "input/output error";
+    case HOP_EFORMAT: return "malformed file";
+    case HOP_EDOM: return "input outside the domain";
+    case HOP_ERANGE: return "size out of range";
+    case HOP_EMAXITER: return "iteration cap reached";
+    case HOP_EBADLEN: return "size does not fit the workspace";
+    default: return "unknown error";
   }
 }

@@ -10,12 +10,12 @@
 
 enum {
   HOP_OK = 0,
-  HOP_EINVAL = 1,  /* invalid argument (shape, range, NULL) */
-  HOP_ENOMEM = 2,  /* allocation failed */
-  HOP_EIO = 3,     /* cannot open, read, write or rename a file */
-  HOP_EFORMAT = 4, /* a file's content is malformed (magic, sizes, length) */
-  HOP_EDOM = 5,    /* mathematically undefined input (NaN, all -inf) */
-  HOP_ERANGE = 6,  /* a size or product overflows what can be represented */
+  HOP_EINVAL = 1,   /* invalid argument (shape, range, NULL) */
+  HOP_ENOMEM = 2,   /* allocation failed */
+  HOP_EIO = 3,      /* cannot open, read, write or rename a file */
+  HOP_EFORMAT = 4,  /* a file's content is malformed (magic, sizes, length) */
+  HOP_EDOM = 5,     /* mathematically undefined input (NaN, all -inf) */
+  HOP_ERANGE = 6,   /* a size or product overflows what can be represented */
   HOP_EMAXITER = 7, /* an iteration cap was reached before convergence */
   HOP_EBADLEN = 8   /* a size does not fit the workspace or buffer the caller passed */
 };
@@ -30,8 +30,11 @@ int hop_error_raise(int code, const char *file, int line, const char *fmt, ...)
 /* Raise and return from the current function: HOP_ERROR(HOP_EINVAL, "n = %zu", n); */
 #define HOP_ERROR(code, ...) return hop_error_raise((code), __FILE__, __LINE__, __VA_ARGS__)
 /* Raise and return NULL (for *_alloc). */
-#define HOP_ERROR_NULL(code, ...) \
-  do { hop_error_raise((code), __FILE__, __LINE__, __VA_ARGS__); return NULL; } while (0)
+#define HOP_ERROR_NULL(code, ...)                             \
+  do {                                                        \
+    hop_error_raise((code), __FILE__, __LINE__, __VA_ARGS__); \
+    return NULL;                                              \
+  } while (0)
 /* Record without returning (for cleanup paths); evaluates to code. */
 #define HOP_RAISE(code, ...) hop_error_raise((code), __FILE__, __LINE__, __VA_ARGS__)
 
@@ -39,7 +42,7 @@ const char *hop_error_message(void); /* last reason, "" if none */
 const char *hop_error_file(void);    /* source file that raised it */
 int hop_error_line(void);
 int hop_error_code(void);
-const char *hop_error_name(int code);  /* short name of a status code */
+const char *hop_error_name(int code); /* short name of a status code */
 void hop_error_clear(void);
 
 #endif

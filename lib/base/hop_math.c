@@ -14,67 +14,65 @@ extern void openblas_set_num_threads(int num_threads);
 extern char *openblas_get_config(void);
 
 /* The float and double versions share one body through these macros. */
-#define LSE_BODY(T)                                                              \
-  if (n == 0) HOP_ERROR(HOP_EINVAL, "logsumexp of an empty vector");             \
-  if (!(beta >= 0.0) || isinf(beta)) HOP_ERROR(HOP_EINVAL, "beta = %g", beta);   \
-  double m = -INFINITY;                                                          \
-  for (size_t i = 0; i < n; i++) {                                               \
-    double v = (double)x[i];                                                     \
-    if (isnan(v)) HOP_ERROR(HOP_EDOM, "logsumexp: x[%zu] is NaN", i);            \
-    if (v > m) m = v;                                                            \
-  }                                                                              \
-  if (isinf(m) || beta == 0.0) {                                                 \
-    *out = beta == 0.0 ? log((double)n) : (m > 0 ? INFINITY : -INFINITY);        \
-    return HOP_OK;                                                               \
-  }                                                                              \
-  double s = 0.0;                                                                \
-  for (size_t i = 0; i < n; i++) s += exp(beta * ((double)x[i] - m));            \
-  *out = beta * m + log(s);                                                      \
+#define LSE_BODY(T)                                                            \
+  if (n == 0) HOP_ERROR(HOP_EINVAL, "logsumexp of an empty vector");           \
+  if (!(beta >= 0.0) || isinf(beta)) HOP_ERROR(HOP_EINVAL, "beta = %g", beta); \
+  double m = -INFINITY;                                                        \
+  for (size_t i = 0; i < n; i++) {                                             \
+    double v = (double)x[i];                                                   \
+    if (isnan(v)) HOP_ERROR(HOP_EDOM, "logsumexp: x[%zu] is NaN", i);          \
+    if (v > m) m = v;                                                          \
+  }                                                                            \
+  if (isinf(m) || beta == 0.0) {                                               \
+    *out = beta == 0.0 ? log((double)n) : (m > 0 ? INFINITY : -INFINITY);      \
+    return HOP_OK;                                                             \
+  }                                                                            \
+  double s = 0.0;                                                              \
+  for (size_t i = 0; i < n; i++) s += exp(beta * ((double)x[i] - m));          \
+  *out = beta * m + log(s);                                                    \
   return HOP_OK;
 
 int hop_math_logsumexp(const double *x, size_t n, double beta, double *out) { LSE_BODY(double) }
 int hop_math_logsumexp_f(const float *x, size_t n, double beta, double *out) { LSE_BODY(float) }
 
-#define SOFTMAX_BODY(T)                                                          \
-  if (n == 0) HOP_ERROR(HOP_EINVAL, "softmax of an empty vector");               \
-  if (!(beta >= 0.0) || isinf(beta)) HOP_ERROR(HOP_EINVAL, "beta = %g", beta);   \
-  double m = -INFINITY;                                                          \
-  for (size_t i = 0; i < n; i++) {                                               \
-    double v = (double)x[i];                                                     \
-    if (isnan(v)) HOP_ERROR(HOP_EDOM, "softmax: x[%zu] is NaN", i);              \
-    if (v > m) m = v;                                                            \
-  }                                                                              \
-  if (m == -INFINITY) HOP_ERROR(HOP_EDOM, "softmax: every entry is -inf");       \
-  if (m == INFINITY && beta > 0.0) { /* the infinite entries share the mass */                 \
-    size_t k = 0;                                                                \
-    for (size_t i = 0; i < n; i++) k += x[i] == INFINITY;                        \
+#define SOFTMAX_BODY(T)                                                                    \
+  if (n == 0) HOP_ERROR(HOP_EINVAL, "softmax of an empty vector");                         \
+  if (!(beta >= 0.0) || isinf(beta)) HOP_ERROR(HOP_EINVAL, "beta = %g", beta);             \
+  double m = -INFINITY;                                                                    \
+  for (size_t i = 0; i < n; i++) {                                                         \
+    double v = (double)x[i];                                                               \
+    if (isnan(v)) HOP_ERROR(HOP_EDOM, "softmax: x[%zu] is NaN", i);                        \
+    if (v > m) m = v;                                                                      \
+  }                                                                                        \
+  if (m == -INFINITY) HOP_ERROR(HOP_EDOM, "softmax: every entry is -inf");                 \
+  if (m == INFINITY && beta > 0.0) { /* the infinite entries share the mass */             \
+    size_t k = 0;                                                                          \
+    for (size_t i = 0; i < n; i++) k += x[i] == INFINITY;                                  \
     for (size_t i = 0; i < n; i++) out[i] = (T)(x[i] == INFINITY ? 1.0 / (double)k : 0.0); \
-    return HOP_OK;                                                               \
-  }                                                                              \
-  double s = 0.0;                                                                \
-  for (size_t i = 0; i < n; i++) {                                               \
-    double e = beta == 0.0 ? 1.0 : exp(beta * ((double)x[i] - m)); /* <= 1 */               \
-    out[i] = (T)e;                                                               \
-    s += e;                                                                      \
-  }                                                                              \
-  for (size_t i = 0; i < n; i++) out[i] = (T)((double)out[i] / s);               \
+    return HOP_OK;                                                                         \
+  }                                                                                        \
+  double s = 0.0;                                                                          \
+  for (size_t i = 0; i < n; i++) {                                                         \
+    double e = beta == 0.0 ? 1.0 : exp(beta * ((double)x[i] - m)); /* <= 1 */              \
+    out[i] = (T)e;                                                                         \
+    s += e;                                                                                \
+  }                                                                                        \
+  for (size_t i = 0; i < n; i++) out[i] = (T)((double)out[i] / s);                         \
   return HOP_OK;
 
 int hop_math_softmax(double *out, const double *x, size_t n, double beta) { SOFTMAX_BODY(double) }
 int hop_math_softmax_f(float *out, const float *x, size_t n, double beta) { SOFTMAX_BODY(float) }
 
 void hop_math_gemm_f(size_t m, size_t n, size_t k, float alpha, const float *a, const float *b,
-                int b_transposed, float beta, float *c) {
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, b_transposed ? CblasTrans : CblasNoTrans, (int)m,
-              (int)n, (int)k, alpha, a, (int)k, b, b_transposed ? (int)k : (int)n, beta, c,
-              (int)n);
+                     int b_transposed, float beta, float *c) {
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, b_transposed ? CblasTrans : CblasNoTrans, (int)m, (int)n,
+              (int)k, alpha, a, (int)k, b, b_transposed ? (int)k : (int)n, beta, c, (int)n);
 }
 
 void hop_math_gemm(size_t m, size_t n, size_t k, double alpha, const double *a, const double *b,
                    int b_transposed, double beta, double *c) {
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, b_transposed ? CblasTrans : CblasNoTrans, (int)m,
-              (int)n, (int)k, alpha, a, (int)k, b, b_transposed ? (int)k : (int)n, beta, c,
-              (int)n);
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, b_transposed ? CblasTrans : CblasNoTrans, (int)m, (int)n,
+              (int)k, alpha, a, (int)k, b, b_transposed ? (int)k : (int)n, beta, c, (int)n);
 }
 
 void hop_math_gram_f(size_t p, size_t n, float alpha, const float *x, float *g) {
@@ -91,16 +89,16 @@ int hop_math_blas_threads_get(void) { return openblas_get_num_threads(); }
 const char *hop_math_blas_config(void) { return openblas_get_config(); }
 
 /* First largest non-NaN entry; 0 if all are NaN (float and double share the body). */
-#define ARGMAX_BODY                          \
-  size_t b = 0;                              \
-  while (b < n && isnan(x[b])) b++;          \
-  if (b == n) return 0;                      \
-  for (size_t i = b + 1; i < n; i++)         \
-    if (x[i] > x[b]) b = i;                  \
+#define ARGMAX_BODY                  \
+  size_t b = 0;                      \
+  while (b < n && isnan(x[b])) b++;  \
+  if (b == n) return 0;              \
+  for (size_t i = b + 1; i < n; i++) \
+    if (x[i] > x[b]) b = i;          \
   return b;
 
-size_t hop_math_argmax_f(const float *x, size_t n) { ARGMAX_BODY }
-size_t hop_math_argmax(const double *x, size_t n) { ARGMAX_BODY }
+size_t hop_math_argmax_f(const float *x, size_t n){ARGMAX_BODY} size_t
+    hop_math_argmax(const double *x, size_t n){ARGMAX_BODY}
 
 size_t hop_math_mean_sd(const double *x, size_t n, double *mean, double *sd) {
   size_t k = 0;
@@ -134,7 +132,8 @@ double hop_math_crossing_down(const double *x, const double *y, size_t n, double
   return NAN;
 }
 
-double hop_math_curve_crossing(const double *x, const double *a, const double *b, size_t n, double near) {
+double hop_math_curve_crossing(const double *x, const double *a, const double *b, size_t n,
+                               double near) {
   double best = NAN;
   for (size_t i = 0; i + 1 < n; i++) {
     double d0 = a[i] - b[i], d1 = a[i + 1] - b[i + 1];
@@ -152,7 +151,8 @@ int hop_math_check_pm1(const signed char *v, size_t count, const char *what) {
   return HOP_OK;
 }
 
-void hop_math_linear_fit(const double *x, const double *y, size_t n, size_t min_points, hop_math_fit *out) {
+void hop_math_linear_fit(const double *x, const double *y, size_t n, size_t min_points,
+                         hop_math_fit *out) {
   *out = (hop_math_fit){NAN, NAN, NAN, NAN, 0};
   size_t m = 0;
   for (size_t k = 0; k < n; k++) m += isfinite(x[k]) && isfinite(y[k]);
@@ -189,11 +189,11 @@ void hop_math_row_sqnorms_f(size_t m, size_t d, const float *c, float *cn) {
   }
 }
 
-void hop_math_sqdist_f(size_t n, size_t m, size_t d, const float *x, const float *c, const float *cn,
-                       int with_x_norm, float *out) {
+void hop_math_sqdist_f(size_t n, size_t m, size_t d, const float *x, const float *c,
+                       const float *cn, int with_x_norm, float *out) {
   if (n == 0 || m == 0) return;
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)m, (int)d, -2.0f, x, (int)d, c, (int)d, 0.0f,
-              out, (int)m);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)m, (int)d, -2.0f, x, (int)d, c,
+              (int)d, 0.0f, out, (int)m);
   for (size_t i = 0; i < n; i++) {
     float xn = 0.0f;
     if (with_x_norm) {

@@ -24,7 +24,7 @@ int hop_math_softmax_f(float *out, const float *x, size_t n, double beta);
 /* Thin CBLAS helpers (row-major; _f single precision, the others double).
  * C (m, n) = alpha * A (m, k) * op(B) + beta * C, op(B) = B (k, n) or B^T with B (n, k). */
 void hop_math_gemm_f(size_t m, size_t n, size_t k, float alpha, const float *a, const float *b,
-                int b_transposed, float beta, float *c);
+                     int b_transposed, float beta, float *c);
 
 void hop_math_gemm(size_t m, size_t n, size_t k, double alpha, const double *a, const double *b,
                    int b_transposed, double beta, double *c); /* the same in double */
@@ -50,7 +50,8 @@ double hop_math_crossing_down(const double *x, const double *y, size_t n, double
 /* Where curve a falls below curve b (both sampled at x, n points): among the downward
  * sign changes of a - b (from > 0 to < 0), linearly interpolated, the one nearest to
  * near; NaN if there is none. */
-double hop_math_curve_crossing(const double *x, const double *a, const double *b, size_t n, double near);
+double hop_math_curve_crossing(const double *x, const double *a, const double *b, size_t n,
+                               double near);
 
 /* Least squares y = a + b x (gsl_fit_linear) over the points where both x and y are
  * finite. Standard errors are GSL's (the square roots of its covariance diagonal), NaN
@@ -61,7 +62,8 @@ typedef struct {
   double se_a, se_b; /* their standard errors */
   size_t n;          /* points used */
 } hop_math_fit;
-void hop_math_linear_fit(const double *x, const double *y, size_t n, size_t min_points, hop_math_fit *out);
+void hop_math_linear_fit(const double *x, const double *y, size_t n, size_t min_points,
+                         hop_math_fit *out);
 
 /* m!! = m (m - 2) (m - 4) ... down to 1 or 2, for m >= -1 ((-1)!! = 0!! = 1); in double,
  * exact up to 2^53. */
@@ -76,8 +78,8 @@ void hop_math_row_sqnorms_f(size_t m, size_t d, const float *c, float *cn);
  * cblas_sgemm, with cn = hop_math_row_sqnorms_f of c: out (n, m) =
  * (-2 x_i . c_j + |x_i|^2) + cn_j clamped at 0 when with_x_norm, else -2 x_i . c_j + cn_j
  * (what ranks the rows of c for each x_i, with |x_i|^2 left out, unclamped). */
-void hop_math_sqdist_f(size_t n, size_t m, size_t d, const float *x, const float *c, const float *cn,
-                       int with_x_norm, float *out);
+void hop_math_sqdist_f(size_t n, size_t m, size_t d, const float *x, const float *c,
+                       const float *cn, int with_x_norm, float *out);
 
 /* BLAS threading and identity. */
 void hop_math_blas_threads(int n);

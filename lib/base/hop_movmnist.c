@@ -11,9 +11,10 @@
 #define SPAN (HOP_MOVMNIST_SIDE - 28) /* positions 0..36 */
 #define STEP 0.1                      /* per frame, in units of SPAN: 3.6 pixels */
 
-int hop_movmnist_clip(const unsigned char *digits, size_t count, size_t frames, gsl_rng *r, unsigned char *out,
-                      size_t which[2]) {
-  if (!digits || count == 0 || frames == 0 || !out) HOP_ERROR(HOP_EINVAL, "Moving MNIST: %zu digits, %zu frames", count, frames);
+int hop_movmnist_clip(const unsigned char *digits, size_t count, size_t frames, gsl_rng *r,
+                      unsigned char *out, size_t which[2]) {
+  if (!digits || count == 0 || frames == 0 || !out)
+    HOP_ERROR(HOP_EINVAL, "Moving MNIST: %zu digits, %zu frames", count, frames);
   const size_t side = HOP_MOVMNIST_SIDE;
   memset(out, 0, frames * side * side);
   for (int d = 0; d < 2; d++) {
@@ -47,7 +48,8 @@ void hop_movmnist_downscale(const unsigned char *in, unsigned char *out) {
   int w[28][64];
   for (int o = 0; o < T; o++)
     for (int k = 0; k < S; k++) {
-      int lo = 7 * k > 16 * o ? 7 * k : 16 * o, hi = 7 * k + 7 < 16 * o + 16 ? 7 * k + 7 : 16 * o + 16;
+      int lo = 7 * k > 16 * o ? 7 * k : 16 * o,
+          hi = 7 * k + 7 < 16 * o + 16 ? 7 * k + 7 : 16 * o + 16;
       w[o][k] = hi > lo ? hi - lo : 0; /* sevenths of a pixel; a row sums to 16 */
     }
   for (int r = 0; r < T; r++)

@@ -21,8 +21,8 @@ enum { HOP_MOVMNIST_SIDE = 64, HOP_MOVMNIST_SMALL = 28 };
 /* One clip of `frames` 64x64 frames into out (frames, 64, 64), from the digits
  * (count, 28, 28) bytes; the two digits drawn are written to which[2] (may be NULL).
  * HOP_EINVAL for no digits or no frames. */
-int hop_movmnist_clip(const unsigned char *digits, size_t count, size_t frames, gsl_rng *r, unsigned char *out,
-                      size_t which[2]);
+int hop_movmnist_clip(const unsigned char *digits, size_t count, size_t frames, gsl_rng *r,
+                      unsigned char *out, size_t which[2]);
 /* A 64x64 frame to 28x28 by area averaging (see above). */
 void hop_movmnist_downscale(const unsigned char *in, unsigned char *out);
 

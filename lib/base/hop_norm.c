@@ -10,9 +10,10 @@ void hop_norm_scale01(const hop_dataset *ds, float *out) {
   for (size_t i = 0; i < ds->n * ds->dim; i++) out[i] = (float)ds->x[i] / 255.0f;
 }
 
-int hop_norm_stats(const float *x, size_t n, size_t dim, int per_feature, double eps,
-                   float *mean, float *sd) {
-  if (n == 0 || dim == 0) HOP_ERROR(HOP_EINVAL, "statistics of an empty set (n=%zu dim=%zu)", n, dim);
+int hop_norm_stats(const float *x, size_t n, size_t dim, int per_feature, double eps, float *mean,
+                   float *sd) {
+  if (n == 0 || dim == 0)
+    HOP_ERROR(HOP_EINVAL, "statistics of an empty set (n=%zu dim=%zu)", n, dim);
   if (!(eps > 0)) HOP_ERROR(HOP_EINVAL, "eps = %g must be > 0", eps);
   size_t m = per_feature ? dim : 1;
   for (size_t j = 0; j < m; j++) {
@@ -46,7 +47,8 @@ void hop_norm_binarize(float *x, size_t len, float threshold) {
 }
 
 int hop_norm_gray(const hop_dataset *ds, float *out) {
-  if (ds->channels != 3) HOP_ERROR(HOP_EINVAL, "grayscale needs 3 channels, dataset has %zu", ds->channels);
+  if (ds->channels != 3)
+    HOP_ERROR(HOP_EINVAL, "grayscale needs 3 channels, dataset has %zu", ds->channels);
   size_t hw = ds->height * ds->width;
   for (size_t i = 0; i < ds->n; i++) {
     const unsigned char *p = ds->x + i * ds->dim;

@@ -6,15 +6,14 @@
 #include <stddef.h>
 #include "hop_data.h"
 
-
 /* out (n, dim) = pixels / 255. */
 void hop_norm_scale01(const hop_dataset *ds, float *out);
 
 /* Mean and standard deviation of x (n, dim): per_feature = 1 gives dim values each
  * (mean, sd are (dim)), 0 gives one global value each (mean, sd are (1)). sd is
  * floored at eps so constant features do not divide by zero. */
-int hop_norm_stats(const float *x, size_t n, size_t dim, int per_feature, double eps,
-                   float *mean, float *sd);
+int hop_norm_stats(const float *x, size_t n, size_t dim, int per_feature, double eps, float *mean,
+                   float *sd);
 /* x = (x - mean) / sd in place with statistics from hop_norm_stats (e.g. of the
  * training set, applied to the test set). */
 void hop_norm_apply(float *x, size_t n, size_t dim, int per_feature, const float *mean,

@@ -24,7 +24,9 @@ uint64_t hop_rng_chain(uint64_t a, uint64_t b, uint64_t c, uint64_t d) {
   return hop_rng_derive(hop_rng_derive(hop_rng_derive(a, b), c), d);
 }
 
-uint64_t hop_rng_key(uint64_t a, uint64_t b, uint64_t c, uint64_t purpose) { return hop_rng_chain(a, b, c, purpose); }
+uint64_t hop_rng_key(uint64_t a, uint64_t b, uint64_t c, uint64_t purpose) {
+  return hop_rng_chain(a, b, c, purpose);
+}
 
 gsl_rng *hop_rng_alloc(uint64_t seed, uint64_t stream) {
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);

@@ -27,17 +27,17 @@ enum {
 struct hop_cnn_work {
   hop_cnn_arch a;
   size_t max_batch, batch;
-  float *col1;          /* (25, B*576) */
-  float *a1;            /* (c1, B*576) conv1 before bias; reused for its gradient */
-  float *p1;            /* (c1, B*144) */
-  unsigned char *i1;    /* (c1, B*144) argmax in the 2x2 window, or NO_MAX */
-  float *col2;          /* (c1*25, B*64); reused for dcol2 */
-  float *a2;            /* (c2, B*64); reused for its gradient */
-  float *p2;            /* (c2, B*16) */
+  float *col1;       /* (25, B*576) */
+  float *a1;         /* (c1, B*576) conv1 before bias; reused for its gradient */
+  float *p1;         /* (c1, B*144) */
+  unsigned char *i1; /* (c1, B*144) argmax in the 2x2 window, or NO_MAX */
+  float *col2;       /* (c1*25, B*64); reused for dcol2 */
+  float *a2;         /* (c2, B*64); reused for its gradient */
+  float *p2;         /* (c2, B*16) */
   unsigned char *i2;
-  float *flat;          /* (B, c2*16) */
-  float *h3;            /* (B, feat) after ReLU */
-  float *z;             /* (B, classes) logits, then probabilities */
+  float *flat; /* (B, c2*16) */
+  float *h3;   /* (B, feat) after ReLU */
+  float *z;    /* (B, classes) logits, then probabilities */
   float *dz, *dh3, *dflat, *dp1;
 };
 
@@ -64,9 +64,10 @@ void hop_cnn_layout(const hop_cnn_arch *a, size_t off[8], size_t len[8]) {
 
 size_t hop_cnn_param_count(const hop_cnn_arch *a) {
   if (!a || !arch_ok(a)) {
-    HOP_RAISE(HOP_EINVAL, "CNN architecture (c1 %u, c2 %u, feat %u, classes %u): each "
-                    "width must be 1..%d and classes >= 2", a ? a->c1 : 0, a ? a->c2 : 0, a ? a->feat : 0,
-                    a ? a->classes : 0, HOP_CNN_MAX_WIDTH);
+    HOP_RAISE(HOP_EINVAL,
+              "CNN architecture (c1 %u, c2 %u, feat %u, classes %u): each "
+              "width must be 1..%d and classes >= 2",
+              a ? a->c1 : 0, a ? a->c2 : 0, a ? a->feat : 0, a ? a->classes : 0, HOP_CNN_MAX_WIDTH);
     return 0;
   }
   size_t off[8], len[8];
@@ -118,7 +119,8 @@ double hop_cnn_flops(const hop_cnn_arch *a) {
 
 void hop_cnn_work_free(hop_cnn_work *w) {
   if (!w) return;
-  float *f[] = {w->col1, w->a1, w->p1, w->col2, w->a2, w->p2, w->flat, w->h3, w->z, w->dz, w->dh3, w->dflat, w->dp1};
+  float *f[] = {w->col1, w->a1, w->p1, w->col2, w->a2,    w->p2, w->flat,
+                w->h3,   w->z,  w->dz, w->dh3,  w->dflat, w->dp1};
   for (size_t k = 0; k < sizeof f / sizeof *f; k++) free(f[k]);
   free(w->i1);
   free(w->i2);
@@ -127,19 +129,25 @@ void hop_cnn_work_free(hop_cnn_work *w) {
 
 hop_cnn_work *hop_cnn_work_alloc(const hop_cnn_arch *a, size_t max_batch) {
   if (!hop_cnn_param_count(a)) return NULL;
-  if (max_batch == 0 || max_batch > (1u << 20)) HOP_ERROR_NULL(HOP_EINVAL, "CNN batch %zu outside 1..%u", max_batch, 1u << 20);
+  if (max_batch == 0 || max_batch > (1u << 20))
+    HOP_ERROR_NULL(HOP_EINVAL, "CNN batch %zu outside 1..%u", max_batch, 1u << 20);
   hop_cnn_work *w = calloc(1, sizeof *w);
   if (!w) HOP_ERROR_NULL(HOP_ENOMEM, "CNN work");
   size_t B = max_batch, c1 = a->c1, c2 = a->c2;
   w->a = *a;
   w->max_batch = B;
-  struct { float **p; size_t n; } f[] = {
-      {&w->col1, KK * B * S1 * S1}, {&w->a1, c1 * B * S1 * S1}, {&w->p1, c1 * B * Q1 * Q1},
+  struct {
+    float **p;
+    size_t n;
+  } f[] = {
+      {&w->col1, KK * B * S1 * S1},      {&w->a1, c1 * B * S1 * S1}, {&w->p1, c1 * B * Q1 * Q1},
       {&w->col2, c1 * KK * B * S2 * S2}, {&w->a2, c2 * B * S2 * S2}, {&w->p2, c2 * B * Q2 * Q2},
-      {&w->flat, B * c2 * Q2 * Q2}, {&w->h3, B * a->feat}, {&w->z, B * a->classes},
-      {&w->dz, B * a->classes}, {&w->dh3, B * a->feat}, {&w->dflat, B * c2 * Q2 * Q2}, {&w->dp1, c1 * B * Q1 * Q1}};
+      {&w->flat, B * c2 * Q2 * Q2},      {&w->h3, B * a->feat},      {&w->z, B * a->classes},
+      {&w->dz, B * a->classes},          {&w->dh3, B * a->feat},     {&w->dflat, B * c2 * Q2 * Q2},
+      {&w->dp1, c1 * B * Q1 * Q1}};
   int bad = 0;
-  for (size_t k = 0; k < sizeof f / sizeof *f; k++) bad |= !(*f[k].p = malloc(f[k].n * sizeof(float)));
+  for (size_t k = 0; k < sizeof f / sizeof *f; k++)
+    bad |= !(*f[k].p = malloc(f[k].n * sizeof(float)));
   bad |= !(w->i1 = malloc(c1 * B * Q1 * Q1)) || !(w->i2 = malloc(c2 * B * Q2 * Q2));
   if (bad) {
     hop_cnn_work_free(w);
@@ -184,8 +192,8 @@ static void col2im(const float *col, size_t c_in, size_t B, size_t si, float *dx
 
 /* p (c, B, s/2, s/2) = ReLU(max over each 2x2 window of a (c, B, s, s) + bias[c]);
  * idx the window position of the maximum (first on ties), or NO_MAX where ReLU gave 0. */
-static void bias_relu_pool(const float *a, const float *bias, size_t c, size_t B, size_t s, float *p,
-                           unsigned char *idx) {
+static void bias_relu_pool(const float *a, const float *bias, size_t c, size_t B, size_t s,
+                           float *p, unsigned char *idx) {
   size_t q = s / 2;
   for (long ch = 0; ch < (long)c; ch++) {
     const float bc = bias[ch];
@@ -212,7 +220,8 @@ static void bias_relu_pool(const float *a, const float *bias, size_t c, size_t B
 
 /* The backward of bias_relu_pool: da (c, B, s, s) holds dp at each window's maximum
  * (where ReLU passed it) and 0 elsewhere; db[c] = the sum of what passed. */
-static void unpool(const float *dp, const unsigned char *idx, size_t c, size_t B, size_t s, float *da, float *db) {
+static void unpool(const float *dp, const unsigned char *idx, size_t c, size_t B, size_t s,
+                   float *da, float *db) {
   size_t q = s / 2;
   for (long ch = 0; ch < (long)c; ch++) {
     double sum = 0.0;
@@ -237,10 +246,10 @@ static void unpool(const float *dp, const unsigned char *idx, size_t c, size_t B
   }
 }
 
-static void sgemm(int ta, int tb, size_t m, size_t n, size_t k, const float *a, size_t lda, const float *b,
-                  size_t ldb, float beta, float *c, size_t ldc) {
-  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n,
-              (int)k, 1.0f, a, (int)lda, b, (int)ldb, beta, c, (int)ldc);
+static void sgemm(int ta, int tb, size_t m, size_t n, size_t k, const float *a, size_t lda,
+                  const float *b, size_t ldb, float beta, float *c, size_t ldc) {
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m,
+              (int)n, (int)k, 1.0f, a, (int)lda, b, (int)ldb, beta, c, (int)ldc);
 }
 
 /* out (cols) = the sums of x (rows, cols) over its rows, accumulated in double: the
@@ -255,10 +264,12 @@ static void column_sums(const float *x, size_t rows, size_t cols, float *out) {
 
 /* ---- forward and backward ------------------------------------------------------------ */
 
-int hop_cnn_forward(const hop_cnn *n, const float *x, size_t B, float *features, float *logits, hop_cnn_work *w) {
+int hop_cnn_forward(const hop_cnn *n, const float *x, size_t B, float *features, float *logits,
+                    hop_cnn_work *w) {
   const hop_cnn_arch *a = &n->a;
   if (!arch_eq(a, &w->a)) HOP_ERROR(HOP_EBADLEN, "CNN work made for another architecture");
-  if (B == 0 || B > w->max_batch) HOP_ERROR(HOP_EBADLEN, "CNN batch %zu outside 1..%zu", B, w->max_batch);
+  if (B == 0 || B > w->max_batch)
+    HOP_ERROR(HOP_EBADLEN, "CNN batch %zu outside 1..%zu", B, w->max_batch);
   size_t c1 = a->c1, c2 = a->c2, nf = a->feat, nc = a->classes, fl = c2 * Q2 * Q2;
   w->batch = B;
   /* conv 1: a single input channel, laid out (1, B, 28, 28) as the images already are */
@@ -267,12 +278,14 @@ int hop_cnn_forward(const hop_cnn *n, const float *x, size_t B, float *features,
   bias_relu_pool(w->a1, n->b1, c1, B, S1, w->p1, w->i1);
   /* conv 2 */
   im2col(w->p1, c1, B, Q1, w->col2);
-  sgemm(0, 0, c2, B * S2 * S2, c1 * KK, n->w2, c1 * KK, w->col2, B * S2 * S2, 0.0f, w->a2, B * S2 * S2);
+  sgemm(0, 0, c2, B * S2 * S2, c1 * KK, n->w2, c1 * KK, w->col2, B * S2 * S2, 0.0f, w->a2,
+        B * S2 * S2);
   bias_relu_pool(w->a2, n->b2, c2, B, S2, w->p2, w->i2);
   /* flatten (c2, B, 16) -> (B, c2*16) */
   for (size_t ch = 0; ch < c2; ch++)
     for (size_t b = 0; b < B; b++)
-      memcpy(w->flat + b * fl + ch * Q2 * Q2, w->p2 + (ch * B + b) * Q2 * Q2, Q2 * Q2 * sizeof(float));
+      memcpy(w->flat + b * fl + ch * Q2 * Q2, w->p2 + (ch * B + b) * Q2 * Q2,
+             Q2 * Q2 * sizeof(float));
   /* features = ReLU(flat w3^T + b3) */
   for (size_t b = 0; b < B; b++) memcpy(w->h3 + b * nf, n->b3, nf * sizeof(float));
   sgemm(0, 1, B, nf, fl, w->flat, fl, n->w3, fl, 1.0f, w->h3, nf);
@@ -284,12 +297,12 @@ int hop_cnn_forward(const hop_cnn *n, const float *x, size_t B, float *features,
   return HOP_OK;
 }
 
-double hop_cnn_backward(const hop_cnn *n, const unsigned char *y, size_t B, float *grad, size_t *correct,
-                        hop_cnn_work *w) {
+double hop_cnn_backward(const hop_cnn *n, const unsigned char *y, size_t B, float *grad,
+                        size_t *correct, hop_cnn_work *w) {
   const hop_cnn_arch *a = &n->a;
   if (!arch_eq(a, &w->a) || B != w->batch || B == 0) {
     HOP_RAISE(HOP_EBADLEN, "CNN backward of a batch of %zu after a forward pass of %zu", B,
-                    w->batch);
+              w->batch);
     return NAN;
   }
   size_t c1 = a->c1, c2 = a->c2, nf = a->feat, nc = a->classes, fl = c2 * Q2 * Q2;
@@ -309,7 +322,8 @@ double hop_cnn_backward(const hop_cnn *n, const unsigned char *y, size_t B, floa
     for (size_t c = 0; c < nc; c++) s += exp((double)z[c] - z[m]);
     double lse = z[m] + log(s);
     loss += lse - z[y[b]];
-    for (size_t c = 0; c < nc; c++) dz[c] = (float)((exp((double)z[c] - lse) - (c == y[b])) / (double)B);
+    for (size_t c = 0; c < nc; c++)
+      dz[c] = (float)((exp((double)z[c] - lse) - (c == y[b])) / (double)B);
   }
   if (correct) *correct = hits;
   if (!grad) return loss / (double)B;
@@ -330,11 +344,14 @@ double hop_cnn_backward(const hop_cnn *n, const unsigned char *y, size_t B, floa
   /* unflatten into p2's layout (p2 is not needed any more), then through pool 2 */
   for (size_t ch = 0; ch < c2; ch++)
     for (size_t b = 0; b < B; b++)
-      memcpy(w->p2 + (ch * B + b) * Q2 * Q2, w->dflat + b * fl + ch * Q2 * Q2, Q2 * Q2 * sizeof(float));
+      memcpy(w->p2 + (ch * B + b) * Q2 * Q2, w->dflat + b * fl + ch * Q2 * Q2,
+             Q2 * Q2 * sizeof(float));
   unpool(w->p2, w->i2, c2, B, S2, w->a2, gb2);
   /* conv 2: dW2 = dA2 col2^T, then dcol2 = W2^T dA2 (over col2) folded into dp1 */
-  sgemm(0, 1, c2, c1 * KK, B * S2 * S2, w->a2, B * S2 * S2, w->col2, B * S2 * S2, 0.0f, gw2, c1 * KK);
-  sgemm(1, 0, c1 * KK, B * S2 * S2, c2, n->w2, c1 * KK, w->a2, B * S2 * S2, 0.0f, w->col2, B * S2 * S2);
+  sgemm(0, 1, c2, c1 * KK, B * S2 * S2, w->a2, B * S2 * S2, w->col2, B * S2 * S2, 0.0f, gw2,
+        c1 * KK);
+  sgemm(1, 0, c1 * KK, B * S2 * S2, c2, n->w2, c1 * KK, w->a2, B * S2 * S2, 0.0f, w->col2,
+        B * S2 * S2);
   col2im(w->col2, c1, B, Q1, w->dp1);
   unpool(w->dp1, w->i1, c1, B, S1, w->a1, gb1);
   /* conv 1: dW1 = dA1 col1^T (the input needs no gradient) */
@@ -346,9 +363,9 @@ double hop_cnn_backward(const hop_cnn *n, const unsigned char *y, size_t B, floa
 /* ---- batches on several threads ------------------------------------------------------ */
 
 struct hop_cnn_par {
-  size_t chunks, chunk;  /* chunk count and largest chunk size */
-  hop_cnn_work **w;      /* one per chunk */
-  float **g;             /* one gradient block per chunk */
+  size_t chunks, chunk; /* chunk count and largest chunk size */
+  hop_cnn_work **w;     /* one per chunk */
+  float **g;            /* one gradient block per chunk */
   double *loss;
   size_t *hits;
   int *status;
@@ -368,14 +385,16 @@ hop_cnn_par *hop_cnn_par_alloc(const hop_cnn_arch *a, size_t max_batch, size_t c
   size_t np = hop_cnn_param_count(a);
   if (!np) return NULL;
   if (chunks == 0 || chunks > 256 || max_batch < chunks)
-    HOP_ERROR_NULL(HOP_EINVAL, "%zu chunks for batches of %zu: need 1..256 chunks, at most one per image", chunks,
-                   max_batch);
+    HOP_ERROR_NULL(HOP_EINVAL,
+                   "%zu chunks for batches of %zu: need 1..256 chunks, at most one per image",
+                   chunks, max_batch);
   hop_cnn_par *p = calloc(1, sizeof *p);
   if (!p) HOP_ERROR_NULL(HOP_ENOMEM, "CNN chunks");
   p->chunks = chunks;
   p->chunk = (max_batch + chunks - 1) / chunks;
   int bad = !(p->w = calloc(chunks, sizeof *p->w)) || !(p->g = calloc(chunks, sizeof *p->g)) ||
-            !(p->loss = calloc(chunks, sizeof *p->loss)) || !(p->hits = calloc(chunks, sizeof *p->hits)) ||
+            !(p->loss = calloc(chunks, sizeof *p->loss)) ||
+            !(p->hits = calloc(chunks, sizeof *p->hits)) ||
             !(p->status = calloc(chunks, sizeof *p->status));
   for (size_t k = 0; k < chunks && !bad; k++)
     bad = !(p->w[k] = hop_cnn_work_alloc(a, p->chunk)) || !(p->g[k] = malloc(np * sizeof(float)));
@@ -386,8 +405,8 @@ hop_cnn_par *hop_cnn_par_alloc(const hop_cnn_arch *a, size_t max_batch, size_t c
   return p;
 }
 
-double hop_cnn_par_grad(const hop_cnn *n, const float *x, const unsigned char *y, size_t B, float *grad,
-                        size_t *correct, hop_cnn_par *p) {
+double hop_cnn_par_grad(const hop_cnn *n, const float *x, const unsigned char *y, size_t B,
+                        float *grad, size_t *correct, hop_cnn_par *p) {
   if (B == 0 || B > p->chunks * p->chunk) {
     HOP_RAISE(HOP_EBADLEN, "CNN batch %zu outside 1..%zu", B, p->chunks * p->chunk);
     return NAN;
@@ -429,9 +448,10 @@ double hop_cnn_par_grad(const hop_cnn *n, const float *x, const unsigned char *y
   return loss;
 }
 
-int hop_cnn_par_forward(const hop_cnn *n, const float *x, size_t count, float *features, float *logits,
-                        hop_cnn_par *p) {
-  size_t nf = n->a.feat, nc = n->a.classes, px = HOP_CNN_SIDE * HOP_CNN_SIDE, round = p->chunks * p->chunk;
+int hop_cnn_par_forward(const hop_cnn *n, const float *x, size_t count, float *features,
+                        float *logits, hop_cnn_par *p) {
+  size_t nf = n->a.feat, nc = n->a.classes, px = HOP_CNN_SIDE * HOP_CNN_SIDE,
+         round = p->chunks * p->chunk;
   int blas = openblas_get_num_threads(), st = HOP_OK;
   openblas_set_num_threads(1);
   for (size_t s = 0; s < count && !st; s += round) {
@@ -489,7 +509,8 @@ int hop_cnn_encode(const hop_cnn *n, uint64_t recipe, unsigned char *buf, size_t
   if (cap < need) HOP_ERROR(HOP_EBADLEN, "weights buffer of %zu bytes for %zu", cap, need);
   memcpy(buf, MAGIC, 8);
   put32(buf + 8, HOP_CNN_FORMAT);
-  put32(buf + 12, n->a.c1), put32(buf + 16, n->a.c2), put32(buf + 20, n->a.feat), put32(buf + 24, n->a.classes);
+  put32(buf + 12, n->a.c1), put32(buf + 16, n->a.c2), put32(buf + 20, n->a.feat),
+      put32(buf + 24, n->a.classes);
   put64(buf + 28, recipe);
   put64(buf + 36, n->n_params);
   for (size_t i = 0; i < n->n_params; i++) {
@@ -501,18 +522,22 @@ int hop_cnn_encode(const hop_cnn *n, uint64_t recipe, unsigned char *buf, size_t
   return HOP_OK;
 }
 
-hop_cnn *hop_cnn_decode(const unsigned char *buf, size_t len, const hop_cnn_arch *expect, uint64_t *recipe,
-                        const char *name) {
+hop_cnn *hop_cnn_decode(const unsigned char *buf, size_t len, const hop_cnn_arch *expect,
+                        uint64_t *recipe, const char *name) {
   if (!name) name = "weights";
-  if (len < HEAD + 4) HOP_ERROR_NULL(HOP_EFORMAT, "%s: %zu bytes, shorter than a weights header (%d)", name, len, HEAD + 4);
-  if (memcmp(buf, MAGIC, 8)) HOP_ERROR_NULL(HOP_EFORMAT, "%s: not a CNN weights file (bad magic)", name);
+  if (len < HEAD + 4)
+    HOP_ERROR_NULL(HOP_EFORMAT, "%s: %zu bytes, shorter than a weights header (%d)", name, len,
+                   HEAD + 4);
+  if (memcmp(buf, MAGIC, 8))
+    HOP_ERROR_NULL(HOP_EFORMAT, "%s: not a CNN weights file (bad magic)", name);
   uint32_t fmt = get32(buf + 8);
   if (fmt != HOP_CNN_FORMAT)
-    HOP_ERROR_NULL(HOP_EFORMAT, "%s: weights format version %u, this program reads %u", name, fmt, HOP_CNN_FORMAT);
+    HOP_ERROR_NULL(HOP_EFORMAT, "%s: weights format version %u, this program reads %u", name, fmt,
+                   HOP_CNN_FORMAT);
   hop_cnn_arch a = {get32(buf + 12), get32(buf + 16), get32(buf + 20), get32(buf + 24)};
   if (!arch_ok(&a))
-    HOP_ERROR_NULL(HOP_EFORMAT, "%s: architecture (c1 %u, c2 %u, feat %u, classes %u) out of range", name, a.c1, a.c2,
-                   a.feat, a.classes);
+    HOP_ERROR_NULL(HOP_EFORMAT, "%s: architecture (c1 %u, c2 %u, feat %u, classes %u) out of range",
+                   name, a.c1, a.c2, a.feat, a.classes);
   size_t np = hop_cnn_param_count(&a);
   uint64_t stored = get64(buf + 36);
   if (stored != np)
@@ -523,11 +548,15 @@ hop_cnn *hop_cnn_decode(const unsigned char *buf, size_t len, const hop_cnn_arch
     HOP_ERROR_NULL(HOP_EFORMAT, "%s: %zu bytes, the header implies %zu (%s)", name, len, need,
                    len < need ? "truncated" : "trailing bytes");
   uint32_t crc = get32(buf + need - 4), got = crc_of(buf, need - 4);
-  if (crc != got) HOP_ERROR_NULL(HOP_EFORMAT, "%s: CRC-32 %08x, stored %08x: the file is damaged", name, got, crc);
+  if (crc != got)
+    HOP_ERROR_NULL(HOP_EFORMAT, "%s: CRC-32 %08x, stored %08x: the file is damaged", name, got,
+                   crc);
   if (expect && !arch_eq(expect, &a))
-    HOP_ERROR_NULL(HOP_EINVAL, "%s: a network (c1 %u, c2 %u, feat %u, classes %u), expected (c1 %u, c2 %u, feat %u, "
-                   "classes %u)", name, a.c1, a.c2, a.feat, a.classes, expect->c1, expect->c2, expect->feat,
-                   expect->classes);
+    HOP_ERROR_NULL(
+        HOP_EINVAL,
+        "%s: a network (c1 %u, c2 %u, feat %u, classes %u), expected (c1 %u, c2 %u, feat %u, "
+        "classes %u)",
+        name, a.c1, a.c2, a.feat, a.classes, expect->c1, expect->c2, expect->feat, expect->classes);
   hop_cnn *n = hop_cnn_alloc(&a);
   if (!n) return NULL;
   for (size_t i = 0; i < np; i++) {

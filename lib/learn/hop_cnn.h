@@ -33,20 +33,20 @@
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 
-#define HOP_CNN_SIDE 28   /* input images are HOP_CNN_SIDE x HOP_CNN_SIDE, one channel */
-#define HOP_CNN_K 5       /* convolution kernel side */
+#define HOP_CNN_SIDE      28   /* input images are HOP_CNN_SIDE x HOP_CNN_SIDE, one channel */
+#define HOP_CNN_K         5    /* convolution kernel side */
 #define HOP_CNN_MAX_WIDTH 1024 /* largest c1, c2, feat or classes hop_cnn_alloc accepts */
 
 typedef struct {
-  uint32_t c1, c2;     /* channels of the two convolutions */
-  uint32_t feat;       /* feature (penultimate) layer width */
-  uint32_t classes;    /* output classes */
+  uint32_t c1, c2;  /* channels of the two convolutions */
+  uint32_t feat;    /* feature (penultimate) layer width */
+  uint32_t classes; /* output classes */
 } hop_cnn_arch;
 
 typedef struct {
   hop_cnn_arch a;
-  size_t n_params;     /* length of params */
-  float *params;       /* the flat block (layout above) */
+  size_t n_params;                              /* length of params */
+  float *params;                                /* the flat block (layout above) */
   float *w1, *b1, *w2, *b2, *w3, *b3, *w4, *b4; /* views into params */
 } hop_cnn;
 
@@ -94,12 +94,12 @@ hop_cnn_par *hop_cnn_par_alloc(const hop_cnn_arch *a, size_t max_batch, size_t c
 void hop_cnn_par_free(hop_cnn_par *p);
 /* Mean cross-entropy of (x (batch, 784), y (batch)); grad (n_params; may be NULL)
  * receives its gradient; correct (may be NULL) the argmax hits. NaN on error. */
-double hop_cnn_par_grad(const hop_cnn *n, const float *x, const unsigned char *y, size_t batch, float *grad,
-                        size_t *correct, hop_cnn_par *p);
+double hop_cnn_par_grad(const hop_cnn *n, const float *x, const unsigned char *y, size_t batch,
+                        float *grad, size_t *correct, hop_cnn_par *p);
 /* Forward pass of any number of images, in rounds of at most chunks x chunk size:
  * features (count, feat) and logits (count, classes), each may be NULL. */
-int hop_cnn_par_forward(const hop_cnn *n, const float *x, size_t count, float *features, float *logits,
-                        hop_cnn_par *p);
+int hop_cnn_par_forward(const hop_cnn *n, const float *x, size_t count, float *features,
+                        float *logits, hop_cnn_par *p);
 
 /* Floating-point operations of one forward + backward pass of one image (multiply-adds
  * counted as 2, the im2col copies and element-wise work not counted): the numerator of
@@ -121,8 +121,8 @@ double hop_cnn_flops(const hop_cnn_arch *a);
 size_t hop_cnn_encoded_size(const hop_cnn *n);
 /* Writes hop_cnn_encoded_size(n) bytes into buf; HOP_EBADLEN if cap is smaller. */
 int hop_cnn_encode(const hop_cnn *n, uint64_t recipe, unsigned char *buf, size_t cap);
-hop_cnn *hop_cnn_decode(const unsigned char *buf, size_t len, const hop_cnn_arch *expect, uint64_t *recipe,
-                        const char *name);
+hop_cnn *hop_cnn_decode(const unsigned char *buf, size_t len, const hop_cnn_arch *expect,
+                        uint64_t *recipe, const char *name);
 hop_cnn *hop_cnn_load(const char *path, const hop_cnn_arch *expect, uint64_t *recipe);
 
 #endif

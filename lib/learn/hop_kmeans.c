@@ -14,8 +14,8 @@ enum { ROWS = 1024 }; /* row block of the distance products */
 /* Squared distances of x's rows to the k centres, exact in double for the winner:
  * the sgemm route ranks the centres, then the winner's distance is recomputed
  * directly (so dist2 and the inertia carry no cancellation error). */
-static int assign_core(const float *x, size_t n, size_t d, const float *c, size_t k, size_t *assign, double *dist2,
-                       double *inertia, float *g, float *cn) {
+static int assign_core(const float *x, size_t n, size_t d, const float *c, size_t k, size_t *assign,
+                       double *dist2, double *inertia, float *g, float *cn) {
   hop_math_row_sqnorms_f(k, d, c, cn);
   double total = 0.0;
   for (size_t r0 = 0; r0 < n; r0 += ROWS) {
@@ -39,9 +39,10 @@ static int assign_core(const float *x, size_t n, size_t d, const float *c, size_
   return HOP_OK;
 }
 
-int hop_kmeans_assign(const float *x, size_t n, size_t d, const float *centres, size_t k, size_t *assign,
-                      double *dist2, double *inertia) {
-  if (k == 0 || d == 0) HOP_ERROR(HOP_EINVAL, "k-means assignment to %zu centres of dimension %zu", k, d);
+int hop_kmeans_assign(const float *x, size_t n, size_t d, const float *centres, size_t k,
+                      size_t *assign, double *dist2, double *inertia) {
+  if (k == 0 || d == 0)
+    HOP_ERROR(HOP_EINVAL, "k-means assignment to %zu centres of dimension %zu", k, d);
   float *g = malloc((n < ROWS ? n : ROWS) * k * sizeof *g + 1), *cn = malloc(k * sizeof *cn);
   int st = g && cn ? assign_core(x, n, d, centres, k, assign, dist2, inertia, g, cn)
                    : HOP_RAISE(HOP_ENOMEM, "k-means scratch for %zu centres", k);
@@ -49,10 +50,12 @@ int hop_kmeans_assign(const float *x, size_t n, size_t d, const float *centres, 
   return st;
 }
 
-int hop_kmeans(const float *x, size_t n, size_t d, size_t k, size_t max_iter, gsl_rng *r, float *c, size_t *assign_out,
-               hop_kmeans_info *info) {
+int hop_kmeans(const float *x, size_t n, size_t d, size_t k, size_t max_iter, gsl_rng *r, float *c,
+               size_t *assign_out, hop_kmeans_info *info) {
   if (d == 0) HOP_ERROR(HOP_EINVAL, "k-means of points of dimension 0");
-  if (k == 0 || k > n) HOP_ERROR(HOP_EINVAL, "k-means with k = %zu centres from %zu points (need 1 <= k <= points)", k, n);
+  if (k == 0 || k > n)
+    HOP_ERROR(HOP_EINVAL, "k-means with k = %zu centres from %zu points (need 1 <= k <= points)", k,
+              n);
   for (size_t i = 0; i < n * d; i++)
     if (!isfinite(x[i])) HOP_ERROR(HOP_EDOM, "k-means: point %zu holds a non-finite value", i / d);
   size_t *as = malloc(n * sizeof *as);
@@ -68,7 +71,8 @@ int hop_kmeans(const float *x, size_t n, size_t d, size_t k, size_t max_iter, gs
   memcpy(c, x + first * d, d * sizeof *c);
   for (size_t i = 0; i < n; i++) {
     double s = 0.0;
-    for (size_t t = 0; t < d; t++) s += ((double)x[i * d + t] - c[t]) * ((double)x[i * d + t] - c[t]);
+    for (size_t t = 0; t < d; t++)
+      s += ((double)x[i * d + t] - c[t]) * ((double)x[i * d + t] - c[t]);
     d2[i] = s;
   }
   for (size_t j = 1; j < k; j++) {
@@ -88,7 +92,8 @@ int hop_kmeans(const float *x, size_t n, size_t d, size_t k, size_t max_iter, gs
     memcpy(c + j * d, x + pick * d, d * sizeof *c);
     for (size_t i = 0; i < n; i++) {
       double s = 0.0;
-      for (size_t t = 0; t < d; t++) s += ((double)x[i * d + t] - c[j * d + t]) * ((double)x[i * d + t] - c[j * d + t]);
+      for (size_t t = 0; t < d; t++)
+        s += ((double)x[i * d + t] - c[j * d + t]) * ((double)x[i * d + t] - c[j * d + t]);
       if (s < d2[i]) d2[i] = s;
     }
   }

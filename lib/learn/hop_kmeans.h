@@ -17,21 +17,21 @@
 #include <gsl/gsl_rng.h>
 
 typedef struct {
-  size_t iterations;  /* Lloyd iterations done */
-  int converged;      /* 1 if the last iteration changed no assignment */
-  double inertia;     /* sum of squared distances to the assigned centres (double) */
-  size_t reseeded;    /* empty clusters moved to a far point */
+  size_t iterations; /* Lloyd iterations done */
+  int converged;     /* 1 if the last iteration changed no assignment */
+  double inertia;    /* sum of squared distances to the assigned centres (double) */
+  size_t reseeded;   /* empty clusters moved to a far point */
 } hop_kmeans_info;
 
 /* x (n, d); centres (k, d) out; assign (n) out, may be NULL; info may be NULL.
  * HOP_EINVAL if k is 0 or larger than n, or d is 0; HOP_EDOM if x holds a non-finite
  * value; HOP_ENOMEM. Allocates its scratch (O((n + k) d)) per call. */
-int hop_kmeans(const float *x, size_t n, size_t d, size_t k, size_t max_iter, gsl_rng *r, float *centres,
-               size_t *assign, hop_kmeans_info *info);
+int hop_kmeans(const float *x, size_t n, size_t d, size_t k, size_t max_iter, gsl_rng *r,
+               float *centres, size_t *assign, hop_kmeans_info *info);
 
 /* Nearest centre of each of n points (assign (n)) and the sum of squared distances in
  * double, by the same sgemm route; dist2 (n) may be NULL. */
-int hop_kmeans_assign(const float *x, size_t n, size_t d, const float *centres, size_t k, size_t *assign,
-                      double *dist2, double *inertia);
+int hop_kmeans_assign(const float *x, size_t n, size_t d, const float *centres, size_t k,
+                      size_t *assign, double *dist2, double *inertia);
 
 #endif

@@ -27,28 +27,29 @@ float expf(float);
 
 struct hop_mhc_work {
   size_t nf, nh;
-  float *f;       /* (nh) softmax(beta h) */
-  float *wtv;     /* (nh) W^T v */
-  float *wf;      /* (nf) W f */
-  float *a;       /* (nh) per-step weight-update coefficients */
-  float *v;       /* (nf) feature state when the caller does not want it back */
-  float *phi;     /* (nh * nf) exp(s |W|) carried along during one image */
-  double *y;      /* (nf + nh) ODE state (v, h) */
+  float *f;                 /* (nh) softmax(beta h) */
+  float *wtv;               /* (nh) W^T v */
+  float *wf;                /* (nf) W f */
+  float *a;                 /* (nh) per-step weight-update coefficients */
+  float *v;                 /* (nf) feature state when the caller does not want it back */
+  float *phi;               /* (nh * nf) exp(s |W|) carried along during one image */
+  double *y;                /* (nf + nh) ODE state (v, h) */
   float *bv, *bh, *bs, *bf; /* batch inference: (B, nf) v, (B, nh) h, W^T v and f */
   gsl_odeiv2_system sys;
   gsl_odeiv2_driver *driver; /* rkf45, made for the tolerances below on first use */
   double epsabs, epsrel;
-  struct {        /* what the ODE right-hand side needs */
+  struct { /* what the ODE right-hand side needs */
     const hop_mhc *m;
     double beta;
   } ode;
 };
 
 hop_mhc *hop_mhc_alloc(size_t nf, size_t nh, double tau_v, double tau_h) {
-  if (nf == 0 || nh < 2) HOP_ERROR_NULL(HOP_EINVAL, "MHC needs nf >= 1 and nh >= 2 (%zu, %zu)", nf, nh);
+  if (nf == 0 || nh < 2)
+    HOP_ERROR_NULL(HOP_EINVAL, "MHC needs nf >= 1 and nh >= 2 (%zu, %zu)", nf, nh);
   if (nh > HOP_MHC_MAX_H)
-    HOP_ERROR_NULL(HOP_EBADLEN, "MHC with %zu memory neurons: at most %d fit the dynamics' scratch", nh,
-                   HOP_MHC_MAX_H);
+    HOP_ERROR_NULL(HOP_EBADLEN, "MHC with %zu memory neurons: at most %d fit the dynamics' scratch",
+                   nh, HOP_MHC_MAX_H);
   if (!(tau_v > 0) || !(tau_h > 0) || isinf(tau_v) || isinf(tau_h))
     HOP_ERROR_NULL(HOP_EINVAL, "time constants %g, %g must be positive", tau_v, tau_h);
   hop_mhc *m = malloc(sizeof *m);
@@ -73,7 +74,8 @@ void hop_mhc_free(hop_mhc *m) {
 
 void hop_mhc_init(hop_mhc *m, gsl_rng *r, int gaussian, double scale) {
   for (size_t k = 0; k < m->nf * m->nh; k++)
-    m->w[k] = (float)(gaussian ? gsl_ran_gaussian(r, scale) : scale * (2.0 * gsl_rng_uniform(r) - 1.0));
+    m->w[k] =
+        (float)(gaussian ? gsl_ran_gaussian(r, scale) : scale * (2.0 * gsl_rng_uniform(r) - 1.0));
 }
 
 int hop_mhc_params_check(const hop_mhc_params *p) {
@@ -149,8 +151,8 @@ static int ode_rhs(double t, const double y[], double dydt[], void *params) {
 /* HOP_EBADLEN if w was made for another network size. */
 static int work_check(const hop_mhc *m, const hop_mhc_work *w) {
   if (w->nf != m->nf || w->nh != m->nh)
-    HOP_ERROR(HOP_EBADLEN, "MHC scratch made for (%zu, %zu) passed with a network of (%zu, %zu)", w->nf,
-              w->nh, m->nf, m->nh);
+    HOP_ERROR(HOP_EBADLEN, "MHC scratch made for (%zu, %zu) passed with a network of (%zu, %zu)",
+              w->nf, w->nh, m->nf, m->nh);
   return HOP_OK;
 }
 
@@ -176,7 +178,8 @@ hop_mhc_work *hop_mhc_work_alloc(size_t nf, size_t nh) {
   w->sys.jacobian = NULL;
   w->sys.dimension = nf + nh;
   w->sys.params = w;
-  if (!w->f || !w->wtv || !w->a || !w->wf || !w->v || !w->phi || !w->y || !w->bv || !w->bh || !w->bs || !w->bf) {
+  if (!w->f || !w->wtv || !w->a || !w->wf || !w->v || !w->phi || !w->y || !w->bv || !w->bh ||
+      !w->bs || !w->bf) {
     hop_mhc_work_free(w);
     HOP_ERROR_NULL(HOP_ENOMEM, "cannot allocate MHC scratch");
   }
@@ -244,8 +247,8 @@ static void h_step(const hop_mhc *m, float *h, const hop_mhc_params *p, const fl
 }
 
 HOP_MHC_CLONES
-void hop_mhc_train_step(hop_mhc *m, const float *x, float *h, size_t label,
-                        const hop_mhc_params *p, hop_mhc_work *w) {
+void hop_mhc_train_step(hop_mhc *m, const float *x, float *h, size_t label, const hop_mhc_params *p,
+                        hop_mhc_work *w) {
   size_t nf = m->nf;
   train_coefficients(m, h, label, p, w);
   w_t_times(m, x, w->wtv);
@@ -335,8 +338,8 @@ size_t hop_mhc_infer(const hop_mhc *m, const float *x, const hop_mhc_params *p, 
  * each of the n_at checkpoints (at increasing), labels[k * n + i]; final states of the
  * last checkpoint to v_out / h_out when not NULL. */
 static void infer_batch_core(const hop_mhc *m, const float *x, size_t n, const hop_mhc_params *p,
-                             gsl_rng *r, const size_t *at, size_t n_at, size_t *labels, float *v_out,
-                             float *h_out, hop_mhc_work *w) {
+                             gsl_rng *r, const size_t *at, size_t n_at, size_t *labels,
+                             float *v_out, float *h_out, hop_mhc_work *w) {
   size_t nf = m->nf, nh = m->nh, last = at[n_at - 1];
   float kv = (float)(p->dt / m->tau_v), kh = (float)(p->dt / m->tau_h);
   for (size_t b0 = 0; b0 < n; b0 += HOP_MHC_BATCH) {
@@ -346,11 +349,12 @@ static void infer_batch_core(const hop_mhc *m, const float *x, size_t n, const h
     for (size_t b = 0; b < nb; b++) init_h(r, p->h0, w->bh + b * nh, nh); /* as image by image */
     for (size_t s = 0; s <= last; s++) {
       for (; k < n_at && at[k] == s; k++)
-        for (size_t b = 0; b < nb; b++) labels[k * n + b0 + b] = hop_math_argmax_f(w->bh + b * nh, nh);
+        for (size_t b = 0; b < nb; b++)
+          labels[k * n + b0 + b] = hop_math_argmax_f(w->bh + b * nh, nh);
       if (s == last) break;
       for (size_t b = 0; b < nb; b++) softmax_f(w->bh + b * nh, nh, p->beta, w->bf + b * nh);
-      hop_math_gemm_f(nb, nh, nf, 1.0f, v, m->w, 1, 0.0f, w->bs);       /* S = V W     (B, nh) */
-      hop_math_gemm_f(nb, nf, nh, kv, w->bf, m->w, 0, 1.0f - kv, v);    /* V = (1-kv) V + kv F W^T */
+      hop_math_gemm_f(nb, nh, nf, 1.0f, v, m->w, 1, 0.0f, w->bs);    /* S = V W     (B, nh) */
+      hop_math_gemm_f(nb, nf, nh, kv, w->bf, m->w, 0, 1.0f - kv, v); /* V = (1-kv) V + kv F W^T */
       for (size_t q = 0; q < nb * nh; q++) w->bh[q] += kh * (-w->bh[q] + w->bs[q]);
     }
     if (h_out) memcpy(h_out + b0 * nh, w->bh, nb * nh * sizeof *w->bh);
@@ -358,18 +362,19 @@ static void infer_batch_core(const hop_mhc *m, const float *x, size_t n, const h
 }
 
 void hop_mhc_infer_batch(const hop_mhc *m, const float *x, size_t n, const hop_mhc_params *p,
-                         gsl_rng *r, size_t *labels, float *v_out, float *h_out,
-                         hop_mhc_work *w) {
+                         gsl_rng *r, size_t *labels, float *v_out, float *h_out, hop_mhc_work *w) {
   size_t at = p->steps;
   infer_batch_core(m, x, n, p, r, &at, 1, labels, v_out, h_out, w);
 }
 
 int hop_mhc_infer_batch_at(const hop_mhc *m, const float *x, size_t n, const hop_mhc_params *p,
-                           gsl_rng *r, const size_t *at, size_t n_at, size_t *labels, hop_mhc_work *w) {
+                           gsl_rng *r, const size_t *at, size_t n_at, size_t *labels,
+                           hop_mhc_work *w) {
   if (work_check(m, w)) return HOP_EBADLEN;
   if (n_at == 0) HOP_ERROR(HOP_EINVAL, "no checkpoints given");
   for (size_t k = 1; k < n_at; k++)
-    if (at[k] <= at[k - 1]) HOP_ERROR(HOP_EINVAL, "checkpoints must increase (%zu after %zu)", at[k], at[k - 1]);
+    if (at[k] <= at[k - 1])
+      HOP_ERROR(HOP_EINVAL, "checkpoints must increase (%zu after %zu)", at[k], at[k - 1]);
   infer_batch_core(m, x, n, p, r, at, n_at, labels, NULL, NULL, w);
   return HOP_OK;
 }
@@ -400,7 +405,8 @@ int hop_mhc_infer_ode(const hop_mhc *m, const float *x, const hop_mhc_params *p,
     HOP_ERROR(HOP_EINVAL, "odeiv2: bad tolerances %g, %g", epsabs, epsrel);
   if (!w->driver || w->epsabs != epsabs || w->epsrel != epsrel) {
     if (w->driver) gsl_odeiv2_driver_free(w->driver);
-    w->driver = gsl_odeiv2_driver_alloc_y_new(&w->sys, gsl_odeiv2_step_rkf45, p->dt, epsabs, epsrel);
+    w->driver =
+        gsl_odeiv2_driver_alloc_y_new(&w->sys, gsl_odeiv2_step_rkf45, p->dt, epsabs, epsrel);
     if (!w->driver) HOP_ERROR(HOP_ENOMEM, "cannot allocate an odeiv2 driver");
     w->epsabs = epsabs;
     w->epsrel = epsrel;

@@ -36,19 +36,19 @@ typedef enum {
 } hop_mhc_reading;
 
 typedef struct {
-  size_t nf, nh;        /* feature and memory neurons */
-  double tau_v, tau_h;  /* time constants (paper: 1.0 and 0.1) */
-  float *w;             /* (nh, nf) row-major: w[j * nf + i] = W_ij (a class's weights contiguous) */
+  size_t nf, nh;       /* feature and memory neurons */
+  double tau_v, tau_h; /* time constants (paper: 1.0 and 0.1) */
+  float *w;            /* (nh, nf) row-major: w[j * nf + i] = W_ij (a class's weights contiguous) */
 } hop_mhc;
 
 typedef struct {
-  double beta;              /* inverse temperature of f = softmax(beta h) */
-  double dt;                /* Euler step */
-  size_t steps;             /* Euler steps per image (paper: 100) */
-  double eta;               /* learning rate (training only) */
-  hop_mhc_reading reading;  /* weight factor of eq. 3 (training only) */
-  double h0;                /* h starts uniform in [-h0, h0] */
-  int exact;                /* hop_mhc_train_image: 1 = one expf per weight per step;
+  double beta;             /* inverse temperature of f = softmax(beta h) */
+  double dt;               /* Euler step */
+  size_t steps;            /* Euler steps per image (paper: 100) */
+  double eta;              /* learning rate (training only) */
+  hop_mhc_reading reading; /* weight factor of eq. 3 (training only) */
+  double h0;               /* h starts uniform in [-h0, h0] */
+  int exact;               /* hop_mhc_train_image: 1 = one expf per weight per step;
                                0 = exp(+-|W|) carried along multiplicatively (see there) */
 } hop_mhc_params;
 
@@ -84,8 +84,8 @@ void hop_mhc_step(const hop_mhc *m, float *v, float *h, double beta, double dt, 
 
 /* One training step (v clamped to x (nf)): the weight update of eq. 3 and the h update
  * of eq. 2, both from the current state. label < nh. */
-void hop_mhc_train_step(hop_mhc *m, const float *x, float *h, size_t label,
-                        const hop_mhc_params *p, hop_mhc_work *w);
+void hop_mhc_train_step(hop_mhc *m, const float *x, float *h, size_t label, const hop_mhc_params *p,
+                        hop_mhc_work *w);
 
 /* Present one image for p->steps training steps, h drawn from r. Returns HOP_EDOM if a
  * weight became non-finite (the printed reading can diverge).
@@ -110,8 +110,7 @@ size_t hop_mhc_infer(const hop_mhc *m, const float *x, const hop_mhc_params *p, 
  * when not NULL. */
 #define HOP_MHC_BATCH 256
 void hop_mhc_infer_batch(const hop_mhc *m, const float *x, size_t n, const hop_mhc_params *p,
-                         gsl_rng *r, size_t *labels, float *v_out, float *h_out,
-                         hop_mhc_work *w);
+                         gsl_rng *r, size_t *labels, float *v_out, float *h_out, hop_mhc_work *w);
 
 /* The same trajectories as hop_mhc_infer_batch (same draws of h, same operations), read
  * out at several times: labels[k * n + i] = argmax h of image i after at[k] Euler steps,
@@ -119,7 +118,8 @@ void hop_mhc_infer_batch(const hop_mhc *m, const float *x, size_t n, const hop_m
  * p->steps is not used: the run stops at the last checkpoint. HOP_EINVAL for checkpoints
  * out of order, HOP_EBADLEN for a scratch of another size. */
 int hop_mhc_infer_batch_at(const hop_mhc *m, const float *x, size_t n, const hop_mhc_params *p,
-                           gsl_rng *r, const size_t *at, size_t n_at, size_t *labels, hop_mhc_work *w);
+                           gsl_rng *r, const size_t *at, size_t n_at, size_t *labels,
+                           hop_mhc_work *w);
 
 /* The linear read-out of the same weights, no dynamics: labels[i] = argmax_j (W^T x_i)_j,
  * the fixed point of eq. 2 with v clamped to x_i. With dt = tau_h one Euler step of

@@ -17,7 +17,8 @@ struct hop_mlp_work {
 
 hop_mlp *hop_mlp_alloc(const size_t *sizes, size_t n_sizes) {
   if (n_sizes < 2 || n_sizes > HOP_MLP_MAX_LAYERS + 1)
-    HOP_ERROR_NULL(HOP_EINVAL, "an MLP needs 2..%d layer sizes, got %zu", HOP_MLP_MAX_LAYERS + 1, n_sizes);
+    HOP_ERROR_NULL(HOP_EINVAL, "an MLP needs 2..%d layer sizes, got %zu", HOP_MLP_MAX_LAYERS + 1,
+                   n_sizes);
   hop_mlp *m = calloc(1, sizeof *m);
   if (!m) HOP_ERROR_NULL(HOP_ENOMEM, "cannot allocate an MLP");
   m->n_layers = n_sizes - 1;
@@ -72,7 +73,8 @@ hop_mlp_work *hop_mlp_work_alloc(const hop_mlp *m, size_t max_batch) {
     widest = m->sizes[l] > widest ? m->sizes[l] : widest;
     bad |= !(w->act[l] = malloc(max_batch * m->sizes[l] * sizeof *w->act[l]));
   }
-  for (int k = 0; k < 2; k++) bad |= !(w->delta[k] = malloc(max_batch * widest * sizeof *w->delta[k]));
+  for (int k = 0; k < 2; k++)
+    bad |= !(w->delta[k] = malloc(max_batch * widest * sizeof *w->delta[k]));
   if (bad) {
     hop_mlp_work_free(w);
     HOP_ERROR_NULL(HOP_ENOMEM, "cannot allocate MLP scratch for batch %zu", max_batch);
@@ -120,7 +122,8 @@ double hop_mlp_loss(const hop_mlp *m, const float *x, const unsigned char *y, si
     return NAN;
   }
   if (batch > w->max_batch) {
-    HOP_RAISE(HOP_EBADLEN, "MLP batch of %zu does not fit the scratch made for %zu", batch, w->max_batch);
+    HOP_RAISE(HOP_EBADLEN, "MLP batch of %zu does not fit the scratch made for %zu", batch,
+              w->max_batch);
     return NAN;
   }
   forward(m, x, batch, w);
@@ -173,7 +176,8 @@ int hop_mlp_predict(const hop_mlp *m, const float *x, size_t batch, double *prob
   size_t L = m->n_layers, nc = m->sizes[L];
   if (batch == 0) HOP_ERROR(HOP_EINVAL, "MLP prediction of an empty batch");
   if (batch > w->max_batch)
-    HOP_ERROR(HOP_EBADLEN, "MLP batch of %zu does not fit the scratch made for %zu", batch, w->max_batch);
+    HOP_ERROR(HOP_EBADLEN, "MLP batch of %zu does not fit the scratch made for %zu", batch,
+              w->max_batch);
   forward(m, x, batch, w);
   const double *p = w->act[L];
   if (probs) memcpy(probs, p, batch * nc * sizeof *probs);

@@ -17,10 +17,10 @@
 #define HOP_MLP_MAX_LAYERS 4
 
 typedef struct {
-  size_t n_layers;                     /* weight layers, 1..HOP_MLP_MAX_LAYERS */
-  size_t sizes[HOP_MLP_MAX_LAYERS + 1];/* neurons per layer, sizes[0] = inputs */
-  double *w[HOP_MLP_MAX_LAYERS];       /* (sizes[l+1], sizes[l]) */
-  double *b[HOP_MLP_MAX_LAYERS];       /* (sizes[l+1]) */
+  size_t n_layers;                      /* weight layers, 1..HOP_MLP_MAX_LAYERS */
+  size_t sizes[HOP_MLP_MAX_LAYERS + 1]; /* neurons per layer, sizes[0] = inputs */
+  double *w[HOP_MLP_MAX_LAYERS];        /* (sizes[l+1], sizes[l]) */
+  double *b[HOP_MLP_MAX_LAYERS];        /* (sizes[l+1]) */
 } hop_mlp;
 
 /* Scratch for batches of up to max_batch examples. */

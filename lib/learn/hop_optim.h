@@ -17,18 +17,18 @@ typedef enum { HOP_OPTIM_SGD = 0, HOP_OPTIM_ADAM = 1 } hop_optim_kind;
 
 typedef struct {
   hop_optim_kind kind;
-  double lr;            /* learning rate, > 0 */
-  double momentum;      /* SGD: mu in [0, 1) */
-  double beta1, beta2;  /* Adam: in [0, 1) */
-  double eps;           /* Adam: > 0 */
-  double weight_decay;  /* >= 0 */
+  double lr;           /* learning rate, > 0 */
+  double momentum;     /* SGD: mu in [0, 1) */
+  double beta1, beta2; /* Adam: in [0, 1) */
+  double eps;          /* Adam: > 0 */
+  double weight_decay; /* >= 0 */
 } hop_optim_params;
 
 typedef struct {
   hop_optim_params p;
   size_t n;
-  long t;               /* steps taken */
-  float *m, *v;         /* SGD: m = velocity; Adam: first and second moments */
+  long t;       /* steps taken */
+  float *m, *v; /* SGD: m = velocity; Adam: first and second moments */
 } hop_optim;
 
 /* HOP_EINVAL (with the reason) if a parameter is out of range or not finite. */

@@ -11,8 +11,11 @@
 
 hop_wells *hop_wells_alloc(size_t classes, size_t k, size_t d) {
   if (classes < 2 || k == 0 || d == 0 || classes > 256 || k > 4096 || d > (1u << 16))
-    HOP_ERROR_NULL(HOP_EINVAL, "wells: %zu classes x %zu wells of dimension %zu (need 2..256 classes, 1..4096 wells, "
-                   "1..65536 dimensions)", classes, k, d);
+    HOP_ERROR_NULL(
+        HOP_EINVAL,
+        "wells: %zu classes x %zu wells of dimension %zu (need 2..256 classes, 1..4096 wells, "
+        "1..65536 dimensions)",
+        classes, k, d);
   hop_wells *w = calloc(1, sizeof *w);
   if (!w || !(w->mu = calloc(classes * k * d, sizeof(float)))) {
     free(w);
@@ -61,7 +64,8 @@ int hop_wells_energy(const hop_wells *w, const float *d2, size_t n, double beta,
         e[r * C + c] = 0.5 * lo;
         continue;
       }
-      double s = 0.0; /* -(1/b) log((1/K) sum exp(-b x/2)) = lo/2 - (1/b) log((1/K) sum exp(-b (x - lo)/2)) */
+      double s =
+          0.0; /* -(1/b) log((1/K) sum exp(-b x/2)) = lo/2 - (1/b) log((1/K) sum exp(-b (x - lo)/2)) */
       for (size_t k = 0; k < K; k++) s += exp(-0.5 * beta * ((double)x[k] - lo));
       e[r * C + c] = 0.5 * lo - log(s / (double)K) / beta;
     }
@@ -94,7 +98,8 @@ static double joint_core(const hop_wells *w, const double *s, double beta, doubl
   return 0.5 * lo - log(z / (double)m) / beta;
 }
 
-double hop_wells_joint(const hop_wells *w, const float *s, double beta, double *grad, double *scratch) {
+double hop_wells_joint(const hop_wells *w, const float *s, double beta, double *grad,
+                       double *scratch) {
   size_t m = w->classes * w->k, d = w->d;
   double *p = scratch, *sd = scratch + m;
   for (size_t i = 0; i < d; i++) sd[i] = s[i];
@@ -107,10 +112,11 @@ double hop_wells_joint(const hop_wells *w, const float *s, double beta, double *
   return e;
 }
 
-int hop_wells_descend(const hop_wells *w, const float *s0, double beta, double eta, size_t steps, double tol,
-                      size_t *well, size_t *taken, double *scratch) {
+int hop_wells_descend(const hop_wells *w, const float *s0, double beta, double eta, size_t steps,
+                      double tol, size_t *well, size_t *taken, double *scratch) {
   if (!(eta > 0 && eta <= 1)) HOP_ERROR(HOP_EINVAL, "descent step eta = %g outside (0, 1]", eta);
-  if (!isfinite(beta) || hop_wells_check_beta(beta, 4.0)) HOP_ERROR(HOP_EINVAL, "descent needs a finite beta > 0, got %g", beta);
+  if (!isfinite(beta) || hop_wells_check_beta(beta, 4.0))
+    HOP_ERROR(HOP_EINVAL, "descent needs a finite beta > 0, got %g", beta);
   size_t m = w->classes * w->k, d = w->d, t = 0;
   double *p = scratch, *s = scratch + m, *target = scratch + m + d;
   for (size_t i = 0; i < d; i++) s[i] = s0[i];
@@ -143,10 +149,11 @@ int hop_wells_descend(const hop_wells *w, const float *s0, double beta, double e
   return HOP_OK;
 }
 
-int hop_wells_descend_batch(const hop_wells *w, float *s, size_t n, double beta, double eta, size_t steps,
-                            size_t *wells, float *d2) {
+int hop_wells_descend_batch(const hop_wells *w, float *s, size_t n, double beta, double eta,
+                            size_t steps, size_t *wells, float *d2) {
   if (!(eta > 0 && eta <= 1)) HOP_ERROR(HOP_EINVAL, "descent step eta = %g outside (0, 1]", eta);
-  if (!isfinite(beta) || hop_wells_check_beta(beta, 4.0)) HOP_ERROR(HOP_EINVAL, "descent needs a finite beta > 0, got %g", beta);
+  if (!isfinite(beta) || hop_wells_check_beta(beta, 4.0))
+    HOP_ERROR(HOP_EINVAL, "descent needs a finite beta > 0, got %g", beta);
   size_t m = w->classes * w->k, d = w->d;
   for (size_t t = 0; t <= steps; t++) {
     int st = hop_wells_dist2(w, s, n, d2);
@@ -159,8 +166,8 @@ int hop_wells_descend_batch(const hop_wells *w, float *s, size_t n, double beta,
       for (size_t j = 0; j < m; j++) z += (q[j] = (float)exp(-0.5 * beta * ((double)q[j] - lo)));
       for (size_t j = 0; j < m; j++) q[j] = (float)(q[j] / z);
     }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)d, (int)m, (float)eta, d2, (int)m, w->mu, (int)d,
-                (float)(1.0 - eta), s, (int)d);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)d, (int)m, (float)eta, d2,
+                (int)m, w->mu, (int)d, (float)(1.0 - eta), s, (int)d);
   }
   for (size_t r = 0; r < n; r++) {
     size_t b = 0;

@@ -22,8 +22,8 @@
 #include <stddef.h>
 
 typedef struct {
-  size_t classes, k, d;  /* C, K, feature dimension */
-  float *mu;             /* (C*K, d): well k of class c in row c*K + k */
+  size_t classes, k, d; /* C, K, feature dimension */
+  float *mu;            /* (C*K, d): well k of class c in row c*K + k */
 } hop_wells;
 
 hop_wells *hop_wells_alloc(size_t classes, size_t k, size_t d);
@@ -41,18 +41,19 @@ int hop_wells_energy(const hop_wells *w, const float *d2, size_t n, double beta,
 void hop_wells_argmin(const double *e, size_t n, size_t classes, unsigned char *labels);
 
 /* Joint energy at s (d); grad (d) may be NULL; scratch (C*K) doubles. beta finite. */
-double hop_wells_joint(const hop_wells *w, const float *s, double beta, double *grad, double *scratch);
+double hop_wells_joint(const hop_wells *w, const float *s, double beta, double *grad,
+                       double *scratch);
 /* Gradient descent from s0 (d) for at most steps steps, stopping early when |step| <
  * tol; *well receives the well nearest the end point (its class is well / K), *taken the
  * steps done (may be NULL). scratch: C*K + 2d doubles. */
-int hop_wells_descend(const hop_wells *w, const float *s0, double beta, double eta, size_t steps, double tol,
-                      size_t *well, size_t *taken, double *scratch);
+int hop_wells_descend(const hop_wells *w, const float *s0, double beta, double eta, size_t steps,
+                      double tol, size_t *well, size_t *taken, double *scratch);
 
 /* The same descent for n states at once in float through sgemm (a step is
  * s <- (1 - eta) s + eta P M, P = softmax(-beta d2 / 2) row by row): s (n, d) is updated in
  * place for exactly `steps` steps, wells (n) receives the nearest well at the end.
  * scratch: n * C * K floats. */
-int hop_wells_descend_batch(const hop_wells *w, float *s, size_t n, double beta, double eta, size_t steps,
-                            size_t *wells, float *scratch);
+int hop_wells_descend_batch(const hop_wells *w, float *s, size_t n, double beta, double eta,
+                            size_t steps, size_t *wells, float *scratch);
 
 #endif

@@ -25,7 +25,7 @@ struct hop_attn_spline {
   size_t nk;
   double *u, *g;
   gsl_interp *interp;
-  double min_d2;          /* min over the knots of g'' */
+  double min_d2; /* min over the knots of g'' */
   double g_lo, dg_lo, g_hi, dg_hi;
 };
 
@@ -34,9 +34,12 @@ static const char *kind_names[] = {"linear", "poly", "spline", "rbf"};
 const char *hop_attn_kind_name(hop_attn_kind k) { return (unsigned)k < 4 ? kind_names[k] : "?"; }
 
 static int sizes_check(size_t n, size_t d, size_t b) {
-  if (n == 0 || d == 0 || b == 0) HOP_ERROR(HOP_EINVAL, "empty attention: %zu keys of dimension %zu, %zu states", n, d, b);
+  if (n == 0 || d == 0 || b == 0)
+    HOP_ERROR(HOP_EINVAL, "empty attention: %zu keys of dimension %zu, %zu states", n, d, b);
   if (n > CBLAS_MAX / d || b > CBLAS_MAX / n || b > CBLAS_MAX / d)
-    HOP_ERROR(HOP_ERANGE, "attention of %zu keys of dimension %zu with %zu states exceeds 2^31 entries", n, d, b);
+    HOP_ERROR(HOP_ERANGE,
+              "attention of %zu keys of dimension %zu with %zu states exceeds 2^31 entries", n, d,
+              b);
   return HOP_OK;
 }
 
@@ -47,7 +50,8 @@ int hop_attn_keys_init(hop_attn_keys *k, const double *x, size_t n, size_t d) {
   for (size_t i = 0; i < n; i++) {
     double s = 0.0;
     for (size_t j = 0; j < d; j++) {
-      if (!isfinite(x[i * d + j])) HOP_ERROR(HOP_EDOM, "key %zu, component %zu is not finite", i, j);
+      if (!isfinite(x[i * d + j]))
+        HOP_ERROR(HOP_EDOM, "key %zu, component %zu is not finite", i, j);
       s += x[i * d + j] * x[i * d + j];
     }
     m = fmax(m, sqrt(s));
@@ -60,11 +64,16 @@ hop_attn_work *hop_attn_work_alloc(size_t n, size_t d, size_t b) {
   if (sizes_check(n, d, b)) return NULL;
   hop_attn_work *w = calloc(1, sizeof *w);
   if (!w) HOP_ERROR_NULL(HOP_ENOMEM, "cannot allocate attention scratch");
-  *w = (hop_attn_work){n, d, b, malloc(b * n * sizeof(double)), malloc(b * n * sizeof(double)),
+  *w = (hop_attn_work){n,
+                       d,
+                       b,
+                       malloc(b * n * sizeof(double)),
+                       malloc(b * n * sizeof(double)),
                        malloc(b * d * sizeof(double))};
   if (!w->phi || !w->a || !w->nq) {
     hop_attn_work_free(w);
-    HOP_ERROR_NULL(HOP_ENOMEM, "cannot allocate attention scratch for %zu states over %zu keys", b, n);
+    HOP_ERROR_NULL(HOP_ENOMEM, "cannot allocate attention scratch for %zu states over %zu keys", b,
+                   n);
   }
   return w;
 }
@@ -80,8 +89,11 @@ void hop_attn_work_free(hop_attn_work *w) {
 hop_attn_spline *hop_attn_spline_new(const double *u, const double *g, size_t nk) {
   if (nk < 3) HOP_ERROR_NULL(HOP_EINVAL, "a cubic spline needs at least 3 knots (got %zu)", nk);
   for (size_t i = 0; i < nk; i++) {
-    if (!isfinite(u[i]) || !isfinite(g[i])) HOP_ERROR_NULL(HOP_EDOM, "spline knot %zu is not finite", i);
-    if (i && !(u[i] > u[i - 1])) HOP_ERROR_NULL(HOP_EINVAL, "spline knots must increase (u[%zu] = %g after %g)", i, u[i], u[i - 1]);
+    if (!isfinite(u[i]) || !isfinite(g[i]))
+      HOP_ERROR_NULL(HOP_EDOM, "spline knot %zu is not finite", i);
+    if (i && !(u[i] > u[i - 1]))
+      HOP_ERROR_NULL(HOP_EINVAL, "spline knots must increase (u[%zu] = %g after %g)", i, u[i],
+                     u[i - 1]);
   }
   hop_attn_spline *s = calloc(1, sizeof *s);
   if (!s) HOP_ERROR_NULL(HOP_ENOMEM, "cannot allocate a spline");
@@ -100,7 +112,8 @@ hop_attn_spline *hop_attn_spline_new(const double *u, const double *g, size_t nk
     HOP_ERROR_NULL(HOP_EINVAL, "GSL could not build the spline");
   }
   s->min_d2 = INFINITY;
-  for (size_t i = 0; i < nk; i++) s->min_d2 = fmin(s->min_d2, gsl_interp_eval_deriv2(s->interp, s->u, s->g, s->u[i], NULL));
+  for (size_t i = 0; i < nk; i++)
+    s->min_d2 = fmin(s->min_d2, gsl_interp_eval_deriv2(s->interp, s->u, s->g, s->u[i], NULL));
   s->g_lo = g[0];
   s->g_hi = g[nk - 1];
   s->dg_lo = gsl_interp_eval_deriv(s->interp, s->u, s->g, u[0], NULL);
@@ -131,36 +144,42 @@ void hop_attn_spline_eval(const hop_attn_spline *s, double u, double *g, double 
 }
 
 int hop_attn_head_check(const hop_attn_head *h, const hop_attn_keys *k) {
-  if (!(h->beta > 0) || !isfinite(h->beta)) HOP_ERROR(HOP_EINVAL, "beta = %g must be finite and > 0", h->beta);
+  if (!(h->beta > 0) || !isfinite(h->beta))
+    HOP_ERROR(HOP_EINVAL, "beta = %g must be finite and > 0", h->beta);
   switch (h->kind) {
-  case HOP_ATTN_LINEAR: return HOP_OK;
-  case HOP_ATTN_POLY:
-    if (!isfinite(h->c) || !(h->c > k->max_norm * k->max_norm))
-      HOP_ERROR(HOP_EINVAL, "poly head: c = %g must exceed M^2 = %g (the largest squared key norm), "
-                "or the energy is unbounded below", h->c, k->max_norm * k->max_norm);
-    return HOP_OK;
-  case HOP_ATTN_SPLINE:
-    if (!h->spline) HOP_ERROR(HOP_EINVAL, "spline head without a spline");
-    return HOP_OK;
-  case HOP_ATTN_RBF:
-    if (!(h->sigma > 0) || !isfinite(h->sigma)) HOP_ERROR(HOP_EINVAL, "rbf head: sigma = %g must be finite and > 0", h->sigma);
-    return HOP_OK;
+    case HOP_ATTN_LINEAR: return HOP_OK;
+    case HOP_ATTN_POLY:
+      if (!isfinite(h->c) || !(h->c > k->max_norm * k->max_norm))
+        HOP_ERROR(HOP_EINVAL,
+                  "poly head: c = %g must exceed M^2 = %g (the largest squared key norm), "
+                  "or the energy is unbounded below",
+                  h->c, k->max_norm * k->max_norm);
+      return HOP_OK;
+    case HOP_ATTN_SPLINE:
+      if (!h->spline) HOP_ERROR(HOP_EINVAL, "spline head without a spline");
+      return HOP_OK;
+    case HOP_ATTN_RBF:
+      if (!(h->sigma > 0) || !isfinite(h->sigma))
+        HOP_ERROR(HOP_EINVAL, "rbf head: sigma = %g must be finite and > 0", h->sigma);
+      return HOP_OK;
   }
   HOP_ERROR(HOP_EINVAL, "unknown head kind %d", (int)h->kind);
 }
 
 double hop_attn_curvature(const hop_attn_head *h, const hop_attn_keys *k) {
   switch (h->kind) {
-  case HOP_ATTN_SPLINE: return fmax(0.0, -h->spline->min_d2) * k->max_norm * k->max_norm;
-  case HOP_ATTN_RBF: return 1.0;
-  default: return 0.0;
+    case HOP_ATTN_SPLINE: return fmax(0.0, -h->spline->min_d2) * k->max_norm * k->max_norm;
+    case HOP_ATTN_RBF: return 1.0;
+    default: return 0.0;
   }
 }
 
 static int fits(const hop_attn_keys *k, size_t b, const hop_attn_work *w) {
   if (k->n != w->n || k->d != w->d)
-    HOP_ERROR(HOP_EBADLEN, "scratch made for %zu keys of dimension %zu used with %zu of %zu", w->n, w->d, k->n, k->d);
-  if (b == 0 || b > w->b) HOP_ERROR(HOP_EBADLEN, "%zu states do not fit the scratch made for %zu", b, w->b);
+    HOP_ERROR(HOP_EBADLEN, "scratch made for %zu keys of dimension %zu used with %zu of %zu", w->n,
+              w->d, k->n, k->d);
+  if (b == 0 || b > w->b)
+    HOP_ERROR(HOP_EBADLEN, "%zu states do not fit the scratch made for %zu", b, w->b);
   return HOP_OK;
 }
 
@@ -188,12 +207,12 @@ static void scores(const hop_attn_keys *k, const hop_attn_head *h, const double 
   for (size_t m = 0; m < b * n; m++) {
     double u = phi[m];
     switch (h->kind) {
-    case HOP_ATTN_POLY:
-      phi[m] = (u + h->c) * (u + h->c) / (2.0 * h->c);
-      a[m] = (u + h->c) / h->c;
-      break;
-    case HOP_ATTN_SPLINE: hop_attn_spline_eval(h->spline, u, &phi[m], &a[m], NULL); break;
-    default: a[m] = 1.0; break;
+      case HOP_ATTN_POLY:
+        phi[m] = (u + h->c) * (u + h->c) / (2.0 * h->c);
+        a[m] = (u + h->c) / h->c;
+        break;
+      case HOP_ATTN_SPLINE: hop_attn_spline_eval(h->spline, u, &phi[m], &a[m], NULL); break;
+      default: a[m] = 1.0; break;
     }
   }
 }
@@ -221,11 +240,13 @@ static void pull(const hop_attn_keys *k, const hop_attn_head *h, const double *q
   }
 }
 
-static int prepare(const hop_attn_keys *k, const hop_attn_head *h, const double *q, size_t b, hop_attn_work *w) {
+static int prepare(const hop_attn_keys *k, const hop_attn_head *h, const double *q, size_t b,
+                   hop_attn_work *w) {
   int r = hop_attn_head_check(h, k);
   if (r || (r = fits(k, b, w))) return r;
   for (size_t m = 0; m < b * k->d; m++)
-    if (!isfinite(q[m])) HOP_ERROR(HOP_EDOM, "state %zu, component %zu is not finite", m / k->d, m % k->d);
+    if (!isfinite(q[m]))
+      HOP_ERROR(HOP_EDOM, "state %zu, component %zu is not finite", m / k->d, m % k->d);
   scores(k, h, q, b, w->phi, w->a);
   return HOP_OK;
 }
@@ -266,7 +287,8 @@ int hop_attn_step(const hop_attn_keys *k, const hop_attn_head *h, double *q, siz
   for (size_t m = 0; m < b; m++) {
     double dist = 0.0;
     for (size_t j = 0; j < k->d; j++) {
-      double *x = q + m * k->d + j, nv = L > 0 ? (L * *x + w->nq[m * k->d + j]) / (1.0 + L) : w->nq[m * k->d + j];
+      double *x = q + m * k->d + j,
+             nv = L > 0 ? (L * *x + w->nq[m * k->d + j]) / (1.0 + L) : w->nq[m * k->d + j];
       dist += (nv - *x) * (nv - *x);
       *x = nv;
     }
@@ -278,7 +300,8 @@ int hop_attn_step(const hop_attn_keys *k, const hop_attn_head *h, double *q, siz
 
 int hop_attn_energy_complex(const hop_attn_keys *k, double beta, const double complex *xi,
                             double complex *e, double complex *z) {
-  if (!(beta > 0) || !isfinite(beta)) HOP_ERROR(HOP_EINVAL, "beta = %g must be finite and > 0", beta);
+  if (!(beta > 0) || !isfinite(beta))
+    HOP_ERROR(HOP_EINVAL, "beta = %g must be finite and > 0", beta);
   size_t n = k->n, d = k->d;
   double m = -INFINITY;
   for (size_t i = 0; i < n; i++) {
@@ -297,7 +320,8 @@ int hop_attn_energy_complex(const hop_attn_keys *k, double beta, const double co
 
 static int proj_check(size_t n, size_t dm, const hop_attn_proj *heads, size_t nh, double beta) {
   if (nh == 0) HOP_ERROR(HOP_EINVAL, "self-attention with no head");
-  if (!(beta > 0) || !isfinite(beta)) HOP_ERROR(HOP_EINVAL, "beta = %g must be finite and > 0", beta);
+  if (!(beta > 0) || !isfinite(beta))
+    HOP_ERROR(HOP_EINVAL, "beta = %g must be finite and > 0", beta);
   int r = sizes_check(n, dm, n);
   for (size_t h = 0; h < nh && !r; h++)
     if (!(r = sizes_check(n, heads[h].dk, n))) r = sizes_check(n, heads[h].dv, n);
@@ -305,7 +329,8 @@ static int proj_check(size_t n, size_t dm, const hop_attn_proj *heads, size_t nh
 }
 
 /* Q, K, V of head h: (n, dk), (n, dk), (n, dv). */
-static void project(const double *t, size_t n, size_t dm, const hop_attn_proj *p, double *q, double *kk, double *v) {
+static void project(const double *t, size_t n, size_t dm, const hop_attn_proj *p, double *q,
+                    double *kk, double *v) {
   if (q) hop_math_gemm(n, p->dk, dm, 1.0, t, p->wq, 0, 0.0, q);
   hop_math_gemm(n, p->dk, dm, 1.0, t, p->wk, 0, 0.0, kk);
   if (v) hop_math_gemm(n, p->dv, dm, 1.0, t, p->wv, 0, 0.0, v);
@@ -320,9 +345,11 @@ int hop_attn_self(const double *t, size_t n, size_t dm, const hop_attn_proj *hea
     if (heads[h].dk > dmax) dmax = heads[h].dk;
     if (heads[h].dv > dmax) dmax = heads[h].dv;
   }
-  double *q = malloc(n * dmax * sizeof *q), *kk = malloc(n * dmax * sizeof *kk), *v = malloc(n * dmax * sizeof *v),
-         *p = malloc(n * n * sizeof *p), *hv = malloc(n * dmax * sizeof *hv);
-  if (!q || !kk || !v || !p || !hv) r = HOP_RAISE(HOP_ENOMEM, "cannot allocate self-attention scratch for %zu tokens", n);
+  double *q = malloc(n * dmax * sizeof *q), *kk = malloc(n * dmax * sizeof *kk),
+         *v = malloc(n * dmax * sizeof *v), *p = malloc(n * n * sizeof *p),
+         *hv = malloc(n * dmax * sizeof *hv);
+  if (!q || !kk || !v || !p || !hv)
+    r = HOP_RAISE(HOP_ENOMEM, "cannot allocate self-attention scratch for %zu tokens", n);
   memset(out, 0, n * dm * sizeof *out);
   for (size_t h = 0; h < nh && !r; h++) {
     const hop_attn_proj *pr = heads + h;
@@ -331,22 +358,24 @@ int hop_attn_self(const double *t, size_t n, size_t dm, const hop_attn_proj *hea
     hop_attn_work *w = NULL;
     r = hop_attn_keys_init(&keys, kk, n, pr->dk);
     if (!r && !(w = hop_attn_work_alloc(n, pr->dk, n))) r = hop_error_code();
-    if (!r) r = hop_attn_weights(&keys, &(hop_attn_head){.kind = HOP_ATTN_LINEAR, .beta = beta}, q, n, p, w);
+    if (!r)
+      r = hop_attn_weights(&keys, &(hop_attn_head){.kind = HOP_ATTN_LINEAR, .beta = beta}, q, n, p,
+                           w);
     hop_attn_work_free(w);
     if (r) break;
     if (states) {
       hop_math_gemm(n, pr->dk, n, 1.0, p, kk, 0, 0.0, states); /* P K: the CCCP step */
       states += n * pr->dk;
     }
-    hop_math_gemm(n, pr->dv, n, 1.0, p, v, 0, 0.0, hv);        /* P V */
+    hop_math_gemm(n, pr->dv, n, 1.0, p, v, 0, 0.0, hv);         /* P V */
     hop_math_gemm(n, dm, pr->dv, 1.0, hv, pr->wo, 0, 1.0, out); /* + P V W_O */
   }
   free(q), free(kk), free(v), free(p), free(hv);
   return r;
 }
 
-int hop_attn_self_energy(const double *t, size_t n, size_t dm, const hop_attn_proj *heads, size_t nh,
-                         double beta, const double *states, double *e) {
+int hop_attn_self_energy(const double *t, size_t n, size_t dm, const hop_attn_proj *heads,
+                         size_t nh, double beta, const double *states, double *e) {
   int r = proj_check(n, dm, heads, nh, beta);
   if (r) return r;
   double total = 0.0;
@@ -355,11 +384,13 @@ int hop_attn_self_energy(const double *t, size_t n, size_t dm, const hop_attn_pr
     double *kk = malloc(n * pr->dk * sizeof *kk);
     hop_attn_work *w = hop_attn_work_alloc(n, pr->dk, 1);
     hop_attn_keys keys;
-    if (!kk || !w) r = HOP_RAISE(HOP_ENOMEM, "cannot allocate self-attention scratch for %zu tokens", n);
+    if (!kk || !w)
+      r = HOP_RAISE(HOP_ENOMEM, "cannot allocate self-attention scratch for %zu tokens", n);
     if (!r) project(t, n, dm, pr, NULL, kk, NULL), r = hop_attn_keys_init(&keys, kk, n, pr->dk);
     for (size_t a = 0; a < n && !r; a++) {
       double ea;
-      r = hop_attn_energy(&keys, &(hop_attn_head){.kind = HOP_ATTN_LINEAR, .beta = beta}, states + a * pr->dk, &ea, w);
+      r = hop_attn_energy(&keys, &(hop_attn_head){.kind = HOP_ATTN_LINEAR, .beta = beta},
+                          states + a * pr->dk, &ea, w);
       total += ea;
     }
     states += n * pr->dk;

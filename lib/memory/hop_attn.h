@@ -123,7 +123,7 @@ int hop_attn_self(const double *t, size_t n, size_t dm, const hop_attn_proj *hea
 /* Total energy of the self-attention states: sum over heads h and tokens a of
  * E_h(xi_{h,a}) with keys K_h = T W_K,h; states as hop_attn_self writes them (nh (n, dk)
  * blocks). Allocates its scratch once per call. */
-int hop_attn_self_energy(const double *t, size_t n, size_t dm, const hop_attn_proj *heads, size_t nh,
-                         double beta, const double *states, double *e);
+int hop_attn_self_energy(const double *t, size_t n, size_t dm, const hop_attn_proj *heads,
+                         size_t nh, double beta, const double *states, double *e);
 
 #endif

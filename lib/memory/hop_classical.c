@@ -79,12 +79,12 @@ int hop_classical_async_update(const hop_classical *net, float *s, float *h, siz
 size_t hop_classical_async_sweep(const hop_classical *net, float *s, float *h,
                                  const size_t *order) {
   size_t flips = 0;
-  for (size_t k = 0; k < net->n; k++) flips += (size_t)hop_classical_async_update(net, s, h, order[k]);
+  for (size_t k = 0; k < net->n; k++)
+    flips += (size_t)hop_classical_async_update(net, s, h, order[k]);
   return flips;
 }
 
-size_t hop_classical_sync_step(const hop_classical *net, const float *s, float *s_next,
-                               float *h) {
+size_t hop_classical_sync_step(const hop_classical *net, const float *s, float *s_next, float *h) {
   size_t n = net->n, changed = 0;
   for (size_t i = 0; i < n; i++) s_next[i] = h[i] > 0.0f ? 1.0f : h[i] < 0.0f ? -1.0f : s[i];
   for (size_t i = 0; i < n; i++)

@@ -20,9 +20,9 @@
 #include <stddef.h>
 
 typedef struct {
-  size_t n;  /* neurons N */
-  size_t p;  /* patterns stored (0 after alloc) */
-  float *c;  /* (n, n) couplings C = sum_mu xi xi^T, zero diagonal, integer-valued; W = C/n */
+  size_t n; /* neurons N */
+  size_t p; /* patterns stored (0 after alloc) */
+  float *c; /* (n, n) couplings C = sum_mu xi xi^T, zero diagonal, integer-valued; W = C/n */
 } hop_classical;
 
 hop_classical *hop_classical_alloc(size_t n);
@@ -46,14 +46,12 @@ int hop_classical_async_update(const hop_classical *net, float *s, float *h, siz
 
 /* One asynchronous sweep over the neurons in order (n indices, a permutation).
  * Returns the number of flips (0: s is a fixed point). */
-size_t hop_classical_async_sweep(const hop_classical *net, float *s, float *h,
-                                 const size_t *order);
+size_t hop_classical_async_sweep(const hop_classical *net, float *s, float *h, const size_t *order);
 
 /* One synchronous step: s_next_i = sgn(h_i) for all i at once (tie keeps s_i), then h
  * is brought up to date with s_next (O(n) per changed neuron). s and s_next (n) must
  * not alias. Returns the number of changed neurons. */
-size_t hop_classical_sync_step(const hop_classical *net, const float *s, float *s_next,
-                               float *h);
+size_t hop_classical_sync_step(const hop_classical *net, const float *s, float *s_next, float *h);
 
 /* Overlap m = (1/n) a.b of two +-1 vectors (n). */
 double hop_classical_overlap(const float *a, const float *b, size_t n);

@@ -22,23 +22,25 @@ struct hop_dam {
 
 double hop_dam_F(hop_dam_f f, double x) {
   switch (f.kind) {
-  case HOP_DAM_POLY: return pow(x, f.n);
-  case HOP_DAM_RECT: return x >= 0 ? pow(x, f.n) : 0.0;
-  case HOP_DAM_EXP: return exp(x);
+    case HOP_DAM_POLY: return pow(x, f.n);
+    case HOP_DAM_RECT: return x >= 0 ? pow(x, f.n) : 0.0;
+    case HOP_DAM_EXP: return exp(x);
   }
   return NAN;
 }
 
 int hop_dam_f_check(hop_dam_f f) {
   if (f.kind == HOP_DAM_EXP) return HOP_OK;
-  if (f.kind != HOP_DAM_POLY && f.kind != HOP_DAM_RECT) HOP_ERROR(HOP_EINVAL, "unknown interaction function %d", (int)f.kind);
+  if (f.kind != HOP_DAM_POLY && f.kind != HOP_DAM_RECT)
+    HOP_ERROR(HOP_EINVAL, "unknown interaction function %d", (int)f.kind);
   if (f.n < 1 || f.n > 8) HOP_ERROR(HOP_EINVAL, "power n = %d outside the supported 1..8", f.n);
   return HOP_OK;
 }
 
 const char *hop_dam_f_name(hop_dam_f f) {
   static const char *poly[9] = {"?", "x^1", "x^2", "x^3", "x^4", "x^5", "x^6", "x^7", "x^8"};
-  static const char *rect[9] = {"?", "rect x^1", "rect x^2", "rect x^3", "rect x^4", "rect x^5", "rect x^6", "rect x^7", "rect x^8"};
+  static const char *rect[9] = {"?",        "rect x^1", "rect x^2", "rect x^3", "rect x^4",
+                                "rect x^5", "rect x^6", "rect x^7", "rect x^8"};
   if (f.kind == HOP_DAM_EXP) return "exp";
   if (f.n < 1 || f.n > 8) return "?";
   return f.kind == HOP_DAM_POLY ? poly[f.n] : f.kind == HOP_DAM_RECT ? rect[f.n] : "?";
@@ -46,13 +48,16 @@ const char *hop_dam_f_name(hop_dam_f f) {
 
 hop_dam *hop_dam_alloc(size_t n, size_t p_max, hop_dam_f f) {
   if (hop_dam_f_check(f)) return NULL;
-  if (n == 0 || p_max == 0) HOP_ERROR_NULL(HOP_EINVAL, "empty network: %zu neurons, %zu patterns", n, p_max);
+  if (n == 0 || p_max == 0)
+    HOP_ERROR_NULL(HOP_EINVAL, "empty network: %zu neurons, %zu patterns", n, p_max);
   if (n > ((size_t)1 << 24) || p_max > ((size_t)1 << 24))
     HOP_ERROR_NULL(HOP_ERANGE, "%zu neurons and %zu patterns exceed the supported 2^24", n, p_max);
   if (f.kind != HOP_DAM_EXP) {
     double bound = 2.0 * (double)p_max * pow((double)n, f.n);
     if (bound >= 4.6e18) /* 2^62 */
-      HOP_ERROR_NULL(HOP_ERANGE, "2 P N^n = %.3g for P = %zu, N = %zu, n = %d exceeds 2^62: exact integer drives impossible",
+      HOP_ERROR_NULL(HOP_ERANGE,
+                     "2 P N^n = %.3g for P = %zu, N = %zu, n = %d exceeds 2^62: exact integer "
+                     "drives impossible",
                      bound, p_max, n, f.n);
   }
   hop_dam *d = calloc(1, sizeof *d);
@@ -67,7 +72,8 @@ hop_dam *hop_dam_alloc(size_t n, size_t p_max, hop_dam_f f) {
   d->scratch = malloc(p_max * sizeof *d->scratch);
   if (!d->xt || !d->bits || !d->sbits || !d->s || !d->next || !d->m || !d->scratch) {
     hop_dam_free(d);
-    HOP_ERROR_NULL(HOP_ENOMEM, "cannot allocate a dense memory of %zu neurons and %zu patterns", n, p_max);
+    HOP_ERROR_NULL(HOP_ENOMEM, "cannot allocate a dense memory of %zu neurons and %zu patterns", n,
+                   p_max);
   }
   for (size_t i = 0; i < n; i++) d->s[i] = 1;
   return d;
@@ -75,12 +81,14 @@ hop_dam *hop_dam_alloc(size_t n, size_t p_max, hop_dam_f f) {
 
 void hop_dam_free(hop_dam *d) {
   if (!d) return;
-  free(d->xt), free(d->bits), free(d->sbits), free(d->s), free(d->next), free(d->m), free(d->scratch);
+  free(d->xt), free(d->bits), free(d->sbits), free(d->s), free(d->next), free(d->m),
+      free(d->scratch);
   free(d);
 }
 
 int hop_dam_store(hop_dam *d, const signed char *xi, size_t p) {
-  if (p > d->p_max) HOP_ERROR(HOP_EBADLEN, "%zu patterns do not fit a network made for %zu", p, d->p_max);
+  if (p > d->p_max)
+    HOP_ERROR(HOP_EBADLEN, "%zu patterns do not fit a network made for %zu", p, d->p_max);
   int r = hop_math_check_pm1(xi, p * d->n, "pattern");
   if (r) return r;
   d->p = p;
@@ -102,7 +110,8 @@ int hop_dam_set_state(hop_dam *d, const signed char *s) {
     if (s[i] > 0) d->sbits[i / 64] |= (uint64_t)1 << (i % 64);
   for (size_t mu = 0; mu < d->p; mu++) {
     long diff = 0;
-    for (size_t w = 0; w < d->words; w++) diff += __builtin_popcountll(d->bits[mu * d->words + w] ^ d->sbits[w]);
+    for (size_t w = 0; w < d->words; w++)
+      diff += __builtin_popcountll(d->bits[mu * d->words + w] ^ d->sbits[w]);
     d->m[mu] = (int32_t)((long)d->n - 2 * diff);
   }
   return HOP_OK;

@@ -57,8 +57,8 @@ void hop_dam_free(hop_dam *d);
 int hop_dam_store(hop_dam *d, const signed char *xi, size_t p);
 /* Set the state s (n) of +-1 values and compute the overlaps by XOR + popcount. */
 int hop_dam_set_state(hop_dam *d, const signed char *s);
-const signed char *hop_dam_state(const hop_dam *d);   /* (n) */
-const int32_t *hop_dam_overlaps(const hop_dam *d);    /* (p) m_mu = xi^mu . s */
+const signed char *hop_dam_state(const hop_dam *d); /* (n) */
+const int32_t *hop_dam_overlaps(const hop_dam *d);  /* (p) m_mu = xi^mu . s */
 size_t hop_dam_patterns(const hop_dam *d);
 /* E = -sum_mu F(m_mu) (for EXP this grows like e^N: fine in double for N < 700). */
 double hop_dam_energy(const hop_dam *d);

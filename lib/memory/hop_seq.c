@@ -13,10 +13,10 @@
 #include <omp.h>
 #endif
 
-#define TWO53 9007199254740992.0
-#define TWO62 4611686018427387904.0
-#define QB 16                    /* queries per block of the overlap pass */
-#define GQ 128                   /* queries per dgemm of the dgemm engine */
+#define TWO53            9007199254740992.0
+#define TWO62            4611686018427387904.0
+#define QB               16         /* queries per block of the overlap pass */
+#define GQ               128        /* queries per dgemm of the dgemm engine */
 #define GEMM_MAX_ENTRIES (1u << 25) /* p * n up to which the dgemm engine keeps Y and Z */
 
 struct hop_seq {
@@ -26,9 +26,9 @@ struct hop_seq {
   size_t ntaps;
   double wabs; /* sum |w| */
   int int_taps, is_exp, prune, self;
-  signed char *xi; /* (p_max, n) */
-  uint64_t *bitsT; /* (words, pstride) bit set for +1; padding bits and columns 0 */
-  double *ea, *eb; /* exp: A and B at M = max M - 2j, j = 0..n */
+  signed char *xi;  /* (p_max, n) */
+  uint64_t *bitsT;  /* (words, pstride) bit set for +1; padding bits and columns 0 */
+  double *ea, *eb;  /* exp: A and B at M = max M - 2j, j = 0..n */
   int64_t *ia, *ib; /* x^d, rect x^d: A(M), B(M) at index M + n, M = -n..n */
   double *Y, *Z;    /* dgemm engine (p, n): sum w xi^{k+o}, sum w xi^{k+o} xi^k; lazily */
   struct work *w;   /* scratch of hop_seq_step / hop_seq_field */
@@ -36,13 +36,13 @@ struct hop_seq {
 };
 
 typedef struct work {
-  int16_t *m;      /* (QB, pstride) overlaps of a block of queries */
-  uint64_t *q;     /* (QB, words) query bits */
-  size_t *act;     /* (p_max) exp: patterns kept by the pruning */
-  double *ca, *cb; /* (p_max) their coefficients */
-  int64_t *acc;    /* (ntaps, n) */
-  double *hd;      /* (n) */
-  signed char *st, *out; /* (n) */
+  int16_t *m;              /* (QB, pstride) overlaps of a block of queries */
+  uint64_t *q;             /* (QB, words) query bits */
+  size_t *act;             /* (p_max) exp: patterns kept by the pruning */
+  double *ca, *cb;         /* (p_max) their coefficients */
+  int64_t *acc;            /* (ntaps, n) */
+  double *hd;              /* (n) */
+  signed char *st, *out;   /* (n) */
   double *a, *b, *h1, *h2; /* dgemm engine: (qg, p) coefficients, (qg, n) products */
   size_t qg;
   uint64_t certified, full;
@@ -57,18 +57,19 @@ size_t hop_seq_kernel_delta(hop_seq_tap *taps) {
 size_t hop_seq_kernel_gauss(double sigma, int h, hop_seq_tap *taps) {
   if (!(sigma > 0) || !isfinite(sigma) || h < 0 || 2 * (long)h + 1 > HOP_SEQ_MAX_TAPS) {
     HOP_RAISE(HOP_EINVAL, "Gaussian kernel: sigma = %g, half-width %d (need sigma > 0, 2h+1 <= %d)",
-                    sigma, h, HOP_SEQ_MAX_TAPS);
+              sigma, h, HOP_SEQ_MAX_TAPS);
     return 0;
   }
   size_t k = 0;
-  for (int o = 1 - h; o <= 1 + h; o++) taps[k++] = (hop_seq_tap){o, exp(-(o - 1.0) * (o - 1.0) / (2 * sigma * sigma))};
+  for (int o = 1 - h; o <= 1 + h; o++)
+    taps[k++] = (hop_seq_tap){o, exp(-(o - 1.0) * (o - 1.0) / (2 * sigma * sigma))};
   return k;
 }
 
 size_t hop_seq_kernel_causal(double tau, int h, hop_seq_tap *taps) {
   if (!(tau > 0) || !isfinite(tau) || h < 0 || (long)h + 1 > HOP_SEQ_MAX_TAPS) {
     HOP_RAISE(HOP_EINVAL, "causal kernel: tau = %g, length %d (need tau > 0, h+1 <= %d)", tau, h,
-                    HOP_SEQ_MAX_TAPS);
+              HOP_SEQ_MAX_TAPS);
     return 0;
   }
   size_t k = 0;
@@ -79,7 +80,8 @@ size_t hop_seq_kernel_causal(double tau, int h, hop_seq_tap *taps) {
 /* ---- allocation ----------------------------------------------------------------- */
 static void work_free(work *w) {
   if (!w) return;
-  free(w->m), free(w->q), free(w->act), free(w->ca), free(w->cb), free(w->acc), free(w->hd), free(w->st), free(w->out);
+  free(w->m), free(w->q), free(w->act), free(w->ca), free(w->cb), free(w->acc), free(w->hd),
+      free(w->st), free(w->out);
   free(w->a), free(w->b), free(w->h1), free(w->h2);
   free(w);
 }
@@ -124,7 +126,8 @@ static void tables(hop_seq *s) {
     }
   else
     for (long m = -(long)n; m <= (long)n; m++) { /* exact: |F| < 2^53 checked in hop_seq_alloc */
-      int64_t lo = llround(hop_dam_F(s->f, (double)(m - 1))), hi = llround(hop_dam_F(s->f, (double)(m + 1)));
+      int64_t lo = llround(hop_dam_F(s->f, (double)(m - 1))),
+              hi = llround(hop_dam_F(s->f, (double)(m + 1)));
       if (s->self) lo = hi = llround(hop_dam_F(s->f, (double)m));
       s->ia[m + (long)n] = (lo + hi) / 2, s->ib[m + (long)n] = (hi - lo) / 2;
     }
@@ -132,13 +135,17 @@ static void tables(hop_seq *s) {
 
 hop_seq *hop_seq_alloc(size_t n, size_t p_max, hop_dam_f f, const hop_seq_tap *taps, size_t ntaps) {
   if (hop_dam_f_check(f)) return NULL;
-  if (n < 2 || n > 32767) HOP_ERROR_NULL(HOP_ERANGE, "%zu neurons: a sequence network needs 2..32767", n);
-  if (p_max == 0 || p_max > ((size_t)1 << 26)) HOP_ERROR_NULL(HOP_ERANGE, "%zu patterns: need 1..2^26", p_max);
-  if (!taps || ntaps == 0 || ntaps > HOP_SEQ_MAX_TAPS) HOP_ERROR_NULL(HOP_EINVAL, "a kernel needs 1..%d taps, got %zu", HOP_SEQ_MAX_TAPS, ntaps);
+  if (n < 2 || n > 32767)
+    HOP_ERROR_NULL(HOP_ERANGE, "%zu neurons: a sequence network needs 2..32767", n);
+  if (p_max == 0 || p_max > ((size_t)1 << 26))
+    HOP_ERROR_NULL(HOP_ERANGE, "%zu patterns: need 1..2^26", p_max);
+  if (!taps || ntaps == 0 || ntaps > HOP_SEQ_MAX_TAPS)
+    HOP_ERROR_NULL(HOP_EINVAL, "a kernel needs 1..%d taps, got %zu", HOP_SEQ_MAX_TAPS, ntaps);
   double wabs = 0.0;
   int int_taps = 1;
   for (size_t t = 0; t < ntaps; t++) {
-    if (!isfinite(taps[t].weight)) HOP_ERROR_NULL(HOP_EDOM, "kernel tap %zu has weight %g", t, taps[t].weight);
+    if (!isfinite(taps[t].weight))
+      HOP_ERROR_NULL(HOP_EDOM, "kernel tap %zu has weight %g", t, taps[t].weight);
     wabs += fabs(taps[t].weight);
     int_taps &= taps[t].weight == nearbyint(taps[t].weight);
   }
@@ -147,14 +154,16 @@ hop_seq *hop_seq_alloc(size_t n, size_t p_max, hop_dam_f f, const hop_seq_tap *t
     double top = pow((double)n + 1, f.n), bound = (double)p_max * top * wabs;
     if (top >= TWO53 || bound >= TWO62)
       HOP_ERROR_NULL(HOP_ERANGE,
-                     "P (N+1)^d sum|w| = %.3g for P = %zu, N = %zu, d = %d: exact integer fields impossible (limit 2^62)",
+                     "P (N+1)^d sum|w| = %.3g for P = %zu, N = %zu, d = %d: exact integer fields "
+                     "impossible (limit 2^62)",
                      bound, p_max, n, f.n);
   }
   hop_seq *s = calloc(1, sizeof *s);
   if (!s) HOP_ERROR_NULL(HOP_ENOMEM, "out of memory");
   s->n = n, s->p_max = p_max, s->f = f, s->words = (n + 63) / 64, s->pstride = (p_max + 7) / 8 * 8;
   memcpy(s->taps, taps, ntaps * sizeof *taps);
-  s->ntaps = ntaps, s->wabs = wabs, s->int_taps = int_taps, s->is_exp = f.kind == HOP_DAM_EXP, s->prune = -1;
+  s->ntaps = ntaps, s->wabs = wabs, s->int_taps = int_taps, s->is_exp = f.kind == HOP_DAM_EXP,
+  s->prune = -1;
   s->xi = malloc(p_max * n);
   s->bitsT = calloc(s->words * s->pstride, sizeof *s->bitsT);
   int ok = s->xi && s->bitsT;
@@ -171,20 +180,23 @@ hop_seq *hop_seq_alloc(size_t n, size_t p_max, hop_dam_f f, const hop_seq_tap *t
   if (ok) ok = (s->w = work_alloc(s, 0)) != NULL;
   if (!ok) {
     hop_seq_free(s);
-    HOP_ERROR_NULL(HOP_ENOMEM, "cannot allocate a sequence network of %zu neurons and %zu patterns", n, p_max);
+    HOP_ERROR_NULL(HOP_ENOMEM, "cannot allocate a sequence network of %zu neurons and %zu patterns",
+                   n, p_max);
   }
   return s;
 }
 
 void hop_seq_free(hop_seq *s) {
   if (!s) return;
-  free(s->xi), free(s->bitsT), free(s->ea), free(s->eb), free(s->ia), free(s->ib), free(s->Y), free(s->Z);
+  free(s->xi), free(s->bitsT), free(s->ea), free(s->eb), free(s->ia), free(s->ib), free(s->Y),
+      free(s->Z);
   work_free(s->w);
   free(s);
 }
 
 int hop_seq_store(hop_seq *s, const signed char *xi, size_t p) {
-  if (p == 0 || p > s->p_max) HOP_ERROR(HOP_EBADLEN, "%zu patterns do not fit a network made for 1..%zu", p, s->p_max);
+  if (p == 0 || p > s->p_max)
+    HOP_ERROR(HOP_EBADLEN, "%zu patterns do not fit a network made for 1..%zu", p, s->p_max);
   int r = hop_math_check_pm1(xi, p * s->n, "pattern");
   if (r) return r;
   s->p = p;
@@ -200,10 +212,13 @@ int hop_seq_store(hop_seq *s, const signed char *xi, size_t p) {
 
 size_t hop_seq_patterns(const hop_seq *s) { return s->p; }
 size_t hop_seq_neurons(const hop_seq *s) { return s->n; }
-const signed char *hop_seq_pattern(const hop_seq *s, size_t k) { return k < s->p ? s->xi + k * s->n : NULL; }
+const signed char *hop_seq_pattern(const hop_seq *s, size_t k) {
+  return k < s->p ? s->xi + k * s->n : NULL;
+}
 
 int hop_seq_set_self(hop_seq *s, int include) {
-  if (include != 0 && include != 1) HOP_ERROR(HOP_EINVAL, "self term: %d (0 excluded, 1 included)", include);
+  if (include != 0 && include != 1)
+    HOP_ERROR(HOP_EINVAL, "self term: %d (0 excluded, 1 included)", include);
   s->self = include;
   tables(s);
   return HOP_OK;
@@ -222,11 +237,15 @@ void hop_seq_stats(const hop_seq *s, uint64_t *certified, uint64_t *full) {
 void hop_seq_stats_reset(hop_seq *s) { s->certified = s->full = 0; }
 
 /* ---- the overlap pass ----------------------------------------------------------- */
-int hop_seq_simd(void) { return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq"); }
+int hop_seq_simd(void) {
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq");
+}
 
 /* m[q][k] = n - 2 popcount(query q ^ pattern k) for k in [k0, k1), multiples of 8. */
-__attribute__((target("avx512f,avx512vpopcntdq"))) static void pass_avx512(const hop_seq *s, const uint64_t *q, size_t nq,
-                                                                             size_t k0, size_t k1, int16_t *m) {
+__attribute__((target("avx512f,avx512vpopcntdq"))) static void pass_avx512(const hop_seq *s,
+                                                                           const uint64_t *q,
+                                                                           size_t nq, size_t k0,
+                                                                           size_t k1, int16_t *m) {
   const __m512i nn = _mm512_set1_epi64((long long)s->n);
   for (size_t a = 0; a < nq; a++) {
     const uint64_t *qa = q + a * s->words;
@@ -235,7 +254,8 @@ __attribute__((target("avx512f,avx512vpopcntdq"))) static void pass_avx512(const
       __m512i acc = _mm512_setzero_si512();
       for (size_t w = 0; w < s->words; w++) {
         __m512i x = _mm512_loadu_si512((const void *)(s->bitsT + w * s->pstride + k));
-        acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(_mm512_xor_si512(x, _mm512_set1_epi64((long long)qa[w]))));
+        acc = _mm512_add_epi64(
+            acc, _mm512_popcnt_epi64(_mm512_xor_si512(x, _mm512_set1_epi64((long long)qa[w]))));
       }
       acc = _mm512_sub_epi64(nn, _mm512_add_epi64(acc, acc));
       _mm_storeu_si128((__m128i *)(void *)(ma + k), _mm512_cvtepi64_epi16(acc));
@@ -243,11 +263,13 @@ __attribute__((target("avx512f,avx512vpopcntdq"))) static void pass_avx512(const
   }
 }
 
-static void pass_plain(const hop_seq *s, const uint64_t *q, size_t nq, size_t k0, size_t k1, int16_t *m) {
+static void pass_plain(const hop_seq *s, const uint64_t *q, size_t nq, size_t k0, size_t k1,
+                       int16_t *m) {
   for (size_t a = 0; a < nq; a++)
     for (size_t k = k0; k < k1; k++) {
       long pc = 0;
-      for (size_t w = 0; w < s->words; w++) pc += __builtin_popcountll(s->bitsT[w * s->pstride + k] ^ q[a * s->words + w]);
+      for (size_t w = 0; w < s->words; w++)
+        pc += __builtin_popcountll(s->bitsT[w * s->pstride + k] ^ q[a * s->words + w]);
       m[a * s->pstride + k] = (int16_t)((long)s->n - 2 * pc);
     }
 }
@@ -260,8 +282,10 @@ static void pass(const hop_seq *s, const uint64_t *q, size_t nq, int16_t *m) {
   int simd = hop_seq_simd();
   for (size_t k0 = 0; k0 < used; k0 += block) {
     size_t k1 = k0 + block < used ? k0 + block : used;
-    if (simd) pass_avx512(s, q, nq, k0, k1, m);
-    else pass_plain(s, q, nq, k0, k1, m);
+    if (simd)
+      pass_avx512(s, q, nq, k0, k1, m);
+    else
+      pass_plain(s, q, nq, k0, k1, m);
   }
 }
 
@@ -278,7 +302,8 @@ static inline size_t wrap(const hop_seq *s, size_t k, int o) {
 
 /* ---- fields --------------------------------------------------------------------- */
 /* x^d, rect x^d: exact int64 sums; out = sign (0 on a tie), h (optional) as double. */
-static void field_int(const hop_seq *s, work *w, const signed char *st, const int16_t *m, signed char *out, double *h) {
+static void field_int(const hop_seq *s, work *w, const signed char *st, const int16_t *m,
+                      signed char *out, double *h) {
   size_t n = s->n;
   int64_t *acc = w->acc;
   memset(acc, 0, s->ntaps * n * sizeof *acc);
@@ -308,13 +333,15 @@ static void field_int(const hop_seq *s, work *w, const signed char *st, const in
 }
 
 /* exp: neuron i's field over every pattern, in pattern order. */
-static double exp_full(const hop_seq *s, const signed char *st, const int16_t *m, int mmax, size_t i) {
+static double exp_full(const hop_seq *s, const signed char *st, const int16_t *m, int mmax,
+                       size_t i) {
   size_t n = s->n;
   double v = 0.0;
   for (size_t k = 0; k < s->p; k++) {
     size_t j = (size_t)((mmax - m[k]) / 2);
     double c = s->ea[j] - s->eb[j] * (s->xi[k * n + i] * st[i]);
-    for (size_t t = 0; t < s->ntaps; t++) v += s->taps[t].weight * s->xi[wrap(s, k, s->taps[t].offset) * n + i] * c;
+    for (size_t t = 0; t < s->ntaps; t++)
+      v += s->taps[t].weight * s->xi[wrap(s, k, s->taps[t].offset) * n + i] * c;
   }
   return v;
 }
@@ -324,7 +351,8 @@ static double exp_full(const hop_seq *s, const signed char *st, const int16_t *m
 __attribute__((target("avx512f,avx512bw"))) static int scan_max_avx512(const int16_t *m, size_t p) {
   __m512i top = _mm512_set1_epi16(INT16_MIN);
   size_t k = 0;
-  for (; k + 32 <= p; k += 32) top = _mm512_max_epi16(top, _mm512_loadu_si512((const void *)(m + k)));
+  for (; k + 32 <= p; k += 32)
+    top = _mm512_max_epi16(top, _mm512_loadu_si512((const void *)(m + k)));
   int16_t lanes[32];
   _mm512_storeu_si512((void *)lanes, top);
   int best = INT16_MIN;
@@ -333,7 +361,9 @@ __attribute__((target("avx512f,avx512bw"))) static int scan_max_avx512(const int
   return best;
 }
 
-__attribute__((target("avx512f,avx512bw"))) static size_t scan_hits_avx512(const int16_t *m, size_t p, int thr, size_t *act) {
+__attribute__((target("avx512f,avx512bw"))) static size_t scan_hits_avx512(const int16_t *m,
+                                                                           size_t p, int thr,
+                                                                           size_t *act) {
   __m512i t = _mm512_set1_epi16((short)(thr < INT16_MIN ? INT16_MIN : thr));
   size_t na = 0, k = 0;
   for (; k + 32 <= p; k += 32) {
@@ -348,7 +378,9 @@ __attribute__((target("avx512f,avx512bw"))) static size_t scan_hits_avx512(const
   return na;
 }
 
-static int have_bw(void) { return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"); }
+static int have_bw(void) {
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+}
 
 static int scan_max(const int16_t *m, size_t p) {
   if (have_bw()) return scan_max_avx512(m, p);
@@ -368,13 +400,15 @@ static size_t scan_hits(const int16_t *m, size_t p, int thr, size_t *act) {
 /* exp: pruned and certified (prune != 0), or the full sum for every neuron. The pruned
  * patterns have M_k <= max M - T' (T' the smallest even number above T), so each of their
  * terms is at most sum|w| e^{1 - T'}: that times their count bounds their sum. */
-static void field_exp(const hop_seq *s, work *w, const signed char *st, const int16_t *m, signed char *out, double *h,
-                      int prune) {
+static void field_exp(const hop_seq *s, work *w, const signed char *st, const int16_t *m,
+                      signed char *out, double *h, int prune) {
   size_t n = s->n;
   int mmax = scan_max(m, s->p);
   long T = 4L * 32768; /* no pruning */
-  if (prune > 0) T = prune;
-  else if (prune < 0) T = (long)ceil(log((double)s->p * s->wabs) + 31.0);
+  if (prune > 0)
+    T = prune;
+  else if (prune < 0)
+    T = (long)ceil(log((double)s->p * s->wabs) + 31.0);
   size_t na = s->p;
   double bound = 0.0, sact = 0.0;
   if (T < 2L * (long)n) {
@@ -414,9 +448,12 @@ static void field_exp(const hop_seq *s, work *w, const signed char *st, const in
   }
 }
 
-static void field(const hop_seq *s, work *w, const signed char *st, const int16_t *m, signed char *out, double *h, int prune) {
-  if (s->is_exp) field_exp(s, w, st, m, out, h, prune);
-  else field_int(s, w, st, m, out, h);
+static void field(const hop_seq *s, work *w, const signed char *st, const int16_t *m,
+                  signed char *out, double *h, int prune) {
+  if (s->is_exp)
+    field_exp(s, w, st, m, out, h, prune);
+  else
+    field_int(s, w, st, m, out, h);
 }
 
 /* ---- one state ------------------------------------------------------------------ */
@@ -449,8 +486,12 @@ static int one(hop_seq *s, const signed char *state, signed char *out, double *h
   return HOP_OK;
 }
 
-int hop_seq_step(hop_seq *s, const signed char *state, signed char *out) { return one(s, state, out, NULL, s->prune); }
-int hop_seq_field(hop_seq *s, const signed char *state, double *h) { return one(s, state, NULL, h, 0); }
+int hop_seq_step(hop_seq *s, const signed char *state, signed char *out) {
+  return one(s, state, out, NULL, s->prune);
+}
+int hop_seq_field(hop_seq *s, const signed char *state, double *h) {
+  return one(s, state, NULL, h, 0);
+}
 
 /* ---- transitions ---------------------------------------------------------------- */
 static uint32_t count_wrong(const signed char *out, const signed char *target, size_t n) {
@@ -490,7 +531,8 @@ static int gemm_prepare(hop_seq *s) {
 static void load_queries(const hop_seq *s, work *w, size_t t0, size_t nq) {
   for (size_t a = 0; a < nq; a++) {
     size_t t = (t0 + a) % s->p;
-    for (size_t wd = 0; wd < s->words; wd++) w->q[a * s->words + wd] = s->bitsT[wd * s->pstride + t];
+    for (size_t wd = 0; wd < s->words; wd++)
+      w->q[a * s->words + wd] = s->bitsT[wd * s->pstride + t];
   }
   pass(s, w->q, nq, w->m);
 }
@@ -533,7 +575,8 @@ static void block_gemm(const hop_seq *s, work *w, size_t t0, size_t nq, uint32_t
   }
 }
 
-int hop_seq_transitions(hop_seq *s, size_t first, size_t count, int stop_at_error, uint32_t *wrong, size_t *checked) {
+int hop_seq_transitions(hop_seq *s, size_t first, size_t count, int stop_at_error, uint32_t *wrong,
+                        size_t *checked) {
   int r = ready(s);
   if (r) return r;
   if (!wrong || !checked) HOP_ERROR(HOP_EINVAL, "NULL output");
@@ -543,7 +586,8 @@ int hop_seq_transitions(hop_seq *s, size_t first, size_t count, int stop_at_erro
   work *gw = NULL;
   if (gemm) {
     if ((r = gemm_prepare(s))) return r;
-    if (!(gw = work_alloc(s, GQ))) HOP_ERROR(HOP_ENOMEM, "cannot allocate the scratch of the dgemm engine");
+    if (!(gw = work_alloc(s, GQ)))
+      HOP_ERROR(HOP_ENOMEM, "cannot allocate the scratch of the dgemm engine");
   }
   size_t chunk = stop_at_error ? QB : count, done = 0;
   int failed = 0;

@@ -11,11 +11,12 @@
 
 struct hop_simplicial {
   size_t n, total;
-  size_t count[HOP_SIMPLICIAL_ORDERS], first[HOP_SIMPLICIAL_ORDERS]; /* simplices of an order start at first[k] */
-  int32_t *v;      /* (total, 4) vertices, -1 padded */
-  int64_t *c;      /* (total) c(sigma) */
-  size_t *row;     /* (n + 1) incidence rows */
-  uint32_t *inc;   /* (sum of sizes) simplex ids */
+  size_t count[HOP_SIMPLICIAL_ORDERS],
+      first[HOP_SIMPLICIAL_ORDERS]; /* simplices of an order start at first[k] */
+  int32_t *v;                       /* (total, 4) vertices, -1 padded */
+  int64_t *c;                       /* (total) c(sigma) */
+  size_t *row;                      /* (n + 1) incidence rows */
+  uint32_t *inc;                    /* (sum of sizes) simplex ids */
 };
 
 double hop_simplicial_choose(size_t n, size_t k) {
@@ -63,24 +64,31 @@ static int sample(size_t n, int k, size_t count, gsl_rng *r, int32_t *v) {
   return HOP_OK;
 }
 
-hop_simplicial *hop_simplicial_alloc(size_t n, const size_t counts[HOP_SIMPLICIAL_ORDERS], gsl_rng *r) {
-  if (n < 2) HOP_ERROR_NULL(HOP_EINVAL, "a simplicial network needs at least 2 neurons (got %zu)", n);
+hop_simplicial *hop_simplicial_alloc(size_t n, const size_t counts[HOP_SIMPLICIAL_ORDERS],
+                                     gsl_rng *r) {
+  if (n < 2)
+    HOP_ERROR_NULL(HOP_EINVAL, "a simplicial network needs at least 2 neurons (got %zu)", n);
   if (n > 32768) HOP_ERROR_NULL(HOP_ERANGE, "%zu neurons exceed the supported 32768", n);
   size_t want[HOP_SIMPLICIAL_ORDERS], total = 0;
   for (int k = 0; k < HOP_SIMPLICIAL_ORDERS; k++) {
     double all = hop_simplicial_choose(n, (size_t)k + 2);
     if (counts[k] == HOP_SIMPLICIAL_ALL) {
-      if (all > (double)(1 << 26)) HOP_ERROR_NULL(HOP_ERANGE, "all %.0f simplices of %d vertices exceed 2^26", all, k + 2);
+      if (all > (double)(1 << 26))
+        HOP_ERROR_NULL(HOP_ERANGE, "all %.0f simplices of %d vertices exceed 2^26", all, k + 2);
       want[k] = (size_t)all;
     } else {
       if ((double)counts[k] > all)
-        HOP_ERROR_NULL(HOP_EINVAL, "%zu simplices of %d vertices asked, but %zu neurons have only %.0f", counts[k], k + 2, n, all);
+        HOP_ERROR_NULL(HOP_EINVAL,
+                       "%zu simplices of %d vertices asked, but %zu neurons have only %.0f",
+                       counts[k], k + 2, n, all);
       want[k] = counts[k];
-      if (want[k] && want[k] < all && !r) HOP_ERROR_NULL(HOP_EINVAL, "a random subset of simplices needs a gsl_rng");
+      if (want[k] && want[k] < all && !r)
+        HOP_ERROR_NULL(HOP_EINVAL, "a random subset of simplices needs a gsl_rng");
     }
     total += want[k];
   }
-  if (total > ((size_t)1 << 26)) HOP_ERROR_NULL(HOP_ERANGE, "a complex of %zu simplices exceeds 2^26", total);
+  if (total > ((size_t)1 << 26))
+    HOP_ERROR_NULL(HOP_ERANGE, "a complex of %zu simplices exceeds 2^26", total);
   hop_simplicial *net = calloc(1, sizeof *net);
   if (!net) HOP_ERROR_NULL(HOP_ENOMEM, "out of memory");
   net->n = n, net->total = total;
@@ -91,7 +99,8 @@ hop_simplicial *hop_simplicial_alloc(size_t n, const size_t counts[HOP_SIMPLICIA
   size_t at = 0;
   for (int k = 0; k < HOP_SIMPLICIAL_ORDERS; k++) {
     net->first[k] = at, net->count[k] = want[k];
-    if (want[k] == (size_t)hop_simplicial_choose(n, (size_t)k + 2)) enumerate(n, k + 2, net->v + at * 4);
+    if (want[k] == (size_t)hop_simplicial_choose(n, (size_t)k + 2))
+      enumerate(n, k + 2, net->v + at * 4);
     else if (want[k] && sample(n, k + 2, want[k], r, net->v + at * 4)) {
       hop_simplicial_free(net);
       return NULL;
@@ -183,6 +192,7 @@ int hop_simplicial_async_update(const hop_simplicial *net, signed char *s, size_
 
 size_t hop_simplicial_async_sweep(const hop_simplicial *net, signed char *s, const size_t *order) {
   size_t flips = 0;
-  for (size_t k = 0; k < net->n; k++) flips += (size_t)hop_simplicial_async_update(net, s, order[k]);
+  for (size_t k = 0; k < net->n; k++)
+    flips += (size_t)hop_simplicial_async_update(net, s, order[k]);
   return flips;
 }

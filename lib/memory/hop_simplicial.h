@@ -28,7 +28,8 @@ typedef struct hop_simplicial hop_simplicial;
 /* counts[k]: simplices of k + 2 vertices (or HOP_SIMPLICIAL_ALL). HOP_EINVAL (with the
  * numbers) when a count exceeds C(n, k + 2), HOP_ERANGE when the complex would exceed
  * 2^26 simplices or n exceeds 32768. r may be NULL when every count is 0 or ALL. */
-hop_simplicial *hop_simplicial_alloc(size_t n, const size_t counts[HOP_SIMPLICIAL_ORDERS], gsl_rng *r);
+hop_simplicial *hop_simplicial_alloc(size_t n, const size_t counts[HOP_SIMPLICIAL_ORDERS],
+                                     gsl_rng *r);
 void hop_simplicial_free(hop_simplicial *net);
 /* C(n, k) as a double (exact below 2^53). */
 double hop_simplicial_choose(size_t n, size_t k);

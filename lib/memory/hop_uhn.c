@@ -10,8 +10,8 @@
 
 struct hop_uhn_work {
   size_t max_batch;
-  float *s;      /* (max_batch, p) similarities, then weights */
-  float *qn;     /* (max_batch, d) new queries */
+  float *s;  /* (max_batch, p) similarities, then weights */
+  float *qn; /* (max_batch, d) new queries */
 };
 
 static const char *sim_names[] = {"dot", "cosine", "euclidean", "manhattan", "l1score"};
@@ -23,7 +23,8 @@ int hop_uhn_sim_parse(const char *name, hop_uhn_sim *out) {
       *out = (hop_uhn_sim)k;
       return HOP_OK;
     }
-  HOP_ERROR(HOP_EINVAL, "unknown similarity '%s' (dot, cosine, euclidean, manhattan, l1score)", name);
+  HOP_ERROR(HOP_EINVAL, "unknown similarity '%s' (dot, cosine, euclidean, manhattan, l1score)",
+            name);
 }
 
 int hop_uhn_sep_parse(const char *name, hop_uhn_sep *out) {
@@ -39,9 +40,12 @@ const char *hop_uhn_sim_name(hop_uhn_sim s) { return (unsigned)s < 5 ? sim_names
 const char *hop_uhn_sep_name(hop_uhn_sep s) { return (unsigned)s < 4 ? sep_names[s] : "?"; }
 
 int hop_uhn_params_check(const hop_uhn_params *par) {
-  if ((unsigned)par->sim > HOP_UHN_SIM_L1SCORE) HOP_ERROR(HOP_EINVAL, "bad similarity %d", (int)par->sim);
-  if ((unsigned)par->sep > HOP_UHN_SEP_MAX) HOP_ERROR(HOP_EINVAL, "bad separation %d", (int)par->sep);
-  if (!(par->beta > 0) || isinf(par->beta)) HOP_ERROR(HOP_EINVAL, "beta = %g must be > 0", par->beta);
+  if ((unsigned)par->sim > HOP_UHN_SIM_L1SCORE)
+    HOP_ERROR(HOP_EINVAL, "bad similarity %d", (int)par->sim);
+  if ((unsigned)par->sep > HOP_UHN_SEP_MAX)
+    HOP_ERROR(HOP_EINVAL, "bad separation %d", (int)par->sep);
+  if (!(par->beta > 0) || isinf(par->beta))
+    HOP_ERROR(HOP_EINVAL, "beta = %g must be > 0", par->beta);
   if (par->sep == HOP_UHN_SEP_POWER && (!(par->power > 0) || isinf(par->power)))
     HOP_ERROR(HOP_EINVAL, "power = %g must be > 0", par->power);
   if (par->max_steps < 1) HOP_ERROR(HOP_EINVAL, "max_steps must be >= 1");
@@ -104,47 +108,48 @@ int hop_uhn_similarity(const hop_uhn *m, const float *q, size_t b, const hop_uhn
                        float *s, hop_uhn_work *w) {
   size_t p = m->p, d = m->d;
   if (b == 0) HOP_ERROR(HOP_EINVAL, "empty batch");
-  if (b > w->max_batch) HOP_ERROR(HOP_EBADLEN, "batch of %zu does not fit the scratch made for %zu", b, w->max_batch);
+  if (b > w->max_batch)
+    HOP_ERROR(HOP_EBADLEN, "batch of %zu does not fit the scratch made for %zu", b, w->max_batch);
   switch (par->sim) {
-  case HOP_UHN_SIM_DOT:
-  case HOP_UHN_SIM_COSINE:
-  case HOP_UHN_SIM_EUCLIDEAN:
-    hop_math_gemm_f(b, p, d, 1.0f, q, m->x, 1, 0.0f, s); /* S = Q X^T */
-    if (par->sim == HOP_UHN_SIM_DOT) return HOP_OK;
-    for (size_t k = 0; k < b; k++) {
-      double qq = 0.0;
-      for (size_t j = 0; j < d; j++) qq += (double)q[k * d + j] * q[k * d + j];
-      float *row = s + k * p;
-      for (size_t i = 0; i < p; i++) {
-        if (par->sim == HOP_UHN_SIM_COSINE) {
-          double nn = sqrt(qq * m->sq[i]);
-          row[i] = nn > 0 ? (float)(row[i] / nn) : 0.0f;
-        } else {
-          double d2 = qq + m->sq[i] - 2.0 * (double)row[i];
-          row[i] = (float)-sqrt(d2 > 0 ? d2 : 0.0);
+    case HOP_UHN_SIM_DOT:
+    case HOP_UHN_SIM_COSINE:
+    case HOP_UHN_SIM_EUCLIDEAN:
+      hop_math_gemm_f(b, p, d, 1.0f, q, m->x, 1, 0.0f, s); /* S = Q X^T */
+      if (par->sim == HOP_UHN_SIM_DOT) return HOP_OK;
+      for (size_t k = 0; k < b; k++) {
+        double qq = 0.0;
+        for (size_t j = 0; j < d; j++) qq += (double)q[k * d + j] * q[k * d + j];
+        float *row = s + k * p;
+        for (size_t i = 0; i < p; i++) {
+          if (par->sim == HOP_UHN_SIM_COSINE) {
+            double nn = sqrt(qq * m->sq[i]);
+            row[i] = nn > 0 ? (float)(row[i] / nn) : 0.0f;
+          } else {
+            double d2 = qq + m->sq[i] - 2.0 * (double)row[i];
+            row[i] = (float)-sqrt(d2 > 0 ? d2 : 0.0);
+          }
         }
       }
-    }
-    return HOP_OK;
-  case HOP_UHN_SIM_MANHATTAN:
-  case HOP_UHN_SIM_L1SCORE: {
-    /* each stored pattern against the whole batch while it is in cache; patterns split
+      return HOP_OK;
+    case HOP_UHN_SIM_MANHATTAN:
+    case HOP_UHN_SIM_L1SCORE: {
+      /* each stored pattern against the whole batch while it is in cache; patterns split
      * across threads (every entry is computed by one thread in a fixed order) */
-    const int l1score = par->sim == HOP_UHN_SIM_L1SCORE;
-    const double beta = par->beta;
+      const int l1score = par->sim == HOP_UHN_SIM_L1SCORE;
+      const double beta = par->beta;
 #pragma omp parallel for schedule(static) if (p * b * d > 1000000)
-    for (size_t i = 0; i < p; i++) {
-      const float *x = m->x + i * d;
-      for (size_t k = 0; k < b; k++) {
-        const float *qk = q + k * d;
-        float acc = 0.0f;
+      for (size_t i = 0; i < p; i++) {
+        const float *x = m->x + i * d;
+        for (size_t k = 0; k < b; k++) {
+          const float *qk = q + k * d;
+          float acc = 0.0f;
 #pragma omp simd reduction(+ : acc)
-        for (size_t j = 0; j < d; j++) acc += fabsf(x[j] - qk[j]);
-        s[k * p + i] = l1score ? (float)(beta / (1.0 + acc)) : -acc;
+          for (size_t j = 0; j < d; j++) acc += fabsf(x[j] - qk[j]);
+          s[k * p + i] = l1score ? (float)(beta / (1.0 + acc)) : -acc;
+        }
       }
+      return HOP_OK;
     }
-    return HOP_OK;
-  }
   }
   HOP_ERROR(HOP_EINVAL, "bad similarity %d", (int)par->sim);
 }
@@ -153,31 +158,31 @@ int hop_uhn_separate(float *s, size_t b, size_t p, const hop_uhn_params *par) {
   for (size_t k = 0; k < b; k++) {
     float *row = s + k * p;
     switch (par->sep) {
-    case HOP_UHN_SEP_SOFTMAX: {
-      double beta = par->sim == HOP_UHN_SIM_L1SCORE ? 1.0 : par->beta;
-      int r = hop_math_softmax_f(row, row, p, beta);
-      if (r) return r;
-      break;
-    }
-    case HOP_UHN_SEP_IDENTITY: break;
-    case HOP_UHN_SEP_POWER: {
-      double z = 0.0;
-      for (size_t i = 0; i < p; i++) {
-        double v = row[i] > 0 ? pow(row[i], par->power) : 0.0;
-        row[i] = (float)v;
-        z += v;
+      case HOP_UHN_SEP_SOFTMAX: {
+        double beta = par->sim == HOP_UHN_SIM_L1SCORE ? 1.0 : par->beta;
+        int r = hop_math_softmax_f(row, row, p, beta);
+        if (r) return r;
+        break;
       }
-      for (size_t i = 0; i < p; i++) row[i] = z > 0 ? (float)(row[i] / z) : 1.0f / (float)p;
-      break;
-    }
-    case HOP_UHN_SEP_MAX: {
-      size_t best = 0;
-      for (size_t i = 1; i < p; i++)
-        if (row[i] > row[best]) best = i;
-      for (size_t i = 0; i < p; i++) row[i] = i == best ? 1.0f : 0.0f;
-      break;
-    }
-    default: HOP_ERROR(HOP_EINVAL, "bad separation %d", (int)par->sep);
+      case HOP_UHN_SEP_IDENTITY: break;
+      case HOP_UHN_SEP_POWER: {
+        double z = 0.0;
+        for (size_t i = 0; i < p; i++) {
+          double v = row[i] > 0 ? pow(row[i], par->power) : 0.0;
+          row[i] = (float)v;
+          z += v;
+        }
+        for (size_t i = 0; i < p; i++) row[i] = z > 0 ? (float)(row[i] / z) : 1.0f / (float)p;
+        break;
+      }
+      case HOP_UHN_SEP_MAX: {
+        size_t best = 0;
+        for (size_t i = 1; i < p; i++)
+          if (row[i] > row[best]) best = i;
+        for (size_t i = 0; i < p; i++) row[i] = i == best ? 1.0f : 0.0f;
+        break;
+      }
+      default: HOP_ERROR(HOP_EINVAL, "bad separation %d", (int)par->sep);
     }
   }
   return HOP_OK;

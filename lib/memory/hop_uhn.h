@@ -31,24 +31,35 @@
 
 #include <stddef.h>
 
-typedef enum { HOP_UHN_SIM_DOT, HOP_UHN_SIM_COSINE, HOP_UHN_SIM_EUCLIDEAN, HOP_UHN_SIM_MANHATTAN, HOP_UHN_SIM_L1SCORE } hop_uhn_sim;
-typedef enum { HOP_UHN_SEP_SOFTMAX, HOP_UHN_SEP_IDENTITY, HOP_UHN_SEP_POWER, HOP_UHN_SEP_MAX } hop_uhn_sep;
+typedef enum {
+  HOP_UHN_SIM_DOT,
+  HOP_UHN_SIM_COSINE,
+  HOP_UHN_SIM_EUCLIDEAN,
+  HOP_UHN_SIM_MANHATTAN,
+  HOP_UHN_SIM_L1SCORE
+} hop_uhn_sim;
+typedef enum {
+  HOP_UHN_SEP_SOFTMAX,
+  HOP_UHN_SEP_IDENTITY,
+  HOP_UHN_SEP_POWER,
+  HOP_UHN_SEP_MAX
+} hop_uhn_sep;
 
 typedef struct {
   hop_uhn_sim sim;
   hop_uhn_sep sep;
-  double beta;       /* inverse temperature (> 0) */
-  double power;      /* k of HOP_UHN_SEP_POWER (> 0) */
-  size_t max_steps;  /* iterations of retrieval (>= 1) */
-  double tol;        /* stop when every |q_new - q|_2 < tol (>= 0) */
+  double beta;      /* inverse temperature (> 0) */
+  double power;     /* k of HOP_UHN_SEP_POWER (> 0) */
+  size_t max_steps; /* iterations of retrieval (>= 1) */
+  double tol;       /* stop when every |q_new - q|_2 < tol (>= 0) */
 } hop_uhn_params;
 
 /* Stored patterns: a view of x (p, d) (not copied: keep it alive) with their norms. */
 typedef struct {
   size_t p, d;
-  const float *x;    /* (p, d) row-major */
-  double *sq;        /* (p) |x_i|^2 */
-  double max_norm;   /* M = max_i |x_i| */
+  const float *x;  /* (p, d) row-major */
+  double *sq;      /* (p) |x_i|^2 */
+  double max_norm; /* M = max_i |x_i| */
 } hop_uhn;
 
 typedef struct hop_uhn_work hop_uhn_work;

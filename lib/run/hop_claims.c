@@ -36,13 +36,14 @@ int hop_claims_addf(hop_claims *c, const char *id, const char *description, cons
   return hop_claims_add(c, id, description, paper_value, m, tolerance, verdict);
 }
 
-int hop_claims_add(hop_claims *c, const char *id, const char *description,
-                   const char *paper_value, const char *measured_value, const char *tolerance,
-                   const char *verdict) {
+int hop_claims_add(hop_claims *c, const char *id, const char *description, const char *paper_value,
+                   const char *measured_value, const char *tolerance, const char *verdict) {
   if (strcmp(verdict, "reproduced") && strcmp(verdict, "not reproduced") &&
       strcmp(verdict, "beyond paper"))
-    HOP_ERROR(HOP_EINVAL, "claim %s: verdict '%s' is not one of reproduced, not reproduced, "
-                          "beyond paper", id, verdict);
+    HOP_ERROR(HOP_EINVAL,
+              "claim %s: verdict '%s' is not one of reproduced, not reproduced, "
+              "beyond paper",
+              id, verdict);
   if (c->n == c->cap) {
     size_t cap = c->cap ? 2 * c->cap : 8;
     char **p = realloc(c->fields, cap * 6 * sizeof *p);
@@ -95,7 +96,15 @@ const char *hop_claims_within_se(double measured, double paper, double se, doubl
   return hop_claims_if(fabs(measured - paper) <= k * se);
 }
 
-const char *hop_claims_at_most(double measured, double bound) { return hop_claims_if(measured <= bound); }
-const char *hop_claims_at_least(double measured, double bound) { return hop_claims_if(measured >= bound); }
-const char *hop_claims_above(double measured, double bound) { return hop_claims_if(measured > bound); }
-const char *hop_claims_below(double measured, double bound) { return hop_claims_if(measured < bound); }
+const char *hop_claims_at_most(double measured, double bound) {
+  return hop_claims_if(measured <= bound);
+}
+const char *hop_claims_at_least(double measured, double bound) {
+  return hop_claims_if(measured >= bound);
+}
+const char *hop_claims_above(double measured, double bound) {
+  return hop_claims_if(measured > bound);
+}
+const char *hop_claims_below(double measured, double bound) {
+  return hop_claims_if(measured < bound);
+}

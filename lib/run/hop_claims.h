@@ -9,9 +9,8 @@
  * tolerance, verdict (verdict one of "reproduced", "not reproduced", "beyond paper"). */
 typedef struct hop_claims hop_claims;
 hop_claims *hop_claims_new(const char *experiment);
-int hop_claims_add(hop_claims *c, const char *id, const char *description,
-                   const char *paper_value, const char *measured_value, const char *tolerance,
-                   const char *verdict);
+int hop_claims_add(hop_claims *c, const char *id, const char *description, const char *paper_value,
+                   const char *measured_value, const char *tolerance, const char *verdict);
 /* The same with the measured value printf-formatted (at most 511 characters). */
 int hop_claims_addf(hop_claims *c, const char *id, const char *description, const char *paper_value,
                     const char *tolerance, const char *verdict, const char *measured_fmt, ...)

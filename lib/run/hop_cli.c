@@ -85,7 +85,8 @@ size_t hop_cli_list(const char *text, const char *option, double min, double max
     if (parse_double(option, item, min, max, &out[k])) return 0;
     for (size_t j = 0; j < k; j++)
       if (out[j] == out[k]) {
-        HOP_RAISE(HOP_EINVAL, "option --%s: %g is repeated in '%s' (each value once)", option, out[k], text);
+        HOP_RAISE(HOP_EINVAL, "option --%s: %g is repeated in '%s' (each value once)", option,
+                  out[k], text);
         return 0;
       }
     k++;
@@ -121,7 +122,8 @@ size_t hop_cli_words(const char *text, const char *option, const char *const *na
     }
     for (size_t j = 0; j < k; j++)
       if (out[j] == (int)i) {
-        HOP_RAISE(HOP_EINVAL, "option --%s: '%s' is repeated in '%s' (each name once)", option, names[i], text);
+        HOP_RAISE(HOP_EINVAL, "option --%s: '%s' is repeated in '%s' (each name once)", option,
+                  names[i], text);
         return 0;
       }
     out[k++] = (int)i;
@@ -141,46 +143,47 @@ static size_t count_names(const char *const *names) {
 static int parse_value(hop_opt *o, const char *text) {
   const char *name = o->name;
   switch (o->type) {
-  case HOP_OPT_INT: return parse_long(name, text, o->min, o->max, (long *)o->value);
-  case HOP_OPT_DOUBLE: return parse_double(name, text, o->min, o->max, (double *)o->value);
-  case HOP_OPT_STRING:
-    if (!*text) HOP_ERROR(HOP_EINVAL, "option --%s: empty value", name);
-    *(const char **)o->value = text;
-    return HOP_OK;
-  case HOP_OPT_FLAG:
-    if (strcmp(text, "on") && strcmp(text, "off"))
-      HOP_ERROR(HOP_EINVAL, "option --%s: flag value '%s' is not on or off", name, text);
-    *(int *)o->value = !strcmp(text, "on");
-    return HOP_OK;
-  case HOP_OPT_LIST:
-  case HOP_OPT_INTS: {
-    hop_cli_numbers *l = o->value;
-    l->n = hop_cli_list(text, name, o->min, o->max, l->v, HOP_CLI_LIST_MAX);
-    l->text = text;
-    for (size_t k = 0; o->type == HOP_OPT_INTS && k < l->n; k++)
-      if (l->v[k] != floor(l->v[k])) HOP_ERROR(HOP_EINVAL, "option --%s: %g is not a whole number", name, l->v[k]);
-    return l->n ? HOP_OK : HOP_EINVAL;
-  }
-  case HOP_OPT_WORDS: {
-    hop_cli_names *l = o->value;
-    l->n = hop_cli_words(text, name, o->names, count_names(o->names), l->v, HOP_CLI_LIST_MAX);
-    l->text = text;
-    return l->n ? HOP_OK : HOP_EINVAL;
-  }
-  case HOP_OPT_WORD: {
-    size_t n = count_names(o->names);
-    for (size_t k = 0; k < n; k++)
-      if (!strcmp(text, o->names[k])) {
-        *(int *)o->value = (int)k;
-        return HOP_OK;
-      }
-    char list[256] = "";
-    for (size_t k = 0; k < n; k++) {
-      size_t used = strlen(list);
-      snprintf(list + used, sizeof list - used, "%s%s", k ? ", " : "", o->names[k]);
+    case HOP_OPT_INT: return parse_long(name, text, o->min, o->max, (long *)o->value);
+    case HOP_OPT_DOUBLE: return parse_double(name, text, o->min, o->max, (double *)o->value);
+    case HOP_OPT_STRING:
+      if (!*text) HOP_ERROR(HOP_EINVAL, "option --%s: empty value", name);
+      *(const char **)o->value = text;
+      return HOP_OK;
+    case HOP_OPT_FLAG:
+      if (strcmp(text, "on") && strcmp(text, "off"))
+        HOP_ERROR(HOP_EINVAL, "option --%s: flag value '%s' is not on or off", name, text);
+      *(int *)o->value = !strcmp(text, "on");
+      return HOP_OK;
+    case HOP_OPT_LIST:
+    case HOP_OPT_INTS: {
+      hop_cli_numbers *l = o->value;
+      l->n = hop_cli_list(text, name, o->min, o->max, l->v, HOP_CLI_LIST_MAX);
+      l->text = text;
+      for (size_t k = 0; o->type == HOP_OPT_INTS && k < l->n; k++)
+        if (l->v[k] != floor(l->v[k]))
+          HOP_ERROR(HOP_EINVAL, "option --%s: %g is not a whole number", name, l->v[k]);
+      return l->n ? HOP_OK : HOP_EINVAL;
     }
-    HOP_ERROR(HOP_EINVAL, "option --%s: '%s' is not one of %s", name, text, list);
-  }
+    case HOP_OPT_WORDS: {
+      hop_cli_names *l = o->value;
+      l->n = hop_cli_words(text, name, o->names, count_names(o->names), l->v, HOP_CLI_LIST_MAX);
+      l->text = text;
+      return l->n ? HOP_OK : HOP_EINVAL;
+    }
+    case HOP_OPT_WORD: {
+      size_t n = count_names(o->names);
+      for (size_t k = 0; k < n; k++)
+        if (!strcmp(text, o->names[k])) {
+          *(int *)o->value = (int)k;
+          return HOP_OK;
+        }
+      char list[256] = "";
+      for (size_t k = 0; k < n; k++) {
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s%s", k ? ", " : "", o->names[k]);
+      }
+      HOP_ERROR(HOP_EINVAL, "option --%s: '%s' is not one of %s", name, text, list);
+    }
   }
   HOP_ERROR(HOP_EINVAL, "option --%s: unknown kind %d", name, (int)o->type);
 }
@@ -208,16 +211,23 @@ int hop_cli_parse(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nop
     /* flags */
     if (!strcmp(name, "help") || !strcmp(name, "version") || !strcmp(name, "quick")) {
       if (eq) HOP_ERROR(HOP_EINVAL, "option --%s takes no value", name);
-      if (!strcmp(name, "help")) *action = HOP_CLI_HELP;
-      else if (!strcmp(name, "version")) *action = HOP_CLI_VERSION;
-      else cli->quick = 1;
+      if (!strcmp(name, "help"))
+        *action = HOP_CLI_HELP;
+      else if (!strcmp(name, "version"))
+        *action = HOP_CLI_VERSION;
+      else
+        cli->quick = 1;
       continue;
     }
     size_t row = nopts;
     for (size_t k = 0; k < nopts; k++)
       if (!strcmp(opts[k].name, name)) row = k;
-    int common = !strcmp(name, "out") ? 0 : !strcmp(name, "seed") ? 1 : !strcmp(name, "threads") ? 2 : -1;
-    if (row == nopts && common < 0) HOP_ERROR(HOP_EINVAL, "unknown option '--%s' (see --help)", name);
+    int common = !strcmp(name, "out")       ? 0
+                 : !strcmp(name, "seed")    ? 1
+                 : !strcmp(name, "threads") ? 2
+                                            : -1;
+    if (row == nopts && common < 0)
+      HOP_ERROR(HOP_EINVAL, "unknown option '--%s' (see --help)", name);
     if ((row < nopts && opts[row].set) || (common >= 0 && seen_common[common]))
       HOP_ERROR(HOP_EINVAL, "option --%s given twice", name);
     if (row < nopts && opts[row].type == HOP_OPT_FLAG) {
@@ -249,7 +259,8 @@ int hop_cli_parse(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nop
     const char *text = given[k] ? given[k] : cli->quick && o->quick ? o->quick : o->def;
     size_t used = strlen(cli->options);
     if (text && used < sizeof cli->options)
-      snprintf(cli->options + used, sizeof cli->options - used, "%s--%s=%s", used ? " " : "", o->name, text);
+      snprintf(cli->options + used, sizeof cli->options - used, "%s--%s=%s", used ? " " : "",
+               o->name, text);
     if (!text) HOP_ERROR(HOP_EINVAL, "option --%s has no default", o->name);
     o->text = text;
     if (parse_value(o, text)) {
@@ -273,7 +284,9 @@ void hop_cli_usage(FILE *f, const hop_cli *cli, const hop_opt *opts, size_t nopt
   fprintf(f, "  --seed N           random seed [%s]\n", cli->seed_def);
   fprintf(f, "  --threads N        OpenMP and OpenBLAS threads [%s = available cores]\n",
           cli->threads_def);
-  fprintf(f, "  --quick            small sizes for a smoke run of a few seconds (values after 'quick:')\n");
+  fprintf(f,
+          "  --quick            small sizes for a smoke run of a few seconds (values after "
+          "'quick:')\n");
   fprintf(f, "  --help             this text\n  --version          version and build\n");
   if (nopts) fprintf(f, "\n%s options [default]:\n", cli->name);
   for (size_t k = 0; k < nopts; k++) {
@@ -329,7 +342,9 @@ int hop_cli_stage(hop_cli *cli) {
   /* before any computation: a data directory that fits the loaders' path buffers, a
    * process that fits its address-space limit, and a usable --out */
   if (strlen(hop_data_dir()) > HOP_DATA_DIR_MAX) {
-    fprintf(stderr, "%s: HOPFIELD_DATA_DIR is longer than %d bytes; give a shorter path (a symbolic link will do)\n",
+    fprintf(stderr,
+            "%s: HOPFIELD_DATA_DIR is longer than %d bytes; give a shorter path (a symbolic link "
+            "will do)\n",
             cli->name, HOP_DATA_DIR_MAX);
     return HOP_EXIT_USAGE;
   }
@@ -359,7 +374,8 @@ int hop_cli_check_memory(double bytes, double fraction, const char *what) {
   long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
   double phys = pages > 0 && size > 0 ? (double)pages * (double)size : INFINITY;
   if (!(bytes <= phys * fraction))
-    HOP_ERROR(HOP_ERANGE, "%s needs %.1f GiB, more than %.0f %% of this machine's %.1f GiB of memory", what,
+    HOP_ERROR(HOP_ERANGE,
+              "%s needs %.1f GiB, more than %.0f %% of this machine's %.1f GiB of memory", what,
               bytes / 1073741824.0, 100 * fraction, phys / 1073741824.0);
   /* an address-space limit (ulimit -v): OpenBLAS spins instead of failing when its
    * buffers do not fit, so the process's present size and its reserve count too */
@@ -370,21 +386,30 @@ int hop_cli_check_memory(double bytes, double fraction, const char *what) {
     unsigned long vm;
     if (f && fscanf(f, "%lu", &vm) == 1 && size > 0) now = (double)vm * (double)size;
     if (f) fclose(f);
-    double need = bytes + fmax(now + HOP_CLI_VM_RESERVE, HOP_CLI_VM_FLOOR), lim = (double)rl.rlim_cur;
+    double need = bytes + fmax(now + HOP_CLI_VM_RESERVE, HOP_CLI_VM_FLOOR),
+           lim = (double)rl.rlim_cur;
     if (need > lim)
-      HOP_ERROR(HOP_ERANGE, "%s needs about %.0f MiB of address space (%.0f MiB of data; the process holds %.0f MiB and OpenBLAS "
-                "and its threads take %.0f MiB more, at least %.0f MiB in all), above this process's limit of %.0f MiB "
-                "(ulimit -v)", what, need / 1048576.0, bytes / 1048576.0, now / 1048576.0, HOP_CLI_VM_RESERVE / 1048576.0,
-                HOP_CLI_VM_FLOOR / 1048576.0, lim / 1048576.0);
+      HOP_ERROR(HOP_ERANGE,
+                "%s needs about %.0f MiB of address space (%.0f MiB of data; the process holds "
+                "%.0f MiB and OpenBLAS "
+                "and its threads take %.0f MiB more, at least %.0f MiB in all), above this "
+                "process's limit of %.0f MiB "
+                "(ulimit -v)",
+                what, need / 1048576.0, bytes / 1048576.0, now / 1048576.0,
+                HOP_CLI_VM_RESERVE / 1048576.0, HOP_CLI_VM_FLOOR / 1048576.0, lim / 1048576.0);
   }
   return HOP_OK;
 }
 
 static void duration(char *buf, size_t n, double s) {
-  if (s < 120) snprintf(buf, n, "%.0f s", s);
-  else if (s < 7200) snprintf(buf, n, "%.0f min", s / 60);
-  else if (s < 172800) snprintf(buf, n, "%.1f h", s / 3600);
-  else snprintf(buf, n, "%.0f days", s / 86400);
+  if (s < 120)
+    snprintf(buf, n, "%.0f s", s);
+  else if (s < 7200)
+    snprintf(buf, n, "%.0f min", s / 60);
+  else if (s < 172800)
+    snprintf(buf, n, "%.1f h", s / 3600);
+  else
+    snprintf(buf, n, "%.0f days", s / 86400);
 }
 
 void hop_cli_estimate(const hop_cli *cli, double seconds, double budget_seconds) {
@@ -392,8 +417,11 @@ void hop_cli_estimate(const hop_cli *cli, double seconds, double budget_seconds)
   duration(est, sizeof est, seconds);
   duration(bud, sizeof bud, budget_seconds);
   if (seconds > 4 * budget_seconds)
-    fprintf(stderr, "%s: WARNING: this run's own estimate is %s on %ld threads, far beyond the %s of the default run; "
-            "it starts now (interrupt it with Ctrl-C: nothing is left behind)\n", cli->name, est, cli->threads, bud);
+    fprintf(stderr,
+            "%s: WARNING: this run's own estimate is %s on %ld threads, far beyond the %s of the "
+            "default run; "
+            "it starts now (interrupt it with Ctrl-C: nothing is left behind)\n",
+            cli->name, est, cli->threads, bud);
   else
     fprintf(stderr, "%s: estimated run time %s on %ld threads\n", cli->name, est, cli->threads);
 }

@@ -55,20 +55,20 @@ typedef struct {
 } hop_opt;
 
 typedef struct {
-  const char *name;     /* experiment name; default --out is results/<name> */
-  const char *summary;  /* one line for --help */
-  const char *out;      /* where the run writes: the staging directory of --out DIR during a
+  const char *name;      /* experiment name; default --out is results/<name> */
+  const char *summary;   /* one line for --help */
+  const char *out;       /* where the run writes: the staging directory of --out DIR during a
                          * run (hop_cli_stage), DIR itself after hop_manifest_write */
   const char *out_final; /* --out DIR as given; NULL until hop_cli_stage stages it */
-  unsigned long seed;   /* --seed N */
-  int quick;            /* --quick: small sizes, seconds (tests and CI) */
-  long threads;         /* --threads N (OpenMP and OpenBLAS) */
-  int argc;             /* the command line, for the manifest */
+  unsigned long seed;    /* --seed N */
+  int quick;             /* --quick: small sizes, seconds (tests and CI) */
+  long threads;          /* --threads N (OpenMP and OpenBLAS) */
+  int argc;              /* the command line, for the manifest */
   char **argv;
-  double t_start;       /* monotonic seconds at parse time, for the wall time */
+  double t_start; /* monotonic seconds at parse time, for the wall time */
   char out_default[256];
   char seed_def[32], threads_def[32];
-  char options[4096];   /* every option row's effective value, "--name=text ...", for the manifest */
+  char options[4096]; /* every option row's effective value, "--name=text ...", for the manifest */
 } hop_cli;
 
 enum { HOP_CLI_RUN = 0, HOP_CLI_HELP = 1, HOP_CLI_VERSION = 2 };
@@ -78,9 +78,9 @@ enum { HOP_CLI_RUN = 0, HOP_CLI_HELP = 1, HOP_CLI_VERSION = 2 };
  * a shell reports as 128 + the signal number. */
 enum {
   HOP_EXIT_OK = 0,
-  HOP_EXIT_RUN = 1,   /* run-time or I/O error: a computation failed, a result could not be written */
+  HOP_EXIT_RUN = 1, /* run-time or I/O error: a computation failed, a result could not be written */
   HOP_EXIT_USAGE = 2, /* a bad option, or a request the machine cannot hold (memory) */
-  HOP_EXIT_DATA = 3   /* a dataset is missing, malformed, or does not fit what the experiment needs */
+  HOP_EXIT_DATA = 3 /* a dataset is missing, malformed, or does not fit what the experiment needs */
 };
 
 /* Print "NAME: what: <the recorded error>" for a dataset and return HOP_EXIT_DATA,
@@ -96,7 +96,7 @@ int hop_cli_fail_data(const hop_cli *cli, const char *what);
 /* Measured on the 2-core machines: a tiny run holds ~181 MiB of address space at the
  * check and peaks near 325 MiB; under `ulimit -v 300000` OpenBLAS spins, under 350000 it runs. */
 #define HOP_CLI_VM_RESERVE (160.0 * 1048576.0)
-#define HOP_CLI_VM_FLOOR (340.0 * 1048576.0)
+#define HOP_CLI_VM_FLOOR   (340.0 * 1048576.0)
 int hop_cli_check_memory(double bytes, double fraction, const char *what);
 
 /* Initialise cli with defaults (seed, threads = available cores). */

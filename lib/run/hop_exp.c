@@ -14,7 +14,8 @@ int hop_exp_dataset(hop_exp *x, const char *path) {
   if (x->n_files == HOP_EXP_MAX_FILES)
     HOP_ERROR(HOP_EBADLEN, "more than %d dataset files", HOP_EXP_MAX_FILES);
   int n = snprintf(x->files[x->n_files], sizeof x->files[0], "%s", path);
-  if (n < 0 || (size_t)n >= sizeof x->files[0]) HOP_ERROR(HOP_ERANGE, "dataset path '%s' too long", path);
+  if (n < 0 || (size_t)n >= sizeof x->files[0])
+    HOP_ERROR(HOP_ERANGE, "dataset path '%s' too long", path);
   x->n_files++;
   return HOP_OK;
 }
@@ -45,7 +46,8 @@ static int run(hop_exp *x) {
   if (!(x->claims = hop_claims_new(d->name))) return fail(x, "claims");
   x->data_what = d->data_what ? d->data_what : "data";
   if (d->load && d->load(x))
-    return hop_error_code() == HOP_ENOMEM ? fail(x, x->data_what) : hop_cli_fail_data(&x->cli, x->data_what);
+    return hop_error_code() == HOP_ENOMEM ? fail(x, x->data_what)
+                                          : hop_cli_fail_data(&x->cli, x->data_what);
   for (size_t k = 0; k < d->n_stages; k++) {
     x->stage = d->stages[k].name;
     if (d->stages[k].run(x)) return fail(x, x->stage);

@@ -46,33 +46,33 @@ typedef struct {
 } hop_exp_stage;
 
 typedef struct {
-  const char *name;             /* program name; default --out is results/NAME */
-  const char *summary;          /* one or two lines for --help */
-  unsigned long seed;           /* default --seed */
-  hop_opt *opts;                /* the option table (values point into cfg) */
+  const char *name;    /* program name; default --out is results/NAME */
+  const char *summary; /* one or two lines for --help */
+  unsigned long seed;  /* default --seed */
+  hop_opt *opts;       /* the option table (values point into cfg) */
   size_t n_opts;
-  void *cfg;                    /* the program's options struct, filled by parsing */
-  size_t res_size;              /* bytes of the program's results struct (0: none) */
-  int (*check)(hop_exp *x);     /* NULL, or step 3: HOP_OK, or an error naming the option */
-  int (*load)(hop_exp *x);      /* NULL, or step 5: HOP_OK, or an error naming the file */
-  const char *data_what;        /* what load reads, for its error line ("MNIST"; NULL: "data") */
-  const hop_exp_stage *stages;  /* step 6, in order */
+  void *cfg;                   /* the program's options struct, filled by parsing */
+  size_t res_size;             /* bytes of the program's results struct (0: none) */
+  int (*check)(hop_exp *x);    /* NULL, or step 3: HOP_OK, or an error naming the option */
+  int (*load)(hop_exp *x);     /* NULL, or step 5: HOP_OK, or an error naming the file */
+  const char *data_what;       /* what load reads, for its error line ("MNIST"; NULL: "data") */
+  const hop_exp_stage *stages; /* step 6, in order */
   size_t n_stages;
-  void (*report)(hop_exp *x);   /* NULL, or the summary line after a complete run */
-  void (*free)(hop_exp *x);     /* NULL, or frees what load and the stages allocated */
+  void (*report)(hop_exp *x); /* NULL, or the summary line after a complete run */
+  void (*free)(hop_exp *x);   /* NULL, or frees what load and the stages allocated */
 } hop_exp_desc;
 
 #define HOP_EXP_MAX_FILES 32
 /* What a stage sees: the parsed command line, the options, its results, the claims. */
 struct hop_exp {
   const hop_exp_desc *desc;
-  hop_cli cli;        /* cli.out is where files go (the staging directory during a run) */
-  void *cfg;          /* desc->cfg */
-  void *res;          /* (res_size) zeroed results struct, owned by the frame */
-  hop_claims *claims; /* the program's claims.csv rows */
-  const char *stage;  /* the stage running now (NULL outside the stages) */
+  hop_cli cli;           /* cli.out is where files go (the staging directory during a run) */
+  void *cfg;             /* desc->cfg */
+  void *res;             /* (res_size) zeroed results struct, owned by the frame */
+  hop_claims *claims;    /* the program's claims.csv rows */
+  const char *stage;     /* the stage running now (NULL outside the stages) */
   const char *data_what; /* what load is reading, for its error line; load may change it */
-  size_t n_files;     /* dataset files recorded by hop_exp_dataset, for the manifest */
+  size_t n_files;        /* dataset files recorded by hop_exp_dataset, for the manifest */
   char files[HOP_EXP_MAX_FILES][512];
 };
 

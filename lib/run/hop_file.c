@@ -21,10 +21,10 @@
 #include <unistd.h>
 
 struct hop_file {
-  FILE *f;          /* the temporary file */
-  char *tmp, *dst;  /* temporary and final paths */
-  int failed;       /* a write failed (sticky) */
-  int err;          /* errno of the first failure */
+  FILE *f;         /* the temporary file */
+  char *tmp, *dst; /* temporary and final paths */
+  int failed;      /* a write failed (sticky) */
+  int err;         /* errno of the first failure */
 };
 
 int hop_file_mkdirs(const char *path) {
@@ -106,8 +106,10 @@ static void file_free(hop_file *f) {
 
 int hop_file_finish(hop_file *const *f, size_t n, int status) {
   for (size_t k = 0; k < n; k++) {
-    if (status) hop_file_discard(f[k]);
-    else status = hop_file_close(f[k]);
+    if (status)
+      hop_file_discard(f[k]);
+    else
+      status = hop_file_close(f[k]);
   }
   return status;
 }
@@ -145,7 +147,6 @@ int hop_file_close(hop_file *f) {
   return HOP_OK;
 }
 
-
 /* ---- the staging directory of a run ------------------------------------------------ */
 
 /* One run per process. Paths are fixed before the handlers are installed, so the
@@ -169,7 +170,8 @@ static void remove_tree_at(int parent, const char *name, int depth) {
     for (ssize_t off = 0; off < n;) {
       struct dirent64 *d = (struct dirent64 *)(buf + off);
       off += d->d_reclen;
-      if (strcmp(d->d_name, ".") && strcmp(d->d_name, "..")) remove_tree_at(fd, d->d_name, depth + 1);
+      if (strcmp(d->d_name, ".") && strcmp(d->d_name, ".."))
+        remove_tree_at(fd, d->d_name, depth + 1);
     }
   }
   close(fd);
@@ -208,7 +210,8 @@ static void remove_stale(const char *parent) {
     long pid = strtol(tag + 9, &end, 10);
     if (*end != '-' || strlen(end) != 7) continue;
     if (pid <= 0 || (kill((pid_t)pid, 0) == 0 || errno != ESRCH)) continue;
-    if (snprintf(path, sizeof path, "%s/%s", parent, e->d_name) < (int)sizeof path) remove_tree(path);
+    if (snprintf(path, sizeof path, "%s/%s", parent, e->d_name) < (int)sizeof path)
+      remove_tree(path);
   }
   closedir(d);
 }
@@ -218,28 +221,36 @@ int hop_file_stage_begin(const char *final_dir, const char **stage) {
   size_t n = strlen(final_dir);
   while (n > 1 && final_dir[n - 1] == '/') n--;
   if (n == 0 || n + 40 >= sizeof run.final)
-    HOP_ERROR(HOP_ERANGE, "output directory name is empty or longer than %zu bytes", sizeof run.final - 40);
+    HOP_ERROR(HOP_ERANGE, "output directory name is empty or longer than %zu bytes",
+              sizeof run.final - 40);
   char final[PATH_MAX], parent[PATH_MAX];
   memcpy(final, final_dir, n);
   final[n] = '\0';
   const char *slash = strrchr(final, '/'), *base = slash ? slash + 1 : final;
   if (!strcmp(base, ".") || !strcmp(base, "..") || !strcmp(final, "/"))
-    HOP_ERROR(HOP_EINVAL, "output directory '%s' names no directory a run can replace; give a new or a results "
-              "directory", final_dir);
-  if (slash == final) snprintf(parent, sizeof parent, "/");
-  else if (slash) snprintf(parent, sizeof parent, "%.*s", (int)(slash - final), final);
-  else snprintf(parent, sizeof parent, ".");
+    HOP_ERROR(HOP_EINVAL,
+              "output directory '%s' names no directory a run can replace; give a new or a results "
+              "directory",
+              final_dir);
+  if (slash == final)
+    snprintf(parent, sizeof parent, "/");
+  else if (slash)
+    snprintf(parent, sizeof parent, "%.*s", (int)(slash - final), final);
+  else
+    snprintf(parent, sizeof parent, ".");
   struct stat st;
   if (lstat(final, &st) == 0 && !S_ISDIR(st.st_mode))
     HOP_ERROR(HOP_EINVAL, "output directory '%s' exists and is %s", final,
-              S_ISLNK(st.st_mode) ? "a symbolic link (give the directory it points to)" : "not a directory");
+              S_ISLNK(st.st_mode) ? "a symbolic link (give the directory it points to)"
+                                  : "not a directory");
   if (hop_file_mkdirs(parent)) return hop_error_code();
   remove_stale(parent);
-  if (snprintf(run.stage, sizeof run.stage, "%s/.%s.staging-%ld-XXXXXX", parent, base, (long)getpid()) >=
-      (int)sizeof run.stage)
+  if (snprintf(run.stage, sizeof run.stage, "%s/.%s.staging-%ld-XXXXXX", parent, base,
+               (long)getpid()) >= (int)sizeof run.stage)
     HOP_ERROR(HOP_ERANGE, "output directory name '%s' is too long", final);
   if (!mkdtemp(run.stage))
-    HOP_ERROR(HOP_EIO, "cannot write in '%s' (the staging directory of '%s'): %s", parent, final, strerror(errno));
+    HOP_ERROR(HOP_EIO, "cannot write in '%s' (the staging directory of '%s'): %s", parent, final,
+              strerror(errno));
   memcpy(run.final, final, n + 1);
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -251,9 +262,11 @@ int hop_file_stage_begin(const char *final_dir, const char **stage) {
   static int installed;
   if (!installed) atexit(at_exit), installed = 1;
   run.active = 1;
-  for (int k = 0; k < 6; k++) { /* a signal ignored by the caller (nohup, a background job) stays ignored */
+  for (int k = 0; k < 6;
+       k++) { /* a signal ignored by the caller (nohup, a background job) stays ignored */
     struct sigaction old;
-    if (sigaction(sigs[k], NULL, &old) == 0 && old.sa_handler != SIG_IGN) sigaction(sigs[k], &sa, NULL);
+    if (sigaction(sigs[k], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+      sigaction(sigs[k], &sa, NULL);
   }
   *stage = run.stage;
   return HOP_OK;
@@ -276,7 +289,8 @@ int hop_file_stage_commit(void) {
     }
     e = errno;
     if (e != EINVAL && e != ENOSYS && e != ENOTSUP)
-      HOP_ERROR(HOP_EIO, "cannot move '%s' into place of '%s': %s", run.stage, run.final, strerror(e));
+      HOP_ERROR(HOP_EIO, "cannot move '%s' into place of '%s': %s", run.stage, run.final,
+                strerror(e));
     /* no RENAME_EXCHANGE here: the previous run goes aside first */
     char old[PATH_MAX + 8];
     snprintf(old, sizeof old, "%s.old", run.stage);
@@ -285,11 +299,13 @@ int hop_file_stage_commit(void) {
     if (rename(run.stage, run.final)) {
       e = errno;
       rename(old, run.final); /* if even this fails, the previous run stays whole under old */
-      HOP_ERROR(HOP_EIO, "cannot move '%s' into place of '%s': %s", run.stage, run.final, strerror(e));
+      HOP_ERROR(HOP_EIO, "cannot move '%s' into place of '%s': %s", run.stage, run.final,
+                strerror(e));
     }
     remove_tree(old);
   } else if (rename(run.stage, run.final))
-    HOP_ERROR(HOP_EIO, "cannot move '%s' into place of '%s': %s", run.stage, run.final, strerror(errno));
+    HOP_ERROR(HOP_EIO, "cannot move '%s' into place of '%s': %s", run.stage, run.final,
+              strerror(errno));
   run.active = 0;
   return HOP_OK;
 }

@@ -10,8 +10,8 @@
 int hop_grid_write(const char *dir, const char *name, const float *images, size_t k,
                    size_t channels, size_t h, size_t w, size_t ncols, size_t pad) {
   if (!(channels == 1 || channels == 3) || k == 0 || ncols == 0 || h == 0 || w == 0)
-    HOP_ERROR(HOP_EINVAL, "grid %s: k=%zu channels=%zu h=%zu w=%zu ncols=%zu", name, k, channels,
-              h, w, ncols);
+    HOP_ERROR(HOP_EINVAL, "grid %s: k=%zu channels=%zu h=%zu w=%zu ncols=%zu", name, k, channels, h,
+              w, ncols);
   size_t nrows = (k + ncols - 1) / ncols;
   size_t width = ncols * w + (ncols + 1) * pad, height = nrows * h + (nrows + 1) * pad;
   hop_file *f = hop_file_open(dir, name, channels == 1 ? "x,y,v" : "x,y,r,g,b");

@@ -13,13 +13,15 @@
 struct hop_jobs {
   unsigned char *rec; /* (cap, size) records */
   size_t n, cap, size;
-  int *status;        /* (cap) status of each job's last run */
-  char (*why)[256];   /* (cap) error message of a failed job */
+  int *status;      /* (cap) status of each job's last run */
+  char (*why)[256]; /* (cap) error message of a failed job */
 };
 
 hop_jobs *hop_jobs_new(size_t cap, size_t job_size) {
-  if (cap == 0 || job_size == 0) HOP_ERROR_NULL(HOP_EINVAL, "job queue of %zu records of %zu bytes", cap, job_size);
-  if (cap > (size_t)-1 / job_size) HOP_ERROR_NULL(HOP_ERANGE, "job queue of %zu x %zu bytes", cap, job_size);
+  if (cap == 0 || job_size == 0)
+    HOP_ERROR_NULL(HOP_EINVAL, "job queue of %zu records of %zu bytes", cap, job_size);
+  if (cap > (size_t)-1 / job_size)
+    HOP_ERROR_NULL(HOP_ERANGE, "job queue of %zu x %zu bytes", cap, job_size);
   hop_jobs *q = calloc(1, sizeof *q);
   if (!q) HOP_ERROR_NULL(HOP_ENOMEM, "cannot allocate a job queue");
   q->rec = malloc(cap * job_size);

@@ -15,8 +15,10 @@ static void command_line_of(const char *cmd, char *buf, size_t n) {
   snprintf(buf, n, "unknown");
   FILE *p = popen(cmd, "r");
   if (!p) return;
-  if (fgets(buf, (int)n, p)) buf[strcspn(buf, "\n")] = '\0';
-  else snprintf(buf, n, "unknown");
+  if (fgets(buf, (int)n, p))
+    buf[strcspn(buf, "\n")] = '\0';
+  else
+    snprintf(buf, n, "unknown");
   if (pclose(p) != 0 || !buf[0]) snprintf(buf, n, "unknown");
 }
 
@@ -30,9 +32,11 @@ int hop_manifest_write(hop_cli *cli, const char *const *datasets, size_t n_datas
                   cli->quick ? "yes" : "no", cli->threads);
   /* the code's revision: generated, tracked outputs (results/, paper/paper.md) being
    * rewritten by this very run do not make it "dirty" */
-  command_line_of("r=$(git describe --always --abbrev=12 2>/dev/null) && { git diff --quiet HEAD "
-                  "-- . ':(exclude)results' ':(exclude)paper/paper.md' 2>/dev/null && echo \"$r\" "
-                  "|| echo \"$r-dirty\"; }", buf, sizeof buf);
+  command_line_of(
+      "r=$(git describe --always --abbrev=12 2>/dev/null) && { git diff --quiet HEAD "
+      "-- . ':(exclude)results' ':(exclude)paper/paper.md' 2>/dev/null && echo \"$r\" "
+      "|| echo \"$r-dirty\"; }",
+      buf, sizeof buf);
   hop_file_printf(f, "git revision: %s\n", buf);
 #ifdef __VERSION__
   hop_file_printf(f, "compiler: cc %s\n", __VERSION__);
@@ -60,4 +64,3 @@ int hop_manifest_write(hop_cli *cli, const char *const *datasets, size_t n_datas
   cli->out = cli->out_final;
   return HOP_OK;
 }
-

@@ -12,8 +12,8 @@
 #include "hop_math.h"
 
 struct hop_table {
-  hop_jobs *q;    /* the records */
-  hop_col *cols;  /* (n_cols) copied column list */
+  hop_jobs *q;   /* the records */
+  hop_col *cols; /* (n_cols) copied column list */
   size_t n_cols, rec_size;
 };
 
@@ -30,7 +30,8 @@ hop_table *hop_table_new(size_t cap, size_t rec_size, const hop_col *cols, size_
   if (n_cols == 0) HOP_ERROR_NULL(HOP_EINVAL, "a table needs at least one column");
   for (size_t c = 0; c < n_cols; c++) {
     if (cols[c].offset + width(cols[c].type) > rec_size)
-      HOP_ERROR_NULL(HOP_EINVAL, "column %s lies outside a record of %zu bytes", cols[c].name, rec_size);
+      HOP_ERROR_NULL(HOP_EINVAL, "column %s lies outside a record of %zu bytes", cols[c].name,
+                     rec_size);
     if (cols[c].type == HOP_COL_NAME && (!cols[c].names || !cols[c].n_names))
       HOP_ERROR_NULL(HOP_EINVAL, "column %s has no names", cols[c].name);
   }
@@ -60,7 +61,9 @@ size_t hop_table_count(const hop_table *t) { return hop_jobs_count(t->q); }
 void *hop_table_at(hop_table *t, size_t k) { return hop_jobs_at(t->q, k); }
 const void *hop_table_row(const hop_table *t, size_t k) { return hop_jobs_at(t->q, k); }
 
-int hop_table_run(hop_table *t, hop_jobs_fn fn, void *ctx, int threads) { return hop_jobs_run(t->q, fn, ctx, threads); }
+int hop_table_run(hop_table *t, hop_jobs_fn fn, void *ctx, int threads) {
+  return hop_jobs_run(t->q, fn, ctx, threads);
+}
 
 static const hop_col *column(const hop_table *t, const char *name) {
   for (size_t c = 0; c < t->n_cols; c++)
@@ -85,7 +88,8 @@ double hop_table_value(const hop_table *t, const void *row, const char *col) {
 
 /* Whether two rows agree on column c (bytes of the field: exact, NaN = NaN bitwise). */
 static int same(const hop_col *c, const void *a, const void *b) {
-  return !memcmp((const unsigned char *)a + c->offset, (const unsigned char *)b + c->offset, width(c->type));
+  return !memcmp((const unsigned char *)a + c->offset, (const unsigned char *)b + c->offset,
+                 width(c->type));
 }
 
 size_t hop_table_find(const hop_table *t, const void *probe, size_t from) {
@@ -105,15 +109,16 @@ static int same_keys(const hop_col *const *keys, size_t n_keys, const void *a, c
   return 1;
 }
 
-int hop_table_group_by(const hop_table *t, const char *const *keys, size_t n_keys, const char *value,
-                       int (*keep)(const void *row, const void *ctx), const void *ctx, hop_table_group *out, size_t cap,
-                       size_t *n_groups) {
+int hop_table_group_by(const hop_table *t, const char *const *keys, size_t n_keys,
+                       const char *value, int (*keep)(const void *row, const void *ctx),
+                       const void *ctx, hop_table_group *out, size_t cap, size_t *n_groups) {
   const hop_col *kc[16], *vc = column(t, value);
   *n_groups = 0;
   if (n_keys > 16) HOP_ERROR(HOP_EBADLEN, "more than 16 group keys");
   if (!vc) HOP_ERROR(HOP_EINVAL, "no column '%s' to summarise", value);
   for (size_t i = 0; i < n_keys; i++)
-    if (!(kc[i] = column(t, keys[i])) || !kc[i]->key) HOP_ERROR(HOP_EINVAL, "'%s' is not a key column", keys[i]);
+    if (!(kc[i] = column(t, keys[i])) || !kc[i]->key)
+      HOP_ERROR(HOP_EINVAL, "'%s' is not a key column", keys[i]);
   size_t n = hop_table_count(t), ng = 0;
   size_t *group = malloc((n + 1) * sizeof *group); /* each kept row's group, SIZE_MAX: not kept */
   double *v = malloc((n + 1) * sizeof *v);
@@ -124,11 +129,14 @@ int hop_table_group_by(const hop_table *t, const char *const *keys, size_t n_key
     if (keep && !keep(row, ctx)) continue;
     size_t g = 0;
     while (g < ng && !same_keys(kc, n_keys, hop_table_row(t, out[g].first), row)) g++;
-    if (g == ng && ng == cap) st = HOP_RAISE(HOP_EBADLEN, "more than %zu groups", cap);
-    else if (g == ng) out[ng++] = (hop_table_group){.first = k};
+    if (g == ng && ng == cap)
+      st = HOP_RAISE(HOP_EBADLEN, "more than %zu groups", cap);
+    else if (g == ng)
+      out[ng++] = (hop_table_group){.first = k};
     group[k] = g;
   }
-  for (size_t g = 0; g < ng && !st; g++) { /* the group's values in row order, then GSL's mean and sd */
+  for (size_t g = 0; g < ng && !st;
+       g++) { /* the group's values in row order, then GSL's mean and sd */
     size_t m = 0;
     out[g].min = INFINITY, out[g].max = -INFINITY;
     for (size_t k = out[g].first; k < n; k++)
@@ -150,7 +158,8 @@ int hop_table_header(const hop_table *t, char *buf, size_t n) {
   for (size_t c = 0; c < t->n_cols; c++) {
     if (t->cols[c].key == 2) continue;
     int w = snprintf(buf + used, n - used, "%s%s", used ? "," : "", t->cols[c].name);
-    if (w < 0 || (size_t)w >= n - used) HOP_ERROR(HOP_EBADLEN, "table header longer than %zu bytes", n);
+    if (w < 0 || (size_t)w >= n - used)
+      HOP_ERROR(HOP_EBADLEN, "table header longer than %zu bytes", n);
     used += (size_t)w;
   }
   return HOP_OK;
@@ -164,7 +173,8 @@ static int write_cell(hop_file *f, const hop_col *c, const void *row) {
     case HOP_COL_DOUBLE: return hop_file_printf(f, c->fmt ? c->fmt : "%g", *(const double *)p);
     case HOP_COL_NAME: {
       int v = *(const int *)p;
-      if (v < 0 || (size_t)v >= c->n_names) HOP_ERROR(HOP_EINVAL, "column %s: name index %d of %zu", c->name, v, c->n_names);
+      if (v < 0 || (size_t)v >= c->n_names)
+        HOP_ERROR(HOP_EINVAL, "column %s: name index %d of %zu", c->name, v, c->n_names);
       return hop_file_printf(f, "%s", c->names[v]);
     }
     default: return hop_file_printf(f, c->fmt ? c->fmt : "%d", *(const int *)p);

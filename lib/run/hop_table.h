@@ -44,10 +44,14 @@ typedef struct {
  * FIELD of record type T, written under header NAME with format FMT (NULL: default);
  * HOP_MARK for an int key named after its field and kept out of the CSV; HOP_NAMED for a
  * HOP_COL_NAME column (KEY 0 or 1). */
-#define HOP_KEY(T, FIELD, NAME, TYPE, FMT) {NAME, TYPE, offsetof(T, FIELD), 1, FMT, NULL, 0}
-#define HOP_VAL(T, FIELD, NAME, TYPE, FMT) {NAME, TYPE, offsetof(T, FIELD), 0, FMT, NULL, 0}
-#define HOP_MARK(T, FIELD) {#FIELD, HOP_COL_INT, offsetof(T, FIELD), 2, NULL, NULL, 0}
-#define HOP_NAMED(T, FIELD, NAME, KEY, NAMES, N_NAMES) {NAME, HOP_COL_NAME, offsetof(T, FIELD), KEY, NULL, NAMES, N_NAMES}
+#define HOP_KEY(T, FIELD, NAME, TYPE, FMT) \
+  { NAME, TYPE, offsetof(T, FIELD), 1, FMT, NULL, 0 }
+#define HOP_VAL(T, FIELD, NAME, TYPE, FMT) \
+  { NAME, TYPE, offsetof(T, FIELD), 0, FMT, NULL, 0 }
+#define HOP_MARK(T, FIELD) \
+  { #FIELD, HOP_COL_INT, offsetof(T, FIELD), 2, NULL, NULL, 0 }
+#define HOP_NAMED(T, FIELD, NAME, KEY, NAMES, N_NAMES) \
+  { NAME, HOP_COL_NAME, offsetof(T, FIELD), KEY, NULL, NAMES, N_NAMES }
 
 typedef struct hop_table hop_table;
 
@@ -72,8 +76,8 @@ size_t hop_table_find(const hop_table *t, const void *probe, size_t from);
 
 /* One group: rows whose named key columns are equal. */
 typedef struct {
-  size_t first;   /* its first row */
-  size_t n;       /* rows in it */
+  size_t first;    /* its first row */
+  size_t n;        /* rows in it */
   double mean, sd; /* of the value column over its rows (sd 0 for one row) */
   double min, max;
 } hop_table_group;
@@ -82,9 +86,9 @@ typedef struct {
  * columns named in keys[0..n_keys), in the order of each group's first row, with the
  * statistics of column value (any numeric column): out[0..*n_groups), at most cap.
  * HOP_EINVAL for an unknown or non-key column, HOP_EBADLEN for more groups than cap. */
-int hop_table_group_by(const hop_table *t, const char *const *keys, size_t n_keys, const char *value,
-                       int (*keep)(const void *row, const void *ctx), const void *ctx, hop_table_group *out, size_t cap,
-                       size_t *n_groups);
+int hop_table_group_by(const hop_table *t, const char *const *keys, size_t n_keys,
+                       const char *value, int (*keep)(const void *row, const void *ctx),
+                       const void *ctx, hop_table_group *out, size_t cap, size_t *n_groups);
 
 /* A numeric column's value in a row, as a double (HOP_COL_NAME: its index). */
 double hop_table_value(const hop_table *t, const void *row, const char *col);

@@ -10,7 +10,8 @@
 #include <zlib.h>
 #include "hop_cnn.h"
 
-static void put(const char *dir, const char *target, const char *name, const void *data, size_t len) {
+static void put(const char *dir, const char *target, const char *name, const void *data,
+                size_t len) {
   char path[1024];
   snprintf(path, sizeof path, "%s/%s", dir, target);
   mkdir(path, 0777);
@@ -57,7 +58,8 @@ int main(int argc, char **argv) {
   put(dir, "fuzz_idx", "labels.idx", b, n);
   put(dir, "fuzz_idx_gz", "labels.idx", b, n);
   unsigned char rec[2 * 3073]; /* two CIFAR-10 records */
-  for (size_t i = 0; i < sizeof rec; i++) rec[i] = (unsigned char)(i % 3073 == 0 ? (i / 3073) * 7 : i * 13);
+  for (size_t i = 0; i < sizeof rec; i++)
+    rec[i] = (unsigned char)(i % 3073 == 0 ? (i / 3073) * 7 : i * 13);
   put(dir, "fuzz_cifar", "two.bin", rec, sizeof rec);
   unsigned char fr[2 + 24] = {4, 3}; /* 4 x 3 frames, no limit: two frames */
   for (size_t i = 2; i < sizeof fr; i++) fr[i] = (unsigned char)(i * 29);
