@@ -192,20 +192,12 @@ static int run_dense(void *job, size_t index, int thread, void *ctx) {
 
 static double entropy_i(double x) { return 0.5 * ((1 + x) * log1p(x) + (1 - x) * log1p(-x)); }
 
-static int stage_dense(hop_exp *x) {
-  const config *cf = x->cfg;
-  results *res = x->res;
-  const hop_cli *cli = &x->cli;
-  size_t units = cf->exp_sizes.n * cf->exp_flips.n + N_MIXES * cf->flips.n * (size_t)cf->sx_seeds;
-  for (size_t o = 0; o < cf->orders.n; o++)
-    units += cf->sizes[(int)cf->orders.v[o] - 2].n * cf->flips.n;
-  hop_progress_start(&res->prog, stderr, "capacity_dense", units); /* ended by stage_energy */
-  size_t total = 0;
+/* The dense jobs: every order n at its sizes and flips, then the exponential network. */
+static hop_jobs *dense_queue(const config *cf) {
+  size_t total = cf->exp_sizes.n * cf->exp_flips.n;
   for (size_t o = 0; o < cf->orders.n; o++)
     total += cf->sizes[(int)cf->orders.v[o] - 2].n * cf->flips.n;
-  total += cf->exp_sizes.n * cf->exp_flips.n;
   hop_jobs *q = hop_jobs_new(total, sizeof(dense_job));
-  hop_file *f[3] = {NULL, NULL, NULL};
   int st = q ? HOP_OK : hop_error_code();
   for (size_t o = 0; o < cf->orders.n && !st; o++) {
     int n = (int)cf->orders.v[o];
@@ -221,34 +213,59 @@ static int stage_dense(hop_exp *x) {
                                          .n = (size_t)cf->exp_sizes.v[s],
                                          .flip = cf->exp_flips.v[fl],
                                          .part = 1});
-  if (!st) st = hop_jobs_run(q, run_dense, &(shared){cf, res, cli->seed}, (int)cli->threads);
-  if (!st &&
-      (!(f[0] = hop_file_open(
-             cli->out, "dense_retrieval.csv",
-             "model,N,flip,P,trials,frac_0.9,frac_0.95,frac_0.99,all_0.9,all_0.95,all_0.99")) ||
-       !(f[1] = hop_file_open(cli->out, "dense_capacity.csv",
-                              "model,N,flip,threshold,P_half,P_all,capped,no_error_law")) ||
-       !(f[2] = hop_file_open(
-             cli->out, "dense_fits.csv",
-             "model,flip,threshold,measure,fit,slope,slope_se,intercept,points,reference"))))
-    st = hop_error_code();
-  for (size_t k = 0; k < hop_jobs_count(q) && !st; k++) {
+  if (st) hop_jobs_free(q);
+  return st ? NULL : q;
+}
+
+/* dense_retrieval.csv and dense_capacity.csv rows of every job. */
+static void write_dense_rows(const config *cf, hop_jobs *q, hop_file *fr, hop_file *fc) {
+  for (size_t k = 0; k < hop_jobs_count(q); k++) {
     const dense_job *j = hop_jobs_at(q, k);
     const char *name = hop_dam_f_name(j->f);
     for (size_t pt = 0; pt < j->points; pt++)
-      hop_file_printf(f[0], "%s,%zu,%g,%.0f,%ld,%.4f,%.4f,%.4f,%.3f,%.3f,%.3f\n", name, j->n,
-                      j->flip, j->p[pt], cf->trials, j->frac[pt][0], j->frac[pt][1], j->frac[pt][2],
+      hop_file_printf(fr, "%s,%zu,%g,%.0f,%ld,%.4f,%.4f,%.4f,%.3f,%.3f,%.3f\n", name, j->n, j->flip,
+                      j->p[pt], cf->trials, j->frac[pt][0], j->frac[pt][1], j->frac[pt][2],
                       j->all[pt][0], j->all[pt][1], j->all[pt][2]);
     double law = j->f.kind == HOP_DAM_POLY
                      ? pow((double)j->n, j->f.n - 1) /
                            (2 * hop_math_double_factorial(2 * j->f.n - 3) * log((double)j->n))
                      : NAN;
     for (int t = 0; t < N_THR; t++)
-      hop_file_printf(f[1], "%s,%zu,%g,%g,%.4g,%.4g,%d,%.4g\n", name, j->n, j->flip, thresholds[t],
+      hop_file_printf(fc, "%s,%zu,%g,%g,%.4g,%.4g,%d,%.4g\n", name, j->n, j->flip, thresholds[t],
                       j->cap_half[t], j->cap_all[t], j->capped, law);
   }
-  /* C3: slopes per n, flip and threshold; claims at the primary threshold */
-  for (size_t o = 0; o < cf->orders.n && !st; o++) {
+}
+
+/* C3 at order n: the slopes of P_half and of P_all ln N (v = 0, 2) against n - 1. */
+static void claims_c3(hop_exp *x, int n, const double *slope, const double *err) {
+  const config *cf = x->cfg;
+  char id[32], desc[400];
+  for (int v = 0; v < 3; v += 2) {
+    double tol = fmax(2 * err[v], 0.1 * (n - 1));
+    snprintf(id, sizeof id, "C3-n%d-%s", n, v ? "all" : "half");
+    snprintf(desc, sizeof desc,
+             "dense F = x^%d: log-log slope of %s against N (%s, starts at the stored patterns, "
+             "overlap >= 0.99, N = %s)",
+             n,
+             v ? "P ln N at the no-error capacity P_all (Krotov & Hopfield's law "
+                 "N^(n-1) / (2 (2n-3)!! ln N))"
+               : "the capacity P_half (half the patterns retrieved)",
+             v ? "fitted on P ln N" : "fitted on P", cf->sizes[n - 2].text);
+    hop_claims_addf(x->claims, id, desc,
+                    n == 2   ? "1 (n - 1)"
+                    : n == 3 ? "2 (n - 1)"
+                             : "3 (n - 1)",
+                    "max(2 SE, 10 % of n - 1)", hop_claims_verdict(slope[v], n - 1, tol),
+                    "%.3f +- %.3f (on P alone: %.3f +- %.3f)", slope[v], err[v],
+                    v ? slope[1] : slope[0], v ? err[1] : err[0]);
+  }
+}
+
+/* C3: log-log slopes of P_half, P_all and P_all ln N per order, flip and threshold
+ * (dense_fits.csv); claims at the primary threshold from the stored patterns. */
+static void fits_c3(hop_exp *x, hop_jobs *q, hop_file *f) {
+  const config *cf = x->cfg;
+  for (size_t o = 0; o < cf->orders.n; o++) {
     int n = (int)cf->orders.v[o];
     for (size_t fl = 0; fl < cf->flips.n; fl++)
       for (int t = 0; t < N_THR; t++) {
@@ -266,36 +283,49 @@ static int stage_dense(hop_exp *x) {
           hop_math_fit ft;
           hop_math_linear_fit(lx, ys[v], m, 2, &ft);
           slope[v] = ft.b, err[v] = ft.se_b;
-          hop_file_printf(f[2], "x^%d,%g,%g,%s,%s,%.4f,%.4f,%.4f,%zu,%d\n", n, cf->flips.v[fl],
+          hop_file_printf(f, "x^%d,%g,%g,%s,%s,%.4f,%.4f,%.4f,%zu,%d\n", n, cf->flips.v[fl],
                           thresholds[t], what[v], on[v], ft.b, ft.se_b, ft.a, ft.n, n - 1);
         }
-        if (t != N_THR - 1 || cf->flips.v[fl] != 0.0) continue;
-        char id[32], desc[400];
-        for (int v = 0; v < 3; v += 2) {
-          double tol = fmax(2 * err[v], 0.1 * (n - 1));
-          snprintf(id, sizeof id, "C3-n%d-%s", n, v ? "all" : "half");
-          snprintf(
-              desc, sizeof desc,
-              "dense F = x^%d: log-log slope of %s against N (%s, starts at the stored patterns, "
-              "overlap >= 0.99, N = %s)",
-              n,
-              v ? "P ln N at the no-error capacity P_all (Krotov & Hopfield's law "
-                  "N^(n-1) / (2 (2n-3)!! ln N))"
-                : "the capacity P_half (half the patterns retrieved)",
-              v ? "fitted on P ln N" : "fitted on P", cf->sizes[n - 2].text);
-          hop_claims_addf(x->claims, id, desc,
-                          n == 2   ? "1 (n - 1)"
-                          : n == 3 ? "2 (n - 1)"
-                                   : "3 (n - 1)",
-                          "max(2 SE, 10 % of n - 1)",
-                          fabs(slope[v] - (n - 1)) <= tol ? "reproduced" : "not reproduced",
-                          "%.3f +- %.3f (on P alone: %.3f +- %.3f)", slope[v], err[v],
-                          v ? slope[1] : slope[0], v ? err[1] : err[0]);
-        }
+        if (t == N_THR - 1 && cf->flips.v[fl] == 0.0) claims_c3(x, n, slope, err);
       }
   }
-  /* C4: ln P = a + b N for the exponential network */
-  for (size_t fl = 0; fl < cf->exp_flips.n && !st; fl++)
+}
+
+/* C4: the exponential network's growth b against 2 SE, ln 2 / 2 and Demircigil et al.'s
+ * bound at flip rho. */
+static void claims_c4(hop_exp *x, double rho, double bound, const hop_math_fit *fh,
+                      const hop_math_fit *fa) {
+  const config *cf = x->cfg;
+  double ba = fa->b, sea = fa->se_b;
+  char desc[400];
+  snprintf(
+      desc, sizeof desc,
+      "exponential F: ln P_all = a + b N over N = %s from %g %% flipped bits, overlap >= 0.99: "
+      "capacity exponential in N (b > 2 SE)",
+      cf->exp_sizes.text, 100 * rho);
+  hop_claims_addf(x->claims, "C4", desc, "exponential in N", "b > 2 SE",
+                  hop_claims_above(ba, 2 * sea),
+                  "b = %.3f +- %.3f over %zu sizes (P_half: b = %.3f +- %.3f)", ba, sea, fa->n,
+                  fh->b, fh->se_b);
+  snprintf(desc, sizeof desc,
+           "the same b against ln 2 / 2 = 0.347, the rho -> 0 limit of Demircigil et al.'s bound "
+           "(the source's 2^(N/2))");
+  hop_claims_addf(x->claims, "C4-ln2", desc, "0.347", "|b - 0.347| <= 2 SE",
+                  hop_claims_within_se(ba, log(2) / 2, sea, 2), "%.3f +- %.3f", ba, sea);
+  snprintf(desc, sizeof desc,
+           "the same b against Demircigil et al.'s bound at rho = %g: exp(alpha N) patterns are "
+           "retrievable for alpha < I(1 - 2 rho) / 2 = %.3f, so b should not fall below it",
+           rho, bound);
+  hop_claims_addf(x->claims, "C4-bound", desc, "b >= I(1 - 2 rho)/2", "b + 2 SE >= bound",
+                  hop_claims_at_least(ba + 2 * sea, bound), "%.3f +- %.3f against %.3f", ba, sea,
+                  bound);
+}
+
+/* C4: ln P = a + b N for the exponential network (dense_fits.csv), claims at the first
+ * flip and the primary threshold. */
+static void fits_c4(hop_exp *x, hop_jobs *q, hop_file *f) {
+  const config *cf = x->cfg;
+  for (size_t fl = 0; fl < cf->exp_flips.n; fl++)
     for (int t = 0; t < N_THR; t++) {
       double nx[64], yh[64], ya[64];
       size_t m = 0;
@@ -307,39 +337,38 @@ static int stage_dense(hop_exp *x) {
       double rho = cf->exp_flips.v[fl], bound = entropy_i(1 - 2 * rho) / 2;
       hop_math_fit fh, fa;
       hop_math_linear_fit(nx, yh, m, 2, &fh);
-      hop_file_printf(f[2], "exp,%g,%g,half,lnP,%.4f,%.4f,%.4f,%zu,%.4f\n", rho, thresholds[t],
-                      fh.b, fh.se_b, fh.a, fh.n, bound);
+      hop_file_printf(f, "exp,%g,%g,half,lnP,%.4f,%.4f,%.4f,%zu,%.4f\n", rho, thresholds[t], fh.b,
+                      fh.se_b, fh.a, fh.n, bound);
       hop_math_linear_fit(nx, ya, m, 2, &fa);
-      hop_file_printf(f[2], "exp,%g,%g,all,lnP,%.4f,%.4f,%.4f,%zu,%.4f\n", rho, thresholds[t], fa.b,
+      hop_file_printf(f, "exp,%g,%g,all,lnP,%.4f,%.4f,%.4f,%zu,%.4f\n", rho, thresholds[t], fa.b,
                       fa.se_b, fa.a, fa.n, bound);
-      double bh = fh.b, seh = fh.se_b, ba = fa.b, sea = fa.se_b;
-      if (t != N_THR - 1 || fl != 0) continue;
-      char desc[400];
-      snprintf(
-          desc, sizeof desc,
-          "exponential F: ln P_all = a + b N over N = %s from %g %% flipped bits, overlap >= 0.99: "
-          "capacity exponential in N (b > 2 SE)",
-          cf->exp_sizes.text, 100 * rho);
-      hop_claims_addf(x->claims, "C4", desc, "exponential in N", "b > 2 SE",
-                      ba > 2 * sea ? "reproduced" : "not reproduced",
-                      "b = %.3f +- %.3f over %zu sizes (P_half: b = %.3f +- %.3f)", ba, sea, fa.n,
-                      bh, seh);
-      snprintf(
-          desc, sizeof desc,
-          "the same b against ln 2 / 2 = 0.347, the rho -> 0 limit of Demircigil et al.'s bound "
-          "(the source's 2^(N/2))");
-      hop_claims_addf(x->claims, "C4-ln2", desc, "0.347", "|b - 0.347| <= 2 SE",
-                      fabs(ba - log(2) / 2) <= 2 * sea ? "reproduced" : "not reproduced",
-                      "%.3f +- %.3f", ba, sea);
-      snprintf(
-          desc, sizeof desc,
-          "the same b against Demircigil et al.'s bound at rho = %g: exp(alpha N) patterns are "
-          "retrievable for alpha < I(1 - 2 rho) / 2 = %.3f, so b should not fall below it",
-          rho, bound);
-      hop_claims_addf(x->claims, "C4-bound", desc, "b >= I(1 - 2 rho)/2", "b + 2 SE >= bound",
-                      ba + 2 * sea >= bound ? "reproduced" : "not reproduced",
-                      "%.3f +- %.3f against %.3f", ba, sea, bound);
+      if (t == N_THR - 1 && fl == 0) claims_c4(x, rho, bound, &fh, &fa);
     }
+}
+
+static int stage_dense(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  size_t units = cf->exp_sizes.n * cf->exp_flips.n + N_MIXES * cf->flips.n * (size_t)cf->sx_seeds;
+  for (size_t o = 0; o < cf->orders.n; o++)
+    units += cf->sizes[(int)cf->orders.v[o] - 2].n * cf->flips.n;
+  hop_progress_start(&res->prog, stderr, "capacity_dense", units); /* ended by stage_energy */
+  hop_jobs *q = dense_queue(cf);
+  hop_file *f[3] = {NULL, NULL, NULL};
+  int st = q ? hop_jobs_run(q, run_dense, &(shared){cf, res, x->cli.seed}, (int)x->cli.threads)
+             : hop_error_code();
+  const char *out = x->cli.out;
+  if (!st &&
+      (!(f[0] = hop_file_open(
+             out, "dense_retrieval.csv",
+             "model,N,flip,P,trials,frac_0.9,frac_0.95,frac_0.99,all_0.9,all_0.95,all_0.99")) ||
+       !(f[1] = hop_file_open(out, "dense_capacity.csv",
+                              "model,N,flip,threshold,P_half,P_all,capped,no_error_law")) ||
+       !(f[2] = hop_file_open(
+             out, "dense_fits.csv",
+             "model,flip,threshold,measure,fit,slope,slope_se,intercept,points,reference"))))
+    st = hop_error_code();
+  if (!st) write_dense_rows(cf, q, f[0], f[1]), fits_c3(x, q, f[2]), fits_c4(x, q, f[2]);
   st = hop_file_finish(f, 3, st);
   hop_jobs_free(q);
   return st;
