@@ -762,63 +762,154 @@ static int load_mnist(results *res) {
   return st;
 }
 
-static int stage_movmnist(hop_exp *x) {
+/* Fig. 3A's frames, their exact duplicates and the tallies of claim L3. */
+typedef struct {
+  size_t clips, frames, p, n;
+  signed char *xi;     /* (p, n) the frames, +-1 */
+  unsigned char *twin; /* (p) frames with an identical copy elsewhere in the sequence */
+  size_t twins;
+  double ink; /* fraction of +1 pixels */
+  size_t poly_failed, poly_models, exp_wrong, exp_first, exp_avoidable;
+  double poly_first[4];
+} mm_run;
+
+/* The clips (one random stream each, in parallel), binarised at --mm-threshold, hashed. */
+static int mm_frames(hop_exp *x, mm_run *mm, hashed *hash) {
   const config *cf = x->cfg;
-  results *res = x->res;
-  const hop_cli *cli = &x->cli;
-  const hop_dataset mn = res->mn;
-  int st = HOP_OK;
-  size_t clips = (size_t)cf->mm_clips, frames = (size_t)cf->mm_frames, p = clips * frames, n = 784;
-  signed char *xi = malloc(p * n);
-  hashed *hash = malloc(p * sizeof *hash);
-  unsigned char *twin = calloc(p, 1); /* frames with an identical copy elsewhere in the sequence */
-  if (!xi || !hash || !twin)
-    st = HOP_RAISE(HOP_ENOMEM, "Moving MNIST: %zu frames do not fit in memory", p);
+  const hop_dataset *mn = &((const results *)x->res)->mn;
+  size_t frames = mm->frames, n = mm->n;
   int nomem = 0;
-#pragma omp parallel if (!st) reduction(| : nomem)
+#pragma omp parallel reduction(| : nomem)
   {
     unsigned char *big = malloc(frames * 4096), small[784];
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     if (!big || !r) nomem = 1;
 #pragma omp for schedule(static)
-    for (size_t c = 0; c < clips; c++) {
+    for (size_t c = 0; c < mm->clips; c++) {
       if (!big || !r) continue;
-      hop_rng_reseed(r, cli->seed, hop_rng_key(c, 0, 0, RNG_MOVMNIST));
-      hop_movmnist_clip(mn.x, mn.n, frames, r, big, NULL);
+      hop_rng_reseed(r, x->cli.seed, hop_rng_key(c, 0, 0, RNG_MOVMNIST));
+      hop_movmnist_clip(mn->x, mn->n, frames, r, big, NULL);
       for (size_t f = 0; f < frames; f++) {
         hop_movmnist_downscale(big + f * 4096, small);
-        signed char *x = xi + (c * frames + f) * n;
+        signed char *xf = mm->xi + (c * frames + f) * n;
         uint64_t h = 1469598103934665603ull;
         for (size_t i = 0; i < n; i++) {
-          x[i] = small[i] >= cf->mm_threshold ? 1 : -1;
-          h = (h ^ (uint64_t)(x[i] > 0)) * 1099511628211ull;
+          xf[i] = small[i] >= cf->mm_threshold ? 1 : -1;
+          h = (h ^ (uint64_t)(xf[i] > 0)) * 1099511628211ull;
         }
         hash[c * frames + f] = (hashed){h, c * frames + f};
       }
     }
     free(big), gsl_rng_free(r);
   }
-  if (!st && nomem) st = HOP_RAISE(HOP_ENOMEM, "Moving MNIST: out of memory");
-  /* Exact duplicate frames (equal hashes, then compared byte for byte): from two equal
-   * states no deterministic network can go to two different successors. */
-  size_t dup = 0;
-  double ink = 0;
-  if (!st) {
-    qsort(hash, p, sizeof *hash, cmp_hashed);
-    for (size_t k = 1; k < p; k++)
-      for (size_t j = k; j-- > 0 && hash[j].h == hash[k].h;)
-        if (!memcmp(xi + hash[j].k * n, xi + hash[k].k * n, n)) {
-          dup += !twin[hash[k].k];
-          twin[hash[k].k] = twin[hash[j].k] = 1;
-        }
-    for (size_t k = 0; k < p * n; k++) ink += xi[k] > 0;
-    ink /= (double)(p * n);
+  return nomem ? HOP_RAISE(HOP_ENOMEM, "Moving MNIST: out of memory") : HOP_OK;
+}
+
+/* Exact duplicate frames (equal hashes, then compared byte for byte): from two equal
+ * states no deterministic network can go to two different successors. */
+static void mm_twins(mm_run *mm, hashed *hash) {
+  size_t p = mm->p, n = mm->n;
+  qsort(hash, p, sizeof *hash, cmp_hashed);
+  for (size_t k = 1; k < p; k++)
+    for (size_t j = k; j-- > 0 && hash[j].h == hash[k].h;)
+      if (!memcmp(mm->xi + hash[j].k * n, mm->xi + hash[k].k * n, n))
+        mm->twin[hash[k].k] = mm->twin[hash[j].k] = 1;
+  for (size_t k = 0; k < p * n; k++) mm->ink += mm->xi[k] > 0;
+  mm->ink /= (double)(p * n);
+  for (size_t k = 0; k < p; k++) mm->twins += mm->twin[k];
+}
+
+static const hop_dam_f mm_models[5] = {
+    {HOP_DAM_POLY, 1}, {HOP_DAM_POLY, 2}, {HOP_DAM_POLY, 3}, {HOP_DAM_POLY, 4}, {HOP_DAM_EXP, 0}};
+
+/* Every model on the frames: its wrong transitions (movmnist.csv), its serial run from
+ * frame 0 (movmnist_trace.csv, the strip), the L3 tallies. */
+static int mm_recall(hop_exp *x, mm_run *mm, strip *sp, const size_t *strip_steps, hop_file **f) {
+  const config *cf = x->cfg;
+  size_t p = mm->p, n = mm->n, steps = (size_t)cf->mm_steps;
+  uint32_t *wrong = malloc(p * sizeof *wrong);
+  double *ov = malloc((cf->mm_serial > (long)steps ? (size_t)cf->mm_serial : steps) * sizeof *ov);
+  size_t *best = malloc(steps * sizeof *best);
+  int32_t *mo = malloc(p * sizeof *mo);
+  int st =
+      wrong && ov && best && mo ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "Moving MNIST: out of memory");
+  const int strip_row[5] = {-1, 1, 2, -1, 3}; /* x^2, x^3 and exp under the stored frames */
+  for (int m = 0; m < 5 && !st; m++) {
+    hop_seq *s = delta_net(n, p, mm_models[m], mm->xi, &st);
+    if (!s) break;
+    int is_exp = mm_models[m].kind == HOP_DAM_EXP;
+    size_t checked = 0, nwrong = 0, first = 0, avoidable = 0;
+    st = hop_seq_transitions(s, 0, p, !is_exp, wrong, &checked);
+    for (size_t k = 0; k < checked && !st; k++)
+      if (wrong[k]) {
+        first = nwrong++ ? first : k + 1;
+        avoidable += !mm->twin[k];
+      }
+    size_t runs = is_exp ? (size_t)cf->mm_serial : steps, exact = 0;
+    if (!st)
+      st = serial(s, steps, ov, best, mo, strip_steps, strip_row[m] < 0 ? NULL : sp,
+                  (size_t)(strip_row[m] < 0 ? 0 : strip_row[m]));
+    for (size_t k = 0; k < steps && !st; k++)
+      hop_file_printf(f[1], "%s,%zu,%.4f,%zu,%ld\n", model_name(mm_models[m]), k + 1, ov[k],
+                      best[k], (long)best[k] - (long)((k + 1) % p));
+    if (!st && is_exp && runs > steps) st = serial(s, runs, ov, NULL, mo, strip_steps, NULL, 0);
+    for (size_t k = 0; k < runs && !st; k++) exact += ov[k] == 1.0;
+    hop_file_printf(f[0], "%s,%zu,%zu,%zu,%zu,%zu,%u,%zu,%zu,%zu,%zu,%.4f\n",
+                    model_name(mm_models[m]), n, p, checked, nwrong, first,
+                    first ? wrong[first - 1] : 0, avoidable, runs, exact, mm->twins, mm->ink);
+    if (is_exp)
+      mm->exp_wrong = nwrong, mm->exp_first = first, mm->exp_avoidable = avoidable;
+    else
+      mm->poly_models++, mm->poly_failed += nwrong > 0, mm->poly_first[m] = (double)first;
+    hop_seq_free(s);
+    hop_progress_add(&((results *)x->res)->prog, 1);
   }
+  free(wrong), free(ov), free(best), free(mo);
+  return st;
+}
+
+static void claims_l3(hop_exp *x, const mm_run *mm) {
+  char desc[400];
+  snprintf(desc, sizeof desc,
+           "Fig. 3A: Moving MNIST (%zu clips of %zu frames = %zu frames, N = 784, our generator "
+           "and 28 x 28 rule): the "
+           "polynomial DenseNets (and SeqNet) fail to recall the sequence",
+           mm->clips, mm->frames, mm->p);
+  hop_claims_addf(x->claims, "L3-poly", desc, "polynomial nets fail",
+                  "an error in every one of SeqNet, x^2, x^3, x^4",
+                  hop_claims_if(mm->poly_failed == mm->poly_models),
+                  "%zu of %zu fail; first wrong transition: SeqNet %.0f, x^2 %.0f, x^3 %.0f, x^4 "
+                  "%.0f (0: none)",
+                  mm->poly_failed, mm->poly_models, mm->poly_first[0], mm->poly_first[1],
+                  mm->poly_first[2], mm->poly_first[3]);
+  snprintf(desc, sizeof desc,
+           "Fig. 3A: the exponential DenseNet recalls all %zu frames of the Moving MNIST "
+           "sequence perfectly (every "
+           "transition, the wrap-around included); transitions out of frames that have an "
+           "identical copy elsewhere (%zu frames in our "
+           "set) cannot all be right for any network and are counted apart",
+           mm->p, mm->twins);
+  hop_claims_addf(x->claims, "L3-exp", desc, "whole sequence recalled perfectly",
+                  "0 wrong transitions out of unique frames", hop_claims_if(mm->exp_avoidable == 0),
+                  "%zu wrong out of unique frames; %zu wrong in all, of %zu (first at %zu); "
+                  "%zu frames with an identical twin",
+                  mm->exp_avoidable, mm->exp_wrong, mm->p, mm->exp_first, mm->twins);
+}
+
+/* Fig. 3A: Moving MNIST as one long sequence, every model (movmnist*.csv, the strip; L3). */
+static int stage_movmnist(hop_exp *x) {
+  const config *cf = x->cfg;
+  const char *out = x->cli.out;
+  mm_run mm = {.clips = (size_t)cf->mm_clips, .frames = (size_t)cf->mm_frames, .n = 784};
+  mm.p = mm.clips * mm.frames;
+  mm.xi = malloc(mm.p * mm.n), mm.twin = calloc(mm.p, 1);
+  hashed *hash = malloc(mm.p * sizeof *hash);
+  int st = mm.xi && hash && mm.twin
+               ? HOP_OK
+               : HOP_RAISE(HOP_ENOMEM, "Moving MNIST: %zu frames do not fit in memory", mm.p);
+  if (!st) st = mm_frames(x, &mm, hash);
+  if (!st) mm_twins(&mm, hash);
   free(hash);
-  size_t twins = 0;
-  for (size_t k = 0; k < p && !st; k++) twins += twin[k];
-  const hop_dam_f models[5] = {
-      {HOP_DAM_POLY, 1}, {HOP_DAM_POLY, 2}, {HOP_DAM_POLY, 3}, {HOP_DAM_POLY, 4}, {HOP_DAM_EXP, 0}};
   size_t steps = (size_t)cf->mm_steps, strip_steps[N_STRIP];
   for (size_t k = 0; k < N_STRIP; k++)
     strip_steps[k] = k < 6 ? k : 5 + (k - 5) * (steps - 5) / (N_STRIP - 5);
@@ -827,83 +918,19 @@ static int stage_movmnist(hop_exp *x) {
   if (!st) st = strip_new(&sp, 28, 28, 4);
   if (!st &&
       (!(f[0] = hop_file_open(
-             cli->out, "movmnist.csv",
+             out, "movmnist.csv",
              "model,N,P,transitions_checked,transitions_wrong,first_wrong,bits_wrong_there,"
              "wrong_from_unique_frames,serial_steps,serial_exact,frames_with_a_twin,ink")) ||
-       !(f[1] = hop_file_open(cli->out, "movmnist_trace.csv",
+       !(f[1] = hop_file_open(out, "movmnist_trace.csv",
                               "model,step,overlap_correct,best_match,offset_from_schedule"))))
     st = hop_error_code();
-  for (size_t k = 0; k < N_STRIP && !st; k++) strip_put(&sp, 0, k, xi + (strip_steps[k] % p) * n);
-  size_t poly_failed = 0, poly_models = 0, exp_wrong = 0, exp_first = 0, exp_avoidable = 0;
-  double poly_first[4] = {0};
-  uint32_t *wrong = st ? NULL : malloc(p * sizeof *wrong);
-  double *ov = malloc((cf->mm_serial > (long)steps ? (size_t)cf->mm_serial : steps) * sizeof *ov);
-  size_t *best = malloc(steps * sizeof *best);
-  int32_t *mo = malloc(p * sizeof *mo);
-  if (!st && (!wrong || !ov || !best || !mo))
-    st = HOP_RAISE(HOP_ENOMEM, "Moving MNIST: out of memory");
-  const int strip_row[5] = {-1, 1, 2, -1, 3}; /* x^2, x^3 and exp under the stored frames */
-  for (int m = 0; m < 5 && !st; m++) {
-    hop_seq *s = delta_net(n, p, models[m], xi, &st);
-    if (!s) break;
-    int is_exp = models[m].kind == HOP_DAM_EXP;
-    size_t checked = 0, nwrong = 0, first = 0, avoidable = 0;
-    st = hop_seq_transitions(s, 0, p, !is_exp, wrong, &checked);
-    for (size_t k = 0; k < checked && !st; k++)
-      if (wrong[k]) {
-        first = nwrong++ ? first : k + 1;
-        avoidable += !twin[k];
-      }
-    size_t runs = is_exp ? (size_t)cf->mm_serial : steps, exact = 0;
-    if (!st)
-      st = serial(s, steps, ov, best, mo, strip_steps, strip_row[m] < 0 ? NULL : &sp,
-                  (size_t)(strip_row[m] < 0 ? 0 : strip_row[m]));
-    for (size_t k = 0; k < steps && !st; k++)
-      hop_file_printf(f[1], "%s,%zu,%.4f,%zu,%ld\n", model_name(models[m]), k + 1, ov[k], best[k],
-                      (long)best[k] - (long)((k + 1) % p));
-    if (!st && is_exp && runs > steps) st = serial(s, runs, ov, NULL, mo, strip_steps, NULL, 0);
-    for (size_t k = 0; k < runs && !st; k++) exact += ov[k] == 1.0;
-    hop_file_printf(f[0], "%s,%zu,%zu,%zu,%zu,%zu,%u,%zu,%zu,%zu,%zu,%.4f\n", model_name(models[m]),
-                    n, p, checked, nwrong, first, first ? wrong[first - 1] : 0, avoidable, runs,
-                    exact, twins, ink);
-    if (is_exp)
-      exp_wrong = nwrong, exp_first = first, exp_avoidable = avoidable;
-    else
-      poly_models++, poly_failed += nwrong > 0, poly_first[m] = (double)first;
-    hop_seq_free(s);
-    hop_progress_add(&res->prog, 1);
-  }
+  for (size_t k = 0; k < N_STRIP && !st; k++)
+    strip_put(&sp, 0, k, mm.xi + (strip_steps[k] % mm.p) * mm.n);
+  if (!st) st = mm_recall(x, &mm, &sp, strip_steps, f);
   st = hop_file_finish(f, 2, st);
-  if (!st) st = strip_write(&sp, cli->out, "grid_movmnist.csv");
-  if (!st) {
-    char desc[400];
-    snprintf(desc, sizeof desc,
-             "Fig. 3A: Moving MNIST (%zu clips of %zu frames = %zu frames, N = 784, our generator "
-             "and 28 x 28 rule): the "
-             "polynomial DenseNets (and SeqNet) fail to recall the sequence",
-             clips, frames, p);
-    hop_claims_addf(
-        x->claims, "L3-poly", desc, "polynomial nets fail",
-        "an error in every one of SeqNet, x^2, x^3, x^4",
-        poly_failed == poly_models ? "reproduced" : "not reproduced",
-        "%zu of %zu fail; first wrong transition: SeqNet %.0f, x^2 %.0f, x^3 %.0f, x^4 %.0f "
-        "(0: none)",
-        poly_failed, poly_models, poly_first[0], poly_first[1], poly_first[2], poly_first[3]);
-    snprintf(desc, sizeof desc,
-             "Fig. 3A: the exponential DenseNet recalls all %zu frames of the Moving MNIST "
-             "sequence perfectly (every "
-             "transition, the wrap-around included); transitions out of frames that have an "
-             "identical copy elsewhere (%zu frames in our "
-             "set) cannot all be right for any network and are counted apart",
-             p, twins);
-    hop_claims_addf(x->claims, "L3-exp", desc, "whole sequence recalled perfectly",
-                    "0 wrong transitions out of unique frames",
-                    exp_avoidable == 0 ? "reproduced" : "not reproduced",
-                    "%zu wrong out of unique frames; %zu wrong in all, of %zu (first at %zu); "
-                    "%zu frames with an identical twin",
-                    exp_avoidable, exp_wrong, p, exp_first, twins);
-  }
-  free(sp.img), free(xi), free(twin), free(wrong), free(ov), free(best), free(mo);
+  if (!st) st = strip_write(&sp, out, "grid_movmnist.csv");
+  if (!st) claims_l3(x, &mm);
+  free(sp.img), free(mm.xi), free(mm.twin);
   return st;
 }
 
