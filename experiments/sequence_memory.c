@@ -1063,140 +1063,172 @@ static int stage_video(hop_exp *x) {
 }
 
 /* ---- the temporal kernel (our reconstruction) ------------------------------------ */
+/* Per kernel, what the K claims read: repair (mean over the noise draws), draws back on
+ * schedule (ahead, behind, frozen) at c+10, the deleted frame's overlap, clean playback
+ * speed, stalls and the frame it freezes on. */
+typedef struct {
+  double repair[MAX_KERNELS], lost[MAX_KERNELS], speed[MAX_KERNELS], stalls[MAX_KERNELS];
+  long frozen[MAX_KERNELS];
+  size_t back[MAX_KERNELS], ahead[MAX_KERNELS], behind[MAX_KERNELS], froze[MAX_KERNELS];
+} kern_tally;
+
+/* Buffers of the kernel runs and the frame c they disturb. */
+typedef struct {
+  size_t p, n, c;
+  signed char *xi, *a, *b; /* (p, n) the stored frames; (n) states */
+  int32_t *m;              /* (p) overlaps of best_match */
+  size_t *orig;            /* (p) the video frame stored at j */
+  gsl_rng *r;
+} kern_work;
+
+static const char *const kernel_cases[3] = {"clean", "noise", "deleted"};
+
+/* One run of kernel k in case cs (0 clean, 1 noise draw, 2 frame c deleted): the trace
+ * around c (draw 0) and the summary row, tallied. */
+static int kernel_run(hop_exp *x, kern_work *w, size_t k, int cs, size_t draw, hop_file **f,
+                      kern_tally *tl) {
+  const results *res = x->res;
+  const movie *mv = &res->mv;
+  size_t n = w->n, c = w->c, q = cs == 2 ? w->p - 1 : w->p,
+         draws = (size_t)((const config *)x->cfg)->noise_draws;
+  for (size_t j = 0, v = 0; j < q; j++, v++) {
+    if (cs == 2 && v == c) v++;
+    w->orig[j] = v;
+    memcpy(w->xi + j * n, mv->xi + v * n, n);
+  }
+  if (cs == 1) { /* the same noise frames for every kernel */
+    hop_rng_reseed(w->r, x->cli.seed, hop_rng_key(c, draw, w->p, RNG_NOISE));
+    draw_pm1(w->r, w->xi + c * n, n);
+  }
+  const kernel *kn = &res->kern[k];
+  hop_seq *s = hop_seq_alloc(n, q, (hop_dam_f){HOP_DAM_EXP, 0}, kn->taps, kn->ntaps);
+  int st = s ? hop_seq_store(s, w->xi, q) : hop_error_code();
+  memcpy(w->a, w->xi, n);
+  size_t prev = 0, nst = 0, nback = 0, exact = 0, steps = q - 1, still_from = 1;
+  long advance = 0, offset = 0;
+  double rc = NAN, rc1 = NAN;
+  for (size_t t = 1; t <= steps && !st; t++) {
+    st = hop_seq_step(s, w->a, w->b);
+    untie(w->b, n);
+    memcpy(w->a, w->b, n);
+    double bo;
+    size_t bi = best_match(s, w->a, w->m, &bo);
+    long d = (long)bi - (long)prev;
+    if (d < -(long)q / 2) d += (long)q;
+    if (d > (long)q / 2) d -= (long)q;
+    advance += d, nst += d == 0, nback += d < 0, exact += bo == 1.0;
+    if (d != 0) still_from = t + 1; /* the last run of steps on one frame starts here */
+    prev = bi;
+    size_t want = w->orig[t % q]; /* the video frame the delta schedule shows at step t */
+    if (draw == 0 && t + 40 >= c && t <= c + 40)
+      hop_file_printf(f[0], "%s,%g,%s,%zu,%zu,%.4f\n", kn->name, kn->param, kernel_cases[cs], t,
+                      w->orig[bi], hop_math_overlap_pm1(w->a, mv->xi + want * n, n));
+    if (t == c) /* the step at which frame c is due (deleted: c+1 is stored there) */
+      rc = hop_math_overlap_pm1(w->a, mv->xi + c * n, n),
+      rc1 = hop_math_overlap_pm1(w->a, mv->xi + (c + 1) * n, n);
+    if (t == c + 10) offset = (long)w->orig[bi] - (long)want;
+  }
+  hop_seq_free(s);
+  if (st) return st;
+  /* frozen: the run ends with at least 50 steps on one stored frame */
+  long frozen_step = steps + 1 - still_from >= 50 ? (long)still_from : -1,
+       frozen_frame = frozen_step > 0 ? (long)w->orig[prev] : -1;
+  hop_file_printf(f[1], "%s,%g,%s,%zu,%zu,%.4f,%zu,%zu,%zu,%.4f,%.4f,%ld,%ld,%ld\n", kn->name,
+                  kn->param, kernel_cases[cs], draw, steps, (double)advance / (double)steps, nst,
+                  nback, exact, rc, rc1, offset, frozen_step, frozen_frame);
+  if (cs == 0) {
+    tl->speed[k] = (double)advance / (double)steps, tl->stalls[k] = (double)nst;
+    tl->frozen[k] = frozen_frame;
+  } else if (cs == 1) {
+    tl->repair[k] += rc / (double)draws, tl->back[k] += offset == 0, tl->ahead[k] += offset > 0;
+    tl->behind[k] += offset<0, tl->froze[k] += frozen_step> 0;
+  } else {
+    tl->lost[k] = rc;
+  }
+  return HOP_OK;
+}
+
+static void claims_kernel(hop_exp *x, size_t c, const kern_tally *tl) {
+  const results *res = x->res;
+  size_t draws = (size_t)((const config *)x->cfg)->noise_draws, bg = 0;
+  for (size_t k = 1; k < res->nkern; k++) /* the Gaussian that repairs best, against delta */
+    if (!strcmp(res->kern[k].name, "gauss") && (bg == 0 || tl->repair[k] > tl->repair[bg])) bg = k;
+  char desc[400];
+  snprintf(desc, sizeof desc,
+           "kernel (our reconstruction): video frame %zu replaced by noise in the stored "
+           "sequence (%zu noise draws); mean "
+           "overlap of the frame recalled at its step with the true frame, and draws back on the "
+           "delta schedule 10 steps later; delta "
+           "against the best Gaussian (sigma = %g)",
+           c, draws, bg ? res->kern[bg].param : NAN);
+  hop_claims_addf(
+      x->claims, "K1-repair", desc, "not reported (abstract only)", "-", HOP_CLAIMS_BEYOND,
+      "delta %.3f (%zu of %zu back on schedule), Gaussian %.3f "
+      "(%zu of %zu back on schedule, %zu ahead, %zu behind; %zu frozen on one frame to the end)",
+      tl->repair[0], tl->back[0], draws, bg ? tl->repair[bg] : NAN, bg ? tl->back[bg] : 0, draws,
+      bg ? tl->ahead[bg] : 0, bg ? tl->behind[bg] : 0, bg ? tl->froze[bg] : 0);
+  snprintf(desc, sizeof desc,
+           "kernel: video frame %zu deleted; overlap of the frame recalled at its step with the "
+           "deleted frame (no kernel "
+           "can restore a frame never stored)",
+           c);
+  hop_claims_addf(x->claims, "K2-deleted", desc, "not reported (abstract only)", "-",
+                  HOP_CLAIMS_BEYOND, "delta %.3f, Gaussian %.3f", tl->lost[0],
+                  bg ? tl->lost[bg] : NAN);
+  char text[512];
+  size_t used = 0;
+  for (size_t k = 0; k < res->nkern && used < sizeof text; k++)
+    used += (size_t)snprintf(text + used, sizeof text - used,
+                             tl->frozen[k] >= 0
+                                 ? "%s%s %g: %.2f frames/step, %.0f stalls, frozen at frame %ld"
+                                 : "%s%s %g: %.2f frames/step, %.0f stalls",
+                             k ? "; " : "", res->kern[k].name, res->kern[k].param, tl->speed[k],
+                             tl->stalls[k], tl->frozen[k]);
+  hop_claims_addf(x->claims, "K3-playback",
+                  "kernel: on the clean video, stored frames advanced per step over the whole "
+                  "run, stalls (steps on the same frame), "
+                  "and the frame it freezes on (the run ends with 50 or more steps on one frame)",
+                  "not reported (abstract only)", "-", HOP_CLAIMS_BEYOND, "%s", text);
+}
+
+/* The temporal kernels on the video: clean, with frame c replaced by noise (each draw),
+ * and with frame c deleted (kernel_trace.csv, kernel_summary.csv; K1-K3). */
 static int stage_kernel(hop_exp *x) {
   const config *cf = x->cfg;
   results *res = x->res;
-  const hop_cli *cli = &x->cli;
   const movie *mv = &res->mv;
   size_t p = mv->p, n = mv->n, c = (size_t)cf->kernel_frame, draws = (size_t)cf->noise_draws;
   if (c + 12 >= p) c = p / 2; /* short --video-frames runs */
   hop_file *f[2] = {NULL, NULL};
   int st = HOP_OK;
-  if (!(f[0] = hop_file_open(cli->out, "kernel_trace.csv",
+  if (!(f[0] = hop_file_open(x->cli.out, "kernel_trace.csv",
                              "kernel,param,case,step,best_frame,overlap_schedule")) ||
-      !(f[1] = hop_file_open(cli->out, "kernel_summary.csv",
+      !(f[1] = hop_file_open(x->cli.out, "kernel_summary.csv",
                              "kernel,param,case,draw,steps,speed,stalls,backward,exact_frames,"
                              "overlap_at_c_with_frame_c,overlap_at_c_with_frame_c+1,offset_at_c+10,"
                              "frozen_from_step,frozen_at_frame")))
     st = hop_error_code();
-  signed char *xi = malloc(p * n), *a = malloc(n), *b = malloc(n);
-  int32_t *m = malloc(p * sizeof *m);
-  size_t *orig = malloc(p * sizeof *orig);
-  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-  if (!st && (!xi || !a || !b || !m || !orig || !r))
+  kern_work w = {p,
+                 n,
+                 c,
+                 malloc(p * n),
+                 malloc(n),
+                 malloc(n),
+                 malloc(p * sizeof(int32_t)),
+                 malloc(p * sizeof(size_t)),
+                 gsl_rng_alloc(gsl_rng_mt19937)};
+  if (!st && (!w.xi || !w.a || !w.b || !w.m || !w.orig || !w.r))
     st = HOP_RAISE(HOP_ENOMEM, "kernel: out of memory");
-  const char *cases[3] = {"clean", "noise", "deleted"};
-  /* per kernel: repair (mean over the noise draws), draws back on schedule at c+10, the
-   * deleted case's overlap with the lost frame, clean playback speed and stalls */
-  double repair[MAX_KERNELS] = {0}, lost[MAX_KERNELS] = {0}, speed[MAX_KERNELS] = {0},
-         stalls[MAX_KERNELS] = {0};
-  long frozen[MAX_KERNELS];
-  size_t back[MAX_KERNELS] = {0}, ahead[MAX_KERNELS] = {0}, behind[MAX_KERNELS] = {0},
-         froze[MAX_KERNELS] = {0};
+  kern_tally tl = {0};
   for (size_t k = 0; k < res->nkern && !st; k++)
     for (size_t run = 0; run < draws + 2 && !st; run++) {
       int cs = run == 0 ? 0 : run <= draws ? 1 : 2;
-      size_t draw = cs == 1 ? run - 1 : 0;
-      size_t q = cs == 2 ? p - 1 : p; /* stored frames; orig[j] = the video frame stored at j */
-      for (size_t j = 0, v = 0; j < q; j++, v++) {
-        if (cs == 2 && v == c) v++;
-        orig[j] = v;
-        memcpy(xi + j * n, mv->xi + v * n, n);
-      }
-      if (cs == 1) { /* the same noise frames for every kernel */
-        hop_rng_reseed(r, cli->seed, hop_rng_key(c, draw, p, RNG_NOISE));
-        draw_pm1(r, xi + c * n, n);
-      }
-      const kernel *kn = &res->kern[k];
-      hop_seq *s = hop_seq_alloc(n, q, (hop_dam_f){HOP_DAM_EXP, 0}, kn->taps, kn->ntaps);
-      if (!s || (st = hop_seq_store(s, xi, q))) {
-        st = st ? st : hop_error_code();
-        hop_seq_free(s);
-        break;
-      }
-      memcpy(a, xi, n);
-      size_t prev = 0, nst = 0, nback = 0, exact = 0, steps = q - 1, still_from = 1;
-      long advance = 0, offset = 0;
-      double rc = NAN, rc1 = NAN;
-      for (size_t t = 1; t <= steps && !st; t++) {
-        st = hop_seq_step(s, a, b);
-        untie(b, n);
-        memcpy(a, b, n);
-        double bo;
-        size_t bi = best_match(s, a, m, &bo);
-        long d = (long)bi - (long)prev;
-        if (d < -(long)q / 2) d += (long)q;
-        if (d > (long)q / 2) d -= (long)q;
-        advance += d, nst += d == 0, nback += d < 0, exact += bo == 1.0;
-        if (d != 0) still_from = t + 1; /* the last run of steps on one frame starts here */
-        prev = bi;
-        size_t want = orig[t % q]; /* the video frame the delta schedule shows at step t */
-        if (draw == 0 && t + 40 >= c && t <= c + 40)
-          hop_file_printf(f[0], "%s,%g,%s,%zu,%zu,%.4f\n", kn->name, kn->param, cases[cs], t,
-                          orig[bi], hop_math_overlap_pm1(a, mv->xi + want * n, n));
-        if (t == c) /* the step at which frame c is due (deleted: c+1 is stored there) */
-          rc = hop_math_overlap_pm1(a, mv->xi + c * n, n),
-          rc1 = hop_math_overlap_pm1(a, mv->xi + (c + 1) * n, n);
-        if (t == c + 10) offset = (long)orig[bi] - (long)want;
-      }
-      hop_seq_free(s);
-      if (st) break;
-      /* frozen: the run ends with at least 50 steps on one stored frame */
-      long frozen_step = steps + 1 - still_from >= 50 ? (long)still_from : -1,
-           frozen_frame = frozen_step > 0 ? (long)orig[prev] : -1;
-      hop_file_printf(f[1], "%s,%g,%s,%zu,%zu,%.4f,%zu,%zu,%zu,%.4f,%.4f,%ld,%ld,%ld\n", kn->name,
-                      kn->param, cases[cs], draw, steps, (double)advance / (double)steps, nst,
-                      nback, exact, rc, rc1, offset, frozen_step, frozen_frame);
-      if (cs == 0)
-        speed[k] = (double)advance / (double)steps, stalls[k] = (double)nst,
-        frozen[k] = frozen_frame;
-      if (cs == 1)
-        repair[k] += rc / (double)draws, back[k] += offset == 0, ahead[k] += offset > 0,
-            behind[k] += offset<0, froze[k] += frozen_step> 0;
-      if (cs == 2) lost[k] = rc;
+      st = kernel_run(x, &w, k, cs, cs == 1 ? run - 1 : 0, f, &tl);
       hop_progress_add(&res->prog, 1);
     }
   st = hop_file_finish(f, 2, st);
-  if (!st) {
-    size_t bg = 0; /* the Gaussian that repairs best, against delta */
-    for (size_t k = 1; k < res->nkern; k++)
-      if (!strcmp(res->kern[k].name, "gauss") && (bg == 0 || repair[k] > repair[bg])) bg = k;
-    char desc[400];
-    snprintf(desc, sizeof desc,
-             "kernel (our reconstruction): video frame %zu replaced by noise in the stored "
-             "sequence (%zu noise draws); mean "
-             "overlap of the frame recalled at its step with the true frame, and draws back on the "
-             "delta schedule 10 steps later; delta "
-             "against the best Gaussian (sigma = %g)",
-             c, draws, bg ? res->kern[bg].param : NAN);
-    hop_claims_addf(
-        x->claims, "K1-repair", desc, "not reported (abstract only)", "-", "beyond paper",
-        "delta %.3f (%zu of %zu back on schedule), Gaussian %.3f "
-        "(%zu of %zu back on schedule, %zu ahead, %zu behind; %zu frozen on one frame to the end)",
-        repair[0], back[0], draws, bg ? repair[bg] : NAN, bg ? back[bg] : 0, draws,
-        bg ? ahead[bg] : 0, bg ? behind[bg] : 0, bg ? froze[bg] : 0);
-    snprintf(desc, sizeof desc,
-             "kernel: video frame %zu deleted; overlap of the frame recalled at its step with the "
-             "deleted frame (no kernel "
-             "can restore a frame never stored)",
-             c);
-    hop_claims_addf(x->claims, "K2-deleted", desc, "not reported (abstract only)", "-",
-                    "beyond paper", "delta %.3f, Gaussian %.3f", lost[0], bg ? lost[bg] : NAN);
-    char text[512];
-    size_t used = 0;
-    for (size_t k = 0; k < res->nkern && used < sizeof text; k++)
-      used += (size_t)snprintf(
-          text + used, sizeof text - used,
-          frozen[k] >= 0 ? "%s%s %g: %.2f frames/step, %.0f stalls, frozen at frame %ld"
-                         : "%s%s %g: %.2f frames/step, %.0f stalls",
-          k ? "; " : "", res->kern[k].name, res->kern[k].param, speed[k], stalls[k], frozen[k]);
-    hop_claims_addf(x->claims, "K3-playback",
-                    "kernel: on the clean video, stored frames advanced per step over the whole "
-                    "run, stalls (steps on the same frame), "
-                    "and the frame it freezes on (the run ends with 50 or more steps on one frame)",
-                    "not reported (abstract only)", "-", "beyond paper", "%s", text);
-  }
-  free(xi), free(a), free(b), free(m), free(orig), gsl_rng_free(r);
+  if (!st) claims_kernel(x, c, &tl);
+  free(w.xi), free(w.a), free(w.b), free(w.m), free(w.orig), gsl_rng_free(w.r);
   return st;
 }
 
