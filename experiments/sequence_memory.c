@@ -977,36 +977,66 @@ static int load_video(const config *cf, movie *mv, char *path, size_t cap) {
   return HOP_OK;
 }
 
+/* Overlaps of consecutive frames (min, median, max) and the overlap matrix (every stride-th
+ * frame; grid_overlaps.csv). */
+static int video_overlaps(const movie *mv, hop_file *fg, double *cmin, double *cmed, double *cmax) {
+  size_t p = mv->p, n = mv->n;
+  double *cons = malloc((p - 1) * sizeof *cons);
+  if (!cons) return HOP_RAISE(HOP_ENOMEM, "video: out of memory");
+  for (size_t t = 0; t + 1 < p; t++)
+    cons[t] = hop_math_overlap_pm1(mv->xi + t * n, mv->xi + (t + 1) * n, n);
+  gsl_sort(cons, 1, p - 1);
+  *cmin = cons[0], *cmax = cons[p - 2], *cmed = gsl_stats_median_from_sorted_data(cons, 1, p - 1);
+  free(cons);
+  size_t stride = p > 200 ? 4 : 1;
+  for (size_t a = 0; a < p; a += stride) {
+    for (size_t b = 0; b < p; b += stride)
+      hop_file_printf(fg, "%zu,%zu,%.4f\n", a, b,
+                      hop_math_overlap_pm1(mv->xi + a * n, mv->xi + b * n, n));
+    hop_file_printf(fg, "\n");
+  }
+  return HOP_OK;
+}
+
+static void claims_video(hop_exp *x, const double *c, const size_t *wrong_of) {
+  const movie *mv = &((const results *)x->res)->mv;
+  char desc[400];
+  snprintf(desc, sizeof desc,
+           "video (vtest.avi, %zu frames of 64 x 48 = %zu neurons, binarised at each pixel's "
+           "median): overlaps of "
+           "consecutive frames",
+           mv->p, mv->n);
+  hop_claims_addf(x->claims, "V1-overlaps", desc, "not reported", "-", HOP_CLAIMS_BEYOND,
+                  "%.2f..%.2f, median %.2f", c[0], c[2], c[1]);
+  snprintf(desc, sizeof desc,
+           "video: wrong transitions of %zu for SeqNet, x^2, x^3 and the exponential DenseNet "
+           "(how exponential separation copes "
+           "with highly correlated frames)",
+           mv->p);
+  hop_claims_addf(x->claims, "V2-recall", desc,
+                  "not reported (the source's abstract: movie frames are stored and recalled)", "-",
+                  HOP_CLAIMS_BEYOND, "SeqNet %zu, x^2 %zu, x^3 %zu, exp %zu", wrong_of[0],
+                  wrong_of[1], wrong_of[2], wrong_of[3]);
+}
+
+/* The video stored as one sequence in SeqNet, x^2, x^3 and the exponential DenseNet: its
+ * frames' overlaps, every model's wrong transitions and serial recall (video*.csv, the
+ * strip, grid_overlaps.csv; V1, V2). */
 static int stage_video(hop_exp *x) {
   results *res = x->res;
-  const hop_cli *cli = &x->cli;
   const movie *mv = &res->mv;
   size_t p = mv->p, n = mv->n;
   hop_file *f[3] = {NULL, NULL, NULL};
   int st = HOP_OK;
   if (!(f[0] = hop_file_open(
-            cli->out, "video.csv",
+            x->cli.out, "video.csv",
             "model,frames,N,consecutive_min,consecutive_median,consecutive_max,transitions_wrong,"
             "first_wrong,serial_steps,serial_exact,final_overlap")) ||
-      !(f[1] = hop_file_open(cli->out, "video_recall.csv", "model,step,overlap_correct")) ||
-      !(f[2] = hop_file_open(cli->out, "grid_overlaps.csv", "i,j,overlap")))
+      !(f[1] = hop_file_open(x->cli.out, "video_recall.csv", "model,step,overlap_correct")) ||
+      !(f[2] = hop_file_open(x->cli.out, "grid_overlaps.csv", "i,j,overlap")))
     st = hop_error_code();
-  double *cons = malloc((p - 1) * sizeof *cons), cmin = 0, cmed = 0, cmax = 0;
-  if (!cons) st = HOP_RAISE(HOP_ENOMEM, "video: out of memory");
-  for (size_t t = 0; t + 1 < p && !st; t++)
-    cons[t] = hop_math_overlap_pm1(mv->xi + t * n, mv->xi + (t + 1) * n, n);
-  if (!st) {
-    gsl_sort(cons, 1, p - 1);
-    cmin = cons[0], cmax = cons[p - 2], cmed = gsl_stats_median_from_sorted_data(cons, 1, p - 1);
-  }
-  free(cons);
-  size_t stride = p > 200 ? 4 : 1;
-  for (size_t a = 0; a < p && !st; a += stride) {
-    for (size_t b = 0; b < p; b += stride)
-      hop_file_printf(f[2], "%zu,%zu,%.4f\n", a, b,
-                      hop_math_overlap_pm1(mv->xi + a * n, mv->xi + b * n, n));
-    hop_file_printf(f[2], "\n");
-  }
+  double c[3] = {0, 0, 0}; /* consecutive overlaps: min, median, max */
+  if (!st) st = video_overlaps(mv, f[2], &c[0], &c[1], &c[2]);
   const hop_dam_f models[4] = {
       {HOP_DAM_POLY, 1}, {HOP_DAM_POLY, 2}, {HOP_DAM_POLY, 3}, {HOP_DAM_EXP, 0}};
   size_t strip_steps[N_STRIP], wrong_of[4] = {0};
@@ -1031,33 +1061,15 @@ static int stage_video(hop_exp *x) {
     }
     if (!st)
       hop_file_printf(f[0], "%s,%zu,%zu,%.4f,%.4f,%.4f,%zu,%zu,%zu,%zu,%.4f\n",
-                      model_name(models[m]), p, n, cmin, cmed, cmax, nwrong, first, p - 1, exact,
+                      model_name(models[m]), p, n, c[0], c[1], c[2], nwrong, first, p - 1, exact,
                       ov[p - 2]);
     wrong_of[m] = nwrong;
     hop_seq_free(s);
     hop_progress_add(&res->prog, 1);
   }
   st = hop_file_finish(f, 3, st);
-  if (!st) st = strip_write(&sp, cli->out, "grid_video.csv");
-  if (!st) {
-    char desc[400];
-    snprintf(desc, sizeof desc,
-             "video (vtest.avi, %zu frames of 64 x 48 = %zu neurons, binarised at each pixel's "
-             "median): overlaps of "
-             "consecutive frames",
-             p, n);
-    hop_claims_addf(x->claims, "V1-overlaps", desc, "not reported", "-", "beyond paper",
-                    "%.2f..%.2f, median %.2f", cmin, cmax, cmed);
-    snprintf(desc, sizeof desc,
-             "video: wrong transitions of %zu for SeqNet, x^2, x^3 and the exponential DenseNet "
-             "(how exponential separation copes "
-             "with highly correlated frames)",
-             p);
-    hop_claims_addf(x->claims, "V2-recall", desc,
-                    "not reported (the source's abstract: movie frames are stored and recalled)",
-                    "-", "beyond paper", "SeqNet %zu, x^2 %zu, x^3 %zu, exp %zu", wrong_of[0],
-                    wrong_of[1], wrong_of[2], wrong_of[3]);
-  }
+  if (!st) st = strip_write(&sp, x->cli.out, "grid_video.csv");
+  if (!st) claims_video(x, c, wrong_of);
   free(sp.img), free(wrong), free(ov);
   return st;
 }
