@@ -639,17 +639,112 @@ static double ramsauer_beta(const keyset *ks) {
   return found;
 }
 
+/* The regimes of one key set over the beta grid: where each begins and ends, how many grid
+ * points it holds, and whether they come in the order global, middle, keys. */
+typedef struct {
+  double lo[N_REGIMES], hi[N_REGIMES];
+  long count[N_REGIMES], unconv;
+  int order_ok;
+} regime_tally;
+
+/* wells.csv rows of key set s, and their regimes. */
+static regime_tally wells_rows(hop_jobs *q, int s, size_t nb, hop_file *f) {
+  regime_tally g = {.order_ok = 1};
+  int last = REG_GLOBAL;
+  for (int r = 0; r < N_REGIMES; r++) g.lo[r] = INFINITY, g.hi[r] = -INFINITY;
+  for (size_t b = 0; b < nb; b++) {
+    const wells_job *j = hop_jobs_at(q, (size_t)s * nb + b);
+    hop_file_printf(f, "%s,%.6g,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%.3e,%s\n", keyset_names[s], j->beta,
+                    j->wells, j->at_keys, j->at_means, j->saddles, j->marginal, j->unconverged,
+                    j->iters, j->global_dist, regime_names[j->regime]);
+    g.lo[j->regime] = fmin(g.lo[j->regime], j->beta),
+    g.hi[j->regime] = fmax(g.hi[j->regime], j->beta);
+    g.count[j->regime]++;
+    g.unconv += j->unconverged;
+    if (j->regime == REG_GLOBAL && last != REG_GLOBAL)
+      g.order_ok = 0;                                              /* global only at the start */
+    if (last == REG_KEYS && j->regime != REG_KEYS) g.order_ok = 0; /* keys to the end */
+    last = j->regime;
+  }
+  return g;
+}
+
+/* A2 for key set s: the three regimes (or the cluster averages), where the single well
+ * ends (betas[0..2]: the branch's near-instability, its lambda_min, the linearised
+ * prediction), and one well per key against Ramsauer et al.'s bound beta_r. */
+static void claims_a2(hop_exp *x, int s, const regime_tally *g, size_t nb, const double *betas,
+                      double beta_r) {
+  const config *cf = x->cfg;
+  const double *lo = g->lo, *hi = g->hi;
+  const long *count = g->count;
+  int three = count[REG_GLOBAL] && count[REG_KEYS] &&
+              (count[REG_METASTABLE] || count[REG_CLUSTERS]) && g->order_ok;
+  char what[600];
+  if (s == KEYS_RANDOM) {
+    snprintf(what, sizeof what,
+             "wells (local minima of E found from %ld random starts) against beta in [%g, %g] "
+             "for %ld random "
+             "unit keys in %ld dimensions: one global-average well at small beta, metastable "
+             "wells in between, one well per "
+             "key at large beta, in that order",
+             cf->starts, cf->beta_min, cf->beta_max, cf->keys, cf->dim);
+    hop_claims_addf(x->claims, "A2-regimes", what, "three regimes (Ramsauer et al. 2021)",
+                    "all three, in order", hop_claims_if(three),
+                    "global beta <= %.3g; metastable %.3g-%.3g; keys beta >= %.3g "
+                    "(%ld unconverged starts of %ld)",
+                    hi[REG_GLOBAL], lo[REG_METASTABLE], hi[REG_METASTABLE], lo[REG_KEYS], g->unconv,
+                    cf->starts * (long)nb);
+  } else {
+    snprintf(what, sizeof what,
+             "the same for %ld unit keys in %ld clusters: the metastable regime holds a range "
+             "where the "
+             "wells are the %ld cluster averages",
+             cf->keys, cf->clusters, cf->clusters);
+    hop_claims_addf(x->claims, "A2-clusters", what, "metastable wells = averages of subsets",
+                    "a cluster-average range between global and keys",
+                    hop_claims_if(three && count[REG_CLUSTERS]),
+                    "global beta <= %.3g; cluster averages %.3g-%.3g "
+                    "(%ld grid points); keys beta >= %.3g",
+                    hi[REG_GLOBAL], lo[REG_CLUSTERS], hi[REG_CLUSTERS], count[REG_CLUSTERS],
+                    lo[REG_KEYS]);
+  }
+  /* how the single-well regime ends: at the average's (near) loss of stability, or earlier */
+  snprintf(
+      what, sizeof what,
+      "%s keys: where the single-well regime ends, against the average's branch followed in beta "
+      "(lambda_min of the Hessian I - beta Cov_p(X) near 0) and the linearised prediction "
+      "1/lambda_max(Cov(X))",
+      keyset_names[s]);
+  hop_claims_addf(x->claims, s == KEYS_RANDOM ? "A2-split" : "A2-split-clusters", what,
+                  HOP_CLAIMS_BEYOND, "-", HOP_CLAIMS_BEYOND,
+                  "last single well at beta %.4g (next grid beta %.4g); branch near-instability "
+                  "at beta %.4g (lambda_min %.3g); "
+                  "1/lambda_max(Cov) = %.4g",
+                  hi[REG_GLOBAL], hi[REG_GLOBAL] * pow(10.0, 1.0 / cf->per_decade), betas[0],
+                  betas[1], betas[2]);
+  snprintf(
+      what, sizeof what,
+      "%s keys: one well per key from beta at most Ramsauer et al.'s sufficient beta (Theorem 3: "
+      "Delta_i >= 2/(beta n) + log(2(n-1) n beta M^2)/beta for every key)",
+      keyset_names[s]);
+  hop_claims_addf(x->claims, s == KEYS_RANDOM ? "A2-keys" : "A2-keys-clusters", what,
+                  "beyond paper (a sufficient condition)", "measured <= bound",
+                  hop_claims_if(count[REG_KEYS] && lo[REG_KEYS] <= beta_r),
+                  "one well per key from beta %.4g; bound %.4g",
+                  count[REG_KEYS] ? lo[REG_KEYS] : INFINITY, beta_r);
+}
+
+/* A2: wells against beta for random and clustered keys (wells.csv, regimes.csv). */
 static int stage_wells(hop_exp *x) {
   const config *cf = x->cfg;
   results *res = x->res;
-  const hop_cli *cli = &x->cli;
   size_t n = (size_t)cf->keys, d = (size_t)cf->dim,
          nb = (size_t)lround(cf->per_decade * log10(cf->beta_max / cf->beta_min)) + 1;
-  int threads = (int)cli->threads;
+  int threads = (int)x->cli.threads;
   keyset sets[N_KEYSETS] = {{0}};
   iterate_work **work = calloc((size_t)threads, sizeof *work);
   hop_jobs *q = hop_jobs_new(N_KEYSETS * nb, sizeof(wells_job));
-  gsl_rng *r = hop_rng_alloc(cli->seed, hop_rng_key(0, 0, 0, RNG_KEYS));
+  gsl_rng *r = hop_rng_alloc(x->cli.seed, hop_rng_key(0, 0, 0, RNG_KEYS));
   hop_file *f[2] = {NULL, NULL};
   int st = work && q && r ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "wells: out of memory");
   for (int t = 0; t < threads && !st; t++)
@@ -661,97 +756,28 @@ static int stage_wells(hop_exp *x) {
       st = hop_jobs_push(
           q, &(wells_job){
                  .set = s, .b = b, .beta = cf->beta_min * pow(10.0, (double)b / cf->per_decade)});
-  if (!st) st = hop_jobs_run(q, run_wells, &(wells_ctx){cf, res, cli->seed, sets, work}, threads);
+  if (!st) st = hop_jobs_run(q, run_wells, &(wells_ctx){cf, res, x->cli.seed, sets, work}, threads);
   if (!st &&
-      (!(f[0] = hop_file_open(cli->out, "wells.csv",
+      (!(f[0] = hop_file_open(x->cli.out, "wells.csv",
                               "keys,beta,wells,wells_at_keys,wells_at_cluster_means,saddles,"
                               "marginal,unconverged,iterations,global_well_to_mean,regime")) ||
        !(f[1] = hop_file_open(
-             cli->out, "regimes.csv",
+             x->cli.out, "regimes.csv",
              "keys,regime,beta_from,beta_to,grid_points,predicted_beta,linearised_beta"))))
     st = hop_error_code();
   for (int s = 0; s < N_KEYSETS && !st; s++) {
-    double lo[N_REGIMES], hi[N_REGIMES], beta_c, lam_c, beta_u, beta_r = ramsauer_beta(&sets[s]);
-    long count[N_REGIMES] = {0}, unconv = 0;
-    int order_ok = 1, last = REG_GLOBAL;
-    for (int g = 0; g < N_REGIMES; g++) lo[g] = INFINITY, hi[g] = -INFINITY;
-    for (size_t b = 0; b < nb; b++) {
-      const wells_job *j = hop_jobs_at(q, (size_t)s * nb + b);
-      hop_file_printf(f[0], "%s,%.6g,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%.3e,%s\n", keyset_names[s],
-                      j->beta, j->wells, j->at_keys, j->at_means, j->saddles, j->marginal,
-                      j->unconverged, j->iters, j->global_dist, regime_names[j->regime]);
-      lo[j->regime] = fmin(lo[j->regime], j->beta), hi[j->regime] = fmax(hi[j->regime], j->beta);
-      count[j->regime]++;
-      unconv += j->unconverged;
-      if (j->regime == REG_GLOBAL && last != REG_GLOBAL)
-        order_ok = 0;                                              /* global only at the start */
-      if (last == REG_KEYS && j->regime != REG_KEYS) order_ok = 0; /* keys to the end */
-      last = j->regime;
-    }
-    if ((st = branch_of_the_average(work[0], &sets[s], cf, &beta_c, &lam_c, &beta_u))) break;
-    for (int g = 0; g < N_REGIMES; g++)
-      if (count[g])
-        hop_file_printf(f[1], "%s,%s,%.6g,%.6g,%ld,%.6g,%.6g\n", keyset_names[s], regime_names[g],
-                        lo[g], hi[g], count[g],
-                        g == REG_GLOBAL ? beta_c
-                        : g == REG_KEYS ? beta_r
+    double betas[3], beta_r = ramsauer_beta(&sets[s]); /* betas: beta_c, lambda_c, beta_u */
+    regime_tally g = wells_rows(q, s, nb, f[0]);
+    if ((st = branch_of_the_average(work[0], &sets[s], cf, &betas[0], &betas[1], &betas[2]))) break;
+    for (int k = 0; k < N_REGIMES; k++)
+      if (g.count[k])
+        hop_file_printf(f[1], "%s,%s,%.6g,%.6g,%ld,%.6g,%.6g\n", keyset_names[s], regime_names[k],
+                        g.lo[k], g.hi[k], g.count[k],
+                        k == REG_GLOBAL ? betas[0]
+                        : k == REG_KEYS ? beta_r
                                         : NAN,
-                        g == REG_GLOBAL ? beta_u : NAN);
-    int three = count[REG_GLOBAL] && count[REG_KEYS] &&
-                (count[REG_METASTABLE] || count[REG_CLUSTERS]) && order_ok;
-    char what[600];
-    if (s == KEYS_RANDOM) {
-      snprintf(what, sizeof what,
-               "wells (local minima of E found from %ld random starts) against beta in [%g, %g] "
-               "for %zu random "
-               "unit keys in %zu dimensions: one global-average well at small beta, metastable "
-               "wells in between, one well per "
-               "key at large beta, in that order",
-               cf->starts, cf->beta_min, cf->beta_max, n, d);
-      hop_claims_addf(x->claims, "A2-regimes", what, "three regimes (Ramsauer et al. 2021)",
-                      "all three, in order", three ? "reproduced" : "not reproduced",
-                      "global beta <= %.3g; metastable %.3g-%.3g; keys beta >= %.3g "
-                      "(%ld unconverged starts of %ld)",
-                      hi[REG_GLOBAL], lo[REG_METASTABLE], hi[REG_METASTABLE], lo[REG_KEYS], unconv,
-                      cf->starts * (long)nb);
-    } else {
-      snprintf(what, sizeof what,
-               "the same for %zu unit keys in %ld clusters: the metastable regime holds a range "
-               "where the "
-               "wells are the %ld cluster averages",
-               n, cf->clusters, cf->clusters);
-      hop_claims_addf(x->claims, "A2-clusters", what, "metastable wells = averages of subsets",
-                      "a cluster-average range between global and keys",
-                      three && count[REG_CLUSTERS] ? "reproduced" : "not reproduced",
-                      "global beta <= %.3g; cluster averages %.3g-%.3g "
-                      "(%ld grid points); keys beta >= %.3g",
-                      hi[REG_GLOBAL], lo[REG_CLUSTERS], hi[REG_CLUSTERS], count[REG_CLUSTERS],
-                      lo[REG_KEYS]);
-    }
-    /* how the single-well regime ends: at the average's (near) loss of stability, or earlier */
-    snprintf(
-        what, sizeof what,
-        "%s keys: where the single-well regime ends, against the average's branch followed in beta "
-        "(lambda_min of the Hessian I - beta Cov_p(X) near 0) and the linearised prediction "
-        "1/lambda_max(Cov(X))",
-        keyset_names[s]);
-    hop_claims_addf(x->claims, s == KEYS_RANDOM ? "A2-split" : "A2-split-clusters", what,
-                    "beyond paper", "-", "beyond paper",
-                    "last single well at beta %.4g (next grid beta %.4g); branch near-instability "
-                    "at beta %.4g (lambda_min %.3g); "
-                    "1/lambda_max(Cov) = %.4g",
-                    hi[REG_GLOBAL], hi[REG_GLOBAL] * pow(10.0, 1.0 / cf->per_decade), beta_c, lam_c,
-                    beta_u);
-    snprintf(
-        what, sizeof what,
-        "%s keys: one well per key from beta at most Ramsauer et al.'s sufficient beta (Theorem 3: "
-        "Delta_i >= 2/(beta n) + log(2(n-1) n beta M^2)/beta for every key)",
-        keyset_names[s]);
-    hop_claims_addf(x->claims, s == KEYS_RANDOM ? "A2-keys" : "A2-keys-clusters", what,
-                    "beyond paper (a sufficient condition)", "measured <= bound",
-                    count[REG_KEYS] && lo[REG_KEYS] <= beta_r ? "reproduced" : "not reproduced",
-                    "one well per key from beta %.4g; bound %.4g",
-                    count[REG_KEYS] ? lo[REG_KEYS] : INFINITY, beta_r);
+                        k == REG_GLOBAL ? betas[2] : NAN);
+    claims_a2(x, s, &g, nb, betas, beta_r);
   }
   st = hop_file_finish(f, 2, st);
   for (int t = 0; work && t < threads; t++) iterate_free(work[t]);
