@@ -760,85 +760,60 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-static int showcase(hop_exp *x) {
+/* The showcase network: the first seed of the size chosen on validation. */
+static const net_run *showcase_run(hop_exp *x) {
+  const results *res = x->res;
+  return &res->runs[(size_t)res->best_size * (size_t)((const config *)x->cfg)->seeds];
+}
+
+/* showcase.csv (its choices) and confusion.csv (true against predicted, lab). */
+static int show_confusion(hop_exp *x, const unsigned char *lab, double beta) {
   const config *cf = x->cfg;
-  results *res = x->res;
-  const hop_cli *cli = &x->cli;
-  const data *d = &res->d;
-  const net_run *u = &res->runs[(size_t)res->best_size * (size_t)cf->seeds];
-  const hop_wells *w = u->wells[u->sel_k];
-  size_t f = w->d, n = d->n_te, nw = NC * w->k;
-  double beta = beta_of(cf, u->sel_b);
-  float *d2 = malloc(n * nw * sizeof *d2);
-  double *e = malloc(n * NC * sizeof *e), *mean = malloc(f * sizeof *mean),
-         *axes = malloc(2 * f * sizeof *axes);
-  unsigned char *lab = malloc(n);
-  int st = d2 && e && mean && axes && lab ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "showcase buffers");
-  if (!st) st = hop_wells_dist2(w, u->fte, n, d2);
-  if (!st) st = hop_wells_energy(w, d2, n, beta, e);
-  if (!st) hop_wells_argmin(e, n, NC, lab);
-  hop_file *fh = st ? NULL : hop_file_open(cli->out, "showcase.csv", "size,seed,k,beta,test_acc");
-  if (!st && !fh) st = hop_error_code();
-  if (fh)
-    hop_file_printf(fh, "%s,%ld,%g,%g,%.2f\n", size_names[u->size], u->seed, cf->ks.v[u->sel_k],
-                    beta, u->acc_test[u->sel_k][u->sel_b]);
-  if (!st) st = hop_file_close(fh);
-  /* confusion matrix */
-  hop_file *fc = st ? NULL : hop_file_open(cli->out, "confusion.csv", "true,predicted,count");
+  const data *d = &((const results *)x->res)->d;
+  const net_run *u = showcase_run(x);
+  hop_file *fh = hop_file_open(x->cli.out, "showcase.csv", "size,seed,k,beta,test_acc");
+  if (!fh) return hop_error_code();
+  hop_file_printf(fh, "%s,%ld,%g,%g,%.2f\n", size_names[u->size], u->seed, cf->ks.v[u->sel_k], beta,
+                  u->acc_test[u->sel_k][u->sel_b]);
+  int st = hop_file_close(fh);
+  hop_file *fc = st ? NULL : hop_file_open(x->cli.out, "confusion.csv", "true,predicted,count");
   if (!st && !fc) st = hop_error_code();
   for (int t = 0; fc && t < NC; t++)
     for (int p = 0; p < NC; p++) {
       size_t c = 0;
-      for (size_t i = 0; i < n; i++) c += d->yte[i] == t && lab[i] == p;
+      for (size_t i = 0; i < d->n_te; i++) c += d->yte[i] == t && lab[i] == p;
       hop_file_printf(fc, "%d,%d,%zu\n", t, p, c);
     }
-  if (!st) st = hop_file_close(fc);
-  /* energy gaps (second-lowest minus lowest) of correct and misclassified digits, W4 */
+  return st ? st : hop_file_close(fc);
+}
+
+/* The class with the second-lowest energy of ei (NC energies), lab the lowest. */
+static size_t second_class(const double *ei, size_t lab) {
+  size_t sec = lab == 0 ? 1 : 0;
+  for (size_t c = 0; c < NC; c++)
+    if (c != lab && ei[c] < ei[sec]) sec = c;
+  return sec;
+}
+
+/* W4: energy gaps (second-lowest minus lowest) of the misclassified test digits against
+ * the correct ones. */
+static int claim_w4(hop_exp *x, const double *e, const unsigned char *lab, double beta) {
+  const config *cf = x->cfg;
+  const data *d = &((const results *)x->res)->d;
+  const net_run *u = showcase_run(x);
+  size_t n = d->n_te, n_ok = 0, n_err = 0, second_true = 0;
   double *gap_ok = malloc(n * sizeof *gap_ok), *gap_err = malloc(n * sizeof *gap_err);
-  size_t n_ok = 0, n_err = 0, second_true = 0;
-  for (size_t i = 0; !st && gap_ok && gap_err && i < n; i++) {
+  if (!gap_ok || !gap_err) return free(gap_ok), free(gap_err), HOP_RAISE(HOP_ENOMEM, "gaps");
+  for (size_t i = 0; i < n; i++) {
     const double *ei = e + i * NC;
-    size_t lo = lab[i], sec = lo == 0 ? 1 : 0;
-    for (size_t c = 0; c < NC; c++)
-      if (c != lo && ei[c] < ei[sec]) sec = c;
-    double gap = ei[sec] - ei[lo];
+    size_t sec = second_class(ei, lab[i]);
+    double gap = ei[sec] - ei[lab[i]];
     if (lab[i] == d->yte[i])
       gap_ok[n_ok++] = gap;
     else
       gap_err[n_err++] = gap, second_true += sec == d->yte[i];
   }
-  if (!st && (!gap_ok || !gap_err)) st = HOP_RAISE(HOP_ENOMEM, "gaps");
-  /* energy bars: the first 4 correct and the first 4 misclassified test digits */
-  hop_file *fe = st ? NULL
-                    : hop_file_open(cli->out, "energy.csv",
-                                    "panel,test_index,true,predicted,class,energy_above_min");
-  hop_file *fm =
-      st ? NULL : hop_file_open(cli->out, "misclassified.csv", "test_index,true,predicted,gap");
-  size_t shown_ok = 0, shown_err = 0, n_grid = 0, grid_cap = 40;
-  float *grid = malloc(grid_cap * PX * sizeof *grid);
-  if (!st && (!fe || !fm || !grid)) st = grid ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "grid");
-  for (size_t i = 0; !st && i < n; i++) {
-    int ok = lab[i] == d->yte[i];
-    const double *ei = e + i * NC;
-    double lo = ei[lab[i]];
-    if ((ok && shown_ok < 4) || (!ok && shown_err < 4)) {
-      size_t panel = ok ? shown_ok++ : 4 + shown_err++;
-      for (int c = 0; c < NC; c++)
-        hop_file_printf(fe, "%zu,%zu,%u,%u,%d,%.6f\n", panel, i, d->yte[i], lab[i], c, ei[c] - lo);
-    }
-    if (!ok) {
-      size_t sec = lab[i] == 0 ? 1 : 0;
-      for (size_t c = 0; c < NC; c++)
-        if (c != lab[i] && ei[c] < ei[sec]) sec = c;
-      hop_file_printf(fm, "%zu,%u,%u,%.6f\n", i, d->yte[i], lab[i], ei[sec] - lo);
-      if (n_grid < grid_cap) memcpy(grid + n_grid++ * PX, d->xte + i * PX, PX * sizeof *grid);
-    }
-  }
-  hop_file *fs[2] = {fe, fm};
-  st = hop_file_finish(fs, 2, st);
-  if (!st && n_grid)
-    st = hop_grid_write(cli->out, "grid_misclassified.csv", grid, n_grid, 1, 28, 28, 10, 12);
-  if (!st && n_err && n_ok) {
+  if (n_err && n_ok) {
     qsort(gap_ok, n_ok, sizeof *gap_ok, cmp_double);
     qsort(gap_err, n_err, sizeof *gap_err, cmp_double);
     double m_ok = gap_ok[n_ok / 2], m_err = gap_err[n_err / 2];
@@ -851,15 +826,56 @@ static int showcase(hop_exp *x) {
              n_err, n_ok, size_names[u->size], u->seed, cf->ks.v[u->sel_k], beta,
              100.0 * (double)second_true / (double)n_err);
     hop_claims_addf(x->claims, "W4", desc, "energies explain the decisions (figure)",
-                    "errors' gap < correct gap", m_err < m_ok ? "reproduced" : "not reproduced",
-                    "%.4f vs %.4f", m_err, m_ok);
+                    "errors' gap < correct gap", hop_claims_below(m_err, m_ok), "%.4f vs %.4f",
+                    m_err, m_ok);
   }
-  /* PCA of the test features with the wells */
-  if (!st) st = pca2(u->fte, n, f, mean, axes);
-  hop_file *fp = st ? NULL : hop_file_open(cli->out, "pca.csv", "pc1,pc2,label");
-  hop_file *fw = st ? NULL : hop_file_open(cli->out, "pca_wells.csv", "pc1,pc2,class");
+  free(gap_ok), free(gap_err);
+  return HOP_OK;
+}
+
+/* Energy bars of the first 4 correct and the first 4 misclassified test digits
+ * (energy.csv), every error with its gap (misclassified.csv) and the first 40 errors' images
+ * (grid_misclassified.csv). */
+static int show_errors(hop_exp *x, const double *e, const unsigned char *lab) {
+  const data *d = &((const results *)x->res)->d;
+  hop_file *fe = hop_file_open(x->cli.out, "energy.csv",
+                               "panel,test_index,true,predicted,class,energy_above_min");
+  hop_file *fm = hop_file_open(x->cli.out, "misclassified.csv", "test_index,true,predicted,gap");
+  size_t shown_ok = 0, shown_err = 0, n_grid = 0, grid_cap = 40;
+  float *grid = malloc(grid_cap * PX * sizeof *grid);
+  int st = fe && fm && grid ? HOP_OK : grid ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "grid");
+  for (size_t i = 0; !st && i < d->n_te; i++) {
+    int ok = lab[i] == d->yte[i];
+    const double *ei = e + i * NC;
+    double lo = ei[lab[i]];
+    if ((ok && shown_ok < 4) || (!ok && shown_err < 4)) {
+      size_t panel = ok ? shown_ok++ : 4 + shown_err++;
+      for (int c = 0; c < NC; c++)
+        hop_file_printf(fe, "%zu,%zu,%u,%u,%d,%.6f\n", panel, i, d->yte[i], lab[i], c, ei[c] - lo);
+    }
+    if (ok) continue;
+    hop_file_printf(fm, "%zu,%u,%u,%.6f\n", i, d->yte[i], lab[i],
+                    ei[second_class(ei, lab[i])] - lo);
+    if (n_grid < grid_cap) memcpy(grid + n_grid++ * PX, d->xte + i * PX, PX * sizeof *grid);
+  }
+  hop_file *fs[2] = {fe, fm};
+  st = hop_file_finish(fs, 2, st);
+  if (!st && n_grid)
+    st = hop_grid_write(x->cli.out, "grid_misclassified.csv", grid, n_grid, 1, 28, 28, 10, 12);
+  free(grid);
+  return st;
+}
+
+/* PCA of the test features (the first 3,000 keep the figure readable) with the wells. */
+static int show_pca(hop_exp *x, const hop_wells *w) {
+  const data *d = &((const results *)x->res)->d;
+  const net_run *u = showcase_run(x);
+  size_t f = w->d, n = d->n_te, nw = NC * w->k, shown = n < 3000 ? n : 3000;
+  double *mean = malloc(f * sizeof *mean), *axes = malloc(2 * f * sizeof *axes);
+  int st = mean && axes ? pca2(u->fte, n, f, mean, axes) : HOP_RAISE(HOP_ENOMEM, "PCA");
+  hop_file *fp = st ? NULL : hop_file_open(x->cli.out, "pca.csv", "pc1,pc2,label");
+  hop_file *fw = st ? NULL : hop_file_open(x->cli.out, "pca_wells.csv", "pc1,pc2,class");
   if (!st && (!fp || !fw)) st = hop_error_code();
-  size_t shown = n < 3000 ? n : 3000; /* the first 3,000 test digits keep the figure readable */
   for (size_t i = 0; !st && i < shown; i++) {
     double p[2];
     project(u->fte + i * f, f, mean, axes, p);
@@ -872,7 +888,29 @@ static int showcase(hop_exp *x) {
   }
   hop_file *fq[2] = {fp, fw};
   st = hop_file_finish(fq, 2, st);
-  free(d2), free(e), free(mean), free(axes), free(lab), free(gap_ok), free(gap_err), free(grid);
+  free(mean), free(axes);
+  return st;
+}
+
+/* Figures of the showcase network: its confusion matrix, energies, errors and PCA (W4). */
+static int showcase(hop_exp *x) {
+  const config *cf = x->cfg;
+  const net_run *u = showcase_run(x);
+  const hop_wells *w = u->wells[u->sel_k];
+  size_t n = ((const results *)x->res)->d.n_te;
+  double beta = beta_of(cf, u->sel_b);
+  float *d2 = malloc(n * NC * w->k * sizeof *d2);
+  double *e = malloc(n * NC * sizeof *e);
+  unsigned char *lab = malloc(n);
+  int st = d2 && e && lab ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "showcase buffers");
+  if (!st) st = hop_wells_dist2(w, u->fte, n, d2);
+  if (!st) st = hop_wells_energy(w, d2, n, beta, e);
+  if (!st) hop_wells_argmin(e, n, NC, lab);
+  if (!st) st = show_confusion(x, lab, beta);
+  if (!st) st = show_errors(x, e, lab);
+  if (!st) st = claim_w4(x, e, lab, beta);
+  if (!st) st = show_pca(x, w);
+  free(d2), free(e), free(lab);
   return st;
 }
 
