@@ -616,12 +616,12 @@ static int summaries(hop_exp *x) {
 }
 
 /* W1-W3 and the readings beyond the paper, at the size chosen on validation. */
-static int claims_w(hop_exp *x) {
+/* W1: the size chosen on validation, its chosen (K, beta) per seed. */
+static void claim_w1(hop_exp *x) {
   const config *cf = x->cfg;
   const results *res = x->res;
   size_t S = (size_t)cf->seeds;
   double acc[MAX_SEEDS];
-  /* W1: the size chosen on validation, its chosen (K, beta) per seed */
   const net_run *u = &res->runs[(size_t)res->best_size * S];
   for (size_t s = 0; s < S; s++) acc[s] = u[s].acc_test[u[s].sel_k][u[s].sel_b];
   stat4 w1 = stats(acc, S);
@@ -639,12 +639,21 @@ static int claims_w(hop_exp *x) {
   snprintf(tl, sizeof tl, "+-%.2f", tol);
   hop_claims_add(x->claims, "W1", desc, "99.2", meas, tl,
                  hop_claims_verdict(w1.mean, W1_PAPER, tol));
-  /* W2: chosen K against K = 1 (paired over seeds), at the best size */
+}
+
+/* W2 (the chosen K against K = 1) and W3 (the chosen size against the smallest), paired
+ * over seeds. */
+static void claims_w2_w3(hop_exp *x) {
+  const config *cf = x->cfg;
+  const results *res = x->res;
+  size_t S = (size_t)cf->seeds;
+  const net_run *u = &res->runs[(size_t)res->best_size * S];
+  char desc[600], meas[300], tl[64];
   size_t k1 = cf->ks.n;
   for (size_t ik = 0; ik < cf->ks.n; ik++)
     if (cf->ks.v[ik] == 1) k1 = ik;
   if (k1 < cf->ks.n) {
-    double gain[MAX_SEEDS];
+    double gain[MAX_SEEDS] = {0};
     for (size_t s = 0; s < S; s++)
       gain[s] = u[s].acc_test[u[s].sel_k][u[s].sel_b] - at_k(cf, &u[s], k1);
     stat4 g2 = stats(gain, S);
@@ -659,7 +668,7 @@ static int claims_w(hop_exp *x) {
              ks.mean, size_names[u->size], S);
     snprintf(meas, sizeof meas, "%+.2f (sd %.2f)", g2.mean, g2.sd);
     hop_claims_add(x->claims, "W2", desc, "rises (curve)", meas, "> max(sd, 0.05)",
-                   g2.mean > fmax(g2.sd, 0.05) ? "reproduced" : "not reproduced");
+                   hop_claims_above(g2.mean, fmax(g2.sd, 0.05)));
   }
   /* W3: chosen size against the smallest size given */
   if (cf->sizes.n > 1) {
@@ -677,9 +686,20 @@ static int claims_w(hop_exp *x) {
     snprintf(meas, sizeof meas, "%+.2f (%.2f vs %.2f)", sa.mean - sb.mean, sa.mean, sb.mean);
     snprintf(tl, sizeof tl, "> %.2f", spread);
     hop_claims_add(x->claims, "W3", desc, "matters (table)", meas, tl,
-                   sa.mean - sb.mean > spread && u != sm ? "reproduced" : "not reproduced");
+                   hop_claims_if(sa.mean - sb.mean > spread && u != sm));
   }
-  /* beyond the paper: the wells against the head and the nearest prototype, the descent reading */
+}
+
+/* Beyond the paper: the wells against the CNN's own head and the nearest prototype, and
+ * the descent reading, at the chosen size. */
+static void claims_beyond(hop_exp *x) {
+  const config *cf = x->cfg;
+  const results *res = x->res;
+  size_t S = (size_t)cf->seeds;
+  const net_run *u = &res->runs[(size_t)res->best_size * S];
+  char desc[600];
+  double acc[MAX_SEEDS];
+  for (size_t s = 0; s < S; s++) acc[s] = u[s].acc_test[u[s].sel_k][u[s].sel_b];
   double hh[MAX_SEEDS], nn[MAX_SEEDS], dd[MAX_SEEDS];
   for (size_t s = 0; s < S; s++)
     hh[s] = acc[s] - u[s].head_test, nn[s] = acc[s] - u[s].acc_test[u[s].sel_k][cf->betas.n],
@@ -705,6 +725,13 @@ static int claims_w(hop_exp *x) {
       cf->steps, cf->eta, size_names[u->size]);
   hop_claims_addf(x->claims, "W-descent", desc, "-", "-", "beyond paper", "%+.2f (sd %.2f)", c.mean,
                   c.sd);
+}
+
+/* W1-W3 and the readings beyond the paper, at the size chosen on validation. */
+static int claims_w(hop_exp *x) {
+  claim_w1(x);
+  claims_w2_w3(x);
+  claims_beyond(x);
   return HOP_OK;
 }
 
