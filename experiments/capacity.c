@@ -814,6 +814,13 @@ static void report(hop_exp *x) {
       cf->sizes.v[cf->sizes.n - 1], e->a50_largest, e->fit, e->fit_se, e->cross, x->cli.out);
 }
 
+/* The stages, in order; each names itself in an error. */
+static const hop_exp_stage stages[] = {{"trials", run_trials},
+                                       {"retrieval.csv", write_retrieval},
+                                       {"capacity estimates", estimate_capacity},
+                                       {"sync.csv", write_sync},
+                                       {"energy traces", energy_traces}};
+
 int main(int argc, char **argv) {
   config cf;
   hop_opt opts[] = {
@@ -846,25 +853,11 @@ int main(int argc, char **argv) {
       {"trace-flip", HOP_OPT_DOUBLE, &cf.trace_flip, 0.0, 0.5,
        "flipped fraction of the traced start", "0.3", .quick = NULL},
   };
-  static const hop_exp_stage stages[] = {{"trials", run_trials},
-                                         {"retrieval.csv", write_retrieval},
-                                         {"capacity estimates", estimate_capacity},
-                                         {"sync.csv", write_sync},
-                                         {"energy traces", energy_traces}};
   hop_exp_desc d = {
-      .name = "capacity",
+      HOP_EXP_DESC("capacity", 2385, opts, &cf, results, stages),
       .summary =
           "Storage capacity of the classical Hopfield network: retrieval vs load alpha = P/N,\n"
           "synchronous vs asynchronous updates, energy traces (claims C1, C2, C6).",
-      .seed = 2385,
-      .opts = opts,
-      .n_opts = sizeof opts / sizeof *opts,
-      .cfg = &cf,
-      .res_size = sizeof(results),
-      .check = check,
-      .stages = stages,
-      .n_stages = sizeof stages / sizeof *stages,
-      .report = report,
-      .free = results_free};
+      .check = check, .report = report, .free = results_free};
   return hop_exp_main(&d, argc, argv);
 }

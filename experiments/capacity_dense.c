@@ -613,6 +613,11 @@ static int check(hop_exp *x) {
 
 static void report(hop_exp *x) { fprintf(stderr, "capacity_dense: results in %s\n", x->cli.out); }
 
+/* The stages, in order; each names itself in an error. */
+static const hop_exp_stage stages[] = {{"dense and exponential networks (C3, C4)", stage_dense},
+                                       {"simplicial networks (C5)", stage_simplicial},
+                                       {"energy traces (C6)", stage_energy}};
+
 int main(int argc, char **argv) {
   config cf;
   hop_opt opts[] = {
@@ -644,20 +649,9 @@ int main(int argc, char **argv) {
       {"sx-seeds", HOP_OPT_INT, &cf.sx_seeds, 1, 64,
        "seeds (complex and patterns) per simplicial mix", "10", .quick = "2"},
   };
-  static const hop_exp_stage stages[] = {{"dense and exponential networks (C3, C4)", stage_dense},
-                                         {"simplicial networks (C5)", stage_simplicial},
-                                         {"energy traces (C6)", stage_energy}};
   hop_exp_desc d = {
-      .name = "capacity_dense",
+      HOP_EXP_DESC("capacity_dense", 2385, opts, &cf, results, stages),
       .summary = "Capacity of dense (x^n), exponential and simplicial Hopfield networks (C3-C6).",
-      .seed = 2385,
-      .opts = opts,
-      .n_opts = sizeof opts / sizeof *opts,
-      .cfg = &cf,
-      .res_size = sizeof(results),
-      .check = check,
-      .stages = stages,
-      .n_stages = sizeof stages / sizeof *stages,
-      .report = report};
+      .check = check, .report = report};
   return hop_exp_main(&d, argc, argv);
 }

@@ -858,6 +858,12 @@ static void report(hop_exp *x) {
           r1d->sm.correct, x->cli.out);
 }
 
+/* The stages, in order; each names itself in an error. */
+static const hop_exp_stage stages[] = {
+    {"allocation", prepare},          {"students' settings", students}, {"image grids", grids},
+    {"beta sweep", beta_sweep},       {"accuracy vs P", accuracy_vs_p}, {"speed", speed},
+    {"classical baseline", classical}};
+
 int main(int argc, char **argv) {
   config cf;
   hop_opt opts[] = {
@@ -890,24 +896,13 @@ int main(int argc, char **argv) {
       {"cifar", HOP_OPT_WORD, &cf.cifar, 0, 0, "the CIFAR-10 copy (auto: official if present)",
        "auto", .quick = NULL, .names = copy_names},
   };
-  static const hop_exp_stage stages[] = {
-      {"allocation", prepare},          {"students' settings", students}, {"image grids", grids},
-      {"beta sweep", beta_sweep},       {"accuracy vs P", accuracy_vs_p}, {"speed", speed},
-      {"classical baseline", classical}};
   hop_exp_desc d = {
-      .name = "cifar_recall",
+      HOP_EXP_DESC("cifar_recall", 2385, opts, &cf, results, stages),
       .summary =
           "Recall of corrupted CIFAR-10 images by modern Hopfield retrieval: the students'\n"
           "setting, a fair comparison of similarities, accuracy vs P (claims R1-R5).",
-      .seed = 2385,
-      .opts = opts,
-      .n_opts = sizeof opts / sizeof *opts,
-      .cfg = &cf,
-      .res_size = sizeof(results),
       .load = load,
       .data_what = "CIFAR-10",
-      .stages = stages,
-      .n_stages = sizeof stages / sizeof *stages,
       .report = report,
       .free = results_free};
   return hop_exp_main(&d, argc, argv);

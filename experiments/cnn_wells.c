@@ -983,6 +983,13 @@ static int check(hop_exp *x) {
   return HOP_OK;
 }
 
+/* The stages, in order; each names itself in an error. */
+static const hop_exp_stage stages[] = {{"training", stage_train},
+                                       {"features and wells", sweep},
+                                       {"summaries", summaries},
+                                       {"claims", claims_w},
+                                       {"figures of the chosen network", showcase}};
+
 int main(int argc, char **argv) {
   config cf;
   hop_opt opts[] = {
@@ -1025,25 +1032,13 @@ int main(int argc, char **argv) {
        "training.csv is not written",
        "none", .quick = NULL},
   };
-  static const hop_exp_stage stages[] = {{"training", stage_train},
-                                         {"features and wells", sweep},
-                                         {"summaries", summaries},
-                                         {"claims", claims_w},
-                                         {"figures of the chosen network", showcase}};
   hop_exp_desc d = {
-      .name = "cnn_wells",
+      HOP_EXP_DESC("cnn_wells", 2385, opts, &cf, results, stages),
       .summary =
           "CNN features + k-means wells of a multi-well Hopfield energy on MNIST (claims W1-W4).",
-      .seed = 2385,
-      .opts = opts,
-      .n_opts = sizeof opts / sizeof *opts,
-      .cfg = &cf,
-      .res_size = sizeof(results),
       .check = check,
       .load = load,
       .data_what = "MNIST",
-      .stages = stages,
-      .n_stages = sizeof stages / sizeof *stages,
       .free = results_free};
   return hop_exp_main(&d, argc, argv);
 }

@@ -1265,6 +1265,12 @@ static void results_free(hop_exp *x) {
 
 static void report(hop_exp *x) { fprintf(stderr, "context_wells: results in %s\n", x->cli.out); }
 
+/* The stages, in order; each names itself in an error. */
+static const hop_exp_stage stages[] = {
+    {"gradient check (A1)", stage_gradient}, {"descent (A2, A4)", stage_descent},
+    {"well counts (A2)", stage_wells},       {"landscape", stage_landscape},
+    {"tokens (A3)", stage_tokens},           {"recall (A4)", stage_recall}};
+
 int main(int argc, char **argv) {
   config cf;
   hop_opt opts[] = {
@@ -1316,25 +1322,14 @@ int main(int argc, char **argv) {
       {"rbf-sigma", HOP_OPT_DOUBLE, &cf.rbf_sigma, 1e-3, 1e3, "width s of the rbf head", "1",
        .quick = NULL},
   };
-  static const hop_exp_stage stages[] = {
-      {"gradient check (A1)", stage_gradient}, {"descent (A2, A4)", stage_descent},
-      {"well counts (A2)", stage_wells},       {"landscape", stage_landscape},
-      {"tokens (A3)", stage_tokens},           {"recall (A4)", stage_recall}};
-  hop_exp_desc d = {.name = "context_wells",
+  hop_exp_desc d = {HOP_EXP_DESC("context_wells", 2385, opts, &cf, results, stages),
                     .summary =
                         "Attention as the stationary points of a Hopfield energy; context wells; "
                         "non-linear heads "
                         "(A1-A4).",
-                    .seed = 2385,
-                    .opts = opts,
-                    .n_opts = sizeof opts / sizeof *opts,
-                    .cfg = &cf,
-                    .res_size = sizeof(results),
                     .check = check,
                     .load = load_tokens_data,
                     .data_what = "MNIST (A3)",
-                    .stages = stages,
-                    .n_stages = sizeof stages / sizeof *stages,
                     .report = report,
                     .free = results_free};
   return hop_exp_main(&d, argc, argv);

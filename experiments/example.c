@@ -118,21 +118,16 @@ static void results_free(hop_exp *x) {
   hop_jobs_free(res->q);
 }
 
+/* The stages, in order; each names itself in an error. */
+static const hop_exp_stage stages[] = {{"recall", stage_recall}, {"recall.csv", stage_write}};
+
 int main(int argc, char **argv) {
   config cf;
   hop_opt opts[] = {{"flips", HOP_OPT_LIST, &cf.flips, 0, 0.5, "fractions of bits flipped",
                      "0,0.1,0.2,0.3,0.4", .quick = "0,0.1"}};
-  static const hop_exp_stage stages[] = {{"recall", stage_recall}, {"recall.csv", stage_write}};
   hop_exp_desc d = {
-      .name = "example",
+      HOP_EXP_DESC("example", 2385, opts, &cf, results, stages),
       .summary = "Template: recall of a classical Hopfield network from noisy starts (claim E1).",
-      .seed = 2385,
-      .opts = opts,
-      .n_opts = sizeof opts / sizeof *opts,
-      .cfg = &cf,
-      .res_size = sizeof(results),
-      .stages = stages,
-      .n_stages = sizeof stages / sizeof *stages,
       .free = results_free};
   return hop_exp_main(&d, argc, argv);
 }

@@ -825,23 +825,9 @@ static int load(hop_exp *x) {
 
 /* ---- stage 3: the plan of runs ------------------------------------------------------- */
 
-/* A: the main sweep (MNIST, validation, schedule) and the MLP learning rate; B: the init
- * scale at the chosen point and both readings without the schedule; C: Table 1, the exact
- * CIFAR subset, Fig. 3a (training beta), Fig. 9. B and C get the chosen configuration
- * after A (and B). */
-static int plan(hop_exp *x) {
-  const config *cf = x->cfg;
-  results *res = x->res;
-  const hop_cli *cli = &x->cli;
-  const dset *ds = res->ds;
-  size_t ntr = (size_t)cf->n_train, E = (size_t)cf->epochs, S = (size_t)cf->seeds;
-  res->nmain = cf->dt.n * cf->stds.n * cf->readings.n;
-  res->qa = hop_jobs_new(res->nmain + cf->mlp_lr.n, sizeof(job));
-  res->qb = hop_jobs_new(cf->init.n + cf->readings.n, sizeof(job));
-  res->qc = hop_jobs_new(
-      N_MODEL * S * cf->dsets.n + 2 * 3 * S + cf->beta_f3a.n + (1 + cf->dt.n) * S * cf->sizes.n,
-      sizeof(job));
-  if (!res->qa || !res->qb || !res->qc) return hop_error_code();
+/* Queue A: the main sweep (MNIST, validation, schedule) and the MLP learning rate. */
+static int plan_sweep(const config *cf, results *res) {
+  size_t ntr = (size_t)cf->n_train, E = (size_t)cf->epochs;
   int st = HOP_OK;
   for (size_t a = 0; a < cf->dt.n; a++)
     for (size_t b = 0; b < cf->stds.n; b++)
@@ -866,6 +852,13 @@ static int plan(hop_exp *x) {
                                         .epochs = (size_t)cf->mlp_epochs,
                                         .split = 0,
                                         .c = {.stdm = cf->stds.v[0]}});
+  return st;
+}
+
+/* Queue B: the init scale at the chosen point and both readings without the schedule. */
+static int plan_choices(const config *cf, results *res) {
+  size_t ntr = (size_t)cf->n_train, E = (size_t)cf->epochs;
+  int st = HOP_OK;
   for (size_t a = 1; a < cf->init.n; a++)
     st |= hop_jobs_push(res->qb, &(job){.part = P_INIT,
                                         .ds = DS_MNIST,
@@ -884,6 +877,16 @@ static int plan(hop_exp *x) {
                                         .epochs = E,
                                         .split = 0,
                                         .c = {.reading = cf->readings.v[c]}});
+  return st;
+}
+
+/* Queue C, first part: Table 1 and the exact CIFAR subset. */
+static int plan_table1(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const dset *ds = res->ds;
+  size_t ntr = (size_t)cf->n_train, E = (size_t)cf->epochs, S = (size_t)cf->seeds;
+  int st = HOP_OK;
   for (size_t i = 0; i < cf->dsets.n; i++) {
     int d = cf->dsets.v[i];
     for (size_t s = 0; s < S; s++)
@@ -910,16 +913,23 @@ static int plan(hop_exp *x) {
                             .ds = d,
                             .model = m,
                             .beta = cf->beta,
-                            .n_train = cli->quick && ntr < ds[d].n_train ? ntr : ds[d].n_train,
+                            .n_train = x->cli.quick && ntr < ds[d].n_train ? ntr : ds[d].n_train,
                             .epochs = m == M_MLP ? (size_t)cf->mlp_epochs : E,
                             .seed = s,
                             .split = 1});
+  return st;
+}
+
+/* Queue C, second part: Fig. 3a (the training beta) and Fig. 9. */
+static int plan_figures(const config *cf, results *res) {
+  size_t E = (size_t)cf->epochs, S = (size_t)cf->seeds;
+  int st = HOP_OK;
   for (size_t a = 0; a < cf->beta_f3a.n; a++)
     st |= hop_jobs_push(res->qc, &(job){.part = P_F3A,
                                         .ds = DS_MNIST,
                                         .model = M_SCHED,
                                         .beta = cf->beta_f3a.v[a],
-                                        .n_train = ntr,
+                                        .n_train = (size_t)cf->n_train,
                                         .epochs = E,
                                         .seed = 0,
                                         .split = 1,
@@ -949,6 +959,29 @@ static int plan(hop_exp *x) {
                                           .seed = s,
                                           .split = 1});
     }
+  return st;
+}
+
+/* A: the main sweep (MNIST, validation, schedule) and the MLP learning rate; B: the init
+ * scale at the chosen point and both readings without the schedule; C: Table 1, the exact
+ * CIFAR subset, Fig. 3a (training beta), Fig. 9. B and C get the chosen configuration
+ * after A (and B). */
+static int plan(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  const dset *ds = res->ds;
+  size_t S = (size_t)cf->seeds;
+  res->nmain = cf->dt.n * cf->stds.n * cf->readings.n;
+  res->qa = hop_jobs_new(res->nmain + cf->mlp_lr.n, sizeof(job));
+  res->qb = hop_jobs_new(cf->init.n + cf->readings.n, sizeof(job));
+  res->qc = hop_jobs_new(
+      N_MODEL * S * cf->dsets.n + 2 * 3 * S + cf->beta_f3a.n + (1 + cf->dt.n) * S * cf->sizes.n,
+      sizeof(job));
+  if (!res->qa || !res->qb || !res->qc) return hop_error_code();
+  int st = plan_sweep(cf, res); /* in this order: queue C's parts are read back by position */
+  st |= plan_choices(cf, res);
+  st |= plan_table1(x);
+  st |= plan_figures(cf, res);
   if (st) return HOP_EBADLEN; /* the lists above outgrew the queues: recorded by hop_jobs_push */
   size_t units = 0;
   hop_jobs *qs[3] = {res->qa, res->qb, res->qc};
@@ -1269,7 +1302,9 @@ enum { R_MLP, R_PAPER, R_SPAN, R_DT, R_DTSPAN, R_LIN, N_READ };
 static const char *f9_read_names[N_READ] = {
     "mlp", "paper", "span", "dt_per_size", "dt_per_size_span", "linear"};
 
-static int fig9(hop_exp *x) {
+/* Fig. 9 as the paper reads it: MHC at the sweep's dt and the MLP per training-set size
+ * (train_size.csv). */
+static int f9_sizes(hop_exp *x) {
   const config *cf = x->cfg;
   results *res = x->res;
   const hop_cli *cli = &x->cli;
@@ -1285,16 +1320,22 @@ static int fig9(hop_exp *x) {
       hop_file_printf(f, "%g,%s,%zu,%.2f,%.2f\n", cf->sizes.v[a], model_names[m], t->n, t->mean,
                       t->sd);
     }
-  int st = hop_file_close(f);
-  if (st) return st;
-  /* every dt at every size; validation picks one per size for each inference span */
-  f = hop_file_open(
-      cli->out, "train_size_dt.csv",
+  return hop_file_close(f);
+}
+
+/* Every dt at every size; validation picks one per size for each inference span: pick[a]
+ * = {dt for --steps, dt for the span} (train_size_dt.csv). */
+static int f9_dt(hop_exp *x, double (*pick)[2]) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  hop_jobs *q = res->qc;
+  const char *out = x->cli.out;
+  hop_file *f = hop_file_open(
+      out, "train_size_dt.csv",
       "n_train,dt,span_steps,runs,validation_accuracy,validation_accuracy_span,accuracy,accuracy_"
       "sd,"
       "accuracy_span,accuracy_span_sd,linear_accuracy,linear_accuracy_sd,chosen_by_validation");
   if (!f) return hop_error_code();
-  double pick[MAXL][2];
   for (size_t a = 0; a < cf->sizes.n; a++) {
     size_t nt = (size_t)cf->sizes.v[a];
     double bv[2] = {-1, -1};
@@ -1322,9 +1363,17 @@ static int fig9(hop_exp *x) {
                       tl.mean, tl.sd, ch);
     }
   }
-  if ((st = hop_file_close(f))) return st;
-  f = hop_file_open(
-      cli->out, "train_size_readings.csv",
+  return hop_file_close(f);
+}
+
+/* Fig. 9 under every reading (train_size_readings.csv; res->f9r, res->f9lin). */
+static int f9_readings(hop_exp *x, double (*pick)[2]) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  hop_jobs *q = res->qc;
+  double dt0 = res->best.dt;
+  hop_file *f = hop_file_open(
+      x->cli.out, "train_size_readings.csv",
       "n_train,reading,dt,steps,runs,accuracy,accuracy_sd,linear_accuracy,linear_accuracy_sd,"
       "agreement_with_linear");
   if (!f) return hop_error_code();
@@ -1348,7 +1397,13 @@ static int fig9(hop_exp *x) {
                       steps, t->n, t->mean, t->sd, l.mean, l.sd, r == R_LIN ? 100.0 : g.mean);
     }
   }
-  if ((st = hop_file_close(f))) return st;
+  return hop_file_close(f);
+}
+
+/* F9: MHC (schedule) minus MLP at the smallest training set. */
+static void claim_f9(hop_exp *x) {
+  const config *cf = x->cfg;
+  const results *res = x->res;
   char d[700], m[300], per[300] = "";
   size_t len = 0;
   for (size_t a = 0; a < cf->sizes.n && len < sizeof per - 40; a++)
@@ -1356,14 +1411,20 @@ static int fig9(hop_exp *x) {
                             cf->sizes.v[a], res->f9[a][M_SCHED].mean - res->f9[a][M_MLP].mean);
   snprintf(
       d, sizeof d,
-      "Fig. 9: MHC (schedule) minus MLP, 5 epochs each, MNIST test accuracy pp, at the smallest "
+      "Fig. 9: MHC (schedule) minus MLP, %ld epochs each, MNIST test accuracy pp, at the smallest "
       "training set (%g images); per size: %s",
-      cf->sizes.v[0], per);
+      cf->epochs, cf->sizes.v[0], per);
   double g = res->f9[0][M_SCHED].mean - res->f9[0][M_MLP].mean;
   snprintf(m, sizeof m, "%.2f", g);
-  hop_claims_add(x->claims, "F9", d, "> 0 (MHC slightly better)", m, "> 0",
-                 g > 0 ? "reproduced" : "not reproduced");
-  /* the other readings at the (up to) two smallest sizes */
+  hop_claims_add(x->claims, "F9", d, "> 0 (MHC slightly better)", m, "> 0", hop_claims_above(g, 0));
+}
+
+/* F9 under the other readings at the (up to) two smallest sizes. */
+static void claims_f9_readings(hop_exp *x) {
+  const config *cf = x->cfg;
+  const results *res = x->res;
+  double dt0 = res->best.dt;
+  char d[700], m[300];
   static const char *rid[N_READ] = {"", "", "F9-span", "F9-dt", "F9-dt-span", "F9-linear"};
   static const char *rdesc[N_READ] = {
       "",
@@ -1408,9 +1469,18 @@ static int fig9(hop_exp *x) {
     else
       snprintf(m, sizeof m, "%s (linear read-out: %s)", vals, lins);
     hop_claims_add(x->claims, rid[r], d, "> 0 (MHC slightly better)", m, "> 0 at each",
-                   all ? "reproduced" : "not reproduced");
+                   hop_claims_if(all));
   }
-  return HOP_OK;
+}
+
+/* Fig. 9: accuracy against the training-set size, under every reading (claims F9). */
+static int fig9(hop_exp *x) {
+  double pick[MAXL][2];
+  int st = f9_sizes(x);
+  if (!st) st = f9_dt(x, pick);
+  if (!st) st = f9_readings(x, pick);
+  if (!st) claim_f9(x), claims_f9_readings(x);
+  return st;
 }
 
 /* ---- stage 9b: what the dynamics add: the Table 1 runs read out without dynamics
@@ -1729,6 +1799,21 @@ static void results_free(hop_exp *x) {
   for (int k = 0; k < N_DS; k++) dset_free(&res->ds[k]);
 }
 
+/* The stages, in order; each names itself in an error. */
+static const hop_exp_stage stages[] = {{"plan of runs", plan},
+                                       {"validation sweep", sweep},
+                                       {"runs", main_runs},
+                                       {"table1.csv", table1},
+                                       {"Fig. 3a", fig3a},
+                                       {"noise.csv", fig3b},
+                                       {"Fig. 9", fig9},
+                                       {"readout.csv", readout},
+                                       {"Figs. 4 and 2a", fig4_fig2a},
+                                       {"confusion.csv", fig5},
+                                       {"Fig. 2b/6", fig2b},
+                                       {"rkf45 inference", ode_and_speed},
+                                       {"claims (eq. 3)", claims_eq3}};
+
 int main(int argc, char **argv) {
   config cf;
   hop_opt opts[] = {
@@ -1787,33 +1872,11 @@ int main(int argc, char **argv) {
       {"ode-images", HOP_OPT_INT, &cf.ode_images, 1, 1e6,
        "test images integrated by rkf45 as a check", "500", .quick = "20"},
   };
-  static const hop_exp_stage stages[] = {{"plan of runs", plan},
-                                         {"validation sweep", sweep},
-                                         {"runs", main_runs},
-                                         {"table1.csv", table1},
-                                         {"Fig. 3a", fig3a},
-                                         {"noise.csv", fig3b},
-                                         {"Fig. 9", fig9},
-                                         {"readout.csv", readout},
-                                         {"Figs. 4 and 2a", fig4_fig2a},
-                                         {"confusion.csv", fig5},
-                                         {"Fig. 2b/6", fig2b},
-                                         {"rkf45 inference", ode_and_speed},
-                                         {"claims (eq. 3)", claims_eq3}};
   hop_exp_desc d = {
-      .name = "mhc",
+      HOP_EXP_DESC("mhc", 2385, opts, &cf, results, stages),
       .summary =
           "Modern Hopfield Classifier (Joshi et al. 2023): Table 1, Figs. 2-5 and 9, with the\n"
           "open choices swept on a validation split (claims T1, F2-F5, F9).",
-      .seed = 2385,
-      .opts = opts,
-      .n_opts = sizeof opts / sizeof *opts,
-      .cfg = &cf,
-      .res_size = sizeof(results),
-      .check = check,
-      .load = load,
-      .stages = stages,
-      .n_stages = sizeof stages / sizeof *stages,
-      .free = results_free};
+      .check = check, .load = load, .free = results_free};
   return hop_exp_main(&d, argc, argv);
 }

@@ -1316,6 +1316,13 @@ static void results_free(hop_exp *x) {
 
 static void report(hop_exp *x) { fprintf(stderr, "sequence_memory: results in %s\n", x->cli.out); }
 
+/* The stages, in order; each names itself in an error. */
+static const hop_exp_stage stages[] = {{"Fig. 1", stage_fig1},
+                                       {"Fig. 2A capacity", stage_capacity},
+                                       {"Fig. 3A Moving MNIST", stage_movmnist},
+                                       {"video", stage_video},
+                                       {"temporal kernel", stage_kernel}};
+
 int main(int argc, char **argv) {
   config cf;
   hop_opt opts[] = {
@@ -1369,26 +1376,14 @@ int main(int argc, char **argv) {
       {"kernel-trials", HOP_OPT_INT, &cf.kernel_trials, 1, 1000,
        "kernel: repetitions of the kernel capacity search", "5", .quick = "2"},
   };
-  static const hop_exp_stage stages[] = {{"Fig. 1", stage_fig1},
-                                         {"Fig. 2A capacity", stage_capacity},
-                                         {"Fig. 3A Moving MNIST", stage_movmnist},
-                                         {"video", stage_video},
-                                         {"temporal kernel", stage_kernel}};
   hop_exp_desc d = {
-      .name = "sequence_memory",
+      HOP_EXP_DESC("sequence_memory", 2306, opts, &cf, results, stages),
       .summary =
           "Long-sequence Hopfield memory (Fig. 1, 2A, 3A) and a temporal kernel on a video (L1-L3, "
           "V, K).",
-      .seed = 2306,
-      .opts = opts,
-      .n_opts = sizeof opts / sizeof *opts,
-      .cfg = &cf,
-      .res_size = sizeof(results),
       .check = check,
       .load = load,
       .data_what = "data",
-      .stages = stages,
-      .n_stages = sizeof stages / sizeof *stages,
       .report = report,
       .free = results_free};
   return hop_exp_main(&d, argc, argv);

@@ -62,6 +62,13 @@ typedef struct {
   void (*free)(hop_exp *x);   /* NULL, or frees what load and the stages allocated */
 } hop_exp_desc;
 
+/* The fields every description fills the same way: its name and default seed, the option
+ * table opts[] and the options struct it fills, the results type, the stage table stages[]:
+ * hop_exp_desc d = {HOP_EXP_DESC("name", 2385, opts, &cf, results, stages), .summary = ...}. */
+#define HOP_EXP_DESC(NAME, SEED, OPTS, CFG, RES_T, STAGES)                                    \
+  .name = NAME, .seed = SEED, .opts = OPTS, .n_opts = sizeof OPTS / sizeof *OPTS, .cfg = CFG, \
+  .res_size = sizeof(RES_T), .stages = STAGES, .n_stages = sizeof STAGES / sizeof *STAGES
+
 #define HOP_EXP_MAX_FILES 32
 /* What a stage sees: the parsed command line, the options, its results, the claims. */
 struct hop_exp {
