@@ -5,7 +5,7 @@
  * Python. Inputs are read from the same files (float32-exact), so only the library's
  * arithmetic is compared: float against float64, hence the relative tolerances below;
  * attention.txt comes from PyTorch in float64 and hop_attn works in double, so there
- * the tolerance is 1e-12.
+ * the tolerance is 1e-12; cnn.txt comes from PyTorch in float64 and hop_cnn works in float.
  * A mismatch names the value and the command that regenerates the files. */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
@@ -15,8 +15,10 @@
 #include <string.h>
 #include "hop_attn.h"
 #include "hop_classical.h"
+#include "hop_cnn.h"
 #include "hop_error.h"
 #include "hop_mhc.h"
+#include "hop_optim.h"
 #include "hop_uhn.h"
 
 #define REGEN "python3 tests/reference/generate.py"
@@ -202,4 +204,56 @@ Test(reference, self_attention_equals_pytorch_multi_head_attention) {
   for (size_t j = 0; j < T * DM; j++)
     cr_assert(fabs(out[j] - want[j]) <= 1e-12 * (1.0 + fabs(want[j])),
               "out[%zu]: library %.17g, PyTorch %.17g (regenerate: %s)", j, out[j], want[j], REGEN);
+}
+
+/* The CNN against the same network written with torch.nn layers in float64 (cnn.txt):
+ * logits, loss and every gradient of one batch, then three SGD steps with momentum. The
+ * library works in float, hence the relative tolerance. */
+Test(reference, cnn_forward_backward_and_sgd_match_pytorch) {
+  enum { B = 4, STEPS = 3 };
+  double arch_d[4], x_d[B * 784], y_d[B], loss, losses[STEPS];
+  ref("cnn.txt", "arch", arch_d, 4);
+  hop_cnn_arch a = {(uint32_t)arch_d[0], (uint32_t)arch_d[1], (uint32_t)arch_d[2],
+                    (uint32_t)arch_d[3]};
+  size_t np = hop_cnn_param_count(&a), nc = a.classes;
+  double *p_d = malloc(np * sizeof *p_d), *g_d = malloc(np * sizeof *g_d),
+         *after = malloc(np * sizeof *after), logits_d[B * 16];
+  cr_assert(np > 0 && nc <= 16 && p_d && g_d && after);
+  ref("cnn.txt", "x", x_d, B * 784);
+  ref("cnn.txt", "y", y_d, B);
+  ref("cnn.txt", "params", p_d, np);
+  ref("cnn.txt", "logits", logits_d, B * nc);
+  ref("cnn.txt", "loss", &loss, 1);
+  ref("cnn.txt", "grad", g_d, np);
+  ref("cnn.txt", "sgd_losses", losses, STEPS);
+  ref("cnn.txt", "sgd_params", after, np);
+  float x[B * 784], logits[B * 16], *grad = malloc(np * sizeof *grad);
+  unsigned char y[B];
+  to_float(x_d, x, B * 784);
+  for (int b = 0; b < B; b++) y[b] = (unsigned char)y_d[b];
+  hop_cnn *net = hop_cnn_alloc(&a);
+  hop_cnn_work *w = hop_cnn_work_alloc(&a, B);
+  cr_assert(net && w && grad, "%s", hop_error_message());
+  to_float(p_d, net->params, np);
+  cr_assert_eq(hop_cnn_forward(net, x, B, NULL, logits, w), HOP_OK, "%s", hop_error_message());
+  expect_near("logits", logits, logits_d, B * nc, 1e-5);
+  double got = hop_cnn_backward(net, y, B, grad, NULL, w);
+  cr_assert(fabs(got - loss) <= 1e-5 * (1 + loss), "loss: library %.9g, PyTorch %.9g", got, loss);
+  expect_near("gradient", grad, g_d, np, 1e-4);
+  double gmax = 0;
+  for (size_t k = 0; k < np; k++) gmax = fmax(gmax, fabs(g_d[k]));
+  cr_assert(gmax > 1e-3, "a gradient that is all but zero checks nothing");
+  hop_optim *o =
+      hop_optim_alloc(&(hop_optim_params){.kind = HOP_OPTIM_SGD, .lr = 0.1, .momentum = 0.9}, np);
+  cr_assert_not_null(o);
+  for (int s = 0; s < STEPS; s++) {
+    cr_assert_eq(hop_cnn_forward(net, x, B, NULL, NULL, w), HOP_OK);
+    got = hop_cnn_backward(net, y, B, grad, NULL, w);
+    cr_assert(fabs(got - losses[s]) <= 1e-4 * (1 + losses[s]),
+              "SGD step %d loss: library %.9g, PyTorch %.9g", s, got, losses[s]);
+    hop_optim_step(o, net->params, grad, NULL);
+  }
+  expect_near("parameters after 3 SGD steps", net->params, after, np, 1e-4);
+  hop_optim_free(o), hop_cnn_work_free(w), hop_cnn_free(net);
+  free(p_d), free(g_d), free(after), free(grad);
 }

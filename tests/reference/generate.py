@@ -3,10 +3,14 @@
 """Reference values for tests/test_reference.c from an independent implementation.
 
 Run by developers, never by `make check` (which needs no Python):
-    python3 tests/reference/generate.py          (needs NumPy: Debian python3-numpy)
-It writes tests/reference/{classical,uhn,mhc}.txt, and attention.txt when PyTorch is
-installed (Debian python3-torch): multi-head attention computed by torch.nn.MultiheadAttention
-in float64, the standard implementation lib/memory/hop_attn.h's Hopfield form is compared with. Each model is written here from its
+    python3 tests/reference/generate.py [NAME ...]   (needs NumPy: Debian python3-numpy)
+It writes tests/reference/{classical,uhn,mhc}.txt, and, when PyTorch is installed (Debian
+python3-torch), attention.txt (multi-head attention by torch.nn.MultiheadAttention in
+float64, the standard implementation lib/memory/hop_attn.h's Hopfield form is compared
+with) and cnn.txt (lib/learn/hop_cnn.h's network written with torch.nn layers in float64:
+logits, loss, gradients, and three steps of torch.optim.SGD with momentum). NAMEs pick
+some of classical, uhn, mhc, attention, cnn (default: all; the first three share one
+random stream and are always written together). Each model is written here from its
 equations (the top comments of lib/memory/hop_classical.h, lib/memory/hop_uhn.h and
 lib/learn/hop_mhc.h), in float64 NumPy, without looking at the C loops. Inputs are drawn
 from a seeded NumPy generator and rounded to float32, so that the C library (which works
@@ -201,9 +205,69 @@ def attention(rng):
     w.close()
 
 
+def cnn(rng):
+    """lib/learn/hop_cnn.h's network (conv 5x5, ReLU, 2x2 max-pool, twice; a ReLU feature
+    layer; a linear head; mean softmax cross-entropy) as torch.nn layers in float64, on
+    float32-exact inputs and parameters; then three SGD steps with momentum."""
+    try:
+        import torch
+    except ImportError:
+        print("generate.py: PyTorch not installed (Debian python3-torch): cnn.txt left as it is")
+        return
+    c1, c2, feat, classes, batch, lr, mom = 3, 4, 6, 10, 4, 0.1, 0.9
+    x = f32(rng.random((batch, 28 * 28)))
+    y = rng.integers(0, classes, batch)
+    shapes = [(c1, 1, 5, 5), (c1,), (c2, c1, 5, 5), (c2,), (feat, c2 * 16), (feat,),
+              (classes, feat), (classes,)]
+    params = [torch.tensor(f32(rng.normal(0.0, 0.2, sh)), requires_grad=True) for sh in shapes]
+    torch.set_default_dtype(torch.float64)
+    net = torch.nn.Sequential(
+        torch.nn.Conv2d(1, c1, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(c1, c2, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(),
+        torch.nn.Linear(c2 * 16, feat), torch.nn.ReLU(), torch.nn.Linear(feat, classes))
+    layers = [net[0], net[3], net[7], net[9]]
+    with torch.no_grad():
+        for k, layer in enumerate(layers):
+            layer.weight.copy_(params[2 * k])
+            layer.bias.copy_(params[2 * k + 1])
+    order = [t for layer in layers for t in (layer.weight, layer.bias)]
+    xt = torch.tensor(x).reshape(batch, 1, 28, 28)
+    yt = torch.tensor(y)
+    flat = lambda ts: np.concatenate([t.detach().numpy().ravel() for t in ts])
+    w = Writer("cnn.txt", f"the CNN of lib/learn/hop_cnn.h as torch.nn layers (PyTorch "
+               f"{torch.__version__}, float64): c1 {c1}, c2 {c2}, feat {feat}, classes {classes}, "
+               f"batch {batch}; SGD lr {lr}, momentum {mom}")
+    w.put("arch", [c1, c2, feat, classes])
+    w.put("x", x)
+    w.put("y", y)
+    w.put("params", flat(order))
+    opt = torch.optim.SGD(order, lr=lr, momentum=mom)
+    losses = []
+    for step in range(3):
+        opt.zero_grad()
+        logits = net(xt)
+        loss = torch.nn.functional.cross_entropy(logits, yt)
+        loss.backward()
+        if step == 0:
+            w.put("logits", logits.detach().numpy())
+            w.put("loss", [loss.item()])
+            w.put("grad", flat([t.grad for t in order]))
+        losses.append(loss.item())
+        opt.step()
+    w.put("sgd_losses", losses)
+    w.put("sgd_params", flat(order))
+    w.close()
+
+
 if __name__ == "__main__":
-    rng = np.random.default_rng(2385)
-    classical(rng)
-    uhn(rng)
-    mhc(rng)
-    attention(np.random.default_rng(2386))
+    import sys
+    want = sys.argv[1:] or ["classical", "uhn", "mhc", "attention", "cnn"]
+    if {"classical", "uhn", "mhc"} & set(want):  # one stream: the three are written together
+        rng = np.random.default_rng(2385)
+        classical(rng)
+        uhn(rng)
+        mhc(rng)
+    if "attention" in want:
+        attention(np.random.default_rng(2386))
+    if "cnn" in want:
+        cnn(np.random.default_rng(2387))
