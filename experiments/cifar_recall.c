@@ -270,9 +270,6 @@ typedef struct {
  * betas and their test accuracies, the claims. */
 typedef struct {
   hop_dataset ds;
-  char paths[5][512];
-  const char *pp[5];
-  size_t n_batches;
   int official;   /* the official CIFAR-10 (1) or the approximate JPEG-75 copy (0) */
   size_t pmax;    /* largest P */
   colour cols[2]; /* gray, rgb */
@@ -305,11 +302,7 @@ static const setting *find(const results *res, const char *colour, corruption k,
 static int load(hop_exp *x) {
   const config *cf = x->cfg;
   results *res = x->res;
-  char probe[512];
-  if (hop_data_path(probe, sizeof probe, "cifar-10/data_batch_1.bin")) return hop_error_code();
-  FILE *pf = fopen(probe, "rb");
-  int official = pf != NULL;
-  if (pf) fclose(pf);
+  int official = hop_data_present(HOP_DATA_CIFAR);
   if (cf->cifar == COPY_OFFICIAL && !official)
     HOP_ERROR(HOP_EINVAL,
               "option --cifar: the official CIFAR-10 is not in %s (run make data where it can be "
@@ -317,26 +310,16 @@ static int load(hop_exp *x) {
               hop_data_dir());
   if (cf->cifar == COPY_APPROX) official = 0;
   res->official = official;
-  const char *copy = official ? "cifar-10" : "cifar-10-jpeg75";
-  for (int k = 0; k < 5; k++) {
-    char rel[64];
-    snprintf(rel, sizeof rel, "%s/data_batch_%d.bin", copy, k + 1);
-    if (hop_data_path(res->paths[k], sizeof res->paths[k], rel)) return hop_error_code();
-    res->pp[k] = res->paths[k];
-  }
-  res->n_batches = x->cli.quick ? 1 : 5; /* --quick: the first 10,000 training images */
-  for (size_t k = 0; k < res->n_batches; k++)
-    if (hop_exp_dataset(x, res->paths[k])) return hop_error_code();
-  if (hop_data_cifar_load(res->pp, res->n_batches, 0, &res->ds)) return hop_error_code();
-  /* what the run needs: 32 x 32 RGB images (the loader's only shape), at least the
+  /* what the run needs: 32 x 32 RGB images (checked by the catalogue), at least the
    * students' 100 images and the largest P of --sizes */
   res->pmax = STUDENT_P;
   for (size_t i = 0; i < cf->sizes.n; i++)
     res->pmax = (size_t)cf->sizes.v[i] > res->pmax ? (size_t)cf->sizes.v[i] : res->pmax;
   char why[96];
   snprintf(why, sizeof why, "P = %zu (the students' %d images and --sizes)", res->pmax, STUDENT_P);
-  if (hop_data_expect(&res->ds, res->paths[0], 3, 32, 32, res->pmax, why)) return hop_error_code();
-  return HOP_OK;
+  /* --quick: the first 10,000 training images (the first batch) */
+  return hop_exp_open(x, official ? HOP_DATA_CIFAR : HOP_DATA_CIFAR_JPEG75, HOP_DATA_TRAIN,
+                      x->cli.quick ? 10000 : 0, res->pmax, why, &res->ds);
 }
 
 /* The two representations and the buffers. */

@@ -105,7 +105,6 @@ typedef struct {
   float *xtr, *xva, *xte;
   unsigned char *ytr, *yva, *yte;
   size_t count[NC]; /* training images per class */
-  char files[4][512];
 } data;
 
 typedef struct {
@@ -144,25 +143,17 @@ static double beta_of(const config *cf, size_t b) {
 static int load_mnist(hop_exp *x) {
   const config *cf = x->cfg;
   data *d = &((results *)x->res)->d;
-  static const char *names[4] = {"mnist/train-images-idx3-ubyte", "mnist/train-labels-idx1-ubyte",
-                                 "mnist/t10k-images-idx3-ubyte", "mnist/t10k-labels-idx1-ubyte"};
-  for (int k = 0; k < 4; k++)
-    if (hop_data_path(d->files[k], sizeof d->files[k], names[k]) || hop_exp_dataset(x, d->files[k]))
-      return hop_error_code();
   hop_dataset tr, te;
   memset(&tr, 0, sizeof tr), memset(&te, 0, sizeof te);
   size_t need = (size_t)cf->n_val + (size_t)(cf->n_train ? cf->n_train : 1);
-  int st = hop_data_mnist_load(d->files[0], d->files[1], &tr);
-  if (!st) st = hop_data_mnist_load(d->files[2], d->files[3], &te);
-  /* this CNN takes 1 x 28 x 28 images; the splits need --val + --train and --test */
+  /* the catalogue checks 1 x 28 x 28 (this CNN's input); the splits need --val + --train
+   * and --test */
+  int st = hop_exp_open(x, HOP_DATA_MNIST, HOP_DATA_TRAIN, 0, need, "--val + --train", &tr);
   if (!st)
-    st = hop_data_expect(&tr, d->files[0], 1, HOP_CNN_SIDE, HOP_CNN_SIDE, need, "--val + --train");
-  if (!st)
-    st = hop_data_expect(&te, d->files[2], 1, HOP_CNN_SIDE, HOP_CNN_SIDE, (size_t)cf->n_test,
-                         "--test");
+    st = hop_exp_open(x, HOP_DATA_MNIST, HOP_DATA_TEST, 0, (size_t)cf->n_test, "--test", &te);
   if (st) {
     hop_data_free(&tr), hop_data_free(&te);
-    return hop_error_code();
+    return st;
   }
   d->n_va = (size_t)cf->n_val;
   d->n_tr = cf->n_train ? (size_t)cf->n_train : tr.n - d->n_va;
@@ -177,9 +168,8 @@ static int load_mnist(hop_exp *x) {
     hop_data_free(&tr), hop_data_free(&te);
     return HOP_RAISE(HOP_ENOMEM, "MNIST copies");
   }
-  for (size_t i = 0; i < tr.n; i++) perm[i] = i;
   gsl_rng *r = hop_rng_alloc(x->cli.seed, hop_rng_key(0, 0, 0, RNG_SPLIT));
-  gsl_ran_shuffle(r, perm, tr.n, sizeof *perm);
+  hop_data_split(tr.n, d->n_va, d->n_tr, r, perm); /* fits: checked by the catalogue above */
   gsl_rng_free(r);
   for (size_t i = 0; i < d->n_va + d->n_tr; i++) {
     float *x = i < d->n_va ? d->xva + i * PX : d->xtr + (i - d->n_va) * PX;

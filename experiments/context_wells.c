@@ -113,8 +113,7 @@ typedef struct {
 typedef struct {
   hop_attn_spline *spline;
   hop_progress prog;
-  char mnist[512]; /* the images file A3 reads */
-  hop_dataset ds;  /* the MNIST test set of A3, loaded and checked before any stage */
+  hop_dataset ds; /* the MNIST test set of A3, loaded and checked before any stage */
 } results;
 
 static hop_attn_head make_head(int kind, double beta, const config *cf, const results *res) {
@@ -936,14 +935,8 @@ static int load_tokens_data(hop_exp *x) {
       &res->prog, stderr, "context_wells",
       N_HEADS + 2 * nb + cf->land_betas.n + N_TASKS * cf->loads.n * (size_t)cf->seeds);
   if (!(res->spline = hop_attn_spline_new(spline_u, spline_g, 6))) return hop_error_code();
-  char lab_path[512];
-  if (hop_data_path(res->mnist, sizeof res->mnist, "mnist/t10k-images-idx3-ubyte") ||
-      hop_data_path(lab_path, sizeof lab_path, "mnist/t10k-labels-idx1-ubyte"))
-    return hop_error_code();
-  int st = hop_data_mnist_load(res->mnist, lab_path, &res->ds);
-  if (!st) st = hop_data_expect(&res->ds, res->mnist, 1, 28, 28, (size_t)cf->images, "--images");
-  if (!st) st = hop_exp_dataset(x, res->mnist);
-  return st;
+  return hop_exp_open(x, HOP_DATA_MNIST, HOP_DATA_TEST, 0, (size_t)cf->images, "--images",
+                      &res->ds);
 }
 
 /* The token check's arrays: embedding, projections, per-head slices, tokens, outputs. */

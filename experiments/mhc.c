@@ -130,8 +130,8 @@ typedef struct {
   unsigned char *ytr, *yte;
   float *x[2][2]; /* [standardisation][0 train, 1 test] (n, nf) */
   float *mean[2], *sd[2];
-  char files[6][512];
-  size_t n_files;
+  char files[2 * HOP_DATA_MAX_FILES][512]; /* read, for the manifest */
+  size_t n_files, test_first;              /* files[test_first]: the test part's first */
 } dset;
 
 enum { P_SWEEP, P_INIT, P_READ, P_MLPLR, P_T1, P_SUB, P_F3A, P_F9, N_PART };
@@ -187,75 +187,27 @@ typedef struct {
 
 /* ---- data -------------------------------------------------------------------------- */
 
+/* One dataset's training and test parts from the catalogue (hop_data.h): the CIFAR-10
+ * copy is the approximate JPEG-75 one (its first batch under --quick), DS_SUBSET_JPEG the
+ * first 4,000 + 1,000 records of that copy; the files read go to d->files (manifest). */
 static int load_raw(int which, int quick, hop_dataset *tr, hop_dataset *te, dset *d) {
-  char p[4][512];
-  int s;
-  memset(tr, 0, sizeof *tr);
-  memset(te, 0, sizeof *te);
-  if (which == DS_MNIST || which == DS_FASHION) {
-    const char *dir = which == DS_MNIST ? "mnist" : "fashion-mnist",
-               *gz = which == DS_MNIST ? "" : ".gz";
-    const char *names[4] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-                            "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
-    for (int k = 0; k < 4; k++) {
-      char rel[128];
-      snprintf(rel, sizeof rel, "%s/%s%s", dir, names[k], gz);
-      if (hop_data_path(p[k], sizeof p[k], rel)) return hop_error_code();
-      snprintf(d->files[k], sizeof d->files[k], "%.*s", (int)sizeof d->files[k] - 1, p[k]);
-    }
-    d->n_files = 4;
-    s = hop_data_mnist_load(p[0], p[1], tr);
-    if (!s) s = hop_data_mnist_load(p[2], p[3], te);
-    /* what the runs and figures assume: 28 x 28 gray images in both files */
-    if (!s) s = hop_data_expect(tr, p[0], 1, 28, 28, 1, NULL);
-    if (!s) s = hop_data_expect(te, p[2], 1, 28, 28, 1, NULL);
-  } else {
-    const char *const *pp;
-    size_t np;
-    char bp[5][512];
-    const char *bpp[5];
-    if (which == DS_CIFAR) {
-      for (int k = 0; k < 5; k++) {
-        char rel[64];
-        snprintf(rel, sizeof rel, "cifar-10-jpeg75/data_batch_%d.bin", k + 1);
-        if (hop_data_path(bp[k], sizeof bp[k], rel)) return hop_error_code();
-        bpp[k] = bp[k];
-        snprintf(d->files[k], sizeof d->files[k], "%.*s", (int)sizeof d->files[k] - 1, bp[k]);
-      }
-      if (hop_data_path(p[0], sizeof p[0], "cifar-10-jpeg75/test_batch.bin"))
-        return hop_error_code();
-      snprintf(d->files[5], sizeof d->files[5], "%.*s", (int)sizeof d->files[5] - 1, p[0]);
-      d->n_files = 6;
-      np = quick ? 1 : 5;
-    } else { /* the exact subset, or the same records of the JPEG-75 copy */
-      int jpeg = which == DS_SUBSET_JPEG;
-      if (hop_data_path(bp[0], sizeof bp[0],
-                        jpeg ? "cifar-10-jpeg75/data_batch_1.bin"
-                             : "cifar-10-subset/data_batch_1_first4000.bin") ||
-          hop_data_path(
-              p[0], sizeof p[0],
-              jpeg ? "cifar-10-jpeg75/test_batch.bin" : "cifar-10-subset/test_batch_first1000.bin"))
-        return hop_error_code();
-      bpp[0] = bp[0];
-      snprintf(d->files[0], sizeof d->files[0], "%.*s", (int)sizeof d->files[0] - 1, bp[0]);
-      snprintf(d->files[1], sizeof d->files[1], "%.*s", (int)sizeof d->files[1] - 1, p[0]);
-      d->n_files = 2;
-      np = 1;
-    }
-    pp = bpp;
-    int sub = which == DS_SUBSET_JPEG;
-    s = hop_data_cifar_load(pp, np, sub ? 4000 : 0, tr);
-    const char *tp[1] = {p[0]};
-    if (!s) s = hop_data_cifar_load(tp, 1, sub ? 1000 : 0, te);
-    /* the students' subset is 4,000 training and 1,000 test images, whichever copy */
-    int subset = which == DS_SUBSET || which == DS_SUBSET_JPEG;
-    if (!s)
-      s = hop_data_expect(tr, bp[0], 3, 32, 32, subset ? 4000 : 1,
-                          subset ? "the students' subset" : NULL);
-    if (!s)
-      s = hop_data_expect(te, p[0], 3, 32, 32, subset ? 1000 : 1,
-                          subset ? "the students' subset" : NULL);
-  }
+  static const hop_data_set sets[N_DS] = {HOP_DATA_MNIST, HOP_DATA_FASHION, HOP_DATA_CIFAR_JPEG75,
+                                          HOP_DATA_CIFAR_SUBSET, HOP_DATA_CIFAR_JPEG75};
+  /* the students' subset is 4,000 training and 1,000 test images, whichever copy */
+  int subset = which == DS_SUBSET || which == DS_SUBSET_JPEG, sub_jpeg = which == DS_SUBSET_JPEG;
+  size_t max_tr = sub_jpeg ? 4000 : which == DS_CIFAR && quick ? 10000 : 0;
+  const char *why = subset ? "the students' subset" : NULL;
+  hop_data_part p[2];
+  memset(p, 0, sizeof p);
+  int s = hop_data_open(sets[which], HOP_DATA_TRAIN, max_tr, subset ? 4000 : 1, why, &p[0]);
+  if (!s)
+    s = hop_data_open(sets[which], HOP_DATA_TEST, sub_jpeg ? 1000 : 0, subset ? 1000 : 1, why,
+                      &p[1]);
+  d->n_files = 0, d->test_first = p[0].n_files;
+  for (int k = 0; k < 2 && !s; k++)
+    for (size_t f = 0; f < p[k].n_files; f++)
+      memcpy(d->files[d->n_files++], p[k].files[f], sizeof d->files[0]);
+  *tr = p[0].d, *te = p[1].d;
   return s;
 }
 
@@ -279,8 +231,8 @@ static int prepare(int which, const config *cf, int quick, dset *d) {
     size_t n = te.n;
     hop_data_free(&tr);
     hop_data_free(&te);
-    HOP_ERROR(HOP_EINVAL, "%s: %zu test images, fewer than --test %ld",
-              d->files[d->n_files == 4 ? 2 : d->n_files - 1], n, cf->test);
+    HOP_ERROR(HOP_EINVAL, "%s: %zu test images, fewer than --test %ld", d->files[d->test_first], n,
+              cf->test);
   }
   d->n_test = te.n < (size_t)cf->test ? te.n : (size_t)cf->test;
   d->n_val = subset ? 0 : (size_t)cf->val;

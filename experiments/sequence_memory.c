@@ -100,7 +100,6 @@ typedef struct {
 typedef struct {
   hop_dataset mn; /* MNIST training digits of Moving MNIST, loaded and checked first */
   movie mv;       /* the video, loaded and checked first */
-  char mn_path[512];
   hop_progress prog;
   kernel kern[MAX_KERNELS];
   size_t nkern;
@@ -750,17 +749,6 @@ static int cmp_hashed(const void *a, const void *b) {
   return (x->k > y->k) - (x->k < y->k);
 }
 
-/* MNIST training digits for Moving MNIST: 28 x 28 gray, at least 2 (two per clip). */
-static int load_mnist(results *res) {
-  char lp[512];
-  if (hop_data_path(res->mn_path, sizeof res->mn_path, "mnist/train-images-idx3-ubyte") ||
-      hop_data_path(lp, sizeof lp, "mnist/train-labels-idx1-ubyte"))
-    return hop_error_code();
-  int st = hop_data_mnist_load(res->mn_path, lp, &res->mn);
-  if (!st)
-    st = hop_data_expect(&res->mn, res->mn_path, 1, 28, 28, 2, "a Moving MNIST clip (two digits)");
-  return st;
-}
 
 /* Fig. 3A's frames, their exact duplicates and the tallies of claim L3. */
 typedef struct {
@@ -1300,8 +1288,12 @@ static int load(hop_exp *x) {
     x->data_what = "kernels";
     return st;
   }
-  if ((st = load_video(cf, &res->mv, vpath, sizeof vpath)) || (st = load_mnist(res))) return st;
-  if ((st = hop_exp_dataset(x, vpath)) || (st = hop_exp_dataset(x, res->mn_path))) return st;
+  if ((st = load_video(cf, &res->mv, vpath, sizeof vpath)) || (st = hop_exp_dataset(x, vpath)))
+    return st;
+  /* MNIST training digits for Moving MNIST: at least 2 (two per clip) */
+  if ((st = hop_exp_open(x, HOP_DATA_MNIST, HOP_DATA_TRAIN, 0, 2,
+                         "a Moving MNIST clip (two digits)", &res->mn)))
+    return st;
   size_t units = 2 * (size_t)cf->fig1_draws + cap_jobs(cf, res) + 5 + 4 +
                  (2 + (size_t)cf->noise_draws) * res->nkern;
   hop_progress_start(&res->prog, stderr, "sequence_memory", units);

@@ -2,6 +2,8 @@
 /* hop_data.c: IDX and CIFAR-10 loaders with full validation; normalisation helpers. */
 #define _POSIX_C_SOURCE 200809L
 #include "hop_data.h"
+
+#include <gsl/gsl_randist.h>
 #include "hop_error.h"
 
 #include <errno.h>
@@ -353,5 +355,96 @@ int hop_data_frames_load(const char *path, size_t width, size_t height, size_t m
   }
   out->n = n, out->channels = 1, out->height = height, out->width = width, out->dim = frame,
   out->x = x;
+  return HOP_OK;
+}
+
+/* The catalogue (hop_data.h). */
+static const struct {
+  const char *dir, *suffix; /* under the data directory; IDX files: a suffix (".gz") */
+  int cifar;                /* 1: CIFAR-10 binary batches, 0: IDX images and labels */
+  size_t channels, side;
+  const char *train[5], *test; /* CIFAR: the training batches in order, the test batch */
+} catalogue[HOP_DATA_N_SETS] = {
+    {"mnist", "", 0, 1, 28, {NULL}, NULL},
+    {"fashion-mnist", ".gz", 0, 1, 28, {NULL}, NULL},
+    {"cifar-10",
+     "",
+     1,
+     3,
+     32,
+     {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+      "data_batch_5.bin"},
+     "test_batch.bin"},
+    {"cifar-10-jpeg75",
+     "",
+     1,
+     3,
+     32,
+     {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+      "data_batch_5.bin"},
+     "test_batch.bin"},
+    {"cifar-10-subset", "", 1, 3, 32, {"data_batch_1_first4000.bin"}, "test_batch_first1000.bin"},
+};
+
+static int add_file(hop_data_part *p, const char *dir, const char *name, const char *suffix) {
+  char rel[256];
+  snprintf(rel, sizeof rel, "%s/%s%s", dir, name, suffix);
+  return hop_data_path(p->files[p->n_files++], sizeof p->files[0], rel);
+}
+
+int hop_data_open(hop_data_set set, int part, size_t max_n, size_t min_n, const char *why,
+                  hop_data_part *out) {
+  memset(out, 0, sizeof *out);
+  if ((unsigned)set >= HOP_DATA_N_SETS || (part != HOP_DATA_TRAIN && part != HOP_DATA_TEST))
+    HOP_ERROR(HOP_EINVAL, "no dataset %d, part %d in the catalogue", (int)set, part);
+  const char *dir = catalogue[set].dir;
+  int st = HOP_OK;
+  if (!catalogue[set].cifar) {
+    const char *stem = part == HOP_DATA_TRAIN ? "train" : "t10k";
+    char img[64], lab[64];
+    snprintf(img, sizeof img, "%s-images-idx3-ubyte", stem);
+    snprintf(lab, sizeof lab, "%s-labels-idx1-ubyte", stem);
+    if (!(st = add_file(out, dir, img, catalogue[set].suffix)) &&
+        !(st = add_file(out, dir, lab, catalogue[set].suffix)))
+      st = hop_data_mnist_load(out->files[0], out->files[1], &out->d);
+  } else {
+    size_t nb = 0;
+    if (part == HOP_DATA_TEST)
+      st = add_file(out, dir, catalogue[set].test, "");
+    else /* the batches max_n needs (10,000 records each), or all */
+      for (; nb < 5 && catalogue[set].train[nb] && !st && (max_n == 0 || nb * 10000 < max_n); nb++)
+        st = add_file(out, dir, catalogue[set].train[nb], "");
+    const char *paths[HOP_DATA_MAX_FILES];
+    for (size_t k = 0; k < out->n_files; k++) paths[k] = out->files[k];
+    if (!st) st = hop_data_cifar_load(paths, out->n_files, max_n, &out->d);
+  }
+  if (!st && !catalogue[set].cifar && max_n && out->d.n > max_n) out->d.n = max_n;
+  if (!st)
+    st = hop_data_expect(&out->d, out->files[0], catalogue[set].channels, catalogue[set].side,
+                         catalogue[set].side, min_n, why);
+  if (st) hop_data_part_free(out);
+  return st;
+}
+
+void hop_data_part_free(hop_data_part *p) { hop_data_free(&p->d); }
+
+int hop_data_present(hop_data_set set) {
+  hop_data_part p = {0};
+  if ((unsigned)set >= HOP_DATA_N_SETS ||
+      add_file(&p, catalogue[set].dir,
+               catalogue[set].cifar ? catalogue[set].train[0] : "train-images-idx3-ubyte",
+               catalogue[set].suffix))
+    return 0;
+  FILE *f = fopen(p.files[0], "rb");
+  if (f) fclose(f);
+  return f != NULL;
+}
+
+int hop_data_split(size_t n, size_t n_val, size_t n_train, gsl_rng *r, size_t *perm) {
+  if (n_val > n || n_train > n - n_val)
+    HOP_ERROR(HOP_EINVAL, "%zu records: too few for %zu validation and %zu training records", n,
+              n_val, n_train);
+  for (size_t i = 0; i < n; i++) perm[i] = i;
+  if (r) gsl_ran_shuffle(r, perm, n, sizeof *perm);
   return HOP_OK;
 }

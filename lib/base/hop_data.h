@@ -9,6 +9,7 @@
 #define HOP_DATA_H
 
 #include <stddef.h>
+#include <gsl/gsl_rng.h>
 
 #define HOP_DATA_IDX_MAX_RANK 4
 /* Largest payload a loader accepts (bytes): far above MNIST (47 MB), a guard
@@ -62,6 +63,43 @@ void hop_data_free(hop_dataset *ds);
  * option, asks for more). */
 int hop_data_expect(const hop_dataset *ds, const char *path, size_t channels, size_t height,
                     size_t width, size_t min_n, const char *why);
+
+/* ---- the catalogue: every dataset the experiments read, with its files and shape ----
+ * One place for the file names under the data directory (data/fetch.sh puts them there)
+ * and for what each image must be. A part is HOP_DATA_TRAIN or HOP_DATA_TEST. */
+typedef enum {
+  HOP_DATA_MNIST,        /* mnist/{train,t10k}-{images-idx3,labels-idx1}-ubyte, 1 x 28 x 28 */
+  HOP_DATA_FASHION,      /* fashion-mnist/ the same names + .gz, 1 x 28 x 28 */
+  HOP_DATA_CIFAR,        /* cifar-10/data_batch_{1..5}.bin, test_batch.bin, 3 x 32 x 32 */
+  HOP_DATA_CIFAR_JPEG75, /* cifar-10-jpeg75/ the same names (the approximate copy) */
+  HOP_DATA_CIFAR_SUBSET, /* cifar-10-subset/{data_batch_1_first4000,test_batch_first1000}.bin */
+  HOP_DATA_N_SETS
+} hop_data_set;
+enum { HOP_DATA_TRAIN = 0, HOP_DATA_TEST = 1 };
+#define HOP_DATA_MAX_FILES 5
+
+/* A part of a catalogued dataset as loaded: the images and labels, and the files read. */
+typedef struct {
+  hop_dataset d;
+  size_t n_files;
+  char files[HOP_DATA_MAX_FILES][512];
+} hop_data_part;
+
+/* Load part (HOP_DATA_TRAIN or HOP_DATA_TEST) of dataset set: its files under the data
+ * directory, read by the loader of its format (a CIFAR training part reads only the
+ * batches that max_n needs), max_n > 0 keeping the first max_n records; then checked by
+ * hop_data_expect against the set's image shape and at least min_n records (why: what
+ * asks for them). The errors are those of the loaders and of hop_data_expect. */
+int hop_data_open(hop_data_set set, int part, size_t max_n, size_t min_n, const char *why,
+                  hop_data_part *out);
+void hop_data_part_free(hop_data_part *p);
+/* Whether the first file of set's training part can be opened for reading. */
+int hop_data_present(hop_data_set set);
+
+/* A validation split: perm (n) becomes a permutation of 0..n-1 drawn from r (the
+ * identity when r is NULL); rows perm[0..n_val) are the validation split and the next
+ * n_train rows the training split. HOP_EINVAL, naming the counts, when they do not fit. */
+int hop_data_split(size_t n, size_t n_val, size_t n_train, gsl_rng *r, size_t *perm);
 
 /* For tests only: when set, the loaders call it with the path between checking a
  * file's size and reading its data, so a test can change the file in that window. */

@@ -20,6 +20,16 @@ int hop_exp_dataset(hop_exp *x, const char *path) {
   return HOP_OK;
 }
 
+int hop_exp_open(hop_exp *x, hop_data_set set, int part, size_t max_n, size_t min_n,
+                 const char *why, hop_dataset *out) {
+  hop_data_part p;
+  int st = hop_data_open(set, part, max_n, min_n, why, &p);
+  for (size_t k = 0; k < p.n_files && !st; k++) st = hop_exp_dataset(x, p.files[k]);
+  if (st) return hop_data_part_free(&p), st;
+  *out = p.d;
+  return HOP_OK;
+}
+
 int hop_exp_writer(const hop_exp *x) {
   (void)x;
   return 1;

@@ -35,6 +35,7 @@
 
 #include "hop_claims.h"
 #include "hop_cli.h"
+#include "hop_data.h"
 
 typedef struct hop_exp hop_exp;
 
@@ -89,6 +90,11 @@ int hop_exp_main(const hop_exp_desc *desc, int argc, char **argv);
 /* Record a dataset file read by load, for the manifest's SHA-256 lines (HOP_EBADLEN
  * past HOP_EXP_MAX_FILES, HOP_ERANGE for a path of 512 bytes or more). */
 int hop_exp_dataset(hop_exp *x, const char *path);
+
+/* hop_data_open (the catalogue, hop_data.h) of a dataset part into out, its files recorded
+ * for the manifest. */
+int hop_exp_open(hop_exp *x, hop_data_set set, int part, size_t max_n, size_t min_n,
+                 const char *why, hop_dataset *out);
 
 /* Whether this process writes the result directory (always 1 in a one-process run). */
 int hop_exp_writer(const hop_exp *x);
