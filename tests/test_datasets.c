@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "hop_data.h"
 #include "hop_error.h"
 
@@ -102,4 +103,42 @@ Test(datasets, cifar_all_batches_load_balanced) {
   for (int c = 0; c < 10; c++) cr_assert_eq(got[c], 5000);
   hop_data_free(&tr);
   hop_data_free(&te);
+}
+
+/* The catalogue names the same files, checks the shapes and counts, and reads only the
+ * CIFAR batches a record limit needs. */
+Test(datasets, catalogue_opens_parts_and_checks_them) {
+  NEED("mnist/t10k-images-idx3-ubyte");
+  hop_data_part p;
+  cr_assert_eq(hop_data_open(HOP_DATA_MNIST, HOP_DATA_TEST, 0, 10000, "all", &p), HOP_OK, "%s",
+               hop_error_message());
+  cr_assert(p.d.n == 10000 && p.d.channels == 1 && p.d.width == 28 && p.n_files == 2);
+  cr_assert(strstr(p.files[0], "mnist/t10k-images-idx3-ubyte") &&
+            strstr(p.files[1], "mnist/t10k-labels-idx1-ubyte"));
+  hop_data_part_free(&p);
+  cr_assert_eq(hop_data_open(HOP_DATA_MNIST, HOP_DATA_TEST, 0, 10001, "--many", &p), HOP_EINVAL);
+  cr_assert(strstr(hop_error_message(), "--many"), "%s", hop_error_message());
+  cr_assert_eq(hop_data_open(HOP_DATA_MNIST, 7, 0, 1, NULL, &p), HOP_EINVAL);
+  cr_assert(hop_data_present(HOP_DATA_MNIST));
+  if (!have("cifar-10-jpeg75/data_batch_1.bin")) return;
+  cr_assert_eq(hop_data_open(HOP_DATA_CIFAR_JPEG75, HOP_DATA_TRAIN, 10000, 1, NULL, &p), HOP_OK);
+  cr_assert(p.n_files == 1 && p.d.n == 10000 && p.d.channels == 3 && p.d.height == 32,
+            "a limit of one batch reads one file (%zu files, %zu records)", p.n_files, p.d.n);
+  hop_data_part_free(&p);
+  cr_assert_eq(hop_data_open(HOP_DATA_CIFAR_JPEG75, HOP_DATA_TRAIN, 10001, 1, NULL, &p), HOP_OK);
+  cr_assert(p.n_files == 2 && p.d.n == 10001);
+  hop_data_part_free(&p);
+}
+
+Test(datasets, validation_split) {
+  size_t perm[10];
+  cr_assert_eq(hop_data_split(10, 4, 7, NULL, perm), HOP_EINVAL, "4 + 7 rows of 10");
+  cr_assert_eq(hop_data_split(10, 4, 6, NULL, perm), HOP_OK);
+  for (size_t i = 0; i < 10; i++) cr_assert_eq(perm[i], i, "no generator: the identity");
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  cr_assert_eq(hop_data_split(10, 4, 6, r, perm), HOP_OK);
+  size_t seen = 0, moved = 0;
+  for (size_t i = 0; i < 10; i++) seen |= (size_t)1 << perm[i], moved += perm[i] != i;
+  cr_assert(seen == 0x3ff && moved > 0, "a permutation that moves something");
+  gsl_rng_free(r);
 }
