@@ -877,7 +877,7 @@ static int stage_landscape(hop_exp *x) {
  * head_h = softmax(Q_h K_h^T / sqrt(dk)) V_h, out = Concat(head_1..head_H) W_O. */
 static void textbook_attention(const double *t, const double *wq, const double *wk,
                                const double *wv, const double *wo, double *out) {
-  static double qkv[3][TOKENS][DM], concat[TOKENS][DM];
+  double qkv[3][TOKENS][DM], concat[TOKENS][DM]; /* 16 KiB on the stack, every entry written */
   const double *w3[3] = {wq, wk, wv};
   for (int m = 0; m < 3; m++) /* Q, K, V for all heads at once: (TOKENS, DM) = T W */
     for (int a = 0; a < TOKENS; a++)

@@ -749,7 +749,6 @@ static int cmp_hashed(const void *a, const void *b) {
   return (x->k > y->k) - (x->k < y->k);
 }
 
-
 /* Fig. 3A's frames, their exact duplicates and the tallies of claim L3. */
 typedef struct {
   size_t clips, frames, p, n;
