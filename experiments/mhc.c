@@ -1068,10 +1068,10 @@ static void claims_table1(hop_exp *x) {
       double paper = paper_t1[mo == M_CONST ? M_FIXED : mo][dd];
       snprintf(d, sizeof d,
                "Table 1, %s, %s: test accuracy %% over %zu runs (%zu diverged)%s; %zu training "
-               "images, %s%s",
+               "images, %ld epochs%s",
                ds_names[dd], mlong[mo], t->n, t->diverged,
                dd == DS_CIFAR ? " on the approximate JPEG-75 copy" : "", (size_t)cf->n_train,
-               mo == M_MLP ? "50 epochs" : "5 epochs",
+               mo == M_MLP ? cf->mlp_epochs : cf->epochs,
                mo == M_CONST ? "; the paper's row without scheduling, second reading" : "");
       snprintf(m, sizeof m, "%.2f +- %.2f", t->mean, t->sd);
       snprintf(pv, sizeof pv, "%.2f", paper);
