@@ -777,24 +777,31 @@ static int load(hop_exp *x) {
 
 /* ---- stage 3: the plan of runs ------------------------------------------------------- */
 
+/* An MHC run on MNIST's validation split with the initial beta, --train images and
+ * --epochs: part and model, and the choice c it tries. */
+static int push_validation(hop_jobs *q, int part, int model, const config *cf, choice c) {
+  return hop_jobs_push(q, &(job){.part = part,
+                                 .ds = DS_MNIST,
+                                 .model = model,
+                                 .beta = cf->beta,
+                                 .n_train = (size_t)cf->n_train,
+                                 .epochs = (size_t)cf->epochs,
+                                 .split = 0,
+                                 .c = c});
+}
+
 /* Queue A: the main sweep (MNIST, validation, schedule) and the MLP learning rate. */
 static int plan_sweep(const config *cf, results *res) {
-  size_t ntr = (size_t)cf->n_train, E = (size_t)cf->epochs;
+  size_t ntr = (size_t)cf->n_train;
   int st = HOP_OK;
   for (size_t a = 0; a < cf->dt.n; a++)
     for (size_t b = 0; b < cf->stds.n; b++)
       for (size_t c = 0; c < cf->readings.n; c++)
-        st |= hop_jobs_push(res->qa, &(job){.part = P_SWEEP,
-                                            .ds = DS_MNIST,
-                                            .model = M_SCHED,
-                                            .beta = cf->beta,
-                                            .n_train = ntr,
-                                            .epochs = E,
-                                            .split = 0,
-                                            .c = {.stdm = cf->stds.v[b],
-                                                  .reading = cf->readings.v[c],
-                                                  .dt = cf->dt.v[a],
-                                                  .init = cf->init.v[0]}});
+        st |= push_validation(res->qa, P_SWEEP, M_SCHED, cf,
+                              (choice){.stdm = cf->stds.v[b],
+                                       .reading = cf->readings.v[c],
+                                       .dt = cf->dt.v[a],
+                                       .init = cf->init.v[0]});
   for (size_t a = 0; a < cf->mlp_lr.n; a++)
     st |= hop_jobs_push(res->qa, &(job){.part = P_MLPLR,
                                         .ds = DS_MNIST,
@@ -809,26 +816,11 @@ static int plan_sweep(const config *cf, results *res) {
 
 /* Queue B: the init scale at the chosen point and both readings without the schedule. */
 static int plan_choices(const config *cf, results *res) {
-  size_t ntr = (size_t)cf->n_train, E = (size_t)cf->epochs;
   int st = HOP_OK;
   for (size_t a = 1; a < cf->init.n; a++)
-    st |= hop_jobs_push(res->qb, &(job){.part = P_INIT,
-                                        .ds = DS_MNIST,
-                                        .model = M_SCHED,
-                                        .beta = cf->beta,
-                                        .n_train = ntr,
-                                        .epochs = E,
-                                        .split = 0,
-                                        .c = {.init = cf->init.v[a]}});
+    st |= push_validation(res->qb, P_INIT, M_SCHED, cf, (choice){.init = cf->init.v[a]});
   for (size_t c = 0; c < cf->readings.n; c++)
-    st |= hop_jobs_push(res->qb, &(job){.part = P_READ,
-                                        .ds = DS_MNIST,
-                                        .model = M_FIXED,
-                                        .beta = cf->beta,
-                                        .n_train = ntr,
-                                        .epochs = E,
-                                        .split = 0,
-                                        .c = {.reading = cf->readings.v[c]}});
+    st |= push_validation(res->qb, P_READ, M_FIXED, cf, (choice){.reading = cf->readings.v[c]});
   return st;
 }
 
