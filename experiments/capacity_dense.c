@@ -83,6 +83,20 @@ typedef struct {
   gsl_rng *r;
 } scratch;
 
+/* Scratch for starts of n neurons and up to cap patterns, with its own generator. */
+static scratch scratch_new(size_t n, size_t cap) {
+  return (scratch){n,
+                   malloc(n),
+                   malloc(cap * n),
+                   malloc(n * sizeof(size_t)),
+                   malloc(n * sizeof(size_t)),
+                   gsl_rng_alloc(gsl_rng_mt19937)};
+}
+static int scratch_ok(const scratch *w) { return w->s && w->xi && w->order && w->pick && w->r; }
+static void scratch_free(scratch *w) {
+  free(w->s), free(w->xi), free(w->order), free(w->pick), gsl_rng_free(w->r);
+}
+
 static void start_state(scratch *w, const signed char *pattern, size_t k) {
   memcpy(w->s, pattern, w->n);
   for (size_t i = 0; i < w->n; i++) w->order[i] = i;
@@ -143,16 +157,10 @@ static int run_dense(void *job, size_t index, int thread, void *ctx) {
   const shared *c = ctx;
   const config *cf = c->cf;
   size_t n = j->n, pmax = (size_t)cf->p_max;
-  scratch w = {n,
-               malloc(n),
-               malloc(pmax * n),
-               malloc(n * sizeof(size_t)),
-               malloc(n * sizeof(size_t)),
-               gsl_rng_alloc(gsl_rng_mt19937)};
+  scratch w = scratch_new(n, pmax);
   hop_dam *d = hop_dam_alloc(n, pmax, j->f);
   int st = d ? HOP_OK : hop_error_code();
-  if (!st && (!w.s || !w.xi || !w.order || !w.pick || !w.r))
-    st = HOP_RAISE(HOP_ENOMEM, "dense: out of memory");
+  if (!st && !scratch_ok(&w)) st = HOP_RAISE(HOP_ENOMEM, "dense: out of memory");
   uint64_t model = (uint64_t)j->f.kind * 16 + (uint64_t)j->f.n;
   int low = 0;
   for (size_t p = 1; p <= pmax && j->points < MAX_POINTS && !st && low < 2;) {
@@ -186,7 +194,7 @@ static int run_dense(void *job, size_t index, int thread, void *ctx) {
     j->cap_all[q] = hop_math_crossing_down(j->p, al, j->points, 0.5);
   }
   hop_progress_add(&c->res->prog, 1);
-  hop_dam_free(d), free(w.s), free(w.xi), free(w.order), free(w.pick), gsl_rng_free(w.r);
+  hop_dam_free(d), scratch_free(&w);
   return st;
 }
 
@@ -401,15 +409,9 @@ static int run_simplicial(void *job, size_t index, int thread, void *ctx) {
   gsl_rng *cr =
       hop_rng_alloc(c->seed, hop_rng_key((uint64_t)j->mix, (uint64_t)j->seed, 0, RNG_COMPLEX));
   hop_simplicial *net = cr ? hop_simplicial_alloc(n, counts, cr) : NULL;
-  scratch w = {n,
-               malloc(n),
-               malloc(pcap * n),
-               malloc(n * sizeof(size_t)),
-               malloc(n * sizeof(size_t)),
-               gsl_rng_alloc(gsl_rng_mt19937)};
+  scratch w = scratch_new(n, pcap);
   int st = net ? HOP_OK : hop_error_code();
-  if (!st && (!w.s || !w.xi || !w.order || !w.pick || !w.r))
-    st = HOP_RAISE(HOP_ENOMEM, "simplicial: out of memory");
+  if (!st && !scratch_ok(&w)) st = HOP_RAISE(HOP_ENOMEM, "simplicial: out of memory");
   double ps[MAX_POINTS], fr[N_THR][MAX_POINTS], al[N_THR][MAX_POINTS];
   int low = 0;
   size_t k = (size_t)lround(j->flip * (double)n);
@@ -445,8 +447,7 @@ static int run_simplicial(void *job, size_t index, int thread, void *ctx) {
     for (size_t q = 0; q < j->points && al[t][q]; q++) j->cap_all[t] = ps[q];
   }
   hop_progress_add(&c->res->prog, 1);
-  hop_simplicial_free(net), gsl_rng_free(cr), free(w.s), free(w.xi), free(w.order), free(w.pick),
-      gsl_rng_free(w.r);
+  hop_simplicial_free(net), gsl_rng_free(cr), scratch_free(&w);
   return st;
 }
 
@@ -585,10 +586,9 @@ static int stage_energy(hop_exp *x) {
                     "energy traces of the dense (x^2, x^3, x^4, rect x^3, exp) and simplicial "
                     "networks under asynchronous "
                     "updates from 30 % flipped bits: the largest rise of E between two updates",
-                    "never increases", "<= 0", worst <= 0 ? "reproduced" : "not reproduced", "%.3g",
-                    worst);
+                    "never increases", "<= 0", hop_claims_at_most(worst, 0), "%.3g", worst);
   st = hop_file_finish(&f, 1, st);
-  free(w.s), free(w.xi), free(w.order), free(w.pick), free(trace);
+  scratch_free(&w), free(trace); /* its generator was freed with each model */
   return st;
 }
 

@@ -414,7 +414,6 @@ static hop_table *cap_table(const config *cf, const results *res) {
  * the best of those (their code restarts from the best so far; ours keeps the later
  * repetitions parallel). */
 static int cap_run(hop_exp *x, hop_table *t) {
-  const results *res = x->res;
   shared sh = {x->cfg, x->res, x->cli.seed, 1};
   int st = hop_table_run(t, run_cap, &sh, (int)x->cli.threads);
   for (size_t k = 0; k < hop_table_count(t) && !st; k++) {
@@ -428,7 +427,6 @@ static int cap_run(hop_exp *x, hop_table *t) {
     j->start = (size_t)ceil(1.25 * (double)best);
   }
   sh.phase = 2;
-  (void)res;
   return st ? st : hop_table_run(t, run_cap, &sh, (int)x->cli.threads);
 }
 
