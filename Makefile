@@ -183,7 +183,7 @@ bin/fuzz/seeds: tests/fuzz/seeds.c $(LIB)
 
 fuzz: $(FUZZ_TARGETS:%=bin/fuzz/%) bin/fuzz/seeds
 	@command -v $(FUZZ_CC) > /dev/null || { echo "fuzz: $(FUZZ_CC) missing: apt-get install clang"; exit 1; }
-	rm -rf bin/fuzz/seed && bin/fuzz/seeds bin/fuzz/seed
+	rm -rf bin/fuzz/seed && bin/fuzz/seeds bin/fuzz/seed && touch bin/fuzz/.started
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p bin/fuzz/corpus/$$t bin/fuzz/seed/$$t; \
 	  if [ -d tests/fuzz/regress/$$t ] && ls tests/fuzz/regress/$$t/* > /dev/null 2>&1; then \
@@ -195,6 +195,9 @@ fuzz: $(FUZZ_TARGETS:%=bin/fuzz/%) bin/fuzz/seeds
 	    || { tail -40 bin/fuzz/$$t.log; echo "fuzz: $$t: a crash; the input is in bin/fuzz/crash-$$t-*"; exit 1; }; \
 	  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" bin/fuzz/$$t.log | tr '\n' ' ' | sed "s/^/fuzz: $$t: /"; echo; \
 	done
+	@# the harnesses read memory files (memfd): nothing of theirs may appear in /tmp
+	@left=$$(find $${TMPDIR:-/tmp} -maxdepth 1 -name 'hopfuzz*' -newer bin/fuzz/.started); \
+	  if [ -n "$$left" ]; then echo "fuzz: left in /tmp: $$left"; exit 1; fi
 
 clean:
 	rm -rf bin

@@ -7,18 +7,48 @@
 #include "hop_error.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 void (*hop_data_after_size_check)(const char *path) = NULL;
 
 static void after_size_check(const char *path) {
   if (hop_data_after_size_check) hop_data_after_size_check(path);
+}
+
+int hop_data_open_file(const char *path, struct stat *st) {
+  /* O_NONBLOCK: opening a FIFO (or a device) never waits for a writer */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return HOP_RAISE(HOP_EIO, "%s: cannot open: %s", path, strerror(errno)), -1;
+  struct stat s;
+  int got = fstat(fd, &s) == 0, e = errno;
+  if (!got || !S_ISREG(s.st_mode)) {
+    close(fd);
+    if (got) return HOP_RAISE(HOP_EIO, "%s: not a regular file", path), -1;
+    return HOP_RAISE(HOP_EIO, "%s: cannot stat: %s", path, strerror(e)), -1;
+  }
+  int fl = fcntl(fd, F_GETFL);
+  if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  if (st) *st = s;
+  return fd;
+}
+
+static FILE *open_stream(const char *path, struct stat *st) {
+  int fd = hop_data_open_file(path, st);
+  if (fd < 0) return NULL;
+  FILE *f = fdopen(fd, "rb");
+  if (!f) {
+    close(fd);
+    HOP_ERROR_NULL(HOP_EIO, "%s: cannot open: %s", path, strerror(errno));
+  }
+  return f;
 }
 
 /* Read exactly want bytes from g into a buffer grown as data arrives.
@@ -68,19 +98,16 @@ static int expect_eof(gzFile g, const char *path) {
   return HOP_OK;
 }
 
-static gzFile open_gz(const char *path) {
-  gzFile g = gzopen(path, "rb");
-  if (!g) HOP_ERROR_NULL(HOP_EIO, "%s: cannot open: %s", path, strerror(errno ? errno : ENOENT));
-  return g;
-}
-
 int hop_data_idx_read(const char *path, hop_data_idx *out) {
   memset(out, 0, sizeof *out);
   struct stat st;
-  if (stat(path, &st)) HOP_ERROR(HOP_EIO, "%s: cannot open: %s", path, strerror(errno));
-  if (!S_ISREG(st.st_mode)) HOP_ERROR(HOP_EIO, "%s: not a regular file", path);
-  gzFile g = open_gz(path);
-  if (!g) return hop_error_code();
+  int fd = hop_data_open_file(path, &st);
+  if (fd < 0) return HOP_EIO;
+  gzFile g = gzdopen(fd, "rb");
+  if (!g) {
+    close(fd);
+    HOP_ERROR(HOP_EIO, "%s: cannot open: %s", path, strerror(errno ? errno : ENOMEM));
+  }
   int status = HOP_OK;
   unsigned char head[4], *data = NULL;
   int r = gzread(g, head, 4);
@@ -217,8 +244,9 @@ int hop_data_cifar_load(const char *const *paths, size_t n_paths, size_t max_n, 
   if (n_paths > 64) HOP_ERROR(HOP_EINVAL, "CIFAR-10: %zu batch files, at most 64", n_paths);
   for (size_t k = 0; k < n_paths; k++) {
     struct stat st;
-    if (stat(paths[k], &st)) HOP_ERROR(HOP_EIO, "%s: cannot open: %s", paths[k], strerror(errno));
-    if (!S_ISREG(st.st_mode)) HOP_ERROR(HOP_EIO, "%s: not a regular file", paths[k]);
+    int fd = hop_data_open_file(paths[k], &st);
+    if (fd < 0) return HOP_EIO;
+    close(fd);
     if (st.st_size == 0 || st.st_size % CIFAR_RECORD)
       HOP_ERROR(HOP_EFORMAT,
                 "%s: wrong length: %jd bytes is not a positive multiple of the "
@@ -240,10 +268,10 @@ int hop_data_cifar_load(const char *const *paths, size_t n_paths, size_t max_n, 
   size_t i = 0;
   unsigned char rec[CIFAR_RECORD];
   for (size_t k = 0; k < n_paths && i < n; k++) {
-    FILE *f = fopen(paths[k], "rb");
+    FILE *f = open_stream(paths[k], NULL);
     if (!f) {
       hop_data_free(out);
-      HOP_ERROR(HOP_EIO, "%s: cannot open: %s", paths[k], strerror(errno));
+      return HOP_EIO;
     }
     size_t r, first = i, in_file = (size_t)sizes[k] / CIFAR_RECORD;
     while (i < n && (r = fread(rec, 1, CIFAR_RECORD, f)) > 0) {
@@ -261,11 +289,12 @@ int hop_data_cifar_load(const char *const *paths, size_t n_paths, size_t max_n, 
     }
     /* the file must hold what its size promised when checked: read to the end (or to
      * max_n) and compare, so a file changed in between never yields unread records */
-    int bad = ferror(f), grew = i < n ? 0 : (i - first == in_file && fgetc(f) != EOF);
+    int bad = ferror(f) ? (errno ? errno : EIO) : 0,
+        grew = i < n ? 0 : (i - first == in_file && fgetc(f) != EOF);
     fclose(f);
     if (bad) {
       hop_data_free(out);
-      HOP_ERROR(HOP_EIO, "%s: read error", paths[k]);
+      HOP_ERROR(HOP_EIO, "%s: read error: %s", paths[k], strerror(bad));
     }
     if ((i < n && i - first != in_file) ||
         (i == n && i - first < in_file && k + 1 == n_paths && !max_n) || grew) {
@@ -323,20 +352,22 @@ int hop_data_frames_load(const char *path, size_t width, size_t height, size_t m
     HOP_ERROR(HOP_EINVAL, "%s: frame size %zu x %zu outside 1..4096", path, width, height);
   size_t frame = width * height;
   struct stat st;
-  if (stat(path, &st)) HOP_ERROR(HOP_EIO, "%s: cannot open: %s", path, strerror(errno));
+  FILE *f = open_stream(path, &st);
+  if (!f) return HOP_EIO;
   size_t bytes = (size_t)st.st_size;
-  if (bytes == 0 || bytes % frame)
+  if (bytes == 0 || bytes % frame || bytes > HOP_DATA_MAX_BYTES) {
+    fclose(f);
+    if (bytes > HOP_DATA_MAX_BYTES)
+      HOP_ERROR(HOP_ERANGE, "%s: %zu bytes exceed the loader's limit of %zu", path, bytes,
+                HOP_DATA_MAX_BYTES);
     HOP_ERROR(HOP_EFORMAT,
               "%s: %zu bytes is not a whole number of %zu x %zu frames (%zu bytes each): truncated "
               "or another size",
               path, bytes, width, height, frame);
-  if (bytes > HOP_DATA_MAX_BYTES)
-    HOP_ERROR(HOP_ERANGE, "%s: %zu bytes exceed the loader's limit", path, bytes);
+  }
   size_t n = bytes / frame;
   if (max_frames && n > max_frames) n = max_frames;
   after_size_check(path);
-  FILE *f = fopen(path, "rb");
-  if (!f) HOP_ERROR(HOP_EIO, "%s: cannot open: %s", path, strerror(errno));
   unsigned char *x = malloc(n * frame);
   if (!x) {
     fclose(f);
@@ -435,9 +466,10 @@ int hop_data_present(hop_data_set set) {
                catalogue[set].cifar ? catalogue[set].train[0] : "train-images-idx3-ubyte",
                catalogue[set].suffix))
     return 0;
-  FILE *f = fopen(p.files[0], "rb");
-  if (f) fclose(f);
-  return f != NULL;
+  int fd = hop_data_open_file(p.files[0], NULL);
+  if (fd >= 0) close(fd);
+  hop_error_clear();
+  return fd >= 0;
 }
 
 int hop_data_split(size_t n, size_t n_val, size_t n_train, gsl_rng *r, size_t *perm) {

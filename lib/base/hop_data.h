@@ -24,6 +24,13 @@ typedef struct {
   unsigned char *data;                /* (count) bytes, row-major */
 } hop_data_idx;
 
+/* Open path for reading as every loader does: only a regular file (O_NONBLOCK on the
+ * open, so a FIFO or device never blocks; then fstat), its stat into st (may be NULL).
+ * Returns the descriptor, or -1 with HOP_EIO recorded ("cannot open: strerror", "not a
+ * regular file"). */
+struct stat;
+int hop_data_open_file(const char *path, struct stat *st);
+
 /* Read an IDX file, gzip-compressed or plain (zlib's gz functions read both). */
 int hop_data_idx_read(const char *path, hop_data_idx *out);
 void hop_data_idx_free(hop_data_idx *idx);

@@ -5,9 +5,14 @@
  * depend on the thread count. */
 #define _POSIX_C_SOURCE 200809L
 #include "hop_cnn.h"
+#include "hop_data.h"
 #include "hop_error.h"
 
 #include <cblas.h>
+#include <errno.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -522,28 +527,38 @@ int hop_cnn_encode(const hop_cnn *n, uint64_t recipe, unsigned char *buf, size_t
   return HOP_OK;
 }
 
+/* The header's checks (magic, format, architecture, parameter count): the file's whole
+ * length into *need and its architecture into *a, or HOP_EFORMAT naming the problem. */
+static int header_check(const unsigned char *buf, size_t len, const char *name, hop_cnn_arch *a,
+                        size_t *need) {
+  if (len < HEAD + 4)
+    HOP_ERROR(HOP_EFORMAT, "%s: %zu bytes, shorter than a weights header (%d)", name, len,
+              HEAD + 4);
+  if (memcmp(buf, MAGIC, 8)) HOP_ERROR(HOP_EFORMAT, "%s: not a CNN weights file (bad magic)", name);
+  uint32_t fmt = get32(buf + 8);
+  if (fmt != HOP_CNN_FORMAT)
+    HOP_ERROR(HOP_EFORMAT, "%s: weights format version %u, this program reads %u", name, fmt,
+              HOP_CNN_FORMAT);
+  *a = (hop_cnn_arch){get32(buf + 12), get32(buf + 16), get32(buf + 20), get32(buf + 24)};
+  if (!arch_ok(a))
+    HOP_ERROR(HOP_EFORMAT, "%s: architecture (c1 %u, c2 %u, feat %u, classes %u) out of range",
+              name, a->c1, a->c2, a->feat, a->classes);
+  size_t np = hop_cnn_param_count(a);
+  uint64_t stored = get64(buf + 36);
+  if (stored != np)
+    HOP_ERROR(HOP_EFORMAT, "%s: header says %llu parameters, its architecture has %zu", name,
+              (unsigned long long)stored, np);
+  *need = HEAD + 4 * np + 4;
+  return HOP_OK;
+}
+
 hop_cnn *hop_cnn_decode(const unsigned char *buf, size_t len, const hop_cnn_arch *expect,
                         uint64_t *recipe, const char *name) {
   if (!name) name = "weights";
-  if (len < HEAD + 4)
-    HOP_ERROR_NULL(HOP_EFORMAT, "%s: %zu bytes, shorter than a weights header (%d)", name, len,
-                   HEAD + 4);
-  if (memcmp(buf, MAGIC, 8))
-    HOP_ERROR_NULL(HOP_EFORMAT, "%s: not a CNN weights file (bad magic)", name);
-  uint32_t fmt = get32(buf + 8);
-  if (fmt != HOP_CNN_FORMAT)
-    HOP_ERROR_NULL(HOP_EFORMAT, "%s: weights format version %u, this program reads %u", name, fmt,
-                   HOP_CNN_FORMAT);
-  hop_cnn_arch a = {get32(buf + 12), get32(buf + 16), get32(buf + 20), get32(buf + 24)};
-  if (!arch_ok(&a))
-    HOP_ERROR_NULL(HOP_EFORMAT, "%s: architecture (c1 %u, c2 %u, feat %u, classes %u) out of range",
-                   name, a.c1, a.c2, a.feat, a.classes);
+  hop_cnn_arch a;
+  size_t need;
+  if (header_check(buf, len, name, &a, &need)) return NULL;
   size_t np = hop_cnn_param_count(&a);
-  uint64_t stored = get64(buf + 36);
-  if (stored != np)
-    HOP_ERROR_NULL(HOP_EFORMAT, "%s: header says %llu parameters, its architecture has %zu", name,
-                   (unsigned long long)stored, np);
-  size_t need = HEAD + 4 * np + 4;
   if (len != need)
     HOP_ERROR_NULL(HOP_EFORMAT, "%s: %zu bytes, the header implies %zu (%s)", name, len, need,
                    len < need ? "truncated" : "trailing bytes");
@@ -572,26 +587,37 @@ hop_cnn *hop_cnn_decode(const unsigned char *buf, size_t len, const hop_cnn_arch
 }
 
 hop_cnn *hop_cnn_load(const char *path, const hop_cnn_arch *expect, uint64_t *recipe) {
-  FILE *f = fopen(path, "rb");
-  if (!f) HOP_ERROR_NULL(HOP_EIO, "%s: cannot open", path);
-  /* read to the end (growing), never trusting a size taken before the read */
-  size_t cap = 1 << 16, len = 0, limit = HEAD + 4 + 4 * ((size_t)1 << 28);
-  unsigned char *buf = malloc(cap);
-  while (buf) {
-    len += fread(buf + len, 1, cap - len, f);
-    if (len < cap || cap >= limit) break;
-    unsigned char *nb = realloc(buf, cap * 2);
-    if (!nb) free(buf);
-    buf = nb, cap *= 2;
+  struct stat st;
+  int fd = hop_data_open_file(path, &st); /* a regular file only: a FIFO never blocks */
+  if (fd < 0) return NULL;
+  FILE *f = fdopen(fd, "rb");
+  if (!f) {
+    close(fd);
+    HOP_ERROR_NULL(HOP_EIO, "%s: cannot open: %s", path, strerror(errno));
   }
-  int err = ferror(f);
+  /* the header first: it says how long the file must be, and nothing more is read */
+  unsigned char head[HEAD + 4], *buf = NULL;
+  size_t got = fread(head, 1, sizeof head, f), need = 0;
+  hop_cnn_arch a;
+  int st_ = ferror(f) ? HOP_RAISE(HOP_EIO, "%s: read error: %s", path, strerror(errno))
+                      : header_check(head, got, path, &a, &need);
+  if (!st_ && (uintmax_t)st.st_size != (uintmax_t)need)
+    st_ = HOP_RAISE(HOP_EFORMAT, "%s: %jd bytes, the header implies %zu (%s)", path,
+                    (intmax_t)st.st_size, need,
+                    (size_t)st.st_size < need ? "truncated" : "trailing bytes");
+  if (!st_ && !(buf = malloc(need)))
+    st_ = HOP_RAISE(HOP_ENOMEM, "%s: %zu bytes of weights", path, need);
+  if (!st_) {
+    memcpy(buf, head, got);
+    got += fread(buf + got, 1, need - got, f);
+    if (ferror(f))
+      st_ = HOP_RAISE(HOP_EIO, "%s: read error: %s", path, strerror(errno));
+    else if (got != need || fgetc(f) != EOF)
+      st_ = HOP_RAISE(HOP_EFORMAT, "%s: changed while being read (%zu of %zu bytes)", path, got,
+                      need);
+  }
   fclose(f);
-  if (!buf) HOP_ERROR_NULL(HOP_ENOMEM, "%s: reading the weights", path);
-  if (err) {
-    free(buf);
-    HOP_ERROR_NULL(HOP_EIO, "%s: read error", path);
-  }
-  hop_cnn *n = hop_cnn_decode(buf, len, expect, recipe, path);
+  hop_cnn *n = st_ ? NULL : hop_cnn_decode(buf, need, expect, recipe, path);
   free(buf);
   return n;
 }
