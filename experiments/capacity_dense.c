@@ -613,6 +613,35 @@ static int check(hop_exp *x) {
 
 static void report(hop_exp *x) { fprintf(stderr, "capacity_dense: results in %s\n", x->cli.out); }
 
+/* The frame's estimate, from the options alone: per (model, N, flip), loads grow by
+ * --growth until retrieval fails, a little past the no-error capacity K (the dense
+ * network's N^(n-1) / (2 (2n-3)!! ln N), the exponential one's 2^(N/2)), capped at
+ * --p-max; a load costs trials x (P N to store + min(P, samples) x 3 sweeps x N x P).
+ * The simplicial mixes: seeds x mixes x flips x loads up to 4 N, each N^2 per update. */
+static double load_work(const config *cf, double n, double k) {
+  double pend = fmin((double)cf->p_max, 3 * k + 2), g = cf->growth * cf->growth;
+  double s = fmin(pend, (double)cf->samples);
+  return (double)cf->trials * (pend * n + 3 * s * n * pend) * g / (g - 1);
+}
+
+static double work(const void *c) {
+  const config *cf = c;
+  double w = 0, nf = (double)cf->flips.n;
+  for (size_t o = 0; o < cf->orders.n; o++) {
+    int d = (int)cf->orders.v[o];
+    for (size_t i = 0; i < cf->sizes[d - 2].n; i++) {
+      double n = cf->sizes[d - 2].v[i];
+      w += nf *
+           load_work(cf, n, pow(n, d - 1) / (2 * hop_math_double_factorial(2 * d - 3) * log(n)));
+    }
+  }
+  for (size_t i = 0; i < cf->exp_sizes.n; i++)
+    w +=
+        (double)cf->exp_flips.n * load_work(cf, cf->exp_sizes.v[i], pow(2, cf->exp_sizes.v[i] / 2));
+  double n = (double)cf->sx_n;
+  return w + N_MIXES * nf * (double)cf->sx_seeds * 4 * n * 3 * n * n * n / 2;
+}
+
 /* The stages, in order; each names itself in an error. */
 static const hop_exp_stage stages[] = {{"dense and exponential networks (C3, C4)", stage_dense},
                                        {"simplicial networks (C5)", stage_simplicial},
@@ -652,6 +681,9 @@ int main(int argc, char **argv) {
   hop_exp_desc d = {
       HOP_EXP_DESC("capacity_dense", 2385, opts, &cf, results, stages),
       .summary = "Capacity of dense (x^n), exponential and simplicial Hopfield networks (C3-C6).",
-      .check = check, .report = report};
+      .check = check,
+      .report = report,
+      .work = work,
+      .record_seconds = 99.6};
   return hop_exp_main(&d, argc, argv);
 }

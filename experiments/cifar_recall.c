@@ -841,6 +841,24 @@ static void report(hop_exp *x) {
           r1d->sm.correct, x->cli.out);
 }
 
+/* The frame's estimate, from the options alone: a retrieval costs min(P, --queries)
+ * queries x P x d per step, --seeds times; the sweep (2 colours x corruptions x
+ * similarities x betas x 2 splits) and the students' settings at P = 100, accuracy vs P
+ * at each P (at most the 50,000 images); the classical baseline a fixed cost per seed,
+ * measured from the stage seconds of a --quick run against the other stages. */
+static double draws_work(const config *cf, double p) {
+  return (double)cf->seeds * fmin(p, (double)cf->queries) * p * (double)cf->max_steps;
+}
+
+static double work(const void *c) {
+  const config *cf = c;
+  double cases = 2.0 * (double)cf->corrs.n * (double)cf->sims.n;
+  double w = cases * (double)cf->grid_points * 2 * draws_work(cf, STUDENT_P) +
+             (double)(cf->beta_rgb.n + cf->beta_gray.n + 4) * 5 * draws_work(cf, STUDENT_P);
+  for (size_t i = 0; i < cf->sizes.n; i++) w += cases * draws_work(cf, fmin(cf->sizes.v[i], 50000));
+  return w + 3.3e7 * (double)cf->seeds; /* the classical baseline: ~6.5 s a seed (quick run) */
+}
+
 /* The stages, in order; each names itself in an error. */
 static const hop_exp_stage stages[] = {
     {"allocation", prepare},          {"students' settings", students}, {"image grids", grids},
@@ -887,6 +905,8 @@ int main(int argc, char **argv) {
       .load = load,
       .data_what = "CIFAR-10",
       .report = report,
-      .free = results_free};
+      .free = results_free,
+      .work = work,
+      .record_seconds = 230.7};
   return hop_exp_main(&d, argc, argv);
 }

@@ -973,6 +973,26 @@ static int check(hop_exp *x) {
   return HOP_OK;
 }
 
+/* The frame's estimate, from the options alone: training (seeds x epochs x training
+ * images x the network's flops, unless --weights), features of every image, and the
+ * wells (k-means and the betas' readings on the test images). */
+static double work(const void *c) {
+  const config *cf = c;
+  double n_tr = cf->n_train ? (double)cf->n_train : 60000.0 - (double)cf->n_val, w = 0;
+  int reuse = strcmp(cf->weights, "none") != 0;
+  for (size_t s = 0; s < cf->sizes.n; s++) {
+    double fl = hop_cnn_flops(&archs[cf->sizes.v[s]]);
+    w += (double)cf->seeds * fl *
+         ((reuse ? 0 : 3.0 * (double)cf->epochs * n_tr) + n_tr + (double)(cf->n_val + cf->n_test));
+    double feat = archs[cf->sizes.v[s]].feat, ks = 0;
+    for (size_t i = 0; i < cf->ks.n; i++) ks += cf->ks.v[i] * NC;
+    w += (double)cf->seeds * feat * ks *
+         ((double)cf->kmeans_iter * n_tr / 10 +
+          (double)(cf->betas.n + 1) * (double)(cf->steps + 1) * (double)(cf->n_val + cf->n_test));
+  }
+  return w;
+}
+
 /* The stages, in order; each names itself in an error. */
 static const hop_exp_stage stages[] = {{"training", stage_train},
                                        {"features and wells", sweep},
@@ -1029,6 +1049,8 @@ int main(int argc, char **argv) {
       .check = check,
       .load = load,
       .data_what = "MNIST",
-      .free = results_free};
+      .free = results_free,
+      .work = work,
+      .record_seconds = 411.3};
   return hop_exp_main(&d, argc, argv);
 }

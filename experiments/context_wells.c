@@ -1258,6 +1258,23 @@ static void results_free(hop_exp *x) {
 
 static void report(hop_exp *x) { fprintf(stderr, "context_wells: results in %s\n", x->cli.out); }
 
+/* The frame's estimate, from the options alone: each stage's count of work times its
+ * cost per unit, measured from the stage seconds of a default run (manifest.txt) on
+ * the 2-core AMD EPYC of the development machine: descent 0.3 s, well counts 0.9 s,
+ * landscape 0.1 s, recall 10.3 s (the frame scales the sum to the run of record). */
+static double work(const void *c) {
+  const config *cf = c;
+  double nd = (double)cf->keys * (double)cf->dim, loads = 0;
+  double nb = floor(cf->per_decade * log10(cf->beta_max / cf->beta_min)) + 1;
+  for (size_t l = 0; l < cf->loads.n; l++) loads += cf->loads.v[l];
+  return 1.5e-6 * (double)cf->points * nd + 1.17e-8 * (double)cf->runs * (double)cf->steps * nd +
+         8.6e-8 * nb * (double)cf->starts * nd * fmin(1, (double)cf->max_iter / 1e5) +
+         1.8e-8 * (double)cf->land_betas.n * (double)cf->grid * (double)cf->grid * nd +
+         2e-4 * (double)cf->images +
+         3.19e-9 * (double)cf->seeds * (double)cf->queries * loads * (double)cf->rdim *
+             (double)cf->rdim * (double)(cf->tune_betas.n + 1) * 2;
+}
+
 /* The stages, in order; each names itself in an error. */
 static const hop_exp_stage stages[] = {
     {"gradient check (A1)", stage_gradient}, {"descent (A2, A4)", stage_descent},
@@ -1324,6 +1341,8 @@ int main(int argc, char **argv) {
                     .load = load_tokens_data,
                     .data_what = "MNIST (A3)",
                     .report = report,
-                    .free = results_free};
+                    .free = results_free,
+                    .work = work,
+                    .record_seconds = 4.9};
   return hop_exp_main(&d, argc, argv);
 }

@@ -118,6 +118,10 @@ static void results_free(hop_exp *x) {
   hop_jobs_free(res->q);
 }
 
+/* The frame's estimate, from the options alone: the work of the recall jobs (one per
+ * flip fraction), scaled by the frame to the default run of record (.record_seconds). */
+static double work(const void *c) { return (double)((const config *)c)->flips.n * P * N * N; }
+
 /* The stages, in order; each names itself in an error. */
 static const hop_exp_stage stages[] = {{"recall", stage_recall}, {"recall.csv", stage_write}};
 
@@ -128,6 +132,6 @@ int main(int argc, char **argv) {
   hop_exp_desc d = {
       HOP_EXP_DESC("example", 2385, opts, &cf, results, stages),
       .summary = "Template: recall of a classical Hopfield network from noisy starts (claim E1).",
-      .free = results_free};
+      .free = results_free, .work = work, .record_seconds = 0.05};
   return hop_exp_main(&d, argc, argv);
 }

@@ -52,6 +52,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "hop_claims.h"
 #include "hop_exp.h"
 #include "hop_data.h"
@@ -75,6 +76,7 @@ enum {
 };
 
 enum { MAX_KERNELS = 16, N_STRIP = 10, VIDEO_W = 64, VIDEO_H = 48 };
+#define VIDEO_FRAMES 795.0 /* vtest.avi, the video of record */
 
 typedef struct {
   hop_cli_numbers sizes[4], exp_sizes, sigmas, taus, kcap_sizes, self_sizes;
@@ -941,9 +943,9 @@ static int load_video(const config *cf, movie *mv, char *path, size_t cap) {
   }
   if (st) return st;
   if (d.n < 3) {
+    size_t n = d.n; /* read before the free, which clears it */
     hop_data_free(&d);
-    return HOP_RAISE(HOP_EFORMAT, "%s: %zu frames; the video experiments need at least 3", path,
-                     d.n);
+    return HOP_RAISE(HOP_EFORMAT, "%s: %zu frames; the video experiments need at least 3", path, n);
   }
   mv->p = d.n, mv->n = d.dim;
   mv->xi = malloc(mv->p * mv->n);
@@ -1195,7 +1197,6 @@ static int stage_kernel(hop_exp *x) {
   results *res = x->res;
   const movie *mv = &res->mv;
   size_t p = mv->p, n = mv->n, c = (size_t)cf->kernel_frame, draws = (size_t)cf->noise_draws;
-  if (c + 12 >= p) c = p / 2; /* short --video-frames runs */
   hop_file *f[2] = {NULL, NULL};
   int st = HOP_OK;
   if (!(f[0] = hop_file_open(x->cli.out, "kernel_trace.csv",
@@ -1275,6 +1276,69 @@ static int kernels(const config *cf, results *res) {
   return HOP_OK;
 }
 
+/* The frame's estimate, from the options alone, in seconds of the development machine
+ * (a 2-core AMD EPYC without AVX-512), each stage's count of work times its cost per
+ * unit measured from the stage seconds of a full default run there (Fig. 2A 181.9 s,
+ * Moving MNIST 1037.9 s, video 9.0 s, kernel 16.9 s of 1246.5 s); the frame scales the
+ * sum to the run of record (113 s on the Xeon with VPOPCNTDQ, where the bit-packed
+ * Moving MNIST stage is relatively cheaper, so this overstates its share there).
+ * A capacity search costs trials x P^2 N per (model, N) up to a little past its
+ * capacity (N^d / (2 (2d-1)!! ln N), or 2^(N/2) for the exponential network), capped
+ * at --cap-p-max; Moving MNIST checks every transition of its clips x frames patterns
+ * of 784 pixels in each of 5 models, then runs them serially; the video P^2 x 3072
+ * (P = 795 frames when all); the kernels (2 + noise draws) runs of P frames each. */
+static double search_work(const config *cf, double n, double k, double trials) {
+  double pend = fmin((double)cf->cap_p_max, 3 * k + 2);
+  return 2 * trials * pend * pend * n;
+}
+
+static double work_frames(const config *cf, double p) {
+  double w = 0, trials = (double)cf->cap_trials, nkern = 1 + (double)(cf->sigmas.n + cf->taus.n);
+  for (int d = 1; d <= 4; d++)
+    for (size_t i = 0; i < cf->sizes[d - 1].n; i++) {
+      double n = cf->sizes[d - 1].v[i];
+      w += search_work(cf, n, pow(n, d) / (2 * hop_math_double_factorial(2 * d - 1) * log(n)),
+                       trials);
+    }
+  for (size_t i = 0; i < cf->exp_sizes.n; i++)
+    w += search_work(cf, cf->exp_sizes.v[i], pow(2, cf->exp_sizes.v[i] / 2), trials);
+  for (size_t i = 0; i < cf->kcap_sizes.n; i++)
+    w += nkern * search_work(cf, cf->kcap_sizes.v[i], pow(2, cf->kcap_sizes.v[i] / 2),
+                             (double)cf->kernel_trials);
+  for (size_t i = 0; i < cf->self_sizes.n; i++)
+    w += search_work(cf, cf->self_sizes.v[i], cf->self_sizes.v[i], trials);
+  double mm = (double)cf->mm_clips * (double)cf->mm_frames;
+  return 1.7e-9 * (double)cf->fig1_draws * (double)cf->fig1_p * (double)cf->fig1_p *
+             (double)cf->fig1_n +
+         3.34e-9 * w +
+         6.6e-12 * mm * 784 * (5 * mm + 4 * (double)cf->mm_steps + (double)cf->mm_serial) +
+         4.64e-9 * p * p * 3072 + 8.2e-8 * (2 + (double)cf->noise_draws) * nkern * p * 3072;
+}
+
+/* The video's frame count is known at load; until then, that of the run of record. */
+static double work(const void *c) {
+  const config *cf = c;
+  return work_frames(
+      cf, cf->video_frames ? fmin((double)cf->video_frames, VIDEO_FRAMES) : VIDEO_FRAMES);
+}
+
+/* The memory the video's frames need (the raw frames, their +-1 patterns and each
+ * model's P x N floats), from its size before it is read: refused with the numbers. */
+static int video_fits(hop_exp *x, char *path, size_t cap) {
+  const config *cf = x->cfg;
+  struct stat st;
+  int st_ = hop_data_path(path, cap, "video/vtest-64x48-gray.raw");
+  if (st_ || stat(path, &st)) return HOP_OK; /* the loader names what is wrong */
+  double frames = (double)st.st_size / (VIDEO_W * VIDEO_H);
+  if (cf->video_frames) frames = fmin(frames, (double)cf->video_frames);
+  if (hop_cli_check_memory(frames * VIDEO_W * VIDEO_H * 34.0, 0.8,
+                           "the video's frames (--video-frames; 0: all)")) {
+    x->refused = 1;
+    return hop_error_code();
+  }
+  return HOP_OK;
+}
+
 /* The kernels, then the video and the MNIST digits, before any long computation. */
 static int load(hop_exp *x) {
   const config *cf = x->cfg;
@@ -1285,8 +1349,16 @@ static int load(hop_exp *x) {
     x->data_what = "kernels";
     return st;
   }
+  if ((st = video_fits(x, vpath, sizeof vpath))) return st;
   if ((st = load_video(cf, &res->mv, vpath, sizeof vpath)) || (st = hop_exp_dataset(x, vpath)))
     return st;
+  if (cf->kernel_frame + 12 >= (long)res->mv.p) {
+    x->refused = 1;
+    return HOP_RAISE(
+        HOP_EINVAL, "option --kernel-frame: frame %ld needs at least %ld frames, the video has %zu",
+        cf->kernel_frame, cf->kernel_frame + 13, res->mv.p);
+  }
+  if (res->mv.p > VIDEO_FRAMES) hop_exp_estimate(x, work_frames(cf, (double)res->mv.p));
   /* MNIST training digits for Moving MNIST: at least 2 (two per clip) */
   if ((st = hop_exp_open(x, HOP_DATA_MNIST, HOP_DATA_TRAIN, 0, 2,
                          "a Moving MNIST clip (two digits)", &res->mn)))
@@ -1374,6 +1446,8 @@ int main(int argc, char **argv) {
       .load = load,
       .data_what = "data",
       .report = report,
-      .free = results_free};
+      .free = results_free,
+      .work = work,
+      .record_seconds = 113.2};
   return hop_exp_main(&d, argc, argv);
 }

@@ -52,7 +52,7 @@ HOPFIELD_DATA_DIR=$tmp/none expect 3 "make data" "$tmp/o" "$build/context_wells"
 
 # ---- 2. a results directory is finished or visibly not ---------------------------------
 r=$tmp/r
-"$build/example" --quick --out "$r" > /dev/null 2>&1 && [ -s "$r/manifest.txt" ] && ok || bad "example --quick"
+"$build/capacity" --quick --out "$r" > /dev/null 2>&1 && [ -s "$r/manifest.txt" ] && ok || bad "capacity --quick"
 cp "$r/manifest.txt" "$tmp/before"
 # a signal mid-run: the conventional status, no staging left, the previous run intact
 # (env --default-signal: a background job of a script would otherwise ignore SIGINT)
@@ -101,6 +101,111 @@ fi
 timeout 5 "$build/capacity" --budget 1000000000 --out "$tmp/o" > "$tmp/log" 2>&1 # SIGTERM twice (child, then group)
 grep -q "WARNING: this run's own estimate is .* days" "$tmp/log" && clean "$tmp/o" && ok ||
   bad "capacity --budget 1e9 did not announce its estimate: $(head -1 "$tmp/log")"
+
+# ---- 4. --out replaces only what is ours (issue 23) ------------------------------------
+# a directory no run of ours wrote: refused, naming what is there, and left as it was
+u=$tmp/user; mkdir -p "$u"; echo x > "$u/a.txt"
+"$build/example" --quick --out "$u" > "$tmp/log" 2>&1; got=$?
+if [ $got -eq 2 ] && grep -q "'a.txt'" "$tmp/log" && grep -q -- "--force" "$tmp/log" && [ "$(cat "$u/a.txt")" = x ] && [ ! -e "$u/manifest.txt" ]; then ok
+else bad "--out a user's directory: exit $got: $(tail -1 "$tmp/log")"; fi
+# another program's result: refused too
+"$build/example" --quick --out "$tmp/ex" > /dev/null 2>&1
+expect 2 "not a result directory of capacity" "$tmp/none" "$build/capacity" --quick --out "$tmp/ex"
+[ -s "$tmp/ex/manifest.txt" ] && grep -q "experiment: example" "$tmp/ex/manifest.txt" && ok || bad "another program's result was touched"
+# --force: the new run takes the name, the user's file is kept beside it, visibly
+"$build/example" --quick --force --out "$u" > "$tmp/log" 2>&1; got=$?
+if [ $got -eq 0 ] && [ "$(cat "$u.replaced-1/a.txt" 2> /dev/null)" = x ] && [ -s "$u/manifest.txt" ] && grep -q "replaced-1" "$tmp/log"; then ok
+else bad "--force: exit $got, kept: $(ls "$u.replaced-1" 2>&1)"; fi
+# a result directory that its owner made read-only is never replaced (root included)
+cp "$u/manifest.txt" "$tmp/before.ro"; chmod 555 "$u"
+expect 2 "read-only" "$tmp/none" "$build/example" --quick --force --out "$u"
+chmod 755 "$u"; cmp -s "$u/manifest.txt" "$tmp/before.ro" && ok || bad "a read-only result directory changed"
+# a control character in --out: refused, nothing created
+nl='
+'
+expect 2 "control character" "$tmp/a${nl}b" "$build/example" --quick --out "$tmp/a${nl}b"
+# a mount point (as root, in a mount namespace of its own): refused before any computation
+if [ "$(id -u)" -eq 0 ] && unshare -m true 2> /dev/null; then
+  mkdir -p "$tmp/mnt"
+  unshare -m sh -c "mount -t tmpfs none '$tmp/mnt' && '$build/mhc' --out '$tmp/mnt'" > "$tmp/log" 2>&1; got=$?
+  if [ $got -eq 2 ] && grep -q "mount point" "$tmp/log"; then ok; else bad "--out a mount point: exit $got: $(tail -1 "$tmp/log")"; fi
+else echo "robust: skipped the mount-point case (needs root and unshare -m)"; fi
+
+# ---- 5. liveness across PID namespaces: a live run in another one is never swept ---------
+# The run in the namespace burns PIDs first, so its staging name carries a PID that does
+# not exist out here (what a PID-based sweep took for a dead run).
+if [ "$(id -u)" -eq 0 ] && unshare -p -f --mount-proc true 2> /dev/null; then
+  ns=$tmp/ns; mkdir -p "$ns"
+  unshare -p -f --mount-proc sh -c 'i=0; while [ $i -lt 300 ]; do /bin/true; i=$((i + 1)); done; "$0" --quick --budget 5000 --threads 1 --out "$1"; st=$?; exit $st' \
+    "$build/capacity" "$ns/a" > "$tmp/ns.log" 2>&1 &
+  npid=$!
+  n=0; while [ $n -lt 100 ] && ! ls -d "$ns"/.a.staging-* > /dev/null 2>&1; do sleep 0.1; n=$((n + 1)); done
+  inner=$(ls -d "$ns"/.a.staging-* 2> /dev/null | sed 's/.*-\([0-9]*\)-[^-]*$/\1/')
+  kill -0 "$inner" 2> /dev/null && echo "robust: note: the namespaced run's PID $inner also exists here"
+  "$build/example" --quick --out "$ns/b" > /dev/null 2>&1 # its sweep of $ns runs now
+  live=$(ls -d "$ns"/.a.staging-* 2> /dev/null | wc -l)
+  wait $npid; got=$?
+  "$build/capacity" --quick --budget 5000 --threads 1 --out "$tmp/nsref" > /dev/null 2>&1
+  if [ "$live" -eq 1 ] && [ $got -eq 0 ] && [ "$(ls "$ns/a")" = "$(ls "$tmp/nsref")" ]; then ok
+  else bad "a run in another PID namespace: staging kept during the sweep: $live, exit $got, files $(ls "$ns/a" | wc -l) of $(ls "$tmp/nsref" | wc -l)"; fi
+else echo "robust: skipped the PID-namespace case (needs root and unshare -p)"; fi
+
+# ---- 6. loaders open only regular files, read the header first, and bound the rest --------
+w=$tmp/weights; mkdir -p "$w"; mkfifo "$w/cnn_small_seed0.bin"
+start=$(date +%s)
+expect 3 "not a regular file" "$tmp/o" timeout 60 "$build/cnn_wells" --quick --weights "$w" --out "$tmp/o"
+[ $(( $(date +%s) - start )) -lt 50 ] && ok || bad "a FIFO as a weights file blocked"
+grep -q "make data" "$tmp/log" && bad "a weights file's error suggests make data" || ok
+rm "$w/cnn_small_seed0.bin"; ln -s /dev/zero "$w/cnn_small_seed0.bin"
+expect 3 "not a regular file" "$tmp/o" timeout 60 "$build/cnn_wells" --quick --weights "$w" --out "$tmp/o"
+rm "$w/cnn_small_seed0.bin"
+expect 3 "No such file" "$tmp/o" "$build/cnn_wells" --quick --weights "$w" --out "$tmp/o"
+# a weights header announcing 2 GiB in a short file: refused from the header, nothing read
+{ printf 'HOPCNN01'; head -c 100 /dev/zero; } > "$w/cnn_small_seed0.bin"
+expect 3 "cnn_small_seed0.bin" "$tmp/o" "$build/cnn_wells" --quick --weights "$w" --out "$tmp/o"
+# a FIFO in place of a dataset file: refused at once
+f=$tmp/fifo; mkdir -p "$f/mnist"
+for g in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-labels-idx1-ubyte; do ln -s "$data/mnist/$g" "$f/mnist/$g"; done
+mkfifo "$f/mnist/t10k-images-idx3-ubyte"
+HOPFIELD_DATA_DIR=$f expect 3 "not a regular file" "$tmp/o" timeout 60 "$build/context_wells" --quick --out "$tmp/o"
+# a video of 2 GiB (sparse): refused up front with the numbers, exit 2, also under ulimit -v
+v=$tmp/video; mkdir -p "$v/video"; ln -s "$data/mnist" "$v/mnist"
+truncate -s $((699050 * 3072)) "$v/video/vtest-64x48-gray.raw"
+HOPFIELD_DATA_DIR=$v expect 2 "GiB" "$tmp/o" timeout 60 "$build/sequence_memory" --out "$tmp/o"
+if [ $san -eq 0 ]; then
+  ( ulimit -v 1500000; HOPFIELD_DATA_DIR=$v timeout 60 "$build/sequence_memory" --video-frames 100000 --out "$tmp/o" ) > "$tmp/log" 2>&1; got=$?
+  if [ $got -eq 2 ] && grep -q "ulimit -v" "$tmp/log" && clean "$tmp/o"; then ok; else bad "a big video under ulimit -v: exit $got: $(tail -1 "$tmp/log")"; fi
+fi
+# an IDX file whose header announces 1.5 GB (sparse): under ulimit -v, refused before
+# the read with the numbers, exit 2
+if [ $san -eq 0 ]; then
+  rm "$f/mnist/t10k-images-idx3-ubyte"
+  { printf '\0\0\10\3\0\36\204\200\0\0\0\34\0\0\0\34'; } > "$f/mnist/t10k-images-idx3-ubyte"
+  truncate -s $((16 + 2000000 * 784)) "$f/mnist/t10k-images-idx3-ubyte"
+  ( ulimit -v 1000000; HOPFIELD_DATA_DIR=$f timeout 60 "$build/context_wells" --quick --out "$tmp/o" ) > "$tmp/log" 2>&1; got=$?
+  if [ $got -eq 2 ] && grep -q "ulimit -v" "$tmp/log" && clean "$tmp/o"; then ok; else bad "a 1.5 GB IDX file under ulimit -v: exit $got: $(tail -1 "$tmp/log")"; fi
+fi
+# a 2-frame video: its count, read before the free
+truncate -s $((2 * 3072)) "$v/video/vtest-64x48-gray.raw"
+HOPFIELD_DATA_DIR=$v expect 3 " 2 frames" "$tmp/o" "$build/sequence_memory" --quick --out "$tmp/o"
+
+# ---- 7. options: refused, never clamped; strict numbers; the cost said before the run ------
+expect 2 "kernel-frame" "$tmp/o" "$build/sequence_memory" --quick --kernel-frame 100000 --out "$tmp/o"
+expect 2 "given twice" "$tmp/o" "$build/example" --quick --quick --out "$tmp/o"
+expect 2 "not a whole number" "$tmp/o" "$build/capacity" --quick --budget ' 5' --out "$tmp/o"
+expect 2 "not a finite number" "$tmp/o" "$build/capacity" --quick --sizes 100,0x10 --out "$tmp/o"
+# the estimate, before anything starts: far beyond the default run, in days at the top
+for c in "capacity --budget 1000000000" "capacity_dense --samples 100000 --trials 10000" \
+         "cifar_recall --queries 1000000 --seeds 64" "cnn_wells --epochs 50 --seeds 10" \
+         "context_wells --runs 10000000 --steps 1000000" "mhc --epochs 30 --seeds 64 --train 1000000" \
+         "sequence_memory --cap-trials 1000 --mm-clips 100000"; do
+  set -- $c; p=$1; shift
+  "$build/$p" --estimate "$@" --out "$tmp/o" > "$tmp/log" 2>&1; got=$?
+  if [ $got -eq 0 ] && grep -q "WARNING: this run's own estimate is .* \(h\|days\)" "$tmp/log" && clean "$tmp/o"; then ok
+  else bad "$p --estimate $*: exit $got: $(tail -1 "$tmp/log")"; fi
+done
+HOPFIELD_DATA_DIR=$v "$build/context_wells" --keys 4096 --clusters 4 --estimate > "$tmp/log" 2>&1
+grep -q "WARNING" "$tmp/log" && ok || bad "context_wells --keys 4096 gave no warning: $(cat "$tmp/log")"
 
 echo "robust: $pass passed, $fail failed"
 [ $fail -eq 0 ]

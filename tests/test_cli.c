@@ -121,6 +121,23 @@ Test(cli, bad_options_name_the_option) {
   expect_bad(3, a14, "'nope'");
   char *a15[] = {"demo", "--mode", "exact"};
   expect_bad(3, a15, "not one of auto, official, approx");
+  /* strict: decimal only, no leading space, no flag twice (issue 23) */
+  char *a16[] = {"demo", "--max-sweeps", " 5"};
+  expect_bad(3, a16, "not a whole number");
+  char *a17[] = {"demo", "--betas", "1,0x2"};
+  expect_bad(3, a17, "not a finite number");
+  char *a18[] = {"demo", "--beta", "0x1p1"};
+  expect_bad(3, a18, "--beta");
+  char *a19[] = {"demo", "--quick", "--quick"};
+  expect_bad(3, a19, "--quick given twice");
+  char *a20[] = {"demo", "--sync", "--sync"};
+  expect_bad(3, a20, "given twice");
+  char *a21[] = {"demo", "--seed", "0x10"};
+  expect_bad(3, a21, "--seed");
+  char *a22[] = {"demo", "--force", "--force"};
+  expect_bad(3, a22, "--force given twice");
+  char *a23[] = {"demo", "--beta", "\t2"};
+  expect_bad(3, a23, "--beta");
 }
 
 Test(cli, a_bad_default_or_quick_value_is_caught) {
@@ -179,7 +196,7 @@ Test(cli, whole_number_lists_and_ranges_that_fit_the_arithmetic) {
 
 Test(cli, memory_requests_are_compared_with_the_machine) {
   cr_assert_eq(hop_cli_check_memory(1e6, 0.8, "a small run"), HOP_OK);
-  cr_assert_eq(hop_cli_check_memory(1e18, 0.8, "P x N = 1e18 bytes"), HOP_ERANGE);
+  cr_assert_eq(hop_cli_check_memory(1e18, 0.8, "P x N = 1e18 bytes"), HOP_ETOOBIG);
   cr_assert(strstr(hop_error_message(), "P x N = 1e18 bytes needs") &&
                 strstr(hop_error_message(), "GiB of memory"),
             "%s", hop_error_message());

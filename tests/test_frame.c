@@ -49,8 +49,14 @@ static int load_data(hop_exp *x) {
                                              : HOP_OK;
 }
 
-/* Run the frame with --out dir/out --fail-at n, stderr into dir/err; returns the status. */
-static int run_frame(const char *dir, const char *fail_at, char *err, size_t n) {
+/* The cost: work 1 + fail-at (1 at the default); fail-at 8 asks for 10^18 bytes. */
+static double work_of(const void *c) { return 1.0 + (double)((const frame_cfg *)c)->fail_at; }
+static double memory_of(const void *c) { return ((const frame_cfg *)c)->fail_at == 8 ? 1e18 : 0; }
+
+/* Run the frame with --out dir/out --fail-at n [flag], stderr into dir/err; returns the
+ * status. */
+static int run_frame_with(const char *dir, const char *fail_at, const char *flag, char *err,
+                          size_t n) {
   frame_cfg cf;
   hop_opt opts[] = {
       {"fail-at", HOP_OPT_INT, &cf.fail_at, 0, 10, "stage that fails", "0", .quick = NULL}};
@@ -67,19 +73,28 @@ static int run_frame(const char *dir, const char *fail_at, char *err, size_t n) 
                     .load = load_data,
                     .data_what = "test data",
                     .stages = stages,
-                    .n_stages = 3};
+                    .n_stages = 3,
+                    .cfg_size = sizeof cf,
+                    .work = work_of,
+                    .memory = memory_of,
+                    .record_seconds = 10};
   char out[256], errp[256];
   snprintf(out, sizeof out, "%s/out", dir);
   snprintf(errp, sizeof errp, "%s/err", dir);
-  char *argv[] = {"frametest", "--out", out, "--fail-at", (char *)fail_at, NULL};
+  char *argv[] = {"frametest",     "--out",       out,          "--fail-at",
+                  (char *)fail_at, "--threads=2", (char *)flag, NULL};
   fflush(stderr);
   int saved = dup(2);
   cr_assert(freopen(errp, "w", stderr));
-  int rc = hop_exp_main(&d, 5, argv);
+  int rc = hop_exp_main(&d, flag ? 7 : 6, argv);
   fflush(stderr);
   dup2(saved, 2), close(saved);
   file_read(errp, err, n);
   return rc;
+}
+
+static int run_frame(const char *dir, const char *fail_at, char *err, size_t n) {
+  return run_frame_with(dir, fail_at, NULL, err, n);
 }
 
 static int staging_left(const char *dir) {
@@ -127,6 +142,25 @@ Test(frame, check_and_load_failures_exit_2_and_3_before_any_stage) {
   cr_assert(strstr(err, "frametest: test data: data/x.bin: truncated"), "message: %s", err);
   cr_assert(!file_exists(p));
   cr_assert_eq(run_frame(dir, "11", err, sizeof err), HOP_EXIT_USAGE, "out of the table's range");
+  cr_assert_eq(staging_left(dir), 0);
+}
+
+/* The cost before the run: the estimate scales the record's seconds by work / work at the
+ * defaults (here 11 x), --estimate prints it and writes nothing, and a memory request
+ * beyond the machine exits 2 with the numbers before anything is staged. */
+Test(frame, the_cost_is_said_before_the_run_and_refused_beyond_the_machine) {
+  char dir[64], err[2048], p[300];
+  tmpdir_make(dir, sizeof dir);
+  snprintf(p, sizeof p, "%s/out", dir);
+  cr_assert_eq(run_frame_with(dir, "10", "--estimate", err, sizeof err), HOP_EXIT_OK, "%s", err);
+  const char *want = "estimate is 110 s on 2 threads, far beyond the 10 s of the default run";
+  cr_assert(strstr(err, want), "want '%s' in: %s", want, err);
+  cr_assert(!file_exists(p), "--estimate wrote %s", p);
+  cr_assert_eq(run_frame_with(dir, "0", "--estimate", err, sizeof err), HOP_EXIT_OK);
+  cr_assert(strstr(err, "estimated run time") && !strstr(err, "WARNING"), "%s", err);
+  cr_assert_eq(run_frame(dir, "8", err, sizeof err), HOP_EXIT_USAGE);
+  cr_assert(strstr(err, "GiB") && strstr(err, "this run (its options)"), "%s", err);
+  cr_assert(!file_exists(p));
   cr_assert_eq(staging_left(dir), 0);
 }
 

@@ -4,6 +4,7 @@
 #include "helpers.h"
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -115,11 +116,13 @@ Test(out, a_staged_run_replaces_the_directory_only_when_complete) {
   snprintf(fin, sizeof fin, "%s/res", dir);
   hop_file_mkdirs(fin);
   file_write(dir, "res/old.csv", "old", 3, p, sizeof p);
+  file_write(dir, "res/manifest.txt", "experiment: t\n", 14, p, sizeof p);
   const char *stage;
-  cr_assert_eq(hop_file_stage_begin(fin, &stage), HOP_OK, "%s", hop_error_message());
+  cr_assert_eq(hop_file_stage_begin(fin, "t", 0, &stage), HOP_OK, "%s", hop_error_message());
   cr_assert(strstr(stage, "/.res.staging-"), "%s", stage);
   hop_file *f = hop_file_open(stage, "new.csv", "n");
   cr_assert_eq(hop_file_close(f), HOP_OK);
+  cr_assert_eq(hop_file_close(hop_file_open(stage, "manifest.txt", "experiment: t")), HOP_OK);
   snprintf(p, sizeof p, "%s/old.csv", fin);
   cr_assert(file_exists(p), "the previous run is intact while the new one runs");
   snprintf(p, sizeof p, "%s/new.csv", fin);
@@ -132,7 +135,7 @@ Test(out, a_staged_run_replaces_the_directory_only_when_complete) {
   cr_assert_eq(stat(fin, &st), 0);
   cr_assert((st.st_mode & 0777) != 0700, "the staging mode (0700) is widened by the umask");
   /* abandoned: nothing appears, no staging directory is left */
-  cr_assert_eq(hop_file_stage_begin(fin, &stage), HOP_OK);
+  cr_assert_eq(hop_file_stage_begin(fin, "t", 0, &stage), HOP_OK);
   char st_path[300];
   snprintf(st_path, sizeof st_path, "%s", stage);
   f = hop_file_open(stage, "half.csv", "h");
@@ -144,34 +147,45 @@ Test(out, a_staged_run_replaces_the_directory_only_when_complete) {
   cr_assert(file_exists(p), "an abandoned run leaves the previous complete run");
   cr_assert_eq(hop_file_stage_commit(), HOP_EINVAL, "nothing to commit after an abort");
   /* names a run cannot replace, and a file in the way */
-  cr_assert_eq(hop_file_stage_begin(".", &stage), HOP_EINVAL);
-  cr_assert_eq(hop_file_stage_begin("a/..", &stage), HOP_EINVAL);
+  cr_assert_eq(hop_file_stage_begin(".", "t", 0, &stage), HOP_EINVAL);
+  cr_assert_eq(hop_file_stage_begin("a/..", "t", 0, &stage), HOP_EINVAL);
   snprintf(p, sizeof p, "%s/res/new.csv", dir);
-  cr_assert_eq(hop_file_stage_begin(p, &stage), HOP_EINVAL);
+  cr_assert_eq(hop_file_stage_begin(p, "t", 0, &stage), HOP_EINVAL);
   cr_assert(strstr(hop_error_message(), "not a directory"), "%s", hop_error_message());
+}
+
+/* A run in a child process: it stages fin (writing file into it when not NULL), sends its
+ * staging path back and waits for a signal. */
+static pid_t live_run(const char *fin, const char *file, char *stage, size_t cap) {
+  int fds[2];
+  cr_assert_eq(pipe(fds), 0);
+  pid_t pid = fork();
+  cr_assert(pid >= 0);
+  if (pid == 0) {
+    const char *st;
+    if (hop_file_stage_begin(fin, "t", 0, &st)) _exit(10);
+    if (file) {
+      hop_file *f = hop_file_open(st, file, "x");
+      hop_file_printf(f, "1\n");
+      if (hop_file_close(f)) _exit(11);
+    }
+    size_t n = strlen(st) + 1;
+    if (write(fds[1], st, n) != (ssize_t)n) _exit(12);
+    for (;;) pause();
+  }
+  cr_assert(read(fds[0], stage, cap) > 0);
+  close(fds[0]), close(fds[1]);
+  return pid;
 }
 
 Test(out, a_signal_removes_the_staging_directory_and_keeps_its_exit_status) {
   char fin[256], p[300];
   snprintf(fin, sizeof fin, "%s/sig", dir);
   hop_file_mkdirs(fin);
+  file_write(dir, "sig/manifest.txt", "experiment: t\n", 14, p, sizeof p);
   file_write(dir, "sig/old.csv", "old", 3, p, sizeof p);
-  int fds[2];
-  cr_assert_eq(pipe(fds), 0);
-  pid_t pid = fork();
-  cr_assert(pid >= 0);
-  if (pid == 0) {
-    const char *stage;
-    if (hop_file_stage_begin(fin, &stage)) _exit(10);
-    hop_file *f = hop_file_open(stage, "part.csv", "x");
-    hop_file_printf(f, "1\n");
-    if (hop_file_close(f)) _exit(11);
-    size_t n = strlen(stage) + 1;
-    if (write(fds[1], stage, n) != (ssize_t)n) _exit(12);
-    for (;;) pause();
-  }
   char stage[300] = "";
-  cr_assert(read(fds[0], stage, sizeof stage) > 0);
+  pid_t pid = live_run(fin, "part.csv", stage, sizeof stage);
   cr_assert(file_exists(stage), "%s", stage);
   kill(pid, SIGTERM);
   int status;
@@ -180,7 +194,87 @@ Test(out, a_signal_removes_the_staging_directory_and_keeps_its_exit_status) {
             "ended by SIGTERM's default action (status %d)", status);
   cr_assert(!file_exists(stage), "SIGTERM removes the staging directory");
   cr_assert(file_exists(p), "and leaves the previous run");
-  close(fds[0]), close(fds[1]);
+}
+
+/* --out replaces only what is ours: a missing or empty directory, or a result of the
+ * same program; anything else is refused, or with force kept aside under a visible name. */
+Test(out, only_our_own_directories_are_replaced) {
+  char fin[256], p[300], q[320];
+  const char *stage;
+  snprintf(fin, sizeof fin, "%s/user", dir);
+  hop_file_mkdirs(fin);
+  file_write(dir, "user/a.txt", "x", 1, p, sizeof p);
+  cr_assert_eq(hop_file_stage_begin(fin, "t", 0, &stage), HOP_EINVAL);
+  cr_assert(strstr(hop_error_message(), "'a.txt'") && strstr(hop_error_message(), "--force"), "%s",
+            hop_error_message());
+  cr_assert(file_exists(p), "a refused --out is left as it was");
+  file_write(dir, "user/manifest.txt", "experiment: other\n", 18, q, sizeof q);
+  cr_assert_eq(hop_file_stage_begin(fin, "t", 0, &stage), HOP_EINVAL, "another program's result");
+  /* --force: the new run takes the name, the old contents stay beside it */
+  cr_assert_eq(hop_file_stage_begin(fin, "t", 1, &stage), HOP_OK, "%s", hop_error_message());
+  cr_assert_eq(hop_file_close(hop_file_open(stage, "manifest.txt", "experiment: t")), HOP_OK);
+  cr_assert_eq(hop_file_stage_commit(), HOP_OK, "%s", hop_error_message());
+  snprintf(q, sizeof q, "%s/user.replaced-1/a.txt", dir);
+  cr_assert(file_exists(q), "the replaced contents are kept as DIR.replaced-1");
+  cr_assert(!file_exists(p));
+  /* now it is ours: replaced without force, and deleted (it is a result of this program) */
+  cr_assert_eq(hop_file_stage_begin(fin, "t", 0, &stage), HOP_OK, "%s", hop_error_message());
+  cr_assert_eq(hop_file_close(hop_file_open(stage, "manifest.txt", "experiment: t")), HOP_OK);
+  cr_assert_eq(hop_file_stage_commit(), HOP_OK, "%s", hop_error_message());
+  snprintf(q, sizeof q, "%s/user.replaced-2", dir);
+  cr_assert(!file_exists(q));
+  /* a read-only directory is never replaced, even with force (and even by root) */
+  chmod(fin, 0555);
+  cr_assert_eq(hop_file_stage_begin(fin, "t", 1, &stage), HOP_EINVAL);
+  cr_assert(strstr(hop_error_message(), "read-only"), "%s", hop_error_message());
+  chmod(fin, 0755);
+  /* a control character in the name is refused */
+  snprintf(q, sizeof q, "%s/a\nb", dir);
+  cr_assert_eq(hop_file_stage_begin(q, "t", 0, &stage), HOP_EINVAL);
+  cr_assert(!file_exists(q));
+}
+
+/* Liveness is the lock, not the PID: a live run's staging directory survives another
+ * run's sweep even under a name whose PID is dead here (as a run in another PID namespace
+ * looks); once its run is killed outright, the next run removes it; a staging directory
+ * without a lock file, or of another host, is never removed. */
+Test(out, a_live_run_is_known_by_its_lock_and_never_swept) {
+  char fin[256], other[256], p[420], renamed[400], nolock[300], foreign[300], longer[400];
+  snprintf(fin, sizeof fin, "%s/live", dir);
+  snprintf(other, sizeof other, "%s/other", dir);
+  char stage[300] = "";
+  pid_t pid = live_run(fin, NULL, stage, sizeof stage);
+  /* give it the PID 999999999 (no such process) in its name, and keep the host */
+  char *pidp = strrchr(stage, '-'); /* ...-PID-XXXXXX */
+  *pidp = '\0';
+  char *pid_at = strrchr(stage, '-');
+  *pidp = '-';
+  snprintf(renamed, sizeof renamed, "%.*s-999999999%s", (int)(pid_at - stage), stage, pidp);
+  cr_assert_eq(rename(stage, renamed), 0);
+  snprintf(nolock, sizeof nolock, "%.*s-999999998-AAAAAA", (int)(pid_at - stage), stage);
+  cr_assert_eq(mkdir(nolock, 0700), 0);
+  snprintf(longer, sizeof longer, "%.*s-2-999999996-CCCCCC", (int)(pid_at - stage), stage);
+  cr_assert_eq(mkdir(longer, 0700), 0); /* host "HOST-2", whose name starts with ours */
+  snprintf(p, sizeof p, "%s/.lock", longer);
+  cr_assert_eq(close(open(p, O_CREAT | O_WRONLY, 0600)), 0);
+  snprintf(foreign, sizeof foreign, "%s/.live.staging-elsewhere-999999997-BBBBBB", dir);
+  cr_assert_eq(mkdir(foreign, 0700), 0);
+  file_write(dir, ".live.staging-elsewhere-999999997-BBBBBB/.lock", "", 0, p, sizeof p);
+  const char *mine;
+  cr_assert_eq(hop_file_stage_begin(other, "t", 0, &mine), HOP_OK, "%s", hop_error_message());
+  hop_file_stage_abort();
+  int kept = file_exists(renamed);
+  kill(pid, SIGKILL);
+  int status;
+  waitpid(pid, &status, 0);
+  cr_assert(kept, "a live run's staging directory is kept: %s", renamed);
+  cr_assert(file_exists(renamed), "SIGKILL leaves it (no cleanup ran)");
+  cr_assert_eq(hop_file_stage_begin(other, "t", 0, &mine), HOP_OK, "%s", hop_error_message());
+  hop_file_stage_abort();
+  cr_assert(!file_exists(renamed), "a dead run's staging directory is removed by the next run");
+  cr_assert(file_exists(nolock), "no lock file: in doubt, kept");
+  cr_assert(file_exists(foreign), "another host's: kept");
+  cr_assert(file_exists(longer), "a host whose name extends ours: kept");
 }
 
 Test(out, csv_fields_are_quoted_when_needed) {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -38,6 +39,37 @@ int hop_data_open_file(const char *path, struct stat *st) {
   if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
   if (st) *st = s;
   return fd;
+}
+
+int hop_data_fits(double bytes, double fraction, const char *what) {
+  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+  double phys = pages > 0 && size > 0 ? (double)pages * (double)size : INFINITY;
+  if (!(bytes <= phys * fraction))
+    HOP_ERROR(HOP_ETOOBIG,
+              "%s needs %.1f GiB, more than %.0f %% of this machine's %.1f GiB of memory", what,
+              bytes / 1073741824.0, 100 * fraction, phys / 1073741824.0);
+  /* an address-space limit (ulimit -v): OpenBLAS spins instead of failing when its
+   * buffers do not fit, so the process's present size and its reserve count too */
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+    double now = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long vm;
+    if (f && fscanf(f, "%lu", &vm) == 1 && size > 0) now = (double)vm * (double)size;
+    if (f) fclose(f);
+    double need = bytes + fmax(now + HOP_DATA_VM_RESERVE, HOP_DATA_VM_FLOOR),
+           lim = (double)rl.rlim_cur;
+    if (need > lim)
+      HOP_ERROR(HOP_ETOOBIG,
+                "%s needs about %.0f MiB of address space (%.0f MiB of data; the process holds "
+                "%.0f MiB and OpenBLAS "
+                "and its threads take %.0f MiB more, at least %.0f MiB in all), above this "
+                "process's limit of %.0f MiB "
+                "(ulimit -v)",
+                what, need / 1048576.0, bytes / 1048576.0, now / 1048576.0,
+                HOP_DATA_VM_RESERVE / 1048576.0, HOP_DATA_VM_FLOOR / 1048576.0, lim / 1048576.0);
+  }
+  return HOP_OK;
 }
 
 static FILE *open_stream(const char *path, struct stat *st) {
@@ -166,6 +198,7 @@ int hop_data_idx_read(const char *path, hop_data_idx *out) {
     goto done;
   }
   after_size_check(path);
+  if ((status = hop_data_fits((double)count, 0.8, path))) goto done;
   data = read_exact(g, path, count, "the data");
   if (!data) {
     status = hop_error_code();
@@ -259,6 +292,7 @@ int hop_data_cifar_load(const char *const *paths, size_t n_paths, size_t max_n, 
   }
   size_t n = max_n && max_n < total ? max_n : total;
   for (size_t k = 0; k < n_paths; k++) after_size_check(paths[k]);
+  if (hop_data_fits((double)n * 3073.0, 0.8, paths[0])) return HOP_ETOOBIG;
   out->x = malloc(n * 3072u);
   out->y = malloc(n);
   if (!out->x || !out->y) {
@@ -368,6 +402,7 @@ int hop_data_frames_load(const char *path, size_t width, size_t height, size_t m
   size_t n = bytes / frame;
   if (max_frames && n > max_frames) n = max_frames;
   after_size_check(path);
+  if (hop_data_fits((double)(n * frame), 0.8, path)) return fclose(f), HOP_ETOOBIG;
   unsigned char *x = malloc(n * frame);
   if (!x) {
     fclose(f);

@@ -24,6 +24,17 @@ typedef struct {
   unsigned char *data;                /* (count) bytes, row-major */
 } hop_data_idx;
 
+/* Whether bytes fit the machine: at most fraction of its physical memory and, under an
+ * address-space limit (ulimit -v), the request plus the process's present size plus
+ * HOP_DATA_VM_RESERVE (and at least HOP_DATA_VM_FLOOR) within that limit. HOP_ETOOBIG
+ * with the numbers when they do not ("WHAT needs 3.1 GiB, more than 80 % of ...").
+ * Every loader checks what a header announces with it before allocating. Measured on
+ * the 2-core machines: a tiny run holds ~181 MiB of address space at the check and
+ * peaks near 325 MiB; under `ulimit -v 300000` OpenBLAS spins, under 350000 it runs. */
+#define HOP_DATA_VM_RESERVE (160.0 * 1048576.0)
+#define HOP_DATA_VM_FLOOR   (340.0 * 1048576.0)
+int hop_data_fits(double bytes, double fraction, const char *what);
+
 /* Open path for reading as every loader does: only a regular file (O_NONBLOCK on the
  * open, so a FIFO or device never blocks; then fstat), its stat into st (may be NULL).
  * Returns the descriptor, or -1 with HOP_EIO recorded ("cannot open: strerror", "not a

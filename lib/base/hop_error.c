@@ -46,6 +46,7 @@ const char *hop_error_name(int code) {
     case HOP_ERANGE: return "size out of range";
     case HOP_EMAXITER: return "iteration cap reached";
     case HOP_EBADLEN: return "size does not fit the workspace";
+    case HOP_ETOOBIG: return "more than the machine can hold";
     default: return "unknown error";
   }
 }

@@ -17,7 +17,8 @@ enum {
   HOP_EDOM = 5,     /* mathematically undefined input (NaN, all -inf) */
   HOP_ERANGE = 6,   /* a size or product overflows what can be represented */
   HOP_EMAXITER = 7, /* an iteration cap was reached before convergence */
-  HOP_EBADLEN = 8   /* a size does not fit the workspace or buffer the caller passed */
+  HOP_EBADLEN = 8,  /* a size does not fit the workspace or buffer the caller passed */
+  HOP_ETOOBIG = 9   /* a request the machine cannot hold (memory, address space) */
 };
 
 /* Records the error (printf-style reason) and returns code. */

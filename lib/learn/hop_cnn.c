@@ -605,6 +605,7 @@ hop_cnn *hop_cnn_load(const char *path, const hop_cnn_arch *expect, uint64_t *re
     st_ = HOP_RAISE(HOP_EFORMAT, "%s: %jd bytes, the header implies %zu (%s)", path,
                     (intmax_t)st.st_size, need,
                     (size_t)st.st_size < need ? "truncated" : "trailing bytes");
+  if (!st_) st_ = hop_data_fits((double)need, 0.8, path);
   if (!st_ && !(buf = malloc(need)))
     st_ = HOP_RAISE(HOP_ENOMEM, "%s: %zu bytes of weights", path, need);
   if (!st_) {

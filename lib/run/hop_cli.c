@@ -40,11 +40,21 @@ void hop_cli_init(hop_cli *cli, const char *name, const char *summary, unsigned 
   cli->t_start = hop_cli_now();
 }
 
+/* Decimal only, as written in a paper: no leading space (strtol skips it), no
+ * hexadecimal (strtod reads 0x10 as 16), no inf or nan. */
+static int plain_number(const char *t) {
+  if (*t == '+' || *t == '-') t++;
+  if (!((*t >= '0' && *t <= '9') || *t == '.')) return 0;
+  for (; *t; t++)
+    if (!strchr("0123456789.eE+-", *t)) return 0;
+  return 1;
+}
+
 static int parse_long(const char *opt, const char *text, double min, double max, long *out) {
   char *end;
   errno = 0;
   long v = strtol(text, &end, 10);
-  if (errno || end == text || *end)
+  if (errno || end == text || *end || !plain_number(text))
     HOP_ERROR(HOP_EINVAL, "option --%s: '%s' is not a whole number", opt, text);
   if ((double)v < min || (double)v > max)
     HOP_ERROR(HOP_EINVAL, "option --%s: %ld is outside [%g, %g]", opt, v, min, max);
@@ -56,7 +66,7 @@ static int parse_double(const char *opt, const char *text, double min, double ma
   char *end;
   errno = 0;
   double v = strtod(text, &end);
-  if (errno || end == text || *end || !isfinite(v))
+  if (errno || end == text || *end || !isfinite(v) || !plain_number(text))
     HOP_ERROR(HOP_EINVAL, "option --%s: '%s' is not a finite number", opt, text);
   if (v < min || v > max)
     HOP_ERROR(HOP_EINVAL, "option --%s: %g is outside [%g, %g]", opt, v, min, max);
@@ -188,6 +198,12 @@ static int parse_value(hop_opt *o, const char *text) {
   HOP_ERROR(HOP_EINVAL, "option --%s: unknown kind %d", name, (int)o->type);
 }
 
+int hop_cli_defaults(hop_opt *opts, size_t nopts) {
+  for (size_t k = 0; k < nopts; k++)
+    if (!opts[k].def || parse_value(&opts[k], opts[k].def)) return hop_error_code();
+  return HOP_OK;
+}
+
 int hop_cli_parse(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nopts, int *action) {
   *action = HOP_CLI_RUN;
   cli->argc = argc;
@@ -197,6 +213,7 @@ int hop_cli_parse(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nop
   const char *given[64] = {0}; /* the command line's text per row */
   if (nopts > sizeof given / sizeof given[0]) HOP_ERROR(HOP_EBADLEN, "more than 64 option rows");
   int seen_common[3] = {0, 0, 0}; /* out, seed, threads */
+  int seen_flag[5] = {0, 0, 0, 0, 0};
   for (size_t k = 0; k < nopts; k++) opts[k].set = 0;
   for (int i = 1; i < argc; i++) {
     const char *arg = argv[i];
@@ -209,14 +226,17 @@ int hop_cli_parse(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nop
     memcpy(name, arg + 2, len);
     name[len] = '\0';
     /* flags */
-    if (!strcmp(name, "help") || !strcmp(name, "version") || !strcmp(name, "quick")) {
+    static const char *const flags[] = {"help", "version", "quick", "force", "estimate"};
+    int flag = 0;
+    while (flag < 5 && strcmp(name, flags[flag])) flag++;
+    if (flag < 5) {
       if (eq) HOP_ERROR(HOP_EINVAL, "option --%s takes no value", name);
-      if (!strcmp(name, "help"))
-        *action = HOP_CLI_HELP;
-      else if (!strcmp(name, "version"))
-        *action = HOP_CLI_VERSION;
-      else
-        cli->quick = 1;
+      if (seen_flag[flag]++) HOP_ERROR(HOP_EINVAL, "option --%s given twice", name);
+      if (flag == 0) *action = HOP_CLI_HELP;
+      if (flag == 1) *action = HOP_CLI_VERSION;
+      if (flag == 2) cli->quick = 1;
+      if (flag == 3) cli->force = 1;
+      if (flag == 4) cli->estimate = 1;
       continue;
     }
     size_t row = nopts;
@@ -287,6 +307,11 @@ void hop_cli_usage(FILE *f, const hop_cli *cli, const hop_opt *opts, size_t nopt
   fprintf(f,
           "  --quick            small sizes for a smoke run of a few seconds (values after "
           "'quick:')\n");
+  fprintf(f,
+          "  --force            replace an --out directory that is not a result of %s, keeping "
+          "its contents as DIR.replaced-N\n",
+          cli->name);
+  fprintf(f, "  --estimate         print the run's estimated time and memory, and exit\n");
   fprintf(f, "  --help             this text\n  --version          version and build\n");
   if (nopts) fprintf(f, "\n%s options [default]:\n", cli->name);
   for (size_t k = 0; k < nopts; k++) {
@@ -353,7 +378,7 @@ int hop_cli_stage(hop_cli *cli) {
     return HOP_EXIT_USAGE;
   }
   const char *stage;
-  if (hop_file_stage_begin(cli->out, &stage)) {
+  if (hop_file_stage_begin(cli->out, cli->name, cli->force, &stage)) {
     fprintf(stderr, "%s: option --out: %s\n", cli->name, hop_error_message());
     return hop_error_code() == HOP_EIO ? HOP_EXIT_RUN : HOP_EXIT_USAGE;
   }
@@ -364,41 +389,15 @@ int hop_cli_stage(hop_cli *cli) {
 
 int hop_cli_fail_data(const hop_cli *cli, const char *what) {
   fprintf(stderr, "%s: %s: %s%s\n", cli->name, what, hop_error_message(),
-          hop_error_code() == HOP_EINVAL || strstr(hop_error_message(), "make data")
+          hop_error_code() == HOP_EINVAL || strstr(hop_error_message(), "make data") ||
+                  !strncmp(what, "option ", 7)
               ? ""
               : " (run `make data`: it fetches and verifies every dataset)");
   return HOP_EXIT_DATA;
 }
 
 int hop_cli_check_memory(double bytes, double fraction, const char *what) {
-  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
-  double phys = pages > 0 && size > 0 ? (double)pages * (double)size : INFINITY;
-  if (!(bytes <= phys * fraction))
-    HOP_ERROR(HOP_ERANGE,
-              "%s needs %.1f GiB, more than %.0f %% of this machine's %.1f GiB of memory", what,
-              bytes / 1073741824.0, 100 * fraction, phys / 1073741824.0);
-  /* an address-space limit (ulimit -v): OpenBLAS spins instead of failing when its
-   * buffers do not fit, so the process's present size and its reserve count too */
-  struct rlimit rl;
-  if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
-    double now = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    unsigned long vm;
-    if (f && fscanf(f, "%lu", &vm) == 1 && size > 0) now = (double)vm * (double)size;
-    if (f) fclose(f);
-    double need = bytes + fmax(now + HOP_CLI_VM_RESERVE, HOP_CLI_VM_FLOOR),
-           lim = (double)rl.rlim_cur;
-    if (need > lim)
-      HOP_ERROR(HOP_ERANGE,
-                "%s needs about %.0f MiB of address space (%.0f MiB of data; the process holds "
-                "%.0f MiB and OpenBLAS "
-                "and its threads take %.0f MiB more, at least %.0f MiB in all), above this "
-                "process's limit of %.0f MiB "
-                "(ulimit -v)",
-                what, need / 1048576.0, bytes / 1048576.0, now / 1048576.0,
-                HOP_CLI_VM_RESERVE / 1048576.0, HOP_CLI_VM_FLOOR / 1048576.0, lim / 1048576.0);
-  }
-  return HOP_OK;
+  return hop_data_fits(bytes, fraction, what);
 }
 
 static void duration(char *buf, size_t n, double s) {
@@ -417,11 +416,12 @@ void hop_cli_estimate(const hop_cli *cli, double seconds, double budget_seconds)
   duration(est, sizeof est, seconds);
   duration(bud, sizeof bud, budget_seconds);
   if (seconds > 4 * budget_seconds)
-    fprintf(stderr,
-            "%s: WARNING: this run's own estimate is %s on %ld threads, far beyond the %s of the "
-            "default run; "
-            "it starts now (interrupt it with Ctrl-C: nothing is left behind)\n",
-            cli->name, est, cli->threads, bud);
+    fprintf(
+        stderr,
+        "%s: WARNING: this run's own estimate is %s on %ld threads, far beyond the %s of the "
+        "default run%s\n",
+        cli->name, est, cli->threads, bud,
+        cli->estimate ? "" : "; it starts now (interrupt it with Ctrl-C: nothing is left behind)");
   else
     fprintf(stderr, "%s: estimated run time %s on %ld threads\n", cli->name, est, cli->threads);
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hop_cli.h: the common command line of every experiment program.
  *
- * Every experiment accepts --out DIR, --seed N, --quick, --threads N, --help and
- * --version, plus its own options described by a table of hop_opt; hop_exp (the program
+ * Every experiment accepts --out DIR, --seed N, --quick, --threads N, --force,
+ * --estimate, --help and --version, plus its own options described by a table of hop_opt; hop_exp (the program
  * frame) calls hop_cli_start and hop_cli_stage.
  * Parsing never prints: the program prints hop_cli_usage() or the error. */
 #ifndef HOP_CLI_H
@@ -62,6 +62,8 @@ typedef struct {
   const char *out_final; /* --out DIR as given; NULL until hop_cli_stage stages it */
   unsigned long seed;    /* --seed N */
   int quick;             /* --quick: small sizes, seconds (tests and CI) */
+  int force;             /* --force: replace an --out that is not ours, keeping it aside */
+  int estimate;          /* --estimate: print the estimate and exit before any work */
   long threads;          /* --threads N (OpenMP and OpenBLAS) */
   int argc;              /* the command line, for the manifest */
   char **argv;
@@ -69,6 +71,7 @@ typedef struct {
   char out_default[256];
   char seed_def[32], threads_def[32];
   char options[4096]; /* every option row's effective value, "--name=text ...", for the manifest */
+  char stage_times[1024]; /* "stage: seconds; ..." of the run's stages, for the manifest */
 } hop_cli;
 
 enum { HOP_CLI_RUN = 0, HOP_CLI_HELP = 1, HOP_CLI_VERSION = 2 };
@@ -85,18 +88,14 @@ enum {
 
 /* Print "NAME: what: <the recorded error>" for a dataset and return HOP_EXIT_DATA,
  * suggesting `make data` unless the recorded error is HOP_EINVAL (the data are fine;
- * the options ask for more than it has) or the message already says it. */
+ * the options ask for more than it has), the message already says it, or what names
+ * an option ("option --weights": a file of the user's, which fetching cannot help). */
 int hop_cli_fail_data(const hop_cli *cli, const char *what);
 
-/* Compare a memory request computed up front with the machine's physical memory, and
- * under an address-space limit (ulimit -v) the request plus the process's present size
- * plus HOP_CLI_VM_RESERVE (and at least HOP_CLI_VM_FLOOR) with that limit; HOP_ERANGE with the numbers when it does not
- * fit (physical memory * fraction). hop_cli_stage checks a zero request, so every run
- * fails at once, never spinning inside OpenBLAS, under a limit too tight to start. */
-/* Measured on the 2-core machines: a tiny run holds ~181 MiB of address space at the
- * check and peaks near 325 MiB; under `ulimit -v 300000` OpenBLAS spins, under 350000 it runs. */
-#define HOP_CLI_VM_RESERVE (160.0 * 1048576.0)
-#define HOP_CLI_VM_FLOOR   (340.0 * 1048576.0)
+/* Compare a memory request computed up front with the machine (hop_data_fits, which
+ * says how): HOP_ETOOBIG with the numbers when it does not fit. hop_cli_stage checks a
+ * zero request, so every run fails at once, never spinning inside OpenBLAS, under an
+ * address-space limit too tight to start. */
 int hop_cli_check_memory(double bytes, double fraction, const char *what);
 
 /* Initialise cli with defaults (seed, threads = available cores). */
@@ -108,6 +107,10 @@ void hop_cli_init(hop_cli *cli, const char *name, const char *summary, unsigned 
  * malformed, out of range) returns HOP_EINVAL with a one-line reason in
  * hop_error_message() naming the option. Applies the thread count on HOP_CLI_RUN. */
 int hop_cli_parse(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nopts, int *action);
+
+/* Give every row its default value (not its quick one) without touching what the
+ * command line set in the rows; for an estimate against the default run. */
+int hop_cli_defaults(hop_opt *opts, size_t nopts);
 
 /* Usage text with every default and quick value: "--train N  images [10000; quick: 500]". */
 void hop_cli_usage(FILE *f, const hop_cli *cli, const hop_opt *opts, size_t nopts);

@@ -7,12 +7,18 @@
  *   1. GSL's error handler off (GSL errors come back as statuses, never abort);
  *   2. parse the options (hop_cli_parse): --help and --version print and exit 0, a bad
  *      option prints one line and exits HOP_EXIT_USAGE;
- *   3. desc->check(x): what the table cannot say (one option against another, memory
- *      the options imply, the run's own estimate); an error exits HOP_EXIT_USAGE;
+ *   3. desc->check(x): what the table cannot say (one option against another); an error
+ *      exits HOP_EXIT_USAGE;
+ *   3b. the cost: desc->memory beyond the machine exits HOP_EXIT_USAGE with the numbers;
+ *      desc->work against the defaults' work gives the run's estimate, printed before
+ *      every full-size run, with a WARNING when it is over four times the default run's
+ *      (in days when it is days); --estimate prints it and exits 0 here;
  *   4. stage --out (hop_file_stage_begin) before any computation;
  *   5. desc->load(x): read and check the datasets (hop_exp_dataset records each file
  *      for the manifest); an error exits HOP_EXIT_DATA with a `make data` hint where
- *      fetching can help (hop_cli_fail_data), except HOP_ENOMEM (HOP_EXIT_RUN);
+ *      fetching can help (hop_cli_fail_data), except HOP_ENOMEM (HOP_EXIT_RUN), and
+ *      HOP_ETOOBIG (data the machine cannot hold) or an option the data cannot satisfy
+ *      (x->refused), which exit HOP_EXIT_USAGE;
  *   6. the stages in order; the first failure prints "NAME: STAGE: reason" and exits
  *      HOP_EXIT_RUN, and the staging directory is removed (the previous result
  *      directory stays as it was);
@@ -61,14 +67,28 @@ typedef struct {
   size_t n_stages;
   void (*report)(hop_exp *x); /* NULL, or the summary line after a complete run */
   void (*free)(hop_exp *x);   /* NULL, or frees what load and the stages allocated */
+  size_t cfg_size;            /* bytes of *cfg (HOP_EXP_DESC), to evaluate work on the defaults */
+  /* The cost of a run, computed from the options alone before anything starts (step 3b):
+   * work(cfg) in the program's own unit (proportional to seconds; it reads only option
+   * fields, never what check derives), calibrated by record_seconds, the wall time of the
+   * default run of record on HOP_EXP_RECORD_THREADS threads; memory(cfg) the peak bytes
+   * the options imply, refused (HOP_EXIT_USAGE, with the numbers) beyond 80 % of the
+   * machine's memory. Either may be NULL. */
+  double (*work)(const void *cfg);
+  double (*memory)(const void *cfg);
+  double record_seconds;
 } hop_exp_desc;
+
+/* The machine of record: 2 cores (README.md, "Budget"). */
+#define HOP_EXP_RECORD_THREADS 2.0
 
 /* The fields every description fills the same way: its name and default seed, the option
  * table opts[] and the options struct it fills, the results type, the stage table stages[]:
  * hop_exp_desc d = {HOP_EXP_DESC("name", 2385, opts, &cf, results, stages), .summary = ...}. */
 #define HOP_EXP_DESC(NAME, SEED, OPTS, CFG, RES_T, STAGES)                                    \
   .name = NAME, .seed = SEED, .opts = OPTS, .n_opts = sizeof OPTS / sizeof *OPTS, .cfg = CFG, \
-  .res_size = sizeof(RES_T), .stages = STAGES, .n_stages = sizeof STAGES / sizeof *STAGES
+  .res_size = sizeof(RES_T), .stages = STAGES, .n_stages = sizeof STAGES / sizeof *STAGES,    \
+  .cfg_size = sizeof *(CFG)
 
 #define HOP_EXP_MAX_FILES 32
 /* What a stage sees: the parsed command line, the options, its results, the claims. */
@@ -80,7 +100,10 @@ struct hop_exp {
   hop_claims *claims;    /* the program's claims.csv rows */
   const char *stage;     /* the stage running now (NULL outside the stages) */
   const char *data_what; /* what load is reading, for its error line; load may change it */
-  size_t n_files;        /* dataset files recorded by hop_exp_dataset, for the manifest */
+  double work0;          /* desc->work of the default options (step 3b) */
+  int refused;    /* set by load with its error: an option asks for what the data or the machine
+                * cannot give (exit HOP_EXIT_USAGE, not HOP_EXIT_DATA) */
+  size_t n_files; /* dataset files recorded by hop_exp_dataset, for the manifest */
   char files[HOP_EXP_MAX_FILES][512];
 };
 
@@ -95,6 +118,10 @@ int hop_exp_dataset(hop_exp *x, const char *path);
  * for the manifest. */
 int hop_exp_open(hop_exp *x, hop_data_set set, int part, size_t max_n, size_t min_n,
                  const char *why, hop_dataset *out);
+
+/* Print the estimate (hop_cli_estimate) of a run whose work, in desc->work's unit, is
+ * known only once its data are (a video's frame count): for load. Needs desc->work. */
+void hop_exp_estimate(const hop_exp *x, double work);
 
 /* Whether this process writes the result directory (always 1 in a one-process run). */
 int hop_exp_writer(const hop_exp *x);

@@ -153,7 +153,8 @@ int hop_file_close(hop_file *f) {
  * handler reads only finished strings. */
 static struct {
   volatile sig_atomic_t active;
-  char stage[PATH_MAX], final[PATH_MAX];
+  char stage[PATH_MAX], final[PATH_MAX], owner[128];
+  int force, lock; /* --force; the lock file's descriptor (held until exit) */
 } run;
 
 /* Remove a directory tree with async-signal-safe calls (open, getdents64, unlinkat,
@@ -196,34 +197,189 @@ static void at_exit(void) {
   run.active = 0;
 }
 
+/* ---- liveness: a lock held for the whole run ---------------------------------------- */
+
+/* The lock file of a staging directory. A run takes an open-file-description lock
+ * (F_OFD_SETLK; a plain POSIX lock where the kernel has none) on it before the name
+ * ".lock" exists (it is locked under ".lock.new", then renamed), so whoever finds
+ * ".lock" finds it locked while the run lives; the kernel drops the lock when the run
+ * ends, however it ends. */
+#define LOCK_NAME ".lock"
+
+static int lock_fd(int fd) {
+  struct flock l = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
+#ifdef F_OFD_SETLK
+  if (fcntl(fd, F_OFD_SETLK, &l) == 0) return 0;
+  if (errno != EINVAL) return -1;
+#endif
+  return fcntl(fd, F_SETLK, &l);
+}
+
+/* This host's name, reduced to [A-Za-z0-9-] (at most 32 bytes), for staging names. */
+static void host_tag(char *buf, size_t n) {
+  char h[256] = "";
+  if (gethostname(h, sizeof h - 1) || !h[0]) snprintf(h, sizeof h, "host");
+  size_t k = 0;
+  for (const char *p = h; *p && k + 1 < n && k < 32; p++)
+    buf[k++] = ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))
+                   ? *p
+                   : '-';
+  buf[k] = '\0';
+}
+
+/* 1 when tag is ".staging-HOST-PID-XXXXXX" for this host exactly (prefix
+ * ".staging-HOST-"): the host "node" never takes "node-2"'s directories. */
+static int own_name(const char *tag, const char *prefix) {
+  size_t n = strlen(prefix), k = n;
+  if (strncmp(tag, prefix, n)) return 0;
+  while (tag[k] >= '0' && tag[k] <= '9') k++;
+  return k > n && tag[k] == '-' && strlen(tag + k + 1) == 6 && !strchr(tag + k + 1, '-');
+}
+
 /* Stale staging directories of runs that died without cleaning up (SIGKILL, power):
- * .NAME.staging-PID-XXXXXX in the same parent whose PID is gone. */
-static void remove_stale(const char *parent) {
+ * .NAME.staging-HOST-PID-XXXXXX in the same parent, of this host, whose lock nobody
+ * holds. A directory with no lock file, of another host (whose lock a file system
+ * without shared locks would show free), or whose lock cannot be tested is kept: when
+ * in doubt, nothing is deleted. */
+static void remove_stale(const char *parent, const char *host) {
   DIR *d = opendir(parent);
   if (!d) return;
-  char path[PATH_MAX];
+  char path[PATH_MAX], lock[PATH_MAX + 8], prefix[64];
+  snprintf(prefix, sizeof prefix, ".staging-%s-", host);
   struct dirent *e;
   while ((e = readdir(d))) {
     const char *tag = strstr(e->d_name, ".staging-");
     if (e->d_name[0] != '.' || !tag || tag == e->d_name) continue;
-    char *end;
-    long pid = strtol(tag + 9, &end, 10);
-    if (*end != '-' || strlen(end) != 7) continue;
-    if (pid <= 0 || (kill((pid_t)pid, 0) == 0 || errno != ESRCH)) continue;
-    if (snprintf(path, sizeof path, "%s/%s", parent, e->d_name) < (int)sizeof path)
-      remove_tree(path);
+    if (!own_name(tag, prefix)) continue; /* another host's, or an old name */
+    if (snprintf(path, sizeof path, "%s/%s", parent, e->d_name) >= (int)sizeof path) continue;
+    snprintf(lock, sizeof lock, "%s/" LOCK_NAME, path);
+    int fd = open(lock, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) continue;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && lock_fd(fd) == 0) remove_tree(path);
+    close(fd); /* the lock, if taken, goes with it */
   }
   closedir(d);
 }
 
-int hop_file_stage_begin(const char *final_dir, const char **stage) {
+/* ---- what --out may name ------------------------------------------------------------- */
+
+/* 1 when dir holds a manifest.txt of a run of owner ("experiment: OWNER" first). */
+static int manifest_of(const char *dir, const char *owner) {
+  char path[PATH_MAX], head[256];
+  if (snprintf(path, sizeof path, "%s/manifest.txt", dir) >= (int)sizeof path) return 0;
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return 0;
+  struct stat st;
+  ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, head, sizeof head - 1) : -1;
+  close(fd);
+  if (n <= 0) return 0;
+  head[n] = '\0';
+  char want[200];
+  snprintf(want, sizeof want, "experiment: %s\n", owner);
+  return strncmp(head, want, strlen(want)) == 0;
+}
+
+/* What is in dir: 0 when empty; else the count of entries and the first name. */
+static long dir_entries(const char *dir, char *first, size_t n) {
+  DIR *d = opendir(dir);
+  if (!d) return -1;
+  long k = 0;
+  struct dirent *e;
+  while ((e = readdir(d)))
+    if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+      if (k++ == 0) snprintf(first, n, "%s", e->d_name);
+  closedir(d);
+  return k;
+}
+
+/* HOP_OK when the existing directory final (st) may be replaced by a run of owner: it
+ * is empty or a result directory of owner, it can be written, and it can be renamed
+ * (not a mount point). *ours is 1 unless only force allows it. */
+static int may_replace(const char *final, const char *parent, const struct stat *st,
+                       const char *owner, int force, int *ours) {
+  struct stat ps;
+  int mount_root = stat(parent, &ps) == 0 && ps.st_dev != st->st_dev;
+#ifdef STATX_ATTR_MOUNT_ROOT /* a bind mount on the same device */
+  struct statx sx;
+  if (statx(AT_FDCWD, final, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) == 0 &&
+      (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+    mount_root |= (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+#endif
+  if (mount_root)
+    HOP_ERROR(HOP_EINVAL,
+              "output directory '%s' is a mount point, which a finished run cannot be moved "
+              "onto; give a directory inside it",
+              final);
+  /* not writable by this user, or by nobody at all (a read-only mode that root could
+   * override is still the owner's word) */
+  if (access(final, W_OK | X_OK) || (st->st_mode & 0222) == 0)
+    HOP_ERROR(HOP_EINVAL, "output directory '%s' is read-only (mode %03o)%s; it is never replaced",
+              final, (unsigned)(st->st_mode & 0777), access(final, W_OK) ? " for you" : "");
+  char first[256] = "";
+  long k = dir_entries(final, first, sizeof first);
+  if (k < 0)
+    HOP_ERROR(HOP_EINVAL, "output directory '%s' cannot be read: %s", final, strerror(errno));
+  *ours = k == 0 || manifest_of(final, owner);
+  if (!*ours && !force)
+    HOP_ERROR(HOP_EINVAL,
+              "output directory '%s' holds %ld entr%s ('%s'%s) and is not a result directory of "
+              "%s (no manifest.txt of one); give a new or empty directory, or --force to keep "
+              "its contents beside it as '%s.replaced-*'",
+              final, k, k == 1 ? "y" : "ies", first, k > 1 ? ", ..." : "", owner, final);
+  return HOP_OK;
+}
+
+static void install_handlers(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sa.sa_flags = 0;
+  const int sigs[6] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXCPU, SIGXFSZ};
+  sigemptyset(&sa.sa_mask);
+  for (int k = 0; k < 6; k++) sigaddset(&sa.sa_mask, sigs[k]);
+  static int installed;
+  if (!installed) atexit(at_exit), installed = 1;
+  for (int k = 0; k < 6; k++) { /* a signal ignored by the caller (nohup) stays ignored */
+    struct sigaction old;
+    if (sigaction(sigs[k], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+      sigaction(sigs[k], &sa, NULL);
+  }
+}
+
+/* Make the staging directory and take its lock (run.stage, run.lock). */
+static int make_stage(const char *parent, const char *base, const char *host) {
+  if (snprintf(run.stage, sizeof run.stage, "%s/.%s.staging-%s-%ld-XXXXXX", parent, base, host,
+               (long)getpid()) >= (int)sizeof run.stage)
+    HOP_ERROR(HOP_ERANGE, "output directory name '%s/%s' is too long", parent, base);
+  if (!mkdtemp(run.stage))
+    HOP_ERROR(HOP_EIO, "cannot write in '%s' (the staging directory of '%s/%s'): %s", parent,
+              parent, base, strerror(errno));
+  char fresh[PATH_MAX + 16], lock[PATH_MAX + 16];
+  snprintf(fresh, sizeof fresh, "%s/" LOCK_NAME ".new", run.stage);
+  snprintf(lock, sizeof lock, "%s/" LOCK_NAME, run.stage);
+  int fd = open(fresh, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0 || lock_fd(fd) || rename(fresh, lock)) {
+    int e = errno;
+    if (fd >= 0) close(fd);
+    remove_tree(run.stage);
+    HOP_ERROR(HOP_EIO, "cannot lock the staging directory '%s': %s", run.stage, strerror(e));
+  }
+  run.lock = fd; /* held, open, until the process ends */
+  return HOP_OK;
+}
+
+int hop_file_stage_begin(const char *final_dir, const char *owner, int force, const char **stage) {
   if (run.active) HOP_ERROR(HOP_EINVAL, "a staging directory is already open (%s)", run.stage);
   size_t n = strlen(final_dir);
   while (n > 1 && final_dir[n - 1] == '/') n--;
-  if (n == 0 || n + 40 >= sizeof run.final)
+  if (n == 0 || n + 80 >= sizeof run.final)
     HOP_ERROR(HOP_ERANGE, "output directory name is empty or longer than %zu bytes",
-              sizeof run.final - 40);
-  char final[PATH_MAX], parent[PATH_MAX];
+              sizeof run.final - 80);
+  for (size_t k = 0; k < n; k++)
+    if ((unsigned char)final_dir[k] < 0x20 || final_dir[k] == 0x7f)
+      HOP_ERROR(HOP_EINVAL, "output directory name holds a control character (byte %zu)", k);
+  char final[PATH_MAX], parent[PATH_MAX], host[40];
   memcpy(final, final_dir, n);
   final[n] = '\0';
   const char *slash = strrchr(final, '/'), *base = slash ? slash + 1 : final;
@@ -239,37 +395,33 @@ int hop_file_stage_begin(const char *final_dir, const char **stage) {
   else
     snprintf(parent, sizeof parent, ".");
   struct stat st;
-  if (lstat(final, &st) == 0 && !S_ISDIR(st.st_mode))
+  int exists = lstat(final, &st) == 0, ours = 1;
+  if (exists && !S_ISDIR(st.st_mode))
     HOP_ERROR(HOP_EINVAL, "output directory '%s' exists and is %s", final,
               S_ISLNK(st.st_mode) ? "a symbolic link (give the directory it points to)"
                                   : "not a directory");
+  if (exists && may_replace(final, parent, &st, owner, force, &ours)) return hop_error_code();
   if (hop_file_mkdirs(parent)) return hop_error_code();
-  remove_stale(parent);
-  if (snprintf(run.stage, sizeof run.stage, "%s/.%s.staging-%ld-XXXXXX", parent, base,
-               (long)getpid()) >= (int)sizeof run.stage)
-    HOP_ERROR(HOP_ERANGE, "output directory name '%s' is too long", final);
-  if (!mkdtemp(run.stage))
-    HOP_ERROR(HOP_EIO, "cannot write in '%s' (the staging directory of '%s'): %s", parent, final,
-              strerror(errno));
+  host_tag(host, sizeof host);
+  remove_stale(parent, host);
+  if (make_stage(parent, base, host)) return hop_error_code();
   memcpy(run.final, final, n + 1);
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sa.sa_flags = 0;
-  const int sigs[6] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXCPU, SIGXFSZ};
-  sigemptyset(&sa.sa_mask);
-  for (int k = 0; k < 6; k++) sigaddset(&sa.sa_mask, sigs[k]);
-  static int installed;
-  if (!installed) atexit(at_exit), installed = 1;
+  snprintf(run.owner, sizeof run.owner, "%s", owner);
+  run.force = force;
   run.active = 1;
-  for (int k = 0; k < 6;
-       k++) { /* a signal ignored by the caller (nohup, a background job) stays ignored */
-    struct sigaction old;
-    if (sigaction(sigs[k], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
-      sigaction(sigs[k], &sa, NULL);
-  }
+  install_handlers();
   *stage = run.stage;
   return HOP_OK;
+}
+
+/* A free visible name beside final for what a --force run replaces: FINAL.replaced-N. */
+static int aside_name(char *buf, size_t n) {
+  struct stat st;
+  for (int k = 1; k < 1000; k++) {
+    snprintf(buf, n, "%s.replaced-%d", run.final, k);
+    if (lstat(buf, &st) && errno == ENOENT) return HOP_OK;
+  }
+  HOP_ERROR(HOP_EIO, "no free name '%s.replaced-N' for the previous contents", run.final);
 }
 
 int hop_file_stage_commit(void) {
@@ -278,31 +430,49 @@ int hop_file_stage_commit(void) {
   umask(mask);
   if (chmod(run.stage, 0777 & ~mask))
     HOP_ERROR(HOP_EIO, "cannot set the mode of '%s': %s", run.stage, strerror(errno));
+  char lock[PATH_MAX + 16], aside[PATH_MAX + 32];
+  snprintf(lock, sizeof lock, "%s/" LOCK_NAME, run.stage);
+  unlink(lock); /* the result carries no lock file; the lock stays held on the open file */
   struct stat st;
-  int e = 0;
   if (lstat(run.final, &st) == 0) {
+    /* what is there now (it may have changed during the run) is deleted only when it is
+     * ours: empty or a result of this program; anything else is kept aside, visibly */
+    char first[8];
+    int keep = !(S_ISDIR(st.st_mode) && (dir_entries(run.final, first, sizeof first) == 0 ||
+                                         manifest_of(run.final, run.owner)));
+    if (keep && !run.force)
+      HOP_ERROR(HOP_EIO,
+                "'%s' changed during the run and is no longer a result directory of %s; it is "
+                "kept, and the finished run is left in '%s'",
+                run.final, run.owner, (run.active = 0, run.stage));
+    if (keep && aside_name(aside, sizeof aside)) return hop_error_code();
     /* one atomic swap: the previous run stays whole until this moment */
     if (renameat2(AT_FDCWD, run.stage, AT_FDCWD, run.final, RENAME_EXCHANGE) == 0) {
-      remove_tree(run.stage); /* now the previous run */
+      if (!keep)
+        remove_tree(run.stage); /* now the previous run */
+      else if (rename(run.stage, aside))
+        HOP_ERROR(HOP_EIO, "the previous contents of '%s' are kept in '%s' (not renamed: %s)",
+                  run.final, (run.active = 0, run.stage), strerror(errno));
+      else
+        fprintf(stderr, "the previous contents of '%s' are kept in '%s'\n", run.final, aside);
       run.active = 0;
       return HOP_OK;
     }
-    e = errno;
+    int e = errno;
     if (e != EINVAL && e != ENOSYS && e != ENOTSUP)
       HOP_ERROR(HOP_EIO, "cannot move '%s' into place of '%s': %s", run.stage, run.final,
                 strerror(e));
     /* no RENAME_EXCHANGE here: the previous run goes aside first */
-    char old[PATH_MAX + 8];
-    snprintf(old, sizeof old, "%s.old", run.stage);
-    if (rename(run.final, old))
+    if (!keep) snprintf(aside, sizeof aside, "%s.old", run.stage);
+    if (rename(run.final, aside))
       HOP_ERROR(HOP_EIO, "cannot move the previous '%s' aside: %s", run.final, strerror(errno));
     if (rename(run.stage, run.final)) {
       e = errno;
-      rename(old, run.final); /* if even this fails, the previous run stays whole under old */
+      rename(aside, run.final); /* if even this fails, the previous run stays whole aside */
       HOP_ERROR(HOP_EIO, "cannot move '%s' into place of '%s': %s", run.stage, run.final,
                 strerror(e));
     }
-    remove_tree(old);
+    if (!keep) remove_tree(aside);
   } else if (rename(run.stage, run.final))
     HOP_ERROR(HOP_EIO, "cannot move '%s' into place of '%s': %s", run.stage, run.final,
               strerror(errno));

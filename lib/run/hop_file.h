@@ -38,16 +38,33 @@ void hop_file_discard(hop_file *f);
 int hop_file_finish(hop_file *const *f, size_t n, int status);
 
 /* The staging directory of a run (one per process): a run writes into a hidden
- * directory next to its output directory, DIR's sibling .BASE.staging-PID-XXXXXX,
- * which replaces DIR only when the run is complete (the previous run stays intact
- * until then, and is swapped out in one rename where the system allows it). Begin
- * checks that DIR can be written (its parent is created) before any computation,
- * removes stale staging directories of dead runs, and arranges that the staging
- * directory is removed at exit and on SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXCPU and
- * SIGXFSZ (after which the signal's default action gives the conventional exit status;
- * a signal the caller ignores stays ignored). *stage receives the
- * staging path (valid until commit). */
-int hop_file_stage_begin(const char *final_dir, const char **stage);
+ * directory next to its output directory, DIR's sibling .BASE.staging-HOST-PID-XXXXXX,
+ * which replaces DIR only when the run is complete (the previous run stays intact until
+ * then, and is swapped out in one rename where the system allows it).
+ *
+ * What DIR may be (checked by begin, before any computation): missing, an empty
+ * directory, or a result directory of the same program (its manifest.txt begins
+ * "experiment: OWNER"). Anything else is refused (HOP_EINVAL, naming what is there)
+ * unless force is set; then it is not deleted but kept beside DIR as DIR.replaced-N.
+ * A directory that its user cannot write into, or whose mode lets nobody write, is
+ * never replaced; nor is a mount point (it cannot be renamed). DIR is checked again at
+ * commit: if it changed into something not ours meanwhile, it is kept.
+ *
+ * Liveness: the run holds a lock (an open-file-description fcntl lock) on the staging
+ * directory's .lock file for its whole life; the kernel drops it when the process ends,
+ * however it ends. Begin removes the staging directories of this host whose lock nobody
+ * holds (runs killed outright); one with no lock file, of another host, or whose lock
+ * cannot be tested is kept (never delete in doubt). This holds across PID namespaces
+ * (containers) on one kernel. On NFS, fcntl locks are shared between clients when the
+ * mount has locking (NFSv4, or v3 with lockd; not under "nolock"), which is why another
+ * host's directories are never removed: a dead remote run's directory stays hidden until
+ * removed by hand.
+ *
+ * Begin also arranges that the staging directory is removed at exit and on SIGINT,
+ * SIGTERM, SIGHUP, SIGPIPE, SIGXCPU and SIGXFSZ (after which the signal's default action
+ * gives the conventional exit status; a signal the caller ignores stays ignored).
+ * *stage receives the staging path (valid until commit). */
+int hop_file_stage_begin(const char *final_dir, const char *owner, int force, const char **stage);
 /* Move the finished staging directory into place of DIR. */
 int hop_file_stage_commit(void);
 /* Remove the staging directory now (what exit would do). */

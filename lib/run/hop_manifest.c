@@ -27,7 +27,11 @@ int hop_manifest_write(hop_cli *cli, const char *const *datasets, size_t n_datas
   if (!f) return hop_error_code();
   char buf[512];
   hop_file_printf(f, "experiment: %s\ncommand:", cli->name);
-  for (int i = 0; i < cli->argc; i++) hop_file_printf(f, " %s", cli->argv[i]);
+  for (int i = 0; i < cli->argc; i++) { /* a control character is written as \xHH */
+    hop_file_printf(f, " ");
+    for (const unsigned char *c = (const unsigned char *)cli->argv[i]; *c; c++)
+      hop_file_printf(f, *c < 0x20 || *c == 0x7f ? "\\x%02x" : "%c", *c);
+  }
   hop_file_printf(f, "\noptions: %s\nseed: %lu\nquick: %s\nthreads: %ld\n", cli->options, cli->seed,
                   cli->quick ? "yes" : "no", cli->threads);
   /* the code's revision: generated, tracked outputs (results/, paper/paper.md) being
@@ -57,6 +61,7 @@ int hop_manifest_write(hop_cli *cli, const char *const *datasets, size_t n_datas
   struct tm tm;
   gmtime_r(&now, &tm);
   strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (cli->stage_times[0]) hop_file_printf(f, "stage seconds: %s\n", cli->stage_times);
   hop_file_printf(f, "finished: %s\nwall time: %.1f s\n", buf, hop_cli_now() - cli->t_start);
   int st = hop_file_close(f);
   if (st || !cli->out_final) return st;
