@@ -204,6 +204,8 @@ for c in "capacity --budget 1000000000" "capacity_dense --samples 100000 --trial
   if [ $got -eq 0 ] && grep -q "WARNING: this run's own estimate is .* \(h\|days\)" "$tmp/log" && clean "$tmp/o"; then ok
   else bad "$p --estimate $*: exit $got: $(tail -1 "$tmp/log")"; fi
 done
+expect 2 "GiB" "$tmp/o" "$build/context_wells" --starts 1000000 --dim 4096 --keys 4096 --clusters 4 --threads 2 --out "$tmp/o"
+expect 2 "GiB" "$tmp/o" "$build/capacity_dense" --p-max 1000000 --threads 256 --out "$tmp/o"
 HOPFIELD_DATA_DIR=$v "$build/context_wells" --keys 4096 --clusters 4 --estimate > "$tmp/log" 2>&1
 grep -q "WARNING" "$tmp/log" && ok || bad "context_wells --keys 4096 gave no warning: $(cat "$tmp/log")"
 

@@ -51,7 +51,9 @@ static int load_data(hop_exp *x) {
 
 /* The cost: work 1 + fail-at (1 at the default); fail-at 8 asks for 10^18 bytes. */
 static double work_of(const void *c) { return 1.0 + (double)((const frame_cfg *)c)->fail_at; }
-static double memory_of(const void *c) { return ((const frame_cfg *)c)->fail_at == 8 ? 1e18 : 0; }
+static double memory_of(const hop_exp *x) {
+  return ((const frame_cfg *)x->cfg)->fail_at == 8 ? 1e18 : 0;
+}
 
 /* Run the frame with --out dir/out --fail-at n [flag], stderr into dir/err; returns the
  * status. */

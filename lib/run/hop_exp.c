@@ -49,7 +49,7 @@ static int fail(const hop_exp *x, const char *what) {
 /* Step 3b: the memory and time the options imply; -1 to go on, else the exit status. */
 static int cost(hop_exp *x) {
   const hop_exp_desc *d = x->desc;
-  double bytes = d->memory ? d->memory(x->cfg) : 0;
+  double bytes = d->memory ? d->memory(x) : 0;
   if (bytes > 0 && hop_cli_check_memory(bytes, 0.8, "this run (its options)")) {
     fprintf(stderr, "%s: %s\n", d->name, hop_error_message());
     return HOP_EXIT_USAGE;

@@ -71,11 +71,11 @@ typedef struct {
   /* The cost of a run, computed from the options alone before anything starts (step 3b):
    * work(cfg) in the program's own unit (proportional to seconds; it reads only option
    * fields, never what check derives), calibrated by record_seconds, the wall time of the
-   * default run of record on HOP_EXP_RECORD_THREADS threads; memory(cfg) the peak bytes
-   * the options imply, refused (HOP_EXIT_USAGE, with the numbers) beyond 80 % of the
+   * default run of record on HOP_EXP_RECORD_THREADS threads; memory(x) the peak bytes
+   * the options (and the thread count) imply, refused (HOP_EXIT_USAGE, with the numbers) beyond 80 % of the
    * machine's memory. Either may be NULL. */
   double (*work)(const void *cfg);
-  double (*memory)(const void *cfg);
+  double (*memory)(const hop_exp *x);
   double record_seconds;
 } hop_exp_desc;
 
