@@ -1282,14 +1282,16 @@ static int kernels(const config *cf, results *res) {
  * Moving MNIST 1037.9 s, video 9.0 s, kernel 16.9 s of 1246.5 s); the frame scales the
  * sum to the run of record (113 s on the Xeon with VPOPCNTDQ, where the bit-packed
  * Moving MNIST stage is relatively cheaper, so this overstates its share there).
- * A capacity search costs trials x P^2 N per (model, N) up to a little past its
- * capacity (N^d / (2 (2d-1)!! ln N), or 2^(N/2) for the exponential network), capped
- * at --cap-p-max; Moving MNIST checks every transition of its clips x frames patterns
+ * A capacity search (per model, N and repetition; transition and sequence kinds) starts
+ * at P0 = 2 x theory (N^d / (2 (2d-1)!! ln N), or 2^(N/2) for the exponential network;
+ * at most --cap-p-max) and shrinks P by 1 % per failed attempt, each P^2 N; measured
+ * (--quick --exp-sizes 14,16: 2.2 s at 10 sequences, 2.4 s at 100), the attempts cost
+ * as much as 1,000 sequences of the last; Moving MNIST checks every transition of its clips x frames patterns
  * of 784 pixels in each of 5 models, then runs them serially; the video P^2 x 3072
  * (P = 795 frames when all); the kernels (2 + noise draws) runs of P frames each. */
 static double search_work(const config *cf, double n, double k, double trials) {
-  double pend = fmin((double)cf->cap_p_max, 3 * k + 2);
-  return 2 * trials * pend * pend * n;
+  double p0 = fmin((double)cf->cap_p_max, 2 * k);
+  return trials * p0 * p0 * n * (1000 + (double)cf->sequences);
 }
 
 static double work_frames(const config *cf, double p) {
@@ -1310,7 +1312,7 @@ static double work_frames(const config *cf, double p) {
   double mm = (double)cf->mm_clips * (double)cf->mm_frames;
   return 1.7e-9 * (double)cf->fig1_draws * (double)cf->fig1_p * (double)cf->fig1_p *
              (double)cf->fig1_n +
-         3.34e-9 * w +
+         1.37e-11 * w +
          6.6e-12 * mm * 784 * (5 * mm + 4 * (double)cf->mm_steps + (double)cf->mm_serial) +
          4.64e-9 * p * p * 3072 + 8.2e-8 * (2 + (double)cf->noise_draws) * nkern * p * 3072;
 }
