@@ -410,9 +410,13 @@ int hop_data_frames_load(const char *path, size_t width, size_t height, size_t m
   }
   size_t got = fread(x, frame, n, f);
   int extra = max_frames == 0 && got == n && fgetc(f) != EOF; /* the file grew since stat */
-  int err = ferror(f);
+  int err = ferror(f) ? (errno ? errno : EIO) : 0;
   fclose(f);
-  if (err || got != n || extra) {
+  if (err) {
+    free(x);
+    HOP_ERROR(HOP_EIO, "%s: read error: %s", path, strerror(err));
+  }
+  if (got != n || extra) {
     free(x);
     HOP_ERROR(
         HOP_EFORMAT,
