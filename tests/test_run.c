@@ -216,6 +216,7 @@ Test(out, only_our_own_directories_are_replaced) {
   cr_assert_eq(hop_file_stage_commit(), HOP_OK, "%s", hop_error_message());
   snprintf(q, sizeof q, "%s/user.replaced-1/a.txt", dir);
   cr_assert(file_exists(q), "the replaced contents are kept as DIR.replaced-1");
+  cr_assert(hop_file_stage_kept() && strstr(hop_file_stage_kept(), "/user.replaced-1"));
   cr_assert(!file_exists(p));
   /* now it is ours: replaced without force, and deleted (it is a result of this program) */
   cr_assert_eq(hop_file_stage_begin(fin, "t", 0, &stage), HOP_OK, "%s", hop_error_message());
@@ -223,6 +224,7 @@ Test(out, only_our_own_directories_are_replaced) {
   cr_assert_eq(hop_file_stage_commit(), HOP_OK, "%s", hop_error_message());
   snprintf(q, sizeof q, "%s/user.replaced-2", dir);
   cr_assert(!file_exists(q));
+  cr_assert_null(hop_file_stage_kept(), "a result of this program is replaced, not kept");
   /* a read-only directory is never replaced, even with force (and even by root) */
   chmod(fin, 0555);
   cr_assert_eq(hop_file_stage_begin(fin, "t", 1, &stage), HOP_EINVAL);

@@ -107,6 +107,9 @@ static int run(hop_exp *x) {
   for (size_t k = 0; k < x->n_files; k++) files[k] = x->files[k];
   if (hop_claims_write(x->claims, x->cli.out)) return fail(x, "claims");
   if (hop_manifest_write(&x->cli, files, x->n_files)) return fail(x, "manifest");
+  if (hop_file_stage_kept())
+    fprintf(stderr, "%s: the previous contents of %s are kept in %s\n", d->name, x->cli.out,
+            hop_file_stage_kept());
   if (d->report) d->report(x);
   return HOP_EXIT_OK;
 }

@@ -154,7 +154,8 @@ int hop_file_close(hop_file *f) {
 static struct {
   volatile sig_atomic_t active;
   char stage[PATH_MAX], final[PATH_MAX], owner[128];
-  int force, lock; /* --force; the lock file's descriptor (held until exit) */
+  int force, lock, locked;  /* --force; the lock file's descriptor, while held */
+  char kept[PATH_MAX + 32]; /* where a --force commit kept what it replaced ("" if nothing) */
 } run;
 
 /* Remove a directory tree with async-signal-safe calls (open, getdents64, unlinkat,
@@ -192,9 +193,16 @@ static void on_signal(int sig) {
   raise(sig);
 }
 
+/* The staging directory is gone (committed or removed): its lock goes too. */
+static void unlock(void) {
+  if (run.locked) close(run.lock);
+  run.locked = 0;
+}
+
 static void at_exit(void) {
   if (run.active) remove_tree(run.stage);
   run.active = 0;
+  unlock();
 }
 
 /* ---- liveness: a lock held for the whole run ---------------------------------------- */
@@ -365,7 +373,7 @@ static int make_stage(const char *parent, const char *base, const char *host) {
     remove_tree(run.stage);
     HOP_ERROR(HOP_EIO, "cannot lock the staging directory '%s': %s", run.stage, strerror(e));
   }
-  run.lock = fd; /* held, open, until the process ends */
+  run.lock = fd, run.locked = 1; /* held, open, until the run ends */
   return HOP_OK;
 }
 
@@ -407,6 +415,7 @@ int hop_file_stage_begin(const char *final_dir, const char *owner, int force, co
   if (make_stage(parent, base, host)) return hop_error_code();
   memcpy(run.final, final, n + 1);
   snprintf(run.owner, sizeof run.owner, "%s", owner);
+  run.kept[0] = '\0';
   run.force = force;
   run.active = 1;
   install_handlers();
@@ -440,22 +449,25 @@ int hop_file_stage_commit(void) {
     char first[8];
     int keep = !(S_ISDIR(st.st_mode) && (dir_entries(run.final, first, sizeof first) == 0 ||
                                          manifest_of(run.final, run.owner)));
-    if (keep && !run.force)
+    if (keep && !run.force) {
+      run.active = 0; /* the finished run stays, named in the message */
       HOP_ERROR(HOP_EIO,
                 "'%s' changed during the run and is no longer a result directory of %s; it is "
                 "kept, and the finished run is left in '%s'",
-                run.final, run.owner, (run.active = 0, run.stage));
+                run.final, run.owner, run.stage);
+    }
     if (keep && aside_name(aside, sizeof aside)) return hop_error_code();
     /* one atomic swap: the previous run stays whole until this moment */
     if (renameat2(AT_FDCWD, run.stage, AT_FDCWD, run.final, RENAME_EXCHANGE) == 0) {
+      run.active = 0; /* run.stage now holds the previous contents */
+      unlock();
       if (!keep)
-        remove_tree(run.stage); /* now the previous run */
+        remove_tree(run.stage); /* the previous run of this program */
       else if (rename(run.stage, aside))
         HOP_ERROR(HOP_EIO, "the previous contents of '%s' are kept in '%s' (not renamed: %s)",
-                  run.final, (run.active = 0, run.stage), strerror(errno));
+                  run.final, run.stage, strerror(errno));
       else
-        fprintf(stderr, "the previous contents of '%s' are kept in '%s'\n", run.final, aside);
-      run.active = 0;
+        snprintf(run.kept, sizeof run.kept, "%s", aside);
       return HOP_OK;
     }
     int e = errno;
@@ -473,11 +485,15 @@ int hop_file_stage_commit(void) {
                 strerror(e));
     }
     if (!keep) remove_tree(aside);
+    if (keep) snprintf(run.kept, sizeof run.kept, "%s", aside);
   } else if (rename(run.stage, run.final))
     HOP_ERROR(HOP_EIO, "cannot move '%s' into place of '%s': %s", run.stage, run.final,
               strerror(errno));
   run.active = 0;
+  unlock();
   return HOP_OK;
 }
+
+const char *hop_file_stage_kept(void) { return run.kept[0] ? run.kept : NULL; }
 
 void hop_file_stage_abort(void) { at_exit(); }

@@ -67,6 +67,9 @@ int hop_file_finish(hop_file *const *f, size_t n, int status);
 int hop_file_stage_begin(const char *final_dir, const char *owner, int force, const char **stage);
 /* Move the finished staging directory into place of DIR. */
 int hop_file_stage_commit(void);
+/* After a commit under force that replaced something not ours: where it was kept
+ * (DIR.replaced-N), for the caller to say; NULL otherwise. */
+const char *hop_file_stage_kept(void);
 /* Remove the staging directory now (what exit would do). */
 void hop_file_stage_abort(void);
 
