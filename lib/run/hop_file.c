@@ -301,11 +301,17 @@ static long dir_entries(const char *dir, char *first, size_t n) {
   return k;
 }
 
+/* 1 when dir may be replaced without --force: empty, or a result directory of owner. */
+static int ours(const char *dir, const char *owner) {
+  char first[8];
+  return dir_entries(dir, first, sizeof first) == 0 || manifest_of(dir, owner);
+}
+
 /* HOP_OK when the existing directory final (st) may be replaced by a run of owner: it
  * is empty or a result directory of owner, it can be written, and it can be renamed
- * (not a mount point). *ours is 1 unless only force allows it. */
+ * (not a mount point); anything not ours only under force. */
 static int may_replace(const char *final, const char *parent, const struct stat *st,
-                       const char *owner, int force, int *ours) {
+                       const char *owner, int force) {
   struct stat ps;
   int mount_root = stat(parent, &ps) == 0 && ps.st_dev != st->st_dev;
 #ifdef STATX_ATTR_MOUNT_ROOT /* a bind mount on the same device */
@@ -328,8 +334,7 @@ static int may_replace(const char *final, const char *parent, const struct stat 
   long k = dir_entries(final, first, sizeof first);
   if (k < 0)
     HOP_ERROR(HOP_EINVAL, "output directory '%s' cannot be read: %s", final, strerror(errno));
-  *ours = k == 0 || manifest_of(final, owner);
-  if (!*ours && !force)
+  if (!force && k > 0 && !manifest_of(final, owner)) /* not ours(): the entries are counted */
     HOP_ERROR(HOP_EINVAL,
               "output directory '%s' holds %ld entr%s ('%s'%s) and is not a result directory of "
               "%s (no manifest.txt of one); give a new or empty directory, or --force to keep "
@@ -403,12 +408,12 @@ int hop_file_stage_begin(const char *final_dir, const char *owner, int force, co
   else
     snprintf(parent, sizeof parent, ".");
   struct stat st;
-  int exists = lstat(final, &st) == 0, ours = 1;
+  int exists = lstat(final, &st) == 0;
   if (exists && !S_ISDIR(st.st_mode))
     HOP_ERROR(HOP_EINVAL, "output directory '%s' exists and is %s", final,
               S_ISLNK(st.st_mode) ? "a symbolic link (give the directory it points to)"
                                   : "not a directory");
-  if (exists && may_replace(final, parent, &st, owner, force, &ours)) return hop_error_code();
+  if (exists && may_replace(final, parent, &st, owner, force)) return hop_error_code();
   if (hop_file_mkdirs(parent)) return hop_error_code();
   host_tag(host, sizeof host);
   remove_stale(parent, host);
@@ -446,9 +451,7 @@ int hop_file_stage_commit(void) {
   if (lstat(run.final, &st) == 0) {
     /* what is there now (it may have changed during the run) is deleted only when it is
      * ours: empty or a result of this program; anything else is kept aside, visibly */
-    char first[8];
-    int keep = !(S_ISDIR(st.st_mode) && (dir_entries(run.final, first, sizeof first) == 0 ||
-                                         manifest_of(run.final, run.owner)));
+    int keep = !(S_ISDIR(st.st_mode) && ours(run.final, run.owner));
     if (keep && !run.force) {
       run.active = 0; /* the finished run stays, named in the message */
       HOP_ERROR(HOP_EIO,
