@@ -35,3 +35,10 @@ Test(error, every_code_has_a_name) {
     cr_assert_str_neq(hop_error_name(c), "unknown error");
   cr_assert_str_eq(hop_error_name(999), "unknown error");
 }
+
+/* A reason that quotes the previous one (a caller adding context) reads it whole. */
+Test(error, a_reason_may_quote_the_last_one) {
+  hop_error_raise(HOP_EIO, "f.c", 1, "inner %s", "reason");
+  hop_error_raise(HOP_EINVAL, "g.c", 2, "outer: %s", hop_error_message());
+  cr_assert_str_eq(hop_error_message(), "outer: inner reason");
+}

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static _Thread_local struct {
   int code;          /* last status raised, HOP_OK if none */
@@ -14,12 +15,14 @@ static _Thread_local struct {
 
 int hop_error_raise(int code, const char *file, int line, const char *fmt, ...) {
   va_list ap;
+  char m[sizeof last.message]; /* the reason may quote hop_error_message() itself */
+  va_start(ap, fmt);
+  vsnprintf(m, sizeof m, fmt, ap);
+  va_end(ap);
   last.code = code;
   last.file = file;
   last.line = line;
-  va_start(ap, fmt);
-  vsnprintf(last.message, sizeof last.message, fmt, ap);
-  va_end(ap);
+  memcpy(last.message, m, sizeof m);
   return code;
 }
 
