@@ -16,9 +16,19 @@ OMP      := -fopenmp
 # Thread count of `make reproduce` runs (results are identical for any value).
 THREADS  ?= $(shell nproc 2>/dev/null || echo 1)
 
+# MPI: `make MPI=1` (or `make mpi`) builds every program with Open MPI's mpicc into
+# bin/mpi (-DHOP_MPI: lib/run/hop_par.h); the plain build in bin/ has no MPI in it.
+# `make all` makes the MPI build too when mpicc is installed.
+MPICC    ?= mpicc
+HAVE_MPI := $(shell command -v $(MPICC) 2>/dev/null)
 ifeq ($(SANITIZE),1)
 BUILD    := bin/san
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else ifeq ($(MPI),1)
+BUILD    := bin/mpi
+CC       := $(MPICC)
+CPPFLAGS += -DHOP_MPI
+OMP      += -pthread
 else
 BUILD    := bin
 endif
@@ -36,11 +46,23 @@ FIGS     := $(foreach g,$(wildcard experiments/*.*.gp),results/$(subst .,/,$(bas
 # Debian packages: build and tests / figures and data (README.md says why each).
 BUILD_PKGS := gcc make libgsl-dev libopenblas-dev zlib1g-dev libcriterion-dev clang libclang-rt-14-dev clang-format
 RUN_PKGS   := gnuplot-nox dataset-fashion-mnist curl ca-certificates ffmpeg
+MPI_PKGS   := libopenmpi-dev openmpi-bin
 
-.PHONY: all check test layout format reproduce paper data deps deps-build clean distclean figures results bench fuzz
+.PHONY: all check test layout format reproduce paper data deps deps-build deps-mpi clean distclean figures results bench fuzz mpi programs
 .DELETE_ON_ERROR:
 
 all: $(LIB) $(EXP_BIN) $(TEST_BIN)
+ifneq ($(HAVE_MPI),)
+ifneq ($(MPI),1)
+all: mpi
+endif
+endif
+
+programs: $(EXP_BIN)
+
+mpi:
+	@command -v $(MPICC) > /dev/null || { echo "mpi: $(MPICC) missing: apt-get install $(MPI_PKGS)"; exit 1; }
+	$(MAKE) --no-print-directory MPI=1 programs
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(@D)
@@ -68,6 +90,10 @@ test: $(TEST_BIN) $(EXP_BIN) layout
 	sh tests/smoke.sh $(BUILD) $(EXPS)
 	sh tests/robust.sh $(BUILD)
 	sh tests/extend.sh $(BUILD)
+ifeq ($(SANITIZE)$(MPI),)
+	$(MAKE) --no-print-directory mpi
+	sh tests/mpi.sh $(BUILD) bin/mpi $(EXPS)
+endif
 
 # lib/README.md's rules (header names unique across lib/*/; nothing outside lib/run/
 # prints, exits or writes files; the used-by column), the paper's figure numbering, and
@@ -113,7 +139,10 @@ endef
 deps-build:
 	$(call install_missing,$(BUILD_PKGS))
 
-deps: deps-build
+deps-mpi:
+	$(call install_missing,$(MPI_PKGS))
+
+deps: deps-build deps-mpi
 	$(call install_missing,$(RUN_PKGS),npm)
 
 # data/provenance.txt changes only when a dataset changes, so results stay valid.
@@ -124,12 +153,24 @@ data/provenance.txt:
 	sh data/fetch.sh
 
 # ---- results, figures, paper -----------------------------------------------------
+# MPIRUN="mpirun -n 8 --hostfile hosts" runs every program from bin/mpi under it, with
+# THREADS_PER_RANK threads per rank if set (else the cores of a host shared by its ranks).
+ifeq ($(MPIRUN),)
 results/%/manifest.txt: $(BUILD)/% data/provenance.txt
 	$(BUILD)/$* --out results/$* --threads $(THREADS)
+else
+results/%/manifest.txt: bin/mpi/% data/provenance.txt
+	$(MPIRUN) bin/mpi/$* --out results/$*$(if $(THREADS_PER_RANK), --threads $(THREADS_PER_RANK))
+ifneq ($(MPI),1)
+bin/mpi/%: FORCE
+	$(MAKE) --no-print-directory MPI=1 $@
+endif
+endif
 
-# A results directory written by a --quick run is never up to date for make (its
-# manifest says "quick: yes"): reproduce reruns it at full size.
-QUICK_RUNS := $(shell grep -l '^quick: yes' results/*/manifest.txt 2>/dev/null)
+# A results directory written by a --quick or --scale paper run is never up to date for
+# make (its manifest says "quick: yes" or "scale: paper"): reproduce reruns it at the
+# default size.
+QUICK_RUNS := $(shell grep -l -e '^quick: yes' -e '^scale: paper' results/*/manifest.txt 2>/dev/null)
 $(QUICK_RUNS): FORCE
 .PHONY: FORCE
 FORCE:

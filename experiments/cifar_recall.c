@@ -873,7 +873,8 @@ int main(int argc, char **argv) {
   config cf;
   hop_opt opts[] = {
       {"sizes", HOP_OPT_INTS, &cf.sizes, 1, 1e9, "numbers P of stored images (accuracy vs P)",
-       "20,100,1000,10000,50000", .quick = "20,100,1000"},
+       "20,100,1000,10000,50000", .quick = "20,100,1000",
+       .paper = "20,50,100,200,500,1000,2000,5000,10000,20000,50000"},
       {"similarities", HOP_OPT_WORDS, &cf.sims, 0, 0, "similarities of the fair comparison",
        "dot,cosine,euclidean,manhattan,l1score", .quick = NULL, .names = sim_names},
       {"corruptions", HOP_OPT_WORDS, &cf.corrs, 0, 0, "corruptions of the fair comparison",
@@ -883,7 +884,7 @@ int main(int argc, char **argv) {
       {"beta-gray", HOP_OPT_LIST, &cf.beta_gray, 1e-30, 1e30, "the students' L1-score betas, gray",
        "1e4,1e5", .quick = NULL},
       {"seeds", HOP_OPT_INT, &cf.seeds, 1, 64, "draws (stored set, queries, noise) per number", "3",
-       .quick = "2"},
+       .quick = "2", .paper = "10"},
       {"queries", HOP_OPT_INT, &cf.queries, 1, 1e6, "corrupted queries per draw (at most P)", "100",
        .quick = "20"},
       {"max-steps", HOP_OPT_INT, &cf.max_steps, 1, 1000, "retrieval steps (students' RGB setting)",

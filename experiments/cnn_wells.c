@@ -120,6 +120,8 @@ typedef struct {
   size_t sel_k, sel_b;  /* chosen on validation */
   size_t best_finite_b; /* the best finite beta at sel_k (for the descent) */
   double descent_test, descent_val;
+  unsigned char *enc; /* the weights file's bytes (hop_cnn_encode), kept for the features */
+  size_t enc_len;
 } net_run;
 
 typedef struct {
@@ -237,24 +239,26 @@ static size_t flop_units(const hop_cnn_arch *a) { return (size_t)(hop_cnn_flops(
 
 /* Trains one network and writes its weights file (the epoch with the best validation
  * accuracy). */
-/* The weights file of a run: bytes in memory, written atomically into the run's directory. */
-static int save_weights(const hop_cli *cli, const hop_cnn *net, uint64_t rec, const net_run *run) {
+/* The weights file of a run: bytes in memory (kept in run->enc, from which the features
+ * stage decodes the network on every process of the run), written atomically into the
+ * run's directory. */
+static int save_weights(const hop_cli *cli, const hop_cnn *net, uint64_t rec, net_run *run) {
   size_t len = hop_cnn_encoded_size(net);
   char name[64];
   snprintf(name, sizeof name, "cnn_%s_seed%ld.bin", size_names[run->size], run->seed);
-  unsigned char *enc = malloc(len);
-  hop_file *f = enc ? hop_file_open(cli->out, name, NULL) : NULL;
+  free(run->enc);
+  run->enc = malloc(len), run->enc_len = len;
+  hop_file *f = run->enc ? hop_file_open(cli->out, name, NULL) : NULL;
   int st;
   if (!f)
-    st = enc ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "weights buffer");
-  else if ((st = hop_cnn_encode(net, rec, enc, len)) ||
-           fwrite(enc, 1, len, hop_file_stream(f)) != len)
+    st = run->enc ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "weights buffer");
+  else if ((st = hop_cnn_encode(net, rec, run->enc, len)) ||
+           fwrite(run->enc, 1, len, hop_file_stream(f)) != len)
     hop_file_discard(f),
         st = st ? st
                 : HOP_RAISE(HOP_EIO, "cannot write '%s/%s': %s", cli->out, name, strerror(errno));
   else
     st = hop_file_close(f);
-  free(enc);
   return st;
 }
 
@@ -366,8 +370,8 @@ static void l2_normalise(float *x, size_t n, size_t d) {
   }
 }
 
-/* Reloads a network from its weights file (checking the recipe), computes its features
- * and the head's accuracies. */
+/* Decodes a network from the bytes of its weights file (this run's, or under --weights
+ * the file there), checking the recipe. */
 static hop_cnn *load_weights(const hop_cli *cli, const config *cf, const data *d,
                              const net_run *run, uint64_t *rec) {
   char path[1024];
@@ -375,7 +379,8 @@ static hop_cnn *load_weights(const hop_cli *cli, const config *cf, const data *d
   if (snprintf(path, sizeof path, "%s/cnn_%s_seed%ld.bin", dir, size_names[run->size], run->seed) >=
       (int)sizeof path)
     HOP_ERROR_NULL(HOP_ERANGE, "weights path too long: %s", dir);
-  hop_cnn *net = hop_cnn_load(path, &archs[run->size], rec);
+  hop_cnn *net = cf->reuse ? hop_cnn_load(path, &archs[run->size], rec)
+                           : hop_cnn_decode(run->enc, run->enc_len, &archs[run->size], rec, path);
   if (net && *rec != recipe(cli, cf, d, run->size, run->seed)) {
     hop_cnn_free(net);
     HOP_ERROR_NULL(
@@ -955,7 +960,7 @@ static void results_free(hop_exp *x) {
   results *res = x->res;
   for (size_t k = 0; res->runs && k < res->n_runs; k++) {
     net_run *u = &res->runs[k];
-    free(u->ftr), free(u->fva), free(u->fte);
+    free(u->ftr), free(u->fva), free(u->fte), free(u->enc);
     for (size_t i = 0; i < MAXL; i++) hop_wells_free(u->wells[i]);
   }
   free(res->runs);
@@ -1010,7 +1015,8 @@ int main(int argc, char **argv) {
        "CNN sizes (c1, c2, feat): small (16, 32, 64), mid (32, 64, 128), "
        "large (32, 64, 256)",
        "small,mid,large", .quick = "small", .names = size_names},
-      {"seeds", HOP_OPT_INT, &cf.seeds, 1, MAX_SEEDS, "training seeds per size", "3", .quick = "1"},
+      {"seeds", HOP_OPT_INT, &cf.seeds, 1, MAX_SEEDS, "training seeds per size", "3", .quick = "1",
+       .paper = "10"},
       {"epochs", HOP_OPT_INT, &cf.epochs, 1, MAX_EPOCHS,
        "training epochs (cosine learning-rate decay over them; "
        "the epoch kept is chosen on validation)",

@@ -797,10 +797,46 @@ typedef struct {
   /* results (owned by the job until written) */
   double *energy, *fixed;
   int *well;
-  size_t nf;
+  size_t nf, m; /* wells found, grid points */
   long iters;
   int status;
 } land_job;
+
+/* A landscape's arrays as bytes, for a run over several processes (hop_jobs_codec): the
+ * energy and the well of each of m points, then nf fixed points (none if the job failed). */
+static size_t land_size(const void *rec) {
+  const land_job *j = rec;
+  if (!j->energy || !j->well || !j->fixed) return 0;
+  return j->m * (sizeof *j->energy + sizeof *j->well) + 2 * j->nf * sizeof *j->fixed;
+}
+
+static void land_pack(const void *rec, unsigned char *out) {
+  const land_job *j = rec;
+  memcpy(out, j->energy, j->m * sizeof *j->energy);
+  memcpy(out + j->m * sizeof *j->energy, j->well, j->m * sizeof *j->well);
+  memcpy(out + j->m * (sizeof *j->energy + sizeof *j->well), j->fixed,
+         2 * j->nf * sizeof *j->fixed);
+}
+
+static int land_unpack(void *rec, const unsigned char *in, size_t len) {
+  land_job *j = rec;
+  j->energy = NULL, j->well = NULL, j->fixed = NULL; /* the sender's addresses */
+  if (len == 0) return HOP_OK;
+  size_t e = j->m * sizeof *j->energy, w = j->m * sizeof *j->well, f = 2 * j->nf * sizeof *j->fixed;
+  if (len != e + w + f) HOP_ERROR(HOP_EFORMAT, "a landscape of %zu bytes", len);
+  j->energy = malloc(e), j->well = malloc(w), j->fixed = malloc(f ? f : 1);
+  if (!j->energy || !j->well || !j->fixed) HOP_ERROR(HOP_ENOMEM, "a landscape of %zu bytes", len);
+  memcpy(j->energy, in, e), memcpy(j->well, in + e, w), memcpy(j->fixed, in + e + w, f);
+  return HOP_OK;
+}
+
+static void land_release(void *rec) {
+  land_job *j = rec;
+  free(j->energy), free(j->well), free(j->fixed);
+  j->energy = NULL, j->well = NULL, j->fixed = NULL;
+}
+
+static const hop_jobs_codec land_codec = {land_size, land_pack, land_unpack, land_release};
 
 static int run_landscape(void *job, size_t index, int thread, void *ctx) {
   (void)index, (void)thread;
@@ -827,7 +863,7 @@ static int run_landscape(void *job, size_t index, int thread, void *ctx) {
   for (size_t p = 0; p < m && !st; p++) /* it->fixed holds the distinct end points */
     j->well[p] = conv[p] ? (int)merge_point(it, &nf, it->q + 2 * p, c->cf->merge) : -1;
   if (!st) memcpy(fixed, it->fixed, nf * 2 * sizeof *fixed);
-  j->fixed = fixed, j->nf = nf;
+  j->fixed = fixed, j->nf = nf, j->m = m;
   hop_progress_add(&c->res->prog, 1);
   iterate_free(it), free(conv);
   return st;
@@ -841,6 +877,7 @@ static int stage_landscape(hop_exp *x) {
   hop_jobs *q = hop_jobs_new(nb, sizeof(land_job));
   hop_file *f[2] = {NULL, NULL};
   int st = q ? HOP_OK : hop_error_code();
+  if (q) hop_jobs_set_codec(q, &land_codec);
   for (size_t b = 0; b < nb && !st; b++)
     st = hop_jobs_push(q, &(land_job){.beta = cf->land_betas.v[b]});
   if (!st) st = hop_jobs_run(q, run_landscape, &(shared){cf, res, cli->seed}, (int)cli->threads);

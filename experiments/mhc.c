@@ -598,6 +598,45 @@ static int run_job(void *rec, size_t index, int thread, void *ctx) {
   return HOP_OK;
 }
 
+/* A job's kept models as bytes, for a run over several processes (hop_jobs_codec): the
+ * two encoded lengths, then the MHC and the MLP (hop_mhc_encode, hop_mlp_encode). */
+static size_t kept_size(const void *rec) {
+  const job *j = rec;
+  return 2 * sizeof(uint64_t) + (j->m ? hop_mhc_encoded_size(j->m) : 0) +
+         (j->mlp ? hop_mlp_encoded_size(j->mlp) : 0);
+}
+
+static void kept_pack(const void *rec, unsigned char *out) {
+  const job *j = rec;
+  uint64_t n[2] = {j->m ? hop_mhc_encoded_size(j->m) : 0,
+                   j->mlp ? hop_mlp_encoded_size(j->mlp) : 0};
+  memcpy(out, n, sizeof n);
+  if (j->m) hop_mhc_encode(j->m, out + sizeof n);
+  if (j->mlp) hop_mlp_encode(j->mlp, out + sizeof n + n[0]);
+}
+
+static int kept_unpack(void *rec, const unsigned char *in, size_t len) {
+  job *j = rec;
+  uint64_t n[2];
+  j->m = NULL, j->mlp = NULL; /* the sender's addresses */
+  if (len < sizeof n) HOP_ERROR(HOP_EFORMAT, "kept models of %zu bytes", len);
+  memcpy(n, in, sizeof n);
+  if (n[0] > len - sizeof n || n[1] != len - sizeof n - n[0])
+    HOP_ERROR(HOP_EFORMAT, "kept models of %zu bytes", len);
+  if (n[0] && !(j->m = hop_mhc_decode(in + sizeof n, (size_t)n[0]))) return hop_error_code();
+  if (n[1] && !(j->mlp = hop_mlp_decode(in + sizeof n + n[0], (size_t)n[1])))
+    return hop_error_code();
+  return HOP_OK;
+}
+
+static void kept_release(void *rec) {
+  job *j = rec;
+  hop_mhc_free(j->m), hop_mlp_free(j->mlp);
+  j->m = NULL, j->mlp = NULL;
+}
+
+static const hop_jobs_codec kept_codec = {kept_size, kept_pack, kept_unpack, kept_release};
+
 /* Run a queue of jobs in parallel, each single-threaded (OpenBLAS on one thread inside:
  * the runner's policy), so results do not depend on the thread count. */
 static int run_jobs(hop_jobs *q, const dset *ds, const config *cf, hop_progress *prog,
@@ -922,6 +961,8 @@ static int plan(hop_exp *x) {
       N_MODEL * S * cf->dsets.n + 2 * 3 * S + cf->beta_f3a.n + (1 + cf->dt.n) * S * cf->sizes.n,
       sizeof(job));
   if (!res->qa || !res->qb || !res->qc) return hop_error_code();
+  hop_jobs_set_codec(res->qa, &kept_codec), hop_jobs_set_codec(res->qb, &kept_codec);
+  hop_jobs_set_codec(res->qc, &kept_codec);
   int st = plan_sweep(cf, res); /* in this order: queue C's parts are read back by position */
   st |= plan_choices(cf, res);
   st |= plan_table1(x);
@@ -1795,7 +1836,7 @@ int main(int argc, char **argv) {
        "10000", .quick = "100"},
       {"epochs", HOP_OPT_INT, &cf.epochs, 1, 30, "MHC epochs (paper: 5)", "5", .quick = NULL},
       {"seeds", HOP_OPT_INT, &cf.seeds, 1, 64, "runs per Table 1 entry and per curve point", "3",
-       .quick = "2"},
+       .quick = "2", .paper = "10"},
       {"val", HOP_OPT_INT, &cf.val, 10, 1e6, "validation images held out of each training set",
        "5000", .quick = "200"},
       {"test", HOP_OPT_INT, &cf.test, 10, 1e6, "test images used (at most the test set)", "10000",

@@ -219,3 +219,29 @@ Test(cli, name_lists) {
   cr_assert_eq(hop_cli_words("global,pix,global", "standardise", names, 3, k, 3), 0);
   cr_assert(strstr(hop_error_message(), "repeated"));
 }
+
+/* --scale: quick is --quick, paper takes a row's paper text (else its default), default
+ * takes the defaults; the two spellings of quick together, or an unknown scale, refused. */
+Test(cli, scale_presets) {
+  hop_cli cli;
+  int action;
+  opts[0].paper = "900";
+  char *paper[] = {"demo", "--scale", "paper"};
+  cr_assert_eq(parse(&cli, 3, paper, &action), HOP_OK, "%s", hop_error_message());
+  cr_assert(cli.paper && !cli.quick && sweeps == 900 && betas.n == 3, "paper text, else default");
+  opts[0].paper = "900";
+  char *quick[] = {"demo", "--scale=quick"};
+  cr_assert_eq(parse(&cli, 2, quick, &action), HOP_OK, "%s", hop_error_message());
+  cr_assert(cli.quick && !cli.paper && sweeps == 5 && betas.n == 1, "--scale quick is --quick");
+  char *def[] = {"demo", "--scale", "default", "--max-sweeps", "7"};
+  cr_assert_eq(parse(&cli, 5, def, &action), HOP_OK);
+  cr_assert(!cli.quick && !cli.paper && sweeps == 7, "the command line wins over a preset");
+  char *both[] = {"demo", "--quick", "--scale", "quick"};
+  cr_assert_eq(parse(&cli, 4, both, &action), HOP_EINVAL);
+  cr_assert(strstr(hop_error_message(), "--quick is --scale quick"), "%s", hop_error_message());
+  char *odd[] = {"demo", "--scale", "huge"};
+  cr_assert_eq(parse(&cli, 3, odd, &action), HOP_EINVAL);
+  cr_assert(strstr(hop_error_message(), "'huge'"), "%s", hop_error_message());
+  char *twice[] = {"demo", "--scale", "paper", "--scale", "paper"};
+  cr_assert_eq(parse(&cli, 5, twice, &action), HOP_EINVAL);
+}

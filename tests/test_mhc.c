@@ -8,6 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "hop_error.h"
 #include "hop_mhc.h"
@@ -446,4 +447,23 @@ Test(mhc, linear_readout_is_argmax_wtx_and_one_step_at_dt_tau_h) {
   hop_mhc_free(m);
   gsl_rng_free(r);
   gsl_rng_free(ra);
+}
+
+/* The bytes between the processes of one run: a round trip gives the same network, and a
+ * length that does not match the header is refused. */
+Test(mhc, encode_decode_round_trip) {
+  hop_mhc *m = hop_mhc_alloc(6, 3, 1.0, 0.1);
+  gsl_rng *r = hop_rng_alloc(2, 0);
+  hop_mhc_init(m, r, 1, 0.5);
+  size_t len = hop_mhc_encoded_size(m);
+  unsigned char *buf = malloc(len);
+  hop_mhc_encode(m, buf);
+  hop_mhc *d = hop_mhc_decode(buf, len);
+  cr_assert_not_null(d, "%s", hop_error_message());
+  cr_assert(d->nf == 6 && d->nh == 3 && d->tau_v == 1.0 && d->tau_h == 0.1);
+  cr_assert(!memcmp(d->w, m->w, 18 * sizeof(float)));
+  cr_assert_null(hop_mhc_decode(buf, len + 4));
+  cr_assert_eq(hop_error_code(), HOP_EFORMAT);
+  cr_assert_null(hop_mhc_decode(buf, 8));
+  hop_mhc_free(d), hop_mhc_free(m), gsl_rng_free(r), free(buf);
 }

@@ -3,6 +3,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 #include "hop_error.h"
 #include "hop_mlp.h"
 #include "hop_rng.h"
@@ -139,4 +141,29 @@ Test(mlp, extreme_logits_stay_finite_and_bad_shapes_fail) {
   cr_assert_null(hop_mlp_work_alloc(m, 0));
   hop_mlp_work_free(w);
   hop_mlp_free(m);
+}
+
+/* The bytes between the processes of one run: a round trip gives the same network, and a
+ * length that does not match the header is refused. */
+Test(mlp, encode_decode_round_trip) {
+  size_t sizes[] = {5, 4, 3};
+  hop_mlp *m = hop_mlp_alloc(sizes, 3);
+  gsl_rng *r = hop_rng_alloc(1, 0);
+  hop_mlp_init(m, r);
+  m->b[1][2] = 0.25;
+  size_t len = hop_mlp_encoded_size(m);
+  unsigned char *buf = malloc(len);
+  hop_mlp_encode(m, buf);
+  hop_mlp *d = hop_mlp_decode(buf, len);
+  cr_assert_not_null(d, "%s", hop_error_message());
+  cr_assert_eq(d->n_layers, 2);
+  for (size_t l = 0; l < 2; l++) {
+    cr_assert_eq(d->sizes[l + 1], sizes[l + 1]);
+    cr_assert(!memcmp(d->w[l], m->w[l], sizes[l] * sizes[l + 1] * sizeof(double)));
+    cr_assert(!memcmp(d->b[l], m->b[l], sizes[l + 1] * sizeof(double)));
+  }
+  cr_assert_null(hop_mlp_decode(buf, len - 1));
+  cr_assert_eq(hop_error_code(), HOP_EFORMAT);
+  cr_assert_null(hop_mlp_decode(buf, 3));
+  hop_mlp_free(d), hop_mlp_free(m), gsl_rng_free(r), free(buf);
 }

@@ -17,6 +17,7 @@
 #include "hop_grid.h"
 #include "hop_jobs.h"
 #include "hop_manifest.h"
+#include "hop_par.h"
 #include "hop_progress.h"
 
 static char dir[64];
@@ -414,4 +415,47 @@ Test(jobs, results_in_push_order_for_any_thread_count) {
     hop_jobs_free(q);
   }
   cr_assert_null(hop_jobs_new(0, 8));
+}
+
+/* The log of batches (the manifest's "jobs:" lines): one entry per run, each job's seconds;
+ * HOP_JOBS_FAIL_RANK naming this process (rank 0) fails its jobs (tests/mpi.sh's fault). */
+Test(jobs, batches_are_logged_and_a_failure_can_be_injected) {
+  double scale = 1.0;
+  const hop_jobs_batch *b;
+  size_t before = hop_jobs_log(&b);
+  hop_jobs *q = hop_jobs_new(5, sizeof(square_job));
+  for (size_t k = 0; k < 5; k++) hop_jobs_push(q, &(square_job){.in = k + 1});
+  cr_assert_eq(hop_jobs_run(q, square, &scale, 2), HOP_OK);
+  cr_assert_eq(hop_jobs_log(&b), before + 1);
+  cr_assert(b[before].n == 5 && b[before].threads == 2 && b[before].wall >= 0);
+  for (size_t k = 0; k < 5; k++) cr_assert(b[before].seconds[k] >= 0);
+  setenv("HOP_JOBS_FAIL_RANK", "0", 1);
+  int st = hop_jobs_run(q, square, &scale, 1);
+  unsetenv("HOP_JOBS_FAIL_RANK");
+  cr_assert_eq(st, HOP_EINVAL);
+  cr_assert(strstr(hop_error_message(), "job 0: a failure injected"), "%s", hop_error_message());
+  cr_assert(hop_par_shared_error(), "a job's failure is every rank's");
+  hop_jobs_free(q);
+}
+
+/* A process that is not the writer opens, writes and closes as usual, and nothing
+ * appears on disk. */
+Test(out, a_sink_writes_nothing) {
+  char dir[] = "/tmp/hopsink-XXXXXX";
+  cr_assert_not_null(mkdtemp(dir));
+  hop_file_sink(1);
+  hop_file *f = hop_file_open(dir, "a.csv", "x,y");
+  cr_assert_not_null(f);
+  cr_assert_eq(hop_file_printf(f, "1,2\n"), HOP_OK);
+  int st = hop_file_close(f);
+  hop_file *g = hop_file_open(dir, "b.csv", NULL);
+  hop_file_discard(g);
+  hop_file_sink(0);
+  cr_assert_eq(st, HOP_OK);
+  char p[64];
+  snprintf(p, sizeof p, "%s/a.csv", dir);
+  cr_assert(access(p, F_OK) != 0, "the sink wrote %s", p);
+  snprintf(p, sizeof p, "%s/.a.csv.tmp", dir);
+  cr_assert(access(p, F_OK) != 0);
+  cr_assert_eq(rmdir(dir), 0, "the directory is left empty");
 }

@@ -9,6 +9,7 @@
 #include <gsl/gsl_odeiv2.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +64,34 @@ hop_mhc *hop_mhc_alloc(size_t nf, size_t nh, double tau_v, double tau_h) {
     free(m);
     HOP_ERROR_NULL(HOP_ENOMEM, "cannot allocate %zu x %zu weights", nf, nh);
   }
+  return m;
+}
+
+typedef struct {
+  uint64_t nf, nh;
+  double tau_v, tau_h;
+} mhc_head;
+
+size_t hop_mhc_encoded_size(const hop_mhc *m) {
+  return sizeof(mhc_head) + m->nf * m->nh * sizeof *m->w;
+}
+
+void hop_mhc_encode(const hop_mhc *m, unsigned char *out) {
+  mhc_head h = {m->nf, m->nh, m->tau_v, m->tau_h};
+  memcpy(out, &h, sizeof h);
+  memcpy(out + sizeof h, m->w, m->nf * m->nh * sizeof *m->w);
+}
+
+hop_mhc *hop_mhc_decode(const unsigned char *in, size_t len) {
+  mhc_head h;
+  if (len < sizeof h) HOP_ERROR_NULL(HOP_EFORMAT, "an encoded MHC of %zu bytes", len);
+  memcpy(&h, in, sizeof h);
+  if (h.nh > HOP_MHC_MAX_H || h.nf > (len - sizeof h) / sizeof(float) ||
+      len - sizeof h != h.nf * h.nh * sizeof(float))
+    HOP_ERROR_NULL(HOP_EFORMAT, "an encoded MHC of %zu bytes announces %llu x %llu weights", len,
+                   (unsigned long long)h.nf, (unsigned long long)h.nh);
+  hop_mhc *m = hop_mhc_alloc((size_t)h.nf, (size_t)h.nh, h.tau_v, h.tau_h);
+  if (m) memcpy(m->w, in + sizeof h, len - sizeof h);
   return m;
 }
 

@@ -68,6 +68,13 @@ void hop_mhc_init(hop_mhc *m, gsl_rng *r, int gaussian, double scale);
 /* Checks a parameter set: beta, dt, eta > 0 finite, steps >= 1, h0 >= 0. */
 int hop_mhc_params_check(const hop_mhc_params *p);
 
+/* A network as bytes, to move it between the processes of one run (hop_jobs codecs, MPI):
+ * nf, nh, tau_v, tau_h, then W, in this machine's byte order (not a file format).
+ * decode checks the length against what the header announces (HOP_EFORMAT). */
+size_t hop_mhc_encoded_size(const hop_mhc *m);
+void hop_mhc_encode(const hop_mhc *m, unsigned char *out);
+hop_mhc *hop_mhc_decode(const unsigned char *in, size_t len);
+
 hop_mhc_work *hop_mhc_work_alloc(size_t nf, size_t nh);
 void hop_mhc_work_free(hop_mhc_work *w);
 

@@ -6,6 +6,7 @@
 
 #include <cblas.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,59 @@ hop_mlp *hop_mlp_alloc(const size_t *sizes, size_t n_sizes) {
       hop_mlp_free(m);
       HOP_ERROR_NULL(HOP_ENOMEM, "cannot allocate layer %zu", l);
     }
+  }
+  return m;
+}
+
+/* The header: layer count, then HOP_MLP_MAX_LAYERS + 1 sizes. */
+#define MLP_HEAD ((HOP_MLP_MAX_LAYERS + 2) * sizeof(uint64_t))
+
+static size_t mlp_params(const size_t *sizes, size_t n_layers) {
+  size_t n = 0;
+  for (size_t l = 0; l < n_layers; l++) n += sizes[l + 1] * sizes[l] + sizes[l + 1];
+  return n;
+}
+
+size_t hop_mlp_encoded_size(const hop_mlp *m) {
+  return MLP_HEAD + mlp_params(m->sizes, m->n_layers) * sizeof(double);
+}
+
+void hop_mlp_encode(const hop_mlp *m, unsigned char *out) {
+  uint64_t h[HOP_MLP_MAX_LAYERS + 2] = {m->n_layers};
+  for (size_t l = 0; l <= m->n_layers; l++) h[l + 1] = m->sizes[l];
+  memcpy(out, h, sizeof h);
+  out += sizeof h;
+  for (size_t l = 0; l < m->n_layers; l++) {
+    size_t nw = m->sizes[l + 1] * m->sizes[l] * sizeof(double),
+           nb = m->sizes[l + 1] * sizeof(double);
+    memcpy(out, m->w[l], nw);
+    memcpy(out + nw, m->b[l], nb);
+    out += nw + nb;
+  }
+}
+
+hop_mlp *hop_mlp_decode(const unsigned char *in, size_t len) {
+  uint64_t h[HOP_MLP_MAX_LAYERS + 2];
+  size_t sizes[HOP_MLP_MAX_LAYERS + 1];
+  if (len < sizeof h) HOP_ERROR_NULL(HOP_EFORMAT, "an encoded MLP of %zu bytes", len);
+  memcpy(h, in, sizeof h);
+  if (h[0] < 1 || h[0] > HOP_MLP_MAX_LAYERS)
+    HOP_ERROR_NULL(HOP_EFORMAT, "an encoded MLP of %llu layers", (unsigned long long)h[0]);
+  for (size_t l = 0; l <= h[0]; l++) {
+    if (h[l + 1] == 0 || h[l + 1] > (1u << 24))
+      HOP_ERROR_NULL(HOP_EFORMAT, "an encoded MLP layer of %llu neurons",
+                     (unsigned long long)h[l + 1]);
+    sizes[l] = (size_t)h[l + 1];
+  }
+  if (len != MLP_HEAD + mlp_params(sizes, (size_t)h[0]) * sizeof(double))
+    HOP_ERROR_NULL(HOP_EFORMAT, "an encoded MLP of %zu bytes does not match its sizes", len);
+  hop_mlp *m = hop_mlp_alloc(sizes, (size_t)h[0] + 1);
+  in += sizeof h;
+  for (size_t l = 0; m && l < m->n_layers; l++) {
+    size_t nw = sizes[l + 1] * sizes[l] * sizeof(double), nb = sizes[l + 1] * sizeof(double);
+    memcpy(m->w[l], in, nw);
+    memcpy(m->b[l], in + nw, nb);
+    in += nw + nb;
   }
   return m;
 }

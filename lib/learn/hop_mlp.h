@@ -30,6 +30,13 @@ hop_mlp *hop_mlp_alloc(const size_t *sizes, size_t n_sizes); /* n_sizes = layers
 void hop_mlp_free(hop_mlp *m);
 /* Glorot-uniform weights U(-sqrt(6/(fan_in+fan_out)), +...), zero biases. */
 void hop_mlp_init(hop_mlp *m, gsl_rng *r);
+/* A network as bytes, to move it between the processes of one run (hop_jobs codecs, MPI):
+ * the layer count and sizes, then each layer's weights and biases, in this machine's byte
+ * order (not a file format). decode checks the length (HOP_EFORMAT). */
+size_t hop_mlp_encoded_size(const hop_mlp *m);
+void hop_mlp_encode(const hop_mlp *m, unsigned char *out);
+hop_mlp *hop_mlp_decode(const unsigned char *in, size_t len);
+
 hop_mlp_work *hop_mlp_work_alloc(const hop_mlp *m, size_t max_batch);
 void hop_mlp_work_free(hop_mlp_work *w);
 

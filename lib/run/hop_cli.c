@@ -211,7 +211,7 @@ int hop_cli_parse(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nop
   snprintf(cli->threads_def, sizeof cli->threads_def, "%ld", cli->threads);
   const char *given[64] = {0}; /* the command line's text per row */
   if (nopts > sizeof given / sizeof given[0]) HOP_ERROR(HOP_EBADLEN, "more than 64 option rows");
-  int seen_common[3] = {0, 0, 0}; /* out, seed, threads */
+  int seen_common[4] = {0, 0, 0, 0}; /* out, seed, threads, scale */
   int seen_flag[5] = {0, 0, 0, 0, 0};
   for (size_t k = 0; k < nopts; k++) opts[k].set = 0;
   for (int i = 1; i < argc; i++) {
@@ -244,6 +244,7 @@ int hop_cli_parse(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nop
     int common = !strcmp(name, "out")       ? 0
                  : !strcmp(name, "seed")    ? 1
                  : !strcmp(name, "threads") ? 2
+                 : !strcmp(name, "scale")   ? 3
                                             : -1;
     if (row == nopts && common < 0)
       HOP_ERROR(HOP_EINVAL, "unknown option '--%s' (see --help)", name);
@@ -266,16 +267,28 @@ int hop_cli_parse(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nop
       cli->seed = (unsigned long)v;
     } else if (common == 2) {
       if (parse_long(name, val, 1, 256, &cli->threads)) return HOP_EINVAL;
+    } else if (common == 3) {
+      if (!strcmp(val, "quick"))
+        cli->quick = 1;
+      else if (!strcmp(val, "paper"))
+        cli->paper = 1;
+      else if (strcmp(val, "default"))
+        HOP_ERROR(HOP_EINVAL, "option --scale: '%s' is not one of quick, default, paper", val);
     } else {
       given[row] = val;
       opts[row].set = 1;
     }
     if (common >= 0) seen_common[common] = 1;
   }
+  if (seen_flag[2] && seen_common[3])
+    HOP_ERROR(HOP_EINVAL, "--quick is --scale quick: give one of them");
   cli->options[0] = '\0';
   for (size_t k = 0; k < nopts; k++) {
     hop_opt *o = &opts[k];
-    const char *text = given[k] ? given[k] : cli->quick && o->quick ? o->quick : o->def;
+    const char *preset = cli->quick && o->quick   ? o->quick
+                         : cli->paper && o->paper ? o->paper
+                                                  : NULL;
+    const char *text = given[k] ? given[k] : preset ? preset : o->def;
     size_t used = strlen(cli->options);
     if (text && used < sizeof cli->options)
       snprintf(cli->options + used, sizeof cli->options - used, "%s--%s=%s", used ? " " : "",
@@ -285,7 +298,10 @@ int hop_cli_parse(hop_cli *cli, int argc, char **argv, hop_opt *opts, size_t nop
     if (parse_value(o, text)) {
       if (given[k]) return HOP_EINVAL;
       HOP_ERROR(HOP_EINVAL, "option --%s: its %s value '%s' is invalid: %s", o->name,
-                cli->quick && o->quick ? "quick" : "default", text, hop_error_message());
+                !preset      ? "default"
+                : cli->quick ? "quick"
+                             : "paper",
+                text, hop_error_message());
     }
   }
   if (*action == HOP_CLI_RUN) {
@@ -301,11 +317,14 @@ void hop_cli_usage(FILE *f, const hop_cli *cli, const hop_opt *opts, size_t nopt
   fprintf(f, "usage: %s [options]\n%s\n\ncommon options [default]:\n", cli->name, cli->summary);
   fprintf(f, "  --out DIR          output directory [%s]\n", cli->out_default);
   fprintf(f, "  --seed N           random seed [%s]\n", cli->seed_def);
-  fprintf(f, "  --threads N        OpenMP and OpenBLAS threads [%s = available cores]\n",
-          cli->threads_def);
+  fprintf(f, "  --threads N        OpenMP and OpenBLAS threads%s [%s = available cores%s]\n",
+          cli->ranks > 1 ? " per rank" : "", cli->threads_def,
+          cli->ranks > 1 ? " / ranks on the host" : "");
   fprintf(f,
-          "  --quick            small sizes for a smoke run of a few seconds (values after "
-          "'quick:')\n");
+          "  --scale S          quick, default or paper: option values after 'quick:' (a smoke "
+          "run of\n"
+          "                     seconds), the defaults, or after 'paper:' (the sources' sizes)\n"
+          "  --quick            the same as --scale quick\n");
   fprintf(f,
           "  --force            replace an --out directory that is not a result of %s, keeping "
           "its contents as DIR.replaced-N\n",
@@ -326,6 +345,7 @@ void hop_cli_usage(FILE *f, const hop_cli *cli, const hop_opt *opts, size_t nopt
     snprintf(lhs, sizeof lhs, "--%s%s", o->name, meta);
     fprintf(f, "  %-18s %s [%s", lhs, o->help, o->def);
     if (o->quick && strcmp(o->quick, o->def)) fprintf(f, "; quick: %s", o->quick);
+    if (o->paper && strcmp(o->paper, o->def)) fprintf(f, "; paper: %s", o->paper);
     fprintf(f, "]\n");
     if (o->type == HOP_OPT_WORDS || o->type == HOP_OPT_WORD) {
       fprintf(f, "  %-18s one%s of:", "", o->type == HOP_OPT_WORDS ? " or more" : "");
@@ -410,17 +430,21 @@ static void duration(char *buf, size_t n, double s) {
     snprintf(buf, n, "%.0f days", s / 86400);
 }
 
-void hop_cli_estimate(const hop_cli *cli, double seconds, double budget_seconds) {
-  char est[32], bud[32];
+void hop_cli_estimate(const hop_cli *cli, double seconds, double budget_seconds,
+                      double core_hours) {
+  char est[32], bud[32], ch[64] = "";
   duration(est, sizeof est, seconds);
   duration(bud, sizeof bud, budget_seconds);
+  if (core_hours > 0)
+    snprintf(ch, sizeof ch, " (%.*f core-hours)", core_hours < 10 ? 2 : 0, core_hours);
   if (seconds > 4 * budget_seconds)
     fprintf(
         stderr,
-        "%s: WARNING: this run's own estimate is %s on %ld threads, far beyond the %s of the "
+        "%s: WARNING: this run's own estimate is %s on %ld threads%s, far beyond the %s of the "
         "default run%s\n",
-        cli->name, est, cli->threads, bud,
+        cli->name, est, cli->threads, ch, bud,
         cli->estimate ? "" : "; it starts now (interrupt it with Ctrl-C: nothing is left behind)");
   else
-    fprintf(stderr, "%s: estimated run time %s on %ld threads\n", cli->name, est, cli->threads);
+    fprintf(stderr, "%s: estimated run time %s on %ld threads%s\n", cli->name, est, cli->threads,
+            ch);
 }

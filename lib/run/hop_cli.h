@@ -48,6 +48,8 @@ typedef struct {
   const char *help;         /* one line */
   const char *def;          /* the default, as text */
   const char *quick;        /* the value under --quick, as text; NULL: the default */
+  const char *paper;        /* the value under --scale paper (the source's size where the
+                             * default is cut for the 2-core budget); NULL: the default */
   const char *const *names; /* WORDS and WORD: the allowed names, NULL-terminated */
   int set;                  /* filled by the parser: 1 if given on the command line */
   const char *text;         /* filled by the parser: the effective value as text (command
@@ -61,7 +63,8 @@ typedef struct {
                          * run (hop_cli_stage), DIR itself after hop_manifest_write */
   const char *out_final; /* --out DIR as given; NULL until hop_cli_stage stages it */
   unsigned long seed;    /* --seed N */
-  int quick;             /* --quick: small sizes, seconds (tests and CI) */
+  int quick;             /* --quick (= --scale quick): small sizes, seconds (tests and CI) */
+  int paper;             /* --scale paper: the sources' sizes (rows with a paper text) */
   int force;             /* --force: replace an --out that is not ours, keeping it aside */
   int estimate;          /* --estimate: print the estimate and exit before any work */
   long threads;          /* --threads N (OpenMP and OpenBLAS) */
@@ -72,6 +75,9 @@ typedef struct {
   char seed_def[32], threads_def[32];
   char options[4096]; /* every option row's effective value, "--name=text ...", for the manifest */
   char stage_times[1024]; /* "stage: seconds; ..." of the run's stages, for the manifest */
+  int ranks;              /* processes of the run (hop_par.h), for the manifest */
+  char hosts[1024];       /* "host:ranks,..." of an MPI run, for the manifest */
+  const char *job_times;  /* NULL, or the manifest's "jobs:" lines (hop_exp) */
 } hop_cli;
 
 enum { HOP_CLI_RUN = 0, HOP_CLI_HELP = 1, HOP_CLI_VERSION = 2 };
@@ -129,10 +135,10 @@ size_t hop_cli_list(const char *text, const char *option, double min, double max
  * option and the unknown or repeated word. */
 size_t hop_cli_words(const char *text, const char *option, const char *const *names, size_t n_names,
                      int *out, size_t cap);
-/* Announce a run's own up-front estimate of its wall time on stderr; when it exceeds
- * budget_seconds (what the defaults take) more than four times, say so plainly before
- * the run starts. */
-void hop_cli_estimate(const hop_cli *cli, double seconds, double budget_seconds);
+/* Announce a run's own up-front estimate of its wall time on stderr, and its cost in
+ * core-hours when core_hours > 0; when it exceeds budget_seconds (what the defaults take)
+ * more than four times, say so plainly before the run starts. */
+void hop_cli_estimate(const hop_cli *cli, double seconds, double budget_seconds, double core_hours);
 
 /* Parse argv and print what a program prints before it runs: usage (--help), the
  * version, or a bad option's one line. Returns -1 to go on, otherwise the exit status

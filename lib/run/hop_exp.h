@@ -101,9 +101,10 @@ struct hop_exp {
   const char *stage;     /* the stage running now (NULL outside the stages) */
   const char *data_what; /* what load is reading, for its error line; load may change it */
   double work0;          /* desc->work of the default options (step 3b) */
-  int refused;    /* set by load with its error: an option asks for what the data or the machine
+  int refused;     /* set by load with its error: an option asks for what the data or the machine
                 * cannot give (exit HOP_EXIT_USAGE, not HOP_EXIT_DATA) */
-  size_t n_files; /* dataset files recorded by hop_exp_dataset, for the manifest */
+  size_t n_files;  /* dataset files recorded by hop_exp_dataset, for the manifest */
+  char *jobs_text; /* the manifest's "jobs:" lines, one per hop_jobs_run batch of a stage */
   char files[HOP_EXP_MAX_FILES][512];
 };
 

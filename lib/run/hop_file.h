@@ -20,6 +20,10 @@ int hop_file_mkdirs(const char *path);
 /* Open dir/name for writing through dir/.name.tmp; header (may be NULL) is
  * written as the first line. NULL on failure (error recorded). */
 hop_file *hop_file_open(const char *dir, const char *name, const char *header);
+/* From now on (on = 1), hop_file_open opens nothing on disk: what is written goes to
+ * /dev/null and close reports success. For the processes of a run that are not its writer
+ * (hop_par.h), which run the same stages but must leave no file. */
+void hop_file_sink(int on);
 /* Append printf-formatted text (no newline added). Errors are sticky, reported at close. */
 int hop_file_printf(hop_file *f, const char *fmt, ...)
 #if defined(__GNUC__)

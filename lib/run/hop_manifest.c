@@ -32,8 +32,15 @@ int hop_manifest_write(hop_cli *cli, const char *const *datasets, size_t n_datas
     for (const unsigned char *c = (const unsigned char *)cli->argv[i]; *c; c++)
       hop_file_printf(f, *c < 0x20 || *c == 0x7f ? "\\x%02x" : "%c", *c);
   }
-  hop_file_printf(f, "\noptions: %s\nseed: %lu\nquick: %s\nthreads: %ld\n", cli->options, cli->seed,
-                  cli->quick ? "yes" : "no", cli->threads);
+  hop_file_printf(f, "\noptions: %s\nseed: %lu\nquick: %s\nscale: %s\nthreads: %ld\n", cli->options,
+                  cli->seed, cli->quick ? "yes" : "no",
+                  cli->quick   ? "quick"
+                  : cli->paper ? "paper"
+                               : "default",
+                  cli->threads);
+  if (cli->ranks > 1)
+    hop_file_printf(f, "ranks: %d (MPI; threads per rank: %ld)\nhosts: %s\n", cli->ranks,
+                    cli->threads, cli->hosts);
   /* the code's revision: generated, tracked outputs (results/, paper/paper.md) being
    * rewritten by this very run do not make it "dirty" */
   command_line_of(
@@ -62,6 +69,7 @@ int hop_manifest_write(hop_cli *cli, const char *const *datasets, size_t n_datas
   gmtime_r(&now, &tm);
   strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   if (cli->stage_times[0]) hop_file_printf(f, "stage seconds: %s\n", cli->stage_times);
+  if (cli->job_times) hop_file_printf(f, "%s", cli->job_times);
   hop_file_printf(f, "finished: %s\nwall time: %.1f s\n", buf, hop_cli_now() - cli->t_start);
   int st = hop_file_close(f);
   if (st || !cli->out_final) return st;

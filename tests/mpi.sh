@@ -1,0 +1,108 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The MPI build against the plain one (lib/run/hop_par.h):
+#   1. every program's --quick run under mpirun with 1, 2 and 3 ranks (oversubscribed on a
+#      small machine) writes the same bytes as the plain run: every CSV and weights file
+#      (the .txt files are the manifest, which records the ranks and hosts, and timings);
+#   2. failures end every rank, under a timeout, with the plain run's exit status and
+#      message, the previous result directory intact and no staging directory left:
+#      a data error on one rank only, a job error on a worker, SIGTERM to mpirun mid-run.
+# Usage: sh tests/mpi.sh PLAIN_BUILD MPI_BUILD EXPERIMENT...
+# Open MPI refuses to run as root unless told; the test tells it (its documented
+# environment variables), users' commands need nothing.
+set -u
+plain=$1 mpi=$2; shift 2
+if ! command -v mpirun > /dev/null 2>&1; then
+  echo "mpi: FAIL mpirun missing (apt-get install openmpi-bin libopenmpi-dev)"; exit 1
+fi
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
+tmp=$(mktemp -d /tmp/hopmpi-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+pass=0; fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "mpi: FAIL $*"; }
+# The files of a run directory, but its .txt files (the manifest, timings).
+same_files() {
+  r=0
+  for f in "$1"/*; do
+    n=$(basename "$f"); case $n in *.txt) continue ;; esac
+    cmp -s "$f" "$2/$n" || { echo "$n differs"; r=1; }
+  done
+  [ "$(ls "$1" | wc -l)" = "$(ls "$2" | wc -l)" ] || { echo "file counts differ"; r=1; }
+  return $r
+}
+staged() { ls -a "$tmp" | grep -q 'staging'; }
+
+# 1. byte-identical to the plain run, at any rank count
+for e in "$@"; do
+  "$plain/$e" --quick --seed 7 --threads 1 --out "$tmp/$e.plain" > "$tmp/log" 2>&1 ||
+    { bad "$e: the plain run failed: $(tail -1 "$tmp/log")"; continue; }
+  for k in 1 2 3; do
+    start=$(date +%s)
+    timeout 600 mpirun -n $k "$mpi/$e" --quick --seed 7 --threads 1 --out "$tmp/$e.$k" \
+      > "$tmp/log" 2>&1; rc=$?
+    secs=$(( $(date +%s) - start ))
+    if [ $rc -ne 0 ]; then bad "$e on $k ranks: exit $rc: $(tail -3 "$tmp/log")"; continue; fi
+    if d=$(same_files "$tmp/$e.plain" "$tmp/$e.$k"); then
+      ok; echo "mpi: $e --quick on $k ranks: the same bytes (${secs}s)"
+    else bad "$e on $k ranks: $d"; fi
+    grep -q "^ranks: $k " "$tmp/$e.$k/manifest.txt" || [ $k -eq 1 ] && ok ||
+      bad "$e on $k ranks: the manifest does not record the ranks"
+    rm -rf "$tmp/$e.$k"
+  done
+done
+[ -d "$tmp/example.plain" ] || { echo "mpi: $pass passed, $fail failed"; exit 1; }
+
+# 2. failures. The previous result stays; nothing is left staged.
+prev() { rm -rf "$tmp/keep"; cp -r "$tmp/example.plain" "$tmp/keep"; }
+intact() { same_files "$tmp/example.plain" "$tmp/keep" > /dev/null && ! staged; }
+
+# a data error on one rank only: rank 2 sees no datasets (HOPFIELD_DATA_DIR differs per rank)
+if [ ! -x "$mpi/cifar_recall" ]; then bad "no $mpi/cifar_recall for the data error"; else
+  mkdir -p "$tmp/nodata"
+  HOPFIELD_DATA_DIR="$tmp/nodata" "$plain/cifar_recall" --quick --out "$tmp/x" > "$tmp/want" 2>&1
+  want=$?
+  cat > "$tmp/rank.sh" << EOF
+#!/bin/sh
+[ "\$OMPI_COMM_WORLD_RANK" = 2 ] && export HOPFIELD_DATA_DIR="$tmp/nodata"
+exec "\$@"
+EOF
+  chmod +x "$tmp/rank.sh"
+  timeout 300 mpirun -n 3 "$tmp/rank.sh" "$mpi/cifar_recall" --quick --threads 1 --out "$tmp/x" \
+    > "$tmp/got" 2>&1; rc=$?
+  if [ $rc -eq $want ] && [ $rc -eq 3 ] && grep -qF "$(head -1 "$tmp/want")" "$tmp/got" &&
+    [ ! -e "$tmp/x" ] && ! staged; then ok
+  else bad "a data error on rank 2: exit $rc (want $want): $(head -3 "$tmp/got")"; fi
+fi
+
+# a job error on a worker: HOP_JOBS_FAIL_RANK=R makes every job that rank R runs fail
+# (hop_jobs.c); capacity's quick run has jobs enough for rank 1 to get some
+HOP_JOBS_FAIL_RANK=0 "$plain/capacity" --quick --threads 1 --out "$tmp/x" > "$tmp/want" 2>&1
+want=$?
+prev
+HOP_JOBS_FAIL_RANK=1 timeout 300 mpirun -n 3 "$mpi/capacity" --quick --threads 1 --force \
+  --out "$tmp/keep" > "$tmp/got" 2>&1; rc=$?
+w=$(grep -c "injected" "$tmp/want"); g=$(grep -c "injected" "$tmp/got")
+if [ $rc -eq $want ] && [ $rc -eq 1 ] && [ "$w" = 1 ] && [ "$g" = 1 ] && intact; then ok
+else bad "a job error on rank 1: exit $rc (want $want): $(grep -v WARNING "$tmp/got" | head -3)"; fi
+
+# SIGTERM to mpirun mid-run: ends every rank, the previous result intact, nothing staged
+prev
+mpirun -n 3 "$mpi/capacity" --threads 1 --out "$tmp/keep" --force > "$tmp/got" 2>&1 &
+pid=$!
+sleep 4
+kill -TERM $pid
+i=0
+while kill -0 $pid 2> /dev/null && [ $i -lt 60 ]; do sleep 1; i=$((i + 1)); done
+if kill -0 $pid 2> /dev/null; then
+  bad "SIGTERM: mpirun still runs after 60 s"; kill -KILL $pid
+else
+  wait $pid; rc=$?
+  sleep 1
+  if [ $rc -ne 0 ] && intact && ! pgrep -f "$mpi/capacity" > /dev/null; then ok
+  else bad "SIGTERM: exit $rc, intact: $(intact && echo yes || echo no)"; fi
+fi
+
+echo "mpi: $pass passed, $fail failed"
+[ $fail -eq 0 ]
