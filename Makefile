@@ -80,9 +80,19 @@ $(TEST_BIN): $(TEST_OBJ) $(LIB)
 $(BUILD)/bench: $(OBJ)/tests/bench.o $(LIB)
 	$(CC) $(CFLAGS) $(OMP) $(SAN) $^ $(LDLIBS) -ldl -o $@
 
-# Speed as ratios in one run: OpenBLAS vs GSL's reference CBLAS, batched vs per-state.
+$(BUILD)/bench_dispatch: $(OBJ)/tests/bench_dispatch.o $(LIB)
+	$(CC) $(CFLAGS) $(OMP) $(SAN) $^ $(LDLIBS) -o $@
+
+# Speed as ratios in one run: OpenBLAS vs GSL's reference CBLAS, batched vs per-state;
+# with MPI, the round trip of an empty job against each experiment's median job
+# (tests/bench_dispatch.c; as root, Open MPI is told that root is meant).
 bench: $(BUILD)/bench
 	$(BUILD)/bench
+	@if command -v mpirun > /dev/null && command -v $(MPICC) > /dev/null; then \
+	  $(MAKE) --no-print-directory MPI=1 bin/mpi/bench_dispatch > /dev/null && \
+	  if [ "$$(id -u)" = 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi && \
+	  HOP_JOBS_MANAGER_ONLY=1 mpirun -n 2 bin/mpi/bench_dispatch results/*/manifest.txt; \
+	else echo "bench: no mpirun or $(MPICC): the dispatch row is skipped"; fi
 
 # ---- tests ---------------------------------------------------------------------
 test: $(TEST_BIN) $(EXP_BIN) layout

@@ -156,7 +156,7 @@ Test(frame, the_cost_is_said_before_the_run_and_refused_beyond_the_machine) {
   snprintf(p, sizeof p, "%s/out", dir);
   cr_assert_eq(run_frame_with(dir, "10", "--estimate", err, sizeof err), HOP_EXIT_OK, "%s", err);
   const char *want =
-      "estimate is 110 s on 2 threads (0.06 core-hours), far beyond the 10 s of the default run";
+      "estimate is 110 s on 2 threads (0.0611 core-hours), far beyond the 10 s of the default run";
   cr_assert(strstr(err, want), "want '%s' in: %s", want, err);
   cr_assert(!file_exists(p), "--estimate wrote %s", p);
   cr_assert_eq(run_frame_with(dir, "0", "--estimate", err, sizeof err), HOP_EXIT_OK);

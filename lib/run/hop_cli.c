@@ -435,8 +435,7 @@ void hop_cli_estimate(const hop_cli *cli, double seconds, double budget_seconds,
   char est[32], bud[32], ch[64] = "";
   duration(est, sizeof est, seconds);
   duration(bud, sizeof bud, budget_seconds);
-  if (core_hours > 0)
-    snprintf(ch, sizeof ch, " (%.*f core-hours)", core_hours < 10 ? 2 : 0, core_hours);
+  if (core_hours > 0) snprintf(ch, sizeof ch, " (%.3g core-hours)", core_hours);
   if (seconds > 4 * budget_seconds)
     fprintf(
         stderr,

@@ -77,7 +77,7 @@ typedef struct {
   char stage_times[1024]; /* "stage: seconds; ..." of the run's stages, for the manifest */
   int ranks;              /* processes of the run (hop_par.h), for the manifest */
   char hosts[1024];       /* "host:ranks,..." of an MPI run, for the manifest */
-  const char *job_times;  /* NULL, or the manifest's "jobs:" lines (hop_exp) */
+  const char *job_times;  /* NULL, or the manifest's "jobs:" lines, one per stage (hop_exp) */
 } hop_cli;
 
 enum { HOP_CLI_RUN = 0, HOP_CLI_HELP = 1, HOP_CLI_VERSION = 2 };

@@ -3,6 +3,7 @@
 #include "hop_exp.h"
 
 #include <gsl/gsl_errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,25 +79,59 @@ static int cost(hop_exp *x) {
   return HOP_EXIT_OK;
 }
 
-/* After the stage that has just run: its seconds, and the durations of its jobs. */
+/* Append printf text to a growing string (*len its length); 0 when out of memory. */
+static int append(char **text, size_t *len, size_t *cap, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0) return 0;
+  if (*len + (size_t)n + 1 > *cap) {
+    size_t c = 2 * (*cap + (size_t)n + 1);
+    char *t = realloc(*text, c);
+    if (!t) return 0;
+    *text = t, *cap = c;
+  }
+  va_start(ap, fmt);
+  vsnprintf(*text + *len, *cap - *len, fmt, ap);
+  va_end(ap);
+  *len += (size_t)n;
+  return 1;
+}
+
+/* After the stage that has just run: its seconds; its jobs' seconds, each job in jobs.txt
+ * ("jobs:" lines, one per batch) and their sum in the manifest (one line per stage). */
 static void record_stage(hop_exp *x, double seconds, size_t *batches_seen) {
   size_t used = strlen(x->cli.stage_times), room = sizeof x->cli.stage_times - used;
   snprintf(x->cli.stage_times + used, room, "%s%s: %.1f", used ? "; " : "", x->stage, seconds);
   const hop_jobs_batch *b;
-  size_t n = hop_jobs_log(&b);
+  size_t n = hop_jobs_log(&b), first = *batches_seen, jobs = 0;
+  double sum = 0, longest = 0, wall = 0;
   for (; *batches_seen < n; (*batches_seen)++) {
     const hop_jobs_batch *j = &b[*batches_seen];
-    size_t len = x->jobs_text ? strlen(x->jobs_text) : 0, add = 128 + 12 * j->n;
-    char *t = realloc(x->jobs_text, len + add + strlen(x->stage));
-    if (!t) return; /* the manifest goes without it */
-    x->jobs_text = t;
-    len +=
-        (size_t)sprintf(t + len, "jobs: stage=%s; n=%zu; wall=%.3f; threads=%d; seconds=", x->stage,
-                        j->n, j->wall, j->threads);
-    for (size_t k = 0; k < j->n; k++)
-      len += (size_t)sprintf(t + len, "%s%.3f", k ? "," : "", j->seconds[k]);
-    sprintf(t + len, "\n");
+    int ok = append(&x->jobs_text, &x->jobs_len, &x->jobs_cap,
+                    "jobs: stage=%s; n=%zu; wall=%.3f; threads=%d; seconds=", x->stage, j->n,
+                    j->wall, j->threads);
+    for (size_t k = 0; ok && k < j->n; k++) {
+      ok = append(&x->jobs_text, &x->jobs_len, &x->jobs_cap, "%s%.3f", k ? "," : "", j->seconds[k]);
+      sum += j->seconds[k], longest = j->seconds[k] > longest ? j->seconds[k] : longest;
+    }
+    if (ok) append(&x->jobs_text, &x->jobs_len, &x->jobs_cap, "\n");
+    jobs += j->n, wall += j->wall;
   }
+  if (n > first)
+    append(&x->jobs_sum, &x->sum_len, &x->sum_cap,
+           "jobs: stage=%s; batches=%zu; n=%zu; wall=%.3f; seconds=%.3f; longest=%.3f "
+           "(each job in jobs.txt)\n",
+           x->stage, n - first, jobs, wall, sum, longest);
+}
+
+/* jobs.txt: every batch's jobs and their seconds (for planning runs past this machine). */
+static int write_jobs(const hop_exp *x) {
+  if (!x->jobs_text) return HOP_OK;
+  hop_file *f = hop_file_open(x->cli.out, "jobs.txt", NULL);
+  if (f) hop_file_printf(f, "%s", x->jobs_text);
+  return hop_file_close(f);
 }
 
 /* A stage failed on this rank: an error every rank shares ends the run the usual way
@@ -135,7 +170,7 @@ static int compute(hop_exp *x) {
     record_stage(x, hop_cli_now() - t0, &batches);
   }
   x->stage = NULL;
-  x->cli.job_times = x->jobs_text;
+  x->cli.job_times = x->jobs_sum;
   return -1;
 }
 
@@ -160,6 +195,7 @@ static int run(hop_exp *x) {
   if (hop_exp_writer(x)) {
     const char *files[HOP_EXP_MAX_FILES];
     for (size_t k = 0; k < x->n_files; k++) files[k] = x->files[k];
+    if (write_jobs(x)) return fail(x, "jobs.txt");
     if (hop_claims_write(x->claims, x->cli.out)) return fail(x, "claims");
     if (hop_manifest_write(&x->cli, files, x->n_files)) return fail(x, "manifest");
     if (hop_file_stage_kept())
@@ -217,7 +253,7 @@ int hop_exp_main(const hop_exp_desc *desc, int argc, char **argv) {
   if (hop_par_size() > 1) hop_par_bcast(&rc, sizeof rc); /* the writer's status, on every rank */
   if (desc->free && x->res) desc->free(x);
   hop_claims_free(x->claims);
-  free(x->jobs_text);
+  free(x->jobs_text), free(x->jobs_sum);
   free(x->res);
   free(x);
   hop_par_end();

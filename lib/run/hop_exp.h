@@ -104,7 +104,9 @@ struct hop_exp {
   int refused;     /* set by load with its error: an option asks for what the data or the machine
                 * cannot give (exit HOP_EXIT_USAGE, not HOP_EXIT_DATA) */
   size_t n_files;  /* dataset files recorded by hop_exp_dataset, for the manifest */
-  char *jobs_text; /* the manifest's "jobs:" lines, one per hop_jobs_run batch of a stage */
+  char *jobs_text; /* jobs.txt: a "jobs:" line per hop_jobs_run batch, each job's seconds */
+  char *jobs_sum;  /* the manifest's "jobs:" lines, one per stage */
+  size_t jobs_len, jobs_cap, sum_len, sum_cap;
   char files[HOP_EXP_MAX_FILES][512];
 };
 

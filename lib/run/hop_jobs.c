@@ -168,6 +168,7 @@ int hop_jobs_run(hop_jobs *q, hop_jobs_fn fn, void *ctx, int threads) {
 /* ---- MPI: rank 0 hands out batches; every record comes back, then goes to every rank ---- */
 #include <mpi.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 
 enum { TAG_DONE = 4101, TAG_WORK = 4102 };
@@ -253,8 +254,14 @@ static void *rank0_worker(void *arg) {
   return NULL;
 }
 
-static void pause_briefly(void) {
-  struct timespec t = {0, 100000}; /* 0.1 ms: the manager sleeps between polls */
+/* Between polls that found nothing: yield for the first ones (a quick answer when jobs are
+ * short), then sleep 0.1 ms at a time (no core spent waiting when they are long). */
+static void pause_briefly(unsigned idle) {
+  if (idle < 2000) {
+    sched_yield();
+    return;
+  }
+  struct timespec t = {0, 100000};
   nanosleep(&t, NULL);
 }
 
@@ -265,14 +272,16 @@ static int serve(manager *m, int ranks) {
   unsigned char *buf = NULL;
   size_t cap = 0;
   int active = ranks - 1, st = HOP_OK;
+  unsigned idle = 0;
   while (active > 0) {
     int flag = 0, count = 0;
     MPI_Status s;
     MPI_Iprobe(MPI_ANY_SOURCE, TAG_DONE, MPI_COMM_WORLD, &flag, &s);
     if (!flag) {
-      pause_briefly();
+      pause_briefly(idle++);
       continue;
     }
+    idle = 0;
     MPI_Get_count(&s, MPI_BYTE, &count);
     if ((size_t)count > cap) {
       unsigned char *nb = realloc(buf, (size_t)count);
@@ -366,8 +375,9 @@ static int run_ranks(hop_jobs *q, hop_jobs_fn fn, void *ctx, int threads) {
     m.omp_threads = omp_get_max_threads();
 #endif
     pthread_mutex_init(&m.lock, NULL);
-    pthread_t t;
-    int local = pthread_create(&t, NULL, rank0_worker, &m) == 0;
+    pthread_t t; /* HOP_JOBS_MANAGER_ONLY=1: rank 0 only hands out (make bench's round trip) */
+    const char *only = getenv("HOP_JOBS_MANAGER_ONLY");
+    int local = !(only && !strcmp(only, "1")) && pthread_create(&t, NULL, rank0_worker, &m) == 0;
     st = serve(&m, hop_par_size()); /* without a second thread the other ranks do it all */
     if (local) pthread_join(t, NULL);
     pthread_mutex_destroy(&m.lock);
