@@ -64,6 +64,7 @@
 #include "hop_error.h"
 #include "hop_file.h"
 #include "hop_grid.h"
+#include "hop_jobs.h"
 #include "hop_kmeans.h"
 #include "hop_math.h"
 #include "hop_optim.h"
@@ -239,31 +240,54 @@ static size_t flop_units(const hop_cnn_arch *a) { return (size_t)(hop_cnn_flops(
 
 /* Trains one network and writes its weights file (the epoch with the best validation
  * accuracy). */
-/* The weights file of a run: bytes in memory (kept in run->enc, from which the features
- * stage decodes the network on every process of the run), written atomically into the
- * run's directory. */
-static int save_weights(const hop_cli *cli, const hop_cnn *net, uint64_t rec, net_run *run) {
+/* A network's weights file as bytes (hop_cnn_encode), kept in run->enc: the features stage
+ * decodes the network from them on every process of the run, and only the writer's
+ * write_weights puts them on disk. */
+static int encode_weights(const hop_cnn *net, uint64_t rec, net_run *run) {
   size_t len = hop_cnn_encoded_size(net);
-  char name[64];
-  snprintf(name, sizeof name, "cnn_%s_seed%ld.bin", size_names[run->size], run->seed);
   free(run->enc);
-  run->enc = malloc(len), run->enc_len = len;
-  hop_file *f = run->enc ? hop_file_open(cli->out, name, NULL) : NULL;
-  int st;
-  if (!f)
-    st = run->enc ? hop_error_code() : HOP_RAISE(HOP_ENOMEM, "weights buffer");
-  else if ((st = hop_cnn_encode(net, rec, run->enc, len)) ||
-           fwrite(run->enc, 1, len, hop_file_stream(f)) != len)
-    hop_file_discard(f),
-        st = st ? st
-                : HOP_RAISE(HOP_EIO, "cannot write '%s/%s': %s", cli->out, name, strerror(errno));
-  else
-    st = hop_file_close(f);
-  return st;
+  if (!(run->enc = malloc(len))) return run->enc_len = 0, HOP_RAISE(HOP_ENOMEM, "weights buffer");
+  run->enc_len = len;
+  return hop_cnn_encode(net, rec, run->enc, len);
 }
 
+/* The weights file of a run, written atomically into the run's directory. */
+static int write_weights(const hop_cli *cli, const net_run *run) {
+  char name[64];
+  snprintf(name, sizeof name, "cnn_%s_seed%ld.bin", size_names[run->size], run->seed);
+  hop_file *f = hop_file_open(cli->out, name, NULL);
+  if (f && fwrite(run->enc, 1, run->enc_len, hop_file_stream(f)) != run->enc_len) {
+    hop_file_discard(f);
+    return HOP_RAISE(HOP_EIO, "cannot write '%s/%s': %s", cli->out, name, strerror(errno));
+  }
+  return hop_file_close(f);
+}
+
+/* A run's weights bytes, for a run over several processes (hop_jobs_codec). */
+static size_t enc_size(const void *rec) { return ((const net_run *)rec)->enc_len; }
+static void enc_pack(const void *rec, unsigned char *out) {
+  const net_run *u = rec;
+  if (u->enc_len) memcpy(out, u->enc, u->enc_len);
+}
+static int enc_unpack(void *rec, const unsigned char *in, size_t len) {
+  net_run *u = rec;
+  u->enc = NULL, u->enc_len = 0; /* the sender's address */
+  if (!len) return HOP_OK;
+  if (!(u->enc = malloc(len))) HOP_ERROR(HOP_ENOMEM, "%zu bytes of weights", len);
+  memcpy(u->enc, in, len), u->enc_len = len;
+  return HOP_OK;
+}
+static void enc_release(void *rec) {
+  net_run *u = rec;
+  free(u->enc), u->enc = NULL, u->enc_len = 0;
+}
+static const hop_jobs_codec enc_codec = {enc_size, enc_pack, enc_unpack, enc_release};
+
+/* Trains one network (a job: hop_jobs decides where and beside what it runs; its chunks
+ * make the result the same on any thread count) and keeps the weights of the epoch with
+ * the best validation accuracy as bytes (encode_weights). */
 static int train_one(const hop_cli *cli, const config *cf, const data *d, net_run *run,
-                     hop_progress *pg, char *label, size_t label_cap) {
+                     hop_progress *pg) {
   const hop_cnn_arch *a = &archs[run->size];
   hop_cnn *net = hop_cnn_alloc(a);
   hop_cnn_par *par = net ? hop_cnn_par_alloc(a, (size_t)cf->batch, (size_t)cf->chunks) : NULL;
@@ -302,9 +326,6 @@ static int train_one(const hop_cli *cli, const config *cf, const data *d, net_ru
       }
       hop_optim_step(o, net->params, g, NULL);
       loss += l * (double)m, hits += c;
-      snprintf(label, label_cap, "%-5s seed %ld epoch %ld/%ld loss %.4f acc %5.2f%%",
-               size_names[run->size], run->seed, e + 1, cf->epochs, loss / (double)(s0 + m),
-               100.0 * (double)hits / (double)(s0 + m));
       hop_progress_add(pg, m * flop_units(a));
     }
     if (st || (st = hop_cnn_par_forward(net, d->xva, d->n_va, NULL, logits, par))) break;
@@ -322,30 +343,49 @@ static int train_one(const hop_cli *cli, const config *cf, const data *d, net_ru
               size_names[run->size], run->seed, e + 1, run->loss[e], run->train_acc[e],
               run->val_acc[e]);
   }
-  if (!st) { /* the weights file */
+  if (!st) { /* the weights file's bytes */
     memcpy(net->params, best, net->n_params * sizeof *best);
-    st = save_weights(cli, net, recipe(cli, cf, d, run->size, run->seed), run);
+    st = encode_weights(net, recipe(cli, cf, d, run->size, run->seed), run);
   }
   free(g), free(best), free(xb), free(logits), free(yb), free(order);
   hop_optim_free(o), hop_cnn_par_free(par), hop_cnn_free(net), gsl_rng_free(r);
   return st;
 }
 
+typedef struct {
+  const hop_cli *cli;
+  const config *cf;
+  const data *d;
+  hop_progress *pg;
+} train_ctx;
+
+static int train_job(void *rec, size_t index, int thread, void *ctx) {
+  (void)index, (void)thread;
+  const train_ctx *c = ctx;
+  return train_one(c->cli, c->cf, c->d, rec, c->pg);
+}
+
+/* Every network as a job (in parallel, or over the ranks of an MPI run), then their
+ * weights files and training.csv. */
 static int train_all(hop_exp *x) {
   const config *cf = x->cfg;
   results *res = x->res;
   const hop_cli *cli = &x->cli;
   hop_progress pg;
-  char label[96] = "training";
   size_t total = 0;
   for (size_t k = 0; k < res->n_runs; k++)
     total += (size_t)cf->epochs * res->d.n_tr * flop_units(&archs[res->runs[k].size]);
-  hop_progress_start(&pg, stderr, label, total);
-  int st = HOP_OK;
-  for (size_t k = 0; k < res->n_runs && !st; k++)
-    st = train_one(cli, cf, &res->d, &res->runs[k], &pg, label, sizeof label);
-  snprintf(label, sizeof label, "training");
+  hop_progress_start(&pg, stderr, "training", total);
+  hop_jobs *q = hop_jobs_new(res->n_runs, sizeof(net_run));
+  int st = q ? HOP_OK : hop_error_code();
+  if (q) hop_jobs_set_codec(q, &enc_codec);
+  for (size_t k = 0; k < res->n_runs && !st; k++) st = hop_jobs_push(q, &res->runs[k]);
+  if (!st) st = hop_jobs_run(q, train_job, &(train_ctx){cli, cf, &res->d, &pg}, (int)cli->threads);
+  for (size_t k = 0; q && k < hop_jobs_count(q); k++) /* the records own their weights now */
+    memcpy(&res->runs[k], hop_jobs_at(q, k), sizeof res->runs[k]);
+  hop_jobs_free(q);
   hop_progress_end(&pg);
+  for (size_t k = 0; k < res->n_runs && !st; k++) st = write_weights(cli, &res->runs[k]);
   if (st) return st;
   hop_file *f =
       hop_file_open(cli->out, "training.csv", "size,seed,epoch,loss,train_acc,val_acc,kept");
@@ -409,7 +449,7 @@ static int features(const hop_cli *cli, const config *cf, const data *d, net_run
   hop_cnn *net = load_weights(cli, cf, d, run, &rec);
   if (!net) return hop_error_code();
   /* reused weights go into this run's directory too, which replaces --out whole */
-  if (cf->reuse && save_weights(cli, net, rec, run)) {
+  if (cf->reuse && (encode_weights(net, rec, run) || write_weights(cli, run))) {
     hop_cnn_free(net);
     return hop_error_code();
   }
