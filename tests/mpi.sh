@@ -6,7 +6,8 @@
 #      (the .txt files are the manifest, which records the ranks and hosts, and timings);
 #   2. failures end every rank, under a timeout, with the plain run's exit status and
 #      message, the previous result directory intact and no staging directory left:
-#      a data error on one rank only, a job error on a worker, SIGTERM to mpirun mid-run.
+#      a data error on one rank only, a job error on a worker, SIGTERM to mpirun mid-run,
+#      SIGKILL to one rank mid-run.
 # Usage: sh tests/mpi.sh PLAIN_BUILD MPI_BUILD EXPERIMENT...
 # Open MPI refuses to run as root unless told; the test tells it (its documented
 # environment variables), users' commands need nothing.
@@ -102,6 +103,27 @@ else
   sleep 1
   if [ $rc -ne 0 ] && intact && ! pgrep -f "$mpi/capacity" > /dev/null; then ok
   else bad "SIGTERM: exit $rc, intact: $(intact && echo yes || echo no)"; fi
+fi
+
+# a rank killed outright (SIGKILL to rank 2): mpirun ends the others and fails visibly
+prev
+mpirun -n 3 "$mpi/capacity" --threads 1 --out "$tmp/keep" --force > "$tmp/got" 2>&1 &
+pid=$!
+sleep 4
+victim=""
+for p in $(pgrep -f "$mpi/capacity"); do
+  tr '\0' '\n' < "/proc/$p/environ" 2> /dev/null | grep -qx "OMPI_COMM_WORLD_RANK=2" && victim=$p
+done
+[ -n "$victim" ] && kill -KILL "$victim"
+i=0
+while kill -0 $pid 2> /dev/null && [ $i -lt 60 ]; do sleep 1; i=$((i + 1)); done
+if kill -0 $pid 2> /dev/null; then
+  bad "SIGKILL of rank 2: mpirun still runs after 60 s"; kill -KILL $pid
+else
+  wait $pid; rc=$?
+  sleep 1
+  if [ -n "$victim" ] && [ $rc -ne 0 ] && intact && ! pgrep -f "$mpi/capacity" > /dev/null; then ok
+  else bad "SIGKILL of rank 2 (pid '$victim'): exit $rc, intact: $(intact && echo yes || echo no)"; fi
 fi
 
 echo "mpi: $pass passed, $fail failed"
