@@ -22,18 +22,20 @@
  *   6. the stages in order; the first failure prints "NAME: STAGE: reason" and exits
  *      HOP_EXIT_RUN, and the staging directory is removed (the previous result
  *      directory stays as it was);
- *   7. claims.csv (from x->claims), then manifest.txt, which swaps the finished
+ *   7. jobs.txt, claims.csv (from x->claims), then manifest.txt, which swaps the finished
  *      directory into place; desc->report(x) prints the run's one-line summary;
  *   8. desc->free(x) releases what the stages allocated, in every case.
  *
  * Exit statuses only through HOP_EXIT_* (hop_cli.h). The results struct is allocated
  * (zeroed) by the frame, never static, so that any stage could run as a job.
  *
- * Where a distributed backend hooks in (the scale-out issue): hop_exp_main is where a
- * process starts and ends, hop_exp_writer() says whether this process writes files
- * (the staging directory, CSVs, claims, manifest), and the one failure path (step 6)
- * is where an error on one process must end all of them with the same status and
- * message. Today there is one process, and it writes. */
+ * Under MPI (hop_par.h) every rank runs this same frame: the threads per rank default to
+ * the host's cores over its ranks; steps 3, 3b, 5 and every stage end in an agreement
+ * (hop_par_agree), so an error on any rank ends all of them with the same status and
+ * message; only the writer (hop_exp_writer: rank 0) stages --out and writes, the others'
+ * files go to a sink; an error one rank meets alone inside a stage ends every rank
+ * (hop_par_abort). The manifest records the ranks and hosts, and each stage's jobs
+ * (their seconds, each job's in jobs.txt). */
 #ifndef HOP_EXP_H
 #define HOP_EXP_H
 
