@@ -91,43 +91,40 @@ w=$(grep -c "injected" "$tmp/want"); g=$(grep -c "injected" "$tmp/got")
 if [ $rc -eq $want ] && [ $rc -eq 1 ] && [ "$w" = 1 ] && [ "$g" = 1 ] && intact; then ok
 else bad "a job error on rank 1: exit $rc (want $want): $(grep -v WARNING "$tmp/got" | head -3)"; fi
 
-# SIGTERM to mpirun mid-run: ends every rank, the previous result intact, nothing staged
-prev
-mpirun -n 3 "$mpi/capacity" --threads 1 --out "$tmp/keep" --force > "$tmp/got" 2>&1 &
-pid=$!
-sleep 4
-kill -TERM $pid
-i=0
-while kill -0 $pid 2> /dev/null && [ $i -lt 60 ]; do sleep 1; i=$((i + 1)); done
-if kill -0 $pid 2> /dev/null; then
-  bad "SIGTERM: mpirun still runs after 60 s"; kill -KILL $pid
-else
+# A full capacity run under mpirun in the background, over the previous result ($pid).
+start_long() {
+  prev
+  mpirun -n 3 "$mpi/capacity" --threads 1 --out "$tmp/keep" --force > "$tmp/got" 2>&1 &
+  pid=$!
+  sleep 4
+}
+# Wait up to 60 s for it to end: $result is "ok" when it failed (status $rc), every rank is
+# gone, the previous result is intact and nothing is staged; "hung" if it had to be killed.
+finish_long() {
+  i=0 result=""
+  while kill -0 $pid 2> /dev/null && [ $i -lt 60 ]; do sleep 1; i=$((i + 1)); done
+  if kill -0 $pid 2> /dev/null; then kill -KILL $pid; rc=-1 result=hung; return; fi
   wait $pid; rc=$?
   sleep 1
-  if [ $rc -ne 0 ] && intact && ! pgrep -f "$mpi/capacity" > /dev/null; then ok
-  else bad "SIGTERM: exit $rc, intact: $(intact && echo yes || echo no)"; fi
-fi
+  if [ $rc -ne 0 ] && intact && ! pgrep -f "$mpi/capacity" > /dev/null; then result=ok; fi
+}
+said() { echo "${result:-exit $rc, intact: $(intact && echo yes || echo no)}"; }
+
+# SIGTERM to mpirun mid-run: ends every rank, the previous result intact, nothing staged
+start_long
+kill -TERM $pid
+finish_long
+[ "$result" = ok ] && ok || bad "SIGTERM to mpirun: $(said)"
 
 # a rank killed outright (SIGKILL to rank 2): mpirun ends the others and fails visibly
-prev
-mpirun -n 3 "$mpi/capacity" --threads 1 --out "$tmp/keep" --force > "$tmp/got" 2>&1 &
-pid=$!
-sleep 4
+start_long
 victim=""
 for p in $(pgrep -f "$mpi/capacity"); do
   tr '\0' '\n' < "/proc/$p/environ" 2> /dev/null | grep -qx "OMPI_COMM_WORLD_RANK=2" && victim=$p
 done
 [ -n "$victim" ] && kill -KILL "$victim"
-i=0
-while kill -0 $pid 2> /dev/null && [ $i -lt 60 ]; do sleep 1; i=$((i + 1)); done
-if kill -0 $pid 2> /dev/null; then
-  bad "SIGKILL of rank 2: mpirun still runs after 60 s"; kill -KILL $pid
-else
-  wait $pid; rc=$?
-  sleep 1
-  if [ -n "$victim" ] && [ $rc -ne 0 ] && intact && ! pgrep -f "$mpi/capacity" > /dev/null; then ok
-  else bad "SIGKILL of rank 2 (pid '$victim'): exit $rc, intact: $(intact && echo yes || echo no)"; fi
-fi
+finish_long
+[ -n "$victim" ] && [ "$result" = ok ] && ok || bad "SIGKILL of rank 2 (pid '$victim'): $(said)"
 
 echo "mpi: $pass passed, $fail failed"
 [ $fail -eq 0 ]
