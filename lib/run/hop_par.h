@@ -19,9 +19,12 @@
  *     rank after load, a failed job on any rank) is agreed (hop_par_agree): every rank
  *     takes the status and message of the lowest failing rank and ends the same way;
  *     an error met by one rank alone in the middle of a stage prints its message on that
- *     rank's own stderr and ends every rank (hop_par_abort), rank 0 removing its staging
- *     directory first; a rank killed outright makes mpirun end the others, and rank 0's
- *     signal handler (hop_file.h) removes the staging directory.
+ *     rank's own stderr and ends every rank (hop_par_abort; rank 0 removes its staging
+ *     directory first when the error is its own); a rank killed outright makes mpirun
+ *     end the others. Where mpirun ends rank 0 (another rank's abort, a killed rank,
+ *     SIGTERM to mpirun), Open MPI 4.1 sends SIGKILL milliseconds after SIGTERM, often
+ *     before rank 0's signal handler (hop_file.h) has removed the staging directory; it
+ *     stays hidden, unlocked, and the next run beside it on that host removes it.
  *
  * In the plain build every function is trivial: rank 0 of 1. */
 #ifndef HOP_PAR_H
