@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "hop_error.h"
 #include "hop_claims.h"
@@ -197,6 +198,52 @@ Test(out, a_signal_removes_the_staging_directory_and_keeps_its_exit_status) {
   cr_assert(file_exists(p), "and leaves the previous run");
 }
 
+static void pause_ms(long ms) {
+  struct timespec t = {ms / 1000, ms % 1000 * 1000000};
+  nanosleep(&t, NULL);
+}
+
+/* 1 when path is gone within about 3 s. */
+static int gone_soon(const char *path) {
+  for (int k = 0; k < 300 && file_exists(path); k++) pause_ms(10);
+  return !file_exists(path);
+}
+
+/* A run killed outright (no handler runs) is cleaned up by its watcher, the previous
+ * run intact; a run that committed and then died loses nothing to it. */
+Test(out, a_run_killed_outright_is_removed_by_its_watcher) {
+  char fin[256], p[300];
+  snprintf(fin, sizeof fin, "%s/kill", dir);
+  hop_file_mkdirs(fin);
+  file_write(dir, "kill/manifest.txt", "experiment: t\n", 14, p, sizeof p);
+  char stage[300] = "";
+  pid_t pid = live_run(fin, "part.csv", stage, sizeof stage);
+  cr_assert(file_exists(stage), "%s", stage);
+  kill(pid, SIGKILL);
+  int status;
+  waitpid(pid, &status, 0);
+  cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+  cr_assert(gone_soon(stage), "the watcher removes the staging directory of a killed run");
+  cr_assert(file_exists(p), "and leaves the previous run");
+
+  pid = fork();
+  cr_assert(pid >= 0);
+  if (pid == 0) {
+    const char *st;
+    if (hop_file_stage_begin(fin, "t", 0, &st)) _exit(10);
+    hop_file *f = hop_file_open(st, "manifest.txt", NULL);
+    hop_file_printf(f, "experiment: t\nnew\n");
+    if (hop_file_close(f) || hop_file_stage_commit()) _exit(11);
+    raise(SIGKILL);
+  }
+  waitpid(pid, &status, 0);
+  cr_assert(WIFSIGNALED(status), "status %d", status);
+  pause_ms(500); /* the watcher has woken and looked by now */
+  char text[64] = "";
+  file_read(p, text, sizeof text);
+  cr_assert_str_eq(text, "experiment: t\nnew\n", "the committed run stays");
+}
+
 /* --out replaces only what is ours: a missing or empty directory, or a result of the
  * same program; anything else is refused, or with force kept aside under a visible name. */
 Test(out, only_our_own_directories_are_replaced) {
@@ -271,7 +318,7 @@ Test(out, a_live_run_is_known_by_its_lock_and_never_swept) {
   int status;
   waitpid(pid, &status, 0);
   cr_assert(kept, "a live run's staging directory is kept: %s", renamed);
-  cr_assert(file_exists(renamed), "SIGKILL leaves it (no cleanup ran)");
+  cr_assert(file_exists(renamed), "SIGKILL leaves it (its watcher knows only its first name)");
   cr_assert_eq(hop_file_stage_begin(other, "t", 0, &mine), HOP_OK, "%s", hop_error_message());
   hop_file_stage_abort();
   cr_assert(!file_exists(renamed), "a dead run's staging directory is removed by the next run");

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 struct hop_file {
@@ -173,6 +175,9 @@ static struct {
   char kept[PATH_MAX + 32]; /* where a --force commit kept what it replaced ("" if nothing) */
 } run;
 
+/* The lock file of a staging directory (below, "liveness"). */
+#define LOCK_NAME ".lock"
+
 /* Remove a directory tree with async-signal-safe calls (open, getdents64, unlinkat,
  * close): usable from a signal handler. Depth is limited; what is left stays under
  * the hidden staging name. */
@@ -187,10 +192,12 @@ static void remove_tree_at(int parent, const char *name, int depth) {
     for (ssize_t off = 0; off < n;) {
       struct dirent64 *d = (struct dirent64 *)(buf + off);
       off += d->d_reclen;
-      if (strcmp(d->d_name, ".") && strcmp(d->d_name, ".."))
+      if (strcmp(d->d_name, ".") && strcmp(d->d_name, "..") &&
+          (depth || strcmp(d->d_name, LOCK_NAME)))
         remove_tree_at(fd, d->d_name, depth + 1);
     }
   }
+  unlinkat(fd, LOCK_NAME, 0); /* last: a removal cut short stays known by its lock */
   close(fd);
   unlinkat(parent, name, AT_REMOVEDIR);
 }
@@ -208,10 +215,25 @@ static void on_signal(int sig) {
   raise(sig);
 }
 
-/* The staging directory is gone (committed or removed): its lock goes too. */
+static int watch_fd = -1;    /* the watcher's pipe (below), while a staging directory is open */
+static pid_t watch_pid = -1; /* and the watcher */
+
+/* The staging directory is gone (committed or removed): its lock goes too, and its
+ * watcher, told by EOF, finds nothing to do. */
 static void unlock(void) {
   if (run.locked) close(run.lock);
   run.locked = 0;
+  if (watch_fd >= 0) close(watch_fd);
+  watch_fd = -1;
+  /* it exits at once; reaped here, waited for 0.2 s at most (a forked child of ours may
+   * still hold the pipe) */
+  const struct timespec ms = {0, 1000000};
+  for (int k = 0; watch_pid > 0 && k < 200; k++) {
+    pid_t r = waitpid(watch_pid, NULL, WNOHANG);
+    if (r == watch_pid || (r < 0 && errno != EINTR)) break;
+    nanosleep(&ms, NULL);
+  }
+  watch_pid = -1;
 }
 
 static void at_exit(void) {
@@ -227,7 +249,6 @@ static void at_exit(void) {
  * ".lock" exists (it is locked under ".lock.new", then renamed), so whoever finds
  * ".lock" finds it locked while the run lives; the kernel drops the lock when the run
  * ends, however it ends. */
-#define LOCK_NAME ".lock"
 
 static int lock_fd(int fd) {
   struct flock l = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
@@ -236,6 +257,59 @@ static int lock_fd(int fd) {
   if (errno != EINVAL) return -1;
 #endif
   return fcntl(fd, F_SETLK, &l);
+}
+
+/* ---- the watcher: removal after a death no handler sees -------------------------- */
+
+/* A run killed outright (SIGKILL; mpirun sends it milliseconds after SIGTERM, before the
+ * handler is done) cannot clean up, so begin starts a watcher: a child process in a
+ * session of its own (signals to the run's process group miss it), with every descriptor
+ * closed but the read end of a pipe whose write end only the run holds. When that end
+ * reads EOF the run has closed it (committed or removed, then nothing is left to do) or
+ * died. The watcher then removes the staging directory under the same rule as the sweep
+ * of stale ones: only when its lock file is there and its lock can be taken, which it can
+ * once the run's descriptors are closed (tried for up to 2 s). A result directory has no
+ * lock file, so what a commit swapped in or out is never touched. It calls only
+ * async-signal-safe functions, as a child of a threaded process must. */
+static void watcher(int rd, const char *stage) {
+  setsid();
+  signal(SIGINT, SIG_IGN), signal(SIGHUP, SIG_IGN), signal(SIGPIPE, SIG_IGN);
+  if (close_range(0, (unsigned)rd - 1, 0) || close_range((unsigned)rd + 1, ~0u, 0))
+    for (int fd = 0; fd < 1024; fd++)
+      if (fd != rd) close(fd);
+  char c;
+  while (read(rd, &c, 1) != 0 && errno == EINTR) continue;
+  char lock[PATH_MAX + 16];
+  size_t n = strlen(stage);
+  if (n + sizeof "/" LOCK_NAME > sizeof lock) _exit(0);
+  memcpy(lock, stage, n), memcpy(lock + n, "/" LOCK_NAME, sizeof "/" LOCK_NAME);
+  int fd = open(lock, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) _exit(0); /* committed, removed, or no lock file: nothing of a dead run */
+  struct stat st;
+  const struct timespec pause = {0, 10000000};
+  for (int k = 0; k < 200 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode); k++) {
+    if (lock_fd(fd) == 0) {
+      remove_tree(stage);
+      break;
+    }
+    nanosleep(&pause, NULL);
+  }
+  _exit(0);
+}
+
+/* Start the watcher of run.stage (best effort: without one, the next run's sweep still
+ * removes what a killed run left). */
+static void watch(void) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC)) return;
+  pid_t pid = fork();
+  if (pid == 0) watcher(fds[0], run.stage);
+  close(fds[0]);
+  if (pid < 0) {
+    close(fds[1]);
+    return;
+  }
+  watch_fd = fds[1], watch_pid = pid;
 }
 
 /* This host's name, reduced to [A-Za-z0-9-] (at most 32 bytes), for staging names. */
@@ -439,6 +513,7 @@ int hop_file_stage_begin(const char *final_dir, const char *owner, int force, co
   run.force = force;
   run.active = 1;
   install_handlers();
+  watch();
   *stage = run.stage;
   return HOP_OK;
 }

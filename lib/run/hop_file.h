@@ -57,16 +57,20 @@ int hop_file_finish(hop_file *const *f, size_t n, int status);
  * Liveness: the run holds a lock (an open-file-description fcntl lock) on the staging
  * directory's .lock file for its whole life; the kernel drops it when the process ends,
  * however it ends. Begin removes the staging directories of this host whose lock nobody
- * holds (runs killed outright); one with no lock file, of another host, or whose lock
- * cannot be tested is kept (never delete in doubt). This holds across PID namespaces
- * (containers) on one kernel. On NFS, fcntl locks are shared between clients when the
- * mount has locking (NFSv4, or v3 with lockd; not under "nolock"), which is why another
- * host's directories are never removed: a dead remote run's directory stays hidden until
- * removed by hand.
+ * holds (runs killed together with their watcher, below); one with no lock file, of
+ * another host, or whose lock cannot be tested is kept (never delete in doubt). This
+ * holds across PID namespaces (containers) on one kernel. On NFS, fcntl locks are
+ * shared between clients when the mount has locking (NFSv4, or v3 with lockd; not under
+ * "nolock"), which is why another host's directories are never removed: a dead remote
+ * run's directory stays hidden until removed by hand.
  *
  * Begin also arranges that the staging directory is removed at exit and on SIGINT,
  * SIGTERM, SIGHUP, SIGPIPE, SIGXCPU and SIGXFSZ (after which the signal's default action
- * gives the conventional exit status; a signal the caller ignores stays ignored).
+ * gives the conventional exit status; a signal the caller ignores stays ignored), and
+ * when the process is killed outright (SIGKILL, which mpirun sends milliseconds after
+ * SIGTERM): a watcher, a child process in a session of its own, waits for the run's end
+ * on a pipe and removes the staging directory if its lock file is there and its lock is
+ * free. The lock file is removed last, so a removal cut short is still known as a run's.
  * *stage receives the staging path (valid until commit). */
 int hop_file_stage_begin(const char *final_dir, const char *owner, int force, const char **stage);
 /* Move the finished staging directory into place of DIR. */

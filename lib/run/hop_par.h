@@ -23,8 +23,8 @@
  *     directory first when the error is its own); a rank killed outright makes mpirun
  *     end the others. Where mpirun ends rank 0 (another rank's abort, a killed rank,
  *     SIGTERM to mpirun), Open MPI 4.1 sends SIGKILL milliseconds after SIGTERM, often
- *     before rank 0's signal handler (hop_file.h) has removed the staging directory; it
- *     stays hidden, unlocked, and the next run beside it on that host removes it.
+ *     before rank 0's signal handler has removed the staging directory; the staging
+ *     directory's watcher (hop_file.h) removes it then.
  *
  * In the plain build every function is trivial: rank 0 of 1. */
 #ifndef HOP_PAR_H
