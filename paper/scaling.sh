@@ -11,7 +11,8 @@
 # time) runs on every rank and does not shrink with K. A batch's jobs go, in push order,
 # `threads` at a time, to whichever rank is free first (rank 0 computes too); a rank's
 # batch takes as long as its longest job (its threads run the jobs side by side); every
-# hand-out costs LATENCY seconds (default 0.0002, the order of `make bench`'s round trip).
+# hand-out costs LATENCY seconds (default 0.00001: twice the 3-6 us round trip `make
+# bench` measured between two ranks on one idle host; a network between hosts adds its own).
 # At K = 1 (one process, no MPI) the threads take the jobs one at a time instead.
 # Sending the records back and to every rank is not counted. The paper scale is not run:
 # its work ratio to the default (the programs' own --estimate, in core-hours) r brackets it
@@ -23,7 +24,7 @@ set -eu
 bin=""
 if [ "${1:-}" = "-b" ]; then bin=$2; shift 2; fi
 [ $# -gt 0 ] || { echo "usage: sh paper/scaling.sh [-b BIN_DIR] MANIFEST..." >&2; exit 2; }
-LATENCY=${LATENCY:-0.0002}
+LATENCY=${LATENCY:-0.00001}
 core_hours() { sed -n 's/.*(\([0-9.e+-]*\) core-hours).*/\1/p' | head -1; }
 printf '| experiment | scale | K = 1 | 2 | 8 | 64 | 512 | outside jobs | longest job |\n'
 printf '|---|---|---|---|---|---|---|---|---|\n'
@@ -55,23 +56,29 @@ for m in "$@"; do
       for (r = 0; r < bt[b]; r++) if (free[r] > end) end = free[r]
       return end
     }
-    # the dispatcher: K ranks, batches of t jobs of durations d[1..n] (times stretch)
-    function sim(b, K, reps, stretch,   free, r, i, j, best, take, mx, n, total, end) {
+    # the dispatcher: K ranks, batches of t jobs of durations d[1..n] (times stretch). The
+    # ranks are alike, so only their free times matter: a min-heap h[1..K] of them, the
+    # first free rank at its top takes the next hand-out.
+    function sim(b, K, reps, stretch,   h, r, i, j, take, mx, n, total, end, c, x) {
       if (K == 1) return one(b, reps, stretch)
       n = nj[b]; total = n * reps
-      for (r = 0; r < K; r++) free[r] = 0
+      for (r = 1; r <= K; r++) h[r] = 0
       i = 0
       while (i < total) {
-        best = 0
-        for (r = 1; r < K; r++) if (free[r] < free[best]) best = r
         take = bt[b]; if (take > total - i) take = total - i
         mx = 0
         for (j = 0; j < take; j++) { x = dur[b, (i + j) % n + 1] * stretch; if (x > mx) mx = x }
-        free[best] += mx + lat
+        h[1] += mx + lat
+        r = 1 # sift the new free time down
+        while (2 * r <= K) {
+          c = 2 * r; if (c < K && h[c + 1] < h[c]) c++
+          if (h[c] >= h[r]) break
+          x = h[c]; h[c] = h[r]; h[r] = x; r = c
+        }
         i += take
       }
       end = 0
-      for (r = 0; r < K; r++) if (free[r] > end) end = free[r]
+      for (r = 1; r <= K; r++) if (h[r] > end) end = h[r]
       return end
     }
     /^stage seconds: / {

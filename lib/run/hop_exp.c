@@ -110,10 +110,10 @@ static void record_stage(hop_exp *x, double seconds, size_t *batches_seen) {
   for (; *batches_seen < n; (*batches_seen)++) {
     const hop_jobs_batch *j = &b[*batches_seen];
     int ok = append(&x->jobs_text, &x->jobs_len, &x->jobs_cap,
-                    "jobs: stage=%s; n=%zu; wall=%.3f; threads=%d; seconds=", x->stage, j->n,
+                    "jobs: stage=%s; n=%zu; wall=%.6f; threads=%d; seconds=", x->stage, j->n,
                     j->wall, j->threads);
     for (size_t k = 0; ok && k < j->n; k++) {
-      ok = append(&x->jobs_text, &x->jobs_len, &x->jobs_cap, "%s%.3f", k ? "," : "", j->seconds[k]);
+      ok = append(&x->jobs_text, &x->jobs_len, &x->jobs_cap, "%s%.3g", k ? "," : "", j->seconds[k]);
       sum += j->seconds[k], longest = j->seconds[k] > longest ? j->seconds[k] : longest;
     }
     if (ok) append(&x->jobs_text, &x->jobs_len, &x->jobs_cap, "\n");
