@@ -259,6 +259,23 @@ static int lock_fd(int fd) {
   return fcntl(fd, F_SETLK, &l);
 }
 
+/* Remove the staging directory stage if its lock file is there and its lock is free (its
+ * run is dead): 1 when removed, 0 when the lock is held or cannot be tested, -1 when there
+ * is no lock file (committed, removed, or not a run's: kept). Async-signal-safe. */
+static int remove_if_dead(const char *stage) {
+  char lock[PATH_MAX + 16];
+  size_t n = strlen(stage);
+  if (n + sizeof "/" LOCK_NAME > sizeof lock) return -1;
+  memcpy(lock, stage, n), memcpy(lock + n, "/" LOCK_NAME, sizeof "/" LOCK_NAME);
+  int fd = open(lock, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return -1;
+  struct stat st;
+  int r = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? lock_fd(fd) == 0 : -1;
+  if (r == 1) remove_tree(stage);
+  close(fd); /* the lock, if taken, goes with it */
+  return r;
+}
+
 /* ---- the watcher: removal after a death no handler sees -------------------------- */
 
 /* A run killed outright (SIGKILL; mpirun sends it milliseconds after SIGTERM, before the
@@ -279,21 +296,8 @@ static void watcher(int rd, const char *stage) {
       if (fd != rd) close(fd);
   char c;
   while (read(rd, &c, 1) != 0 && errno == EINTR) continue;
-  char lock[PATH_MAX + 16];
-  size_t n = strlen(stage);
-  if (n + sizeof "/" LOCK_NAME > sizeof lock) _exit(0);
-  memcpy(lock, stage, n), memcpy(lock + n, "/" LOCK_NAME, sizeof "/" LOCK_NAME);
-  int fd = open(lock, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) _exit(0); /* committed, removed, or no lock file: nothing of a dead run */
-  struct stat st;
   const struct timespec pause = {0, 10000000};
-  for (int k = 0; k < 200 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode); k++) {
-    if (lock_fd(fd) == 0) {
-      remove_tree(stage);
-      break;
-    }
-    nanosleep(&pause, NULL);
-  }
+  for (int k = 0; k < 200 && remove_if_dead(stage) == 0; k++) nanosleep(&pause, NULL);
   _exit(0);
 }
 
@@ -341,20 +345,15 @@ static int own_name(const char *tag, const char *prefix) {
 static void remove_stale(const char *parent, const char *host) {
   DIR *d = opendir(parent);
   if (!d) return;
-  char path[PATH_MAX], lock[PATH_MAX + 8], prefix[64];
+  char path[PATH_MAX], prefix[64];
   snprintf(prefix, sizeof prefix, ".staging-%s-", host);
   struct dirent *e;
   while ((e = readdir(d))) {
     const char *tag = strstr(e->d_name, ".staging-");
     if (e->d_name[0] != '.' || !tag || tag == e->d_name) continue;
     if (!own_name(tag, prefix)) continue; /* another host's, or an old name */
-    if (snprintf(path, sizeof path, "%s/%s", parent, e->d_name) >= (int)sizeof path) continue;
-    snprintf(lock, sizeof lock, "%s/" LOCK_NAME, path);
-    int fd = open(lock, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) continue;
-    struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && lock_fd(fd) == 0) remove_tree(path);
-    close(fd); /* the lock, if taken, goes with it */
+    if (snprintf(path, sizeof path, "%s/%s", parent, e->d_name) < (int)sizeof path)
+      remove_if_dead(path);
   }
   closedir(d);
 }
