@@ -456,6 +456,10 @@ static int make_stage(const char *parent, const char *base, const char *host) {
   if (!mkdtemp(run.stage))
     HOP_ERROR(HOP_EIO, "cannot write in '%s' (the staging directory of '%s/%s'): %s", parent,
               parent, base, strerror(errno));
+  /* the watcher first: forked after the lock, it would hold a copy of the lock's open file
+   * until it ran, and a run killed meanwhile would look alive to the sweep (seen under
+   * ASan, where the watcher was not yet scheduled) */
+  watch();
   char fresh[PATH_MAX + 16], lock[PATH_MAX + 16];
   snprintf(fresh, sizeof fresh, "%s/" LOCK_NAME ".new", run.stage);
   snprintf(lock, sizeof lock, "%s/" LOCK_NAME, run.stage);
@@ -464,6 +468,7 @@ static int make_stage(const char *parent, const char *base, const char *host) {
     int e = errno;
     if (fd >= 0) close(fd);
     remove_tree(run.stage);
+    unlock(); /* the watcher, which finds nothing */
     HOP_ERROR(HOP_EIO, "cannot lock the staging directory '%s': %s", run.stage, strerror(e));
   }
   run.lock = fd, run.locked = 1; /* held, open, until the run ends */
@@ -512,7 +517,6 @@ int hop_file_stage_begin(const char *final_dir, const char *owner, int force, co
   run.force = force;
   run.active = 1;
   install_handlers();
-  watch();
   *stage = run.stage;
   return HOP_OK;
 }
