@@ -29,7 +29,12 @@
  * log-log slope of P_all over small N falls short of n - 1 unless the ln N is put back:
  * fitted on P and on P ln N. Exponential: Demircigil et al. retrieve exp(alpha N)
  * patterns from rho N flipped bits when alpha < I(1 - 2 rho)/2, I(x) = ((1+x) ln(1+x) +
- * (1-x) ln(1-x))/2; rho -> 0 gives ln 2 / 2 (2^(N/2)). Fit ln P = a + b N.
+ * (1-x) ln(1-x))/2; rho -> 0 gives ln 2 / 2 (2^(N/2)). Fit ln P = a + b N. With
+ * --exp0-max-n (16 under --scale paper) the sizes up to it also start from the stored
+ * pattern itself (rho = 0), where the bound is ln 2 / 2 exactly (claim C4-rho0). Those
+ * loads run far past the capacity before retrieval fails (the last load was 10,512,
+ * 27,276 and 125,351 at N = 12, 14, 16 here, about e^(0.62 N); the estimate uses this),
+ * so larger N is left out: N = 20 would pass --p-max 10^6.
  * Simplicial: N = 100 and C(N,2) = 4950 weights split over edges, triangles and
  * tetrahedra (random subsets), and a diluted budget of 2475 edges or triangles.
  * Outputs (results/capacity_dense/): dense_retrieval.csv, dense_capacity.csv,
@@ -66,7 +71,7 @@ static const double thresholds[N_THR] = {0.9, 0.95, 0.99}; /* the classical part
 
 typedef struct {
   hop_cli_numbers orders, sizes[3], exp_sizes, flips, exp_flips;
-  long trials, samples, max_sweeps, p_max, sx_n, sx_seeds;
+  long trials, samples, max_sweeps, p_max, sx_n, sx_seeds, exp0_max_n;
   double growth;
 } config;
 
@@ -198,11 +203,21 @@ static int run_dense(void *job, size_t index, int thread, void *ctx) {
   return st;
 }
 
-static double entropy_i(double x) { return 0.5 * ((1 + x) * log1p(x) + (1 - x) * log1p(-x)); }
+static double entropy_i(double x) { /* (1 - x) ln(1 - x) -> 0 as x -> 1 (rho = 0) */
+  return 0.5 * ((1 + x) * log1p(x) + (x < 1 ? (1 - x) * log1p(-x) : 0));
+}
 
-/* The dense jobs: every order n at its sizes and flips, then the exponential network. */
+/* The exponential network's sizes also run from the stored pattern itself (rho = 0). */
+static size_t exp0_count(const config *cf) {
+  size_t k = 0;
+  while (k < cf->exp_sizes.n && cf->exp_sizes.v[k] <= (double)cf->exp0_max_n) k++;
+  return k;
+}
+
+/* The dense jobs: every order n at its sizes and flips, then the exponential network,
+ * then its rho = 0 runs (--exp0-max-n). */
 static hop_jobs *dense_queue(const config *cf) {
-  size_t total = cf->exp_sizes.n * cf->exp_flips.n;
+  size_t total = cf->exp_sizes.n * cf->exp_flips.n + exp0_count(cf);
   for (size_t o = 0; o < cf->orders.n; o++)
     total += cf->sizes[(int)cf->orders.v[o] - 2].n * cf->flips.n;
   hop_jobs *q = hop_jobs_new(total, sizeof(dense_job));
@@ -221,6 +236,10 @@ static hop_jobs *dense_queue(const config *cf) {
                                          .n = (size_t)cf->exp_sizes.v[s],
                                          .flip = cf->exp_flips.v[fl],
                                          .part = 1});
+  for (size_t s = 0; s < exp0_count(cf) && !st; s++)
+    st = hop_jobs_push(
+        q,
+        &(dense_job){.f = {HOP_DAM_EXP, 0}, .n = (size_t)cf->exp_sizes.v[s], .flip = 0, .part = 1});
   if (st) hop_jobs_free(q);
   return st ? NULL : q;
 }
@@ -329,20 +348,36 @@ static void claims_c4(hop_exp *x, double rho, double bound, const hop_math_fit *
                   bound);
 }
 
+/* C4 at rho = 0 (--exp0-max-n; --scale paper): starting from the stored pattern itself,
+ * Demircigil et al.'s bound is ln 2 / 2, the value the source's 2^(N/2) names. */
+static void claim_c4_rho0(hop_exp *x, const hop_math_fit *fa) {
+  const config *cf = x->cfg;
+  char desc[300];
+  snprintf(desc, sizeof desc,
+           "exponential F from the stored pattern itself (rho = 0), N = %g..%g, overlap >= "
+           "0.99: ln P_all grows at least at Demircigil et al.'s ln 2 / 2",
+           cf->exp_sizes.v[0], cf->exp_sizes.v[exp0_count(cf) - 1]);
+  hop_claims_addf(x->claims, "C4-rho0", desc, "b >= 0.347", "b + 2 SE >= 0.347",
+                  hop_claims_at_least(fa->b + 2 * fa->se_b, log(2) / 2),
+                  "%.3f +- %.3f over %zu sizes", fa->b, fa->se_b, fa->n);
+}
+
 /* C4: ln P = a + b N for the exponential network (dense_fits.csv), claims at the first
  * flip and the primary threshold. */
 static void fits_c4(hop_exp *x, hop_jobs *q, hop_file *f) {
   const config *cf = x->cfg;
-  for (size_t fl = 0; fl < cf->exp_flips.n; fl++)
+  size_t nfl = cf->exp_flips.n + (exp0_count(cf) > 0); /* the rho = 0 runs last */
+  for (size_t fl = 0; fl < nfl; fl++)
     for (int t = 0; t < N_THR; t++) {
+      double rho = fl < cf->exp_flips.n ? cf->exp_flips.v[fl] : 0;
       double nx[64], yh[64], ya[64];
       size_t m = 0;
       for (size_t k = 0; k < hop_jobs_count(q) && m < 64; k++) {
         const dense_job *j = hop_jobs_at(q, k);
-        if (j->f.kind != HOP_DAM_EXP || j->flip != cf->exp_flips.v[fl]) continue;
+        if (j->f.kind != HOP_DAM_EXP || j->flip != rho) continue;
         nx[m] = (double)j->n, yh[m] = log(j->cap_half[t]), ya[m] = log(j->cap_all[t]), m++;
       }
-      double rho = cf->exp_flips.v[fl], bound = entropy_i(1 - 2 * rho) / 2;
+      double bound = entropy_i(1 - 2 * rho) / 2;
       hop_math_fit fh, fa;
       hop_math_linear_fit(nx, yh, m, 2, &fh);
       hop_file_printf(f, "exp,%g,%g,half,lnP,%.4f,%.4f,%.4f,%zu,%.4f\n", rho, thresholds[t], fh.b,
@@ -351,13 +386,15 @@ static void fits_c4(hop_exp *x, hop_jobs *q, hop_file *f) {
       hop_file_printf(f, "exp,%g,%g,all,lnP,%.4f,%.4f,%.4f,%zu,%.4f\n", rho, thresholds[t], fa.b,
                       fa.se_b, fa.a, fa.n, bound);
       if (t == N_THR - 1 && fl == 0) claims_c4(x, rho, bound, &fh, &fa);
+      if (t == N_THR - 1 && rho == 0) claim_c4_rho0(x, &fa);
     }
 }
 
 static int stage_dense(hop_exp *x) {
   const config *cf = x->cfg;
   results *res = x->res;
-  size_t units = cf->exp_sizes.n * cf->exp_flips.n + N_MIXES * cf->flips.n * (size_t)cf->sx_seeds;
+  size_t units = cf->exp_sizes.n * cf->exp_flips.n + exp0_count(cf) +
+                 N_MIXES * cf->flips.n * (size_t)cf->sx_seeds;
   for (size_t o = 0; o < cf->orders.n; o++)
     units += cf->sizes[(int)cf->orders.v[o] - 2].n * cf->flips.n;
   hop_progress_start(&res->prog, stderr, "capacity_dense", units); /* ended by stage_energy */
@@ -640,6 +677,8 @@ static double work(const void *c) {
   for (size_t i = 0; i < cf->exp_sizes.n; i++)
     w +=
         (double)cf->exp_flips.n * load_work(cf, cf->exp_sizes.v[i], pow(2, cf->exp_sizes.v[i] / 2));
+  for (size_t i = 0; i < exp0_count(cf); i++) /* rho = 0: loads end near 10512 e^(0.62 (N-12)) */
+    w += load_work(cf, cf->exp_sizes.v[i], 3504 * exp(0.62 * (cf->exp_sizes.v[i] - 12)));
   double n = (double)cf->sx_n;
   return w + N_MIXES * nf * (double)cf->sx_seeds * 0.14 * n * n * n * n;
 }
@@ -667,6 +706,9 @@ int main(int argc, char **argv) {
        "fractions of bits flipped in the starts (dense and simplicial)", "0,0.1", .quick = NULL},
       {"exp-flips", HOP_OPT_LIST, &cf.exp_flips, 0.01, 0.45,
        "flipped fractions of the exponential network (first: the claims)", "0.1", .quick = NULL},
+      {"exp0-max-n", HOP_OPT_INT, &cf.exp0_max_n, 0, 60,
+       "largest N of the exponential network also run from the stored pattern (rho = 0; 0: none)",
+       "0", .quick = NULL, .paper = "16"},
       {"trials", HOP_OPT_INT, &cf.trials, 1, 10000, "pattern sets per load P", "10", .quick = "3",
        .paper = "20"},
       {"samples", HOP_OPT_INT, &cf.samples, 1, 100000,
