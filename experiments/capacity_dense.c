@@ -207,10 +207,12 @@ static double entropy_i(double x) { /* (1 - x) ln(1 - x) -> 0 as x -> 1 (rho = 0
   return 0.5 * ((1 + x) * log1p(x) + (x < 1 ? (1 - x) * log1p(-x) : 0));
 }
 
-/* The exponential network's sizes also run from the stored pattern itself (rho = 0). */
+/* 1 when the exponential network's size N also runs from the stored pattern (rho = 0). */
+static int exp0(const config *cf, double n) { return n <= (double)cf->exp0_max_n; }
+
 static size_t exp0_count(const config *cf) {
   size_t k = 0;
-  while (k < cf->exp_sizes.n && cf->exp_sizes.v[k] <= (double)cf->exp0_max_n) k++;
+  for (size_t s = 0; s < cf->exp_sizes.n; s++) k += exp0(cf, cf->exp_sizes.v[s]);
   return k;
 }
 
@@ -236,10 +238,11 @@ static hop_jobs *dense_queue(const config *cf) {
                                          .n = (size_t)cf->exp_sizes.v[s],
                                          .flip = cf->exp_flips.v[fl],
                                          .part = 1});
-  for (size_t s = 0; s < exp0_count(cf) && !st; s++)
-    st = hop_jobs_push(
-        q,
-        &(dense_job){.f = {HOP_DAM_EXP, 0}, .n = (size_t)cf->exp_sizes.v[s], .flip = 0, .part = 1});
+  for (size_t s = 0; s < cf->exp_sizes.n && !st; s++)
+    if (exp0(cf, cf->exp_sizes.v[s]))
+      st = hop_jobs_push(
+          q, &(dense_job){
+                 .f = {HOP_DAM_EXP, 0}, .n = (size_t)cf->exp_sizes.v[s], .flip = 0, .part = 1});
   if (st) hop_jobs_free(q);
   return st ? NULL : q;
 }
@@ -354,9 +357,9 @@ static void claim_c4_rho0(hop_exp *x, const hop_math_fit *fa) {
   const config *cf = x->cfg;
   char desc[300];
   snprintf(desc, sizeof desc,
-           "exponential F from the stored pattern itself (rho = 0), N = %g..%g, overlap >= "
-           "0.99: ln P_all grows at least at Demircigil et al.'s ln 2 / 2",
-           cf->exp_sizes.v[0], cf->exp_sizes.v[exp0_count(cf) - 1]);
+           "exponential F from the stored pattern itself (rho = 0), N <= %ld, overlap >= 0.99: "
+           "ln P_all grows at least at Demircigil et al.'s ln 2 / 2",
+           cf->exp0_max_n);
   hop_claims_addf(x->claims, "C4-rho0", desc, "b >= 0.347", "b + 2 SE >= 0.347",
                   hop_claims_at_least(fa->b + 2 * fa->se_b, log(2) / 2),
                   "%.3f +- %.3f over %zu sizes", fa->b, fa->se_b, fa->n);
@@ -677,8 +680,9 @@ static double work(const void *c) {
   for (size_t i = 0; i < cf->exp_sizes.n; i++)
     w +=
         (double)cf->exp_flips.n * load_work(cf, cf->exp_sizes.v[i], pow(2, cf->exp_sizes.v[i] / 2));
-  for (size_t i = 0; i < exp0_count(cf); i++) /* rho = 0: loads end near 10512 e^(0.62 (N-12)) */
-    w += load_work(cf, cf->exp_sizes.v[i], 3504 * exp(0.62 * (cf->exp_sizes.v[i] - 12)));
+  for (size_t i = 0; i < cf->exp_sizes.n; i++) /* rho = 0: loads end near 10512 e^(0.62 (N-12)) */
+    if (exp0(cf, cf->exp_sizes.v[i]))
+      w += load_work(cf, cf->exp_sizes.v[i], 3504 * exp(0.62 * (cf->exp_sizes.v[i] - 12)));
   double n = (double)cf->sx_n;
   return w + N_MIXES * nf * (double)cf->sx_seeds * 0.14 * n * n * n * n;
 }
