@@ -37,10 +37,11 @@ static double field(const char *line, const char *key) {
   return p ? strtod(p + strlen(key), NULL) : -1;
 }
 
-/* Every job's seconds in the "jobs:" lines of path (jobs.txt) appended to *d. */
-static size_t read_jobs(FILE *f, double **d, size_t n, size_t *room) {
+/* Every job's seconds in the "jobs:" lines of f (a jobs.txt) into *d, of *room entries
+ * (grown as needed); their count. */
+static size_t read_jobs(FILE *f, double **d, size_t *room) {
   char *line = NULL;
-  size_t len = 0;
+  size_t len = 0, n = 0;
   while (*d && getline(&line, &len, f) > 0) {
     char *s = strncmp(line, "jobs: ", 6) ? NULL : strstr(line, "seconds=");
     for (char *p = s ? s + 8 : NULL, *end; p && *p && *p != '\n'; p = *end ? end + 1 : end) {
@@ -82,9 +83,9 @@ static double typical_job(const char *path, char *name, size_t cap, int *mean) {
   *mean = 0;
   f = fopen(jobs, "r");
   if (!f) return count > 0 ? (*mean = 1, total / count) : -1;
-  size_t n = 0, room = 1024;
+  size_t room = 1024;
   double *d = malloc(room * sizeof *d), med = -1;
-  n = read_jobs(f, &d, n, &room);
+  size_t n = read_jobs(f, &d, &room);
   fclose(f);
   if (d && n) {
     qsort(d, n, sizeof *d, cmp_double);

@@ -3,9 +3,8 @@
 # The MPI build against the plain one (lib/run/hop_par.h):
 #   1. every program's --quick run under mpirun with 1, 2 and 3 ranks (oversubscribed on a
 #      small machine; mhc on MNIST alone; 2 ranks only where the plain run takes over
-#      30 s) writes the same bytes
-#      as the plain run: every CSV and weights file
-#      (the .txt files are the manifest, which records the ranks and hosts, and timings);
+#      30 s) writes the same bytes as the plain run: every CSV and weights file (the .txt
+#      files are the manifest, which records the ranks and hosts, and timings);
 #   2. failures end every rank, under a timeout, with the plain run's exit status and
 #      message, the previous result directory intact and no staging directory left: a
 #      data error on one rank only, a job error on a worker, SIGTERM to mpirun mid-run,
