@@ -30,16 +30,25 @@
  * fitted on P and on P ln N. Exponential: Demircigil et al. retrieve exp(alpha N)
  * patterns from rho N flipped bits when alpha < I(1 - 2 rho)/2, I(x) = ((1+x) ln(1+x) +
  * (1-x) ln(1-x))/2; rho -> 0 gives ln 2 / 2 (2^(N/2)). Fit ln P = a + b N. With
- * --exp0-max-n (16 under --scale paper) the sizes up to it also start from the stored
- * pattern itself (rho = 0), where the bound is ln 2 / 2 exactly (claim C4-rho0). Those
- * loads run far past the capacity before retrieval fails (the last load was 10,512,
- * 27,276 and 125,351 at N = 12, 14, 16 here, about e^(0.62 N); the estimate uses this),
- * so larger N is left out: N = 20 would pass --p-max 10^6.
+ * --exp0-max-n (default 12, 16 under --scale paper) the sizes up to it also start from
+ * the stored pattern itself (rho = 0), where the bound is ln 2 / 2 exactly (claim
+ * C4-rho0). Those loads run far past the capacity before retrieval fails (the last load
+ * was 10,512, 27,276 and 125,351 at N = 12, 14, 16 here, about e^(0.62 N); the estimate
+ * uses this), so larger N is left out: N = 20 would pass --p-max 10^6. At these N we
+ * think P_all is set by near-duplicates (two of P patterns within one flip of each other,
+ * expected P^2 (N + 1) / 2^(N+1) times: 0.46 at N = 12, P = 17), not by the bound.
+ * Rectified F = x^3 (x >= 0, else 0; --rect-sizes): the same search and fits as x^3,
+ * against x^3's law (claims C3-rect-half, C3-rect-all).
  * Simplicial: N = 100 and C(N,2) = 4950 weights split over edges, triangles and
- * tetrahedra (random subsets), and a diluted budget of 2475 edges or triangles.
+ * tetrahedra (random subsets), and a diluted budget of 2475 edges or triangles. Two
+ * readings of the weights per order (--sx-norms): 1/N for every order (the source's
+ * formula, ours by default), or each order k scaled by 1/sqrt(d_k), d_k its simplices per
+ * neuron, so that every order adds the same crosstalk variance to the field. Only mixes of
+ * more than one order differ (a common factor leaves sgn(h) alone), so the second reading
+ * runs those alone: claims C5-edges+triangles-variance and C5-thirds-variance.
  * Outputs (results/capacity_dense/): dense_retrieval.csv, dense_capacity.csv,
- * dense_fits.csv, simplicial.csv, simplicial_capacity.csv, energy.csv, claims.csv,
- * manifest.txt. Command: bin/capacity_dense [--quick] [--seed N] [--threads N] (--help). */
+ * dense_fits.csv (the rectified x^3's rows last), simplicial.csv, simplicial_capacity.csv,
+ * simplicial_norms.csv, energy.csv, claims.csv, manifest.txt. Command: bin/capacity_dense [--quick] [--seed N] [--threads N] (--help). */
 #define _POSIX_C_SOURCE 200809L
 #include <gsl/gsl_fit.h>
 #include <gsl/gsl_randist.h>
@@ -70,7 +79,8 @@ enum { N_THR = 3, MAX_POINTS = 400, N_MIXES = 7 };
 static const double thresholds[N_THR] = {0.9, 0.95, 0.99}; /* the classical part's; primary last */
 
 typedef struct {
-  hop_cli_numbers orders, sizes[3], exp_sizes, flips, exp_flips;
+  hop_cli_numbers orders, sizes[3], exp_sizes, flips, exp_flips, rect_sizes;
+  hop_cli_names sx_norms;
   long trials, samples, max_sweeps, p_max, sx_n, sx_seeds, exp0_max_n;
   double growth;
 } config;
@@ -78,6 +88,18 @@ typedef struct {
 typedef struct {
   hop_progress prog;
 } results;
+
+/* The readings of the weights per order (--sx-norms; hop_simplicial.h): 1/N for every
+ * order, or each order scaled to the same field variance. Only mixes of more than one
+ * order differ, so the readings after the first run those mixes alone. */
+static const char *const norm_names[] = {"uniform", "variance", NULL};
+static const int multi_order[] = {1, 3}; /* edges+triangles, thirds */
+enum { N_MULTI = 2 };
+
+static size_t sx_job_count(const config *cf) {
+  size_t per = cf->flips.n * (size_t)cf->sx_seeds;
+  return (N_MIXES + N_MULTI * (cf->sx_norms.n - 1)) * per;
+}
 
 /* A start: pattern mu with k random bits flipped, run to a fixed point; returns the
  * overlap with the pattern. */
@@ -216,10 +238,13 @@ static size_t exp0_count(const config *cf) {
   return k;
 }
 
+/* The rectified x^3 network's jobs (--rect-sizes), one per size and flip. */
+static size_t rect_count(const config *cf) { return cf->rect_sizes.n * cf->flips.n; }
+
 /* The dense jobs: every order n at its sizes and flips, then the exponential network,
- * then its rho = 0 runs (--exp0-max-n). */
+ * then its rho = 0 runs (--exp0-max-n), then the rectified x^3 (--rect-sizes). */
 static hop_jobs *dense_queue(const config *cf) {
-  size_t total = cf->exp_sizes.n * cf->exp_flips.n + exp0_count(cf);
+  size_t total = cf->exp_sizes.n * cf->exp_flips.n + exp0_count(cf) + rect_count(cf);
   for (size_t o = 0; o < cf->orders.n; o++)
     total += cf->sizes[(int)cf->orders.v[o] - 2].n * cf->flips.n;
   hop_jobs *q = hop_jobs_new(total, sizeof(dense_job));
@@ -243,6 +268,11 @@ static hop_jobs *dense_queue(const config *cf) {
       st = hop_jobs_push(
           q, &(dense_job){
                  .f = {HOP_DAM_EXP, 0}, .n = (size_t)cf->exp_sizes.v[s], .flip = 0, .part = 1});
+  for (size_t s = 0; s < cf->rect_sizes.n && !st; s++)
+    for (size_t fl = 0; fl < cf->flips.n && !st; fl++)
+      st = hop_jobs_push(q, &(dense_job){.f = {HOP_DAM_RECT, 3},
+                                         .n = (size_t)cf->rect_sizes.v[s],
+                                         .flip = cf->flips.v[fl]});
   if (st) hop_jobs_free(q);
   return st ? NULL : q;
 }
@@ -256,7 +286,7 @@ static void write_dense_rows(const config *cf, hop_jobs *q, hop_file *fr, hop_fi
       hop_file_printf(fr, "%s,%zu,%g,%.0f,%ld,%.4f,%.4f,%.4f,%.3f,%.3f,%.3f\n", name, j->n, j->flip,
                       j->p[pt], cf->trials, j->frac[pt][0], j->frac[pt][1], j->frac[pt][2],
                       j->all[pt][0], j->all[pt][1], j->all[pt][2]);
-    double law = j->f.kind == HOP_DAM_POLY
+    double law = j->f.kind != HOP_DAM_EXP
                      ? pow((double)j->n, j->f.n - 1) /
                            (2 * hop_math_double_factorial(2 * j->f.n - 3) * log((double)j->n))
                      : NAN;
@@ -291,34 +321,69 @@ static void claims_c3(hop_exp *x, int n, const double *slope, const double *err)
   }
 }
 
-/* C3: log-log slopes of P_half, P_all and P_all ln N per order, flip and threshold
+/* C3 for the rectified x^3 (--rect-sizes): the slope of P_half against n - 1 = 2, the
+ * law of x^3, with its capacity against x^3's at the largest size both ran. */
+static void claim_c3_rect(hop_exp *x, hop_jobs *q, const double *slope, const double *err) {
+  const config *cf = x->cfg;
+  double n_both = 0, rect = NAN, poly = NAN;
+  for (size_t k = 0; k < hop_jobs_count(q); k++) {
+    const dense_job *j = hop_jobs_at(q, k);
+    if (j->f.kind != HOP_DAM_RECT || j->flip != 0.0 || (double)j->n <= n_both) continue;
+    for (size_t l = 0; l < hop_jobs_count(q); l++) {
+      const dense_job *o = hop_jobs_at(q, l);
+      if (o->f.kind == HOP_DAM_POLY && o->f.n == 3 && o->flip == 0.0 && o->n == j->n)
+        n_both = (double)j->n, rect = j->cap_half[N_THR - 1], poly = o->cap_half[N_THR - 1];
+    }
+  }
+  char desc[400];
+  for (int v = 0; v < 3; v += 2) {
+    snprintf(desc, sizeof desc,
+             "rectified F = x^3 for x >= 0, else 0: log-log slope of %s against N (starts at the "
+             "stored patterns, overlap >= 0.99, N = %s), against the law of x^3",
+             v ? "P ln N at the no-error capacity P_all" : "the capacity P_half",
+             cf->rect_sizes.text);
+    hop_claims_addf(x->claims, v ? "C3-rect-all" : "C3-rect-half", desc, "2 (n - 1)",
+                    "max(2 SE, 10 % of n - 1)",
+                    hop_claims_verdict(slope[v], 2, fmax(2 * err[v], 0.2)),
+                    "%.3f +- %.3f; P_half %.4g against x^3's %.4g at N = %.0f", slope[v], err[v],
+                    rect, poly, n_both);
+  }
+}
+
+/* C3: log-log slopes of P_half, P_all and P_all ln N of one model per flip and threshold
  * (dense_fits.csv); claims at the primary threshold from the stored patterns. */
+static void fits_model(hop_exp *x, hop_jobs *q, hop_file *f, hop_dam_f model) {
+  const config *cf = x->cfg;
+  int n = model.n;
+  for (size_t fl = 0; fl < cf->flips.n; fl++)
+    for (int t = 0; t < N_THR; t++) {
+      double lx[64], yh[64], ya[64], yal[64], slope[3], err[3];
+      size_t m = 0;
+      for (size_t k = 0; k < hop_jobs_count(q) && m < 64; k++) {
+        const dense_job *j = hop_jobs_at(q, k);
+        if (j->f.kind != model.kind || j->f.n != n || j->flip != cf->flips.v[fl]) continue;
+        lx[m] = log((double)j->n), yh[m] = log(j->cap_half[t]), ya[m] = log(j->cap_all[t]);
+        yal[m] = log(j->cap_all[t] * log((double)j->n)), m++;
+      }
+      const char *what[3] = {"half", "all", "all"}, *on[3] = {"P", "P", "P_lnN"};
+      const double *ys[3] = {yh, ya, yal};
+      for (int v = 0; v < 3; v++) {
+        hop_math_fit ft;
+        hop_math_linear_fit(lx, ys[v], m, 2, &ft);
+        slope[v] = ft.b, err[v] = ft.se_b;
+        hop_file_printf(f, "%s,%g,%g,%s,%s,%.4f,%.4f,%.4f,%zu,%d\n", hop_dam_f_name(model),
+                        cf->flips.v[fl], thresholds[t], what[v], on[v], ft.b, ft.se_b, ft.a, ft.n,
+                        n - 1);
+      }
+      if (t == N_THR - 1 && cf->flips.v[fl] == 0.0)
+        model.kind == HOP_DAM_POLY ? claims_c3(x, n, slope, err) : claim_c3_rect(x, q, slope, err);
+    }
+}
+
 static void fits_c3(hop_exp *x, hop_jobs *q, hop_file *f) {
   const config *cf = x->cfg;
-  for (size_t o = 0; o < cf->orders.n; o++) {
-    int n = (int)cf->orders.v[o];
-    for (size_t fl = 0; fl < cf->flips.n; fl++)
-      for (int t = 0; t < N_THR; t++) {
-        double lx[64], yh[64], ya[64], yal[64], slope[3], err[3];
-        size_t m = 0;
-        for (size_t k = 0; k < hop_jobs_count(q) && m < 64; k++) {
-          const dense_job *j = hop_jobs_at(q, k);
-          if (j->f.kind != HOP_DAM_POLY || j->f.n != n || j->flip != cf->flips.v[fl]) continue;
-          lx[m] = log((double)j->n), yh[m] = log(j->cap_half[t]), ya[m] = log(j->cap_all[t]);
-          yal[m] = log(j->cap_all[t] * log((double)j->n)), m++;
-        }
-        const char *what[3] = {"half", "all", "all"}, *on[3] = {"P", "P", "P_lnN"};
-        const double *ys[3] = {yh, ya, yal};
-        for (int v = 0; v < 3; v++) {
-          hop_math_fit ft;
-          hop_math_linear_fit(lx, ys[v], m, 2, &ft);
-          slope[v] = ft.b, err[v] = ft.se_b;
-          hop_file_printf(f, "x^%d,%g,%g,%s,%s,%.4f,%.4f,%.4f,%zu,%d\n", n, cf->flips.v[fl],
-                          thresholds[t], what[v], on[v], ft.b, ft.se_b, ft.a, ft.n, n - 1);
-        }
-        if (t == N_THR - 1 && cf->flips.v[fl] == 0.0) claims_c3(x, n, slope, err);
-      }
-  }
+  for (size_t o = 0; o < cf->orders.n; o++)
+    fits_model(x, q, f, (hop_dam_f){HOP_DAM_POLY, (int)cf->orders.v[o]});
 }
 
 /* C4: the exponential network's growth b against 2 SE, ln 2 / 2 and Demircigil et al.'s
@@ -396,8 +461,8 @@ static void fits_c4(hop_exp *x, hop_jobs *q, hop_file *f) {
 static int stage_dense(hop_exp *x) {
   const config *cf = x->cfg;
   results *res = x->res;
-  size_t units = cf->exp_sizes.n * cf->exp_flips.n + exp0_count(cf) +
-                 N_MIXES * cf->flips.n * (size_t)cf->sx_seeds;
+  size_t units =
+      cf->exp_sizes.n * cf->exp_flips.n + exp0_count(cf) + rect_count(cf) + sx_job_count(cf);
   for (size_t o = 0; o < cf->orders.n; o++)
     units += cf->sizes[(int)cf->orders.v[o] - 2].n * cf->flips.n;
   hop_progress_start(&res->prog, stderr, "capacity_dense", units); /* ended by stage_energy */
@@ -417,6 +482,7 @@ static int stage_dense(hop_exp *x) {
              "model,flip,threshold,measure,fit,slope,slope_se,intercept,points,reference"))))
     st = hop_error_code();
   if (!st) write_dense_rows(cf, q, f[0], f[1]), fits_c3(x, q, f[2]), fits_c4(x, q, f[2]);
+  if (!st && rect_count(cf)) fits_model(x, q, f[2], (hop_dam_f){HOP_DAM_RECT, 3});
   st = hop_file_finish(f, 3, st);
   hop_jobs_free(q);
   return st;
@@ -432,7 +498,7 @@ static const double mix_parts[N_MIXES][3] = {
     {0, 0, 1}, {0.5, 0, 0},   {0, 0.5, 0}};
 
 typedef struct {
-  int mix, seed;
+  int mix, seed, norm;
   double flip;
   /* results */
   double cap_half[N_THR], cap_all[N_THR];
@@ -451,6 +517,7 @@ static int run_simplicial(void *job, size_t index, int thread, void *ctx) {
   hop_simplicial *net = cr ? hop_simplicial_alloc(n, counts, cr) : NULL;
   scratch w = scratch_new(n, pcap);
   int st = net ? HOP_OK : hop_error_code();
+  if (net && j->norm == 1) hop_simplicial_equalise(net);
   if (!st && !scratch_ok(&w)) st = HOP_RAISE(HOP_ENOMEM, "simplicial: out of memory");
   double ps[MAX_POINTS], fr[N_THR][MAX_POINTS], al[N_THR][MAX_POINTS];
   int low = 0;
@@ -491,39 +558,61 @@ static int run_simplicial(void *job, size_t index, int thread, void *ctx) {
   return st;
 }
 
-static int stage_simplicial(hop_exp *x) {
+/* The capacities P_half at the primary threshold and flip 0 of one mix and reading, one a
+ * seed, from the job list (the first reading: every mix; the others: multi_order). */
+static const sx_job *sx_at(const config *cf, hop_jobs *q, int mix, int norm, size_t fl, size_t s) {
+  size_t nf = cf->flips.n, ns = (size_t)cf->sx_seeds, at = ((size_t)mix * nf + fl) * ns + s;
+  if (norm > 0) {
+    int m = mix == multi_order[0] ? 0 : 1;
+    at = N_MIXES * nf * ns + (((size_t)(norm - 1) * N_MULTI + (size_t)m) * nf + fl) * ns + s;
+  }
+  return hop_jobs_at(q, at);
+}
+
+/* C5 of one mix under one reading: paired over the seeds against the pairwise network
+ * with the same budget (the diluted triangles against the diluted edges), from flip 0. */
+static void claim_c5(hop_exp *x, hop_jobs *q, int m, int norm, size_t fl) {
   const config *cf = x->cfg;
-  results *res = x->res;
-  const hop_cli *cli = &x->cli;
-  size_t ns = (size_t)cf->sx_seeds, nf = cf->flips.n;
-  hop_jobs *q = hop_jobs_new(N_MIXES * ns * nf, sizeof(sx_job));
-  hop_file *f[2] = {NULL, NULL};
-  int st = q ? HOP_OK : hop_error_code();
-  for (int m = 0; m < N_MIXES && !st; m++)
-    for (size_t fl = 0; fl < nf && !st; fl++)
-      for (size_t s = 0; s < ns && !st; s++)
-        st = hop_jobs_push(q, &(sx_job){.mix = m, .seed = (int)s, .flip = cf->flips.v[fl]});
-  if (!st) st = hop_jobs_run(q, run_simplicial, &(shared){cf, res, cli->seed}, (int)cli->threads);
-  if (!st &&
-      (!(f[0] = hop_file_open(cli->out, "simplicial.csv",
-                              "mix,edges,triangles,tetrahedra,flip,seed,threshold,P_half,P_all")) ||
-       !(f[1] = hop_file_open(cli->out, "simplicial_capacity.csv",
-                              "mix,weights,flip,threshold,P_half_mean,P_half_sd,"
-                              "P_all_mean,P_all_sd,ratio_half,ratio_all,seeds"))))
-    st = hop_error_code();
-  size_t n = (size_t)cf->sx_n, budget = n * (n - 1) / 2;
-  double base_half[HOP_CLI_LIST_MAX][N_THR], base_all[HOP_CLI_LIST_MAX][N_THR],
-      prim[N_MIXES][64]; /* pairwise per flip; primary */
-  int have_zero = 0;
-  for (size_t fl = 0; fl < nf; fl++) have_zero |= cf->flips.v[fl] == 0.0;
-  for (int m = 0; m < N_MIXES && !st; m++)
+  size_t ns = (size_t)cf->sx_seeds, n = (size_t)cf->sx_n, budget = n * (n - 1) / 2;
+  int ref = m == 6 ? 5 : 0;
+  double diff[64] = {0}, h[64] = {0}, r[64] = {0}, md, sd, mh, sh, mr, sr;
+  for (size_t s = 0; s < ns; s++) {
+    h[s] = sx_at(cf, q, m, norm, fl, s)->cap_half[N_THR - 1];
+    r[s] = sx_at(cf, q, ref, 0, fl, s)->cap_half[N_THR - 1], diff[s] = h[s] - r[s];
+  }
+  hop_math_mean_sd(diff, ns, &md, &sd);
+  hop_math_mean_sd(h, ns, &mh, &sh);
+  hop_math_mean_sd(r, ns, &mr, &sr);
+  double se = ns > 1 ? sd / sqrt((double)ns) : INFINITY,
+         weights = round((mix_parts[m][0] + mix_parts[m][1] + mix_parts[m][2]) * budget);
+  char id[48], desc[500], reading[80] = "";
+  int which = cf->sx_norms.v[norm]; /* today's 1/N keeps the ids of record */
+  snprintf(id, sizeof id, "C5-%s%s%s", m == 6 ? "diluted" : mix_names[m], which ? "-" : "",
+           which ? norm_names[which] : "");
+  if (which == 1) snprintf(reading, sizeof reading, ", each order scaled to equal field variance");
+  snprintf(desc, sizeof desc,
+           "simplicial, N = %zu, %s (%.0f weights%s): capacity P_half (overlap >= 0.99, starts "
+           "at the stored patterns) against %s with as many weights; %zu seeds, paired",
+           n, mix_names[m], weights, reading,
+           ref ? "random edges" : "the pairwise network (all edges)", ns);
+  hop_claims_addf(x->claims, id, desc, "simplicial stores more at equal weights (Burns & Fukai)",
+                  "ratio > 1 by more than 2 SE", md > 2 * se ? "reproduced" : "not reproduced",
+                  "ratio %.2f (%.2f +- %.2f against %.2f +- %.2f)", mh / mr, mh, sh, mr, sr);
+}
+
+/* simplicial.csv and simplicial_capacity.csv: every mix of the first reading. */
+static void write_sx_rows(const config *cf, hop_jobs *q, hop_file *f0, hop_file *f1) {
+  size_t ns = (size_t)cf->sx_seeds, nf = cf->flips.n, n = (size_t)cf->sx_n;
+  double budget = (double)(n * (n - 1) / 2), base_half[HOP_CLI_LIST_MAX][N_THR],
+         base_all[HOP_CLI_LIST_MAX][N_THR]; /* the pairwise network per flip */
+  for (int m = 0; m < N_MIXES; m++)
     for (size_t fl = 0; fl < nf; fl++)
       for (int t = 0; t < N_THR; t++) {
         double h[64], a[64], mh, sh, ma, sa;
         for (size_t s = 0; s < ns; s++) {
-          const sx_job *j = hop_jobs_at(q, ((size_t)m * nf + fl) * ns + s);
+          const sx_job *j = sx_at(cf, q, m, 0, fl, s);
           h[s] = j->cap_half[t], a[s] = j->cap_all[t];
-          hop_file_printf(f[0], "%s,%.0f,%.0f,%.0f,%g,%zu,%g,%.4g,%.0f\n", mix_names[m],
+          hop_file_printf(f0, "%s,%.0f,%.0f,%.0f,%g,%zu,%g,%.4g,%.0f\n", mix_names[m],
                           round(mix_parts[m][0] * budget), round(mix_parts[m][1] * budget),
                           round(mix_parts[m][2] * budget), j->flip, s, thresholds[t], h[s], a[s]);
         }
@@ -531,36 +620,76 @@ static int stage_simplicial(hop_exp *x) {
         hop_math_mean_sd(a, ns, &ma, &sa);
         if (m == 0) base_half[fl][t] = mh, base_all[fl][t] = ma;
         double weights = round((mix_parts[m][0] + mix_parts[m][1] + mix_parts[m][2]) * budget);
-        hop_file_printf(f[1], "%s,%.0f,%g,%g,%.3f,%.3f,%.2f,%.2f,%.3f,%.3f,%zu\n", mix_names[m],
+        hop_file_printf(f1, "%s,%.0f,%g,%g,%.3f,%.3f,%.2f,%.2f,%.3f,%.3f,%zu\n", mix_names[m],
                         weights, cf->flips.v[fl], thresholds[t], mh, sh, ma, sa,
                         mh / base_half[fl][t], ma / base_all[fl][t], ns);
-        if (t == N_THR - 1 && cf->flips.v[fl] == 0.0) memcpy(prim[m], h, ns * sizeof *h);
       }
-  /* C5: each mix against the pairwise network with the same budget (the diluted
-   * triangles against the diluted edges), paired over the seeds */
-  for (int m = 1; m < N_MIXES && !st && have_zero; m++) {
-    if (m == 5) continue;
-    int ref = m == 6 ? 5 : 0;
-    double diff[64], md, sd, mh, sh, mr, sr;
-    for (size_t s = 0; s < ns; s++) diff[s] = prim[m][s] - prim[ref][s];
-    hop_math_mean_sd(diff, ns, &md, &sd);
-    hop_math_mean_sd(prim[m], ns, &mh, &sh);
-    hop_math_mean_sd(prim[ref], ns, &mr, &sr);
-    double se = ns > 1 ? sd / sqrt((double)ns) : INFINITY,
-           weights = round((mix_parts[m][0] + mix_parts[m][1] + mix_parts[m][2]) * budget);
-    char id[32], desc[400];
-    snprintf(id, sizeof id, "C5-%s", m == 6 ? "diluted" : mix_names[m]);
-    snprintf(desc, sizeof desc,
-             "simplicial, N = %zu, %s (%.0f weights): capacity P_half (overlap >= 0.99, starts at "
-             "the stored "
-             "patterns) against %s with as many weights; %zu seeds, paired",
-             n, mix_names[m], weights, ref ? "random edges" : "the pairwise network (all edges)",
-             ns);
-    hop_claims_addf(x->claims, id, desc, "simplicial stores more at equal weights (Burns & Fukai)",
-                    "ratio > 1 by more than 2 SE", md > 2 * se ? "reproduced" : "not reproduced",
-                    "ratio %.2f (%.2f +- %.2f against %.2f +- %.2f)", mh / mr, mh, sh, mr, sr);
+}
+
+/* simplicial_norms.csv: the mixes of more than one order under every reading, paired
+ * against the pairwise network at the primary threshold. */
+static void write_norm_rows(const config *cf, hop_jobs *q, hop_file *f) {
+  size_t ns = (size_t)cf->sx_seeds;
+  for (size_t r = 0; r < cf->sx_norms.n; r++)
+    for (int k = 0; k < N_MULTI; k++)
+      for (size_t fl = 0; fl < cf->flips.n; fl++) {
+        double h[64], d[64], mh, sh, md, sd, mp, sp;
+        for (size_t s = 0; s < ns; s++) {
+          h[s] = sx_at(cf, q, multi_order[k], (int)r, fl, s)->cap_half[N_THR - 1];
+          d[s] = sx_at(cf, q, 0, 0, fl, s)->cap_half[N_THR - 1];
+        }
+        hop_math_mean_sd(d, ns, &mp, &sp);
+        for (size_t s = 0; s < ns; s++) d[s] = h[s] - d[s];
+        hop_math_mean_sd(h, ns, &mh, &sh);
+        hop_math_mean_sd(d, ns, &md, &sd);
+        hop_file_printf(f, "%s,%s,%g,%g,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%zu\n",
+                        mix_names[multi_order[k]], norm_names[cf->sx_norms.v[r]], cf->flips.v[fl],
+                        thresholds[N_THR - 1], mh, sh, mp, md, ns > 1 ? sd / sqrt((double)ns) : 0,
+                        mh / mp, ns);
+      }
+}
+
+static int stage_simplicial(hop_exp *x) {
+  const config *cf = x->cfg;
+  const hop_cli *cli = &x->cli;
+  size_t ns = (size_t)cf->sx_seeds, nf = cf->flips.n;
+  hop_jobs *q = hop_jobs_new(sx_job_count(cf), sizeof(sx_job));
+  hop_file *f[3] = {NULL, NULL, NULL};
+  int st = q ? HOP_OK : hop_error_code(), norm0 = cf->sx_norms.v[0];
+  for (int m = 0; m < N_MIXES && !st; m++) /* the first reading, every mix (sx_at) */
+    for (size_t fl = 0; fl < nf && !st; fl++)
+      for (size_t s = 0; s < ns && !st; s++)
+        st = hop_jobs_push(
+            q, &(sx_job){.mix = m, .seed = (int)s, .norm = norm0, .flip = cf->flips.v[fl]});
+  for (size_t r = 1; r < cf->sx_norms.n; r++) /* the others, mixes of more than one order */
+    for (int k = 0; k < N_MULTI && !st; k++)
+      for (size_t fl = 0; fl < nf && !st; fl++)
+        for (size_t s = 0; s < ns && !st; s++)
+          st = hop_jobs_push(q, &(sx_job){.mix = multi_order[k],
+                                          .seed = (int)s,
+                                          .norm = cf->sx_norms.v[r],
+                                          .flip = cf->flips.v[fl]});
+  if (!st)
+    st = hop_jobs_run(q, run_simplicial, &(shared){cf, x->res, cli->seed}, (int)cli->threads);
+  if (!st &&
+      (!(f[0] = hop_file_open(cli->out, "simplicial.csv",
+                              "mix,edges,triangles,tetrahedra,flip,seed,threshold,P_half,P_all")) ||
+       !(f[1] = hop_file_open(cli->out, "simplicial_capacity.csv",
+                              "mix,weights,flip,threshold,P_half_mean,P_half_sd,"
+                              "P_all_mean,P_all_sd,ratio_half,ratio_all,seeds")) ||
+       !(f[2] = hop_file_open(cli->out, "simplicial_norms.csv",
+                              "mix,norm,flip,threshold,P_half_mean,P_half_sd,pairwise_P_half,"
+                              "diff_mean,diff_se,ratio,seeds"))))
+    st = hop_error_code();
+  if (!st) write_sx_rows(cf, q, f[0], f[1]), write_norm_rows(cf, q, f[2]);
+  for (size_t fl = 0; fl < nf && !st; fl++) {
+    if (cf->flips.v[fl] != 0.0) continue;
+    for (int m = 1; m < N_MIXES; m++)
+      if (m != 5) claim_c5(x, q, m, 0, fl);
+    for (size_t r = 1; r < cf->sx_norms.n; r++)
+      for (int k = 0; k < N_MULTI; k++) claim_c5(x, q, multi_order[k], (int)r, fl);
   }
-  st = hop_file_finish(f, 2, st);
+  st = hop_file_finish(f, 3, st);
   hop_jobs_free(q);
   return st;
 }
@@ -637,6 +766,10 @@ static int stage_energy(hop_exp *x) {
 static int check(hop_exp *x) {
   const config *cf = x->cfg;
   char bad[200] = "";
+  double rect_top = cf->rect_sizes.n ? cf->rect_sizes.v[cf->rect_sizes.n - 1] : 0;
+  if (!*bad && 2.0 * cf->p_max * pow(rect_top, 3) >= 4.6e18)
+    snprintf(bad, sizeof bad, "--rect-sizes %g and --p-max %ld: exact drives impossible", rect_top,
+             cf->p_max);
   for (int k = 0; k < 3 && !*bad; k++) {
     double bound = 2.0 * cf->p_max * pow(cf->sizes[k].v[cf->sizes[k].n - 1], k + 2);
     if (bound >= 4.6e18)
@@ -683,8 +816,11 @@ static double work(const void *c) {
   for (size_t i = 0; i < cf->exp_sizes.n; i++) /* rho = 0: loads end near 10512 e^(0.62 (N-12)) */
     if (exp0(cf, cf->exp_sizes.v[i]))
       w += load_work(cf, cf->exp_sizes.v[i], 3504 * exp(0.62 * (cf->exp_sizes.v[i] - 12)));
+  for (size_t i = 0; i < cf->rect_sizes.n; i++) /* the rectified x^3, at x^3's law */
+    w += nf * load_work(cf, cf->rect_sizes.v[i],
+                        pow(cf->rect_sizes.v[i], 2) / (2 * 3 * log(cf->rect_sizes.v[i])));
   double n = (double)cf->sx_n;
-  return w + N_MIXES * nf * (double)cf->sx_seeds * 0.14 * n * n * n * n;
+  return w + (double)sx_job_count(cf) * 0.14 * n * n * n * n;
 }
 
 /* The stages, in order; each names itself in an error. */
@@ -710,9 +846,12 @@ int main(int argc, char **argv) {
        "fractions of bits flipped in the starts (dense and simplicial)", "0,0.1", .quick = NULL},
       {"exp-flips", HOP_OPT_LIST, &cf.exp_flips, 0.01, 0.45,
        "flipped fractions of the exponential network (first: the claims)", "0.1", .quick = NULL},
+      {"rect-sizes", HOP_OPT_LIST, &cf.rect_sizes, 8, 1000,
+       "network sizes N of the rectified F = x^3 (x >= 0, else 0)", "16,24,32,40,50,60",
+       .quick = "16,24", .paper = "16,24,32,40,50,60,80"},
       {"exp0-max-n", HOP_OPT_INT, &cf.exp0_max_n, 0, 60,
        "largest N of the exponential network also run from the stored pattern (rho = 0; 0: none)",
-       "0", .quick = NULL, .paper = "16"},
+       "12", .quick = "0", .paper = "16"},
       {"trials", HOP_OPT_INT, &cf.trials, 1, 10000, "pattern sets per load P", "10", .quick = "3",
        .paper = "20"},
       {"samples", HOP_OPT_INT, &cf.samples, 1, 100000,
@@ -727,6 +866,10 @@ int main(int argc, char **argv) {
        .quick = "40"},
       {"sx-seeds", HOP_OPT_INT, &cf.sx_seeds, 1, 64,
        "seeds (complex and patterns) per simplicial mix", "10", .quick = "2"},
+      {"sx-norms", HOP_OPT_WORDS, &cf.sx_norms, 0, 0,
+       "simplicial weights per order: uniform (1/N) or variance (equal field variance); the "
+       "first for every mix, the others for the mixes of two or more orders",
+       "uniform,variance", .quick = NULL, .names = norm_names},
   };
   hop_exp_desc d = {
       HOP_EXP_DESC("capacity_dense", 2385, opts, &cf, results, stages),
@@ -734,6 +877,7 @@ int main(int argc, char **argv) {
       .check = check,
       .report = report,
       .work = work,
-      .record_seconds = 99.6};
+      .record_seconds = 125.4}; /* 99.6 s of record before --rect-sizes and --sx-norms,
+                                  * times 258.0 / 205 s, their defaults' run here (AMD) */
   return hop_exp_main(&d, argc, argv);
 }

@@ -195,6 +195,8 @@ Test(dam, energy_never_increases_for_every_f_and_simplicial_networks) {
   c.sx = hop_simplicial_alloc(FN, counts, r);
   cr_assert_not_null(c.sx);
   check_descent("simplicial", &sm, &c, r, 20, 200, 0.0, 1e-9);
+  hop_simplicial_equalise(c.sx);
+  check_descent("simplicial, orders equalised", &sm, &c, r, 20, 200, 0.0, 1e-9);
   hop_simplicial_free(c.sx);
   gsl_rng_free(r);
 }
@@ -250,6 +252,72 @@ Test(simplicial, energy_equals_a_brute_force_sum_over_every_simplex) {
     cr_assert_float_eq(diff, 2.0 * (double)hop_simplicial_field(sx, s, i) / N, 1e-12);
   }
   hop_simplicial_free(sx), gsl_rng_free(r);
+}
+
+/* The equalised reading: a_k = 1 / sqrt((k + 2) m_k / N), hand-computed for the full
+ * complex on 7 neurons (degrees 6, 15, 20); E against a brute-force sum weighted by
+ * a_k, and the scaled field as the energy difference. */
+Test(simplicial, equalised_orders_scale_each_order_by_its_degree) {
+  gsl_rng *r = hop_rng_alloc(2385, 47);
+  enum { N = 7, P = 3 };
+  signed char xi[P * N], s[N];
+  pm1(r, xi, P * N), pm1(r, s, N);
+  size_t counts[3] = {HOP_SIMPLICIAL_ALL, HOP_SIMPLICIAL_ALL, HOP_SIMPLICIAL_ALL};
+  hop_simplicial *sx = hop_simplicial_alloc(N, counts, NULL);
+  hop_simplicial_store(sx, xi, P);
+  cr_assert_float_eq(hop_simplicial_order_scale(sx, 1), 1.0, 0.0);
+  hop_simplicial_equalise(sx);
+  const double a[3] = {1 / sqrt(6.0), 1 / sqrt(15.0), 1 / sqrt(20.0)};
+  for (int k = 0; k < 3; k++) cr_assert_float_eq(hop_simplicial_order_scale(sx, k), a[k], 1e-15);
+  double e = 0.0;
+  for (unsigned mask = 0; mask < (1u << N); mask++) {
+    int k = __builtin_popcount(mask);
+    if (k < 2 || k > 4) continue;
+    for (size_t mu = 0; mu < P; mu++) {
+      int prod = 1;
+      for (int i = 0; i < N; i++)
+        if (mask >> i & 1) prod *= xi[mu * N + i] * s[i];
+      e -= a[k - 2] * prod / (double)N;
+    }
+  }
+  cr_assert_float_eq(hop_simplicial_energy(sx, s), e, 1e-12);
+  for (size_t i = 0; i < N; i++) {
+    signed char up[N], dn[N];
+    memcpy(up, s, N), memcpy(dn, s, N);
+    up[i] = 1, dn[i] = -1;
+    double diff = hop_simplicial_energy(sx, dn) - hop_simplicial_energy(sx, up);
+    cr_assert_float_eq(diff, 2.0 * hop_simplicial_field_scaled(sx, s, i) / N, 1e-12);
+  }
+  hop_simplicial_free(sx), gsl_rng_free(r);
+}
+
+/* A complex of one order: equalising multiplies every weight by one number, so every
+ * update is the same as under 1/N. */
+Test(simplicial, equalising_one_order_changes_no_update) {
+  gsl_rng *r = hop_rng_alloc(2385, 48);
+  enum { N = 30, P = 8 };
+  signed char xi[P * N], s1[N], s2[N];
+  pm1(r, xi, P * N), pm1(r, s1, N);
+  memcpy(s2, s1, N);
+  size_t counts[3] = {0, 400, 0};
+  hop_simplicial *u = hop_simplicial_alloc(N, counts, r), *v = NULL;
+  gsl_rng *r2 = hop_rng_alloc(2385, 48);
+  signed char tmp[P * N + N];
+  pm1(r2, tmp, P * N + N); /* the same draws as above, so the complex is the same */
+  v = hop_simplicial_alloc(N, counts, r2);
+  hop_simplicial_store(u, xi, P), hop_simplicial_store(v, xi, P);
+  hop_simplicial_equalise(v);
+  cr_assert_float_neq(hop_simplicial_order_scale(v, 1), 1.0, 1e-6);
+  size_t flips = 0;
+  for (int t = 0; t < 20 * N; t++) {
+    size_t i = gsl_rng_uniform_int(r, N);
+    int a = hop_simplicial_async_update(u, s1, i), b = hop_simplicial_async_update(v, s2, i);
+    cr_assert_eq(a, b);
+    flips += (size_t)a;
+  }
+  cr_assert_gt(flips, 0, "the check must see updates to compare");
+  cr_assert_arr_eq(s1, s2, N);
+  hop_simplicial_free(u), hop_simplicial_free(v), gsl_rng_free(r), gsl_rng_free(r2);
 }
 
 Test(simplicial, random_subsets_are_distinct_sorted_and_sized) {

@@ -12,11 +12,13 @@
 struct hop_simplicial {
   size_t n, total;
   size_t count[HOP_SIMPLICIAL_ORDERS],
-      first[HOP_SIMPLICIAL_ORDERS]; /* simplices of an order start at first[k] */
-  int32_t *v;                       /* (total, 4) vertices, -1 padded */
-  int64_t *c;                       /* (total) c(sigma) */
-  size_t *row;                      /* (n + 1) incidence rows */
-  uint32_t *inc;                    /* (sum of sizes) simplex ids */
+      first[HOP_SIMPLICIAL_ORDERS];    /* simplices of an order start at first[k] */
+  int32_t *v;                          /* (total, 4) vertices, -1 padded */
+  int64_t *c;                          /* (total) c(sigma) */
+  size_t *row;                         /* (n + 1) incidence rows */
+  uint32_t *inc;                       /* (sum of sizes) simplex ids */
+  double scale[HOP_SIMPLICIAL_ORDERS]; /* a_k of each order (hop_simplicial_equalise) */
+  int scaled;                          /* 0 while every a_k is 1: the integer path */
 };
 
 double hop_simplicial_choose(size_t n, size_t k) {
@@ -92,6 +94,7 @@ hop_simplicial *hop_simplicial_alloc(size_t n, const size_t counts[HOP_SIMPLICIA
   hop_simplicial *net = calloc(1, sizeof *net);
   if (!net) HOP_ERROR_NULL(HOP_ENOMEM, "out of memory");
   net->n = n, net->total = total;
+  for (int k = 0; k < HOP_SIMPLICIAL_ORDERS; k++) net->scale[k] = 1.0;
   net->v = malloc((total ? total : 1) * 4 * sizeof *net->v);
   net->c = calloc(total ? total : 1, sizeof *net->c);
   net->row = calloc(n + 1, sizeof *net->row);
@@ -142,6 +145,21 @@ const int32_t *hop_simplicial_vertices(const hop_simplicial *net, int order, siz
   return net->v + (net->first[order] + j) * 4;
 }
 
+void hop_simplicial_equalise(hop_simplicial *net) {
+  for (int k = 0; k < HOP_SIMPLICIAL_ORDERS; k++) {
+    double d = (double)(k + 2) * (double)net->count[k] / (double)net->n;
+    net->scale[k] = d > 0 ? 1.0 / sqrt(d) : 1.0;
+  }
+  net->scaled = 1;
+}
+
+double hop_simplicial_order_scale(const hop_simplicial *net, int order) {
+  return order >= 0 && order < HOP_SIMPLICIAL_ORDERS ? net->scale[order] : 0.0;
+}
+
+/* The order of simplex k: its vertices less 2. */
+static int order_of(const int32_t *v) { return v[3] >= 0 ? 2 : v[2] >= 0 ? 1 : 0; }
+
 int hop_simplicial_store(hop_simplicial *net, const signed char *xi, size_t p) {
   int r = hop_math_check_pm1(xi, p * net->n, "pattern");
   if (r) return r;
@@ -160,14 +178,38 @@ int hop_simplicial_store(hop_simplicial *net, const signed char *xi, size_t p) {
 }
 
 double hop_simplicial_energy(const hop_simplicial *net, const signed char *s) {
-  int64_t e = 0;
+  int64_t e[HOP_SIMPLICIAL_ORDERS] = {0};
   for (size_t k = 0; k < net->total; k++) {
     const int32_t *v = net->v + k * 4;
     int prod = 1;
     for (int j = 0; j < 4 && v[j] >= 0; j++) prod *= s[v[j]];
-    e += net->c[k] * prod;
+    e[order_of(v)] += net->c[k] * prod;
   }
-  return -(double)e / (double)net->n;
+  if (!net->scaled) return -(double)(e[0] + e[1] + e[2]) / (double)net->n;
+  double sum = 0;
+  for (int k = 0; k < HOP_SIMPLICIAL_ORDERS; k++) sum += net->scale[k] * (double)e[k];
+  return -sum / (double)net->n;
+}
+
+/* N h_i^(k) of each order k (exact). */
+static void fields(const hop_simplicial *net, const signed char *s, size_t i,
+                   int64_t h[HOP_SIMPLICIAL_ORDERS]) {
+  for (int k = 0; k < HOP_SIMPLICIAL_ORDERS; k++) h[k] = 0;
+  for (size_t q = net->row[i]; q < net->row[i + 1]; q++) {
+    const int32_t *v = net->v + (size_t)net->inc[q] * 4;
+    int prod = 1;
+    for (int j = 0; j < 4 && v[j] >= 0; j++)
+      if ((size_t)v[j] != i) prod *= s[v[j]];
+    h[order_of(v)] += net->c[net->inc[q]] * prod;
+  }
+}
+
+double hop_simplicial_field_scaled(const hop_simplicial *net, const signed char *s, size_t i) {
+  int64_t h[HOP_SIMPLICIAL_ORDERS];
+  fields(net, s, i, h);
+  double sum = 0;
+  for (int k = 0; k < HOP_SIMPLICIAL_ORDERS; k++) sum += net->scale[k] * (double)h[k];
+  return sum;
 }
 
 int64_t hop_simplicial_field(const hop_simplicial *net, const signed char *s, size_t i) {
@@ -183,8 +225,14 @@ int64_t hop_simplicial_field(const hop_simplicial *net, const signed char *s, si
 }
 
 int hop_simplicial_async_update(const hop_simplicial *net, signed char *s, size_t i) {
-  int64_t h = hop_simplicial_field(net, s, i);
-  int sg = (h > 0) - (h < 0);
+  int sg;
+  if (net->scaled) {
+    double h = hop_simplicial_field_scaled(net, s, i);
+    sg = (h > 0) - (h < 0);
+  } else {
+    int64_t h = hop_simplicial_field(net, s, i);
+    sg = (h > 0) - (h < 0);
+  }
   if (sg == 0 || sg == s[i]) return 0;
   s[i] = (signed char)sg;
   return 1;
