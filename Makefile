@@ -180,6 +180,9 @@ bin/mpi/%: FORCE
 endif
 endif
 
+# context_wells reads a network that cnn_wells trained (its A3 on CNN features, --cnn).
+results/context_wells/manifest.txt: results/cnn_wells/manifest.txt
+
 # A results directory written by a --quick or --scale paper run is never up to date for
 # make (its manifest says "quick: yes" or "scale: paper"): reproduce reruns it at the
 # default size.

@@ -49,12 +49,17 @@
  * no cancellation, h = 1e-30) and by central differences; A2 energy descent over random
  * runs and the number of wells against beta for random unit keys and for 4 clusters of 4;
  * A3 one attention step on MNIST 7x7 patch tokens (ViT-style, sinusoidal positions)
- * against attention written out independently; A4 the non-linear heads' descent, and
+ * against attention written out independently, and the same on the L2-normalised
+ * features of a network cnn_wells trained (--cnn: the stored patterns are the class
+ * prototypes, the mean training feature of each class, or --cnn-train training features;
+ * the state a test image's feature; xi <- X^T softmax(beta X xi) against softmax(beta
+ * xi^T X^T) X written out with loops); A4 the non-linear heads' descent, and
  * recall of key-value pairs from noisy keys, linear against non-linear heads.
  * Outputs (results/context_wells/): gradient.csv, descent.csv, energy.csv, wells.csv,
  * regimes.csv (predicted_beta: the average's branch near instability for the global regime,
  * Ramsauer's sufficient beta for the keys regime; linearised_beta: 1/lambda_max(Cov X)),
- * landscape.csv, fixed2d.csv, tokens.csv, recall.csv, claims.csv, manifest.txt.
+ * landscape.csv, fixed2d.csv, tokens.csv, cnn_tokens.csv (unless --cnn none), recall.csv,
+ * claims.csv, manifest.txt.
  * Command: bin/context_wells [--quick] [--seed N] [--threads N] (see --help). */
 #define _POSIX_C_SOURCE 200809L
 #include <complex.h>
@@ -67,6 +72,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hop_attn.h"
+#include "hop_cnn.h"
 #include "hop_claims.h"
 #include "hop_exp.h"
 #include "hop_data.h"
@@ -98,7 +104,8 @@ enum {
   DM = 32,
   N_ATT_HEADS = 4,
   DK = 8,
-  MAX_N = 4096
+  MAX_N = 4096,
+  NC_MNIST = 10
 };
 static const char *const task_names[N_TASKS] = {"unit", "norms"};
 static const double spline_u[] = {-2, -1, 0, 0.5, 1, 1.5}, spline_g[] = {-2, -1, 0, 0.75, 2, 3.5};
@@ -107,13 +114,21 @@ typedef struct {
   long points, runs, steps, keys, dim, clusters, starts, max_iter, grid, images, seeds, queries,
       rdim;
   double beta_min, beta_max, per_decade, tol, merge, noise, poly_c, rbf_sigma;
-  hop_cli_numbers land_betas, loads, tune_betas;
+  hop_cli_numbers land_betas, loads, tune_betas, cnn_betas;
+  const char *cnn; /* a cnn_wells weights file, or "none" */
+  long cnn_train;
 } config;
 
 typedef struct {
   hop_attn_spline *spline;
   hop_progress prog;
   hop_dataset ds; /* the MNIST test set of A3, loaded and checked before any stage */
+  /* A3 on CNN features (--cnn): L2-normalised features of --cnn-train training images
+   * (ftr, labels ytr) and of the --images test images (fte), feat wide, and the class
+   * prototypes (the means of the training features per class, NC of them) */
+  double *ftr, *fte, *proto;
+  unsigned char *ytr;
+  size_t feat, n_tr;
 } results;
 
 static hop_attn_head make_head(int kind, double beta, const config *cf, const results *res) {
@@ -962,6 +977,58 @@ static void patch_tokens(const unsigned char *img, const double *emb, double *t)
   }
 }
 
+/* The L2-normalised features (n, feat) of n 28 x 28 images (pixels / 255, as cnn_wells
+ * feeds them) under net, as doubles. */
+static int cnn_features(const hop_cnn *net, const unsigned char *img, size_t n, double *out) {
+  size_t f = net->a.feat;
+  float *x = malloc(n * 784 * sizeof *x), *h = malloc(n * f * sizeof *h);
+  hop_cnn_par *par = hop_cnn_par_alloc(&net->a, 256, 1);
+  int st = x && h && par ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "CNN features: out of memory");
+  for (size_t k = 0; k < n * 784 && !st; k++) x[k] = (float)img[k] / 255.0f;
+  if (!st) st = hop_cnn_par_forward(net, x, n, h, NULL, par);
+  for (size_t i = 0; i < n && !st; i++) {
+    double s = 0.0;
+    for (size_t t = 0; t < f; t++) s += (double)h[i * f + t] * h[i * f + t];
+    for (size_t t = 0; t < f; t++) out[i * f + t] = s > 0 ? h[i * f + t] / sqrt(s) : 0.0;
+  }
+  free(x), free(h), hop_cnn_par_free(par);
+  return st;
+}
+
+/* --cnn: the trained network of a cnn_wells run, the features of --cnn-train MNIST
+ * training images and of the test images, and the class prototypes; before any stage. */
+static int load_cnn_features(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  if (!strcmp(cf->cnn, "none")) return HOP_OK;
+  hop_dataset tr = {0};
+  uint64_t recipe = 0;
+  hop_cnn *net = hop_cnn_load(cf->cnn, NULL, &recipe);
+  if (!net) {
+    x->data_what = "option --cnn (a weights file of bin/cnn_wells; none: no A3 on its features)";
+    return hop_error_code();
+  }
+  int st = hop_exp_open(x, HOP_DATA_MNIST, HOP_DATA_TRAIN, (size_t)cf->cnn_train,
+                        (size_t)cf->cnn_train, "--cnn-train", &tr);
+  size_t f = res->feat = net->a.feat, n = res->n_tr = (size_t)cf->cnn_train;
+  res->ftr = malloc(n * f * sizeof *res->ftr), res->ytr = malloc(n);
+  res->fte = malloc((size_t)cf->images * f * sizeof *res->fte);
+  res->proto = calloc(NC_MNIST * f, sizeof *res->proto);
+  if (!st && !(res->ftr && res->ytr && res->fte && res->proto))
+    st = HOP_RAISE(HOP_ENOMEM, "CNN features: out of memory");
+  if (!st) st = cnn_features(net, tr.x, n, res->ftr);
+  if (!st) st = cnn_features(net, res->ds.x, (size_t)cf->images, res->fte);
+  double count[NC_MNIST] = {0};
+  for (size_t i = 0; i < n && !st; i++) {
+    res->ytr[i] = tr.y[i], count[tr.y[i]]++;
+    for (size_t t = 0; t < f; t++) res->proto[tr.y[i] * f + t] += res->ftr[i * f + t];
+  }
+  for (size_t c = 0; c < NC_MNIST && !st; c++)
+    for (size_t t = 0; t < f; t++) res->proto[c * f + t] /= count[c] > 0 ? count[c] : 1;
+  hop_cnn_free(net), hop_data_free(&tr);
+  return st;
+}
+
 /* The MNIST test set of A3: 28 x 28 gray patch tokens, at least --images of them;
  * loaded and checked before any stage runs. */
 static int load_tokens_data(hop_exp *x) {
@@ -972,8 +1039,9 @@ static int load_tokens_data(hop_exp *x) {
       &res->prog, stderr, "context_wells",
       N_HEADS + 2 * nb + cf->land_betas.n + N_TASKS * cf->loads.n * (size_t)cf->seeds);
   if (!(res->spline = hop_attn_spline_new(spline_u, spline_g, 6))) return hop_error_code();
-  return hop_exp_open(x, HOP_DATA_MNIST, HOP_DATA_TEST, 0, (size_t)cf->images, "--images",
-                      &res->ds);
+  int st =
+      hop_exp_open(x, HOP_DATA_MNIST, HOP_DATA_TEST, 0, (size_t)cf->images, "--images", &res->ds);
+  return st ? st : load_cnn_features(x);
 }
 
 /* The token check's arrays: embedding, projections, per-head slices, tokens, outputs. */
@@ -1092,6 +1160,105 @@ static int stage_tokens(hop_exp *x) {
   st = hop_file_finish(&f, 1, st);
   free(tw), gsl_rng_free(r), hop_attn_work_free(w);
   return st;
+}
+
+/* ---- A3 on CNN features: stored patterns are features of a trained cnn_wells network --- */
+/* Attention of one query q (d) over keys = values x (n, d) at scale beta, written out with
+ * loops (Vaswani et al. Eq. 1 for one query, no projections): out = softmax(beta q x^T) x;
+ * *top the index of the largest weight. */
+static void textbook_read(const double *x, size_t n, size_t d, const double *q, double beta,
+                          double *logit, double *out, size_t *top) {
+  double big = -INFINITY, z = 0.0;
+  for (size_t b = 0; b < n; b++) {
+    logit[b] = 0.0;
+    for (size_t c = 0; c < d; c++) logit[b] += q[c] * x[b * d + c];
+    logit[b] *= beta;
+    if (logit[b] > big) big = logit[b], *top = b;
+  }
+  for (size_t b = 0; b < n; b++) z += exp(logit[b] - big);
+  for (size_t c = 0; c < d; c++) out[c] = 0.0;
+  for (size_t b = 0; b < n; b++)
+    for (size_t c = 0; c < d; c++) out[c] += exp(logit[b] - big) / z * x[b * d + c];
+}
+
+/* One case of A3-cnn: stored patterns x (n, feat) with labels y (NULL: pattern b is class
+ * b), every test feature as the state, every beta of --cnn-betas: the energy step
+ * xi - grad E(xi) against textbook_read, rows of cnn_tokens.csv, the worst relative
+ * difference into *worst and the states whose energy did not fall into *raised. */
+static int cnn_case(hop_exp *x, const char *name, const double *pat, size_t n,
+                    const unsigned char *y, hop_file *f, double *worst, long *raised) {
+  const config *cf = x->cfg;
+  const results *res = x->res;
+  size_t d = res->feat;
+  hop_attn_keys keys;
+  hop_attn_work *w = hop_attn_work_alloc(n, d, 1);
+  double *g = malloc(d * sizeof *g), *want = malloc(d * sizeof *want),
+         *logit = malloc(n * sizeof *logit), *next = malloc(d * sizeof *next);
+  int st = w && g && want && logit && next ? hop_attn_keys_init(&keys, pat, n, d)
+                                           : HOP_RAISE(HOP_ENOMEM, "A3-cnn: out of memory");
+  for (size_t b = 0; b < cf->cnn_betas.n && !st; b++) {
+    hop_attn_head h = {.kind = HOP_ATTN_LINEAR, .beta = cf->cnn_betas.v[b]};
+    size_t hits = 0;
+    for (long k = 0; k < cf->images && !st; k++) {
+      const double *xi = res->fte + (size_t)k * d;
+      double e0, e1, top = 0.0, diff = 0.0;
+      size_t arg = 0;
+      if ((st = hop_attn_grad(&keys, &h, xi, g, w))) break;
+      for (size_t c = 0; c < d; c++) next[c] = xi[c] - g[c];
+      textbook_read(pat, n, d, xi, h.beta, logit, want, &arg);
+      for (size_t c = 0; c < d; c++)
+        top = fmax(top, fabs(want[c])), diff = fmax(diff, fabs(next[c] - want[c]));
+      if ((st = hop_attn_energy(&keys, &h, xi, &e0, w)) ||
+          (st = hop_attn_energy(&keys, &h, next, &e1, w)))
+        break;
+      unsigned pred = y ? y[arg] : (unsigned)arg;
+      hits += pred == res->ds.y[k];
+      *raised += !(e1 <= e0), *worst = fmax(*worst, diff / top);
+      hop_file_printf(f, "%s,%zu,%g,%ld,%u,%u,%.6g,%.3e,%.12g,%.12g\n", name, n, h.beta, k,
+                      res->ds.y[k], pred, top, diff, e0, e1);
+    }
+    if (!st)
+      fprintf(stderr,
+              "context_wells: A3-cnn %s, beta %g: the largest weight on the test "
+              "image's class in %zu of %ld\n",
+              name, h.beta, hits, cf->images);
+  }
+  hop_attn_work_free(w), free(g), free(want), free(logit), free(next);
+  return st;
+}
+
+/* A3 on the features of a trained cnn_wells network (--cnn): one Hopfield update of a
+ * test feature against the attention read-out over the class prototypes and over the
+ * training features (cnn_tokens.csv), claims A3-cnn and A3-cnn-step. */
+static int stage_cnn_tokens(hop_exp *x) {
+  const config *cf = x->cfg;
+  const results *res = x->res;
+  if (!res->ftr) return HOP_OK; /* --cnn none */
+  hop_file *f = hop_file_open(x->cli.out, "cnn_tokens.csv",
+                              "patterns,n,beta,image,label,largest_weight_class,max_abs_output,"
+                              "max_abs_diff_textbook,energy_before,energy_after");
+  double worst = 0.0;
+  long raised = 0, states = 2 * cf->images * (long)cf->cnn_betas.n;
+  int st = f ? cnn_case(x, "prototypes", res->proto, NC_MNIST, NULL, f, &worst, &raised)
+             : hop_error_code();
+  if (!st) st = cnn_case(x, "features", res->ftr, res->n_tr, res->ytr, f, &worst, &raised);
+  char desc[500];
+  snprintf(desc, sizeof desc,
+           "one Hopfield update of a test feature of a trained cnn_wells network (%s, %zu "
+           "L2-normalised features) over its %d class prototypes and over %zu training "
+           "features, beta = %s: against the attention read-out softmax(beta q X^T) X written "
+           "out independently, largest difference relative to the largest output",
+           strrchr(cf->cnn, '/') ? strrchr(cf->cnn, '/') + 1 : cf->cnn, res->feat, NC_MNIST,
+           res->n_tr, cf->cnn_betas.text);
+  if (!st)
+    hop_claims_addf(x->claims, "A3-cnn", desc, "equal (to 1e-12)", "<= 1e-12",
+                    hop_claims_at_most(worst, A3_TOL), "%.2e over %ld images", worst, cf->images);
+  if (!st)
+    hop_claims_addf(x->claims, "A3-cnn-step",
+                    "the same updates: the energy of the state never rises", "never rises",
+                    "every state", hop_claims_if(raised == 0), "rose for %ld of %ld states", raised,
+                    states);
+  return hop_file_finish(&f, 1, st);
 }
 
 /* ---- A4: recall of key-value pairs from noisy keys, linear against non-linear heads - */
@@ -1286,6 +1453,7 @@ static void results_free(hop_exp *x) {
   hop_progress_end(&res->prog);
   hop_attn_spline_free(res->spline);
   hop_data_free(&res->ds);
+  free(res->ftr), free(res->fte), free(res->proto), free(res->ytr);
 }
 
 static void report(hop_exp *x) { fprintf(stderr, "context_wells: results in %s\n", x->cli.out); }
@@ -1319,10 +1487,13 @@ static double work(const void *c) {
 }
 
 /* The stages, in order; each names itself in an error. */
-static const hop_exp_stage stages[] = {
-    {"gradient check (A1)", stage_gradient}, {"descent (A2, A4)", stage_descent},
-    {"well counts (A2)", stage_wells},       {"landscape", stage_landscape},
-    {"tokens (A3)", stage_tokens},           {"recall (A4)", stage_recall}};
+static const hop_exp_stage stages[] = {{"gradient check (A1)", stage_gradient},
+                                       {"descent (A2, A4)", stage_descent},
+                                       {"well counts (A2)", stage_wells},
+                                       {"landscape", stage_landscape},
+                                       {"tokens (A3)", stage_tokens},
+                                       {"CNN features (A3)", stage_cnn_tokens},
+                                       {"recall (A4)", stage_recall}};
 
 int main(int argc, char **argv) {
   config cf;
@@ -1358,6 +1529,15 @@ int main(int argc, char **argv) {
        "1,5,40", .quick = NULL},
       {"images", HOP_OPT_INT, &cf.images, 1, 10000, "MNIST test images of the token check (A3)",
        "100", .quick = "5"},
+      {"cnn", HOP_OPT_STRING, &cf.cnn, 0, 0,
+       "A3 on CNN features: a weights file of bin/cnn_wells (none: not run)",
+       "results/cnn_wells/cnn_small_seed0.bin", .quick = "none"},
+      {"cnn-train", HOP_OPT_INT, &cf.cnn_train, 10, 60000,
+       "MNIST training images whose features are stored (and give the class prototypes)", "1000",
+       .quick = "200"},
+      {"cnn-betas", HOP_OPT_LIST, &cf.cnn_betas, 1e-3, 1e4,
+       "betas of the update on CNN features (unit-length features: beta is the logit scale)",
+       "1,16,64", .quick = NULL},
       {"loads", HOP_OPT_LIST, &cf.loads, 0.01, 64, "loads n/d of the recall task (A4)",
        "0.25,0.5,1,2,4,8", .quick = "1,4"},
       {"recall-dim", HOP_OPT_INT, &cf.rdim, 2, 1024, "key and value dimension d of the recall task",
