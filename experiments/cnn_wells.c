@@ -22,11 +22,15 @@
  *    5,000 (never the test set) with SGD, momentum 0.9, batch 64, learning rate
  *    lr_e = lr (1 + cos(pi e / E)) / 2 in epoch e of E (cosine decay), PyTorch's default
  *    initialisation; pixels scaled to [0, 1]. The epoch kept is the one with the best
- *    validation accuracy of the softmax head. Several training seeds per size.
+ *    validation accuracy of the softmax head. Several training seeds per size. The other
+ *    recipe (--recipe constant): lr throughout, the last epoch kept.
  * 2. Features s = h / |h| (the penultimate layer, L2-normalised), for the training,
- *    validation and test images.
+ *    validation and test images; with --readings l2,raw (the default) the wells are also
+ *    built on the raw activations h, and each network keeps the reading whose chosen
+ *    (K, beta) scores better on validation (ties: L2).
  * 3. Wells: per class c, k-means++ then Lloyd on the training features of c gives K
- *    prototypes mu_ck (lib/learn/hop_kmeans.h), K in {1, 2, 5, 10, 20, 50}.
+ *    prototypes mu_ck (lib/learn/hop_kmeans.h), K in {1, 2, 5, 10, 20, 50, 100, 200,
+ *    500} (about 5,400 training images a class).
  * 4. Energy of class c (lib/learn/hop_wells.h), with the well count as the class
  *    assignment term:
  *        E_c(s) = -(1/beta) log( (1/K) sum_k exp(-beta |s - mu_ck|^2 / 2) )
@@ -39,10 +43,13 @@
  * 6. Compared on the same features: the CNN's own softmax head, the nearest prototype.
  *
  * Claims (claims.csv): W1 the best configuration's test accuracy over the training
- * seeds (size, K, beta chosen on validation) against 99.2 %; W2 the gain of the chosen K
- * over K = 1; W3 the gain of the chosen size over the smallest; W4 the energy gap of
- * misclassified digits against correct ones. Outputs: training.csv, wells.csv,
- * selected.csv, sizes.csv, acc_k.csv, showcase.csv (the network of the figures: the chosen size,
+ * seeds (size, reading, K, beta chosen on validation) against 99.2 %, with how many
+ * networks reach it; W2 the gain of the chosen K over K = 1; W3 the gain of the chosen
+ * size over the smallest, paired by seed; W4 the energy gap of misclassified digits
+ * against correct ones; beyond the paper W-head (wells minus the softmax head; every size
+ * and K in head_diff.csv), W-nearest, W-descent, W-reading (L2 against raw features).
+ * Outputs: training.csv, wells.csv, selected.csv (the L2 reading), readings.csv,
+ * head_diff.csv, sizes.csv, acc_k.csv, showcase.csv (the network of the figures: the chosen size,
  * first seed), pca.csv, pca_wells.csv, energy.csv,
  * confusion.csv, misclassified.csv, grid_misclassified.csv, claims.csv, manifest.txt;
  * the trained networks as cnn_SIZE_seedN.bin (lib/learn/hop_cnn.h's weights file),
@@ -90,10 +97,16 @@ enum {
   MAX_EPOCHS = 50
 };
 static const char *const size_names[N_SZ + 1] = {"small", "mid", "large", NULL};
+static const char *const reading_names[] = {"l2", "raw", NULL};
+/* Training recipes: cosine decay of the learning rate, the epoch kept chosen on the
+ * validation split; or a constant learning rate, the last of --epochs kept. */
+static const char *const recipe_names[] = {"cosine", "constant", NULL};
+enum { RECIPE_COSINE, RECIPE_CONSTANT };
 static const hop_cnn_arch archs[N_SZ] = {{16, 32, 64, NC}, {32, 64, 128, NC}, {32, 64, 256, NC}};
 
 typedef struct {
-  hop_cli_names sizes;
+  hop_cli_names sizes, readings; /* readings: l2 first, then raw (reading_names) */
+  int recipe;                    /* recipe_names */
   long seeds, epochs, n_train, n_val, n_test, batch, chunks, steps, kmeans_iter;
   double lr, momentum, eta;
   hop_cli_numbers ks, betas;
@@ -108,6 +121,13 @@ typedef struct {
   size_t count[NC]; /* training images per class */
 } data;
 
+/* One reading's sweep: accuracy per K and beta on validation and test, and the choice of
+ * (K, beta) on validation, the first best in (K, beta) order. */
+typedef struct {
+  double val[MAXL][MAXL + 1], test[MAXL][MAXL + 1];
+  size_t sel_k, sel_b;
+} reading_acc;
+
 typedef struct {
   int size;
   long seed;
@@ -120,6 +140,8 @@ typedef struct {
   double acc_val[MAXL][MAXL + 1], acc_test[MAXL][MAXL + 1];
   size_t sel_k, sel_b;  /* chosen on validation */
   size_t best_finite_b; /* the best finite beta at sel_k (for the descent) */
+  reading_acc raw;      /* the raw activations' sweep (--readings l2,raw) */
+  int has_raw;
   double descent_test, descent_val;
   unsigned char *enc; /* the weights file's bytes (hop_cnn_encode), kept for the features */
   size_t enc_len;
@@ -225,7 +247,7 @@ static uint64_t recipe(const hop_cli *cli, const config *cf, const data *d, int 
     memcpy(&u, &v[k], sizeof u);
     h = hop_rng_derive(h, u);
   }
-  return h;
+  return cf->recipe == RECIPE_COSINE ? h : hop_rng_derive(h, 0xc0 + (uint64_t)cf->recipe);
 }
 
 static double accuracy(const float *logits, const unsigned char *y, size_t n, size_t nc) {
@@ -308,7 +330,10 @@ static int train_one(const hop_cli *cli, const config *cf, const data *d, net_ru
   for (size_t i = 0; i < d->n_tr; i++) order[i] = i;
   double best_val = -1.0;
   for (long e = 0; e < cf->epochs && !st; e++) {
-    o->p.lr = cf->lr * 0.5 * (1.0 + cos(3.14159265358979323846 * (double)e / (double)cf->epochs));
+    o->p.lr =
+        cf->recipe == RECIPE_CONSTANT
+            ? cf->lr
+            : cf->lr * 0.5 * (1.0 + cos(3.14159265358979323846 * (double)e / (double)cf->epochs));
     gsl_ran_shuffle(r, order, d->n_tr, sizeof *order);
     double loss = 0.0;
     size_t hits = 0;
@@ -332,7 +357,7 @@ static int train_one(const hop_cli *cli, const config *cf, const data *d, net_ru
     run->loss[e] = loss / (double)d->n_tr;
     run->train_acc[e] = 100.0 * (double)hits / (double)d->n_tr;
     run->val_acc[e] = accuracy(logits, d->yva, d->n_va, NC);
-    if (run->val_acc[e] > best_val) {
+    if (cf->recipe == RECIPE_CONSTANT ? e + 1 == cf->epochs : run->val_acc[e] > best_val) {
       best_val = run->val_acc[e];
       run->best_epoch = (int)e + 1;
       memcpy(best, net->params, net->n_params * sizeof *best);
@@ -443,6 +468,65 @@ static int check_weights(const hop_cli *cli, const config *cf, const results *re
   return HOP_OK;
 }
 
+static double label_acc(const unsigned char *pred, const unsigned char *y, size_t n) {
+  size_t h = 0;
+  for (size_t i = 0; i < n; i++) h += pred[i] == y[i];
+  return 100.0 * (double)h / (double)n;
+}
+
+/* k-means per class for every K on the features ftr of one reading (per K the wells go
+ * into keep[ik], or are freed when keep is NULL), then every beta on the validation and
+ * test features; the choice of (K, beta) on validation. */
+static int sweep_reading(const hop_cli *cli, const config *cf, const data *d, const net_run *run,
+                         const float *ftr, const float *fva, const float *fte, hop_wells **keep,
+                         reading_acc *acc) {
+  size_t f = archs[run->size].feat, nb = cf->betas.n + 1,
+         nmax = d->n_va > d->n_te ? d->n_va : d->n_te, kmax = 0, cmax = 0;
+  for (size_t i = 0; i < cf->ks.n; i++)
+    kmax = (size_t)cf->ks.v[i] > kmax ? (size_t)cf->ks.v[i] : kmax;
+  for (int c = 0; c < NC; c++) cmax = d->count[c] > cmax ? d->count[c] : cmax;
+  float *xc = malloc(cmax * f * sizeof *xc), *d2 = malloc(nmax * NC * kmax * sizeof *d2);
+  double *e = malloc(nmax * NC * sizeof *e);
+  unsigned char *lab = malloc(nmax);
+  int st = xc && d2 && e && lab ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "wells buffers");
+  for (size_t ik = 0; ik < cf->ks.n && !st; ik++) {
+    size_t K = (size_t)cf->ks.v[ik];
+    hop_wells *w = hop_wells_alloc(NC, K, f);
+    if (!w) st = hop_error_code();
+    for (int c = 0; c < NC && !st; c++) {
+      size_t n = 0;
+      for (size_t i = 0; i < d->n_tr; i++)
+        if (d->ytr[i] == c) memcpy(xc + n++ * f, ftr + i * f, f * sizeof *xc);
+      gsl_rng *r = hop_rng_alloc(
+          cli->seed,
+          hop_rng_key((uint64_t)(run->size * MAX_SEEDS + run->seed), K, (uint64_t)c, RNG_KMEANS));
+      st = r ? hop_kmeans(xc, n, f, K, (size_t)cf->kmeans_iter, r, w->mu + (size_t)c * K * f, NULL,
+                          NULL)
+             : HOP_ENOMEM;
+      gsl_rng_free(r);
+    }
+    for (int set = 0; set < 2 && !st; set++) {
+      size_t n = set ? d->n_te : d->n_va;
+      st = hop_wells_dist2(w, set ? fte : fva, n, d2);
+      for (size_t b = 0; b < nb && !st; b++) {
+        if ((st = hop_wells_energy(w, d2, n, beta_of(cf, b), e))) break;
+        hop_wells_argmin(e, n, NC, lab);
+        (set ? acc->test : acc->val)[ik][b] = label_acc(lab, set ? d->yte : d->yva, n);
+      }
+    }
+    if (keep)
+      keep[ik] = w;
+    else
+      hop_wells_free(w);
+  }
+  double bv = -1.0;
+  for (size_t ik = 0; ik < cf->ks.n && !st; ik++)
+    for (size_t b = 0; b < nb; b++)
+      if (acc->val[ik][b] > bv) bv = acc->val[ik][b], acc->sel_k = ik, acc->sel_b = b;
+  free(xc), free(d2), free(e), free(lab);
+  return st;
+}
+
 static int features(const hop_cli *cli, const config *cf, const data *d, net_run *run) {
   const hop_cnn_arch *a = &archs[run->size];
   uint64_t rec = 0;
@@ -466,6 +550,9 @@ static int features(const hop_cli *cli, const config *cf, const data *d, net_run
     run->head_val = accuracy(lg, d->yva, d->n_va, NC);
   if (!st && !(st = hop_cnn_par_forward(net, d->xte, d->n_te, run->fte, lg, par)))
     run->head_test = accuracy(lg, d->yte, d->n_te, NC);
+  if (!st && cf->readings.n > 1) /* the raw activations first (--readings raw) */
+    st = sweep_reading(cli, cf, d, run, run->ftr, run->fva, run->fte, NULL, &run->raw);
+  run->has_raw = cf->readings.n > 1;
   if (!st) {
     l2_normalise(run->ftr, d->n_tr, f);
     l2_normalise(run->fva, d->n_va, f);
@@ -477,70 +564,35 @@ static int features(const hop_cli *cli, const config *cf, const data *d, net_run
   return st;
 }
 
-static double label_acc(const unsigned char *pred, const unsigned char *y, size_t n) {
-  size_t h = 0;
-  for (size_t i = 0; i < n; i++) h += pred[i] == y[i];
-  return 100.0 * (double)h / (double)n;
-}
-
-/* k-means per class for every K, then every beta on validation and test; the choice
- * of (K, beta) on validation; the descent reading at the choice. */
+/* The L2-normalised reading (its wells kept for the descent and the figures): every K
+ * and beta, the choice on validation, and the descent reading at the choice. */
 static int wells_one(const hop_cli *cli, const config *cf, const data *d, net_run *run) {
   size_t f = archs[run->size].feat, nb = cf->betas.n + 1,
-         nmax = d->n_va > d->n_te ? d->n_va : d->n_te;
-  size_t kmax = 0;
+         nmax = d->n_va > d->n_te ? d->n_va : d->n_te, kmax = 0;
   for (size_t i = 0; i < cf->ks.n; i++)
     kmax = (size_t)cf->ks.v[i] > kmax ? (size_t)cf->ks.v[i] : kmax;
-  size_t cmax = 0;
-  for (int c = 0; c < NC; c++) cmax = d->count[c] > cmax ? d->count[c] : cmax;
-  float *xc = malloc(cmax * f * sizeof *xc), *d2 = malloc(nmax * NC * kmax * sizeof *d2), *s = NULL;
-  double *e = malloc(nmax * NC * sizeof *e);
-  unsigned char *lab = malloc(nmax);
-  size_t *wl = NULL;
-  int st = xc && d2 && e && lab ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "wells buffers");
-  for (size_t ik = 0; ik < cf->ks.n && !st; ik++) {
-    size_t K = (size_t)cf->ks.v[ik];
-    hop_wells *w = run->wells[ik] = hop_wells_alloc(NC, K, f);
-    if (!w) st = hop_error_code();
-    for (int c = 0; c < NC && !st; c++) {
-      size_t n = 0;
-      for (size_t i = 0; i < d->n_tr; i++)
-        if (d->ytr[i] == c) memcpy(xc + n++ * f, run->ftr + i * f, f * sizeof *xc);
-      gsl_rng *r = hop_rng_alloc(
-          cli->seed,
-          hop_rng_key((uint64_t)(run->size * MAX_SEEDS + run->seed), K, (uint64_t)c, RNG_KMEANS));
-      st = r ? hop_kmeans(xc, n, f, K, (size_t)cf->kmeans_iter, r, w->mu + (size_t)c * K * f, NULL,
-                          NULL)
-             : HOP_ENOMEM;
-      gsl_rng_free(r);
-    }
-    for (int set = 0; set < 2 && !st; set++) {
-      const float *x = set ? run->fte : run->fva;
-      const unsigned char *y = set ? d->yte : d->yva;
-      size_t n = set ? d->n_te : d->n_va;
-      st = hop_wells_dist2(w, x, n, d2);
-      for (size_t b = 0; b < nb && !st; b++) {
-        if ((st = hop_wells_energy(w, d2, n, beta_of(cf, b), e))) break;
-        hop_wells_argmin(e, n, NC, lab);
-        (set ? run->acc_test : run->acc_val)[ik][b] = label_acc(lab, y, n);
-      }
-    }
-  }
-  if (!st) { /* the choice on validation: the first best in (K, beta) order */
+  reading_acc *acc = malloc(sizeof *acc);
+  int st = acc ? sweep_reading(cli, cf, d, run, run->ftr, run->fva, run->fte, run->wells, acc)
+               : HOP_RAISE(HOP_ENOMEM, "wells buffers");
+  if (!st) {
+    memcpy(run->acc_val, acc->val, sizeof acc->val),
+        memcpy(run->acc_test, acc->test, sizeof acc->test);
+    run->sel_k = acc->sel_k, run->sel_b = acc->sel_b;
     double bv = -1.0;
-    for (size_t ik = 0; ik < cf->ks.n; ik++)
-      for (size_t b = 0; b < nb; b++)
-        if (run->acc_val[ik][b] > bv) bv = run->acc_val[ik][b], run->sel_k = ik, run->sel_b = b;
-    bv = -1.0;
     for (size_t b = 0; b + 1 < nb; b++)
       if (run->acc_val[run->sel_k][b] > bv)
         bv = run->acc_val[run->sel_k][b], run->best_finite_b = b;
   }
-  if (!st) { /* descent on the joint energy from each feature, at the chosen K and best finite beta */
+  free(acc);
+  /* descent on the joint energy from each feature, at the chosen K and best finite beta */
+  float *s = NULL, *d2 = NULL;
+  size_t *wl = NULL;
+  unsigned char *lab = NULL;
+  if (!st) {
     const hop_wells *w = run->wells[run->sel_k];
-    s = malloc(nmax * f * sizeof *s);
-    wl = malloc(nmax * sizeof *wl);
-    st = s && wl ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "descent buffers");
+    s = malloc(nmax * f * sizeof *s), d2 = malloc(nmax * NC * kmax * sizeof *d2);
+    wl = malloc(nmax * sizeof *wl), lab = malloc(nmax);
+    st = s && wl && d2 && lab ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "descent buffers");
     for (int set = 0; set < 2 && !st; set++) {
       size_t n = set ? d->n_te : d->n_va;
       memcpy(s, set ? run->fte : run->fva, n * f * sizeof *s);
@@ -551,7 +603,7 @@ static int wells_one(const hop_cli *cli, const config *cf, const data *d, net_ru
         *(set ? &run->descent_test : &run->descent_val) = label_acc(lab, set ? d->yte : d->yva, n);
     }
   }
-  free(xc), free(d2), free(e), free(lab), free(s), free(wl);
+  free(s), free(d2), free(wl), free(lab);
   return st;
 }
 
@@ -612,6 +664,95 @@ static double at_k(const config *cf, const net_run *u, size_t ik) {
   return u->acc_test[ik][bb];
 }
 
+/* Whether validation prefers the raw reading's choice to the L2 one's (ties: L2). */
+static int use_raw(const net_run *u) {
+  return u->has_raw && u->raw.val[u->raw.sel_k][u->raw.sel_b] > u->acc_val[u->sel_k][u->sel_b];
+}
+/* Validation and test accuracy of a network at its choice of reading, K and beta. */
+static double final_val(const net_run *u) {
+  return use_raw(u) ? u->raw.val[u->raw.sel_k][u->raw.sel_b] : u->acc_val[u->sel_k][u->sel_b];
+}
+static double final_test(const net_run *u) {
+  return use_raw(u) ? u->raw.test[u->raw.sel_k][u->raw.sel_b] : u->acc_test[u->sel_k][u->sel_b];
+}
+
+/* Wells minus head of the seeds of one size (u), each network read by pick: a row of
+ * head_diff.csv. */
+static void head_row(hop_file *f, const net_run *u, size_t S, const char *reading, const char *k,
+                     double (*pick)(const net_run *, size_t, const config *), size_t arg,
+                     const config *cf) {
+  double dd[MAX_SEEDS] = {0};
+  for (size_t s = 0; s < S; s++) dd[s] = pick(&u[s], arg, cf) - u[s].head_test;
+  stat4 a = stats(dd, S);
+  hop_file_printf(f, "%s,%s,%s,%.3f,%.3f,%zu\n", size_names[u->size], reading, k, a.mean,
+                  S > 1 ? a.sd / sqrt((double)S) : NAN, S);
+}
+static double pick_l2_k(const net_run *u, size_t ik, const config *cf) { return at_k(cf, u, ik); }
+static double pick_l2(const net_run *u, size_t ik, const config *cf) {
+  (void)ik, (void)cf;
+  return u->acc_test[u->sel_k][u->sel_b];
+}
+static double pick_raw_k(const net_run *u, size_t ik, const config *cf) {
+  size_t nb = cf->betas.n + 1, bb = 0;
+  for (size_t b = 1; b < nb; b++)
+    if (u->raw.val[ik][b] > u->raw.val[ik][bb]) bb = b;
+  return u->raw.test[ik][bb];
+}
+static double pick_raw(const net_run *u, size_t ik, const config *cf) {
+  (void)ik, (void)cf;
+  return u->raw.test[u->raw.sel_k][u->raw.sel_b];
+}
+static double pick_final(const net_run *u, size_t ik, const config *cf) {
+  (void)ik, (void)cf;
+  return final_test(u);
+}
+
+/* head_diff.csv: wells minus the CNN's softmax head, test accuracy %, paired over the
+ * seeds of each size: per reading at every K (beta chosen on validation) and at its
+ * chosen (K, beta), and at each network's validated choice of reading, K and beta. */
+static int write_head_diff(hop_exp *x) {
+  const config *cf = x->cfg;
+  const results *res = x->res;
+  size_t S = (size_t)cf->seeds;
+  hop_file *f =
+      hop_file_open(x->cli.out, "head_diff.csv", "size,reading,k,wells_minus_head,se,seeds");
+  for (size_t i = 0; f && i < cf->sizes.n; i++) {
+    const net_run *u = &res->runs[i * S];
+    for (size_t r = 0; r < cf->readings.n; r++) {
+      for (size_t ik = 0; ik < cf->ks.n; ik++) {
+        char k[16];
+        snprintf(k, sizeof k, "%g", cf->ks.v[ik]);
+        head_row(f, u, S, reading_names[r], k, r ? pick_raw_k : pick_l2_k, ik, cf);
+      }
+      head_row(f, u, S, reading_names[r], "chosen", r ? pick_raw : pick_l2, 0, cf);
+    }
+    head_row(f, u, S, "validated", "chosen", pick_final, 0, cf);
+  }
+  return hop_file_finish(&f, 1, f ? HOP_OK : hop_error_code());
+}
+
+/* readings.csv: each network's choice of K and beta under each reading, and which
+ * reading validation kept. */
+static int write_readings(hop_exp *x) {
+  const config *cf = x->cfg;
+  const results *res = x->res;
+  hop_file *f =
+      hop_file_open(x->cli.out, "readings.csv", "size,seed,reading,k,beta,val_acc,test_acc,kept");
+  for (size_t k = 0; f && k < res->n_runs; k++) {
+    const net_run *u = &res->runs[k];
+    for (size_t r = 0; r < cf->readings.n; r++) {
+      const reading_acc l2 = {.sel_k = u->sel_k, .sel_b = u->sel_b};
+      const reading_acc *a = r ? &u->raw : &l2;
+      double val = r ? a->val[a->sel_k][a->sel_b] : u->acc_val[u->sel_k][u->sel_b],
+             test = r ? a->test[a->sel_k][a->sel_b] : u->acc_test[u->sel_k][u->sel_b];
+      hop_file_printf(f, "%s,%ld,%s,%g,%g,%.2f,%.2f,%d\n", size_names[u->size], u->seed,
+                      reading_names[r], cf->ks.v[a->sel_k], beta_of(cf, a->sel_b), val, test,
+                      (int)r == use_raw(u));
+    }
+  }
+  return hop_file_finish(&f, 1, f ? HOP_OK : hop_error_code());
+}
+
 static int summaries(hop_exp *x) {
   const config *cf = x->cfg;
   results *res = x->res;
@@ -637,7 +778,7 @@ static int summaries(hop_exp *x) {
     }
     double v[MAX_SEEDS], dsc[MAX_SEEDS];
     for (size_t s = 0; s < S; s++) {
-      acc[s] = u[s].acc_test[u[s].sel_k][u[s].sel_b], v[s] = u[s].acc_val[u[s].sel_k][u[s].sel_b];
+      acc[s] = final_test(&u[s]), v[s] = final_val(&u[s]);
       dsc[s] = u[s].descent_test, nr[s] = u[s].acc_test[u[s].sel_k][cf->betas.n];
     }
     stat4 t = stats(acc, S), vv = stats(v, S), ds = stats(dsc, S), ns = stats(nr, S);
@@ -647,7 +788,9 @@ static int summaries(hop_exp *x) {
     if (vv.mean > best_val) best_val = vv.mean, res->best_size = (int)i;
   }
   hop_file *fs[2] = {f, g};
-  return hop_file_finish(fs, 2, f && g ? HOP_OK : hop_error_code());
+  int st = hop_file_finish(fs, 2, f && g ? HOP_OK : hop_error_code());
+  if (!st) st = write_readings(x);
+  return st ? st : write_head_diff(x);
 }
 
 /* W1-W3 and the readings beyond the paper, at the size chosen on validation. */
@@ -656,9 +799,9 @@ static void claim_w1(hop_exp *x) {
   const config *cf = x->cfg;
   const results *res = x->res;
   size_t S = (size_t)cf->seeds;
-  double acc[MAX_SEEDS];
+  double acc[MAX_SEEDS] = {0};
   const net_run *u = &res->runs[(size_t)res->best_size * S];
-  for (size_t s = 0; s < S; s++) acc[s] = u[s].acc_test[u[s].sel_k][u[s].sel_b];
+  for (size_t s = 0; s < S; s++) acc[s] = final_test(&u[s]);
   stat4 w1 = stats(acc, S);
   double tol = fmax(2.0 * w1.sd, 0.18);
   char desc[600], meas[300];
@@ -669,7 +812,10 @@ static void claim_w1(hop_exp *x) {
       "over seeds, 0.18 = "
       "2 binomial SE at 99.2 %% on 10,000 images)",
       size_names[u->size], S);
-  snprintf(meas, sizeof meas, "%.2f (sd %.2f, range %.2f-%.2f)", w1.mean, w1.sd, w1.min, w1.max);
+  size_t at_paper = 0;
+  for (size_t s = 0; s < S; s++) at_paper += acc[s] >= W1_PAPER - 1e-9;
+  snprintf(meas, sizeof meas, "%.2f (sd %.2f, range %.2f-%.2f; %zu of %zu networks >= 99.2)",
+           w1.mean, w1.sd, w1.min, w1.max, at_paper, S);
   char tl[64];
   snprintf(tl, sizeof tl, "+-%.2f", tol);
   hop_claims_add(x->claims, "W1", desc, "99.2", meas, tl,
@@ -709,19 +855,20 @@ static void claims_w2_w3(hop_exp *x) {
   if (cf->sizes.n > 1) {
     const net_run *sm = &res->runs[0];
     double a[MAX_SEEDS], b[MAX_SEEDS];
-    for (size_t s = 0; s < S; s++)
-      a[s] = u[s].acc_test[u[s].sel_k][u[s].sel_b], b[s] = sm[s].acc_test[sm[s].sel_k][sm[s].sel_b];
-    stat4 sa = stats(a, S), sb = stats(b, S);
-    double spread = sqrt(sa.sd * sa.sd + sb.sd * sb.sd);
-    snprintf(
-        desc, sizeof desc,
-        "a larger feature extractor matters: test accuracy %% of size %s (chosen on validation) "
-        "minus size %s, means over %zu seeds; reproduced if the gain exceeds the combined seed sd",
-        size_names[u->size], size_names[sm->size], S);
-    snprintf(meas, sizeof meas, "%+.2f (%.2f vs %.2f)", sa.mean - sb.mean, sa.mean, sb.mean);
-    snprintf(tl, sizeof tl, "> %.2f", spread);
+    for (size_t s = 0; s < S; s++) a[s] = final_test(&u[s]), b[s] = final_test(&sm[s]);
+    double diff[MAX_SEEDS];
+    for (size_t s = 0; s < S; s++) diff[s] = a[s] - b[s];
+    stat4 sa = stats(a, S), sb = stats(b, S), sd = stats(diff, S);
+    double se = S > 1 ? sd.sd / sqrt((double)S) : INFINITY;
+    snprintf(desc, sizeof desc,
+             "a larger feature extractor matters: test accuracy %% of size %s (chosen on "
+             "validation) minus size %s on the same test images, paired by training seed over "
+             "%zu seeds; reproduced if the paired gain exceeds 2 SE",
+             size_names[u->size], size_names[sm->size], S);
+    snprintf(meas, sizeof meas, "%+.2f +- %.2f SE (%.2f vs %.2f)", sd.mean, se, sa.mean, sb.mean);
+    snprintf(tl, sizeof tl, "> %.2f", 2 * se);
     hop_claims_add(x->claims, "W3", desc, "matters (table)", meas, tl,
-                   hop_claims_if(sa.mean - sb.mean > spread && u != sm));
+                   hop_claims_if(sd.mean > 2 * se && u != sm));
   }
 }
 
@@ -735,18 +882,18 @@ static void claims_beyond(hop_exp *x) {
   char desc[600];
   double acc[MAX_SEEDS];
   for (size_t s = 0; s < S; s++) acc[s] = u[s].acc_test[u[s].sel_k][u[s].sel_b];
-  double hh[MAX_SEEDS], nn[MAX_SEEDS], dd[MAX_SEEDS];
+  double hh[MAX_SEEDS] = {0}, nn[MAX_SEEDS] = {0}, dd[MAX_SEEDS] = {0};
   for (size_t s = 0; s < S; s++)
-    hh[s] = acc[s] - u[s].head_test, nn[s] = acc[s] - u[s].acc_test[u[s].sel_k][cf->betas.n],
-    dd[s] = u[s].descent_test - acc[s];
+    hh[s] = final_test(&u[s]) - u[s].head_test,
+    nn[s] = acc[s] - u[s].acc_test[u[s].sel_k][cf->betas.n], dd[s] = u[s].descent_test - acc[s];
   stat4 a = stats(hh, S), b = stats(nn, S), c = stats(dd, S);
   snprintf(
       desc, sizeof desc,
       "wells minus the CNN's own softmax head on the same features, test accuracy %%, size %s, "
-      "paired over %zu seeds",
+      "paired over %zu seeds (every size and K: head_diff.csv)",
       size_names[u->size], S);
-  hop_claims_addf(x->claims, "W-head", desc, "-", "-", "beyond paper", "%+.2f (sd %.2f)", a.mean,
-                  a.sd);
+  hop_claims_addf(x->claims, "W-head", desc, "-", "-", "beyond paper", "%+.2f (sd %.2f, SE %.2f)",
+                  a.mean, a.sd, S > 1 ? a.sd / sqrt((double)S) : NAN);
   snprintf(desc, sizeof desc,
            "wells (energy at the chosen beta) minus the nearest prototype (beta = infinity) at the "
            "same K, test accuracy %%, size %s",
@@ -760,6 +907,21 @@ static void claims_beyond(hop_exp *x) {
       cf->steps, cf->eta, size_names[u->size]);
   hop_claims_addf(x->claims, "W-descent", desc, "-", "-", "beyond paper", "%+.2f (sd %.2f)", c.mean,
                   c.sd);
+  if (cf->readings.n < 2) return;
+  double rr[MAX_SEEDS] = {0};
+  size_t raw_kept = 0, raw_all = 0;
+  for (size_t s = 0; s < S; s++) rr[s] = acc[s] - u[s].raw.test[u[s].raw.sel_k][u[s].raw.sel_b];
+  for (size_t k = 0; k < res->n_runs; k++) raw_all += (size_t)use_raw(&res->runs[k]);
+  for (size_t s = 0; s < S; s++) raw_kept += (size_t)use_raw(&u[s]);
+  stat4 r = stats(rr, S);
+  snprintf(desc, sizeof desc,
+           "wells on L2-normalised features minus wells on the raw activations, each at its own "
+           "K and beta chosen on validation, test accuracy %%, size %s, paired over %zu seeds",
+           size_names[u->size], S);
+  hop_claims_addf(x->claims, "W-reading", desc, "-", "-", "beyond paper",
+                  "%+.2f +- %.2f SE; validation kept raw for %zu of %zu networks (%zu of %zu of "
+                  "every size)",
+                  r.mean, S > 1 ? r.sd / sqrt((double)S) : NAN, raw_kept, S, raw_all, res->n_runs);
 }
 
 /* W1-W3 and the readings beyond the paper, at the size chosen on validation. */
@@ -1015,6 +1177,10 @@ static int check(hop_exp *x) {
     HOP_ERROR(HOP_EINVAL, "option --chunks: %ld chunks of a batch of %ld: at most one per image",
               cf->chunks, cf->batch);
   }
+  if (cf->readings.v[0] != 0)
+    HOP_ERROR(HOP_EINVAL,
+              "option --readings: must start with l2 (the figures and the descent "
+              "read the L2-normalised features)");
   return HOP_OK;
 }
 
@@ -1032,7 +1198,7 @@ static double work(const void *c) {
     double feat = archs[cf->sizes.v[s]].feat, ks = 0;
     for (size_t i = 0; i < cf->ks.n; i++) ks += cf->ks.v[i] * NC;
     double sweep = fl * (n_tr + (double)(cf->n_val + cf->n_test)) +
-                   feat * ks *
+                   (double)cf->readings.n * feat * ks *
                        ((double)cf->kmeans_iter * n_tr / 10 + (double)(cf->betas.n + 1) *
                                                                   (double)(cf->steps + 1) *
                                                                   (double)(cf->n_val + cf->n_test));
@@ -1057,10 +1223,11 @@ int main(int argc, char **argv) {
        "small,mid,large", .quick = "small", .names = size_names},
       {"seeds", HOP_OPT_INT, &cf.seeds, 1, MAX_SEEDS, "training seeds per size", "3", .quick = "1",
        .paper = "10"},
-      {"epochs", HOP_OPT_INT, &cf.epochs, 1, MAX_EPOCHS,
-       "training epochs (cosine learning-rate decay over them; "
-       "the epoch kept is chosen on validation)",
-       "5", .quick = "2"},
+      {"epochs", HOP_OPT_INT, &cf.epochs, 1, MAX_EPOCHS, "training epochs", "5", .quick = "2"},
+      {"recipe", HOP_OPT_WORD, &cf.recipe, 0, 0,
+       "cosine (learning-rate decay over the epochs, the epoch kept chosen on validation) or "
+       "constant (the learning rate throughout, the last epoch kept)",
+       "cosine", .quick = NULL, .names = recipe_names},
       {"train", HOP_OPT_INT, &cf.n_train, 0, 60000,
        "training images (0: every image not in the validation split)", "0", .quick = "2000"},
       {"val", HOP_OPT_INT, &cf.n_val, 100, 30000, "validation images, drawn from the training set",
@@ -1074,7 +1241,12 @@ int main(int argc, char **argv) {
       {"lr", HOP_OPT_DOUBLE, &cf.lr, 1e-6, 10, "initial learning rate of SGD", "0.02",
        .quick = NULL},
       {"momentum", HOP_OPT_DOUBLE, &cf.momentum, 0, 0.999, "SGD momentum", "0.9", .quick = NULL},
-      {"k", HOP_OPT_INTS, &cf.ks, 1, 1000, "wells per class", "1,2,5,10,20,50", .quick = "1,2,5"},
+      {"readings", HOP_OPT_WORDS, &cf.readings, 0, 0,
+       "features the wells are built on: l2 (L2-normalised, the figures' and the descent's) "
+       "and raw (the ReLU activations); each network keeps the one better on validation",
+       "l2,raw", .quick = NULL, .names = reading_names},
+      {"k", HOP_OPT_INTS, &cf.ks, 1, 1000, "wells per class", "1,2,5,10,20,50,100,200,500",
+       .quick = "1,2,5"},
       {"betas", HOP_OPT_LIST, &cf.betas, 1e-3, 1e5,
        "inverse temperatures swept (nearest prototype, beta = "
        "infinity, is always added)",
