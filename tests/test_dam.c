@@ -220,9 +220,39 @@ Test(simplicial, all_edges_is_the_classical_network) {
   hop_simplicial_free(sx), hop_classical_free(c), gsl_rng_free(r);
 }
 
+/* The full complex on SN neurons, brute force: E = -1/N sum over every subset of 2, 3, 4
+ * neurons (order k = size - 2, weighted a[k]) of sum_mu prod xi prod s; and the field of
+ * each neuron as the energy difference E(s_i = -1) - E(s_i = +1) = 2 h_i (the scaled
+ * field when scaled, else the exact N h_i). */
+enum { SN = 7, SP = 3 };
+static void check_full_complex(const hop_simplicial *sx, const signed char *xi,
+                               const signed char *s, const double a[3], int scaled) {
+  double e = 0.0;
+  for (unsigned mask = 0; mask < (1u << SN); mask++) {
+    int k = __builtin_popcount(mask);
+    if (k < 2 || k > 4) continue;
+    for (size_t mu = 0; mu < SP; mu++) {
+      int prod = 1;
+      for (int i = 0; i < SN; i++)
+        if (mask >> i & 1) prod *= xi[mu * SN + i] * s[i];
+      e -= a[k - 2] * prod / (double)SN;
+    }
+  }
+  cr_assert_float_eq(hop_simplicial_energy(sx, s), e, 1e-12);
+  for (size_t i = 0; i < SN; i++) {
+    signed char up[SN], dn[SN];
+    memcpy(up, s, SN), memcpy(dn, s, SN);
+    up[i] = 1, dn[i] = -1;
+    double diff = hop_simplicial_energy(sx, dn) - hop_simplicial_energy(sx, up),
+           h = scaled ? hop_simplicial_field_scaled(sx, s, i)
+                      : (double)hop_simplicial_field(sx, s, i);
+    cr_assert_float_eq(diff, 2.0 * h / SN, 1e-12);
+  }
+}
+
 Test(simplicial, energy_equals_a_brute_force_sum_over_every_simplex) {
   gsl_rng *r = hop_rng_alloc(2385, 45);
-  enum { N = 7, P = 3 };
+  enum { N = SN, P = SP };
   signed char xi[P * N], s[N];
   pm1(r, xi, P * N), pm1(r, s, N);
   size_t counts[3] = {HOP_SIMPLICIAL_ALL, HOP_SIMPLICIAL_ALL, HOP_SIMPLICIAL_ALL};
@@ -231,26 +261,7 @@ Test(simplicial, energy_equals_a_brute_force_sum_over_every_simplex) {
   cr_assert_eq(hop_simplicial_size(sx, 1), 35);
   cr_assert_eq(hop_simplicial_size(sx, 2), 35);
   hop_simplicial_store(sx, xi, P);
-  double e = 0.0; /* -1/N sum over every subset of 2, 3, 4 neurons of sum_mu prod xi prod s */
-  for (unsigned mask = 0; mask < (1u << N); mask++) {
-    int k = __builtin_popcount(mask);
-    if (k < 2 || k > 4) continue;
-    for (size_t mu = 0; mu < P; mu++) {
-      int prod = 1;
-      for (int i = 0; i < N; i++)
-        if (mask >> i & 1) prod *= xi[mu * N + i] * s[i];
-      e -= prod / (double)N;
-    }
-  }
-  cr_assert_float_eq(hop_simplicial_energy(sx, s), e, 1e-12);
-  /* the field is the energy difference: E(s_i = -1) - E(s_i = +1) = 2 h_i */
-  for (size_t i = 0; i < N; i++) {
-    signed char up[N], dn[N];
-    memcpy(up, s, N), memcpy(dn, s, N);
-    up[i] = 1, dn[i] = -1;
-    double diff = hop_simplicial_energy(sx, dn) - hop_simplicial_energy(sx, up);
-    cr_assert_float_eq(diff, 2.0 * (double)hop_simplicial_field(sx, s, i) / N, 1e-12);
-  }
+  check_full_complex(sx, xi, s, (const double[3]){1, 1, 1}, 0);
   hop_simplicial_free(sx), gsl_rng_free(r);
 }
 
@@ -259,7 +270,7 @@ Test(simplicial, energy_equals_a_brute_force_sum_over_every_simplex) {
  * a_k, and the scaled field as the energy difference. */
 Test(simplicial, equalised_orders_scale_each_order_by_its_degree) {
   gsl_rng *r = hop_rng_alloc(2385, 47);
-  enum { N = 7, P = 3 };
+  enum { N = SN, P = SP };
   signed char xi[P * N], s[N];
   pm1(r, xi, P * N), pm1(r, s, N);
   size_t counts[3] = {HOP_SIMPLICIAL_ALL, HOP_SIMPLICIAL_ALL, HOP_SIMPLICIAL_ALL};
@@ -269,25 +280,7 @@ Test(simplicial, equalised_orders_scale_each_order_by_its_degree) {
   hop_simplicial_equalise(sx);
   const double a[3] = {1 / sqrt(6.0), 1 / sqrt(15.0), 1 / sqrt(20.0)};
   for (int k = 0; k < 3; k++) cr_assert_float_eq(hop_simplicial_order_scale(sx, k), a[k], 1e-15);
-  double e = 0.0;
-  for (unsigned mask = 0; mask < (1u << N); mask++) {
-    int k = __builtin_popcount(mask);
-    if (k < 2 || k > 4) continue;
-    for (size_t mu = 0; mu < P; mu++) {
-      int prod = 1;
-      for (int i = 0; i < N; i++)
-        if (mask >> i & 1) prod *= xi[mu * N + i] * s[i];
-      e -= a[k - 2] * prod / (double)N;
-    }
-  }
-  cr_assert_float_eq(hop_simplicial_energy(sx, s), e, 1e-12);
-  for (size_t i = 0; i < N; i++) {
-    signed char up[N], dn[N];
-    memcpy(up, s, N), memcpy(dn, s, N);
-    up[i] = 1, dn[i] = -1;
-    double diff = hop_simplicial_energy(sx, dn) - hop_simplicial_energy(sx, up);
-    cr_assert_float_eq(diff, 2.0 * hop_simplicial_field_scaled(sx, s, i) / N, 1e-12);
-  }
+  check_full_complex(sx, xi, s, a, 1);
   hop_simplicial_free(sx), gsl_rng_free(r);
 }
 
