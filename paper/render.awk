@@ -5,7 +5,8 @@
 #   {{table FILE [COL,COL,...] [WHERE]}}  a Markdown table of CSV FILE (chosen columns,
 #                                         rows matching WHERE = col=value&col=value)
 #   {{value FILE COL WHERE [FORMAT]}}     one cell: COL of the first row matching WHERE,
-#                                         printed with printf FORMAT (default as is)
+#                                         printed with printf FORMAT (default as is); in
+#                                         WHERE a ~ stands for a space (model=rect~x^3)
 #   {{field FILE KEY}}                    text after "KEY: " in a "key: value" file
 #   {{verbatim FILE}}                     FILE in a code block
 #   {{claims}}                            results/claims.csv as the claims table
@@ -73,6 +74,7 @@ function matches(file, r, where,    conds, n, k, kv, v) {
   n = split(where, conds, "&")
   for (k = 1; k <= n; k++) {
     split(conds[k], kv, "=")
+    gsub(/~/, " ", kv[2])
     v = cell[file, r, colidx(file, kv[1])]
     if (isnum(v) && isnum(kv[2])) { if (v + 0 != kv[2] + 0) return 0 }
     else if (v != kv[2]) return 0
