@@ -250,38 +250,41 @@ static void check_full_complex(const hop_simplicial *sx, const signed char *xi,
   }
 }
 
-Test(simplicial, energy_equals_a_brute_force_sum_over_every_simplex) {
-  gsl_rng *r = hop_rng_alloc(2385, 45);
-  enum { N = SN, P = SP };
-  signed char xi[P * N], s[N];
-  pm1(r, xi, P * N), pm1(r, s, N);
+/* The full complex on SN neurons with SP random patterns xi stored, a random state s
+ * (the stream of key). */
+static hop_simplicial *full_complex(uint64_t key, signed char *xi, signed char *s) {
+  gsl_rng *r = hop_rng_alloc(2385, key);
+  pm1(r, xi, SP * SN), pm1(r, s, SN);
   size_t counts[3] = {HOP_SIMPLICIAL_ALL, HOP_SIMPLICIAL_ALL, HOP_SIMPLICIAL_ALL};
-  hop_simplicial *sx = hop_simplicial_alloc(N, counts, NULL);
+  hop_simplicial *sx = hop_simplicial_alloc(SN, counts, NULL);
+  cr_assert_not_null(sx);
+  hop_simplicial_store(sx, xi, SP);
+  gsl_rng_free(r);
+  return sx;
+}
+
+Test(simplicial, energy_equals_a_brute_force_sum_over_every_simplex) {
+  signed char xi[SP * SN], s[SN];
+  hop_simplicial *sx = full_complex(45, xi, s);
   cr_assert_eq(hop_simplicial_size(sx, 0), 21);
   cr_assert_eq(hop_simplicial_size(sx, 1), 35);
   cr_assert_eq(hop_simplicial_size(sx, 2), 35);
-  hop_simplicial_store(sx, xi, P);
   check_full_complex(sx, xi, s, (const double[3]){1, 1, 1}, 0);
-  hop_simplicial_free(sx), gsl_rng_free(r);
+  hop_simplicial_free(sx);
 }
 
 /* The equalised reading: a_k = 1 / sqrt((k + 2) m_k / N), hand-computed for the full
  * complex on 7 neurons (degrees 6, 15, 20); E against a brute-force sum weighted by
  * a_k, and the scaled field as the energy difference. */
 Test(simplicial, equalised_orders_scale_each_order_by_its_degree) {
-  gsl_rng *r = hop_rng_alloc(2385, 47);
-  enum { N = SN, P = SP };
-  signed char xi[P * N], s[N];
-  pm1(r, xi, P * N), pm1(r, s, N);
-  size_t counts[3] = {HOP_SIMPLICIAL_ALL, HOP_SIMPLICIAL_ALL, HOP_SIMPLICIAL_ALL};
-  hop_simplicial *sx = hop_simplicial_alloc(N, counts, NULL);
-  hop_simplicial_store(sx, xi, P);
+  signed char xi[SP * SN], s[SN];
+  hop_simplicial *sx = full_complex(47, xi, s);
   cr_assert_float_eq(hop_simplicial_order_scale(sx, 1), 1.0, 0.0);
   hop_simplicial_equalise(sx);
   const double a[3] = {1 / sqrt(6.0), 1 / sqrt(15.0), 1 / sqrt(20.0)};
   for (int k = 0; k < 3; k++) cr_assert_float_eq(hop_simplicial_order_scale(sx, k), a[k], 1e-15);
   check_full_complex(sx, xi, s, a, 1);
-  hop_simplicial_free(sx), gsl_rng_free(r);
+  hop_simplicial_free(sx);
 }
 
 /* A complex of one order: equalising multiplies every weight by one number, so every
