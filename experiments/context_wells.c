@@ -80,6 +80,7 @@
 #include "hop_file.h"
 #include "hop_jobs.h"
 #include "hop_math.h"
+#include "hop_norm.h"
 #include "hop_progress.h"
 #include "hop_rng.h"
 
@@ -977,14 +978,16 @@ static void patch_tokens(const unsigned char *img, const double *emb, double *t)
   }
 }
 
-/* The L2-normalised features (n, feat) of n 28 x 28 images (pixels / 255, as cnn_wells
- * feeds them) under net, as doubles. */
-static int cnn_features(const hop_cnn *net, const unsigned char *img, size_t n, double *out) {
+/* The L2-normalised features (n, feat) of the first n images of ds (pixels / 255, as
+ * cnn_wells feeds them) under net, as doubles. */
+static int cnn_features(const hop_cnn *net, const hop_dataset *ds, size_t n, double *out) {
   size_t f = net->a.feat;
-  float *x = malloc(n * 784 * sizeof *x), *h = malloc(n * f * sizeof *h);
+  float *x = malloc(n * ds->dim * sizeof *x), *h = malloc(n * f * sizeof *h);
   hop_cnn_par *par = hop_cnn_par_alloc(&net->a, 256, 1);
   int st = x && h && par ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "CNN features: out of memory");
-  for (size_t k = 0; k < n * 784 && !st; k++) x[k] = (float)img[k] / 255.0f;
+  hop_dataset first = *ds;
+  first.n = n;
+  if (!st) hop_norm_scale01(&first, x);
   if (!st) st = hop_cnn_par_forward(net, x, n, h, NULL, par);
   for (size_t i = 0; i < n && !st; i++) {
     double s = 0.0;
@@ -1016,8 +1019,8 @@ static int load_cnn_features(hop_exp *x) {
   res->proto = calloc(NC_MNIST * f, sizeof *res->proto);
   if (!st && !(res->ftr && res->ytr && res->fte && res->proto))
     st = HOP_RAISE(HOP_ENOMEM, "CNN features: out of memory");
-  if (!st) st = cnn_features(net, tr.x, n, res->ftr);
-  if (!st) st = cnn_features(net, res->ds.x, (size_t)cf->images, res->fte);
+  if (!st) st = cnn_features(net, &tr, n, res->ftr);
+  if (!st) st = cnn_features(net, &res->ds, (size_t)cf->images, res->fte);
   double count[NC_MNIST] = {0};
   for (size_t i = 0; i < n && !st; i++) {
     res->ytr[i] = tr.y[i], count[tr.y[i]]++;
@@ -1165,7 +1168,7 @@ static int stage_tokens(hop_exp *x) {
 /* ---- A3 on CNN features: stored patterns are features of a trained cnn_wells network --- */
 /* Attention of one query q (d) over keys = values x (n, d) at scale beta, written out with
  * loops (Vaswani et al. Eq. 1 for one query, no projections): out = softmax(beta q x^T) x;
- * *top the index of the largest weight. */
+ * *top the index of the largest weight; logit (n) ends as the weights. */
 static void textbook_read(const double *x, size_t n, size_t d, const double *q, double beta,
                           double *logit, double *out, size_t *top) {
   double big = -INFINITY, z = 0.0;
@@ -1176,9 +1179,10 @@ static void textbook_read(const double *x, size_t n, size_t d, const double *q, 
     if (logit[b] > big) big = logit[b], *top = b;
   }
   for (size_t b = 0; b < n; b++) z += exp(logit[b] - big);
+  for (size_t b = 0; b < n; b++) logit[b] = exp(logit[b] - big) / z;
   for (size_t c = 0; c < d; c++) out[c] = 0.0;
   for (size_t b = 0; b < n; b++)
-    for (size_t c = 0; c < d; c++) out[c] += exp(logit[b] - big) / z * x[b * d + c];
+    for (size_t c = 0; c < d; c++) out[c] += logit[b] * x[b * d + c];
 }
 
 /* One case of A3-cnn: stored patterns x (n, feat) with labels y (NULL: pattern b is class
