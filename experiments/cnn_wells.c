@@ -23,15 +23,19 @@
  *    lr_e = lr (1 + cos(pi e / E)) / 2 in epoch e of E (cosine decay), PyTorch's default
  *    initialisation; pixels scaled to [0, 1]. The epoch kept is the one with the best
  *    validation accuracy of the softmax head. Several training seeds per size. The other
- *    recipe (--recipe constant): lr throughout, the last epoch kept.
+ *    recipe: lr throughout, the last epoch kept. Both recipes train the first size's
+ *    networks (--recipes cosine,constant); the one whose kept epochs have the higher mean
+ *    validation accuracy (ties: the first) trains every other size (recipes.csv, claim
+ *    W-recipe). Comparing on the first size only keeps the 12-minute budget.
  * 2. Features s = h / |h| (the penultimate layer, L2-normalised), for the training,
- *    validation and test images; with --readings l2,raw (--quick; off by default, since
- *    it doubles the sweep and the 12-minute budget has no room for it) the wells are also
- *    built on the raw activations h, and each network keeps the reading whose chosen
- *    (K, beta) scores better on validation (ties: L2).
+ *    validation and test images. The other reading, the raw activations h (--readings
+ *    l2,raw), gets its own wells on the first size's networks; the reading whose chosen
+ *    (K, beta) has the higher mean validation accuracy there (ties: L2) reads every size,
+ *    and the other sizes sweep the raw reading only when it won (claim W-reading).
  * 3. Wells: per class c, k-means++ then Lloyd on the training features of c gives K
  *    prototypes mu_ck (lib/learn/hop_kmeans.h), K in {1, 2, 5, 10, 20, 50, 100, 200,
- *    500} (about 5,400 training images a class).
+ *    500}, and 1000 too under --scale paper (about 5,400 training images a class; claim
+ *    W-edge counts the networks whose validation is still highest at the largest K).
  * 4. Energy of class c (lib/learn/hop_wells.h), with the well count as the class
  *    assignment term:
  *        E_c(s) = -(1/beta) log( (1/K) sum_k exp(-beta |s - mu_ck|^2 / 2) )
@@ -48,8 +52,9 @@
  * networks reach it; W2 the gain of the chosen K over K = 1; W3 the gain of the chosen
  * size over the smallest, paired by seed; W4 the energy gap of misclassified digits
  * against correct ones; beyond the paper W-head (wells minus the softmax head; every size
- * and K in head_diff.csv), W-nearest, W-descent, W-reading (L2 against raw features).
- * Outputs: training.csv, wells.csv, selected.csv (the L2 reading), readings.csv,
+ * and K in head_diff.csv), W-nearest, W-descent, W-reading (L2 against raw features),
+ * W-recipe (the training recipes), W-edge (the K grid's end).
+ * Outputs: training.csv, recipes.csv (the first size under every recipe), wells.csv, selected.csv (the L2 reading), readings.csv,
  * head_diff.csv, sizes.csv, acc_k.csv, showcase.csv (the network of the figures: the chosen size,
  * first seed), pca.csv, pca_wells.csv, energy.csv,
  * confusion.csv, misclassified.csv, grid_misclassified.csv, claims.csv, manifest.txt;
@@ -107,7 +112,7 @@ static const hop_cnn_arch archs[N_SZ] = {{16, 32, 64, NC}, {32, 64, 128, NC}, {3
 
 typedef struct {
   hop_cli_names sizes, readings; /* readings: l2 first, then raw (reading_names) */
-  int recipe;                    /* recipe_names */
+  hop_cli_names recipes;         /* recipe_names; compared on the first size when two */
   long seeds, epochs, n_train, n_val, n_test, batch, chunks, steps, kmeans_iter;
   double lr, momentum, eta;
   hop_cli_numbers ks, betas;
@@ -132,6 +137,7 @@ typedef struct {
 typedef struct {
   int size;
   long seed;
+  int recipe; /* recipe_names: how it was trained */
   int best_epoch;
   double loss[MAX_EPOCHS], train_acc[MAX_EPOCHS], val_acc[MAX_EPOCHS];
   double head_val, head_test;
@@ -139,10 +145,10 @@ typedef struct {
   hop_wells *wells[MAXL]; /* per K */
   /* accuracy per K and beta (the last index, n_betas, is beta = infinity) */
   double acc_val[MAXL][MAXL + 1], acc_test[MAXL][MAXL + 1];
-  size_t sel_k, sel_b;  /* chosen on validation */
-  size_t best_finite_b; /* the best finite beta at sel_k (for the descent) */
-  reading_acc raw;      /* the raw activations' sweep (--readings l2,raw) */
-  int has_raw;
+  size_t sel_k, sel_b;   /* chosen on validation */
+  size_t best_finite_b;  /* the best finite beta at sel_k (for the descent) */
+  reading_acc raw;       /* the raw activations' sweep (--readings l2,raw) */
+  int has_raw, raw_kept; /* swept raw; the reading chosen on the first size is raw */
   double descent_test, descent_val;
   unsigned char *enc; /* the weights file's bytes (hop_cnn_encode), kept for the features */
   size_t enc_len;
@@ -152,6 +158,9 @@ typedef struct {
   data d;
   net_run *runs; /* size-major: runs[i * seeds + s] for the i-th size of --sizes */
   size_t n_runs;
+  net_run *trial; /* recipe-major: the first size under every recipe of --recipes */
+  size_t n_trial;
+  int raw_chosen; /* validation on the first size prefers the raw reading */
   hop_claims *claims;
   int best_size; /* index into cf.sizes chosen on validation */
 } results;
@@ -231,7 +240,10 @@ static void data_free(data *d) {
 /* ---- training ------------------------------------------------------------------------- */
 
 /* The fingerprint of how a network is trained (written into its weights file). */
-static uint64_t recipe(const hop_cli *cli, const config *cf, const data *d, int size, long seed) {
+static uint64_t recipe(const hop_cli *cli, const config *cf, const data *d, const net_run *run,
+                       int how) {
+  int size = run->size;
+  long seed = run->seed;
   uint64_t h = hop_rng_derive(cli->seed, 0x0c44);
   const double v[] = {size,
                       (double)seed,
@@ -248,7 +260,7 @@ static uint64_t recipe(const hop_cli *cli, const config *cf, const data *d, int 
     memcpy(&u, &v[k], sizeof u);
     h = hop_rng_derive(h, u);
   }
-  return cf->recipe == RECIPE_COSINE ? h : hop_rng_derive(h, 0xc0 + (uint64_t)cf->recipe);
+  return how == RECIPE_COSINE ? h : hop_rng_derive(h, 0xc0 + (uint64_t)how);
 }
 
 static double accuracy(const float *logits, const unsigned char *y, size_t n, size_t nc) {
@@ -332,7 +344,7 @@ static int train_one(const hop_cli *cli, const config *cf, const data *d, net_ru
   double best_val = -1.0;
   for (long e = 0; e < cf->epochs && !st; e++) {
     o->p.lr =
-        cf->recipe == RECIPE_CONSTANT
+        run->recipe == RECIPE_CONSTANT
             ? cf->lr
             : cf->lr * 0.5 * (1.0 + cos(3.14159265358979323846 * (double)e / (double)cf->epochs));
     gsl_ran_shuffle(r, order, d->n_tr, sizeof *order);
@@ -358,7 +370,7 @@ static int train_one(const hop_cli *cli, const config *cf, const data *d, net_ru
     run->loss[e] = loss / (double)d->n_tr;
     run->train_acc[e] = 100.0 * (double)hits / (double)d->n_tr;
     run->val_acc[e] = accuracy(logits, d->yva, d->n_va, NC);
-    if (cf->recipe == RECIPE_CONSTANT ? e + 1 == cf->epochs : run->val_acc[e] > best_val) {
+    if (run->recipe == RECIPE_CONSTANT ? e + 1 == cf->epochs : run->val_acc[e] > best_val) {
       best_val = run->val_acc[e];
       run->best_epoch = (int)e + 1;
       memcpy(best, net->params, net->n_params * sizeof *best);
@@ -371,7 +383,7 @@ static int train_one(const hop_cli *cli, const config *cf, const data *d, net_ru
   }
   if (!st) { /* the weights file's bytes */
     memcpy(net->params, best, net->n_params * sizeof *best);
-    st = encode_weights(net, recipe(cli, cf, d, run->size, run->seed), run);
+    st = encode_weights(net, recipe(cli, cf, d, run, run->recipe), run);
   }
   free(g), free(best), free(xb), free(logits), free(yb), free(order);
   hop_optim_free(o), hop_cnn_par_free(par), hop_cnn_free(net), gsl_rng_free(r);
@@ -391,38 +403,96 @@ static int train_job(void *rec, size_t index, int thread, void *ctx) {
   return train_one(c->cli, c->cf, c->d, rec, c->pg);
 }
 
-/* Every network as a job (in parallel, or over the ranks of an MPI run), then their
- * weights files and training.csv. */
-static int train_all(hop_exp *x) {
-  const config *cf = x->cfg;
-  results *res = x->res;
-  const hop_cli *cli = &x->cli;
-  hop_progress pg;
+/* Training cost of n runs in progress units. */
+static size_t train_units(const config *cf, const data *d, const net_run *runs, size_t n) {
   size_t total = 0;
-  for (size_t k = 0; k < res->n_runs; k++)
-    total += (size_t)cf->epochs * res->d.n_tr * flop_units(&archs[res->runs[k].size]);
-  hop_progress_start(&pg, stderr, "training", total);
-  hop_jobs *q = hop_jobs_new(res->n_runs, sizeof(net_run));
+  for (size_t k = 0; k < n; k++)
+    total += (size_t)cf->epochs * d->n_tr * flop_units(&archs[runs[k].size]);
+  return total;
+}
+
+/* Every network of runs[0..n) as a job (in parallel, or over the ranks of an MPI run); the
+ * records own their weights bytes afterwards. */
+static int train_runs(hop_exp *x, net_run *runs, size_t n, hop_progress *pg) {
+  if (!n) return HOP_OK;
+  hop_jobs *q = hop_jobs_new(n, sizeof(net_run));
   int st = q ? HOP_OK : hop_error_code();
   if (q) hop_jobs_set_codec(q, &enc_codec);
-  for (size_t k = 0; k < res->n_runs && !st; k++) st = hop_jobs_push(q, &res->runs[k]);
-  if (!st) st = hop_jobs_run(q, train_job, &(train_ctx){cli, cf, &res->d, &pg}, (int)cli->threads);
-  for (size_t k = 0; q && k < hop_jobs_count(q); k++) /* the records own their weights now */
-    memcpy(&res->runs[k], hop_jobs_at(q, k), sizeof res->runs[k]);
+  for (size_t k = 0; k < n && !st; k++) st = hop_jobs_push(q, &runs[k]);
+  if (!st)
+    st = hop_jobs_run(q, train_job, &(train_ctx){&x->cli, x->cfg, &((results *)x->res)->d, pg},
+                      (int)x->cli.threads);
+  for (size_t k = 0; q && k < hop_jobs_count(q); k++)
+    memcpy(&runs[k], hop_jobs_at(q, k), sizeof runs[k]);
   hop_jobs_free(q);
-  hop_progress_end(&pg);
-  for (size_t k = 0; k < res->n_runs && !st; k++) st = write_weights(cli, &res->runs[k]);
-  if (st) return st;
-  hop_file *f =
-      hop_file_open(cli->out, "training.csv", "size,seed,epoch,loss,train_acc,val_acc,kept");
+  return st;
+}
+
+/* The per-epoch log of n runs (training.csv; recipes.csv with the recipe column). */
+static int write_log(hop_exp *x, const char *name, const net_run *runs, size_t n, int with_recipe) {
+  const config *cf = x->cfg;
+  hop_file *f = hop_file_open(x->cli.out, name,
+                              with_recipe ? "recipe,size,seed,epoch,loss,train_acc,val_acc,kept"
+                                          : "size,seed,epoch,loss,train_acc,val_acc,kept");
   if (!f) return hop_error_code();
-  for (size_t k = 0; k < res->n_runs; k++) {
-    const net_run *u = &res->runs[k];
-    for (long e = 0; e < cf->epochs; e++)
+  for (size_t k = 0; k < n; k++) {
+    const net_run *u = &runs[k];
+    for (long e = 0; e < cf->epochs; e++) {
+      if (with_recipe) hop_file_printf(f, "%s,", recipe_names[u->recipe]);
       hop_file_printf(f, "%s,%ld,%ld,%.5f,%.3f,%.2f,%d\n", size_names[u->size], u->seed, e + 1,
                       u->loss[e], u->train_acc[e], u->val_acc[e], u->best_epoch == e + 1);
+    }
   }
   return hop_file_close(f);
+}
+
+/* Validation accuracy of the softmax head at a run's kept epoch. */
+static double kept_val(const net_run *u) { return u->val_acc[u->best_epoch - 1]; }
+
+/* With two or more --recipes: the first size's networks trained under each (recipe-major
+ * in res->trial), and the recipe whose kept epochs score the highest mean validation
+ * accuracy (ties: the earlier) trains every size; its first-size networks are reused. */
+static int train_trial(hop_exp *x, hop_progress *pg, int *chosen) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  size_t S = (size_t)cf->seeds, R = cf->recipes.n;
+  if (!(res->trial = calloc(R * S, sizeof *res->trial)))
+    return HOP_RAISE(HOP_ENOMEM, "%zu trial runs", R * S);
+  res->n_trial = R * S;
+  for (size_t k = 0; k < R * S; k++)
+    res->trial[k] = res->runs[k % S], res->trial[k].recipe = cf->recipes.v[k / S];
+  int st = train_runs(x, res->trial, R * S, pg);
+  double best = -1.0;
+  for (size_t r = 0; r < R && !st; r++) {
+    double v = 0.0;
+    for (size_t s = 0; s < S; s++) v += kept_val(&res->trial[r * S + s]) / (double)S;
+    if (v > best) best = v, *chosen = cf->recipes.v[r];
+  }
+  for (size_t k = 0; k < R * S && !st; k++) /* the chosen networks move into the runs */
+    if (res->trial[k].recipe == *chosen)
+      res->runs[k % S] = res->trial[k], res->trial[k].enc = NULL, res->trial[k].enc_len = 0;
+  return st ? st : write_log(x, "recipes.csv", res->trial, R * S, 1);
+}
+
+/* Training: the recipe trial (train_trial), then every other network under the chosen
+ * recipe; their weights files and training.csv. */
+static int stage_train(hop_exp *x) {
+  const config *cf = x->cfg;
+  results *res = x->res;
+  if (cf->reuse) return HOP_OK;
+  size_t S = (size_t)cf->seeds, first = cf->recipes.n > 1 ? S : 0;
+  size_t total =
+      train_units(cf, &res->d, res->runs, res->n_runs) +
+      (cf->recipes.n > 1 ? (cf->recipes.n - 1) * train_units(cf, &res->d, res->runs, S) : 0);
+  hop_progress pg;
+  hop_progress_start(&pg, stderr, "training", total);
+  int chosen = cf->recipes.v[0];
+  int st = first ? train_trial(x, &pg, &chosen) : HOP_OK;
+  for (size_t k = first; k < res->n_runs; k++) res->runs[k].recipe = chosen;
+  if (!st) st = train_runs(x, res->runs + first, res->n_runs - first, &pg);
+  hop_progress_end(&pg);
+  for (size_t k = 0; k < res->n_runs && !st; k++) st = write_weights(&x->cli, &res->runs[k]);
+  return st ? st : write_log(x, "training.csv", res->runs, res->n_runs, 0);
 }
 
 /* ---- features and wells ----------------------------------------------------------------- */
@@ -437,9 +507,10 @@ static void l2_normalise(float *x, size_t n, size_t d) {
 }
 
 /* Decodes a network from the bytes of its weights file (this run's, or under --weights
- * the file there), checking the recipe. */
-static hop_cnn *load_weights(const hop_cli *cli, const config *cf, const data *d,
-                             const net_run *run, uint64_t *rec) {
+ * the file there), checking the fingerprint: this run's recipe, or under --weights any of
+ * --recipes (run->recipe is set to the one that matches). */
+static hop_cnn *load_weights(const hop_cli *cli, const config *cf, const data *d, net_run *run,
+                             uint64_t *rec) {
   char path[1024];
   const char *dir = cf->reuse ? cf->weights : cli->out;
   if (snprintf(path, sizeof path, "%s/cnn_%s_seed%ld.bin", dir, size_names[run->size], run->seed) >=
@@ -447,19 +518,21 @@ static hop_cnn *load_weights(const hop_cli *cli, const config *cf, const data *d
     HOP_ERROR_NULL(HOP_ERANGE, "weights path too long: %s", dir);
   hop_cnn *net = cf->reuse ? hop_cnn_load(path, &archs[run->size], rec)
                            : hop_cnn_decode(run->enc, run->enc_len, &archs[run->size], rec, path);
-  if (net && *rec != recipe(cli, cf, d, run->size, run->seed)) {
+  for (size_t r = 0; net && cf->reuse && r < cf->recipes.n; r++)
+    if (*rec == recipe(cli, cf, d, run, cf->recipes.v[r])) run->recipe = cf->recipes.v[r];
+  if (net && *rec != recipe(cli, cf, d, run, run->recipe)) {
     hop_cnn_free(net);
     HOP_ERROR_NULL(
         HOP_EFORMAT,
         "%s: trained with other options than this run's (seed, epochs, lr, momentum, batch, "
-        "chunks, --train or --val differ)",
+        "chunks, --train, --val or --recipes differ)",
         path);
   }
   return net;
 }
 
 /* --weights DIR: every network file is read and checked before any computation. */
-static int check_weights(const hop_cli *cli, const config *cf, const results *res) {
+static int check_weights(const hop_cli *cli, const config *cf, results *res) {
   for (size_t k = 0; k < res->n_runs; k++) {
     uint64_t rec = 0;
     hop_cnn *net = load_weights(cli, cf, &res->d, &res->runs[k], &rec);
@@ -528,7 +601,8 @@ static int sweep_reading(const hop_cli *cli, const config *cf, const data *d, co
   return st;
 }
 
-static int features(const hop_cli *cli, const config *cf, const data *d, net_run *run) {
+/* The features of one network; the raw reading's sweep first when raw is set. */
+static int features(const hop_cli *cli, const config *cf, const data *d, net_run *run, int raw) {
   const hop_cnn_arch *a = &archs[run->size];
   uint64_t rec = 0;
   hop_cnn *net = load_weights(cli, cf, d, run, &rec);
@@ -551,9 +625,9 @@ static int features(const hop_cli *cli, const config *cf, const data *d, net_run
     run->head_val = accuracy(lg, d->yva, d->n_va, NC);
   if (!st && !(st = hop_cnn_par_forward(net, d->xte, d->n_te, run->fte, lg, par)))
     run->head_test = accuracy(lg, d->yte, d->n_te, NC);
-  if (!st && cf->readings.n > 1) /* the raw activations first (--readings raw) */
+  if (!st && raw) /* the raw activations first (--readings raw) */
     st = sweep_reading(cli, cf, d, run, run->ftr, run->fva, run->fte, NULL, &run->raw);
-  run->has_raw = cf->readings.n > 1;
+  run->has_raw = raw;
   if (!st) {
     l2_normalise(run->ftr, d->n_tr, f);
     l2_normalise(run->fva, d->n_va, f);
@@ -608,6 +682,17 @@ static int wells_one(const hop_cli *cli, const config *cf, const data *d, net_ru
   return st;
 }
 
+/* Whether the raw reading's chosen (K, beta) scores a higher mean validation accuracy over
+ * the first size's n networks than the L2 one's (ties: L2). */
+static int raw_wins(const net_run *u, size_t n) {
+  double l2 = 0.0, raw = 0.0;
+  for (size_t s = 0; s < n; s++)
+    l2 += u[s].acc_val[u[s].sel_k][u[s].sel_b], raw += u[s].raw.val[u[s].raw.sel_k][u[s].raw.sel_b];
+  return raw > l2;
+}
+
+/* Features and wells of every network, the first size's first: the readings are compared
+ * there (raw_wins), and the other sizes sweep the raw reading only when it won. */
 static int sweep(hop_exp *x) {
   const config *cf = x->cfg;
   results *res = x->res;
@@ -615,11 +700,15 @@ static int sweep(hop_exp *x) {
   hop_progress pg;
   hop_progress_start(&pg, stderr, "features and wells", res->n_runs);
   int st = HOP_OK;
+  size_t S = (size_t)cf->seeds;
   for (size_t k = 0; k < res->n_runs && !st; k++) {
-    if (!(st = features(cli, cf, &res->d, &res->runs[k])))
+    int raw = cf->readings.n > 1 && (k < S || res->raw_chosen);
+    if (!(st = features(cli, cf, &res->d, &res->runs[k], raw)))
       st = wells_one(cli, cf, &res->d, &res->runs[k]);
     hop_progress_add(&pg, 1);
+    if (!st && raw && k + 1 == S) res->raw_chosen = raw_wins(res->runs, S);
   }
+  for (size_t k = 0; k < res->n_runs; k++) res->runs[k].raw_kept = res->raw_chosen;
   hop_progress_end(&pg);
   if (st) return st;
   hop_file *f = hop_file_open(cli->out, "wells.csv", "size,seed,k,beta,val_acc,test_acc");
@@ -665,10 +754,8 @@ static double at_k(const config *cf, const net_run *u, size_t ik) {
   return u->acc_test[ik][bb];
 }
 
-/* Whether validation prefers the raw reading's choice to the L2 one's (ties: L2). */
-static int use_raw(const net_run *u) {
-  return u->has_raw && u->raw.val[u->raw.sel_k][u->raw.sel_b] > u->acc_val[u->sel_k][u->sel_b];
-}
+/* Whether the run is read on the raw activations (the reading chosen on the first size). */
+static int use_raw(const net_run *u) { return u->raw_kept; }
 /* Validation and test accuracy of a network at its choice of reading, K and beta. */
 static double final_val(const net_run *u) {
   return use_raw(u) ? u->raw.val[u->raw.sel_k][u->raw.sel_b] : u->acc_val[u->sel_k][u->sel_b];
@@ -719,7 +806,7 @@ static int write_head_diff(hop_exp *x) {
       hop_file_open(x->cli.out, "head_diff.csv", "size,reading,k,wells_minus_head,se,seeds");
   for (size_t i = 0; f && i < cf->sizes.n; i++) {
     const net_run *u = &res->runs[i * S];
-    for (size_t r = 0; r < cf->readings.n; r++) {
+    for (size_t r = 0; r < (u->has_raw ? 2u : 1u); r++) {
       for (size_t ik = 0; ik < cf->ks.n; ik++) {
         char k[16];
         snprintf(k, sizeof k, "%g", cf->ks.v[ik]);
@@ -741,7 +828,7 @@ static int write_readings(hop_exp *x) {
       hop_file_open(x->cli.out, "readings.csv", "size,seed,reading,k,beta,val_acc,test_acc,kept");
   for (size_t k = 0; f && k < res->n_runs; k++) {
     const net_run *u = &res->runs[k];
-    for (size_t r = 0; r < cf->readings.n; r++) {
+    for (size_t r = 0; r < (u->has_raw ? 2u : 1u); r++) {
       const reading_acc l2 = {.sel_k = u->sel_k, .sel_b = u->sel_b};
       const reading_acc *a = r ? &u->raw : &l2;
       double val = r ? a->val[a->sel_k][a->sel_b] : u->acc_val[u->sel_k][u->sel_b],
@@ -908,21 +995,59 @@ static void claims_beyond(hop_exp *x) {
       cf->steps, cf->eta, size_names[u->size]);
   hop_claims_addf(x->claims, "W-descent", desc, "-", "-", "beyond paper", "%+.2f (sd %.2f)", c.mean,
                   c.sd);
-  if (cf->readings.n < 2) return;
-  double rr[MAX_SEEDS] = {0};
-  size_t raw_kept = 0, raw_all = 0;
-  for (size_t s = 0; s < S; s++) rr[s] = acc[s] - u[s].raw.test[u[s].raw.sel_k][u[s].raw.sel_b];
-  for (size_t k = 0; k < res->n_runs; k++) raw_all += (size_t)use_raw(&res->runs[k]);
-  for (size_t s = 0; s < S; s++) raw_kept += (size_t)use_raw(&u[s]);
-  stat4 r = stats(rr, S);
+}
+
+/* The choices of method, made on the first size's networks: the feature reading
+ * (W-reading) and the training recipe (W-recipe); and whether validation turned down
+ * within the K grid (W-edge). */
+static void claims_choices(hop_exp *x) {
+  const config *cf = x->cfg;
+  const results *res = x->res;
+  size_t S = (size_t)cf->seeds;
+  const net_run *u = res->runs; /* the first size */
+  char desc[600];
+  if (u->has_raw) {
+    double rr[MAX_SEEDS] = {0}, vl[MAX_SEEDS] = {0}, vr[MAX_SEEDS] = {0};
+    for (size_t s = 0; s < S; s++)
+      rr[s] = u[s].acc_test[u[s].sel_k][u[s].sel_b] - u[s].raw.test[u[s].raw.sel_k][u[s].raw.sel_b],
+      vl[s] = u[s].acc_val[u[s].sel_k][u[s].sel_b],
+      vr[s] = u[s].raw.val[u[s].raw.sel_k][u[s].raw.sel_b];
+    stat4 r = stats(rr, S), a = stats(vl, S), b = stats(vr, S);
+    snprintf(desc, sizeof desc,
+             "wells on L2-normalised features minus wells on the raw activations, each at its own "
+             "K and beta chosen on validation, test accuracy %%, size %s, paired over %zu seeds; "
+             "the reading with the higher mean validation accuracy there reads every size",
+             size_names[u->size], S);
+    hop_claims_addf(x->claims, "W-reading", desc, "-", "-", "beyond paper",
+                    "%+.2f +- %.2f SE; validation %.3f (l2) vs %.3f (raw): %s kept", r.mean,
+                    S > 1 ? r.sd / sqrt((double)S) : NAN, a.mean, b.mean,
+                    res->raw_chosen ? "raw" : "l2");
+  }
+  if (res->n_trial) {
+    size_t R = cf->recipes.n;
+    const net_run *t = res->trial;
+    double dv[MAX_SEEDS] = {0}, m[2] = {0}; /* two recipes: recipe_names */
+    for (size_t r = 0; r < R && r < 2; r++)
+      for (size_t s = 0; s < S; s++) m[r] += kept_val(&t[r * S + s]) / (double)S;
+    for (size_t s = 0; s < S; s++) dv[s] = kept_val(&t[S + s]) - kept_val(&t[s]);
+    stat4 d = stats(dv, S);
+    snprintf(desc, sizeof desc,
+             "training recipe: validation accuracy %% of the softmax head at the kept epoch, %s "
+             "minus %s, size %s, paired over %zu seeds; the recipe with the higher mean trains "
+             "every size",
+             recipe_names[t[S].recipe], recipe_names[t[0].recipe], size_names[u->size], S);
+    hop_claims_addf(x->claims, "W-recipe", desc, "-", "-", "beyond paper",
+                    "%+.2f +- %.2f SE (%.3f vs %.3f): %s kept", d.mean,
+                    S > 1 ? d.sd / sqrt((double)S) : NAN, m[1], m[0], recipe_names[u->recipe]);
+  }
+  size_t edge = 0, kl = cf->ks.n - 1;
+  for (size_t k = 0; k < res->n_runs; k++) edge += res->runs[k].sel_k == kl;
   snprintf(desc, sizeof desc,
-           "wells on L2-normalised features minus wells on the raw activations, each at its own "
-           "K and beta chosen on validation, test accuracy %%, size %s, paired over %zu seeds",
-           size_names[u->size], S);
-  hop_claims_addf(x->claims, "W-reading", desc, "-", "-", "beyond paper",
-                  "%+.2f +- %.2f SE; validation kept raw for %zu of %zu networks (%zu of %zu of "
-                  "every size)",
-                  r.mean, S > 1 ? r.sd / sqrt((double)S) : NAN, raw_kept, S, raw_all, res->n_runs);
+           "the K grid's end: networks whose validation accuracy (L2 reading) is highest at the "
+           "largest K of the grid (%g), where it has not turned down",
+           cf->ks.v[kl]);
+  hop_claims_addf(x->claims, "W-edge", desc, "-", "-", "beyond paper", "%zu of %zu networks", edge,
+                  res->n_runs);
 }
 
 /* W1-W3 and the readings beyond the paper, at the size chosen on validation. */
@@ -930,6 +1055,7 @@ static int claims_w(hop_exp *x) {
   claim_w1(x);
   claims_w2_w3(x);
   claims_beyond(x);
+  claims_choices(x);
   return HOP_OK;
 }
 
@@ -1150,13 +1276,9 @@ static int load(hop_exp *x) {
     return HOP_RAISE(HOP_ENOMEM, "%zu runs", res->n_runs);
   for (size_t k = 0; k < res->n_runs; k++)
     res->runs[k].size = cf->sizes.v[k / (size_t)cf->seeds],
-    res->runs[k].seed = (long)(k % (size_t)cf->seeds);
+    res->runs[k].seed = (long)(k % (size_t)cf->seeds), res->runs[k].recipe = cf->recipes.v[0];
   x->data_what = "option --weights";
   return cf->reuse ? check_weights(&x->cli, cf, res) : HOP_OK;
-}
-
-static int stage_train(hop_exp *x) {
-  return ((const config *)x->cfg)->reuse ? HOP_OK : train_all(x);
 }
 
 static void results_free(hop_exp *x) {
@@ -1166,7 +1288,8 @@ static void results_free(hop_exp *x) {
     free(u->ftr), free(u->fva), free(u->fte), free(u->enc);
     for (size_t i = 0; i < MAXL; i++) hop_wells_free(u->wells[i]);
   }
-  free(res->runs);
+  for (size_t k = 0; res->trial && k < res->n_trial; k++) free(res->trial[k].enc);
+  free(res->runs), free(res->trial);
   data_free(&res->d);
 }
 
@@ -1186,8 +1309,9 @@ static int check(hop_exp *x) {
 }
 
 /* The frame's estimate, from the options alone: training (seeds x epochs x training
- * images x the network's flops, unless --weights), features of every image, and the
- * wells (k-means and the betas' readings on the test images); the last two weighted 2.1
+ * images x the network's flops, unless --weights; the first size once per recipe),
+ * features of every image, and the wells (k-means and the betas' readings on the test
+ * images; the first size once per reading, the others once); the last two weighted 2.1
  * times their count so that they share the default run as in a full run here (stage
  * seconds: training 655.3 s, features and wells 167.6 s of 824.0 s). */
 static double work(const void *c) {
@@ -1198,12 +1322,14 @@ static double work(const void *c) {
     double fl = hop_cnn_flops(&archs[cf->sizes.v[s]]);
     double feat = archs[cf->sizes.v[s]].feat, ks = 0;
     for (size_t i = 0; i < cf->ks.n; i++) ks += cf->ks.v[i] * NC;
+    double readings = s ? 1.0 : (double)cf->readings.n, recipes = s ? 1.0 : (double)cf->recipes.n;
     double sweep = fl * (n_tr + (double)(cf->n_val + cf->n_test)) +
-                   (double)cf->readings.n * feat * ks *
+                   readings * feat * ks *
                        ((double)cf->kmeans_iter * n_tr / 10 + (double)(cf->betas.n + 1) *
                                                                   (double)(cf->steps + 1) *
                                                                   (double)(cf->n_val + cf->n_test));
-    w += (double)cf->seeds * ((reuse ? 0 : 3.0 * fl * (double)cf->epochs * n_tr) + 2.1 * sweep);
+    w += (double)cf->seeds *
+         ((reuse ? 0 : 3.0 * recipes * fl * (double)cf->epochs * n_tr) + 2.1 * sweep);
   }
   return w;
 }
@@ -1225,10 +1351,12 @@ int main(int argc, char **argv) {
       {"seeds", HOP_OPT_INT, &cf.seeds, 1, MAX_SEEDS, "training seeds per size", "3", .quick = "1",
        .paper = "10"},
       {"epochs", HOP_OPT_INT, &cf.epochs, 1, MAX_EPOCHS, "training epochs", "5", .quick = "2"},
-      {"recipe", HOP_OPT_WORD, &cf.recipe, 0, 0,
-       "cosine (learning-rate decay over the epochs, the epoch kept chosen on validation) or "
-       "constant (the learning rate throughout, the last epoch kept)",
-       "cosine", .quick = NULL, .names = recipe_names},
+      {"recipes", HOP_OPT_WORDS, &cf.recipes, 0, 0,
+       "training recipes: cosine (learning-rate decay over the epochs, the epoch kept chosen on "
+       "validation), constant (the learning rate throughout, the last epoch kept); with two, "
+       "the first size's networks are trained under both and the one better on validation "
+       "trains every size (under --weights: the one the files were trained with)",
+       "cosine,constant", .quick = NULL, .names = recipe_names},
       {"train", HOP_OPT_INT, &cf.n_train, 0, 60000,
        "training images (0: every image not in the validation split)", "0", .quick = "2000"},
       {"val", HOP_OPT_INT, &cf.n_val, 100, 30000, "validation images, drawn from the training set",
@@ -1244,10 +1372,11 @@ int main(int argc, char **argv) {
       {"momentum", HOP_OPT_DOUBLE, &cf.momentum, 0, 0.999, "SGD momentum", "0.9", .quick = NULL},
       {"readings", HOP_OPT_WORDS, &cf.readings, 0, 0,
        "features the wells are built on: l2 (L2-normalised, the figures' and the descent's) "
-       "and raw (the ReLU activations); each network keeps the one better on validation",
-       "l2", .quick = "l2,raw", .names = reading_names},
+       "and raw (the ReLU activations); with both, they are compared on the first size's "
+       "networks and the one better on validation reads every size",
+       "l2,raw", .quick = NULL, .names = reading_names},
       {"k", HOP_OPT_INTS, &cf.ks, 1, 1000, "wells per class", "1,2,5,10,20,50,100,200,500",
-       .quick = "1,2,5"},
+       .quick = "1,2,5", .paper = "1,2,5,10,20,50,100,200,500,1000"},
       {"betas", HOP_OPT_LIST, &cf.betas, 1e-3, 1e5,
        "inverse temperatures swept (nearest prototype, beta = "
        "infinity, is always added)",
