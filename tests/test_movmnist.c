@@ -30,6 +30,31 @@ Test(movmnist, downscale_keeps_constants_and_mass) {
     for (int c = 0; c < 28; c++) cr_assert_eq(out[r * 28 + c], c < 14 ? 255 : 0, "(%d,%d)", r, c);
 }
 
+Test(movmnist, downscale_equals_the_area_average_on_random_images) {
+  /* the definition, written out: output (r, c) averages the 16/7-pixel square it covers,
+   * in 49ths of an input pixel, rounded half up; on random images of every gray level */
+  unsigned char in[64 * 64], out[28 * 28];
+  gsl_rng *r = hop_rng_alloc(11, 2);
+  for (int t = 0; t < 20; t++) {
+    for (int k = 0; k < 64 * 64; k++) in[k] = (unsigned char)gsl_rng_uniform_int(r, 256);
+    hop_movmnist_downscale(in, out);
+    for (int o = 0; o < 28 * 28; o++) {
+      int rr = o / 28, cc = o % 28;
+      long acc = 0;
+      for (int i = 0; i < 64; i++)
+        for (int j = 0; j < 64; j++) {
+          int wr = (7 * i + 7 < 16 * rr + 16 ? 7 * i + 7 : 16 * rr + 16) -
+                   (7 * i > 16 * rr ? 7 * i : 16 * rr),
+              wc = (7 * j + 7 < 16 * cc + 16 ? 7 * j + 7 : 16 * cc + 16) -
+                   (7 * j > 16 * cc ? 7 * j : 16 * cc);
+          if (wr > 0 && wc > 0) acc += (long)wr * wc * in[i * 64 + j];
+        }
+      cr_assert_eq(out[o], (acc + 128) / 256, "image %d output (%d, %d)", t, rr, cc);
+    }
+  }
+  gsl_rng_free(r);
+}
+
 Test(movmnist, clips_move_at_the_stated_speed_and_repeat_for_a_seed) {
   /* one digit image: a single bright pixel at (14, 14); its trace in the frames moves by
    * 3.6 pixels a frame (up to rounding and reflections) */

@@ -175,22 +175,35 @@ Test(seq, every_model_and_kernel_against_the_definition) {
 }
 
 Test(seq, popcount_overlaps_equal_float_dot_products) {
+  /* every pass this CPU has (the portable one always, and the best one), on sizes with a
+   * partial last word, more than 31 words (AVX2's byte counts), and P not a multiple of 8 */
   gsl_rng *r = hop_rng_alloc(99, 3);
   const size_t ns[4] = {2, 100, 784, 3077}, ps[4] = {1, 13, 70, 9};
-  for (int c = 0; c < 4; c++) {
-    size_t n = ns[c], p = ps[c];
-    signed char *xi = malloc(p * n), *st = malloc(n);
-    int32_t *m = malloc(p * sizeof *m);
-    pm1(r, xi, p * n), pm1(r, st, n);
-    hop_seq *s = net(n, p, POLY1, xi);
-    cr_assert_eq(hop_seq_overlaps(s, st, m), HOP_OK);
-    for (size_t k = 0; k < p; k++) {
-      float d = 0;
-      for (size_t i = 0; i < n; i++) d += (float)xi[k * n + i] * (float)st[i];
-      cr_assert_eq((float)m[k], d, "n %zu pattern %zu", n, k);
+  int runs = 0, best = 0;
+  for (int how = HOP_SEQ_PASS_PLAIN; how <= HOP_SEQ_PASS_AVX512; how++)
+    for (int c = 0; c < 4; c++) {
+      size_t n = ns[c], p = ps[c];
+      signed char *xi = malloc(p * n), *st = malloc(n);
+      int32_t *m = malloc(p * sizeof *m);
+      pm1(r, xi, p * n), pm1(r, st, n);
+      hop_seq *s = net(n, p, POLY1, xi);
+      if (hop_seq_set_pass(s, (hop_seq_pass)how) == HOP_OK) {
+        runs++, best += how == (int)hop_seq_pass_best();
+        cr_assert_eq(hop_seq_overlaps(s, st, m), HOP_OK);
+        for (size_t k = 0; k < p; k++) {
+          float d = 0;
+          for (size_t i = 0; i < n; i++) d += (float)xi[k * n + i] * (float)st[i];
+          cr_assert_eq((float)m[k], d, "pass %d n %zu pattern %zu", how, n, k);
+        }
+      }
+      hop_seq_free(s), free(xi), free(st), free(m);
     }
-    hop_seq_free(s), free(xi), free(st), free(m);
-  }
+  cr_assert_geq(runs, 4, "the portable pass ran");
+  cr_assert_eq(best, 4, "the best pass of this CPU ran");
+  signed char x[4] = {1, -1, 1, 1};
+  hop_seq *s = net(4, 1, POLY1, x);
+  cr_assert_eq(hop_seq_set_pass(s, (hop_seq_pass)9), HOP_EINVAL);
+  hop_seq_free(s);
   gsl_rng_free(r);
 }
 

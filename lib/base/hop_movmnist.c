@@ -45,21 +45,29 @@ int hop_movmnist_clip(const unsigned char *digits, size_t count, size_t frames, 
  * sevenths: [7k, 7k + 7) against [16 o, 16 o + 16): overlap in sevenths, integers. */
 void hop_movmnist_downscale(const unsigned char *in, unsigned char *out) {
   const int S = HOP_MOVMNIST_SIDE, T = HOP_MOVMNIST_SMALL;
-  int w[28][64];
-  for (int o = 0; o < T; o++)
+  int w[28][64], k0[28], k1[28]; /* weights; each output's input range [k0, k1) */
+  for (int o = 0; o < T; o++) {
+    k0[o] = S, k1[o] = 0;
     for (int k = 0; k < S; k++) {
       int lo = 7 * k > 16 * o ? 7 * k : 16 * o,
           hi = 7 * k + 7 < 16 * o + 16 ? 7 * k + 7 : 16 * o + 16;
       w[o][k] = hi > lo ? hi - lo : 0; /* sevenths of a pixel; a row sums to 16 */
+      if (w[o][k]) k0[o] = k < k0[o] ? k : k0[o], k1[o] = k + 1;
+    }
+  }
+  /* separable: the columns first, then the rows; the same integer sums in 49ths of a
+   * pixel (the square holds 256 of them) */
+  long cols[64][28];
+  for (int i = 0; i < S; i++)
+    for (int c = 0; c < T; c++) {
+      long a = 0;
+      for (int j = k0[c]; j < k1[c]; j++) a += (long)w[c][j] * in[i * S + j];
+      cols[i][c] = a;
     }
   for (int r = 0; r < T; r++)
     for (int c = 0; c < T; c++) {
-      long acc = 0; /* in 49ths of a pixel; the square holds 256 of them */
-      for (int i = 0; i < S; i++) {
-        if (!w[r][i]) continue;
-        for (int j = 0; j < S; j++)
-          if (w[c][j]) acc += (long)w[r][i] * w[c][j] * in[i * S + j];
-      }
+      long acc = 0;
+      for (int i = k0[r]; i < k1[r]; i++) acc += (long)w[r][i] * cols[i][c];
       out[r * T + c] = (unsigned char)((acc + 128) / 256);
     }
 }

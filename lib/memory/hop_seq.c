@@ -26,12 +26,13 @@ struct hop_seq {
   size_t ntaps;
   double wabs; /* sum |w| */
   int int_taps, is_exp, prune, self;
-  signed char *xi;  /* (p_max, n) */
-  uint64_t *bitsT;  /* (words, pstride) bit set for +1; padding bits and columns 0 */
-  double *ea, *eb;  /* exp: A and B at M = max M - 2j, j = 0..n */
-  int64_t *ia, *ib; /* x^d, rect x^d: A(M), B(M) at index M + n, M = -n..n */
-  double *Y, *Z;    /* dgemm engine (p, n): sum w xi^{k+o}, sum w xi^{k+o} xi^k; lazily */
-  struct work *w;   /* scratch of hop_seq_step / hop_seq_field */
+  hop_seq_pass pass; /* the overlap pass (AUTO: hop_seq_pass_best) */
+  signed char *xi;   /* (p_max, n) */
+  uint64_t *bitsT;   /* (words, pstride) bit set for +1; padding bits and columns 0 */
+  double *ea, *eb;   /* exp: A and B at M = max M - 2j, j = 0..n */
+  int64_t *ia, *ib;  /* x^d, rect x^d: A(M), B(M) at index M + n, M = -n..n */
+  double *Y, *Z;     /* dgemm engine (p, n): sum w xi^{k+o}, sum w xi^{k+o} xi^k; lazily */
+  struct work *w;    /* scratch of hop_seq_step / hop_seq_field */
   uint64_t certified, full;
 };
 
@@ -237,8 +238,26 @@ void hop_seq_stats(const hop_seq *s, uint64_t *certified, uint64_t *full) {
 void hop_seq_stats_reset(hop_seq *s) { s->certified = s->full = 0; }
 
 /* ---- the overlap pass ----------------------------------------------------------- */
-int hop_seq_simd(void) {
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq");
+static int have_pass(hop_seq_pass p) {
+  switch (p) {
+    case HOP_SEQ_PASS_AVX512:
+      return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq");
+    case HOP_SEQ_PASS_AVX2: return __builtin_cpu_supports("avx2");
+    default: return 1;
+  }
+}
+
+hop_seq_pass hop_seq_pass_best(void) {
+  return have_pass(HOP_SEQ_PASS_AVX512) ? HOP_SEQ_PASS_AVX512
+         : have_pass(HOP_SEQ_PASS_AVX2) ? HOP_SEQ_PASS_AVX2
+                                        : HOP_SEQ_PASS_PLAIN;
+}
+
+int hop_seq_set_pass(hop_seq *s, hop_seq_pass p) {
+  if (p < HOP_SEQ_PASS_AUTO || p > HOP_SEQ_PASS_AVX512 || !have_pass(p))
+    HOP_ERROR(HOP_EINVAL, "overlap pass %d: not available on this CPU", (int)p);
+  s->pass = p;
+  return HOP_OK;
 }
 
 /* m[q][k] = n - 2 popcount(query q ^ pattern k) for k in [k0, k1), multiples of 8. */
@@ -263,6 +282,40 @@ __attribute__((target("avx512f,avx512vpopcntdq"))) static void pass_avx512(const
   }
 }
 
+/* The same on AVX2: popcount of 4 words at once by nibble lookup (vpshufb), byte counts
+ * summed over up to 31 words (at most 248 a byte), then per word lane by vpsadbw. */
+__attribute__((target("avx2"))) static void pass_avx2(const hop_seq *s, const uint64_t *q,
+                                                      size_t nq, size_t k0, size_t k1, int16_t *m) {
+  const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2,
+                                       1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+  const __m256i low = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
+  for (size_t a = 0; a < nq; a++) {
+    const uint64_t *qa = q + a * s->words;
+    int16_t *ma = m + a * s->pstride;
+    for (size_t k = k0; k < k1; k += 4) {
+      __m256i acc = zero;
+      for (size_t w0 = 0; w0 < s->words; w0 += 31) {
+        size_t w1 = w0 + 31 < s->words ? w0 + 31 : s->words;
+        __m256i bytes = zero;
+        for (size_t w = w0; w < w1; w++) {
+          __m256i x = _mm256_xor_si256(
+              _mm256_loadu_si256((const __m256i *)(const void *)(s->bitsT + w * s->pstride + k)),
+              _mm256_set1_epi64x((long long)qa[w]));
+          __m256i c = _mm256_add_epi8(
+              _mm256_shuffle_epi8(lut, _mm256_and_si256(x, low)),
+              _mm256_shuffle_epi8(lut, _mm256_and_si256(_mm256_srli_epi16(x, 4), low)));
+          bytes = _mm256_add_epi8(bytes, c);
+        }
+        acc = _mm256_add_epi64(acc, _mm256_sad_epu8(bytes, zero));
+      }
+      long long pc[4];
+      _mm256_storeu_si256((__m256i *)(void *)pc, acc);
+      for (int i = 0; i < 4; i++) ma[k + (size_t)i] = (int16_t)((long long)s->n - 2 * pc[i]);
+    }
+  }
+}
+
+/* The portable pass (libgcc's popcount unless the compiler is told of POPCNT). */
 static void pass_plain(const hop_seq *s, const uint64_t *q, size_t nq, size_t k0, size_t k1,
                        int16_t *m) {
   for (size_t a = 0; a < nq; a++)
@@ -279,11 +332,13 @@ static void pass_plain(const hop_seq *s, const uint64_t *q, size_t nq, size_t k0
 static void pass(const hop_seq *s, const uint64_t *q, size_t nq, int16_t *m) {
   size_t used = (s->p + 7) / 8 * 8, block = 4096 / s->words / 8 * 8;
   if (block < 8) block = 8;
-  int simd = hop_seq_simd();
+  hop_seq_pass how = s->pass == HOP_SEQ_PASS_AUTO ? hop_seq_pass_best() : s->pass;
   for (size_t k0 = 0; k0 < used; k0 += block) {
     size_t k1 = k0 + block < used ? k0 + block : used;
-    if (simd)
+    if (how == HOP_SEQ_PASS_AVX512)
       pass_avx512(s, q, nq, k0, k1, m);
+    else if (how == HOP_SEQ_PASS_AVX2)
+      pass_avx2(s, q, nq, k0, k1, m);
     else
       pass_plain(s, q, nq, k0, k1, m);
   }

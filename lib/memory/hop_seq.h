@@ -20,7 +20,7 @@
  * B = (f(M+1) - f(M-1))/2, so h_i = sum_k sum_taps w xi_i^{k+o} (A_k - xi_i^k S_i B_k).
  *
  * Exactness. Patterns are kept bit-packed (64 neurons a word); overlaps are exact
- * integers from XOR + popcount (AVX-512 VPOPCNTDQ where the CPU has it). For x^d and
+ * integers from XOR + popcount (AVX-512 VPOPCNTDQ or AVX2 where the CPU has it). For x^d and
  * rectified x^d, A and B are integers and h is summed in int64 (or, for whole batches of
  * transitions, by dgemm on integer-valued doubles below 2^53): exact, so results do not
  * depend on thread count, batching or BLAS. hop_seq_alloc refuses sizes where that
@@ -102,7 +102,17 @@ int hop_seq_field(hop_seq *s, const signed char *state, double *h);
 int hop_seq_transitions(hop_seq *s, size_t first, size_t count, int stop_at_error, uint32_t *wrong,
                         size_t *checked);
 
-/* 1 when the overlap pass uses AVX-512 VPOPCNTDQ on this CPU, 0 for the portable one. */
-int hop_seq_simd(void);
+/* The overlap pass: AVX-512 VPOPCNTDQ, AVX2 (popcount by nibble lookup) or portable C;
+ * each gives the same integers. AUTO, a network's default, takes the widest this CPU has
+ * (hop_seq_pass_best); hop_seq_set_pass forces one (tests and benchmarks), HOP_EINVAL
+ * when the CPU lacks it. */
+typedef enum {
+  HOP_SEQ_PASS_AUTO,
+  HOP_SEQ_PASS_PLAIN,
+  HOP_SEQ_PASS_AVX2,
+  HOP_SEQ_PASS_AVX512
+} hop_seq_pass;
+hop_seq_pass hop_seq_pass_best(void);
+int hop_seq_set_pass(hop_seq *s, hop_seq_pass p);
 
 #endif
