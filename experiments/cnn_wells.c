@@ -67,6 +67,7 @@
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -559,7 +560,8 @@ static int sweep_reading(const hop_cli *cli, const config *cf, const data *d, co
   for (size_t i = 0; i < cf->ks.n; i++)
     kmax = (size_t)cf->ks.v[i] > kmax ? (size_t)cf->ks.v[i] : kmax;
   for (int c = 0; c < NC; c++) cmax = d->count[c] > cmax ? d->count[c] : cmax;
-  float *xc = malloc(cmax * f * sizeof *xc), *d2 = malloc(nmax * NC * kmax * sizeof *d2);
+  size_t nt = (size_t)omp_get_max_threads();
+  float *xc = malloc(nt * cmax * f * sizeof *xc), *d2 = malloc(nmax * NC * kmax * sizeof *d2);
   double *e = malloc(nmax * NC * sizeof *e);
   unsigned char *lab = malloc(nmax);
   int st = xc && d2 && e && lab ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "wells buffers");
@@ -567,18 +569,27 @@ static int sweep_reading(const hop_cli *cli, const config *cf, const data *d, co
     size_t K = (size_t)cf->ks.v[ik];
     hop_wells *w = hop_wells_alloc(NC, K, f);
     if (!w) st = hop_error_code();
-    for (int c = 0; c < NC && !st; c++) {
+    /* the classes' k-means side by side, one BLAS thread each (each class has its own
+     * random stream and output, so the wells do not depend on the thread count) */
+    int cst[NC] = {0}, blas = hop_math_blas_threads_get();
+    hop_math_blas_threads(1);
+#pragma omp parallel for schedule(dynamic, 1) if (!st)
+    for (int c = 0; c < NC; c++) {
+      float *xt = xc + (size_t)omp_get_thread_num() * cmax * f;
       size_t n = 0;
       for (size_t i = 0; i < d->n_tr; i++)
-        if (d->ytr[i] == c) memcpy(xc + n++ * f, ftr + i * f, f * sizeof *xc);
+        if (d->ytr[i] == c) memcpy(xt + n++ * f, ftr + i * f, f * sizeof *xt);
       gsl_rng *r = hop_rng_alloc(
           cli->seed,
           hop_rng_key((uint64_t)(run->size * MAX_SEEDS + run->seed), K, (uint64_t)c, RNG_KMEANS));
-      st = r ? hop_kmeans(xc, n, f, K, (size_t)cf->kmeans_iter, r, w->mu + (size_t)c * K * f, NULL,
-                          NULL)
-             : HOP_ENOMEM;
+      cst[c] = r ? hop_kmeans(xt, n, f, K, (size_t)cf->kmeans_iter, r, w->mu + (size_t)c * K * f,
+                              NULL, NULL)
+                 : HOP_ENOMEM;
       gsl_rng_free(r);
     }
+    hop_math_blas_threads(blas);
+    for (int c = 0; c < NC && !st; c++)
+      if (cst[c]) st = HOP_RAISE(cst[c], "k-means of digit %d with K = %zu failed", c, K);
     for (int set = 0; set < 2 && !st; set++) {
       size_t n = set ? d->n_te : d->n_va;
       st = hop_wells_dist2(w, set ? fte : fva, n, d2);

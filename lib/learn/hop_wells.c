@@ -55,6 +55,8 @@ int hop_wells_energy(const hop_wells *w, const float *d2, size_t n, double beta,
   float mx = 0.0f;
   for (size_t i = 0; i < n * C * K; i++) mx = d2[i] > mx ? d2[i] : mx;
   if (hop_wells_check_beta(beta, mx)) return HOP_EINVAL;
+    /* rows on the OpenMP threads: each energy is one thread's, in the same order */
+#pragma omp parallel for schedule(static) if (n * C * K > 100000)
   for (size_t r = 0; r < n; r++)
     for (size_t c = 0; c < C; c++) {
       const float *x = d2 + (r * C + c) * K;
@@ -64,9 +66,14 @@ int hop_wells_energy(const hop_wells *w, const float *d2, size_t n, double beta,
         e[r * C + c] = 0.5 * lo;
         continue;
       }
-      double s =
-          0.0; /* -(1/b) log((1/K) sum exp(-b x/2)) = lo/2 - (1/b) log((1/K) sum exp(-b (x - lo)/2)) */
-      for (size_t k = 0; k < K; k++) s += exp(-0.5 * beta * ((double)x[k] - lo));
+      /* -(1/b) log((1/K) sum exp(-b x/2)) = lo/2 - (1/b) log((1/K) sum exp(-b (x - lo)/2));
+       * a term below e^-750 is 0 in double (the least subnormal is e^-744.4), so it is not
+       * computed: the sum is the same bits, without libm's slow underflow path */
+      double s = 0.0;
+      for (size_t k = 0; k < K; k++) {
+        double a = -0.5 * beta * ((double)x[k] - lo);
+        if (a > -750.0) s += exp(a);
+      }
       e[r * C + c] = 0.5 * lo - log(s / (double)K) / beta;
     }
   return HOP_OK;
