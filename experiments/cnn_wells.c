@@ -54,10 +54,11 @@
  * against correct ones; beyond the paper W-head (wells minus the softmax head; every size
  * and K in head_diff.csv), W-nearest, W-descent, W-reading (L2 against raw features),
  * W-recipe (the training recipes), W-edge (the K grid's end).
- * Outputs: training.csv, recipes.csv (the first size under every recipe), wells.csv, selected.csv (the L2 reading), readings.csv,
- * head_diff.csv, sizes.csv, acc_k.csv, showcase.csv (the network of the figures: the chosen size,
- * first seed), pca.csv, pca_wells.csv, energy.csv,
- * confusion.csv, misclassified.csv, grid_misclassified.csv, claims.csv, manifest.txt;
+ * Outputs: training.csv, recipes.csv (the first size under every recipe), wells.csv,
+ * selected.csv (the L2 reading), readings.csv, head_diff.csv, sizes.csv, acc_k.csv,
+ * showcase.csv (the network of the figures: the chosen size, first seed), pca.csv,
+ * pca_wells.csv, energy.csv, confusion.csv, misclassified.csv, grid_misclassified.csv,
+ * claims.csv, manifest.txt;
  * the trained networks as cnn_SIZE_seedN.bin (lib/learn/hop_cnn.h's weights file),
  * reloaded from their files by the sweeps.
  *
