@@ -574,20 +574,21 @@ static int sweep_reading(const hop_cli *cli, const config *cf, const data *d, co
      * random stream and output, so the wells do not depend on the thread count) */
     int cst[NC] = {0}, blas = hop_math_blas_threads_get();
     hop_math_blas_threads(1);
-#pragma omp parallel for schedule(dynamic, 1) if (!st)
-    for (int c = 0; c < NC; c++) {
-      float *xt = xc + (size_t)omp_get_thread_num() * cmax * f;
-      size_t n = 0;
-      for (size_t i = 0; i < d->n_tr; i++)
-        if (d->ytr[i] == c) memcpy(xt + n++ * f, ftr + i * f, f * sizeof *xt);
-      gsl_rng *r = hop_rng_alloc(
-          cli->seed,
-          hop_rng_key((uint64_t)(run->size * MAX_SEEDS + run->seed), K, (uint64_t)c, RNG_KMEANS));
-      cst[c] = r ? hop_kmeans(xt, n, f, K, (size_t)cf->kmeans_iter, r, w->mu + (size_t)c * K * f,
-                              NULL, NULL)
-                 : HOP_ENOMEM;
-      gsl_rng_free(r);
-    }
+    if (!st) /* the wells were allocated */
+#pragma omp parallel for schedule(dynamic, 1)
+      for (int c = 0; c < NC; c++) {
+        float *xt = xc + (size_t)omp_get_thread_num() * cmax * f;
+        size_t n = 0;
+        for (size_t i = 0; i < d->n_tr; i++)
+          if (d->ytr[i] == c) memcpy(xt + n++ * f, ftr + i * f, f * sizeof *xt);
+        gsl_rng *r = hop_rng_alloc(
+            cli->seed,
+            hop_rng_key((uint64_t)(run->size * MAX_SEEDS + run->seed), K, (uint64_t)c, RNG_KMEANS));
+        cst[c] = r ? hop_kmeans(xt, n, f, K, (size_t)cf->kmeans_iter, r, w->mu + (size_t)c * K * f,
+                                NULL, NULL)
+                   : HOP_ENOMEM;
+        gsl_rng_free(r);
+      }
     hop_math_blas_threads(blas);
     for (int c = 0; c < NC && !st; c++)
       if (cst[c]) st = HOP_RAISE(cst[c], "k-means of digit %d with K = %zu failed", c, K);
@@ -1052,7 +1053,8 @@ static void claims_choices(hop_exp *x) {
                     "%+.2f +- %.2f SE (%.3f vs %.3f): %s kept", d.mean,
                     S > 1 ? d.sd / sqrt((double)S) : NAN, m[1], m[0], recipe_names[u->recipe]);
   }
-  size_t edge = 0, kl = cf->ks.n - 1;
+  size_t edge = 0, kl = 0; /* the largest K (--k need not be sorted) */
+  for (size_t i = 1; i < cf->ks.n; i++) kl = cf->ks.v[i] > cf->ks.v[kl] ? i : kl;
   for (size_t k = 0; k < res->n_runs; k++) edge += res->runs[k].sel_k == kl;
   snprintf(desc, sizeof desc,
            "the K grid's end: networks whose validation accuracy (L2 reading) is highest at the "
