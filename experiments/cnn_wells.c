@@ -68,7 +68,6 @@
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
-#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -550,6 +549,80 @@ static double label_acc(const unsigned char *pred, const unsigned char *y, size_
   return 100.0 * (double)h / (double)n;
 }
 
+/* One class's k-means (a job): its centres, K x f floats, owned by the record. */
+typedef struct {
+  int c;
+  size_t len; /* floats in mu */
+  float *mu;
+} class_fit;
+
+static size_t fit_size(const void *rec) { return ((const class_fit *)rec)->len * sizeof(float); }
+static void fit_pack(const void *rec, unsigned char *out) {
+  const class_fit *u = rec;
+  if (u->mu) memcpy(out, u->mu, u->len * sizeof(float));
+}
+static int fit_unpack(void *rec, const unsigned char *in, size_t len) {
+  class_fit *u = rec;
+  u->mu = NULL;
+  if (len != u->len * sizeof(float))
+    HOP_ERROR(HOP_EBADLEN, "%zu bytes of k-means centres, not %zu", len, u->len * sizeof(float));
+  if (!(u->mu = malloc(len))) HOP_ERROR(HOP_ENOMEM, "%zu bytes of k-means centres", len);
+  memcpy(u->mu, in, len);
+  return HOP_OK;
+}
+static void fit_release(void *rec) {
+  class_fit *u = rec;
+  free(u->mu), u->mu = NULL;
+}
+static const hop_jobs_codec fit_codec = {fit_size, fit_pack, fit_unpack, fit_release};
+
+typedef struct {
+  const hop_cli *cli;
+  const config *cf;
+  const data *d;
+  const net_run *run;
+  const float *ftr;
+  size_t K, f;
+} fit_ctx;
+
+static int fit_job(void *rec, size_t index, int thread, void *ctx) {
+  (void)index, (void)thread;
+  class_fit *u = rec;
+  const fit_ctx *c = ctx;
+  size_t f = c->f, n = 0;
+  float *xc = malloc(c->d->count[u->c] * f * sizeof *xc);
+  u->mu = malloc(u->len * sizeof *u->mu);
+  gsl_rng *r =
+      hop_rng_alloc(c->cli->seed, hop_rng_key((uint64_t)(c->run->size * MAX_SEEDS + c->run->seed),
+                                              c->K, (uint64_t)u->c, RNG_KMEANS));
+  int st = xc && u->mu && r ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "k-means of digit %d", u->c);
+  for (size_t i = 0; i < c->d->n_tr && !st; i++)
+    if (c->d->ytr[i] == u->c) memcpy(xc + n++ * f, c->ftr + i * f, f * sizeof *xc);
+  if (!st) st = hop_kmeans(xc, n, f, c->K, (size_t)c->cf->kmeans_iter, r, u->mu, NULL, NULL);
+  free(xc), gsl_rng_free(r);
+  return st;
+}
+
+/* The wells w (K per class) from the features ftr: each class's k-means a job (hop_jobs
+ * runs them side by side, one BLAS thread each, or over the ranks of an MPI run; each
+ * class has its own random stream, so the wells do not depend on the thread count). */
+static int fit_wells(const hop_cli *cli, const config *cf, const data *d, const net_run *run,
+                     const float *ftr, hop_wells *w) {
+  size_t K = w->k, f = w->d;
+  hop_jobs *q = hop_jobs_new(NC, sizeof(class_fit));
+  int st = q ? HOP_OK : hop_error_code();
+  if (q) hop_jobs_set_codec(q, &fit_codec);
+  for (int c = 0; c < NC && !st; c++) st = hop_jobs_push(q, &(class_fit){c, K * f, NULL});
+  if (!st) st = hop_jobs_run(q, fit_job, &(fit_ctx){cli, cf, d, run, ftr, K, f}, (int)cli->threads);
+  for (size_t c = 0; q && c < hop_jobs_count(q); c++) {
+    class_fit *u = hop_jobs_at(q, c);
+    if (!st) memcpy(w->mu + c * K * f, u->mu, K * f * sizeof *u->mu);
+    free(u->mu);
+  }
+  hop_jobs_free(q);
+  return st;
+}
+
 /* k-means per class for every K on the features ftr of one reading (per K the wells go
  * into keep[ik], or are freed when keep is NULL), then every beta on the validation and
  * test features; the choice of (K, beta) on validation. */
@@ -557,41 +630,18 @@ static int sweep_reading(const hop_cli *cli, const config *cf, const data *d, co
                          const float *ftr, const float *fva, const float *fte, hop_wells **keep,
                          reading_acc *acc) {
   size_t f = archs[run->size].feat, nb = cf->betas.n + 1,
-         nmax = d->n_va > d->n_te ? d->n_va : d->n_te, kmax = 0, cmax = 0;
+         nmax = d->n_va > d->n_te ? d->n_va : d->n_te, kmax = 0;
   for (size_t i = 0; i < cf->ks.n; i++)
     kmax = (size_t)cf->ks.v[i] > kmax ? (size_t)cf->ks.v[i] : kmax;
-  for (int c = 0; c < NC; c++) cmax = d->count[c] > cmax ? d->count[c] : cmax;
-  size_t nt = (size_t)omp_get_max_threads();
-  float *xc = malloc(nt * cmax * f * sizeof *xc), *d2 = malloc(nmax * NC * kmax * sizeof *d2);
+  float *d2 = malloc(nmax * NC * kmax * sizeof *d2);
   double *e = malloc(nmax * NC * sizeof *e);
   unsigned char *lab = malloc(nmax);
-  int st = xc && d2 && e && lab ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "wells buffers");
+  int st = d2 && e && lab ? HOP_OK : HOP_RAISE(HOP_ENOMEM, "wells buffers");
   for (size_t ik = 0; ik < cf->ks.n && !st; ik++) {
     size_t K = (size_t)cf->ks.v[ik];
     hop_wells *w = hop_wells_alloc(NC, K, f);
     if (!w) st = hop_error_code();
-    /* the classes' k-means side by side, one BLAS thread each (each class has its own
-     * random stream and output, so the wells do not depend on the thread count) */
-    int cst[NC] = {0}, blas = hop_math_blas_threads_get();
-    hop_math_blas_threads(1);
-    if (!st) /* the wells were allocated */
-#pragma omp parallel for schedule(dynamic, 1)
-      for (int c = 0; c < NC; c++) {
-        float *xt = xc + (size_t)omp_get_thread_num() * cmax * f;
-        size_t n = 0;
-        for (size_t i = 0; i < d->n_tr; i++)
-          if (d->ytr[i] == c) memcpy(xt + n++ * f, ftr + i * f, f * sizeof *xt);
-        gsl_rng *r = hop_rng_alloc(
-            cli->seed,
-            hop_rng_key((uint64_t)(run->size * MAX_SEEDS + run->seed), K, (uint64_t)c, RNG_KMEANS));
-        cst[c] = r ? hop_kmeans(xt, n, f, K, (size_t)cf->kmeans_iter, r, w->mu + (size_t)c * K * f,
-                                NULL, NULL)
-                   : HOP_ENOMEM;
-        gsl_rng_free(r);
-      }
-    hop_math_blas_threads(blas);
-    for (int c = 0; c < NC && !st; c++)
-      if (cst[c]) st = HOP_RAISE(cst[c], "k-means of digit %d with K = %zu failed", c, K);
+    if (!st) st = fit_wells(cli, cf, d, run, ftr, w);
     for (int set = 0; set < 2 && !st; set++) {
       size_t n = set ? d->n_te : d->n_va;
       st = hop_wells_dist2(w, set ? fte : fva, n, d2);
@@ -610,7 +660,7 @@ static int sweep_reading(const hop_cli *cli, const config *cf, const data *d, co
   for (size_t ik = 0; ik < cf->ks.n && !st; ik++)
     for (size_t b = 0; b < nb; b++)
       if (acc->val[ik][b] > bv) bv = acc->val[ik][b], acc->sel_k = ik, acc->sel_b = b;
-  free(xc), free(d2), free(e), free(lab);
+  free(d2), free(e), free(lab);
   return st;
 }
 
